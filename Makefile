@@ -1,0 +1,37 @@
+# greenhelp — the two commands: `make demo` and `make test`.
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/greenhelp/greenhelp/internal/cli.Version=$(VERSION)
+BIN     := bin
+
+.PHONY: all build demo test fmt-check vet unit bench clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/greenhelp ./cmd/greenhelp
+
+## demo: compute the Johannesburg example's 2024 inventory.
+demo: build
+	$(BIN)/greenhelp calc --site examples/johannesburg/site.yaml \
+		--activities examples/johannesburg/activities.csv --year 2024
+
+## test: the whole suite — formatting, vet, and every test with the race detector.
+test: fmt-check vet unit
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+## bench: the calculation benchmarks.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./footprint/...
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,266 @@
+package footprint
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Activity is one activity record: a quantity of something a site did over
+// a period of site-local days [Start, End).
+type Activity struct {
+	Kind     Kind              `json:"kind"`
+	Item     string            `json:"item"`
+	Start    Date              `json:"start"`
+	End      Date              `json:"end"`
+	Quantity float64           `json:"quantity"`
+	Unit     Unit              `json:"unit"`
+	Source   string            `json:"source"`
+	Quality  Quality           `json:"quality"`
+	Attrs    map[string]string `json:"attrs,omitempty"`
+}
+
+// Key identifies an activity record: a record sent again with the same key
+// replaces the earlier one instead of adding to it.
+type Key struct {
+	Site   string `json:"site"`
+	Kind   Kind   `json:"kind"`
+	Item   string `json:"item"`
+	Start  string `json:"start"`
+	End    string `json:"end"`
+	Source string `json:"source"`
+	Attrs  string `json:"attrs"`
+}
+
+// Key returns a's key for site.
+func (a Activity) Key(site string) Key {
+	return Key{Site: site, Kind: a.Kind, Item: a.Item, Start: a.Start.String(), End: a.End.String(),
+		Source: a.Source, Attrs: FormatAttrs(a.Attrs)}
+}
+
+// FormatAttrs renders attributes canonically: k=v pairs sorted by key,
+// joined by ';' (the CSV form).
+func FormatAttrs(attrs map[string]string) string {
+	if len(attrs) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + attrs[k]
+	}
+	return strings.Join(parts, ";")
+}
+
+// ParseAttrs parses "k=v;k=v" into a map. An empty string gives nil.
+func ParseAttrs(s string) (map[string]string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, part := range strings.Split(s, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !ok || k == "" || v == "" {
+			return nil, fmt.Errorf("%q: want key=value pairs separated by ';' (e.g. state=off;location=home)", part)
+		}
+		if _, dup := out[k]; dup {
+			return nil, fmt.Errorf("%q: attribute %q given twice", s, k)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// Days returns the length of a's period in days.
+func (a Activity) Days() int { return a.Start.DaysUntil(a.End) }
+
+// Validate returns every problem with a, each path prefixed with prefix
+// (e.g. "activities[3]" or "input.csv:12").
+func (a Activity) Validate(prefix string) []FieldError {
+	var errs errList
+	p := func(field string) string { return prefix + "." + field }
+	if strings.Contains(prefix, ":") { // file:line style
+		p = func(field string) string { return prefix + ": " + field }
+	}
+	unit, itemOK := UnitOf(a.Kind, a.Item)
+	if _, kindOK := itemSpec[a.Kind]; !kindOK {
+		errs.add(p("kind"), string(a.Kind), "unknown kind: want one of %s%s", quoteList(kindStrings()), suggest(string(a.Kind), kindStrings()))
+	} else if !itemOK {
+		errs.add(p("item"), a.Item, "unknown item for kind %s: want one of %s%s", a.Kind, quoteList(Items(a.Kind)), suggest(a.Item, Items(a.Kind)))
+	} else if a.Unit != unit {
+		errs.add(p("unit"), string(a.Unit), "%s/%s is measured in %s", a.Kind, a.Item, unit)
+	}
+	switch {
+	case math.IsNaN(a.Quantity) || math.IsInf(a.Quantity, 0):
+		errs.add(p("quantity"), strconv.FormatFloat(a.Quantity, 'g', -1, 64), "must be a finite number")
+	case a.Quantity < 0:
+		errs.add(p("quantity"), strconv.FormatFloat(a.Quantity, 'g', -1, 64), "must be ≥ 0 (a correction is sent as the corrected value under the same key)")
+	}
+	switch {
+	case a.Start.IsZero():
+		errs.add(p("start"), "", "missing: want a date YYYY-MM-DD")
+	case a.End.IsZero():
+		errs.add(p("end"), "", "missing: want a date YYYY-MM-DD after start (end is exclusive)")
+	case !a.Start.Before(a.End):
+		errs.add(p("end"), a.End.String(), "must be after start %s (end is exclusive: one day is start + 1)", a.Start)
+	case a.End.Time().After(a.Start.Time().AddDate(1, 0, 0)):
+		errs.add(p("end"), a.End.String(), "period from %s is %d days: a record covers at most one year", a.Start, a.Days())
+	}
+	if strings.TrimSpace(a.Source) == "" {
+		errs.add(p("source"), "", "missing: name the meter, export or system the figure comes from")
+	}
+	if !a.Quality.Valid() {
+		errs.add(p("quality"), string(a.Quality), "want one of \"measured\", \"estimated\", \"default\"")
+	}
+	errs = append(errs, a.validateAttrs(p)...)
+	return errs
+}
+
+func (a Activity) validateAttrs(p func(string) string) errList {
+	var errs errList
+	spec := attrSpec[a.Kind]
+	keys := make([]string, 0, len(a.Attrs))
+	for k := range a.Attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := a.Attrs[k]
+		allowed, ok := spec[k]
+		if !ok {
+			known := make([]string, 0, len(spec))
+			for s := range spec {
+				known = append(known, s)
+			}
+			sort.Strings(known)
+			if len(known) == 0 {
+				errs.add(p("attrs."+k), v, "kind %s takes no attributes", a.Kind)
+			} else {
+				errs.add(p("attrs."+k), v, "unknown attribute for kind %s: want %s%s", a.Kind, quoteList(known), suggest(k, known))
+			}
+			continue
+		}
+		if allowed != nil && !contains(allowed, v) {
+			errs.add(p("attrs."+k), v, "want one of %s", quoteList(allowed))
+		}
+	}
+	if a.Kind == KindTravel {
+		if c, ok := a.Attrs["class"]; ok {
+			classes, isFlight := flightClasses[a.Item]
+			switch {
+			case !isFlight:
+				errs.add(p("attrs.class"), c, "only short- and long-haul flights take a class")
+			case !contains(classes, c) && contains(attrSpec[KindTravel]["class"], c):
+				errs.add(p("attrs.class"), c, "%s takes one of %s", a.Item, quoteList(classes))
+			}
+		}
+		if c, ok := a.Attrs["country"]; ok {
+			if a.Item != "hotel" {
+				errs.add(p("attrs.country"), c, "only hotel nights take a country")
+			} else if !ValidCountry(c) {
+				errs.add(p("attrs.country"), c, "not an ISO 3166-1 alpha-2 country code (e.g. FR, ZA)")
+			}
+		}
+	}
+	return errs
+}
+
+func kindStrings() []string {
+	ks := Kinds()
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// suggest returns ` (did you mean "x"?)` for the closest candidate within a
+// small edit distance, else "".
+func suggest(got string, candidates []string) string {
+	if s := Closest(got, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+// Closest returns the candidate nearest to got by edit distance (case
+// folded) when it is close enough to be a likely typo, else "".
+func Closest(got string, candidates []string) string {
+	best, bestD := "", 1<<30
+	g := strings.ToLower(got)
+	for _, c := range candidates {
+		if d := levenshtein(g, strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	limit := 2
+	if len(got) > 8 {
+		limit = 3
+	}
+	if bestD <= limit && bestD < len(got) {
+		return best
+	}
+	return ""
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// Dedupe keeps, for every key, the last record given (a corrected record
+// replaces the earlier one) and returns how many were replaced. Order of
+// first appearance is kept.
+func Dedupe(acts []Activity) ([]Activity, int) {
+	pos := map[Key]int{}
+	out := make([]Activity, 0, len(acts))
+	replaced := 0
+	for _, a := range acts {
+		k := a.Key("")
+		if i, ok := pos[k]; ok {
+			out[i] = a
+			replaced++
+			continue
+		}
+		pos[k] = len(out)
+		out = append(out, a)
+	}
+	return out, replaced
+}

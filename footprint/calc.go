@@ -1,0 +1,467 @@
+package footprint
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/greenhelp/greenhelp/footprint/factors"
+)
+
+// Assumptions are the defaults a caller (usually the site's profile)
+// supplies for what a site does not declare. The zero value uses the
+// factor library's defaults.
+type Assumptions struct {
+	// Profile is the id of the profile the assumptions come from.
+	Profile string
+	// HomeworkingKgPerHour replaces the library's home-working factor
+	// (kgCO2e per person-hour worked from home) when > 0;
+	// HomeworkingSource says where it comes from.
+	HomeworkingKgPerHour float64
+	HomeworkingSource    string
+	// Commute is the commute split used when the site has no survey.
+	Commute *CommuteSurvey
+	// Fleet holds default watts per workstation class.
+	Fleet []Workstation
+}
+
+// Options tune the calculation.
+type Options struct {
+	// FlightsWithoutRF uses the DESNZ flight factors without the radiative
+	// forcing uplift. The default includes it: DESNZ recommends the uplift
+	// to account for the non-CO2 warming of aviation at altitude, and a
+	// reduction policy should see flights at their full climate weight.
+	FlightsWithoutRF bool
+}
+
+// DefaultHoursPerDay is used when the site declares no working hours.
+const DefaultHoursPerDay = 8.0
+
+// WorkingDaysPerFTE is the greenhelp convention for on-site person-days per
+// FTE-year when a site records no attendance (365 − 104 weekend days − 25
+// days leave − 16 public holidays ≈ 220).
+const WorkingDaysPerFTE = 220.0
+
+// Calculate computes site's inventory for calendar year from its activity
+// records. Records straddling the year are prorated by days. It fails when
+// a record has no emission factor or a workstation class has no power
+// figure, rather than counting it as zero.
+func Calculate(site Site, acts []Activity, year int, lib *factors.Library, as Assumptions, opt Options) (*Inventory, error) {
+	c := &calc{site: site, year: year, lib: lib, as: as, opt: opt,
+		lines: map[lineKey]*Line{}, notes: map[string]bool{},
+		devH: map[string]map[string]float64{}, teleQ: map[string]Quality{}}
+	from, to := YearBounds(year)
+	for i, a := range acts {
+		frac := overlap(a, from, to)
+		if frac == 0 {
+			continue
+		}
+		if err := c.add(a, a.Quantity*frac); err != nil {
+			return nil, fmt.Errorf("activity %d (%s/%s %s–%s, source %s): %w", i+1, a.Kind, a.Item, a.Start, a.End, a.Source, err)
+		}
+	}
+	if err := c.homeworking(); err != nil {
+		return nil, err
+	}
+	if err := c.commuting(); err != nil {
+		return nil, err
+	}
+	inv := &Inventory{Year: year, Site: site.ID, SiteName: site.Name, Country: site.Country,
+		Profile: as.Profile, FactorSet: factors.Version}
+	po, err := c.powerOff()
+	if err != nil {
+		return nil, err
+	}
+	inv.PowerOff = po
+	inv.Telework = Telework{RemotePersonDays: c.remoteDays, OnsitePersonDays: c.onsiteDays}
+	if d := c.remoteDays + c.onsiteDays; d > 0 {
+		share := c.remoteDays / d
+		inv.Telework.RemoteShare = &share
+	}
+	for _, l := range c.lines {
+		inv.Lines = append(inv.Lines, *l)
+	}
+	sortLines(inv.Lines)
+	inv.Totals()
+	for n := range c.notes {
+		inv.Notes = append(inv.Notes, n)
+	}
+	sort.Strings(inv.Notes)
+	return inv, nil
+}
+
+// Totals recomputes every scope total, the two grand totals and the
+// quality shares from the lines.
+func (inv *Inventory) Totals() {
+	inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT = 0, 0, 0
+	inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT = 0, 0, 0
+	byQ := map[Quality]float64{}
+	for _, l := range inv.Lines {
+		switch l.Scope {
+		case Scope1:
+			inv.Scope1T += l.T
+		case Scope2Location:
+			inv.Scope2LocationT += l.T
+		case Scope2Market:
+			inv.Scope2MarketT += l.T
+		case Scope3BusinessTravel:
+			inv.Scope3BusinessTravelT += l.T
+		case Scope3Commuting:
+			inv.Scope3CommutingT += l.T
+		case Scope3Homeworking:
+			inv.Scope3HomeworkingT += l.T
+		}
+		if l.Scope != Scope2Market {
+			byQ[l.Quality] += l.T
+		}
+	}
+	s3 := inv.Scope3BusinessTravelT + inv.Scope3CommutingT + inv.Scope3HomeworkingT
+	inv.TotalLocationT = inv.Scope1T + inv.Scope2LocationT + s3
+	inv.TotalMarketT = inv.Scope1T + inv.Scope2MarketT + s3
+	inv.Quality = QualityShares{}
+	if inv.TotalLocationT > 0 {
+		inv.Quality = QualityShares{
+			MeasuredShare:  byQ[QualityMeasured] / inv.TotalLocationT,
+			EstimatedShare: byQ[QualityEstimated] / inv.TotalLocationT,
+			DefaultShare:   byQ[QualityDefault] / inv.TotalLocationT,
+		}
+	}
+}
+
+var scopeOrder = map[Scope]int{Scope1: 0, Scope2Location: 1, Scope2Market: 2, Scope3BusinessTravel: 3, Scope3Commuting: 4, Scope3Homeworking: 5}
+
+func sortLines(ls []Line) {
+	sort.Slice(ls, func(i, j int) bool {
+		a, b := ls[i], ls[j]
+		if a.Scope != b.Scope {
+			return scopeOrder[a.Scope] < scopeOrder[b.Scope]
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		if a.Item != b.Item {
+			return a.Item < b.Item
+		}
+		if a.FactorID != b.FactorID {
+			return a.FactorID < b.FactorID
+		}
+		if a.Quality != b.Quality {
+			return a.Quality < b.Quality
+		}
+		return a.Basis < b.Basis
+	})
+}
+
+// overlap returns the share of a's period inside [from, to).
+func overlap(a Activity, from, to Date) float64 {
+	s, e := a.Start, a.End
+	if s.Before(from) {
+		s = from
+	}
+	if to.Before(e) {
+		e = to
+	}
+	if !s.Before(e) {
+		return 0
+	}
+	return float64(s.DaysUntil(e)) / float64(a.Days())
+}
+
+type lineKey struct {
+	scope          Scope
+	kind, item     string
+	factorID, unit string
+	quality        Quality
+	basis          string
+}
+
+type calc struct {
+	site  Site
+	year  int
+	lib   *factors.Library
+	as    Assumptions
+	opt   Options
+	lines map[lineKey]*Line
+	notes map[string]bool
+
+	remoteDays, onsiteDays float64
+	teleQ                  map[string]Quality            // worst quality per telework item
+	devH                   map[string]map[string]float64 // class → state → device-hours
+	devQ                   Quality
+}
+
+// factorRef is the factor applied to a line.
+type factorRef struct {
+	id       string
+	kg       float64
+	source   string
+	fallback string
+}
+
+func fromMatch(m factors.Match) factorRef {
+	return factorRef{id: m.ID(), kg: m.KgPerUnit, source: m.Source, fallback: m.Fallback}
+}
+
+func (c *calc) addLine(scope Scope, kind, item string, qty float64, unit string, f factorRef, q Quality, basis string, records int) {
+	k := lineKey{scope, kind, item, f.id, unit, q, basis}
+	l, ok := c.lines[k]
+	if !ok {
+		l = &Line{Kind: kind, Item: item, Unit: unit, Scope: scope, FactorID: f.id, FactorKgPerUnit: f.kg,
+			FactorSource: f.source, Quality: q, Basis: basis, Fallback: f.fallback}
+		c.lines[k] = l
+		if f.fallback != "" {
+			c.notes[f.id+": "+f.fallback] = true
+		}
+	}
+	l.Quantity += qty
+	l.T = l.Quantity * l.FactorKgPerUnit / 1000
+	l.Records += records
+}
+
+// lookup finds a factor, using the site's country where the library has
+// rows for it and WORLD otherwise; regionMatters says whether falling back
+// to WORLD is worth a note (grid, hotels), else only year fallbacks are.
+func (c *calc) lookup(kind, item, region string, regionMatters bool) (factorRef, error) {
+	if !regionMatters && !c.lib.HasRegion(kind, item, region) {
+		region = factors.World
+	}
+	m, err := c.lib.Lookup(kind, item, region, c.year)
+	if err != nil {
+		return factorRef{}, err
+	}
+	return fromMatch(m), nil
+}
+
+func (c *calc) add(a Activity, qty float64) error {
+	switch a.Kind {
+	case KindElectricity:
+		return c.electricity(a, qty)
+	case KindFuel, KindRefrigerant:
+		f, err := c.lookup(string(a.Kind), a.Item, c.site.Country, false)
+		if err != nil {
+			return err
+		}
+		c.addLine(Scope1, string(a.Kind), a.Item, qty, string(a.Unit), f, a.Quality, "", 1)
+	case KindTravel:
+		item, region, regionMatters := a.Item, c.site.Country, false
+		if cl := a.Attrs["class"]; cl != "" {
+			item += "." + cl
+		}
+		if strings.HasPrefix(a.Item, "flight_") && c.opt.FlightsWithoutRF {
+			item += ".no_rf"
+		}
+		if a.Item == "hotel" {
+			regionMatters = true
+			if cc := a.Attrs["country"]; cc != "" {
+				region = cc
+			}
+		}
+		f, err := c.lookup("travel", item, region, regionMatters)
+		if err != nil {
+			return err
+		}
+		c.addLine(Scope3BusinessTravel, "travel", a.Item, qty, string(a.Unit), f, a.Quality, attrBasis(a), 1)
+	case KindTelework:
+		if a.Item == "remote" {
+			c.remoteDays += qty
+		} else {
+			c.onsiteDays += qty
+		}
+		c.teleQ[a.Item] = worse(c.teleQ[a.Item], a.Quality)
+	case KindWorkstation:
+		state := a.Attrs["state"]
+		if state == "" {
+			state = "on"
+		}
+		if c.devH[a.Item] == nil {
+			c.devH[a.Item] = map[string]float64{}
+		}
+		c.devH[a.Item][state] += qty
+		c.devQ = worse(c.devQ, a.Quality)
+	default:
+		return fmt.Errorf("kind %q has no calculation", a.Kind)
+	}
+	return nil
+}
+
+func attrBasis(a Activity) string {
+	var parts []string
+	if cl := a.Attrs["class"]; cl != "" {
+		parts = append(parts, "class "+cl)
+	}
+	if cc := a.Attrs["country"]; cc != "" {
+		parts = append(parts, "in "+cc)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (c *calc) electricity(a Activity, kwh float64) error {
+	loc, err := c.lookup("electricity", a.Item, c.site.Country, a.Item == "grid")
+	if err != nil {
+		return err
+	}
+	c.addLine(Scope2Location, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", 1)
+	if a.Item != "grid" {
+		// Self-generated renewables: zero under both methods.
+		c.addLine(Scope2Market, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", 1)
+		return nil
+	}
+	con := c.site.Electricity
+	if s := con.GreenShare; s > 0 {
+		cert := factorRef{id: "contract/" + c.site.ID + "/certificates", kg: 0,
+			source: fmt.Sprintf("site declaration: %s covering %.0f%% of grid consumption; GHG Protocol Scope 2 Guidance (2015), market-based method: contractual instruments at their attribute (0 kgCO2e/kWh for renewables)", con.Instrument, s*100)}
+		c.addLine(Scope2Market, "electricity", a.Item, kwh*s, string(a.Unit), cert, a.Quality, fmt.Sprintf("%.0f%% covered by %s", s*100, con.Instrument), 1)
+	}
+	rest := kwh * (1 - con.GreenShare)
+	if rest == 0 && con.GreenShare == 1 {
+		return nil
+	}
+	if f := con.SupplierKgPerKWh; f != nil {
+		sup := factorRef{id: "contract/" + c.site.ID + "/supplier", kg: *f, source: "site declaration: supplier-specific factor, " + con.SupplierSource}
+		c.addLine(Scope2Market, "electricity", a.Item, rest, string(a.Unit), sup, a.Quality, "supplier factor", 1)
+		return nil
+	}
+	mkt := loc
+	mkt.fallback = strings.TrimPrefix(strings.Join([]string{loc.fallback, "no residual-mix factor in the library: the location-based grid factor stands in (GHG Protocol Scope 2 Guidance, hierarchy last resort)"}, "; "), "; ")
+	c.addLine(Scope2Market, "electricity", a.Item, rest, string(a.Unit), mkt, a.Quality, "uncovered consumption", 1)
+	return nil
+}
+
+func (c *calc) homeworking() error {
+	if c.remoteDays == 0 {
+		return nil
+	}
+	hours := c.site.HoursPerDay
+	basisHours := fmt.Sprintf("%g h per person-day", hours)
+	if hours == 0 {
+		hours = DefaultHoursPerDay
+		basisHours = fmt.Sprintf("%g h per person-day (default: site declares no hours_per_day)", hours)
+	}
+	q := c.teleQ["remote"]
+	var f factorRef
+	if c.as.HomeworkingKgPerHour > 0 {
+		f = factorRef{id: "profile/" + c.as.Profile + "/homeworking", kg: c.as.HomeworkingKgPerHour, source: c.as.HomeworkingSource}
+		q = worse(q, QualityDefault)
+	} else {
+		m, err := c.lib.Lookup("homeworking", "total", factors.World, c.year)
+		if err != nil {
+			return fmt.Errorf("home-working: %w", err)
+		}
+		f = fromMatch(m)
+		c.notes["home-working uses the UK DESNZ factor (UK homes, heating-dominated): assign a profile for a climate-adapted factor"] = true
+	}
+	c.addLine(Scope3Homeworking, "telework", "remote", c.remoteDays*hours, "person_hour", f, q,
+		fmt.Sprintf("%.1f remote person-days × %s", c.remoteDays, basisHours), 0)
+	return nil
+}
+
+func (c *calc) commuting() error {
+	days, q := c.onsiteDays, c.teleQ["onsite"]
+	daysBasis := fmt.Sprintf("%.1f on-site person-days", days)
+	if _, recorded := c.teleQ["onsite"]; !recorded {
+		if _, remote := c.teleQ["remote"]; remote || c.site.FTE == 0 {
+			return nil // attendance is recorded as remote only, or there is no one
+		}
+		days = c.site.FTE * WorkingDaysPerFTE
+		q = QualityDefault
+		daysBasis = fmt.Sprintf("%.1f person-days estimated (%g FTE × %g working days: no attendance recorded)", days, c.site.FTE, WorkingDaysPerFTE)
+		c.notes["commuting: no on-site person-days recorded; estimated from FTE × 220 working days"] = true
+	}
+	if days == 0 {
+		return nil
+	}
+	survey, surveyQ, origin := c.site.Commute, QualityEstimated, "site survey"
+	if survey == nil {
+		if c.as.Commute == nil {
+			c.notes["commuting: no commute survey and no profile default; commuting not computed"] = true
+			return nil
+		}
+		survey, surveyQ, origin = c.as.Commute, QualityDefault, "profile "+c.as.Profile+" default split"
+	}
+	if !survey.Date.IsZero() {
+		origin += " of " + survey.Date.String()
+	}
+	for _, m := range survey.Modes {
+		pkm := days * m.Share * 2 * m.OneWayKm
+		item, unit, qty := m.Mode, "pkm", pkm
+		basis := fmt.Sprintf("%s × %.0f%% × 2 × %g km (%s)", daysBasis, m.Share*100, m.OneWayKm, origin)
+		if m.Mode == "carpool" {
+			occ := m.Occupancy
+			if occ == 0 {
+				occ = 2
+			}
+			item, unit, qty = "car", "vkm", pkm/occ
+			basis += fmt.Sprintf(", %g people per car", occ)
+		}
+		f, err := c.lookup("travel", item, c.site.Country, false)
+		if err != nil {
+			return fmt.Errorf("commuting mode %s: %w", m.Mode, err)
+		}
+		c.addLine(Scope3Commuting, "commute", m.Mode, qty, unit, f, worse(q, surveyQ), basis, 0)
+	}
+	return nil
+}
+
+func (c *calc) powerOff() (PowerOff, error) {
+	var po PowerOff
+	if len(c.devH) == 0 {
+		return po, nil
+	}
+	grid, err := c.lookup("electricity", "grid", c.site.Country, true)
+	if err != nil {
+		return po, fmt.Errorf("power-off: %w", err)
+	}
+	po.DeviceHours = map[string]float64{}
+	classes := make([]string, 0, len(c.devH))
+	for cl := range c.devH {
+		classes = append(classes, cl)
+	}
+	sort.Strings(classes)
+	var off, missed float64
+	for _, cl := range classes {
+		w, err := c.watts(cl)
+		if err != nil {
+			return po, err
+		}
+		po.Watts = append(po.Watts, w)
+		h := c.devH[cl]
+		po.UsedKWh += ((h["on"]+h["missed"])*w.WattsOn + h["off"]*w.WattsOff) / 1000
+		po.AvoidedKWh += h["off"] * (w.WattsOn - w.WattsOff) / 1000
+		for st, v := range h {
+			po.DeviceHours[st] += v
+		}
+		off += h["off"]
+		missed += h["missed"]
+	}
+	po.AvoidedT = po.AvoidedKWh * grid.kg / 1000
+	if off+missed > 0 {
+		comp := off / (off + missed)
+		po.Compliance = &comp
+	}
+	return po, nil
+}
+
+func (c *calc) watts(class string) (ClassWatts, error) {
+	if w, ok := c.site.Fleet(class); ok {
+		return ClassWatts{Class: class, WattsOn: w.WattsOn, WattsOff: w.WattsOff, Origin: "site declaration"}, nil
+	}
+	for _, w := range c.as.Fleet {
+		if w.Class == class {
+			return ClassWatts{Class: class, WattsOn: w.WattsOn, WattsOff: w.WattsOff, Origin: "profile " + c.as.Profile}, nil
+		}
+	}
+	if d, ok := DefaultDeviceWatts(class); ok {
+		return ClassWatts{Class: class, WattsOn: d.WattsOn, WattsOff: d.WattsOff, Origin: d.Source}, nil
+	}
+	return ClassWatts{}, fmt.Errorf("power-off: workstation class %q has device-hours but no power figure: declare it under site.workstations (class, count, watts_on, watts_off)", class)
+}
+
+var qualityRank = map[Quality]int{"": -1, QualityMeasured: 0, QualityEstimated: 1, QualityDefault: 2}
+
+// worse returns the lower of two data qualities.
+func worse(a, b Quality) Quality {
+	if qualityRank[b] > qualityRank[a] {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,290 @@
+package footprint
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint/factors"
+)
+
+func d(s string) Date {
+	t, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func act(kind Kind, item, start, end string, q float64, unit Unit, attrs map[string]string) Activity {
+	return Activity{Kind: kind, Item: item, Start: d(start), End: d(end), Quantity: q, Unit: unit,
+		Source: "test", Quality: QualityMeasured, Attrs: attrs}
+}
+
+// kg returns the library's factor for a lookup, failing the test if absent.
+func kg(t *testing.T, kind, item, region string, year int) float64 {
+	t.Helper()
+	m, err := factors.Default().Lookup(kind, item, region, year)
+	require.NoError(t, err)
+	return m.KgPerUnit
+}
+
+func testSite() Site {
+	supplier := 0.05
+	return Site{ID: "za-test", Name: "Test", Country: "ZA", Timezone: "Africa/Johannesburg", Seats: 100, FTE: 100, HoursPerDay: 8,
+		Electricity: ElectricityContract{GreenShare: 0.25, Instrument: "I-REC", SupplierKgPerKWh: &supplier, SupplierSource: "supplier disclosure 2024"},
+		Commute: &CommuteSurvey{Modes: []CommuteMode{
+			{Mode: "car_petrol", Share: 0.5, OneWayKm: 20},
+			{Mode: "carpool", Share: 0.2, OneWayKm: 30, Occupancy: 3},
+			{Mode: "bus", Share: 0.3, OneWayKm: 10}}},
+		Workstations: []Workstation{{Class: "desktop", Count: 10, WattsOn: 60, WattsOff: 2}},
+	}
+}
+
+func TestEveryScopeEqualsAHandComputationFromTheFactorRows(t *testing.T) {
+	site := testSite()
+	acts := []Activity{
+		act(KindElectricity, "grid", "2024-01-01", "2024-02-01", 10000, UnitKWh, nil),
+		act(KindElectricity, "grid", "2024-02-01", "2024-03-01", 8000, UnitKWh, nil),
+		act(KindFuel, "diesel", "2024-03-01", "2024-04-01", 200, UnitLitre, nil),
+		act(KindRefrigerant, "R410A", "2024-05-10", "2024-05-11", 2, UnitKg, nil),
+		act(KindTravel, "flight_long_haul", "2024-06-01", "2024-07-01", 10000, UnitPKm, map[string]string{"class": "business"}),
+		act(KindTravel, "hotel", "2024-06-01", "2024-07-01", 5, UnitRoomNight, map[string]string{"country": "FR"}),
+		act(KindTravel, "rail", "2024-06-01", "2024-07-01", 400, UnitPKm, nil),
+		act(KindTelework, "remote", "2024-06-03", "2024-06-04", 20, UnitPersonDay, nil),
+		act(KindTelework, "onsite", "2024-06-03", "2024-06-04", 80, UnitPersonDay, nil),
+		act(KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 100, UnitDeviceH, map[string]string{"state": "off"}),
+		act(KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 20, UnitDeviceH, map[string]string{"state": "missed"}),
+		act(KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 120, UnitDeviceH, map[string]string{"state": "on"}),
+	}
+	inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+
+	grid := kg(t, "electricity", "grid", "ZA", 2024)
+	assert.InDelta(t, 0.70937, grid, 1e-9, "Ember ZA 2024")
+	kwh := 18000.0
+
+	scope1 := (200*kg(t, "fuel", "diesel", "WORLD", 2024) + 2*1924) / 1000
+	assert.InDelta(t, scope1, inv.Scope1T, 1e-9)
+	assert.InDelta(t, kwh*grid/1000, inv.Scope2LocationT, 1e-9)
+	// Market: 25 % certified at 0, the rest at the supplier's 0.05 kg/kWh.
+	assert.InDelta(t, kwh*0.75*0.05/1000, inv.Scope2MarketT, 1e-9)
+	travel := (10000*kg(t, "travel", "flight_long_haul.business", "WORLD", 2024) +
+		5*kg(t, "travel", "hotel", "FR", 2024) + 400*kg(t, "travel", "rail", "WORLD", 2024)) / 1000
+	assert.InDelta(t, travel, inv.Scope3BusinessTravelT, 1e-9)
+	assert.InDelta(t, (10000*0.58028+5*6.7+400*0.03546)/1000, inv.Scope3BusinessTravelT, 1e-9, "DESNZ 2024 published values")
+	// Commuting: 80 on-site person-days × share × 2 × km × mode factor;
+	// carpool as vehicle-km: person-km ÷ 3 occupants × average car.
+	commute := (80*0.5*2*20*kg(t, "travel", "car_petrol", "WORLD", 2024) +
+		80*0.2*2*30/3*kg(t, "travel", "car", "WORLD", 2024) +
+		80*0.3*2*10*kg(t, "travel", "bus", "WORLD", 2024)) / 1000
+	assert.InDelta(t, commute, inv.Scope3CommutingT, 1e-9)
+	home := 20 * 8 * kg(t, "homeworking", "total", "WORLD", 2024) / 1000
+	assert.InDelta(t, 20*8*0.33378/1000, home, 1e-12)
+	assert.InDelta(t, home, inv.Scope3HomeworkingT, 1e-9)
+
+	s3 := travel + commute + home
+	assert.InDelta(t, scope1+kwh*grid/1000+s3, inv.TotalLocationT, 1e-9)
+	assert.InDelta(t, scope1+kwh*0.75*0.05/1000+s3, inv.TotalMarketT, 1e-9)
+
+	// PC power-off: used = (on + missed) × 60 W + off × 2 W; avoided = off × (60 − 2) W.
+	assert.InDelta(t, ((120+20)*60+100*2)/1000.0, inv.PowerOff.UsedKWh, 1e-9)
+	assert.InDelta(t, 100*58/1000.0, inv.PowerOff.AvoidedKWh, 1e-9)
+	assert.InDelta(t, 5.8*grid/1000, inv.PowerOff.AvoidedT, 1e-12)
+	require.NotNil(t, inv.PowerOff.Compliance)
+	assert.InDelta(t, 100.0/120, *inv.PowerOff.Compliance, 1e-12)
+	// Avoided emissions are never subtracted: workstation kWh are not lines.
+	for _, l := range inv.Lines {
+		assert.NotEqual(t, "workstation", l.Kind)
+	}
+	require.NotNil(t, inv.Telework.RemoteShare)
+	assert.InDelta(t, 0.2, *inv.Telework.RemoteShare, 1e-12)
+}
+
+func TestScopeTotalsEqualTheSumOfTheirLines(t *testing.T) {
+	for _, name := range []string{"johannesburg", "paris"} {
+		t.Run(name, func(t *testing.T) {
+			inv := exampleInventory(t, name, 2024)
+			sum := map[Scope]float64{}
+			for _, l := range inv.Lines {
+				assert.InDelta(t, l.Quantity*l.FactorKgPerUnit/1000, l.T, 1e-9, "line %s %s", l.Kind, l.Item)
+				sum[l.Scope] += l.T
+			}
+			assert.InDelta(t, sum[Scope1], inv.Scope1T, 1e-9)
+			assert.InDelta(t, sum[Scope2Location], inv.Scope2LocationT, 1e-9)
+			assert.InDelta(t, sum[Scope2Market], inv.Scope2MarketT, 1e-9)
+			assert.InDelta(t, sum[Scope3BusinessTravel], inv.Scope3BusinessTravelT, 1e-9)
+			assert.InDelta(t, sum[Scope3Commuting], inv.Scope3CommutingT, 1e-9)
+			assert.InDelta(t, sum[Scope3Homeworking], inv.Scope3HomeworkingT, 1e-9)
+			s3 := sum[Scope3BusinessTravel] + sum[Scope3Commuting] + sum[Scope3Homeworking]
+			assert.InDelta(t, sum[Scope1]+sum[Scope2Location]+s3, inv.TotalLocationT, 1e-9)
+			assert.InDelta(t, sum[Scope1]+sum[Scope2Market]+s3, inv.TotalMarketT, 1e-9)
+			q := inv.Quality
+			assert.InDelta(t, 1, q.MeasuredShare+q.EstimatedShare+q.DefaultShare, 1e-9)
+		})
+	}
+}
+
+func TestExampleScope2EqualsMeteredKWhTimesTheEmberFactor(t *testing.T) {
+	tests := []struct {
+		name        string
+		site        string
+		gridKgKWh   float64 // Ember 2024, gCO2e/kWh ÷ 1000
+		marketShare float64 // share of kWh not covered by certificates
+	}{
+		{"Johannesburg buys grid average", "johannesburg", 0.70937, 1},
+		{"Paris covers half with guarantees of origin", "paris", 0.04418, 0.5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := exampleInventory(t, tt.site, 2024)
+			kwh := 0.0
+			for _, a := range exampleActivities(t, tt.site) {
+				if a.Kind == KindElectricity && a.Item == "grid" {
+					kwh += a.Quantity * overlap(a, NewDate(2024, 1, 1), NewDate(2025, 1, 1))
+				}
+			}
+			assert.InDelta(t, kwh*tt.gridKgKWh/1000, inv.Scope2LocationT, 1e-6)
+			assert.InDelta(t, kwh*tt.marketShare*tt.gridKgKWh/1000, inv.Scope2MarketT, 1e-6)
+		})
+	}
+}
+
+func TestARecordStraddlingTheYearIsProratedByDays(t *testing.T) {
+	site := testSite()
+	site.Electricity, site.FTE = ElectricityContract{}, 0
+	// 31 days, 17 of them in 2024 (Dec 15 – Jan 15).
+	a := act(KindElectricity, "grid", "2023-12-15", "2024-01-15", 3100, UnitKWh, nil)
+	for year, days := range map[int]float64{2023: 17, 2024: 14} {
+		inv, err := Calculate(site, []Activity{a}, year, factors.Default(), Assumptions{}, Options{})
+		require.NoError(t, err)
+		require.Len(t, inv.Lines, 2)
+		assert.InDelta(t, 3100*days/31, inv.Lines[0].Quantity, 1e-9, "year %d", year)
+	}
+	inv, err := Calculate(site, []Activity{a}, 2025, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	assert.Empty(t, inv.Lines)
+}
+
+func TestMarketBasedScope2FollowsTheContract(t *testing.T) {
+	supplier := 0.1
+	tests := []struct {
+		name     string
+		contract ElectricityContract
+		wantKg   float64 // market kgCO2e for 1000 kWh in FR 2024
+	}{
+		{"grid average equals location-based", ElectricityContract{}, 1000 * 0.04418},
+		{"full certificates give zero", ElectricityContract{GreenShare: 1, Instrument: "GO"}, 0},
+		{"a supplier factor applies to the uncovered share", ElectricityContract{GreenShare: 0.4, Instrument: "GO", SupplierKgPerKWh: &supplier, SupplierSource: "x"}, 600 * 0.1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := Site{ID: "fr", Name: "fr", Country: "FR", Electricity: tt.contract}
+			inv, err := Calculate(site, []Activity{act(KindElectricity, "grid", "2024-03-01", "2024-04-01", 1000, UnitKWh, nil)},
+				2024, factors.Default(), Assumptions{}, Options{})
+			require.NoError(t, err)
+			assert.InDelta(t, tt.wantKg/1000, inv.Scope2MarketT, 1e-12)
+			assert.InDelta(t, 1000*0.04418/1000, inv.Scope2LocationT, 1e-12)
+		})
+	}
+}
+
+func TestFlightsWithoutRadiativeForcingUseTheNoRFRows(t *testing.T) {
+	site := Site{ID: "x", Name: "x", Country: "FR"}
+	a := act(KindTravel, "flight_short_haul", "2024-03-01", "2024-04-01", 1000, UnitPKm, nil)
+	with, err := Calculate(site, []Activity{a}, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	without, err := Calculate(site, []Activity{a}, 2024, factors.Default(), Assumptions{}, Options{FlightsWithoutRF: true})
+	require.NoError(t, err)
+	assert.InDelta(t, 1000*0.18592/1000, with.Scope3BusinessTravelT, 1e-12)
+	assert.InDelta(t, 1000*0.10974/1000, without.Scope3BusinessTravelT, 1e-12)
+}
+
+func TestProfileAssumptionsFillWhatTheSiteLacks(t *testing.T) {
+	site := Site{ID: "x", Name: "x", Country: "PH", FTE: 10}
+	as := Assumptions{Profile: "fossil-grid-tropical", HomeworkingKgPerHour: 0.2, HomeworkingSource: "profile",
+		Commute: &CommuteSurvey{Modes: []CommuteMode{{Mode: "bus", Share: 1, OneWayKm: 10}}},
+		Fleet:   []Workstation{{Class: "thin_client", WattsOn: 15, WattsOff: 1}}}
+	acts := []Activity{
+		act(KindTelework, "remote", "2024-03-01", "2024-03-02", 4, UnitPersonDay, nil),
+		act(KindTelework, "onsite", "2024-03-01", "2024-03-02", 6, UnitPersonDay, nil),
+		act(KindWorkstation, "thin_client", "2024-03-01", "2024-03-02", 10, UnitDeviceH, map[string]string{"state": "off"}),
+	}
+	inv, err := Calculate(site, acts, 2024, factors.Default(), as, Options{})
+	require.NoError(t, err)
+	assert.InDelta(t, 4*DefaultHoursPerDay*0.2/1000, inv.Scope3HomeworkingT, 1e-12)
+	assert.InDelta(t, 6*2*10*kg(t, "travel", "bus", "WORLD", 2024)/1000, inv.Scope3CommutingT, 1e-12)
+	assert.InDelta(t, 10*14/1000.0, inv.PowerOff.AvoidedKWh, 1e-12)
+	assert.Equal(t, 1.0, inv.Quality.DefaultShare, "every line rests on a profile default")
+	assert.Equal(t, "fossil-grid-tropical", inv.Profile)
+}
+
+func TestCommutingIsEstimatedFromFTEWhenNoAttendanceIsRecorded(t *testing.T) {
+	site := testSite()
+	inv, err := Calculate(site, nil, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	days := site.FTE * WorkingDaysPerFTE
+	want := (days*0.5*2*20*kg(t, "travel", "car_petrol", "WORLD", 2024) +
+		days*0.2*2*30/3*kg(t, "travel", "car", "WORLD", 2024) +
+		days*0.3*2*10*kg(t, "travel", "bus", "WORLD", 2024)) / 1000
+	assert.InDelta(t, want, inv.Scope3CommutingT, 1e-9)
+	assert.Equal(t, 1.0, inv.Quality.DefaultShare)
+	assert.Contains(t, inv.Notes, "commuting: no on-site person-days recorded; estimated from FTE × 220 working days")
+}
+
+func TestAWorkstationClassWithoutPowerFiguresIsAnError(t *testing.T) {
+	site := Site{ID: "x", Name: "x", Country: "FR"}
+	_, err := Calculate(site, []Activity{act(KindWorkstation, "thin_client", "2024-03-01", "2024-03-02", 10, UnitDeviceH, map[string]string{"state": "off"})},
+		2024, factors.Default(), Assumptions{}, Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `class "thin_client" has device-hours but no power figure`)
+}
+
+func TestAnActivityWithoutAFactorIsAnErrorNotAZero(t *testing.T) {
+	lib, err := factors.Parse(stringsReader("kind,item,region,year,kg_co2e_per_unit,unit,source\nfuel,diesel,WORLD,2024,2.5,L,x\n"), "tiny.csv")
+	require.NoError(t, err)
+	_, err = Calculate(Site{ID: "x", Country: "FR"}, []Activity{act(KindFuel, "petrol", "2024-01-01", "2024-01-02", 1, UnitLitre, nil)}, 2024, lib, Assumptions{}, Options{})
+	require.ErrorIs(t, err, factors.ErrNotFound)
+	assert.Contains(t, err.Error(), "fuel/petrol")
+}
+
+func TestTheInventoryHasNoNaN(t *testing.T) {
+	inv, err := Calculate(Site{ID: "x", Country: "FR"}, nil, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	for _, v := range []float64{inv.TotalLocationT, inv.Quality.MeasuredShare, inv.PowerOff.AvoidedKWh} {
+		assert.False(t, math.IsNaN(v))
+	}
+	assert.Nil(t, inv.PowerOff.Compliance)
+}
+
+func exampleActivities(t *testing.T, name string) []Activity {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "examples", name, "activities.csv"))
+	require.NoError(t, err)
+	defer f.Close()
+	acts, err := ReadActivitiesCSV(f, name)
+	require.NoError(t, err)
+	return acts
+}
+
+// exampleInventory computes an example site's inventory. The site
+// declarations are built here to keep this package free of YAML; the
+// internal/cli tests read the examples' site.yaml themselves.
+func exampleInventory(t *testing.T, name string, year int) *Inventory {
+	t.Helper()
+	site := map[string]Site{
+		"johannesburg": {ID: "za-jnb-sandton", Name: "Johannesburg Sandton", Country: "ZA", FTE: 950, HoursPerDay: 8,
+			Commute:      &CommuteSurvey{Modes: []CommuteMode{{Mode: "car_petrol", Share: 0.6, OneWayKm: 22}, {Mode: "bus", Share: 0.4, OneWayKm: 17}}},
+			Workstations: []Workstation{{Class: "desktop", WattsOn: 65, WattsOff: 1}, {Class: "monitor", WattsOn: 22, WattsOff: 0.5}}},
+		"paris": {ID: "fr-par-batignolles", Name: "Paris Batignolles", Country: "FR", FTE: 420, HoursPerDay: 7.5,
+			Electricity: ElectricityContract{GreenShare: 0.5, Instrument: "GO"},
+			Commute:     &CommuteSurvey{Modes: []CommuteMode{{Mode: "metro", Share: 0.7, OneWayKm: 11}, {Mode: "bicycle", Share: 0.3, OneWayKm: 6}}}},
+	}[name]
+	inv, err := Calculate(site, exampleActivities(t, name), year, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	return inv
+}

@@ -1,0 +1,103 @@
+package footprint
+
+// Scope labels an inventory line (GHG Protocol scope and, for scope 3, the
+// category).
+type Scope string
+
+// The scopes and categories greenhelp reports.
+const (
+	Scope1               Scope = "1"
+	Scope2Location       Scope = "2-location"
+	Scope2Market         Scope = "2-market"
+	Scope3BusinessTravel Scope = "3.6"
+	Scope3Commuting      Scope = "3.7-commuting"
+	Scope3Homeworking    Scope = "3.7-homeworking"
+)
+
+// Inventory is one site's GHG inventory for one calendar year, in tonnes
+// CO2e. Every total is the sum of its lines.
+type Inventory struct {
+	Year     int    `json:"year"`
+	Site     string `json:"site"`
+	SiteName string `json:"site_name"`
+	Country  string `json:"country"`
+	// Profile is the climate/grid profile whose assumptions were used ("" none).
+	Profile string `json:"profile"`
+
+	Scope1T               float64 `json:"scope1_t"`
+	Scope2LocationT       float64 `json:"scope2_location_t"`
+	Scope2MarketT         float64 `json:"scope2_market_t"`
+	Scope3BusinessTravelT float64 `json:"scope3_business_travel_t"`
+	Scope3CommutingT      float64 `json:"scope3_commuting_t"`
+	Scope3HomeworkingT    float64 `json:"scope3_homeworking_t"`
+	// TotalLocationT is scope 1 + scope 2 location-based + all scope 3.
+	TotalLocationT float64 `json:"total_location_t"`
+	// TotalMarketT is scope 1 + scope 2 market-based + all scope 3.
+	TotalMarketT float64 `json:"total_market_t"`
+
+	PowerOff PowerOff      `json:"power_off"`
+	Telework Telework      `json:"telework"`
+	Quality  QualityShares `json:"quality"`
+	Lines    []Line        `json:"lines"`
+	// Notes lists factor fallbacks and assumptions a reader must know.
+	Notes     []string `json:"notes,omitempty"`
+	FactorSet string   `json:"factor_set"`
+}
+
+// Line is one inventory line: Quantity × FactorKgPerUnit / 1000 = T.
+type Line struct {
+	Kind            string  `json:"kind"`
+	Item            string  `json:"item"`
+	Quantity        float64 `json:"quantity"`
+	Unit            string  `json:"unit"`
+	Scope           Scope   `json:"scope"`
+	FactorID        string  `json:"factor_id"`
+	FactorKgPerUnit float64 `json:"factor_kg_per_unit"`
+	FactorSource    string  `json:"factor_source"`
+	T               float64 `json:"t"`
+	Quality         Quality `json:"quality"`
+	// Basis says how the quantity was derived when it is not summed
+	// directly from activity records.
+	Basis    string `json:"basis,omitempty"`
+	Fallback string `json:"fallback,omitempty"`
+	// Records is the number of activity records behind the line.
+	Records int `json:"records"`
+}
+
+// PowerOff is the PC power-off lever result. Avoided emissions are a lever
+// result, never subtracted from the inventory.
+type PowerOff struct {
+	UsedKWh    float64 `json:"used_kwh"`
+	AvoidedKWh float64 `json:"avoided_kwh"`
+	AvoidedT   float64 `json:"avoided_t"`
+	// Compliance is off / (off + missed) device-hours in power-off
+	// windows; nil when no window hours were recorded.
+	Compliance *float64 `json:"compliance"`
+	// DeviceHours by state (on, off, missed).
+	DeviceHours map[string]float64 `json:"device_hours,omitempty"`
+	// Watts lists the power figures used per class, with their origin.
+	Watts []ClassWatts `json:"watts,omitempty"`
+}
+
+// ClassWatts records the power draw used for a workstation class.
+type ClassWatts struct {
+	Class    string  `json:"class"`
+	WattsOn  float64 `json:"watts_on"`
+	WattsOff float64 `json:"watts_off"`
+	Origin   string  `json:"origin"`
+}
+
+// Telework summarises person-days by place of work.
+type Telework struct {
+	RemotePersonDays float64 `json:"remote_person_days"`
+	OnsitePersonDays float64 `json:"onsite_person_days"`
+	// RemoteShare is remote / (remote + onsite); nil when both are 0.
+	RemoteShare *float64 `json:"remote_share"`
+}
+
+// QualityShares are the shares of the location-based total by data quality.
+type QualityShares struct {
+	MeasuredShare  float64 `json:"measured_share"`
+	EstimatedShare float64 `json:"estimated_share"`
+	DefaultShare   float64 `json:"default_share"`
+}

@@ -1,0 +1,113 @@
+// Package footprint is greenhelp's domain: the site declaration, activity
+// records and their keys, and the GHG inventory computed from them with the
+// emission-factor library (GHG Protocol scopes 1, 2 location- and
+// market-based, and scope 3 categories 6 and 7), plus PC power-off results.
+package footprint
+
+import (
+	"sort"
+	"strings"
+)
+
+// Kind is the kind of an activity record (DESIGN.md, "Kinds, items, units").
+type Kind string
+
+// The activity kinds the wire carries.
+const (
+	KindElectricity Kind = "electricity"
+	KindFuel        Kind = "fuel"
+	KindRefrigerant Kind = "refrigerant"
+	KindWorkstation Kind = "workstation"
+	KindTelework    Kind = "telework"
+	KindTravel      Kind = "travel"
+)
+
+// Unit is a canonical unit of activity.
+type Unit string
+
+// Canonical units.
+const (
+	UnitKWh       Unit = "kWh"
+	UnitLitre     Unit = "L"
+	UnitKg        Unit = "kg"
+	UnitDeviceH   Unit = "device_h"
+	UnitPersonDay Unit = "person_day"
+	UnitPKm       Unit = "pkm"
+	UnitRoomNight Unit = "room_night"
+)
+
+// Quality says how a figure was obtained.
+type Quality string
+
+// Data-quality levels, best first.
+const (
+	QualityMeasured  Quality = "measured"
+	QualityEstimated Quality = "estimated"
+	QualityDefault   Quality = "default"
+)
+
+// Valid reports whether q is one of the three levels.
+func (q Quality) Valid() bool {
+	return q == QualityMeasured || q == QualityEstimated || q == QualityDefault
+}
+
+// itemSpec lists the items a kind accepts, each with its unit.
+var itemSpec = map[Kind]map[string]Unit{
+	KindElectricity: {"grid": UnitKWh, "onsite_solar": UnitKWh},
+	KindFuel: {"natural_gas": UnitKWh, "diesel": UnitLitre, "gas_oil": UnitLitre,
+		"petrol": UnitLitre, "lpg": UnitLitre, "heating_oil": UnitLitre},
+	KindRefrigerant: {"R410A": UnitKg, "R32": UnitKg, "R134a": UnitKg, "R407C": UnitKg,
+		"R22": UnitKg, "R404A": UnitKg, "R290": UnitKg},
+	KindWorkstation: {"desktop": UnitDeviceH, "laptop": UnitDeviceH, "thin_client": UnitDeviceH, "monitor": UnitDeviceH},
+	KindTelework:    {"remote": UnitPersonDay, "onsite": UnitPersonDay},
+	KindTravel: {"flight_domestic": UnitPKm, "flight_short_haul": UnitPKm, "flight_long_haul": UnitPKm,
+		"rail": UnitPKm, "car_petrol": UnitPKm, "car_diesel": UnitPKm, "car_hybrid": UnitPKm,
+		"car_electric": UnitPKm, "taxi": UnitPKm, "bus": UnitPKm, "coach": UnitPKm, "hotel": UnitRoomNight},
+}
+
+// Kinds returns every activity kind, sorted.
+func Kinds() []Kind {
+	out := make([]Kind, 0, len(itemSpec))
+	for k := range itemSpec {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Items returns the items kind accepts, sorted.
+func Items(kind Kind) []string {
+	out := make([]string, 0, len(itemSpec[kind]))
+	for it := range itemSpec[kind] {
+		out = append(out, it)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// UnitOf returns the canonical unit of (kind, item) and whether the pair exists.
+func UnitOf(kind Kind, item string) (Unit, bool) {
+	u, ok := itemSpec[kind][item]
+	return u, ok
+}
+
+// flight classes by haul (DESNZ publishes classes for short and long haul).
+var flightClasses = map[string][]string{
+	"flight_short_haul": {"economy", "business"},
+	"flight_long_haul":  {"economy", "premium_economy", "business", "first"},
+}
+
+// attrSpec lists the attributes each kind accepts and their allowed values
+// (nil: any non-empty value).
+var attrSpec = map[Kind]map[string][]string{
+	KindWorkstation: {"state": {"on", "off", "missed"}, "location": {"site", "home"}},
+	KindTravel:      {"class": {"economy", "premium_economy", "business", "first"}, "country": nil},
+}
+
+func quoteList(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = `"` + x + `"`
+	}
+	return strings.Join(q, ", ")
+}

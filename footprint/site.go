@@ -1,0 +1,296 @@
+package footprint
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Site is a site's declaration: what the green ambassador states about the
+// site in site.yaml (under the top-level "site:" key). The central keeps
+// every version with the date it took effect.
+type Site struct {
+	ID        string  `mapstructure:"id" json:"id"`
+	Name      string  `mapstructure:"name" json:"name"`
+	Country   string  `mapstructure:"country" json:"country"` // ISO 3166-1 alpha-2
+	City      string  `mapstructure:"city" json:"city,omitempty"`
+	Latitude  float64 `mapstructure:"latitude" json:"latitude"`
+	Longitude float64 `mapstructure:"longitude" json:"longitude"`
+	Timezone  string  `mapstructure:"timezone" json:"timezone"` // IANA name, e.g. Africa/Johannesburg
+	// EffectiveFrom is the date this version of the declaration took effect.
+	EffectiveFrom Date    `mapstructure:"effective_from" json:"effective_from,omitempty"`
+	Seats         int     `mapstructure:"seats" json:"seats"`
+	FTE           float64 `mapstructure:"fte" json:"fte"`
+	// HoursPerDay is the working hours of one person-day (home-working).
+	HoursPerDay     float64 `mapstructure:"hours_per_day" json:"hours_per_day"`
+	FloorAreaM2     float64 `mapstructure:"floor_area_m2" json:"floor_area_m2,omitempty"`
+	InsulationClass string  `mapstructure:"insulation_class" json:"insulation_class,omitempty"` // A (best) … G
+
+	Electricity  ElectricityContract `mapstructure:"electricity" json:"electricity"`
+	Commute      *CommuteSurvey      `mapstructure:"commute" json:"commute,omitempty"`
+	Workstations []Workstation       `mapstructure:"workstations" json:"workstations,omitempty"`
+	PowerOff     PowerOffSchedule    `mapstructure:"power_off" json:"power_off"`
+	Climate      *Climate            `mapstructure:"climate" json:"climate,omitempty"`
+}
+
+// ElectricityContract is how the site buys electricity, for the
+// market-based Scope 2 method.
+type ElectricityContract struct {
+	// GreenShare is the share of consumption covered by energy attribute
+	// certificates or a PPA (0–1); that share counts at 0 kgCO2e/kWh.
+	GreenShare float64 `mapstructure:"green_share" json:"green_share"`
+	// Instrument names the certificates: GO, REGO, I-REC, PPA…
+	Instrument string `mapstructure:"instrument" json:"instrument,omitempty"`
+	// SupplierKgPerKWh is the supplier-specific emission factor, if the
+	// supplier discloses one; SupplierSource says where it comes from.
+	SupplierKgPerKWh *float64 `mapstructure:"supplier_kg_per_kwh" json:"supplier_kg_per_kwh,omitempty"`
+	SupplierSource   string   `mapstructure:"supplier_source" json:"supplier_source,omitempty"`
+}
+
+// CommuteSurvey is the site's commuting survey: how staff get to the site.
+type CommuteSurvey struct {
+	Date        Date          `mapstructure:"date" json:"date"`
+	Respondents int           `mapstructure:"respondents" json:"respondents"`
+	Modes       []CommuteMode `mapstructure:"modes" json:"modes"`
+}
+
+// CommuteMode is one way of commuting: its share of on-site person-days and
+// the typical one-way distance.
+type CommuteMode struct {
+	Mode     string  `mapstructure:"mode" json:"mode"`
+	Share    float64 `mapstructure:"share" json:"share"`
+	OneWayKm float64 `mapstructure:"one_way_km" json:"one_way_km"`
+	// Occupancy is the people per car, for carpool (default 2).
+	Occupancy float64 `mapstructure:"occupancy" json:"occupancy,omitempty"`
+}
+
+// CommuteModes are the modes a survey may name, each computed with the
+// travel factor of the same name (carpool: car ÷ occupancy).
+var CommuteModes = []string{"car_petrol", "car_diesel", "car_hybrid", "car_electric", "carpool",
+	"motorbike", "bus", "coach", "rail", "metro", "tram", "taxi", "bicycle", "walk"}
+
+// Workstation is one class of the site's fleet with its power draw.
+type Workstation struct {
+	Class      string  `mapstructure:"class" json:"class"`
+	Count      int     `mapstructure:"count" json:"count"`
+	WattsOn    float64 `mapstructure:"watts_on" json:"watts_on"`
+	WattsOff   float64 `mapstructure:"watts_off" json:"watts_off"`
+	WattsSleep float64 `mapstructure:"watts_sleep" json:"watts_sleep,omitempty"`
+}
+
+// PowerOffSchedule is when PCs and screens must be off.
+type PowerOffSchedule struct {
+	Windows []PowerOffWindow `mapstructure:"windows" json:"windows,omitempty"`
+}
+
+// PowerOffWindow is a weekly window, From–To local time (To before From
+// spans midnight), or whole days.
+type PowerOffWindow struct {
+	Days   []string `mapstructure:"days" json:"days"`
+	From   string   `mapstructure:"from" json:"from,omitempty"`
+	To     string   `mapstructure:"to" json:"to,omitempty"`
+	AllDay bool     `mapstructure:"all_day" json:"all_day,omitempty"`
+}
+
+// Climate overrides the heating and cooling degree days (base 18 °C).
+type Climate struct {
+	HDD float64 `mapstructure:"hdd" json:"hdd"`
+	CDD float64 `mapstructure:"cdd" json:"cdd"`
+}
+
+// Weekdays are the day names a power-off window accepts.
+var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+var siteIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// Validate returns every problem with the declaration, as a
+// *ValidationError naming source (the file), or nil.
+func (s Site) Validate(source string) error {
+	var e errList
+	p := func(f string) string { return "site." + f }
+	if !siteIDPattern.MatchString(s.ID) {
+		e.add(p("id"), s.ID, "want 1–64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit")
+	}
+	if strings.TrimSpace(s.Name) == "" {
+		e.add(p("name"), "", "missing: the site's name as people know it")
+	}
+	switch {
+	case s.Country == "":
+		e.add(p("country"), "", "missing: ISO 3166-1 alpha-2 code, e.g. ZA, FR")
+	case !ValidCountry(s.Country):
+		hint := ""
+		if ValidCountry(strings.ToUpper(s.Country)) {
+			hint = fmt.Sprintf(" (did you mean %q?)", strings.ToUpper(s.Country))
+		}
+		e.add(p("country"), s.Country, "not an ISO 3166-1 alpha-2 country code%s", hint)
+	}
+	if s.Latitude < -90 || s.Latitude > 90 || math.IsNaN(s.Latitude) {
+		e.add(p("latitude"), ftoa(s.Latitude), "must be between -90 and 90")
+	}
+	if s.Longitude < -180 || s.Longitude > 180 || math.IsNaN(s.Longitude) {
+		e.add(p("longitude"), ftoa(s.Longitude), "must be between -180 and 180")
+	}
+	if s.Timezone == "" {
+		e.add(p("timezone"), "", "missing: IANA time zone, e.g. Africa/Johannesburg")
+	} else if _, err := time.LoadLocation(s.Timezone); err != nil {
+		e.add(p("timezone"), s.Timezone, "unknown time zone: want an IANA name such as Europe/Paris")
+	}
+	if s.Seats <= 0 {
+		e.add(p("seats"), strconv.Itoa(s.Seats), "must be > 0")
+	}
+	if s.FTE < 0 || math.IsNaN(s.FTE) {
+		e.add(p("fte"), ftoa(s.FTE), "must be ≥ 0")
+	}
+	if s.HoursPerDay < 0 || s.HoursPerDay > 24 || math.IsNaN(s.HoursPerDay) {
+		e.add(p("hours_per_day"), ftoa(s.HoursPerDay), "must be between 0 and 24 (0: use the default 8 h)")
+	}
+	if s.FloorAreaM2 < 0 {
+		e.add(p("floor_area_m2"), ftoa(s.FloorAreaM2), "must be ≥ 0")
+	}
+	if c := s.InsulationClass; c != "" && (len(c) != 1 || c[0] < 'A' || c[0] > 'G') {
+		e.add(p("insulation_class"), c, "want a letter from A (best) to G")
+	}
+	el := s.Electricity
+	if el.GreenShare < 0 || el.GreenShare > 1 || math.IsNaN(el.GreenShare) {
+		e.add(p("electricity.green_share"), ftoa(el.GreenShare), "must be between 0 and 1 (a share, not a percentage)")
+	}
+	if el.GreenShare > 0 && el.Instrument == "" {
+		e.add(p("electricity.instrument"), "", "missing: name the certificates or contract (GO, REGO, I-REC, PPA) covering green_share")
+	}
+	if f := el.SupplierKgPerKWh; f != nil {
+		if *f < 0 || *f > 2 || math.IsNaN(*f) {
+			e.add(p("electricity.supplier_kg_per_kwh"), ftoa(*f), "must be between 0 and 2 kgCO2e/kWh")
+		}
+		if el.SupplierSource == "" {
+			e.add(p("electricity.supplier_source"), "", "missing: a supplier factor needs its source (supplier disclosure, year)")
+		}
+	}
+	if c := s.Commute; c != nil {
+		validateCommute(*c, "site.commute", &e)
+	}
+	seen := map[string]int{}
+	for i, w := range s.Workstations {
+		wp := fmt.Sprintf("site.workstations[%d].", i)
+		if _, ok := UnitOf(KindWorkstation, w.Class); !ok {
+			e.add(wp+"class", w.Class, "want one of %s%s", quoteList(Items(KindWorkstation)), suggest(w.Class, Items(KindWorkstation)))
+		} else if j, dup := seen[w.Class]; dup {
+			e.add(wp+"class", w.Class, "already declared in workstations[%d]: one entry per class", j)
+		}
+		seen[w.Class] = i
+		if w.Count < 0 {
+			e.add(wp+"count", strconv.Itoa(w.Count), "must be ≥ 0")
+		}
+		for _, f := range []struct {
+			name string
+			v    float64
+		}{{"watts_on", w.WattsOn}, {"watts_off", w.WattsOff}, {"watts_sleep", w.WattsSleep}} {
+			if f.v < 0 || f.v > 1000 || math.IsNaN(f.v) {
+				e.add(wp+f.name, ftoa(f.v)+" W", "must be between 0 and 1000 W")
+			}
+		}
+		if w.WattsOn > 0 && w.WattsOff > w.WattsOn {
+			e.add(wp+"watts_off", ftoa(w.WattsOff)+" W", "must not exceed watts_on (%s W)", ftoa(w.WattsOn))
+		}
+		if w.WattsOn == 0 {
+			e.add(wp+"watts_on", "0 W", "must be > 0: a powered-on device draws power")
+		}
+	}
+	for i, w := range s.PowerOff.Windows {
+		wp := fmt.Sprintf("site.power_off.windows[%d].", i)
+		if len(w.Days) == 0 {
+			e.add(wp+"days", "", "missing: list the days, e.g. [mon, tue, wed, thu, fri]")
+		}
+		for j, d := range w.Days {
+			if !contains(Weekdays, strings.ToLower(d)) {
+				e.add(fmt.Sprintf("%sdays[%d]", wp, j), d, "want one of %s%s", quoteList(Weekdays), suggest(strings.ToLower(d), Weekdays))
+			}
+		}
+		if w.AllDay {
+			if w.From != "" || w.To != "" {
+				e.add(wp+"all_day", "true", "give either all_day or from/to, not both")
+			}
+			continue
+		}
+		for _, f := range []struct{ name, v string }{{"from", w.From}, {"to", w.To}} {
+			if _, err := ParseClock(f.v); err != nil {
+				e.add(wp+f.name, f.v, "want a local time HH:MM (or all_day: true)")
+			}
+		}
+		if w.From != "" && w.From == w.To {
+			e.add(wp+"to", w.To, "equals from: an empty window (use all_day: true for whole days)")
+		}
+	}
+	if c := s.Climate; c != nil {
+		if c.HDD < 0 || c.HDD > 10000 {
+			e.add(p("climate.hdd"), ftoa(c.HDD), "heating degree days (base 18 °C) must be between 0 and 10000")
+		}
+		if c.CDD < 0 || c.CDD > 10000 {
+			e.add(p("climate.cdd"), ftoa(c.CDD), "cooling degree days (base 18 °C) must be between 0 and 10000")
+		}
+	}
+	return e.err(source)
+}
+
+func validateCommute(c CommuteSurvey, prefix string, e *errList) {
+	if len(c.Modes) == 0 {
+		e.add(prefix+".modes", "", "missing: list each mode with its share and one_way_km")
+		return
+	}
+	if c.Respondents < 0 {
+		e.add(prefix+".respondents", strconv.Itoa(c.Respondents), "must be ≥ 0")
+	}
+	sum := 0.0
+	seen := map[string]int{}
+	for i, m := range c.Modes {
+		mp := fmt.Sprintf("%s.modes[%d].", prefix, i)
+		if !contains(CommuteModes, m.Mode) {
+			e.add(mp+"mode", m.Mode, "want one of %s%s", quoteList(CommuteModes), suggest(m.Mode, CommuteModes))
+		} else if j, dup := seen[m.Mode]; dup {
+			e.add(mp+"mode", m.Mode, "already listed in modes[%d]", j)
+		}
+		seen[m.Mode] = i
+		if m.Share < 0 || m.Share > 1 || math.IsNaN(m.Share) {
+			e.add(mp+"share", ftoa(m.Share), "must be between 0 and 1 (a share, not a percentage)")
+		}
+		sum += m.Share
+		if m.OneWayKm < 0 || m.OneWayKm > 300 || math.IsNaN(m.OneWayKm) {
+			e.add(mp+"one_way_km", ftoa(m.OneWayKm), "must be between 0 and 300 km")
+		}
+		if m.Occupancy != 0 && (m.Occupancy < 1 || m.Occupancy > 9) {
+			e.add(mp+"occupancy", ftoa(m.Occupancy), "must be between 1 and 9 people per car")
+		}
+		if m.Occupancy != 0 && m.Mode != "carpool" {
+			e.add(mp+"occupancy", ftoa(m.Occupancy), "only carpool takes an occupancy")
+		}
+	}
+	if math.Abs(sum-1) > 0.02 {
+		e.add(prefix+".modes", fmt.Sprintf("shares sum to %.3f", sum), "the shares must add up to 1 (±0.02)")
+	}
+}
+
+// ParseClock parses a local time HH:MM into minutes after midnight (0–1439;
+// "24:00" gives 1440).
+func ParseClock(s string) (int, error) {
+	h, m, ok := strings.Cut(strings.TrimSpace(s), ":")
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if !ok || err1 != nil || err2 != nil || hh < 0 || hh > 24 || mm < 0 || mm > 59 || (hh == 24 && mm != 0) || len(m) != 2 {
+		return 0, fmt.Errorf("%q: want HH:MM", s)
+	}
+	return hh*60 + mm, nil
+}
+
+// Fleet returns the declared workstation class by name.
+func (s Site) Fleet(class string) (Workstation, bool) {
+	for _, w := range s.Workstations {
+		if w.Class == class {
+			return w, true
+		}
+	}
+	return Workstation{}, false
+}
