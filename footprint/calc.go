@@ -341,7 +341,6 @@ func (c *calc) homeworking() error {
 	var f factorRef
 	if c.as.HomeworkingKgPerHour > 0 {
 		f = factorRef{id: "profile/" + c.as.Profile + "/homeworking", kg: c.as.HomeworkingKgPerHour, source: c.as.HomeworkingSource}
-		q = worse(q, QualityDefault)
 	} else {
 		m, err := c.lib.Lookup("homeworking", "total", factors.World, c.year)
 		if err != nil {
@@ -423,9 +422,10 @@ func (c *calc) powerOff() (PowerOff, error) {
 		if err != nil {
 			return po, err
 		}
-		po.Watts = append(po.Watts, w)
 		h := c.devH[cl]
-		po.UsedKWh += ((h["on"]+h["missed"])*w.WattsOn + h["off"]*w.WattsOff) / 1000
+		w.UsedKWh = ((h["on"]+h["missed"])*w.WattsOn + h["off"]*w.WattsOff) / 1000
+		po.Watts = append(po.Watts, w)
+		po.UsedKWh += w.UsedKWh
 		po.AvoidedKWh += h["off"] * (w.WattsOn - w.WattsOff) / 1000
 		for st, v := range h {
 			po.DeviceHours[st] += v

@@ -85,6 +85,8 @@ type ClassWatts struct {
 	WattsOn  float64 `json:"watts_on"`
 	WattsOff float64 `json:"watts_off"`
 	Origin   string  `json:"origin"`
+	// UsedKWh is the class's energy use over the year.
+	UsedKWh float64 `json:"used_kwh"`
 }
 
 // Telework summarises person-days by place of work.

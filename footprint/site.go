@@ -13,27 +13,53 @@ import (
 // site in site.yaml (under the top-level "site:" key). The central keeps
 // every version with the date it took effect.
 type Site struct {
-	ID        string  `mapstructure:"id" json:"id"`
-	Name      string  `mapstructure:"name" json:"name"`
-	Country   string  `mapstructure:"country" json:"country"` // ISO 3166-1 alpha-2
-	City      string  `mapstructure:"city" json:"city,omitempty"`
-	Latitude  float64 `mapstructure:"latitude" json:"latitude"`
-	Longitude float64 `mapstructure:"longitude" json:"longitude"`
-	Timezone  string  `mapstructure:"timezone" json:"timezone"` // IANA name, e.g. Africa/Johannesburg
+	ID        string  `mapstructure:"id" yaml:"id" json:"id"`
+	Name      string  `mapstructure:"name" yaml:"name" json:"name"`
+	Country   string  `mapstructure:"country" yaml:"country" json:"country"` // ISO 3166-1 alpha-2
+	City      string  `mapstructure:"city" yaml:"city" json:"city,omitempty"`
+	Latitude  float64 `mapstructure:"latitude" yaml:"latitude" json:"latitude"`
+	Longitude float64 `mapstructure:"longitude" yaml:"longitude" json:"longitude"`
+	Timezone  string  `mapstructure:"timezone" yaml:"timezone" json:"timezone"` // IANA name, e.g. Africa/Johannesburg
 	// EffectiveFrom is the date this version of the declaration took effect.
-	EffectiveFrom Date    `mapstructure:"effective_from" json:"effective_from,omitempty"`
-	Seats         int     `mapstructure:"seats" json:"seats"`
-	FTE           float64 `mapstructure:"fte" json:"fte"`
+	EffectiveFrom Date    `mapstructure:"effective_from" yaml:"effective_from" json:"effective_from,omitempty"`
+	Seats         int     `mapstructure:"seats" yaml:"seats" json:"seats"`
+	FTE           float64 `mapstructure:"fte" yaml:"fte" json:"fte"`
 	// HoursPerDay is the working hours of one person-day (home-working).
-	HoursPerDay     float64 `mapstructure:"hours_per_day" json:"hours_per_day"`
-	FloorAreaM2     float64 `mapstructure:"floor_area_m2" json:"floor_area_m2,omitempty"`
-	InsulationClass string  `mapstructure:"insulation_class" json:"insulation_class,omitempty"` // A (best) … G
+	HoursPerDay     float64 `mapstructure:"hours_per_day" yaml:"hours_per_day" json:"hours_per_day"`
+	FloorAreaM2     float64 `mapstructure:"floor_area_m2" yaml:"floor_area_m2" json:"floor_area_m2,omitempty"`
+	InsulationClass string  `mapstructure:"insulation_class" yaml:"insulation_class" json:"insulation_class,omitempty"` // A (best) … G
 
-	Electricity  ElectricityContract `mapstructure:"electricity" json:"electricity"`
-	Commute      *CommuteSurvey      `mapstructure:"commute" json:"commute,omitempty"`
-	Workstations []Workstation       `mapstructure:"workstations" json:"workstations,omitempty"`
-	PowerOff     PowerOffSchedule    `mapstructure:"power_off" json:"power_off"`
-	Climate      *Climate            `mapstructure:"climate" json:"climate,omitempty"`
+	Electricity  ElectricityContract `mapstructure:"electricity" yaml:"electricity" json:"electricity"`
+	Commute      *CommuteSurvey      `mapstructure:"commute" yaml:"commute" json:"commute,omitempty"`
+	Workstations []Workstation       `mapstructure:"workstations" yaml:"workstations" json:"workstations,omitempty"`
+	PowerOff     PowerOffSchedule    `mapstructure:"power_off" yaml:"power_off" json:"power_off"`
+	Climate      *Climate            `mapstructure:"climate" yaml:"climate" json:"climate,omitempty"`
+
+	// Profile pins the site to a profile, overriding the computed assignment.
+	Profile *ProfilePin `mapstructure:"profile" yaml:"profile" json:"profile,omitempty"`
+	// BaseYear is the trajectory's base year (default: the first full year
+	// of data).
+	BaseYear int `mapstructure:"base_year" yaml:"base_year" json:"base_year,omitempty"`
+	// Actions is the ambassador's reduction plan.
+	Actions []Action `mapstructure:"actions" yaml:"actions" json:"actions,omitempty"`
+}
+
+// ProfilePin is an operator's or ambassador's choice of profile, with why.
+type ProfilePin struct {
+	Pin    string `mapstructure:"pin" yaml:"pin" json:"pin"`
+	Reason string `mapstructure:"reason" yaml:"reason" json:"reason"`
+}
+
+// Action is one planned reduction action of the site's plan.
+type Action struct {
+	ID    string `mapstructure:"id" yaml:"id" json:"id"`
+	Lever string `mapstructure:"lever" yaml:"lever" json:"lever"`
+	Start Date   `mapstructure:"start" yaml:"start" json:"start"`
+	// Coverage is the share of the site the action covers (0–1, default 1).
+	Coverage float64 `mapstructure:"coverage" yaml:"coverage" json:"coverage"`
+	// ExpectedTPerYear is the reduction the ambassador expects, tCO2e/yr.
+	ExpectedTPerYear float64 `mapstructure:"expected_t_per_year" yaml:"expected_t_per_year" json:"expected_t_per_year"`
+	Owner            string  `mapstructure:"owner" yaml:"owner" json:"owner,omitempty"`
 }
 
 // ElectricityContract is how the site buys electricity, for the
@@ -41,30 +67,30 @@ type Site struct {
 type ElectricityContract struct {
 	// GreenShare is the share of consumption covered by energy attribute
 	// certificates or a PPA (0–1); that share counts at 0 kgCO2e/kWh.
-	GreenShare float64 `mapstructure:"green_share" json:"green_share"`
+	GreenShare float64 `mapstructure:"green_share" yaml:"green_share" json:"green_share"`
 	// Instrument names the certificates: GO, REGO, I-REC, PPA…
-	Instrument string `mapstructure:"instrument" json:"instrument,omitempty"`
+	Instrument string `mapstructure:"instrument" yaml:"instrument" json:"instrument,omitempty"`
 	// SupplierKgPerKWh is the supplier-specific emission factor, if the
 	// supplier discloses one; SupplierSource says where it comes from.
-	SupplierKgPerKWh *float64 `mapstructure:"supplier_kg_per_kwh" json:"supplier_kg_per_kwh,omitempty"`
-	SupplierSource   string   `mapstructure:"supplier_source" json:"supplier_source,omitempty"`
+	SupplierKgPerKWh *float64 `mapstructure:"supplier_kg_per_kwh" yaml:"supplier_kg_per_kwh" json:"supplier_kg_per_kwh,omitempty"`
+	SupplierSource   string   `mapstructure:"supplier_source" yaml:"supplier_source" json:"supplier_source,omitempty"`
 }
 
 // CommuteSurvey is the site's commuting survey: how staff get to the site.
 type CommuteSurvey struct {
-	Date        Date          `mapstructure:"date" json:"date"`
-	Respondents int           `mapstructure:"respondents" json:"respondents"`
-	Modes       []CommuteMode `mapstructure:"modes" json:"modes"`
+	Date        Date          `mapstructure:"date" yaml:"date" json:"date"`
+	Respondents int           `mapstructure:"respondents" yaml:"respondents" json:"respondents"`
+	Modes       []CommuteMode `mapstructure:"modes" yaml:"modes" json:"modes"`
 }
 
 // CommuteMode is one way of commuting: its share of on-site person-days and
 // the typical one-way distance.
 type CommuteMode struct {
-	Mode     string  `mapstructure:"mode" json:"mode"`
-	Share    float64 `mapstructure:"share" json:"share"`
-	OneWayKm float64 `mapstructure:"one_way_km" json:"one_way_km"`
+	Mode     string  `mapstructure:"mode" yaml:"mode" json:"mode"`
+	Share    float64 `mapstructure:"share" yaml:"share" json:"share"`
+	OneWayKm float64 `mapstructure:"one_way_km" yaml:"one_way_km" json:"one_way_km"`
 	// Occupancy is the people per car, for carpool (default 2).
-	Occupancy float64 `mapstructure:"occupancy" json:"occupancy,omitempty"`
+	Occupancy float64 `mapstructure:"occupancy" yaml:"occupancy" json:"occupancy,omitempty"`
 }
 
 // CommuteModes are the modes a survey may name, each computed with the
@@ -74,31 +100,31 @@ var CommuteModes = []string{"car_petrol", "car_diesel", "car_hybrid", "car_elect
 
 // Workstation is one class of the site's fleet with its power draw.
 type Workstation struct {
-	Class      string  `mapstructure:"class" json:"class"`
-	Count      int     `mapstructure:"count" json:"count"`
-	WattsOn    float64 `mapstructure:"watts_on" json:"watts_on"`
-	WattsOff   float64 `mapstructure:"watts_off" json:"watts_off"`
-	WattsSleep float64 `mapstructure:"watts_sleep" json:"watts_sleep,omitempty"`
+	Class      string  `mapstructure:"class" yaml:"class" json:"class"`
+	Count      int     `mapstructure:"count" yaml:"count" json:"count"`
+	WattsOn    float64 `mapstructure:"watts_on" yaml:"watts_on" json:"watts_on"`
+	WattsOff   float64 `mapstructure:"watts_off" yaml:"watts_off" json:"watts_off"`
+	WattsSleep float64 `mapstructure:"watts_sleep" yaml:"watts_sleep" json:"watts_sleep,omitempty"`
 }
 
 // PowerOffSchedule is when PCs and screens must be off.
 type PowerOffSchedule struct {
-	Windows []PowerOffWindow `mapstructure:"windows" json:"windows,omitempty"`
+	Windows []PowerOffWindow `mapstructure:"windows" yaml:"windows" json:"windows,omitempty"`
 }
 
 // PowerOffWindow is a weekly window, From–To local time (To before From
 // spans midnight), or whole days.
 type PowerOffWindow struct {
-	Days   []string `mapstructure:"days" json:"days"`
-	From   string   `mapstructure:"from" json:"from,omitempty"`
-	To     string   `mapstructure:"to" json:"to,omitempty"`
-	AllDay bool     `mapstructure:"all_day" json:"all_day,omitempty"`
+	Days   []string `mapstructure:"days" yaml:"days" json:"days"`
+	From   string   `mapstructure:"from" yaml:"from" json:"from,omitempty"`
+	To     string   `mapstructure:"to" yaml:"to" json:"to,omitempty"`
+	AllDay bool     `mapstructure:"all_day" yaml:"all_day" json:"all_day,omitempty"`
 }
 
 // Climate overrides the heating and cooling degree days (base 18 °C).
 type Climate struct {
-	HDD float64 `mapstructure:"hdd" json:"hdd"`
-	CDD float64 `mapstructure:"cdd" json:"cdd"`
+	HDD float64 `mapstructure:"hdd" yaml:"hdd" json:"hdd"`
+	CDD float64 `mapstructure:"cdd" yaml:"cdd" json:"cdd"`
 }
 
 // Weekdays are the day names a power-off window accepts.
@@ -231,6 +257,39 @@ func (s Site) Validate(source string) error {
 		}
 		if c.CDD < 0 || c.CDD > 10000 {
 			e.add(p("climate.cdd"), ftoa(c.CDD), "cooling degree days (base 18 °C) must be between 0 and 10000")
+		}
+	}
+	if pin := s.Profile; pin != nil {
+		if pin.Pin == "" {
+			e.add(p("profile.pin"), "", "missing: the id of the profile the site is pinned to")
+		}
+		if strings.TrimSpace(pin.Reason) == "" {
+			e.add(p("profile.reason"), "", "missing: say why the site is pinned (the override is shown with its reason)")
+		}
+	}
+	if s.BaseYear != 0 && (s.BaseYear < 1990 || s.BaseYear > 2100) {
+		e.add(p("base_year"), strconv.Itoa(s.BaseYear), "want a year such as 2019")
+	}
+	ids := map[string]int{}
+	for i, a := range s.Actions {
+		ap := fmt.Sprintf("site.actions[%d].", i)
+		if a.ID == "" {
+			e.add(ap+"id", "", "missing: a short name for the action")
+		} else if j, dup := ids[a.ID]; dup {
+			e.add(ap+"id", a.ID, "already used by actions[%d]", j)
+		}
+		ids[a.ID] = i
+		if !contains(LeverIDs(), a.Lever) {
+			e.add(ap+"lever", a.Lever, "want one of %s%s", quoteList(LeverIDs()), suggest(a.Lever, LeverIDs()))
+		}
+		if a.Start.IsZero() {
+			e.add(ap+"start", "", "missing: the date the action started or starts (YYYY-MM-DD)")
+		}
+		if a.Coverage < 0 || a.Coverage > 1 || math.IsNaN(a.Coverage) {
+			e.add(ap+"coverage", ftoa(a.Coverage), "must be between 0 and 1 (share of the site covered; 0 means all)")
+		}
+		if a.ExpectedTPerYear < 0 || math.IsNaN(a.ExpectedTPerYear) {
+			e.add(ap+"expected_t_per_year", ftoa(a.ExpectedTPerYear), "must be ≥ 0 tCO2e per year")
 		}
 	}
 	return e.err(source)

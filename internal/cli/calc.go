@@ -51,7 +51,11 @@ same key (kind, item, start, end, source, attrs) replaces the earlier one.`,
 			if err != nil {
 				return err
 			}
-			inv, err := footprint.Calculate(site, acts, year, lib, footprint.Assumptions{},
+			_, as, _, err := assignSite(site, v.GetString("profiles"), v.GetString("factors"), year)
+			if err != nil {
+				return err
+			}
+			inv, err := footprint.Calculate(site, acts, year, lib, as,
 				footprint.Options{FlightsWithoutRF: v.GetBool("flights-without-rf")})
 			if err != nil {
 				return err
@@ -68,6 +72,7 @@ same key (kind, item, start, end, source, attrs) replaces the earlier one.`,
 	fl.Int("year", 0, "reporting year (calendar year)")
 	fl.String("format", "table", "output format: table or json")
 	fl.String("factors", "", "factor override CSV(s), comma-separated (env GREENHELP_FACTORS)")
+	fl.String("profiles", "", "profiles.yaml replacing the embedded one (env GREENHELP_PROFILES)")
 	fl.Bool("flights-without-rf", false, "use flight factors without the radiative-forcing uplift (default: with)")
 	return cmd
 }

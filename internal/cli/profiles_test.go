@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestProfilesAssignPrintsTheExplainedAssignment(t *testing.T) {
+	tests := []struct {
+		site, want string
+	}{
+		{"../../examples/paris/site.yaml", "low-carbon-grid"},
+		{"../../examples/johannesburg/site.yaml", "coal-grid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			code, out, stderr := run(t, "profiles", "assign", "--site", tt.site, "--format", "json")
+			require.Equal(t, 0, code, stderr)
+			var doc map[string]any
+			require.NoError(t, json.Unmarshal([]byte(out), &doc))
+			for _, k := range []string{"site", "profile", "distances", "decided_by", "override"} {
+				assert.Contains(t, doc, k)
+			}
+			assert.Equal(t, tt.want, doc["profile"])
+			assert.Len(t, doc["distances"], 4)
+			assert.Nil(t, doc["override"])
+		})
+	}
+}
+
+func TestProfilesAssignShowsAnOverrideAndRefusesAnUnknownOne(t *testing.T) {
+	dir := t.TempDir()
+	write := func(pin string) string {
+		p := filepath.Join(dir, pin+".yaml")
+		require.NoError(t, os.WriteFile(p, []byte("site:\n  id: pt-lis\n  name: Lisbon\n  country: PT\n  city: Lisbon\n  timezone: Europe/Lisbon\n  seats: 100\n  profile:\n    pin: "+pin+"\n    reason: gas-heated building\n"), 0o600))
+		return p
+	}
+	code, out, stderr := run(t, "profiles", "assign", "--site", write("fossil-grid-mild"), "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, "fossil-grid-mild", doc["profile"])
+	assert.Equal(t, "low-carbon-grid", doc["computed"])
+	assert.Equal(t, "gas-heated building", doc["override"].(map[string]any)["reason"])
+
+	code, _, stderr = run(t, "profiles", "assign", "--site", write("arctic"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `profile override "arctic": unknown profile`)
+}
+
+func TestProfilesListNamesTheFourProfiles(t *testing.T) {
+	code, out, _ := run(t, "profiles", "list", "--format", "json")
+	require.Equal(t, 0, code)
+	var ps []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &ps))
+	require.Len(t, ps, 4)
+	ids := []any{ps[0]["id"], ps[1]["id"], ps[2]["id"], ps[3]["id"]}
+	assert.ElementsMatch(t, []any{"low-carbon-grid", "fossil-grid-mild", "fossil-grid-tropical", "coal-grid"}, ids)
+}
+
+func TestABadProfilesFileFailsEveryCommandThatUsesIt(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "p.yaml")
+	require.NoError(t, os.WriteFile(p, []byte("profiles:\n  - id: only-one\n"), 0o600))
+	t.Setenv("GREENHELP_PROFILES", p)
+	code, _, stderr := run(t, "profiles", "list")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "a set defines exactly 4")
+}
+
+func TestTrajectoryPrintsSitesAndGroup(t *testing.T) {
+	code, out, stderr := run(t, "trajectory", "--history", "../../examples/history.csv", "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var doc struct {
+		Mode  string  `json:"mode"`
+		Rate  float64 `json:"rate"`
+		Sites []struct {
+			Site     string  `json:"site"`
+			BaseYear int     `json:"base_year"`
+			BaseT    float64 `json:"base_t"`
+			Years    []struct {
+				Year                            int
+				ActualT, AllowedT, GapT, GapPct float64
+				OnTrack                         bool `json:"on_track"`
+			} `json:"years"`
+			NextYearRequiredT float64 `json:"next_year_required_t"`
+		} `json:"sites"`
+		Group map[string]any `json:"group"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, "compound", doc.Mode)
+	assert.Equal(t, 0.045, doc.Rate)
+	require.Len(t, doc.Sites, 3)
+	assert.Equal(t, "ph-mnl-makati", doc.Sites[1].Site)
+	assert.Equal(t, 2021, doc.Sites[1].BaseYear, "a site opened later has its own base year")
+	for _, k := range []string{"base_year", "base_t", "years", "next_year_required_t"} {
+		assert.Contains(t, doc.Group, k)
+	}
+	code, table, _ := run(t, "trajectory", "--history", "../../examples/history.csv", "--mode", "linear", "--rate", "0.042")
+	require.Equal(t, 0, code)
+	assert.Contains(t, table, "linear 4.2 %/yr")
+	assert.Contains(t, table, "GROUP")
+}
+
+func TestTrajectoryRefusesBadInput(t *testing.T) {
+	dir := t.TempDir()
+	dup := filepath.Join(dir, "dup.csv")
+	require.NoError(t, os.WriteFile(dup, []byte("site,year,t\na,2020,1\na,2020,2\n"), 0o600))
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a rate of 4.5 instead of 0.045", []string{"--history", "../../examples/history.csv", "--rate", "4.5"}, "trajectory rate 4.5"},
+		{"a rate of zero", []string{"--history", "../../examples/history.csv", "--rate", "0"}, "between 0 and 1"},
+		{"an unknown mode", []string{"--history", "../../examples/history.csv", "--mode", "exponential"}, `trajectory mode "exponential"`},
+		{"a year twice", []string{"--history", dup}, "site a has 2020 already"},
+		{"a base year without data", []string{"--history", "../../examples/history.csv", "--base-year", "2010"}, "base year 2010 has no emissions figure"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := run(t, append([]string{"trajectory"}, tt.args...)...)
+			assert.Equal(t, 1, code)
+			assert.Contains(t, stderr, tt.want)
+		})
+	}
+}
+
+func TestPlanRanksLeversAndFindsTheCompensationYear(t *testing.T) {
+	code, out, stderr := run(t, "plan", "--site", "../../examples/johannesburg/site.yaml",
+		"--activities", "../../examples/johannesburg/activities.csv", "--base-year", "2024", "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var p struct {
+		Profile          string                `json:"profile"`
+		Levers           []struct{ ID string } `json:"levers"`
+		CompensationYear *int                  `json:"compensation_year"`
+		Years            []map[string]any      `json:"years"`
+		Actions          []map[string]any      `json:"actions"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &p))
+	assert.Equal(t, "coal-grid", p.Profile)
+	require.NotEmpty(t, p.Levers)
+	assert.Equal(t, "power_off", p.Levers[0].ID, "on a coal grid power-off comes first")
+	require.NotNil(t, p.CompensationYear)
+	assert.Len(t, p.Years, 2050-2024)
+	assert.Len(t, p.Actions, 2)
+
+	code, table, _ := run(t, "plan", "--site", "../../examples/paris/site.yaml", "--activities", "../../examples/paris/activities.csv")
+	require.Equal(t, 0, code)
+	assert.Contains(t, table, "low-carbon-grid")
+	assert.Contains(t, table, "Less business travel")
+}

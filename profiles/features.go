@@ -1,0 +1,133 @@
+package profiles
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/factors"
+)
+
+// City is a row of the embedded climate table.
+type City struct {
+	City, Country string
+	HDD, CDD      float64
+	Source        string
+}
+
+var climateTable = sync.OnceValue(func() []City {
+	r := csv.NewReader(bytes.NewReader(embeddedClimate))
+	rows, err := r.ReadAll()
+	if err != nil {
+		panic(fmt.Sprintf("profiles: climate.csv: %v", err))
+	}
+	var out []City
+	for i, rec := range rows[1:] {
+		hdd, err1 := strconv.ParseFloat(rec[2], 64)
+		cdd, err2 := strconv.ParseFloat(rec[3], 64)
+		if err1 != nil || err2 != nil {
+			panic(fmt.Sprintf("profiles: climate.csv:%d: bad degree days", i+2))
+		}
+		out = append(out, City{City: rec[0], Country: rec[1], HDD: hdd, CDD: cdd, Source: rec[4]})
+	}
+	return out
+})
+
+// countryCity names the city whose climate stands in for a country.
+var countryCity = map[string]string{"FR": "Paris", "GB": "London", "PT": "Lisbon", "MA": "Casablanca", "SN": "Dakar",
+	"MG": "Antananarivo", "ZA": "Johannesburg", "PH": "Manila", "DE": "Berlin", "TR": "Istanbul"}
+
+func fold(s string) string {
+	r := strings.NewReplacer("á", "a", "ã", "a", "é", "e", "ç", "c", "í", "i", "ó", "o", "ş", "s", "ü", "u")
+	return r.Replace(strings.ToLower(strings.TrimSpace(s)))
+}
+
+// Climate returns the degree days for a site — declared in site.yaml, else
+// the embedded city table, else the country's reference city — and says
+// which. ok is false when none is known.
+func Climate(site footprint.Site) (hdd, cdd float64, source string, ok bool) {
+	if c := site.Climate; c != nil {
+		return c.HDD, c.CDD, "declared in site.yaml", true
+	}
+	for _, c := range climateTable() {
+		if c.Country == site.Country && fold(c.City) == fold(site.City) {
+			return c.HDD, c.CDD, "city table: " + c.City + " — " + c.Source, true
+		}
+	}
+	if city, found := countryCity[site.Country]; found {
+		for _, c := range climateTable() {
+			if c.City == city {
+				return c.HDD, c.CDD, fmt.Sprintf("country default (%s stands in for %s) — %s", c.City, site.Country, c.Source), true
+			}
+		}
+	}
+	return math.NaN(), math.NaN(), "unknown: no declared climate, city or country reference; declare site.climate.hdd/cdd", false
+}
+
+// carModes are the commute modes counted as car use.
+var carModes = map[string]bool{"car_petrol": true, "car_diesel": true, "car_hybrid": true, "car_electric": true, "carpool": true, "taxi": true}
+
+// SiteFeatures computes a site's features for year and where each came
+// from. Unknown features are NaN (left out of distances).
+func SiteFeatures(site footprint.Site, lib *factors.Library, year int) (Features, map[string]string) {
+	src := map[string]string{}
+	f := Features{GridGPerKWh: math.NaN(), HDD: math.NaN(), CDD: math.NaN(), CarShare: math.NaN(), Insulation: site.InsulationClass}
+	if m, err := lib.Lookup("electricity", "grid", site.Country, year); err == nil {
+		f.GridGPerKWh = m.KgPerUnit * 1000
+		src["grid_g_per_kwh"] = m.ID()
+		if m.Fallback != "" {
+			src["grid_g_per_kwh"] += " (" + m.Fallback + ")"
+		}
+	} else {
+		src["grid_g_per_kwh"] = "unknown: " + err.Error()
+	}
+	hdd, cdd, how, _ := Climate(site)
+	f.HDD, f.CDD = hdd, cdd
+	src["hdd"], src["cdd"] = how, how
+	if c := site.Commute; c != nil && len(c.Modes) > 0 {
+		share := 0.0
+		for _, m := range c.Modes {
+			if carModes[m.Mode] {
+				share += m.Share
+			}
+		}
+		f.CarShare = share
+		src["car_share"] = "commute survey"
+		if !c.Date.IsZero() {
+			src["car_share"] += " of " + c.Date.String()
+		}
+	} else {
+		src["car_share"] = "unknown: no commute survey (left out of the distance)"
+	}
+	if f.Insulation != "" {
+		src["insulation"] = "declared in site.yaml"
+	} else {
+		src["insulation"] = "unknown: not declared (left out of the distance)"
+	}
+	return f, src
+}
+
+func insulationRank(c string) (float64, bool) {
+	if len(c) != 1 || c[0] < 'A' || c[0] > 'G' {
+		return 0, false
+	}
+	return float64(c[0] - 'A'), true
+}
+
+// MarshalJSON writes unknown (NaN) features as null.
+func (f Features) MarshalJSON() ([]byte, error) {
+	num := func(v float64) any {
+		if math.IsNaN(v) {
+			return nil
+		}
+		return v
+	}
+	return json.Marshal(map[string]any{"grid_g_per_kwh": num(f.GridGPerKWh), "hdd": num(f.HDD), "cdd": num(f.CDD),
+		"car_share": num(f.CarShare), "insulation": f.Insulation})
+}
