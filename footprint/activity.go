@@ -264,3 +264,31 @@ func Dedupe(acts []Activity) ([]Activity, int) {
 	}
 	return out, replaced
 }
+
+// FullYears returns, sorted, the calendar years in which the records cover
+// every month (at least one record overlapping each month): the years a
+// trajectory may use as base or current year.
+func FullYears(acts []Activity) []int {
+	months := map[int]bool{}
+	for _, a := range acts {
+		last := a.End.AddDays(-1)
+		for y, m := a.Start.Year(), int(a.Start.Time().Month()); y*12+m <= last.Year()*12+int(last.Time().Month()); m++ {
+			if m > 12 {
+				y, m = y+1, 1
+			}
+			months[y*12+m] = true
+		}
+	}
+	count := map[int]int{}
+	for k := range months {
+		count[(k-1)/12]++
+	}
+	var out []int
+	for y, n := range count {
+		if n == 12 {
+			out = append(out, y)
+		}
+	}
+	sort.Ints(out)
+	return out
+}

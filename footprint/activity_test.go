@@ -127,3 +127,14 @@ func TestAttrsRoundTrip(t *testing.T) {
 	_, err = ParseAttrs("state=off;state=on")
 	assert.ErrorContains(t, err, "given twice")
 }
+
+func TestFullYearsNeedEveryMonthCovered(t *testing.T) {
+	acts := []Activity{
+		act(KindElectricity, "grid", "2023-12-15", "2024-01-15", 1, UnitKWh, nil),
+		act(KindElectricity, "grid", "2024-01-15", "2024-12-15", 1, UnitKWh, nil),
+		act(KindElectricity, "grid", "2024-12-15", "2025-01-15", 1, UnitKWh, nil),
+		act(KindFuel, "diesel", "2026-01-01", "2027-01-01", 1, UnitLitre, nil),
+	}
+	assert.Equal(t, []int{2024, 2026}, FullYears(acts))
+	assert.Empty(t, FullYears(acts[:1]))
+}

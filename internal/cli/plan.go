@@ -50,10 +50,11 @@ data shows since each action started.`,
 			if err != nil {
 				return err
 			}
-			first, last, ok := dataYears(acts)
-			if !ok {
-				return fmt.Errorf("--activities: no records")
+			full := footprint.FullYears(acts)
+			if len(full) == 0 {
+				return fmt.Errorf("--activities: no full calendar year of data (every month covered): a trajectory needs at least one")
 			}
+			first, last := full[0], full[len(full)-1]
 			base, current := v.GetInt("base-year"), v.GetInt("year")
 			if base == 0 {
 				base = site.BaseYear
@@ -65,7 +66,7 @@ data shows since each action started.`,
 				current = last
 			}
 			if base < first || base > last || current < base || current > last {
-				return fmt.Errorf("--base-year %d / --year %d: the activities cover %d–%d; want base ≤ current within it", base, current, first, last)
+				return fmt.Errorf("--base-year %d / --year %d: the activities have full years %v; want base ≤ current among them", base, current, full)
 			}
 			lib, err := factors.Load(overrideFiles(v.GetString("factors"))...)
 			if err != nil {
@@ -114,20 +115,6 @@ data shows since each action started.`,
 	fl.String("factors", "", "factor override CSV(s), comma-separated (env GREENHELP_FACTORS)")
 	addMethodFlags(cmd)
 	return cmd
-}
-
-// dataYears returns the first and last calendar years the records touch.
-func dataYears(acts []footprint.Activity) (first, last int, ok bool) {
-	for i, a := range acts {
-		s, e := a.Start.Year(), a.End.AddDays(-1).Year()
-		if i == 0 || s < first {
-			first = s
-		}
-		if i == 0 || e > last {
-			last = e
-		}
-	}
-	return first, last, len(acts) > 0
 }
 
 func printPlan(w io.Writer, p footprint.Plan) error {

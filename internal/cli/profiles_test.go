@@ -153,4 +153,10 @@ func TestPlanRanksLeversAndFindsTheCompensationYear(t *testing.T) {
 	require.Equal(t, 0, code)
 	assert.Contains(t, table, "low-carbon-grid")
 	assert.Contains(t, table, "Less business travel")
+	// The Dec 2023 and Jan 2025 bill ends do not make 2023 or 2025 full years.
+	assert.Contains(t, table, "base 2024:")
+
+	code, _, stderr = run(t, "plan", "--site", "../../examples/paris/site.yaml", "--activities", "../../examples/paris/activities.csv", "--base-year", "2023")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "full years [2024]")
 }
