@@ -1,0 +1,421 @@
+package agent
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// SourceHealth is what one source did on its last run.
+type SourceHealth struct {
+	ID           string        `json:"id"`
+	Type         string        `json:"type"`
+	Collector    string        `json:"collector"`
+	LastRun      time.Time     `json:"last_run"`
+	LastSuccess  time.Time     `json:"last_success,omitempty"`
+	Duration     time.Duration `json:"duration_ns"`
+	RowsRead     int           `json:"rows_read"`
+	RowsRejected int           `json:"rows_rejected"`
+	Records      int           `json:"records"`
+	Error        string        `json:"error,omitempty"`
+	Rejections   []Rejection   `json:"rejections,omitempty"`
+}
+
+// OK reports whether the source read and every row was usable.
+func (h SourceHealth) OK() bool { return h.Error == "" && h.RowsRejected == 0 }
+
+// State is what the agent remembers between runs, in the outbox folder.
+type State struct {
+	LastCollect time.Time      `json:"last_collect"`
+	LastUpload  time.Time      `json:"last_upload"`
+	LastSite    string         `json:"last_site_hash"`
+	Sources     []SourceHealth `json:"sources"`
+	// Sent maps a record's key to the fingerprint of the value the central
+	// acknowledged, so unchanged records are not sent again.
+	Sent map[string]string `json:"sent"`
+}
+
+// Agent collects a site's data and delivers it.
+type Agent struct {
+	Cfg    *Config
+	Outbox *Outbox
+	Log    *slog.Logger
+
+	mu    sync.Mutex
+	state State
+}
+
+// New opens the agent's outbox and state.
+func New(cfg *Config, log *slog.Logger) (*Agent, error) {
+	ob, err := OpenOutbox(cfg.Outbox.Dir, int64(cfg.Outbox.MaxSize))
+	if err != nil {
+		return nil, err
+	}
+	a := &Agent{Cfg: cfg, Outbox: ob, Log: log, state: State{Sent: map[string]string{}}}
+	raw, err := os.ReadFile(a.statePath())
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(raw, &a.state); err != nil {
+			log.Error("agent state unreadable: starting afresh (records may be sent again; the central replaces by key)", "file", a.statePath(), "err", err)
+			a.state = State{}
+		}
+	case !errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("agent state: %w", err)
+	}
+	if a.state.Sent == nil {
+		a.state.Sent = map[string]string{}
+	}
+	return a, nil
+}
+
+func (a *Agent) statePath() string { return filepath.Join(a.Cfg.Outbox.Dir, "state.json") }
+
+func (a *Agent) saveState() error {
+	raw, err := json.MarshalIndent(a.state, "", " ")
+	if err != nil {
+		return err
+	}
+	return writeDurable(a.Cfg.Outbox.Dir, "state.json", raw)
+}
+
+// Collected is the outcome of reading every source.
+type Collected struct {
+	Activities []footprint.Activity
+	Health     []SourceHealth
+}
+
+// OK reports whether every source read cleanly.
+func (c Collected) OK() bool {
+	for _, h := range c.Health {
+		if !h.OK() {
+			return false
+		}
+	}
+	return true
+}
+
+// Collect reads every source; one failing source never stops the others.
+func (a *Agent) Collect(ctx context.Context) Collected {
+	var out Collected
+	base := a.Cfg.baseDir()
+	for _, s := range a.Cfg.Sources {
+		start := time.Now()
+		h := SourceHealth{ID: s.ID, Type: s.Type, Collector: s.Collector, LastRun: start}
+		t, err := s.read(ctx, base)
+		if err != nil {
+			h.Error = err.Error()
+			a.Log.Error("source failed", "source", s.ID, "err", err)
+		} else {
+			acts, rejects := collect(s, a.Cfg.Site, t)
+			h.RowsRead, h.RowsRejected, h.Records = len(t.Rows), len(rejects), len(acts)
+			if len(rejects) > 20 {
+				h.Rejections = rejects[:20]
+			} else {
+				h.Rejections = rejects
+			}
+			h.LastSuccess = time.Now()
+			out.Activities = append(out.Activities, acts...)
+			for _, r := range rejects {
+				a.Log.Warn("row rejected", "source", s.ID, "where", r.Where, "reason", r.Reason)
+			}
+		}
+		if prev := a.previousHealth(s.ID); h.LastSuccess.IsZero() && prev != nil {
+			h.LastSuccess = prev.LastSuccess
+		}
+		h.Duration = time.Since(start)
+		out.Health = append(out.Health, h)
+	}
+	return out
+}
+
+func (a *Agent) previousHealth(id string) *SourceHealth {
+	for i := range a.state.Sources {
+		if a.state.Sources[i].ID == id {
+			return &a.state.Sources[i]
+		}
+	}
+	return nil
+}
+
+func fingerprint(act footprint.Activity) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%v|%s|%s", act.Quantity, act.Unit, act.Quality)))
+	return hex.EncodeToString(h[:8])
+}
+
+func keyString(k footprint.Key) string {
+	return strings.Join([]string{k.Site, string(k.Kind), k.Item, k.Start, k.End, k.Source, k.Attrs}, "|")
+}
+
+// Enqueue writes what is new or changed since the central last
+// acknowledged it (and not already waiting in the outbox) as durable
+// batches, with the site declaration when it changed. It returns the
+// entries written.
+func (a *Agent) Enqueue(acts []footprint.Activity) ([]Entry, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	known := map[string]string{}
+	for k, v := range a.state.Sent {
+		known[k] = v
+	}
+	pending, err := a.Outbox.Pending()
+	if err != nil {
+		return nil, err
+	}
+	siteQueued := false
+	for _, e := range pending {
+		b, _, err := a.Outbox.Load(e)
+		if err != nil {
+			a.Log.Error("outbox", "err", err)
+			continue
+		}
+		siteQueued = siteQueued || b.Site != nil
+		for _, act := range b.Activities {
+			known[keyString(act.Key(a.Cfg.Site.ID))] = fingerprint(act)
+		}
+	}
+	var fresh []footprint.Activity
+	seen := map[string]bool{}
+	for _, act := range acts {
+		k := keyString(act.Key(a.Cfg.Site.ID))
+		if known[k] == fingerprint(act) || seen[k] {
+			continue
+		}
+		seen[k] = true
+		fresh = append(fresh, act)
+	}
+	var site *footprint.Site
+	if h := siteHash(a.Cfg.Site); h != a.state.LastSite && !siteQueued {
+		s := a.Cfg.Site
+		site = &s
+	}
+	var entries []Entry
+	size := a.Cfg.Upload.BatchSize
+	for i := 0; i < len(fresh) || (i == 0 && site != nil); i += size {
+		part := fresh[i:min(i+size, len(fresh))]
+		b := Batch{Activities: part}
+		if i == 0 {
+			b.Site = site
+		}
+		b.ID = batchID(a.Cfg.Site.ID, b)
+		e, err := a.Outbox.Put(b)
+		if err != nil {
+			return entries, err
+		}
+		entries = append(entries, e)
+		if len(fresh) == 0 {
+			break
+		}
+	}
+	return entries, nil
+}
+
+func siteHash(s footprint.Site) string {
+	raw, _ := json.Marshal(s)
+	h := sha256.Sum256(raw)
+	return hex.EncodeToString(h[:12])
+}
+
+// batchID derives the id from the content, so that a batch rebuilt from
+// the same records is recognised by the central as already received.
+func batchID(site string, b Batch) string {
+	raw, _ := json.Marshal(b)
+	h := sha256.Sum256(append([]byte(site+"\n"), raw...))
+	return strings.ToUpper(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(h[:16]))[:26]
+}
+
+// RecordCollection stores the sources' health and collection time.
+func (a *Agent) RecordCollection(c Collected) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.state.LastCollect = time.Now()
+	a.state.Sources = c.Health
+	return a.saveState()
+}
+
+func (a *Agent) uploader() *Uploader {
+	return &Uploader{BaseURL: a.Cfg.Central.URL, Token: a.Cfg.Central.Token, Site: a.Cfg.Site.ID,
+		Client:         &http.Client{Timeout: a.Cfg.Central.Timeout},
+		BackoffInitial: a.Cfg.Upload.BackoffInitial, BackoffMax: a.Cfg.Upload.BackoffMax, Log: a.Log}
+}
+
+// Drain delivers every pending batch, oldest first, retrying until each is
+// acknowledged or refused or ctx ends. It returns how many were
+// acknowledged and refused.
+func (a *Agent) Drain(ctx context.Context) (ackedN, refusedN int, err error) {
+	up := a.uploader()
+	pending, err := a.Outbox.Pending()
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, e := range pending {
+		res, err := up.deliver(ctx, a.Outbox, e, a.onAck)
+		switch {
+		case err != nil:
+			return ackedN, refusedN, err
+		case res == acked:
+			ackedN++
+		case res == refused:
+			refusedN++
+		}
+	}
+	return ackedN, refusedN, nil
+}
+
+func (a *Agent) onAck(b Batch) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, act := range b.Activities {
+		a.state.Sent[keyString(act.Key(a.Cfg.Site.ID))] = fingerprint(act)
+	}
+	if b.Site != nil {
+		a.state.LastSite = siteHash(*b.Site)
+	}
+	a.state.LastUpload = time.Now()
+	if err := a.saveState(); err != nil {
+		a.Log.Error("agent state not saved (records may be sent again; the central replaces by key)", "err", err)
+	}
+}
+
+// Status is what `greenhelp-agent status` shows.
+type Status struct {
+	Site          string         `json:"site"`
+	Pending       int            `json:"pending_batches"`
+	PendingBytes  int64          `json:"pending_bytes"`
+	Oldest        *time.Time     `json:"oldest_pending,omitempty"`
+	LastCollect   time.Time      `json:"last_collect"`
+	LastUpload    time.Time      `json:"last_upload"`
+	Quarantined   []Entry        `json:"quarantined"`
+	Sources       []SourceHealth `json:"sources"`
+	OutboxMaxSize string         `json:"outbox_max_size"`
+}
+
+// Status reports the outbox and the last runs.
+func (a *Agent) Status() (Status, error) {
+	st := Status{Site: a.Cfg.Site.ID, LastCollect: a.state.LastCollect, LastUpload: a.state.LastUpload,
+		Sources: a.state.Sources, OutboxMaxSize: a.Cfg.Outbox.MaxSize.String()}
+	pending, err := a.Outbox.Pending()
+	if err != nil {
+		return st, err
+	}
+	st.Pending = len(pending)
+	for _, e := range pending {
+		st.PendingBytes += e.Size
+	}
+	if len(pending) > 0 {
+		t := pending[0].Written
+		st.Oldest = &t
+	}
+	st.Quarantined, err = a.Outbox.Quarantined()
+	return st, err
+}
+
+// Once collects, enqueues and delivers, waiting at most until ctx ends. It
+// returns an error unless everything collected was acknowledged.
+func (a *Agent) Once(ctx context.Context) error {
+	c := a.Collect(ctx)
+	if err := a.RecordCollection(c); err != nil {
+		return err
+	}
+	if _, err := a.Enqueue(c.Activities); err != nil {
+		return err
+	}
+	_, refusedN, err := a.Drain(ctx)
+	if err != nil {
+		pending, _ := a.Outbox.Pending()
+		return fmt.Errorf("%d batch(es) not acknowledged yet, kept in %s: %w", len(pending), a.Outbox.Dir(), err)
+	}
+	if refusedN > 0 {
+		return fmt.Errorf("%d batch(es) refused by the central and quarantined: see `greenhelp-agent status`", refusedN)
+	}
+	if !c.OK() {
+		var bad []string
+		for _, h := range c.Health {
+			if !h.OK() {
+				bad = append(bad, h.ID)
+			}
+		}
+		sort.Strings(bad)
+		return fmt.Errorf("delivered, but source(s) %s had problems: see `greenhelp-agent check`", strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// Run is the daemon: it collects at startup when the last collection is
+// older than a day, then daily at schedule.collect_at (site time), and
+// delivers continuously. It returns when ctx ends; a batch in flight then
+// stays in the outbox.
+func (a *Agent) Run(ctx context.Context) error {
+	loc, _ := time.LoadLocation(a.Cfg.Site.Timezone)
+	if loc == nil {
+		loc = time.UTC
+	}
+	wake := make(chan struct{}, 1)
+	collect := func() {
+		c := a.Collect(ctx)
+		if err := a.RecordCollection(c); err != nil {
+			a.Log.Error("state", "err", err)
+		}
+		if _, err := a.Enqueue(c.Activities); err != nil {
+			a.Log.Error("collection not queued", "err", err)
+			return
+		}
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			if _, _, err := a.Drain(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Error("upload", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-wake:
+			case <-time.After(a.Cfg.Upload.Interval):
+			}
+		}
+	}()
+	if time.Since(a.state.LastCollect) > 24*time.Hour {
+		collect()
+	}
+	for {
+		next := nextAt(time.Now().In(loc), a.Cfg.Schedule.CollectAt)
+		a.Log.Info("next collection", "at", next)
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			return nil
+		case <-time.After(time.Until(next)):
+			collect()
+		}
+	}
+}
+
+// nextAt returns the next time after now at the local clock time hh:mm.
+func nextAt(now time.Time, hhmm string) time.Time {
+	m, _ := footprint.ParseClock(hhmm)
+	t := time.Date(now.Year(), now.Month(), now.Day(), m/60, m%60, 0, 0, now.Location())
+	if !t.After(now) {
+		t = time.Date(now.Year(), now.Month(), now.Day()+1, m/60, m%60, 0, 0, now.Location())
+	}
+	return t
+}

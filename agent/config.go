@@ -1,0 +1,280 @@
+// Package agent is greenhelp's site agent: it reads the exports a site
+// already has (meter and bill files, the PC power-management log, the
+// workforce-management telework counts, the travel agency's bookings),
+// turns them into daily activity records, and delivers them to the central
+// service exactly once through a durable on-disk outbox.
+package agent
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/viper"
+
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/internal/config"
+)
+
+// EnvPrefix prefixes the environment variables that override config keys:
+// GREENHELP_AGENT_CENTRAL_URL overrides central.url.
+const EnvPrefix = "GREENHELP_AGENT"
+
+// Config is the ambassador's site.yaml as the agent reads it: the site
+// declaration plus the agent's own keys.
+type Config struct {
+	Site     footprint.Site `mapstructure:"site"`
+	Central  Central        `mapstructure:"central"`
+	Outbox   OutboxConfig   `mapstructure:"outbox"`
+	Schedule Schedule       `mapstructure:"schedule"`
+	Upload   UploadConfig   `mapstructure:"upload"`
+	Sources  []SourceConfig `mapstructure:"sources"`
+
+	path         string
+	requireToken bool
+}
+
+// Central is where batches go.
+type Central struct {
+	URL string `mapstructure:"url"`
+	// Token is the site token, inline (prefer token_file or the
+	// GREENHELP_AGENT_CENTRAL_TOKEN environment variable).
+	Token     string        `mapstructure:"token"`
+	TokenFile string        `mapstructure:"token_file"`
+	Timeout   time.Duration `mapstructure:"timeout"`
+}
+
+// OutboxConfig bounds the on-disk outbox.
+type OutboxConfig struct {
+	Dir     string   `mapstructure:"dir"`
+	MaxSize ByteSize `mapstructure:"max_size"`
+}
+
+// Schedule says when the daemon collects.
+type Schedule struct {
+	// CollectAt is the local time (site time zone) of the daily collection.
+	CollectAt string `mapstructure:"collect_at"`
+}
+
+// UploadConfig tunes delivery.
+type UploadConfig struct {
+	// Interval between outbox scans when nothing is pending.
+	Interval time.Duration `mapstructure:"interval"`
+	// BackoffInitial and BackoffMax bound the exponential retry delay.
+	BackoffInitial time.Duration `mapstructure:"backoff_initial"`
+	BackoffMax     time.Duration `mapstructure:"backoff_max"`
+	// BatchSize is the most records per batch.
+	BatchSize int `mapstructure:"batch_size"`
+}
+
+// Defaults, documented in examples/agent/site.yaml.
+const (
+	DefaultOutboxDir      = "greenhelp-outbox"
+	DefaultOutboxMax      = ByteSize(512 << 20)
+	DefaultCollectAt      = "02:00"
+	DefaultUploadInterval = time.Minute
+	DefaultBackoffInitial = 2 * time.Second
+	DefaultBackoffMax     = 10 * time.Minute
+	DefaultBatchSize      = 5000
+	DefaultTimeout        = 30 * time.Second
+)
+
+// ByteSize is a size in bytes that accepts units: "512MiB", "1GB", "4096".
+type ByteSize int64
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (b *ByteSize) UnmarshalText(t []byte) error {
+	s := strings.TrimSpace(string(t))
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil || n < 0 {
+		return fmt.Errorf("%q: want a size such as 512MiB, 1GB or 1048576", string(t))
+	}
+	*b = ByteSize(n * float64(mult))
+	return nil
+}
+
+func (b ByteSize) String() string {
+	switch {
+	case b >= 1<<30 && b%(1<<30) == 0:
+		return fmt.Sprintf("%dGiB", b>>30)
+	case b >= 1<<20 && b%(1<<20) == 0:
+		return fmt.Sprintf("%dMiB", b>>20)
+	}
+	return fmt.Sprintf("%dB", int64(b))
+}
+
+// String renders the config for logs and `check` with secrets hidden.
+func (c Config) String() string {
+	tok := "(none)"
+	if c.Central.Token != "" {
+		tok = "*** (hidden)"
+	}
+	return fmt.Sprintf("site %s (%s); central %s, token %s; outbox %s (max %s); %d source(s)",
+		c.Site.ID, c.Site.Name, c.Central.URL, tok, c.Outbox.Dir, c.Outbox.MaxSize, len(c.Sources))
+}
+
+// Load reads, overrides from the environment, decodes strictly and
+// validates a site.yaml. Every problem is reported at once. requireToken
+// is false for `check`, which an ambassador runs before having a token.
+func Load(path string, requireToken bool) (*Config, error) {
+	v, err := config.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	bindEnv(v, reflect.TypeOf(Config{}), "")
+	var c Config
+	if err := config.Decode(v, "", &c, path); err != nil {
+		return nil, err
+	}
+	c.path, c.requireToken = path, requireToken
+	c.applyDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// bindEnv binds every non-list key of t to its environment variable, so
+// that GREENHELP_AGENT_CENTRAL_TOKEN sets central.token even when the file
+// has no such key.
+func bindEnv(v *viper.Viper, t reflect.Type, prefix string) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("mapstructure"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		key := name
+		if prefix != "" {
+			key = prefix + "." + name
+		}
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Struct && ft != reflect.TypeOf(footprint.Date{}) {
+			bindEnv(v, ft, key)
+			continue
+		}
+		if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct {
+			continue
+		}
+		_ = v.BindEnv(key, EnvPrefix+"_"+strings.ToUpper(strings.ReplaceAll(key, ".", "_")))
+	}
+}
+
+func (c *Config) applyDefaults() {
+	if c.Outbox.Dir == "" {
+		c.Outbox.Dir = DefaultOutboxDir
+	}
+	if c.Outbox.MaxSize == 0 {
+		c.Outbox.MaxSize = DefaultOutboxMax
+	}
+	if c.Schedule.CollectAt == "" {
+		c.Schedule.CollectAt = DefaultCollectAt
+	}
+	if c.Upload.Interval == 0 {
+		c.Upload.Interval = DefaultUploadInterval
+	}
+	if c.Upload.BackoffInitial == 0 {
+		c.Upload.BackoffInitial = DefaultBackoffInitial
+	}
+	if c.Upload.BackoffMax == 0 {
+		c.Upload.BackoffMax = DefaultBackoffMax
+	}
+	if c.Upload.BatchSize == 0 {
+		c.Upload.BatchSize = DefaultBatchSize
+	}
+	if c.Central.Timeout == 0 {
+		c.Central.Timeout = DefaultTimeout
+	}
+	if c.Central.Token == "" && c.Central.TokenFile != "" {
+		if b, err := os.ReadFile(c.Central.TokenFile); err == nil {
+			c.Central.Token = strings.TrimSpace(string(b))
+		}
+	}
+	for i := range c.Sources {
+		c.Sources[i].applyDefaults()
+	}
+}
+
+// Validate reports every problem of the agent's keys and of the site
+// declaration.
+func (c *Config) Validate() error {
+	var errs []footprint.FieldError
+	add := func(path, value, format string, args ...any) {
+		errs = append(errs, footprint.FieldError{Path: path, Value: value, Message: fmt.Sprintf(format, args...)})
+	}
+	if err := c.Site.Validate(c.path); err != nil {
+		if ve, ok := err.(*footprint.ValidationError); ok {
+			errs = append(errs, ve.Errors...)
+		}
+	}
+	if c.Central.URL == "" {
+		add("central.url", "", "missing: the central service's address, e.g. https://greenhelp.example.org (or GREENHELP_AGENT_CENTRAL_URL)")
+	} else if u, err := url.Parse(c.Central.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		add("central.url", c.Central.URL, "want an http:// or https:// address")
+	}
+	if c.Central.Token == "" && (c.requireToken || c.Central.TokenFile != "") {
+		if c.Central.TokenFile != "" {
+			if _, err := os.Stat(c.Central.TokenFile); err != nil {
+				add("central.token_file", c.Central.TokenFile, "cannot read it: %v", err)
+			} else {
+				add("central.token_file", c.Central.TokenFile, "the file is empty")
+			}
+		} else {
+			add("central.token", "", "missing: the site token from `greenhelp sites add` (central.token, central.token_file, or GREENHELP_AGENT_CENTRAL_TOKEN)")
+		}
+	}
+	if _, err := footprint.ParseClock(c.Schedule.CollectAt); err != nil {
+		add("schedule.collect_at", c.Schedule.CollectAt, "want a local time HH:MM")
+	}
+	if c.Outbox.MaxSize < 1<<20 {
+		add("outbox.max_size", c.Outbox.MaxSize.String(), "want at least 1MiB")
+	}
+	if c.Upload.BatchSize < 1 || c.Upload.BatchSize > 50000 {
+		add("upload.batch_size", strconv.Itoa(c.Upload.BatchSize), "want between 1 and 50000 records")
+	}
+	if c.Upload.BackoffMax < c.Upload.BackoffInitial {
+		add("upload.backoff_max", c.Upload.BackoffMax.String(), "must be ≥ backoff_initial (%s)", c.Upload.BackoffInitial)
+	}
+	ids := map[string]int{}
+	for i, s := range c.Sources {
+		p := fmt.Sprintf("sources[%d]", i)
+		if j, dup := ids[s.ID]; dup && s.ID != "" {
+			add(p+".id", s.ID, "already used by sources[%d]", j)
+		}
+		ids[s.ID] = i
+		errs = append(errs, s.validate(p, c.baseDir())...)
+	}
+	if len(c.Sources) == 0 {
+		add("sources", "", "no source: list at least one (csv, http, exec or manual)")
+	}
+	if len(errs) > 0 {
+		return &footprint.ValidationError{Source: c.path, Errors: errs}
+	}
+	return nil
+}
+
+// baseDir is where relative paths in the config are resolved from.
+func (c *Config) baseDir() string {
+	if c.path == "" {
+		return "."
+	}
+	return dirOf(c.path)
+}

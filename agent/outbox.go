@@ -1,0 +1,206 @@
+package agent
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// Batch is the wire body of POST /api/v1/sites/{site}/batches.
+type Batch struct {
+	ID         string               `json:"id"`
+	Site       *footprint.Site      `json:"site,omitempty"`
+	Activities []footprint.Activity `json:"activities"`
+}
+
+// ErrOutboxFull stops collection rather than dropping data.
+var ErrOutboxFull = errors.New("outbox full")
+
+// Outbox is a directory of batches waiting for the central's
+// acknowledgement. A batch is written (fsync'd file, then fsync'd
+// directory) before any upload is attempted and removed only once
+// acknowledged, so it survives kill -9, reboots and long outages.
+type Outbox struct {
+	dir string
+	max int64
+}
+
+// Entry is a pending or quarantined batch file.
+type Entry struct {
+	Name    string    `json:"name"`
+	Path    string    `json:"-"`
+	Size    int64     `json:"size"`
+	Written time.Time `json:"written"`
+	Reason  string    `json:"reason,omitempty"`
+}
+
+// OpenOutbox creates (if needed) and opens the outbox at dir.
+func OpenOutbox(dir string, max int64) (*Outbox, error) {
+	for _, sub := range []string{"pending", "quarantine", "corrupt"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o750); err != nil {
+			return nil, fmt.Errorf("outbox: %w", err)
+		}
+	}
+	return &Outbox{dir: dir, max: max}, nil
+}
+
+// Dir returns the outbox directory.
+func (o *Outbox) Dir() string { return o.dir }
+
+// Put writes a batch durably and returns its entry.
+func (o *Outbox) Put(b Batch) (Entry, error) {
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return Entry{}, fmt.Errorf("outbox: encode batch %s: %w", b.ID, err)
+	}
+	used, err := o.Size()
+	if err != nil {
+		return Entry{}, err
+	}
+	if used+int64(len(raw)) > o.max {
+		return Entry{}, fmt.Errorf("%w: %d bytes pending + %d would exceed outbox.max_size %d: collection stops until the central acknowledges (check central.url and the network)",
+			ErrOutboxFull, used, len(raw), o.max)
+	}
+	name := fmt.Sprintf("%020d-%s.json", time.Now().UnixNano(), b.ID)
+	dir := filepath.Join(o.dir, "pending")
+	if err := writeDurable(dir, name, raw); err != nil {
+		return Entry{}, fmt.Errorf("outbox: %w", err)
+	}
+	return Entry{Name: name, Path: filepath.Join(dir, name), Size: int64(len(raw)), Written: time.Now()}, nil
+}
+
+// writeDurable writes data to dir/name via a temporary file, fsyncs it,
+// renames it into place and fsyncs the directory.
+func writeDurable(dir, name string, data []byte) error {
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		// Windows cannot fsync a directory; the rename is durable there.
+		return nil
+	}
+	return nil
+}
+
+func (o *Outbox) list(sub string) ([]Entry, error) {
+	dir := filepath.Join(o.dir, sub)
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	var out []Entry
+	for _, de := range des {
+		n := de.Name()
+		if de.IsDir() || !strings.HasSuffix(n, ".json") || strings.HasPrefix(n, ".") {
+			continue
+		}
+		info, err := de.Info()
+		if err != nil {
+			continue
+		}
+		e := Entry{Name: n, Path: filepath.Join(dir, n), Size: info.Size(), Written: info.ModTime()}
+		if ns, _, ok := strings.Cut(n, "-"); ok {
+			if v, err := strconv.ParseInt(ns, 10, 64); err == nil {
+				e.Written = time.Unix(0, v)
+			}
+		}
+		if sub == "quarantine" {
+			if r, err := os.ReadFile(e.Path + ".reason"); err == nil {
+				e.Reason = string(r)
+			}
+		}
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Pending returns the batches awaiting acknowledgement, oldest first.
+func (o *Outbox) Pending() ([]Entry, error) { return o.list("pending") }
+
+// Quarantined returns the batches the central refused, with its reasons.
+func (o *Outbox) Quarantined() ([]Entry, error) { return o.list("quarantine") }
+
+// Size is the bytes pending.
+func (o *Outbox) Size() (int64, error) {
+	es, err := o.Pending()
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, e := range es {
+		n += e.Size
+	}
+	return n, nil
+}
+
+// Load reads a pending batch. A file that does not decode is moved to
+// corrupt/ and reported, never a crash.
+func (o *Outbox) Load(e Entry) (Batch, []byte, error) {
+	raw, err := os.ReadFile(e.Path)
+	if err != nil {
+		return Batch{}, nil, err
+	}
+	var b Batch
+	if err := json.Unmarshal(raw, &b); err != nil || b.ID == "" {
+		dst := filepath.Join(o.dir, "corrupt", e.Name)
+		if mvErr := os.Rename(e.Path, dst); mvErr != nil {
+			return Batch{}, nil, fmt.Errorf("outbox: %s is corrupt and could not be moved aside: %w", e.Name, mvErr)
+		}
+		return Batch{}, nil, fmt.Errorf("outbox: %s is corrupt (%v): moved to %s", e.Name, err, dst)
+	}
+	return b, raw, nil
+}
+
+// Ack removes an acknowledged batch.
+func (o *Outbox) Ack(e Entry) error {
+	if err := os.Remove(e.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	return syncDir(filepath.Dir(e.Path))
+}
+
+// Quarantine moves a refused batch aside with the central's reason.
+func (o *Outbox) Quarantine(e Entry, reason string) error {
+	dir := filepath.Join(o.dir, "quarantine")
+	if err := writeDurable(dir, e.Name+".reason", []byte(reason)); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	if err := os.Rename(e.Path, filepath.Join(dir, e.Name)); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	return syncDir(dir)
+}

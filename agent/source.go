@@ -1,0 +1,496 @@
+package agent
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// Source types and collectors.
+var (
+	SourceTypes = []string{"csv", "http", "exec", "manual"}
+	Collectors  = []string{"energy", "workstation", "telework", "travel"}
+)
+
+// SourceConfig is one block of `sources:` in site.yaml.
+type SourceConfig struct {
+	ID        string `mapstructure:"id"`
+	Type      string `mapstructure:"type"`
+	Collector string `mapstructure:"collector"`
+
+	// csv
+	Path      string `mapstructure:"path"`      // file or glob, relative to site.yaml
+	Delimiter string `mapstructure:"delimiter"` // "," (default) or ";"
+	Decimal   string `mapstructure:"decimal"`   // "." (default) or ","
+	Encoding  string `mapstructure:"encoding"`  // utf-8 (default), latin-1, windows-1252
+	Header    *bool  `mapstructure:"header"`    // default true; without, columns are numbered from 1
+	// DateFormat and TimeFormat use YYYY MM DD HH mm ss, e.g. DD/MM/YYYY.
+	DateFormat string `mapstructure:"date_format"`
+	TimeFormat string `mapstructure:"time_format"`
+
+	// http and exec
+	URL     string        `mapstructure:"url"`
+	Headers []HTTPHeader  `mapstructure:"headers"`
+	Format  string        `mapstructure:"format"` // csv (default) or json (an array of objects)
+	Command []string      `mapstructure:"command"`
+	Timeout time.Duration `mapstructure:"timeout"`
+
+	// manual: monthly figures typed in from bills.
+	Values []ManualValue `mapstructure:"values"`
+
+	// Columns maps the fields the collector reads to the export's columns.
+	Columns Columns `mapstructure:"columns"`
+	// Fixed values for fields the export has no column for.
+	Kind     string `mapstructure:"kind"`
+	Item     string `mapstructure:"item"`
+	Unit     string `mapstructure:"unit"`
+	Class    string `mapstructure:"class"`
+	Location string `mapstructure:"location"` // workstation: site (default) or home
+	Quality  string `mapstructure:"quality"`  // measured (default), estimated
+	// AssumedCompliance is used by a workstation estimate without a log.
+	AssumedCompliance float64 `mapstructure:"assumed_compliance"`
+}
+
+// HTTPHeader is one request header; Value may be "${ENV_VAR}".
+type HTTPHeader struct {
+	Name  string `mapstructure:"name"`
+	Value string `mapstructure:"value"`
+}
+
+// ManualValue is one month of a manual source.
+type ManualValue struct {
+	Month    string  `mapstructure:"month"` // YYYY-MM
+	Kind     string  `mapstructure:"kind"`
+	Item     string  `mapstructure:"item"`
+	Quantity float64 `mapstructure:"quantity"`
+	Unit     string  `mapstructure:"unit"`
+}
+
+// Columns names the export's column for each field a collector reads
+// (header name, or a 1-based number without a header). Only these columns
+// are read: names and employee ids never leave the site.
+type Columns struct {
+	Date       string `mapstructure:"date"`
+	Start      string `mapstructure:"start"`
+	End        string `mapstructure:"end"`
+	Month      string `mapstructure:"month"`
+	Kind       string `mapstructure:"kind"`
+	Item       string `mapstructure:"item"`
+	Quantity   string `mapstructure:"quantity"`
+	Unit       string `mapstructure:"unit"`
+	Device     string `mapstructure:"device"`
+	Class      string `mapstructure:"class"`
+	Time       string `mapstructure:"time"`
+	Event      string `mapstructure:"event"`
+	Remote     string `mapstructure:"remote"`
+	Onsite     string `mapstructure:"onsite"`
+	Mode       string `mapstructure:"mode"`
+	From       string `mapstructure:"from"`
+	To         string `mapstructure:"to"`
+	DistanceKm string `mapstructure:"distance_km"`
+	Cabin      string `mapstructure:"cabin"`
+	Nights     string `mapstructure:"nights"`
+	Country    string `mapstructure:"country"`
+}
+
+// mapped returns field → column for the columns set.
+func (c Columns) mapped() map[string]string {
+	out := map[string]string{}
+	v := reflect.ValueOf(c)
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		if s := v.Field(i).String(); s != "" {
+			out[t.Field(i).Tag.Get("mapstructure")] = s
+		}
+	}
+	return out
+}
+
+// required fields per collector; alternatives separated by "|".
+var requiredFields = map[string][]string{
+	"energy":      {"date|start|month", "quantity"},
+	"workstation": {"device", "time", "event"},
+	"telework":    {"date", "remote", "onsite"},
+	"travel":      {"date", "mode"},
+}
+
+func (s *SourceConfig) applyDefaults() {
+	if s.Delimiter == "" {
+		s.Delimiter = ","
+	}
+	if s.Decimal == "" {
+		s.Decimal = "."
+	}
+	if s.Encoding == "" {
+		s.Encoding = "utf-8"
+	}
+	if s.Format == "" {
+		s.Format = "csv"
+	}
+	if s.DateFormat == "" {
+		s.DateFormat = "YYYY-MM-DD"
+	}
+	if s.TimeFormat == "" {
+		s.TimeFormat = "YYYY-MM-DD HH:mm:ss"
+	}
+	if s.Timeout == 0 {
+		s.Timeout = 30 * time.Second
+	}
+	if s.Quality == "" {
+		s.Quality = string(footprint.QualityMeasured)
+	}
+	if s.Location == "" {
+		s.Location = "site"
+	}
+	if s.AssumedCompliance == 0 {
+		s.AssumedCompliance = 0.5
+	}
+}
+
+func (s SourceConfig) header() bool { return s.Header == nil || *s.Header }
+
+func (s SourceConfig) validate(p, base string) []footprint.FieldError {
+	var errs []footprint.FieldError
+	add := func(field, value, format string, args ...any) {
+		errs = append(errs, footprint.FieldError{Path: p + "." + field, Value: value, Message: fmt.Sprintf(format, args...)})
+	}
+	if s.ID == "" {
+		add("id", "", "missing: a short name for the source (it becomes the records' source)")
+	}
+	if !contains(SourceTypes, s.Type) {
+		add("type", s.Type, "want one of %s%s", strings.Join(SourceTypes, ", "), hint(s.Type, SourceTypes))
+	}
+	if !contains(Collectors, s.Collector) {
+		add("collector", s.Collector, "want one of %s%s", strings.Join(Collectors, ", "), hint(s.Collector, Collectors))
+	}
+	switch s.Type {
+	case "csv":
+		if s.Path == "" {
+			add("path", "", "missing: the export file or a glob such as exports/*.csv")
+		} else if m, _ := filepath.Glob(resolve(base, s.Path)); len(m) == 0 {
+			add("path", s.Path, "no file matches (relative paths start at the folder of site.yaml)")
+		}
+	case "http":
+		if !strings.HasPrefix(s.URL, "http://") && !strings.HasPrefix(s.URL, "https://") {
+			add("url", s.URL, "want an http:// or https:// address")
+		}
+	case "exec":
+		if len(s.Command) == 0 {
+			add("command", "", "missing: the program and its arguments, as a list")
+		}
+	case "manual":
+		if len(s.Values) == 0 {
+			add("values", "", "missing: monthly values {month: 2024-01, item: grid, quantity: 1234, unit: kWh}")
+		}
+		for i, v := range s.Values {
+			if _, err := time.Parse("2006-01", v.Month); err != nil {
+				add(fmt.Sprintf("values[%d].month", i), v.Month, "want YYYY-MM")
+			}
+		}
+	}
+	if s.Delimiter != "," && s.Delimiter != ";" && s.Delimiter != "\t" && s.Delimiter != "|" {
+		add("delimiter", s.Delimiter, `want "," or ";" (or a tab or "|")`)
+	}
+	if s.Decimal != "." && s.Decimal != "," {
+		add("decimal", s.Decimal, `want "." or ","`)
+	}
+	if s.Decimal == "," && s.Delimiter == "," && s.Type == "csv" {
+		add("decimal", s.Decimal, `a decimal comma needs another delimiter (";")`)
+	}
+	if _, err := decoder(s.Encoding); err != nil {
+		add("encoding", s.Encoding, "%v", err)
+	}
+	if s.Format != "csv" && s.Format != "json" {
+		add("format", s.Format, "want csv or json")
+	}
+	if !footprint.Quality(s.Quality).Valid() {
+		add("quality", s.Quality, `want "measured", "estimated" or "default"`)
+	}
+	if s.Location != "site" && s.Location != "home" {
+		add("location", s.Location, `want "site" or "home"`)
+	}
+	if s.AssumedCompliance < 0 || s.AssumedCompliance > 1 {
+		add("assumed_compliance", strconv.FormatFloat(s.AssumedCompliance, 'g', -1, 64), "want a share between 0 and 1")
+	}
+	if s.Type != "manual" {
+		cols := s.Columns.mapped()
+		for _, need := range requiredFields[s.Collector] {
+			ok := false
+			for _, alt := range strings.Split(need, "|") {
+				if cols[alt] != "" {
+					ok = true
+				}
+			}
+			if !ok {
+				add("columns."+strings.Split(need, "|")[0], "", "missing: the %s collector needs a column for %s", s.Collector, strings.ReplaceAll(need, "|", " or "))
+			}
+		}
+		if s.Collector == "energy" && cols["kind"] == "" && s.Kind == "" {
+			add("kind", "", "missing: give kind (electricity, fuel, refrigerant) or columns.kind")
+		}
+		if s.Collector == "energy" && cols["item"] == "" && s.Item == "" {
+			add("item", "", "missing: give item (e.g. grid, diesel) or columns.item")
+		}
+		if s.Collector == "workstation" && cols["class"] == "" && s.Class == "" {
+			add("class", "", "missing: give class (desktop, laptop, thin_client, monitor) or columns.class")
+		}
+	}
+	if _, err := goLayout(s.DateFormat); err != nil {
+		add("date_format", s.DateFormat, "%v", err)
+	}
+	if _, err := goLayout(s.TimeFormat); err != nil {
+		add("time_format", s.TimeFormat, "%v", err)
+	}
+	return errs
+}
+
+// Table is what a source read: rows holding only the mapped fields.
+type Table struct {
+	Rows []Row
+}
+
+// Row is one record of an export, by field name, with where it came from.
+type Row struct {
+	Where  string // file:line
+	Fields map[string]string
+}
+
+// read fetches the source and projects it onto the mapped fields.
+func (s SourceConfig) read(ctx context.Context, base string) (Table, error) {
+	cols := s.Columns.mapped()
+	switch s.Type {
+	case "csv":
+		files, err := filepath.Glob(resolve(base, s.Path))
+		if err != nil {
+			return Table{}, fmt.Errorf("path %q: %w", s.Path, err)
+		}
+		if len(files) == 0 {
+			return Table{}, fmt.Errorf("path %q: no file matches", s.Path)
+		}
+		sort.Strings(files)
+		var t Table
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				return Table{}, err
+			}
+			part, err := s.parse(raw, filepath.Base(f), cols)
+			if err != nil {
+				return Table{}, err
+			}
+			t.Rows = append(t.Rows, part.Rows...)
+		}
+		return t, nil
+	case "http":
+		ctx, cancel := context.WithTimeout(ctx, s.Timeout)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
+		if err != nil {
+			return Table{}, err
+		}
+		for _, h := range s.Headers {
+			req.Header.Set(h.Name, os.ExpandEnv(h.Value))
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return Table{}, fmt.Errorf("GET %s: %w", s.URL, err)
+		}
+		defer resp.Body.Close()
+		raw, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+		if err != nil {
+			return Table{}, fmt.Errorf("GET %s: %w", s.URL, err)
+		}
+		if resp.StatusCode/100 != 2 {
+			return Table{}, fmt.Errorf("GET %s: %s", s.URL, resp.Status)
+		}
+		return s.parse(raw, s.URL, cols)
+	case "exec":
+		ctx, cancel := context.WithTimeout(ctx, s.Timeout)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, s.Command[0], s.Command[1:]...)
+		cmd.Dir = base
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if ctx.Err() == context.DeadlineExceeded {
+			return Table{}, fmt.Errorf("command %v: timed out after %s", s.Command, s.Timeout)
+		}
+		if err != nil {
+			return Table{}, fmt.Errorf("command %v: %w: %s", s.Command, err, strings.TrimSpace(stderr.String()))
+		}
+		return s.parse(out, s.Command[0], cols)
+	case "manual":
+		var t Table
+		for i, v := range s.Values {
+			kind, item, unit := v.Kind, v.Item, v.Unit
+			if kind == "" {
+				kind = s.Kind
+			}
+			if item == "" {
+				item = s.Item
+			}
+			if unit == "" {
+				unit = s.Unit
+			}
+			t.Rows = append(t.Rows, Row{Where: fmt.Sprintf("values[%d]", i), Fields: map[string]string{
+				"month": v.Month, "kind": kind, "item": item, "unit": unit,
+				"quantity": strconv.FormatFloat(v.Quantity, 'f', -1, 64)}})
+		}
+		return t, nil
+	}
+	return Table{}, fmt.Errorf("unknown source type %q", s.Type)
+}
+
+// parse decodes raw CSV or JSON into rows of the mapped fields only.
+func (s SourceConfig) parse(raw []byte, name string, cols map[string]string) (Table, error) {
+	dec, err := decoder(s.Encoding)
+	if err != nil {
+		return Table{}, err
+	}
+	if dec != nil {
+		if raw, err = dec.Bytes(raw); err != nil {
+			return Table{}, fmt.Errorf("%s: decode %s: %w", name, s.Encoding, err)
+		}
+	}
+	raw = bytes.TrimPrefix(raw, []byte("\ufeff"))
+	if s.Format == "json" {
+		var objs []map[string]any
+		if err := json.Unmarshal(raw, &objs); err != nil {
+			return Table{}, fmt.Errorf("%s: want a JSON array of objects: %w", name, err)
+		}
+		var t Table
+		for i, o := range objs {
+			r := Row{Where: fmt.Sprintf("%s[%d]", name, i), Fields: map[string]string{}}
+			for field, col := range cols {
+				if v, ok := o[col]; ok && v != nil {
+					r.Fields[field] = fmt.Sprint(v)
+				}
+			}
+			t.Rows = append(t.Rows, r)
+		}
+		return t, nil
+	}
+	cr := csv.NewReader(bytes.NewReader(raw))
+	cr.Comma = rune(s.Delimiter[0])
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	idx := map[string]int{}
+	if s.header() {
+		head, err := cr.Read()
+		if err != nil {
+			return Table{}, fmt.Errorf("%s: read header: %w", name, err)
+		}
+		pos := map[string]int{}
+		for i, h := range head {
+			pos[strings.ToLower(strings.TrimSpace(h))] = i
+		}
+		var missing []string
+		for field, col := range cols {
+			i, ok := pos[strings.ToLower(col)]
+			if !ok {
+				missing = append(missing, fmt.Sprintf("%q (for %s)", col, field))
+				continue
+			}
+			idx[field] = i
+		}
+		if len(missing) > 0 {
+			sort.Strings(missing)
+			return Table{}, fmt.Errorf("%s:1: header has no column %s: it has %s", name, strings.Join(missing, ", "), strings.Join(head, s.Delimiter))
+		}
+	} else {
+		for field, col := range cols {
+			n, err := strconv.Atoi(col)
+			if err != nil || n < 1 {
+				return Table{}, fmt.Errorf("columns.%s: %q: without a header, columns are numbers from 1", field, col)
+			}
+			idx[field] = n - 1
+		}
+	}
+	var t Table
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return Table{}, fmt.Errorf("%s: %w", name, err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		r := Row{Where: fmt.Sprintf("%s:%d", name, line), Fields: make(map[string]string, len(idx))}
+		for field, i := range idx {
+			if i < len(rec) {
+				r.Fields[field] = strings.TrimSpace(rec[i])
+			}
+		}
+		t.Rows = append(t.Rows, r)
+	}
+	return t, nil
+}
+
+// decoder returns the charset decoder for an encoding name (nil: UTF-8).
+func decoder(enc string) (interface{ Bytes([]byte) ([]byte, error) }, error) {
+	switch strings.ToLower(strings.ReplaceAll(enc, "_", "-")) {
+	case "utf-8", "utf8", "":
+		return nil, nil
+	case "latin-1", "latin1", "iso-8859-1":
+		return charmap.ISO8859_1.NewDecoder(), nil
+	case "windows-1252", "cp1252":
+		return charmap.Windows1252.NewDecoder(), nil
+	}
+	return nil, fmt.Errorf("unknown encoding: want utf-8, latin-1 or windows-1252")
+}
+
+// goLayout converts YYYY MM DD HH mm ss to a Go time layout.
+func goLayout(f string) (string, error) {
+	r := strings.NewReplacer("YYYY", "2006", "MM", "01", "DD", "02", "HH", "15", "mm", "04", "ss", "05")
+	l := r.Replace(f)
+	if !strings.Contains(l, "2006") || !strings.Contains(l, "01") || !strings.Contains(l, "02") {
+		return "", fmt.Errorf("want a format with YYYY, MM and DD (and HH, mm, ss for times), e.g. DD/MM/YYYY")
+	}
+	return l, nil
+}
+
+func resolve(base, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(base, p)
+}
+
+func dirOf(p string) string { return filepath.Dir(p) }
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+func hint(got string, candidates []string) string {
+	if s := footprint.Closest(got, candidates); s != "" && got != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}

@@ -1,0 +1,130 @@
+package agent
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// outcome of one delivery attempt.
+type outcome int
+
+const (
+	acked outcome = iota
+	retry
+	refused
+)
+
+// Uploader posts batches to the central service.
+type Uploader struct {
+	BaseURL, Token, Site string
+	Client               *http.Client
+	BackoffInitial       time.Duration
+	BackoffMax           time.Duration
+	Log                  *slog.Logger
+}
+
+// post sends one batch body; it returns how the central answered, the
+// delay the central asked for (Retry-After), and its message.
+func (u *Uploader) post(ctx context.Context, id string, body []byte) (outcome, time.Duration, string) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	endpoint := strings.TrimRight(u.BaseURL, "/") + "/api/v1/sites/" + url.PathEscape(u.Site) + "/batches"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, &gz)
+	if err != nil {
+		return refused, 0, err.Error()
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Encoding", "gzip")
+	req.Header.Set("Authorization", "Bearer "+u.Token)
+	req.Header.Set("Idempotency-Key", id)
+	resp, err := u.Client.Do(req)
+	if err != nil {
+		return retry, 0, "network: " + err.Error()
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	text := fmt.Sprintf("%s: %s", resp.Status, strings.TrimSpace(string(msg)))
+	switch {
+	case resp.StatusCode/100 == 2:
+		return acked, 0, text
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode/100 == 5:
+		return retry, retryAfter(resp.Header.Get("Retry-After")), text
+	default:
+		return refused, 0, text
+	}
+}
+
+// retryAfter parses a Retry-After header (seconds or an HTTP date).
+func retryAfter(h string) time.Duration {
+	if h == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		return max(0, time.Until(t))
+	}
+	return 0
+}
+
+// backoff returns the delay before attempt n (0-based): exponential from
+// BackoffInitial, capped at BackoffMax, with ±50 % jitter so that 200 sites
+// coming back after an outage do not hit the central in step.
+func (u *Uploader) backoff(n int) time.Duration {
+	d := u.BackoffInitial
+	for i := 0; i < n && d < u.BackoffMax; i++ {
+		d *= 2
+	}
+	d = min(d, u.BackoffMax)
+	return time.Duration(float64(d) * (0.5 + rand.Float64()))
+}
+
+// deliver sends one outbox entry until the central acknowledges or refuses
+// it, or ctx ends (the entry then stays pending).
+func (u *Uploader) deliver(ctx context.Context, ob *Outbox, e Entry, onAck func(Batch)) (outcome, error) {
+	b, raw, err := ob.Load(e)
+	if err != nil {
+		u.Log.Error("outbox entry set aside", "entry", e.Name, "err", err)
+		return refused, nil
+	}
+	for attempt := 0; ; attempt++ {
+		res, after, msg := u.post(ctx, b.ID, raw)
+		switch res {
+		case acked:
+			if err := ob.Ack(e); err != nil {
+				return acked, err
+			}
+			if onAck != nil {
+				onAck(b)
+			}
+			u.Log.Info("batch acknowledged", "batch", b.ID, "records", len(b.Activities))
+			return acked, nil
+		case refused:
+			u.Log.Error("batch refused by the central: quarantined", "batch", b.ID, "reason", msg)
+			return refused, ob.Quarantine(e, msg)
+		}
+		wait := u.backoff(attempt)
+		if after > 0 {
+			wait = after
+		}
+		u.Log.Warn("central unavailable, will retry", "batch", b.ID, "attempt", attempt+1, "wait", wait.Round(time.Millisecond), "reason", msg)
+		select {
+		case <-ctx.Done():
+			return retry, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}

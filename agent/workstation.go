@@ -1,0 +1,265 @@
+package agent
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+var powerEvents = map[string]bool{
+	"on": true, "power_on": true, "poweron": true, "power on": true, "startup": true, "start": true, "boot": true, "wake": true, "resume": true,
+	"off": false, "power_off": false, "poweroff": false, "power off": false, "shutdown": false, "sleep": false, "hibernate": false, "standby": false, "suspend": false,
+}
+
+type interval struct{ from, to time.Time }
+
+// windows returns the power-off window intervals that fall within the
+// local day starting at day (midnight in loc), from the site schedule.
+// Windows are wall-clock times: on a DST day they are an hour longer or
+// shorter in real time.
+func windows(sched footprint.PowerOffSchedule, day time.Time, loc *time.Location) []interval {
+	y, m, d := day.Date()
+	at := func(dd, minutes int) time.Time { return time.Date(y, m, d+dd, minutes/60, minutes%60, 0, 0, loc) }
+	dayStart, dayEnd := at(0, 0), at(1, 0)
+	wd := strings.ToLower(day.Weekday().String()[:3])
+	prev := strings.ToLower(day.AddDate(0, 0, -1).Weekday().String()[:3])
+	var out []interval
+	for _, w := range sched.Windows {
+		days := map[string]bool{}
+		for _, x := range w.Days {
+			days[strings.ToLower(x)] = true
+		}
+		if w.AllDay {
+			if days[wd] {
+				out = append(out, interval{dayStart, dayEnd})
+			}
+			continue
+		}
+		from, err1 := footprint.ParseClock(w.From)
+		to, err2 := footprint.ParseClock(w.To)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if from < to {
+			if days[wd] {
+				out = append(out, interval{at(0, from), at(0, to)})
+			}
+			continue
+		}
+		// Spans midnight: the evening part today, the morning part of
+		// yesterday's window.
+		if days[wd] {
+			out = append(out, interval{at(0, from), dayEnd})
+		}
+		if days[prev] {
+			out = append(out, interval{dayStart, at(0, to)})
+		}
+	}
+	return merge(out)
+}
+
+func merge(iv []interval) []interval {
+	sort.Slice(iv, func(i, j int) bool { return iv[i].from.Before(iv[j].from) })
+	var out []interval
+	for _, x := range iv {
+		if n := len(out); n > 0 && !x.from.After(out[n-1].to) {
+			if x.to.After(out[n-1].to) {
+				out[n-1].to = x.to
+			}
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func overlap(a, b []interval) time.Duration {
+	var d time.Duration
+	for _, x := range a {
+		for _, y := range b {
+			from, to := x.from, x.to
+			if y.from.After(from) {
+				from = y.from
+			}
+			if y.to.Before(to) {
+				to = y.to
+			}
+			if to.After(from) {
+				d += to.Sub(from)
+			}
+		}
+	}
+	return d
+}
+
+func total(iv []interval) time.Duration {
+	var d time.Duration
+	for _, x := range iv {
+		d += x.to.Sub(x.from)
+	}
+	return d
+}
+
+// workstation turns a power-state event log (device, time, event) into
+// device-hours per class and local day: "on" outside power-off windows,
+// "off" and "missed" (left on) inside them. A device's state before its
+// first event is the opposite of that event.
+func (c *collector) workstation(t Table) {
+	type ev struct {
+		at time.Time
+		on bool
+	}
+	devs := map[string][]ev{}
+	class := map[string]string{}
+	where := map[string]Row{}
+	var minT, maxT time.Time
+	for _, r := range t.Rows {
+		dev := strings.TrimSpace(r.Fields["device"])
+		if dev == "" {
+			c.reject(r, "device: empty")
+			continue
+		}
+		raw := strings.TrimSpace(r.Fields["time"])
+		at, err := time.ParseInLocation(c.timeLayout, raw, c.loc)
+		if err != nil {
+			if at2, err2 := time.Parse(time.RFC3339, raw); err2 == nil {
+				at, err = at2.In(c.loc), nil
+			}
+		}
+		if err != nil {
+			c.reject(r, "time: %q: want a local time as %s (or RFC 3339)", raw, c.src.TimeFormat)
+			continue
+		}
+		on, known := powerEvents[strings.ToLower(strings.TrimSpace(r.Fields["event"]))]
+		if !known {
+			c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume)", r.Fields["event"])
+			continue
+		}
+		cl := first(r.Fields["class"], c.src.Class)
+		if _, ok := footprint.UnitOf(footprint.KindWorkstation, cl); !ok {
+			c.reject(r, "class: %q: want desktop, laptop, thin_client or monitor", cl)
+			continue
+		}
+		devs[dev] = append(devs[dev], ev{at, on})
+		class[dev] = cl
+		where[dev] = r
+		if minT.IsZero() || at.Before(minT) {
+			minT = at
+		}
+		if at.After(maxT) {
+			maxT = at
+		}
+	}
+	if len(devs) == 0 {
+		return
+	}
+	y, m, d := minT.Date()
+	firstDay := time.Date(y, m, d, 0, 0, 0, 0, c.loc)
+	y, m, d = maxT.Date()
+	lastDay := time.Date(y, m, d, 0, 0, 0, 0, c.loc)
+
+	type agg struct{ on, off, missed time.Duration }
+	perDay := map[string]map[string]*agg{} // date → class → hours
+	names := make([]string, 0, len(devs))
+	for n := range devs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, dev := range names {
+		evs := devs[dev]
+		sort.SliceStable(evs, func(i, j int) bool { return evs[i].at.Before(evs[j].at) })
+		// Powered-on intervals over the whole log span.
+		var on []interval
+		state := !evs[0].on
+		since := firstDay
+		for _, e := range evs {
+			if state && !e.on {
+				on = append(on, interval{since, e.at})
+			}
+			if !state && e.on {
+				since = e.at
+			}
+			state = e.on
+		}
+		end := time.Date(lastDay.Year(), lastDay.Month(), lastDay.Day()+1, 0, 0, 0, 0, c.loc)
+		if state {
+			on = append(on, interval{since, end})
+		}
+		for day := firstDay; day.Before(end); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, c.loc) {
+			next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, c.loc)
+			win := windows(c.site.PowerOff, day, c.loc)
+			onDay := overlap(on, []interval{{day, next}})
+			missed := overlap(on, win)
+			key := day.Format("2006-01-02")
+			if perDay[key] == nil {
+				perDay[key] = map[string]*agg{}
+			}
+			a := perDay[key][class[dev]]
+			if a == nil {
+				a = &agg{}
+				perDay[key][class[dev]] = a
+			}
+			a.on += onDay - missed
+			a.missed += missed
+			a.off += total(win) - missed
+		}
+	}
+	days := make([]string, 0, len(perDay))
+	for k := range perDay {
+		days = append(days, k)
+	}
+	sort.Strings(days)
+	for _, k := range days {
+		date, _ := footprint.ParseDate(k)
+		classes := make([]string, 0, len(perDay[k]))
+		for cl := range perDay[k] {
+			classes = append(classes, cl)
+		}
+		sort.Strings(classes)
+		for _, cl := range classes {
+			a := perDay[k][cl]
+			for _, st := range []struct {
+				state string
+				d     time.Duration
+			}{{"on", a.on}, {"off", a.off}, {"missed", a.missed}} {
+				c.emit(Row{Where: c.src.ID + " log " + k}, footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
+					Start: date, End: date.AddDays(1), Quantity: st.d.Hours(), Unit: footprint.UnitDeviceH,
+					Attrs: map[string]string{"state": st.state, "location": c.src.Location}})
+			}
+		}
+	}
+}
+
+// workstationEstimate estimates off/missed device-hours from the declared
+// fleet and schedule, for the months listed in a manual source, when there
+// is no power-state log: window hours × count, split by the assumed
+// compliance. Quality is "estimated".
+func (c *collector) workstationEstimate(t Table) {
+	for _, r := range t.Rows {
+		m, err := time.Parse("2006-01", strings.TrimSpace(r.Fields["month"]))
+		if err != nil {
+			c.reject(r, "month: %q: want YYYY-MM", r.Fields["month"])
+			continue
+		}
+		for day := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, c.loc); day.Month() == m.Month(); day = day.AddDate(0, 0, 1) {
+			win := total(windows(c.site.PowerOff, day, c.loc)).Hours()
+			date := footprint.NewDate(day.Year(), day.Month(), day.Day())
+			for _, w := range c.site.Workstations {
+				if w.Count == 0 || win == 0 {
+					continue
+				}
+				h := float64(w.Count) * win
+				for _, st := range []struct {
+					state string
+					q     float64
+				}{{"off", h * c.src.AssumedCompliance}, {"missed", h * (1 - c.src.AssumedCompliance)}} {
+					c.emit(r, footprint.Activity{Kind: footprint.KindWorkstation, Item: w.Class, Start: date, End: date.AddDays(1),
+						Quantity: st.q, Unit: footprint.UnitDeviceH, Quality: footprint.QualityEstimated,
+						Attrs: map[string]string{"state": st.state, "location": c.src.Location}})
+				}
+			}
+		}
+	}
+}

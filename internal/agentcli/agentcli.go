@@ -1,0 +1,290 @@
+// Package agentcli holds the greenhelp-agent command tree; cmd/greenhelp-agent
+// only calls Main.
+package agentcli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/greenhelp/greenhelp/agent"
+)
+
+// Version is set at build time.
+var Version = "dev"
+
+// NewRoot returns the greenhelp-agent command tree.
+func NewRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "greenhelp-agent",
+		Short:         "greenhelp's site agent: collect the site's data and deliver it to the central service",
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().String("config", "site.yaml", "the site's site.yaml")
+	root.PersistentFlags().String("log-level", "info", "debug, info, warn or error")
+	root.AddCommand(checkCmd(), onceCmd(), runCmd(), statusCmd())
+	return root
+}
+
+// Execute runs the tree and returns the exit code.
+func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := NewRoot()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintf(stderr, "greenhelp-agent: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// Main is what cmd/greenhelp-agent runs: SIGTERM and Ctrl-C stop it cleanly.
+func Main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func logger(cmd *cobra.Command) *slog.Logger {
+	lvl := new(slog.LevelVar)
+	s, _ := cmd.Flags().GetString("log-level")
+	_ = lvl.UnmarshalText([]byte(s))
+	return slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl}))
+}
+
+func open(cmd *cobra.Command, requireToken bool) (*agent.Agent, error) {
+	path, _ := cmd.Flags().GetString("config")
+	cfg, err := agent.Load(path, requireToken)
+	if err != nil {
+		return nil, err
+	}
+	return agent.New(cfg, logger(cmd))
+}
+
+// Summary is one line of check's dry run: what would be sent.
+type Summary struct {
+	Kind    string  `json:"kind"`
+	Item    string  `json:"item"`
+	Records int     `json:"records"`
+	Days    int     `json:"days"`
+	From    string  `json:"from"`
+	To      string  `json:"to"`
+	Total   float64 `json:"total"`
+	Unit    string  `json:"unit"`
+}
+
+// CheckReport is check's JSON output.
+type CheckReport struct {
+	Config  string               `json:"config"`
+	Sources []agent.SourceHealth `json:"sources"`
+	Summary []Summary            `json:"would_send"`
+	OK      bool                 `json:"ok"`
+	Warning []string             `json:"warnings,omitempty"`
+}
+
+func checkCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Validate site.yaml, read every source and show what would be sent",
+		Long:  "Validate site.yaml and read every source: print what would be sent (per kind/item: days, total, unit). Exits non-zero on any problem. Nothing is sent or queued.",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, _ := cmd.Flags().GetString("format")
+			if format != "table" && format != "json" {
+				return fmt.Errorf("--format %q: want table or json", format)
+			}
+			path, _ := cmd.Flags().GetString("config")
+			cfg, err := agent.Load(path, false)
+			if err != nil {
+				return err
+			}
+			a := &agent.Agent{Cfg: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			c := a.Collect(cmd.Context())
+			rep := CheckReport{Config: cfg.String(), Sources: c.Health, Summary: summarise(c), OK: c.OK()}
+			if cfg.Central.Token == "" {
+				rep.Warning = append(rep.Warning, "no central token yet: set central.token_file or GREENHELP_AGENT_CENTRAL_TOKEN before `once` or `run`")
+			}
+			out := cmd.OutOrStdout()
+			if format == "json" {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+			} else {
+				printCheck(out, rep)
+			}
+			if !rep.OK {
+				return fmt.Errorf("check found problems (see above)")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().String("format", "table", "output format: table or json")
+	return cmd
+}
+
+func summarise(c agent.Collected) []Summary {
+	by := map[[2]string]*Summary{}
+	days := map[[2]string]map[string]bool{}
+	for _, a := range c.Activities {
+		k := [2]string{string(a.Kind), a.Item}
+		s := by[k]
+		if s == nil {
+			s = &Summary{Kind: string(a.Kind), Item: a.Item, Unit: string(a.Unit), From: a.Start.String(), To: a.End.String()}
+			by[k] = s
+			days[k] = map[string]bool{}
+		}
+		s.Records++
+		s.Total += a.Quantity
+		if a.Start.String() < s.From {
+			s.From = a.Start.String()
+		}
+		if a.End.String() > s.To {
+			s.To = a.End.String()
+		}
+		for d := a.Start; d.Before(a.End); d = d.AddDays(1) {
+			days[k][d.String()] = true
+		}
+	}
+	out := make([]Summary, 0, len(by))
+	for k, s := range by {
+		s.Days = len(days[k])
+		out = append(out, *s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Kind+out[i].Item < out[j].Kind+out[j].Item })
+	return out
+}
+
+func printCheck(w io.Writer, rep CheckReport) {
+	fmt.Fprintln(w, rep.Config)
+	for _, warn := range rep.Warning {
+		fmt.Fprintln(w, "warning:", warn)
+	}
+	fmt.Fprintln(w, "\nSources:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tTYPE\tCOLLECTOR\tROWS\tREJECTED\tRECORDS\tSTATUS")
+	for _, h := range rep.Sources {
+		st := "ok"
+		if h.Error != "" {
+			st = "FAILED: " + h.Error
+		} else if h.RowsRejected > 0 {
+			st = "rows rejected"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", h.ID, h.Type, h.Collector, h.RowsRead, h.RowsRejected, h.Records, st)
+	}
+	_ = tw.Flush()
+	for _, h := range rep.Sources {
+		for _, r := range h.Rejections {
+			fmt.Fprintf(w, "  %s: %s: %s\n", h.ID, r.Where, r.Reason)
+		}
+	}
+	fmt.Fprintln(w, "\nWould send:")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tITEM\tRECORDS\tDAYS\tFROM\tTO\tTOTAL\tUNIT")
+	for _, s := range rep.Summary {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%.1f\t%s\n", s.Kind, s.Item, s.Records, s.Days, s.From, s.To, s.Total, s.Unit)
+	}
+	_ = tw.Flush()
+	if rep.OK {
+		fmt.Fprintln(w, "\ncheck: ok")
+	}
+}
+
+func onceCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "once",
+		Short: "Collect and upload now; exit 0 only when everything collected was acknowledged",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := open(cmd, true)
+			if err != nil {
+				return err
+			}
+			wait, _ := cmd.Flags().GetDuration("wait")
+			ctx, cancel := context.WithTimeout(cmd.Context(), wait)
+			defer cancel()
+			return a.Once(ctx)
+		},
+	}
+	cmd.Flags().Duration("wait", 10*time.Minute, "how long to keep retrying an unavailable central before giving up (batches stay queued)")
+	return cmd
+}
+
+func runCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "run",
+		Short: "Run as a daemon: daily collection, continuous upload, clean stop on SIGTERM/Ctrl-C",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := open(cmd, true)
+			if err != nil {
+				return err
+			}
+			a.Log.Info("greenhelp-agent running", "config", a.Cfg.String())
+			return a.Run(cmd.Context())
+		},
+	}
+}
+
+func statusCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show the outbox depth, last upload, quarantined batches and per-source health",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := open(cmd, false)
+			if err != nil {
+				return err
+			}
+			st, err := a.Status()
+			if err != nil {
+				return err
+			}
+			if f, _ := cmd.Flags().GetString("format"); f == "json" {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(st)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "site %s\noutbox: %d batch(es) pending, %d bytes (max %s)\n", st.Site, st.Pending, st.PendingBytes, st.OutboxMaxSize)
+			if st.Oldest != nil {
+				fmt.Fprintf(w, "oldest pending: %s\n", st.Oldest.Format(time.RFC3339))
+			}
+			fmt.Fprintf(w, "last collection: %s\nlast upload: %s\n", fmtTime(st.LastCollect), fmtTime(st.LastUpload))
+			fmt.Fprintf(w, "quarantined: %d\n", len(st.Quarantined))
+			for _, q := range st.Quarantined {
+				fmt.Fprintf(w, "  %s: %s\n", q.Name, q.Reason)
+			}
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "SOURCE\tLAST SUCCESS\tROWS\tREJECTED\tRECORDS\tERROR")
+			for _, h := range st.Sources {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\n", h.ID, fmtTime(h.LastSuccess), h.RowsRead, h.RowsRejected, h.Records, h.Error)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().String("format", "table", "output format: table or json")
+	return cmd
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.Format(time.RFC3339)
+}
