@@ -4,20 +4,21 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/greenhelp/greenhelp/internal/cli.Version=$(VERSION)
 BIN     := bin
 
-.PHONY: all build demo test fmt-check vet unit bench clean
+.PHONY: all build demo test fmt-check vet windows unit bench clean
 
 all: build
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/greenhelp ./cmd/greenhelp
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/greenhelp-agent ./cmd/greenhelp-agent
 
 ## demo: compute the Johannesburg example's 2024 inventory.
 demo: build
 	$(BIN)/greenhelp calc --site examples/johannesburg/site.yaml \
 		--activities examples/johannesburg/activities.csv --year 2024
 
-## test: the whole suite — formatting, vet, and every test with the race detector.
-test: fmt-check vet unit
+## test: the whole suite — formatting, vet, the Windows agent build, and every test with the race detector.
+test: fmt-check vet windows unit
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -25,6 +26,10 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+## windows: the site agent must build for Windows site servers.
+windows:
+	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/greenhelp-agent
 
 unit:
 	$(GO) test -race -count=1 ./...

@@ -78,7 +78,7 @@ func (c *collector) emit(r Row, a footprint.Activity) bool {
 	if errs := a.Validate(r.Where); len(errs) > 0 {
 		msgs := make([]string, len(errs))
 		for i, e := range errs {
-			msgs[i] = e.Error()
+			msgs[i] = strings.TrimPrefix(e.Error(), r.Where+": ")
 		}
 		c.rejects = append(c.rejects, Rejection{Where: r.Where, Reason: strings.Join(msgs, "; ")})
 		return false

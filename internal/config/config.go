@@ -43,6 +43,28 @@ func Decode(v *viper.Viper, key string, out any, source string) error {
 		return &footprint.ValidationError{Source: source, Errors: []footprint.FieldError{{Path: key, Message: "missing section"}}}
 	}
 	errs := Unknown(raw, reflect.TypeOf(out).Elem(), key)
+	// Decode section by section: a hook error (a bad size, say) stops
+	// mapstructure, and every problem should be reported at once.
+	rv := reflect.ValueOf(out).Elem()
+	m, isMap := raw.(map[string]any)
+	if rv.Kind() != reflect.Struct || !isMap {
+		errs = append(errs, decodeInto(raw, out, key)...)
+	} else {
+		for i := 0; i < rv.NumField(); i++ {
+			name, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("mapstructure"), ",")
+			if v, ok := m[name]; ok && name != "" && rv.Field(i).CanAddr() {
+				errs = append(errs, decodeInto(v, rv.Field(i).Addr().Interface(), join(key, name))...)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Path < errs[j].Path })
+		return &footprint.ValidationError{Source: source, Errors: errs}
+	}
+	return nil
+}
+
+func decodeInto(raw, out any, path string) []footprint.FieldError {
 	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
 		Result:           out,
 		TagName:          "mapstructure",
@@ -51,14 +73,10 @@ func Decode(v *viper.Viper, key string, out any, source string) error {
 			dateHook, mapstructure.StringToTimeDurationHookFunc(), mapstructure.TextUnmarshallerHookFunc()),
 	})
 	if err != nil {
-		return fmt.Errorf("%s: %w", source, err)
+		return []footprint.FieldError{{Path: path, Message: err.Error()}}
 	}
 	if err := dec.Decode(raw); err != nil {
-		errs = append(errs, decodeErrors(err, key)...)
-	}
-	if len(errs) > 0 {
-		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Path < errs[j].Path })
-		return &footprint.ValidationError{Source: source, Errors: errs}
+		return decodeErrors(err, path)
 	}
 	return nil
 }

@@ -1,0 +1,185 @@
+package agent
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// exampleAgent loads examples/agent/site.yaml (copied with its exports)
+// pointed at url, with fast retries.
+func exampleAgent(t *testing.T, url string) *Agent {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS("../examples/agent")))
+	t.Setenv("GREENHELP_AGENT_CENTRAL_URL", url)
+	t.Setenv("GREENHELP_AGENT_CENTRAL_TOKEN", "tok-123")
+	t.Setenv("GREENHELP_AGENT_OUTBOX_DIR", filepath.Join(dir, "outbox"))
+	t.Setenv("GREENHELP_AGENT_UPLOAD_BACKOFF_INITIAL", "20ms")
+	t.Setenv("GREENHELP_AGENT_UPLOAD_BACKOFF_MAX", "100ms")
+	cfg, err := Load(filepath.Join(dir, "site.yaml"), true)
+	require.NoError(t, err)
+	a, err := New(cfg, quiet())
+	require.NoError(t, err)
+	return a
+}
+
+// expectedRecords is what the example exports collect to.
+func expectedRecords(t *testing.T, a *Agent) int {
+	t.Helper()
+	c := a.Collect(context.Background())
+	require.True(t, c.OK(), "%+v", c.Health)
+	return len(c.Activities)
+}
+
+func ctxFor(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestEverythingIsDeliveredOnceTheCentralComesBack(t *testing.T) {
+	// Reserve a loopback port, leave it closed: the central is down.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+
+	a := exampleAgent(t, "http://"+addr)
+	want := expectedRecords(t, a)
+	central := newFakeCentral("fr-lyo-gerland", "tok-123")
+	done := make(chan error, 1)
+	go func() { done <- a.Once(ctxFor(t, 30*time.Second)) }()
+	time.Sleep(300 * time.Millisecond) // a few failed attempts against the closed port
+	pending, err := a.Outbox.Pending()
+	require.NoError(t, err)
+	assert.NotEmpty(t, pending, "the batch waits on disk while the central is down")
+	central.start(t, addr)
+	require.NoError(t, <-done)
+
+	records, batches, dups, _ := central.stats()
+	assert.Equal(t, want, records, "every record arrived")
+	assert.Equal(t, 1, batches)
+	assert.Zero(t, dups)
+	pending, _ = a.Outbox.Pending()
+	assert.Empty(t, pending)
+	st, err := a.Status()
+	require.NoError(t, err)
+	assert.False(t, st.LastUpload.IsZero())
+}
+
+func TestRetryAfterFromTheCentralIsHonoured(t *testing.T) {
+	central := newFakeCentral("fr-lyo-gerland", "tok-123")
+	central.fail = func(n int, w http.ResponseWriter) bool {
+		if n <= 2 {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return true
+		}
+		return false
+	}
+	a := exampleAgent(t, central.start(t, ""))
+	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
+	_, batches, _, requests := central.stats()
+	assert.Equal(t, 1, batches)
+	require.Equal(t, 3, requests)
+	// The agent waited the second the central asked for, not its 20 ms backoff.
+	assert.GreaterOrEqual(t, central.requests[1].Sub(central.requests[0]), time.Second)
+	assert.GreaterOrEqual(t, central.requests[2].Sub(central.requests[1]), time.Second)
+}
+
+func TestARefusedBatchIsQuarantinedWithTheCentralsReason(t *testing.T) {
+	central := newFakeCentral("fr-lyo-gerland", "tok-123")
+	central.fail = func(n int, w http.ResponseWriter) bool {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"errors":[{"index":3,"field":"quantity","message":"must be ≥ 0"}]}`))
+		return true
+	}
+	a := exampleAgent(t, central.start(t, ""))
+	err := a.Once(ctxFor(t, 30*time.Second))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "refused by the central and quarantined")
+	st, err := a.Status()
+	require.NoError(t, err)
+	assert.Zero(t, st.Pending)
+	require.Len(t, st.Quarantined, 1)
+	assert.Contains(t, st.Quarantined[0].Reason, "400 Bad Request")
+	assert.Contains(t, st.Quarantined[0].Reason, `"index":3`)
+	_, _, _, requests := central.stats()
+	assert.Equal(t, 1, requests, "a 4xx is not retried")
+}
+
+func TestAWrongTokenIsQuarantinedNotRetried(t *testing.T) {
+	central := newFakeCentral("fr-lyo-gerland", "another-token")
+	a := exampleAgent(t, central.start(t, ""))
+	require.Error(t, a.Once(ctxFor(t, 30*time.Second)))
+	st, _ := a.Status()
+	require.Len(t, st.Quarantined, 1)
+	assert.Contains(t, st.Quarantined[0].Reason, "401")
+}
+
+func TestUnchangedRecordsAreNotSentAgainAndCorrectionsReplace(t *testing.T) {
+	central := newFakeCentral("fr-lyo-gerland", "tok-123")
+	a := exampleAgent(t, central.start(t, ""))
+	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
+	records, batches, _, _ := central.stats()
+	before := central.total(footprint.KindElectricity, "grid")
+
+	// A second run over the same exports sends nothing new.
+	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
+	_, batches2, _, _ := central.stats()
+	assert.Equal(t, batches, batches2)
+
+	// A corrected bill is sent alone and replaces the earlier value.
+	path := filepath.Join(filepath.Dir(a.Cfg.path), "exports", "factures-electricite.csv")
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.Split(string(raw), "\r\n")
+	fields := strings.Split(lines[1], ";")
+	fields[3] = "30 000,0"
+	lines[1] = strings.Join(fields, ";")
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "\r\n")), 0o600))
+	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
+	records3, batches3, _, _ := central.stats()
+	assert.Equal(t, batches+1, batches3)
+	assert.Equal(t, records, records3, "same keys: replaced, not added")
+	old := 22855.8 // January's first figure in the example export
+	assert.InDelta(t, before-old+30000, central.total(footprint.KindElectricity, "grid"), 0.01)
+}
+
+func TestACorruptOutboxEntryIsMovedAsideAndTheRestDelivered(t *testing.T) {
+	central := newFakeCentral("fr-lyo-gerland", "tok-123")
+	a := exampleAgent(t, central.start(t, ""))
+	require.NoError(t, os.WriteFile(filepath.Join(a.Cfg.Outbox.Dir, "pending", "00000000000000000001-BROKEN.json"), []byte("{not json"), 0o600))
+	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
+	corrupt, _ := filepath.Glob(filepath.Join(a.Cfg.Outbox.Dir, "corrupt", "*"))
+	assert.Len(t, corrupt, 1)
+	records, _, _, _ := central.stats()
+	assert.Positive(t, records)
+}
+
+func TestAFullOutboxRefusesANewBatchAndKeepsTheOld(t *testing.T) {
+	ob, err := OpenOutbox(t.TempDir(), 300)
+	require.NoError(t, err)
+	small := Batch{ID: "A", Activities: []footprint.Activity{{Kind: footprint.KindFuel, Item: "diesel", Quantity: 1}}}
+	_, err = ob.Put(small)
+	require.NoError(t, err)
+	big := Batch{ID: "B", Activities: make([]footprint.Activity, 5)}
+	_, err = ob.Put(big)
+	require.ErrorIs(t, err, ErrOutboxFull)
+	pending, _ := ob.Pending()
+	require.Len(t, pending, 1)
+	b, _, err := ob.Load(pending[0])
+	require.NoError(t, err)
+	assert.Equal(t, "A", b.ID)
+}

@@ -1,0 +1,65 @@
+package agentcli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Execute(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestCheckAcceptsTheExampleConfig(t *testing.T) {
+	t.Setenv("GREENHELP_AGENT_CENTRAL_TOKEN", "never-printed-token")
+	code, out, stderr := run(t, "check", "--config", "../../examples/agent/site.yaml")
+	require.Equal(t, 0, code, stderr+out)
+	assert.Contains(t, out, "check: ok")
+	assert.Contains(t, out, "electricity  grid")
+	assert.NotContains(t, out, "never-printed-token", "secrets never appear in check output")
+	assert.NotContains(t, out, "Jeanne", "travellers' names never leave the site")
+
+	code, out, _ = run(t, "check", "--config", "../../examples/agent/site.yaml", "--format", "json")
+	require.Equal(t, 0, code)
+	var rep CheckReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.True(t, rep.OK)
+	assert.Len(t, rep.Sources, 5)
+	assert.NotEmpty(t, rep.Summary)
+	assert.NotContains(t, out, "never-printed-token")
+}
+
+func TestCheckFailsOnABrokenSource(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS("../../examples/agent")))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "exports", "wfm-presence.csv"), []byte("date,remote,onsite\n2024-03-01,many,3\n"), 0o600))
+	code, out, stderr := run(t, "check", "--config", filepath.Join(dir, "site.yaml"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "wfm-presence")
+	assert.Contains(t, out, `remote: "many": want a number`)
+	assert.Contains(t, out, "edf-bills", "the other sources are still read")
+	assert.Contains(t, stderr, "check found problems")
+}
+
+func TestOnceNeedsAToken(t *testing.T) {
+	code, _, stderr := run(t, "once", "--config", "../../examples/agent/site.yaml")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "central.token: missing")
+}
+
+func TestStatusOnAFreshOutbox(t *testing.T) {
+	t.Setenv("GREENHELP_AGENT_OUTBOX_DIR", t.TempDir())
+	code, out, stderr := run(t, "status", "--config", "../../examples/agent/site.yaml")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "outbox: 0 batch(es) pending")
+	assert.Contains(t, out, "last upload: never")
+}
