@@ -31,8 +31,9 @@ vet:
 windows:
 	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/greenhelp-agent
 
+## unit: every test, with a real influxd on loopback started by the script.
 unit:
-	$(GO) test -race -count=1 ./...
+	scripts/test.sh
 
 ## bench: the calculation benchmarks.
 bench:

@@ -1,0 +1,418 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // pure-Go SQLite driver
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// Catalog is the SQLite catalog.
+type Catalog struct {
+	db *sql.DB
+}
+
+// DBFile is the name of the SQLite file inside the data directory.
+const DBFile = "greenhelp.db"
+
+// migrations are applied in order; the catalog records the version
+// reached. Never edit a released migration: add one.
+var migrations = []string{
+	// 1: catalog and SQLite series.
+	`CREATE TABLE sites (
+		id TEXT PRIMARY KEY,
+		name TEXT NOT NULL,
+		country TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		token_hash TEXT NOT NULL
+	);
+	CREATE TABLE site_versions (
+		site TEXT NOT NULL REFERENCES sites(id),
+		effective_from TEXT NOT NULL,
+		received_at TEXT NOT NULL,
+		hash TEXT NOT NULL,
+		declaration TEXT NOT NULL,
+		PRIMARY KEY (site, hash)
+	);
+	CREATE TABLE batches (
+		site TEXT NOT NULL REFERENCES sites(id),
+		id TEXT NOT NULL,
+		received_at TEXT NOT NULL,
+		count INTEGER NOT NULL,
+		sha256 TEXT NOT NULL,
+		PRIMARY KEY (site, id)
+	);
+	CREATE TABLE profile_overrides (
+		site TEXT PRIMARY KEY REFERENCES sites(id),
+		profile TEXT NOT NULL,
+		reason TEXT NOT NULL,
+		set_at TEXT NOT NULL
+	);
+	CREATE TABLE offsets (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		year INTEGER NOT NULL,
+		t REAL NOT NULL,
+		registry TEXT NOT NULL,
+		project TEXT NOT NULL,
+		vintage INTEGER NOT NULL
+	);
+	CREATE TABLE activities (
+		site TEXT NOT NULL,
+		kind TEXT NOT NULL,
+		item TEXT NOT NULL,
+		start TEXT NOT NULL,
+		end TEXT NOT NULL,
+		source TEXT NOT NULL,
+		attrs TEXT NOT NULL,
+		quantity REAL NOT NULL,
+		unit TEXT NOT NULL,
+		quality TEXT NOT NULL,
+		PRIMARY KEY (site, kind, item, start, end, source, attrs)
+	);
+	CREATE INDEX activities_start ON activities(start);`,
+}
+
+// OpenCatalog opens (creating if needed) the SQLite file in dir and
+// migrates it to the current schema.
+func OpenCatalog(dir string) (*Catalog, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	dsn := "file:" + filepath.Join(dir, DBFile) + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open catalog: %w", err)
+	}
+	c := &Catalog{db: db}
+	if err := c.migrate(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// DB exposes the SQLite handle to the SQLite series in the same file.
+func (c *Catalog) DB() *sql.DB { return c.db }
+
+// Close closes the database.
+func (c *Catalog) Close() error { return c.db.Close() }
+
+// SchemaVersion returns the migration version reached.
+func (c *Catalog) SchemaVersion() (int, error) {
+	var v int
+	err := c.db.QueryRow(`SELECT version FROM schema_version`).Scan(&v)
+	return v, err
+}
+
+func (c *Catalog) migrate() error {
+	if _, err := c.db.Exec(`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var v int
+	err := c.db.QueryRow(`SELECT version FROM schema_version`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := c.db.Exec(`INSERT INTO schema_version(version) VALUES (0)`); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	} else if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("catalog schema version %d is newer than this greenhelp (%d): upgrade greenhelp", v, len(migrations))
+	}
+	for i := v; i < len(migrations); i++ {
+		tx, err := c.db.Begin()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(migrations[i]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if _, err := tx.Exec(`UPDATE schema_version SET version = ?`, i+1); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// hashToken stores tokens as SHA-256: they are 256-bit random values, so a
+// fast hash is enough and lookups stay cheap.
+func hashToken(tok string) string {
+	h := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(h[:])
+}
+
+func newToken(site string) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return "ghs_" + site + "_" + base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// ErrExists is returned when adding a site id already in the catalog.
+var ErrExists = errors.New("already exists")
+
+// AddSite adds a site and returns its token, shown once: only its hash is
+// stored.
+func (c *Catalog) AddSite(ctx context.Context, id, name, country string) (string, error) {
+	tok, err := newToken(id)
+	if err != nil {
+		return "", err
+	}
+	_, err = c.db.ExecContext(ctx, `INSERT INTO sites(id, name, country, created_at, token_hash) VALUES (?, ?, ?, ?, ?)`,
+		id, name, country, now(), hashToken(tok))
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY") {
+			return "", fmt.Errorf("site %q: %w", id, ErrExists)
+		}
+		return "", fmt.Errorf("add site: %w", err)
+	}
+	return tok, nil
+}
+
+// RotateToken replaces a site's token and returns the new one; the old one
+// stops working at once.
+func (c *Catalog) RotateToken(ctx context.Context, id string) (string, error) {
+	tok, err := newToken(id)
+	if err != nil {
+		return "", err
+	}
+	res, err := c.db.ExecContext(ctx, `UPDATE sites SET token_hash = ? WHERE id = ?`, hashToken(tok), id)
+	if err != nil {
+		return "", fmt.Errorf("rotate token: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", fmt.Errorf("site %q: %w", id, ErrNotFound)
+	}
+	return tok, nil
+}
+
+// Authenticate returns the site a token belongs to, or "" if none.
+func (c *Catalog) Authenticate(ctx context.Context, tok string) (string, error) {
+	if tok == "" {
+		return "", nil
+	}
+	h := hashToken(tok)
+	var id, stored string
+	err := c.db.QueryRowContext(ctx, `SELECT id, token_hash FROM sites WHERE token_hash = ?`, h).Scan(&id, &stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	if subtle.ConstantTimeCompare([]byte(h), []byte(stored)) != 1 {
+		return "", nil
+	}
+	return id, nil
+}
+
+// Sites lists the catalog's sites by id.
+func (c *Catalog) Sites(ctx context.Context) ([]Site, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT id, name, country, created_at FROM sites ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	defer rows.Close()
+	var out []Site
+	for rows.Next() {
+		var s Site
+		var at string
+		if err := rows.Scan(&s.ID, &s.Name, &s.Country, &at); err != nil {
+			return nil, err
+		}
+		s.CreatedAt = parseTime(at)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Site returns one site.
+func (c *Catalog) Site(ctx context.Context, id string) (Site, error) {
+	var s Site
+	var at string
+	err := c.db.QueryRowContext(ctx, `SELECT id, name, country, created_at FROM sites WHERE id = ?`, id).Scan(&s.ID, &s.Name, &s.Country, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("site %q: %w", id, ErrNotFound)
+	}
+	s.CreatedAt = parseTime(at)
+	return s, err
+}
+
+// BatchSeen reports whether a batch id was already received for the site.
+func (c *Catalog) BatchSeen(ctx context.Context, site, id string) (bool, error) {
+	var n int
+	err := c.db.QueryRowContext(ctx, `SELECT count(*) FROM batches WHERE site = ? AND id = ?`, site, id).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	return n > 0, nil
+}
+
+// LogBatch records a received batch and, when it carried one, a new
+// version of the site's declaration (a declaration identical to a stored
+// version is not stored twice).
+func (c *Catalog) LogBatch(ctx context.Context, b BatchLog, decl *footprint.Site) error {
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO batches(site, id, received_at, count, sha256) VALUES (?, ?, ?, ?, ?)`,
+		b.Site, b.ID, b.ReceivedAt.UTC().Format(time.RFC3339Nano), b.Count, b.SHA256); err != nil {
+		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	if decl != nil {
+		raw, err := json.Marshal(decl)
+		if err != nil {
+			return err
+		}
+		h := sha256.Sum256(raw)
+		eff := decl.EffectiveFrom
+		if eff.IsZero() {
+			t := b.ReceivedAt.UTC()
+			eff = footprint.NewDate(t.Year(), t.Month(), t.Day())
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO site_versions(site, effective_from, received_at, hash, declaration) VALUES (?, ?, ?, ?, ?)`,
+			b.Site, eff.String(), now(), hex.EncodeToString(h[:]), string(raw)); err != nil {
+			return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	return nil
+}
+
+// Versions returns a site's declaration versions, oldest effective first.
+func (c *Catalog) Versions(ctx context.Context, site string) ([]SiteVersion, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT effective_from, received_at, hash, declaration FROM site_versions WHERE site = ? ORDER BY effective_from, received_at`, site)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	defer rows.Close()
+	var out []SiteVersion
+	for rows.Next() {
+		var v SiteVersion
+		var eff, at, decl string
+		if err := rows.Scan(&eff, &at, &v.Hash, &decl); err != nil {
+			return nil, err
+		}
+		v.Site, v.ReceivedAt = site, parseTime(at)
+		v.EffectiveFrom, _ = footprint.ParseDate(eff)
+		if err := json.Unmarshal([]byte(decl), &v.Declaration); err != nil {
+			return nil, fmt.Errorf("site %s version %s: %w", site, v.Hash, err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// DeclarationFor returns the site's declaration in force for year: the
+// latest version effective on or before 1 January of the next year, else
+// the earliest; ok is false when the site never sent one.
+func (c *Catalog) DeclarationFor(ctx context.Context, site string, year int) (footprint.Site, bool, error) {
+	vs, err := c.Versions(ctx, site)
+	if err != nil || len(vs) == 0 {
+		return footprint.Site{}, false, err
+	}
+	_, end := footprint.YearBounds(year)
+	pick := vs[0]
+	for _, v := range vs {
+		if v.EffectiveFrom.Before(end) {
+			pick = v
+		}
+	}
+	return pick.Declaration, true, nil
+}
+
+// Batches returns a site's batch log, newest first, at most limit.
+func (c *Catalog) Batches(ctx context.Context, site string, limit int) ([]BatchLog, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT id, received_at, count, sha256 FROM batches WHERE site = ? ORDER BY received_at DESC LIMIT ?`, site, limit)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	defer rows.Close()
+	var out []BatchLog
+	for rows.Next() {
+		b := BatchLog{Site: site}
+		var at string
+		if err := rows.Scan(&b.ID, &at, &b.Count, &b.SHA256); err != nil {
+			return nil, err
+		}
+		b.ReceivedAt = parseTime(at)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// SetOverride pins a site to a profile with a reason.
+func (c *Catalog) SetOverride(ctx context.Context, site, profile, reason string) error {
+	_, err := c.db.ExecContext(ctx, `INSERT INTO profile_overrides(site, profile, reason, set_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT(site) DO UPDATE SET profile = excluded.profile, reason = excluded.reason, set_at = excluded.set_at`, site, profile, reason, now())
+	return err
+}
+
+// Override returns a site's profile pin, if any.
+func (c *Catalog) Override(ctx context.Context, site string) (*footprint.ProfilePin, error) {
+	var p footprint.ProfilePin
+	err := c.db.QueryRowContext(ctx, `SELECT profile, reason FROM profile_overrides WHERE site = ?`, site).Scan(&p.Pin, &p.Reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return &p, err
+}
+
+// AddOffset records retired compensation.
+func (c *Catalog) AddOffset(ctx context.Context, o Offset) (int64, error) {
+	res, err := c.db.ExecContext(ctx, `INSERT INTO offsets(year, t, registry, project, vintage) VALUES (?, ?, ?, ?, ?)`, o.Year, o.T, o.Registry, o.Project, o.Vintage)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// Offsets returns the compensation retired in year (0: all years).
+func (c *Catalog) Offsets(ctx context.Context, year int) ([]Offset, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT id, year, t, registry, project, vintage FROM offsets WHERE ? = 0 OR year = ? ORDER BY year, id`, year, year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Offset
+	for rows.Next() {
+		var o Offset
+		if err := rows.Scan(&o.ID, &o.Year, &o.T, &o.Registry, &o.Project, &o.Vintage); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
