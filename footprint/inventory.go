@@ -1,5 +1,7 @@
 package footprint
 
+import "sort"
+
 // Scope labels an inventory line (GHG Protocol scope and, for scope 3, the
 // category).
 type Scope string
@@ -102,4 +104,62 @@ type QualityShares struct {
 	MeasuredShare  float64 `json:"measured_share"`
 	EstimatedShare float64 `json:"estimated_share"`
 	DefaultShare   float64 `json:"default_share"`
+}
+
+// Merge sums inventories of the same year into one (the group's): lines
+// with the same scope, kind, item, factor, unit, quality and basis add up,
+// power-off and telework figures add up and their shares are recomputed.
+func Merge(id, name string, year int, invs []*Inventory) *Inventory {
+	out := &Inventory{Year: year, Site: id, SiteName: name, FactorSet: "", Lines: []Line{}}
+	idx := map[lineKey]int{}
+	notes := map[string]bool{}
+	var off, missed float64
+	for _, inv := range invs {
+		out.FactorSet = inv.FactorSet
+		for _, l := range inv.Lines {
+			k := lineKey{l.Scope, l.Kind, l.Item, l.FactorID, l.Unit, l.Quality, l.Basis}
+			if i, ok := idx[k]; ok {
+				out.Lines[i].Quantity += l.Quantity
+				out.Lines[i].T += l.T
+				out.Lines[i].Records += l.Records
+				continue
+			}
+			idx[k] = len(out.Lines)
+			out.Lines = append(out.Lines, l)
+		}
+		for _, n := range inv.Notes {
+			notes[inv.Site+": "+n] = true
+		}
+		po := inv.PowerOff
+		out.PowerOff.UsedKWh += po.UsedKWh
+		out.PowerOff.AvoidedKWh += po.AvoidedKWh
+		out.PowerOff.AvoidedT += po.AvoidedT
+		if po.DeviceHours != nil {
+			if out.PowerOff.DeviceHours == nil {
+				out.PowerOff.DeviceHours = map[string]float64{}
+			}
+			for st, h := range po.DeviceHours {
+				out.PowerOff.DeviceHours[st] += h
+			}
+			off += po.DeviceHours["off"]
+			missed += po.DeviceHours["missed"]
+		}
+		out.Telework.RemotePersonDays += inv.Telework.RemotePersonDays
+		out.Telework.OnsitePersonDays += inv.Telework.OnsitePersonDays
+	}
+	if off+missed > 0 {
+		c := off / (off + missed)
+		out.PowerOff.Compliance = &c
+	}
+	if d := out.Telework.RemotePersonDays + out.Telework.OnsitePersonDays; d > 0 {
+		r := out.Telework.RemotePersonDays / d
+		out.Telework.RemoteShare = &r
+	}
+	for n := range notes {
+		out.Notes = append(out.Notes, n)
+	}
+	sort.Strings(out.Notes)
+	sortLines(out.Lines)
+	out.Totals()
+	return out
 }

@@ -29,7 +29,8 @@ func NewRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newFactorsCmd(), newCalcCmd(), newProfilesCmd(), newTrajectoryCmd(), newPlanCmd())
+	root.AddCommand(newFactorsCmd(), newCalcCmd(), newProfilesCmd(), newTrajectoryCmd(), newPlanCmd(),
+		newServeCmd(), newSitesCmd(), newReportCmd())
 	return root
 }
 
@@ -75,4 +76,9 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // Main is what cmd/greenhelp runs.
-func Main() { os.Exit(Execute(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) }
+func Main() {
+	ctx, stop := exitCtx()
+	code := Execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,176 @@
+// Package central is greenhelp's central service: it authenticates site
+// agents, ingests their batches all-or-nothing and idempotently, keeps
+// every site's history, and answers the inventory, trajectory and profile
+// questions of the CTO and the ESG team.
+package central
+
+import (
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+
+	"github.com/greenhelp/greenhelp/agent"
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/internal/config"
+)
+
+// Config is central.yaml. Precedence: flags, then GREENHELP_* environment
+// variables (GREENHELP_ADDR, GREENHELP_DATA, GREENHELP_STORE_BACKEND …),
+// then the file, then the defaults.
+type Config struct {
+	Addr         string     `mapstructure:"addr"`
+	Data         string     `mapstructure:"data"`
+	Store        StoreConf  `mapstructure:"store"`
+	TLS          TLSConf    `mapstructure:"tls"`
+	Viewer       ViewerConf `mapstructure:"viewer"`
+	Trajectory   TrajConf   `mapstructure:"trajectory"`
+	ProfilesFile string     `mapstructure:"profiles_file"`
+	FactorsFile  string     `mapstructure:"factors_file"`
+	Limits       LimitsConf `mapstructure:"limits"`
+}
+
+// StoreConf chooses the series backend.
+type StoreConf struct {
+	Backend  string             `mapstructure:"backend"` // sqlite (default) or influxdb
+	InfluxDB store.InfluxConfig `mapstructure:"influxdb"`
+}
+
+// TLSConf enables HTTPS when both files are set.
+type TLSConf struct {
+	Cert string `mapstructure:"cert"`
+	Key  string `mapstructure:"key"`
+}
+
+// ViewerConf protects pages and read endpoints with HTTP basic auth when set.
+type ViewerConf struct {
+	User     string `mapstructure:"user"`
+	Password string `mapstructure:"password"`
+}
+
+// TrajConf is the group's reduction trajectory.
+type TrajConf struct {
+	Rate float64 `mapstructure:"rate"`
+	Mode string  `mapstructure:"mode"`
+}
+
+// LimitsConf bounds what one request may carry.
+type LimitsConf struct {
+	MaxBody  agent.ByteSize `mapstructure:"max_body"`
+	MaxBatch int            `mapstructure:"max_batch"`
+}
+
+// Defaults.
+const (
+	DefaultAddr     = "127.0.0.1:8080"
+	DefaultData     = "./greenhelp-data"
+	DefaultMaxBody  = agent.ByteSize(32 << 20)
+	DefaultMaxBatch = 50000
+)
+
+var defaults = map[string]any{
+	"addr": DefaultAddr, "data": DefaultData, "store.backend": "sqlite",
+	"trajectory.rate": footprint.DefaultRate, "trajectory.mode": footprint.ModeCompound,
+	"limits.max_body": "32MiB", "limits.max_batch": DefaultMaxBatch,
+}
+
+// envKeys are the keys bound to GREENHELP_<KEY> (dots become underscores).
+var envKeys = []string{"addr", "data", "store.backend", "store.influxdb.url", "store.influxdb.token", "store.influxdb.org",
+	"store.influxdb.bucket", "tls.cert", "tls.key", "viewer.user", "viewer.password", "trajectory.rate", "trajectory.mode",
+	"profiles_file", "factors_file", "limits.max_body", "limits.max_batch"}
+
+// LoadConfig reads the optional file, the environment and the flags
+// (those named like keys: addr, data).
+func LoadConfig(path string, flags *pflag.FlagSet) (*Config, error) {
+	v := viper.New()
+	for k, d := range defaults {
+		v.SetDefault(k, d)
+	}
+	source := "configuration"
+	if path != "" {
+		fv, err := config.Read(path)
+		if err != nil {
+			return nil, err
+		}
+		var probe Config
+		if err := config.Decode(fv, "", &probe, path); err != nil {
+			return nil, err // unknown keys and bad types in the file
+		}
+		if err := v.MergeConfigMap(fv.AllSettings()); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		source = path
+	}
+	for _, k := range envKeys {
+		_ = v.BindEnv(k, "GREENHELP_"+strings.ToUpper(strings.ReplaceAll(k, ".", "_")))
+	}
+	if flags != nil {
+		for _, name := range []string{"addr", "data"} {
+			if f := flags.Lookup(name); f != nil {
+				_ = v.BindPFlag(name, f)
+			}
+		}
+	}
+	var c Config
+	if err := config.Decode(v, "", &c, source); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(source); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Validate checks every key at once.
+func (c *Config) Validate(source string) error {
+	var errs []footprint.FieldError
+	add := func(path, value, format string, args ...any) {
+		errs = append(errs, footprint.FieldError{Path: path, Value: value, Message: fmt.Sprintf(format, args...)})
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		add("addr", c.Addr, "want HOST:PORT, e.g. 127.0.0.1:8080")
+	}
+	if c.Data == "" {
+		add("data", "", "missing: the data directory")
+	}
+	switch c.Store.Backend {
+	case "sqlite":
+	case "influxdb":
+		if c.Store.InfluxDB.URL == "" {
+			add("store.influxdb.url", "", "missing: e.g. http://127.0.0.1:8086")
+		}
+		if c.Store.InfluxDB.Bucket == "" {
+			add("store.influxdb.bucket", "", "missing: the 2.x bucket, or database/retention-policy for 1.8 (greenhelp/autogen)")
+		}
+	default:
+		add("store.backend", c.Store.Backend, `want "sqlite" or "influxdb"`)
+	}
+	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
+		add("tls", "", "give both cert and key, or neither")
+	}
+	if (c.Viewer.User == "") != (c.Viewer.Password == "") {
+		add("viewer", "", "give both user and password, or neither")
+	}
+	if err := (footprint.Method{Mode: c.Trajectory.Mode, Rate: c.Trajectory.Rate}).Validate(); err != nil {
+		add("trajectory", "", "%v", err)
+	}
+	if c.Limits.MaxBody < 1<<20 {
+		add("limits.max_body", c.Limits.MaxBody.String(), "want at least 1MiB")
+	}
+	if c.Limits.MaxBatch < 1 {
+		add("limits.max_batch", fmt.Sprint(c.Limits.MaxBatch), "want at least 1")
+	}
+	if len(errs) > 0 {
+		return &footprint.ValidationError{Source: source, Errors: errs}
+	}
+	return nil
+}
+
+// String hides secrets.
+func (c Config) String() string {
+	return fmt.Sprintf("addr %s, data %s, store %s, trajectory %s %.3f, viewer auth %v, tls %v",
+		c.Addr, c.Data, c.Store.Backend, c.Trajectory.Mode, c.Trajectory.Rate, c.Viewer.User != "", c.TLS.Cert != "")
+}

@@ -1,0 +1,250 @@
+package central
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/profiles"
+)
+
+// Service is the central's state: stores, factor library, profiles and
+// trajectory method. Every number it serves is computed by the same
+// footprint and profiles code as the `calc` command.
+type Service struct {
+	Cfg      *Config
+	Catalog  *store.Catalog
+	Series   store.Series
+	Factors  *factors.Library
+	Profiles *profiles.Set
+	Method   footprint.Method
+	Log      *slog.Logger
+}
+
+// Open opens the stores the configuration names.
+func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) {
+	lib, err := factors.Load(splitList(cfg.FactorsFile)...)
+	if err != nil {
+		return nil, err
+	}
+	set, err := profiles.Load(cfg.ProfilesFile)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := store.OpenCatalog(cfg.Data)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{Cfg: cfg, Catalog: cat, Factors: lib, Profiles: set, Log: log,
+		Method: footprint.Method{Mode: cfg.Trajectory.Mode, Rate: cfg.Trajectory.Rate}}
+	switch cfg.Store.Backend {
+	case "influxdb":
+		s.Series, err = store.OpenInflux(ctx, cfg.Store.InfluxDB)
+		if err != nil {
+			cat.Close()
+			return nil, err
+		}
+	default:
+		s.Series = store.NewSQLiteSeries(cat)
+	}
+	return s, nil
+}
+
+// Close closes the stores.
+func (s *Service) Close() error {
+	return errors.Join(s.Series.Close(), s.Catalog.Close())
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range splitComma(s) {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func splitComma(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// declaration returns the site's declaration in force for year, or a
+// minimal one from the catalog when the agent has not sent one yet.
+func (s *Service) declaration(ctx context.Context, site store.Site, year int) (footprint.Site, error) {
+	d, ok, err := s.Catalog.DeclarationFor(ctx, site.ID, year)
+	if err != nil {
+		return d, err
+	}
+	if !ok {
+		d = footprint.Site{ID: site.ID, Name: site.Name, Country: site.Country}
+	}
+	return d, nil
+}
+
+// assignment places a site in its profile (a catalog override wins over a
+// pin in the declaration) and returns the calculation's assumptions.
+func (s *Service) assignment(ctx context.Context, d footprint.Site, year int) (profiles.Assignment, footprint.Assumptions, []string, error) {
+	pin := d.Profile
+	if o, err := s.Catalog.Override(ctx, d.ID); err != nil {
+		return profiles.Assignment{}, footprint.Assumptions{}, nil, err
+	} else if o != nil {
+		pin = o
+	}
+	f, src := profiles.SiteFeatures(d, s.Factors, year)
+	a, err := profiles.Assign(d.ID, f, src, s.Profiles, pin)
+	if err != nil {
+		return a, footprint.Assumptions{}, nil, err
+	}
+	p, _ := s.Profiles.Get(a.Profile)
+	return a, p.AssumptionsFor(f), p.Levers, nil
+}
+
+// records reads a site's activities overlapping year (or all, year 0).
+func (s *Service) records(ctx context.Context, site string, year int) ([]footprint.Activity, error) {
+	q := store.Query{Sites: []string{site}}
+	if year != 0 {
+		q.From, q.To = footprint.YearBounds(year)
+	}
+	recs, err := s.Series.Read(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	acts := make([]footprint.Activity, len(recs))
+	for i, r := range recs {
+		acts[i] = r.Activity
+	}
+	return acts, nil
+}
+
+// SiteInventory computes one site's inventory for year.
+func (s *Service) SiteInventory(ctx context.Context, siteID string, year int) (*footprint.Inventory, error) {
+	site, err := s.Catalog.Site(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.declaration(ctx, site, year)
+	if err != nil {
+		return nil, err
+	}
+	_, as, _, err := s.assignment(ctx, d, year)
+	if err != nil {
+		return nil, err
+	}
+	acts, err := s.records(ctx, siteID, year)
+	if err != nil {
+		return nil, err
+	}
+	return footprint.Calculate(d, acts, year, s.Factors, as, footprint.Options{})
+}
+
+// GroupInventory is the group's inventory document.
+type GroupInventory struct {
+	Year  int                    `json:"year"`
+	Sites []*footprint.Inventory `json:"sites"`
+	Group *footprint.Inventory   `json:"group"`
+}
+
+// ErrNoData is returned for a year without any record.
+var ErrNoData = errors.New("no data")
+
+// Inventory computes every site's inventory for year and the group's sum.
+func (s *Service) Inventory(ctx context.Context, year int) (*GroupInventory, error) {
+	sites, err := s.Catalog.Sites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g := &GroupInventory{Year: year}
+	for _, site := range sites {
+		inv, err := s.SiteInventory(ctx, site.ID, year)
+		if err != nil {
+			return nil, fmt.Errorf("site %s: %w", site.ID, err)
+		}
+		if len(inv.Lines) == 0 && inv.PowerOff.DeviceHours == nil {
+			continue // no data that year: opened later or closed
+		}
+		g.Sites = append(g.Sites, inv)
+	}
+	if len(g.Sites) == 0 {
+		return nil, fmt.Errorf("%w for %d", ErrNoData, year)
+	}
+	g.Group = footprint.Merge("group", "Group", year, g.Sites)
+	return g, nil
+}
+
+// Trajectory tracks every site (own base year: its declaration's
+// base_year, else its first full year of data) and the group. The
+// trajectory applies to market-based totals.
+func (s *Service) Trajectory(ctx context.Context, only string) (footprint.TrajectoryReport, error) {
+	sites, err := s.Catalog.Sites(ctx)
+	if err != nil {
+		return footprint.TrajectoryReport{}, err
+	}
+	var hist []footprint.History
+	for _, site := range sites {
+		if only != "" && site.ID != only {
+			continue
+		}
+		acts, err := s.records(ctx, site.ID, 0)
+		if err != nil {
+			return footprint.TrajectoryReport{}, err
+		}
+		years := footprint.FullYears(acts)
+		if len(years) == 0 {
+			continue
+		}
+		h := footprint.History{Site: site.ID, Actual: map[int]float64{}}
+		for _, y := range years {
+			inv, err := s.SiteInventory(ctx, site.ID, y)
+			if err != nil {
+				return footprint.TrajectoryReport{}, err
+			}
+			h.Actual[y] = inv.TotalMarketT
+		}
+		if d, err := s.declaration(ctx, site, years[len(years)-1]); err == nil && d.BaseYear != 0 {
+			if _, ok := h.Actual[d.BaseYear]; ok {
+				h.BaseYear = d.BaseYear
+			}
+		}
+		hist = append(hist, h)
+	}
+	if len(hist) == 0 {
+		return footprint.TrajectoryReport{}, fmt.Errorf("%w: no site has a full calendar year of data yet", ErrNoData)
+	}
+	return footprint.Trajectories(hist, s.Method)
+}
+
+// Assignments returns every site's profile with its explanation.
+func (s *Service) Assignments(ctx context.Context, year int) ([]profiles.Assignment, error) {
+	sites, err := s.Catalog.Sites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []profiles.Assignment{}
+	for _, site := range sites {
+		d, err := s.declaration(ctx, site, year)
+		if err != nil {
+			return nil, err
+		}
+		a, _, _, err := s.assignment(ctx, d, year)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Site < out[j].Site })
+	return out, nil
+}

@@ -1,0 +1,239 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// storeFlags are the flags every command that reads the store takes.
+func storeFlags(cmd *cobra.Command) {
+	cmd.Flags().String("config", "", "central.yaml (optional; env GREENHELP_* and flags override it)")
+	cmd.Flags().String("data", "", "data directory (default ./greenhelp-data; env GREENHELP_DATA)")
+}
+
+func loadCentral(cmd *cobra.Command) (*central.Config, error) {
+	path, _ := cmd.Flags().GetString("config")
+	return central.LoadConfig(path, cmd.Flags())
+}
+
+func logger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func newServeCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the central service: batch ingestion, API, pages, /metrics",
+		Long: `Run the central service. With no configuration it serves on 127.0.0.1:8080
+with the embedded SQLite store in ./greenhelp-data. Flags override GREENHELP_*
+environment variables, which override the --config file.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadCentral(cmd)
+			if err != nil {
+				return err
+			}
+			log := logger(cmd.ErrOrStderr())
+			svc, err := central.Open(cmd.Context(), cfg, log)
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			h := central.NewHandler(svc)
+			log.Info("greenhelp serve", "config", cfg.String())
+			return central.Serve(cmd.Context(), svc, h, func(addr string) {
+				scheme := "http"
+				if cfg.TLS.Cert != "" {
+					scheme = "https"
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "ready: %s://%s/\n", scheme, addr)
+			})
+		},
+	}
+	storeFlags(cmd)
+	cmd.Flags().String("addr", "", "listen address HOST:PORT (default 127.0.0.1:8080; env GREENHELP_ADDR)")
+	return cmd
+}
+
+func openCatalog(cmd *cobra.Command) (*store.Catalog, error) {
+	cfg, err := loadCentral(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return store.OpenCatalog(cfg.Data)
+}
+
+func newSitesCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "sites", Short: "Manage sites and their tokens"}
+	add := &cobra.Command{
+		Use:   "add",
+		Short: "Add a site; prints its token once, alone on the last line",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			id, _ := cmd.Flags().GetString("id")
+			name, _ := cmd.Flags().GetString("name")
+			country, _ := cmd.Flags().GetString("country")
+			probe := footprint.Site{ID: id, Name: name, Country: country, Timezone: "UTC", Seats: 1}
+			if err := probe.Validate("sites add"); err != nil {
+				return err
+			}
+			cat, err := openCatalog(cmd)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			tok, err := cat.AddSite(cmd.Context(), id, name, country)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "site %s (%s, %s) added. Its token, shown only now (give it to the site's ambassador):\n%s\n", id, name, country, tok)
+			return nil
+		},
+	}
+	add.Flags().String("id", "", "site id (a-z, 0-9, - and _)")
+	add.Flags().String("name", "", "site name")
+	add.Flags().String("country", "", "ISO 3166-1 alpha-2 country code")
+	storeFlags(add)
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the sites",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cat, err := openCatalog(cmd)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			sites, err := cat.Sites(cmd.Context())
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tCOUNTRY\tADDED")
+			for _, s := range sites {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Name, s.Country, s.CreatedAt.Format("2006-01-02"))
+			}
+			return tw.Flush()
+		},
+	}
+	storeFlags(list)
+	rotate := &cobra.Command{
+		Use:   "rotate-token",
+		Short: "Replace a site's token; the old one stops working at once",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			id, _ := cmd.Flags().GetString("id")
+			cat, err := openCatalog(cmd)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			tok, err := cat.RotateToken(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "site %s: new token (the old one no longer works):\n%s\n", id, tok)
+			return nil
+		},
+	}
+	rotate.Flags().String("id", "", "site id")
+	storeFlags(rotate)
+	cmd.AddCommand(add, list, rotate)
+	return cmd
+}
+
+func newReportCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Print the inventory of a year from the configured store",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, _ := cmd.Flags().GetString("format")
+			if err := checkFormat(format, "table", "json", "csv"); err != nil {
+				return err
+			}
+			year, _ := cmd.Flags().GetInt("year")
+			if year < 1990 || year > 2100 {
+				return fmt.Errorf("--year %d: want the reporting year, e.g. --year 2024", year)
+			}
+			cfg, err := loadCentral(cmd)
+			if err != nil {
+				return err
+			}
+			svc, err := central.Open(cmd.Context(), cfg, logger(io.Discard))
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			out := cmd.OutOrStdout()
+			if site, _ := cmd.Flags().GetString("site"); site != "" {
+				inv, err := svc.SiteInventory(cmd.Context(), site, year)
+				if err != nil {
+					return err
+				}
+				switch format {
+				case "json":
+					return writeJSON(out, inv)
+				case "csv":
+					return inventoryCSV(out, []*footprint.Inventory{inv})
+				}
+				return printInventory(out, inv)
+			}
+			g, err := svc.Inventory(cmd.Context(), year)
+			if errors.Is(err, central.ErrNoData) {
+				return fmt.Errorf("%w: nothing stored for %d in %s", err, year, cfg.Data)
+			}
+			if err != nil {
+				return err
+			}
+			switch format {
+			case "json":
+				return writeJSON(out, g)
+			case "csv":
+				return inventoryCSV(out, append(g.Sites, g.Group))
+			}
+			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintf(out, "GHG inventory %d — %d site(s)\n\n", year, len(g.Sites))
+			fmt.Fprintln(tw, "SITE\tSCOPE 1\tSCOPE 2 LOC\tSCOPE 2 MKT\t3.6 TRAVEL\t3.7 COMMUTE\t3.7 HOME\tTOTAL LOC\tTOTAL MKT\t")
+			for _, inv := range append(g.Sites, g.Group) {
+				fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t\n", inv.Site, inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT,
+					inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT, inv.TotalLocationT, inv.TotalMarketT)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().Int("year", 0, "reporting year")
+	cmd.Flags().String("site", "", "one site only")
+	cmd.Flags().String("format", "table", "table, json or csv")
+	storeFlags(cmd)
+	return cmd
+}
+
+func inventoryCSV(w io.Writer, invs []*footprint.Inventory) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"year", "site", "profile", "scope1_t", "scope2_location_t", "scope2_market_t", "scope3_business_travel_t",
+		"scope3_commuting_t", "scope3_homeworking_t", "total_location_t", "total_market_t", "power_off_avoided_kwh", "power_off_avoided_t"})
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
+	for _, inv := range invs {
+		_ = cw.Write([]string{strconv.Itoa(inv.Year), inv.Site, inv.Profile, f(inv.Scope1T), f(inv.Scope2LocationT), f(inv.Scope2MarketT),
+			f(inv.Scope3BusinessTravelT), f(inv.Scope3CommutingT), f(inv.Scope3HomeworkingT), f(inv.TotalLocationT), f(inv.TotalMarketT),
+			f(inv.PowerOff.AvoidedKWh), f(inv.PowerOff.AvoidedT)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// exitCtx is the root context: SIGTERM and Ctrl-C cancel it.
+func exitCtx() (context.Context, func()) { return signalContext() }
