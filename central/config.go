@@ -29,8 +29,10 @@ type Config struct {
 	Viewer       ViewerConf `mapstructure:"viewer"`
 	Trajectory   TrajConf   `mapstructure:"trajectory"`
 	ProfilesFile string     `mapstructure:"profiles_file"`
-	FactorsFile  string     `mapstructure:"factors_file"`
-	Limits       LimitsConf `mapstructure:"limits"`
+	// OverridesFile pins sites to profiles: a YAML list of {site, profile, reason}.
+	OverridesFile string     `mapstructure:"overrides_file"`
+	FactorsFile   string     `mapstructure:"factors_file"`
+	Limits        LimitsConf `mapstructure:"limits"`
 }
 
 // StoreConf chooses the series backend.
@@ -80,7 +82,7 @@ var defaults = map[string]any{
 // envKeys are the keys bound to GREENHELP_<KEY> (dots become underscores).
 var envKeys = []string{"addr", "data", "store.backend", "store.influxdb.url", "store.influxdb.token", "store.influxdb.org",
 	"store.influxdb.bucket", "tls.cert", "tls.key", "viewer.user", "viewer.password", "trajectory.rate", "trajectory.mode",
-	"profiles_file", "factors_file", "limits.max_body", "limits.max_batch"}
+	"profiles_file", "overrides_file", "factors_file", "limits.max_body", "limits.max_batch"}
 
 // LoadConfig reads the optional file, the environment and the flags
 // (those named like keys: addr, data).

@@ -10,6 +10,7 @@ import (
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/profiles"
 )
 
@@ -42,6 +43,10 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) 
 	}
 	s := &Service{Cfg: cfg, Catalog: cat, Factors: lib, Profiles: set, Log: log,
 		Method: footprint.Method{Mode: cfg.Trajectory.Mode, Rate: cfg.Trajectory.Rate}}
+	if err := s.loadOverrides(ctx); err != nil {
+		cat.Close()
+		return nil, err
+	}
 	switch cfg.Store.Backend {
 	case "influxdb":
 		s.Series, err = store.OpenInflux(ctx, cfg.Store.InfluxDB)
@@ -247,4 +252,51 @@ func (s *Service) Assignments(ctx context.Context, year int) ([]profiles.Assignm
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Site < out[j].Site })
 	return out, nil
+}
+
+// Override is one entry of the overrides file.
+type Override struct {
+	Site    string `mapstructure:"site"`
+	Profile string `mapstructure:"profile"`
+	Reason  string `mapstructure:"reason"`
+}
+
+// loadOverrides applies the overrides file to the catalog: every entry
+// needs a known profile and a reason.
+func (s *Service) loadOverrides(ctx context.Context) error {
+	if s.Cfg.OverridesFile == "" {
+		return nil
+	}
+	v, err := config.Read(s.Cfg.OverridesFile)
+	if err != nil {
+		return err
+	}
+	var f struct {
+		Overrides []Override `mapstructure:"overrides"`
+	}
+	if err := config.Decode(v, "", &f, s.Cfg.OverridesFile); err != nil {
+		return err
+	}
+	var errs []footprint.FieldError
+	for i, o := range f.Overrides {
+		p := fmt.Sprintf("overrides[%d]", i)
+		if _, ok := s.Profiles.Get(o.Profile); !ok {
+			errs = append(errs, footprint.FieldError{Path: p + ".profile", Value: o.Profile, Message: fmt.Sprintf("unknown profile: want one of %v", s.Profiles.IDs())})
+		}
+		if o.Reason == "" {
+			errs = append(errs, footprint.FieldError{Path: p + ".reason", Message: "missing: an override is shown with its reason"})
+		}
+		if _, err := s.Catalog.Site(ctx, o.Site); err != nil {
+			errs = append(errs, footprint.FieldError{Path: p + ".site", Value: o.Site, Message: "unknown site: add it with `greenhelp sites add` first"})
+		}
+	}
+	if len(errs) > 0 {
+		return &footprint.ValidationError{Source: s.Cfg.OverridesFile, Errors: errs}
+	}
+	for _, o := range f.Overrides {
+		if err := s.Catalog.SetOverride(ctx, o.Site, o.Profile, o.Reason); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,0 +1,112 @@
+package central
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// brokenSeries fails every call, as a store that lost its disk or its
+// InfluxDB would. (A real store failing mid-request cannot be staged
+// reliably here; this is the one stand-in of the suite.)
+type brokenSeries struct{}
+
+func (brokenSeries) Write(context.Context, string, []footprint.Activity) error {
+	return fmt.Errorf("%w: disk full", store.ErrUnavailable)
+}
+func (brokenSeries) Read(context.Context, store.Query) ([]store.Record, error) {
+	return nil, fmt.Errorf("%w: disk full", store.ErrUnavailable)
+}
+func (brokenSeries) Close() error { return nil }
+
+func testService(t *testing.T, cfgMut func(*Config)) *Service {
+	t.Helper()
+	cfg, err := LoadConfig("", nil)
+	require.NoError(t, err)
+	cfg.Data = t.TempDir()
+	if cfgMut != nil {
+		cfgMut(cfg)
+	}
+	svc, err := Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	t.Cleanup(func() { svc.Close() })
+	return svc
+}
+
+func TestAnUnavailableStoreAnswers503WithRetryAfterAndStoresNothing(t *testing.T) {
+	svc := testService(t, nil)
+	tok, err := svc.Catalog.AddSite(context.Background(), "za-x", "X", "ZA")
+	require.NoError(t, err)
+	svc.Series = brokenSeries{}
+	srv := httptest.NewServer(NewHandler(svc))
+	defer srv.Close()
+	body := `{"id":"b1","activities":[{"kind":"fuel","item":"diesel","start":"2024-01-01","end":"2024-02-01","quantity":10,"unit":"L","source":"g","quality":"measured"}]}`
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/sites/za-x/batches", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	assert.Equal(t, "30", resp.Header.Get("Retry-After"))
+	seen, err := svc.Catalog.BatchSeen(context.Background(), "za-x", "b1")
+	require.NoError(t, err)
+	assert.False(t, seen, "a batch not stored is not logged: the agent's retry will be processed")
+}
+
+func TestViewerCredentialsProtectReadEndpoints(t *testing.T) {
+	svc := testService(t, func(c *Config) { c.Viewer = ViewerConf{User: "cto", Password: "pw"} })
+	srv := httptest.NewServer(NewHandler(svc))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/api/v1/sites")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/sites", nil)
+	req.SetBasicAuth("cto", "pw")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	resp, err = http.Get(srv.URL + "/healthz")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "health stays open for monitoring")
+}
+
+func TestAnOverridesFilePinsSitesWithTheirReason(t *testing.T) {
+	dir := t.TempDir()
+	cat, err := store.OpenCatalog(dir)
+	require.NoError(t, err)
+	_, err = cat.AddSite(context.Background(), "pt-lis", "Lisbon", "PT")
+	require.NoError(t, err)
+	cat.Close()
+	path := filepath.Join(dir, "overrides.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("overrides:\n  - {site: pt-lis, profile: fossil-grid-mild, reason: gas-heated building}\n"), 0o600))
+	svc := testService(t, func(c *Config) { c.Data, c.OverridesFile = dir, path })
+	as, err := svc.Assignments(context.Background(), 2024)
+	require.NoError(t, err)
+	require.Len(t, as, 1)
+	assert.Equal(t, "fossil-grid-mild", as[0].Profile)
+	assert.Equal(t, "low-carbon-grid", as[0].Computed)
+
+	require.NoError(t, os.WriteFile(path, []byte("overrides:\n  - {site: pt-lis, profile: arctic}\n"), 0o600))
+	cfg, _ := LoadConfig("", nil)
+	cfg.Data, cfg.OverridesFile = dir, path
+	_, err = Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "overrides[0].profile: arctic: unknown profile")
+	assert.Contains(t, err.Error(), "overrides[0].reason: missing")
+}
