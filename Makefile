@@ -4,11 +4,11 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/greenhelp/greenhelp/internal/cli.Version=$(VERSION)
 BIN     := bin
 
-.PHONY: all build demo test fmt-check vet windows unit bench clean
+.PHONY: all build assets demo test fmt-check vet windows unit bench clean
 
 all: build
 
-build:
+build: assets
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/greenhelp ./cmd/greenhelp
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/greenhelp-agent ./cmd/greenhelp-agent
 
@@ -18,7 +18,7 @@ demo: build
 		--activities examples/johannesburg/activities.csv --year 2024
 
 ## test: the whole suite — formatting, vet, the Windows agent build, and every test with the race detector.
-test: fmt-check vet windows unit
+test: assets fmt-check vet windows unit
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -26,6 +26,10 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+## assets: ECharts from the npm registry, embedded by go build (never committed).
+assets:
+	scripts/assets.sh
 
 ## windows: the site agent must build for Windows site servers.
 windows:

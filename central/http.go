@@ -70,6 +70,7 @@ func NewHandler(svc *Service) *Handler {
 	h.mux.HandleFunc("GET /api/v1/profiles", h.viewer(h.profiles))
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	h.mux.Handle("GET /metrics", promhttp.HandlerFor(h.metrics.reg, promhttp.HandlerOpts{}))
+	h.AddPages()
 	return h
 }
 

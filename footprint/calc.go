@@ -47,10 +47,19 @@ const WorkingDaysPerFTE = 220.0
 // a record has no emission factor or a workstation class has no power
 // figure, rather than counting it as zero.
 func Calculate(site Site, acts []Activity, year int, lib *factors.Library, as Assumptions, opt Options) (*Inventory, error) {
+	from, to := YearBounds(year)
+	return CalculatePeriod(site, acts, from, to, lib, as, opt)
+}
+
+// CalculatePeriod is Calculate over [from, to) (a month, say), with the
+// factors of from's year; the inventory's Year is from's year.
+func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Library, as Assumptions, opt Options) (*Inventory, error) {
+	year := from.Year()
 	c := &calc{site: site, year: year, lib: lib, as: as, opt: opt,
 		lines: map[lineKey]*Line{}, notes: map[string]bool{},
 		devH: map[string]map[string]float64{}, teleQ: map[string]Quality{}}
-	from, to := YearBounds(year)
+	yf, yt := YearBounds(year)
+	c.periodShare = float64(from.DaysUntil(to)) / float64(yf.DaysUntil(yt))
 	for i, a := range acts {
 		frac := overlap(a, from, to)
 		if frac == 0 {
@@ -188,6 +197,7 @@ type calc struct {
 	teleQ                  map[string]Quality            // worst quality per telework item
 	devH                   map[string]map[string]float64 // class → state → device-hours
 	devQ                   Quality
+	periodShare            float64 // share of the year the period covers
 }
 
 // factorRef is the factor applied to a line.
@@ -361,9 +371,9 @@ func (c *calc) commuting() error {
 		if _, remote := c.teleQ["remote"]; remote || c.site.FTE == 0 {
 			return nil // attendance is recorded as remote only, or there is no one
 		}
-		days = c.site.FTE * WorkingDaysPerFTE
+		days = c.site.FTE * WorkingDaysPerFTE * c.periodShare
 		q = QualityDefault
-		daysBasis = fmt.Sprintf("%.1f person-days estimated (%g FTE × %g working days: no attendance recorded)", days, c.site.FTE, WorkingDaysPerFTE)
+		daysBasis = fmt.Sprintf("%.1f person-days estimated (%g FTE × %g working days a year: no attendance recorded)", days, c.site.FTE, WorkingDaysPerFTE)
 		c.notes["commuting: no on-site person-days recorded; estimated from FTE × 220 working days"] = true
 	}
 	if days == 0 {

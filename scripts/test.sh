@@ -5,10 +5,21 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+# Pages are checked in a real headless Chromium (Debian's package).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing chromium (Debian package) for the browser tests…"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium not installed and not root: the browser tests will be skipped" >&2
+  fi
+fi
 work="$(mktemp -d)"
 cleanup() { scripts/influxd.sh stop "$work/influx" || true; rm -rf "$work"; }
 trap cleanup EXIT
 GREENHELP_TEST_INFLUX_URL="$(scripts/influxd.sh start "$work/influx")"
 export GREENHELP_TEST_INFLUX_URL
 echo "influxd 1.8.10 (Flux enabled) at $GREENHELP_TEST_INFLUX_URL"
+export GREENHELP_SCREENSHOTS="${GREENHELP_SCREENSHOTS:-$root/.cache/screenshots}"
 go test -race -count=1 "$@" ./...
+echo "page screenshots: $GREENHELP_SCREENSHOTS"

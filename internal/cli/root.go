@@ -30,7 +30,7 @@ func NewRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newFactorsCmd(), newCalcCmd(), newProfilesCmd(), newTrajectoryCmd(), newPlanCmd(),
-		newServeCmd(), newSitesCmd(), newReportCmd())
+		newServeCmd(), newSitesCmd(), newReportCmd(), newChartsCmd())
 	return root
 }
 

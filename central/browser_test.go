@@ -1,0 +1,177 @@
+//go:build !windows
+
+package central_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/internal/config"
+)
+
+// chromium returns the browser binary, or skips.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("GREENHELP_TEST_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p != "" {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	t.Skip("no Chromium: `make test` installs Debian's chromium (apt-get install chromium)")
+	return ""
+}
+
+// loadFixture posts the example sites' declarations and activities through
+// the API, as agents would.
+func loadFixture(t *testing.T, s *server) []string {
+	t.Helper()
+	var ids []string
+	for _, name := range []string{"johannesburg", "paris"} {
+		site, err := config.LoadSite(filepath.Join("..", "examples", name, "site.yaml"))
+		require.NoError(t, err)
+		f, err := os.Open(filepath.Join("..", "examples", name, "activities.csv"))
+		require.NoError(t, err)
+		acts, err := footprint.ReadActivitiesCSV(f, name)
+		f.Close()
+		require.NoError(t, err)
+		tok := s.addSite(t, site.ID, site.Name, site.Country)
+		code, doc := s.post(t, site.ID, tok, batch{ID: name + "-1", Site: &site, Activities: acts})
+		require.Equal(t, http.StatusOK, code, doc)
+		ids = append(ids, site.ID)
+	}
+	return ids
+}
+
+// checkPage opens url in headless Chromium, waits for the charts, and
+// checks that every chart drew on its canvas and no script failed.
+func checkPage(t *testing.T, browser, url, shot string) int {
+	t.Helper()
+	// Chromium's helper processes may still write to their profile as the
+	// browser exits: a folder of our own, removed best-effort.
+	profile, err := os.MkdirTemp("", "greenhelp-chromium")
+	require.NoError(t, err)
+	defer os.RemoveAll(profile)
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900), chromedp.UserDataDir(profile))
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	var jsErrors, requests []string
+	chromedp.ListenTarget(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			requests = append(requests, e.Request.URL)
+		case *runtime.EventExceptionThrown:
+			jsErrors = append(jsErrors, e.ExceptionDetails.Text+" "+fmt.Sprint(e.ExceptionDetails.Exception))
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.APITypeError {
+				var parts []string
+				for _, a := range e.Args {
+					parts = append(parts, string(a.Value))
+				}
+				jsErrors = append(jsErrors, strings.Join(parts, " "))
+			}
+		}
+	})
+	// For every chart container: did ECharts draw non-blank pixels?
+	const probe = `(() => {
+	  const out = [];
+	  document.querySelectorAll('div[_echarts_instance_]').forEach(el => {
+	    const c = el.querySelector('canvas');
+	    let drawn = false;
+	    if (c && c.width > 0 && c.height > 0) {
+	      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+	      for (let i = 3; i < d.length; i += 4 * 7) { if (d[i] !== 0) { drawn = true; break; } }
+	    }
+	    out.push({id: el.id, drawn: drawn});
+	  });
+	  return out;
+	})()`
+	var res []struct {
+		ID    string `json:"id"`
+		Drawn bool   `json:"drawn"`
+	}
+	var png []byte
+	var containers int
+	require.NoError(t, chromedp.Run(ctx,
+		network.Enable(),
+		chromedp.Navigate(url),
+		chromedp.WaitReady("body"),
+		chromedp.Evaluate(`document.querySelectorAll('.card div[id]').length`, &containers),
+		// Wait until every chart has drawn (bounded), then look at each.
+		chromedp.Poll(`(`+probe+`).every(c => c.drawn) && document.querySelectorAll('div[_echarts_instance_]').length === `+"document.querySelectorAll('.card div[id]').length", nil,
+			chromedp.WithPollingTimeout(30*time.Second)),
+		chromedp.Evaluate(probe, &res),
+		chromedp.FullScreenshot(&png, 80),
+	))
+	require.NoError(t, os.WriteFile(shot, png, 0o644))
+	assert.Empty(t, jsErrors, "JavaScript errors on %s", url)
+	// A closed network: every request stays on loopback or in local files.
+	require.NotEmpty(t, requests)
+	for _, u := range requests {
+		local := strings.HasPrefix(u, "http://127.0.0.1") || strings.HasPrefix(u, "file://") || strings.HasPrefix(u, "data:")
+		assert.True(t, local, "%s requested %s, off the closed network", url, u)
+	}
+	require.NotEmpty(t, res, "no chart on %s", url)
+	assert.Equal(t, containers, len(res), "every chart container got an ECharts instance on %s", url)
+	for _, r := range res {
+		assert.True(t, r.Drawn, "chart %s on %s drew nothing", r.ID, url)
+	}
+	return len(res)
+}
+
+func TestPagesRenderEveryChartInHeadlessChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs greenhelp serve and Chromium; run without -short")
+	}
+	browser := chromium(t)
+	s := startServer(t)
+	ids := loadFixture(t, s)
+	shots := os.Getenv("GREENHELP_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	require.NoError(t, os.MkdirAll(shots, 0o755))
+	pages := map[string]string{"group": "/", "profiles": "/profiles"}
+	for _, id := range ids {
+		pages["site-"+id] = "/sites/" + id
+	}
+	for name, path := range pages {
+		t.Run(name, func(t *testing.T) {
+			n := checkPage(t, browser, s.url+path, filepath.Join(shots, name+".png"))
+			t.Logf("%s: %d charts drawn", path, n)
+		})
+	}
+
+	t.Run("the standalone export renders from its folder", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "board-pack")
+		cmd := exec.Command(s.bin, "charts", "--out", out, "--data", s.data)
+		b, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(b))
+		_, err = os.Stat(filepath.Join(out, "assets", "echarts.min.js"))
+		require.NoError(t, err, "the ECharts asset is written beside the pages")
+		checkPage(t, browser, "file://"+filepath.Join(out, "index.html"), filepath.Join(shots, "export-index.png"))
+		checkPage(t, browser, "file://"+filepath.Join(out, "sites", ids[0]+".html"), filepath.Join(shots, "export-site.png"))
+	})
+}

@@ -1,0 +1,340 @@
+package central
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/charts"
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/profiles"
+)
+
+// siteYear is what the pages need of one site: its declaration, profile,
+// assumptions and records, read once.
+type siteYear struct {
+	site   store.Site
+	decl   footprint.Site
+	assign profiles.Assignment
+	as     footprint.Assumptions
+	levers []string
+	acts   []footprint.Activity // all years
+	inv    map[int]*footprint.Inventory
+}
+
+func (s *Service) loadSite(ctx context.Context, site store.Site, year int) (*siteYear, error) {
+	d, err := s.declaration(ctx, site, year)
+	if err != nil {
+		return nil, err
+	}
+	a, as, order, err := s.assignment(ctx, d, year)
+	if err != nil {
+		return nil, err
+	}
+	acts, err := s.records(ctx, site.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &siteYear{site: site, decl: d, assign: a, as: as, levers: order, acts: acts, inv: map[int]*footprint.Inventory{}}, nil
+}
+
+func (sy *siteYear) inventory(s *Service, year int) (*footprint.Inventory, error) {
+	if inv, ok := sy.inv[year]; ok {
+		return inv, nil
+	}
+	inv, err := footprint.Calculate(sy.decl, sy.acts, year, s.Factors, sy.as, footprint.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("site %s: %w", sy.site.ID, err)
+	}
+	sy.inv[year] = inv
+	return inv, nil
+}
+
+func (sy *siteYear) hasData(inv *footprint.Inventory) bool {
+	return len(inv.Lines) > 0 || inv.PowerOff.DeviceHours != nil
+}
+
+func (sy *siteYear) monthly(s *Service, year int) ([]charts.MonthPoint, error) {
+	var out []charts.MonthPoint
+	for m := time.January; m <= time.December; m++ {
+		from := footprint.NewDate(year, m, 1)
+		inv, err := footprint.CalculatePeriod(sy.decl, sy.acts, from, footprint.NewDate(year, m+1, 1), s.Factors, sy.as, footprint.Options{})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, charts.MonthPoint{Month: fmt.Sprintf("%d-%02d", year, m), AvoidedKWh: inv.PowerOff.AvoidedKWh, AvoidedT: inv.PowerOff.AvoidedT})
+	}
+	return out, nil
+}
+
+// dashboard is the data every page shares.
+type dashboard struct {
+	year   int
+	years  []int
+	sites  []*siteYear
+	sums   []charts.SiteSummary
+	report footprint.TrajectoryReport
+}
+
+func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
+	all, err := s.Catalog.Sites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := &dashboard{year: year}
+	yearSet := map[int]bool{}
+	for _, st := range all {
+		sy, err := s.loadSite(ctx, st, year)
+		if err != nil {
+			return nil, err
+		}
+		for _, y := range footprint.FullYears(sy.acts) {
+			yearSet[y] = true
+		}
+		d.sites = append(d.sites, sy)
+	}
+	for y := range yearSet {
+		d.years = append(d.years, y)
+	}
+	sort.Ints(d.years)
+	if len(d.years) == 0 {
+		return nil, fmt.Errorf("%w: no full year of data yet", ErrNoData)
+	}
+	if d.year == 0 || !yearSet[d.year] {
+		d.year = d.years[len(d.years)-1]
+	}
+	d.report, err = s.Trajectory(ctx, "")
+	if err != nil && !errors.Is(err, ErrNoData) {
+		return nil, err
+	}
+	for _, sy := range d.sites {
+		inv, err := sy.inventory(s, d.year)
+		if err != nil {
+			return nil, err
+		}
+		if !sy.hasData(inv) {
+			continue
+		}
+		sum := charts.SiteSummary{ID: sy.site.ID, Name: sy.site.Name, Country: sy.site.Country, City: sy.decl.City,
+			Profile: sy.assign.Profile, Latitude: sy.decl.Latitude, Longitude: sy.decl.Longitude, Seats: sy.decl.Seats,
+			TotalT: inv.TotalMarketT, Compliance: inv.PowerOff.Compliance, AvoidedT: inv.PowerOff.AvoidedT}
+		if sum.Seats > 0 {
+			sum.KgPerSeat = inv.TotalMarketT * 1000 / float64(sum.Seats)
+		}
+		for _, tr := range d.report.Sites {
+			if tr.Site != sy.site.ID {
+				continue
+			}
+			for _, ys := range tr.Years {
+				if ys.Year == d.year {
+					g := ys.GapPct
+					sum.GapPct = &g
+				}
+			}
+		}
+		d.sums = append(d.sums, sum)
+	}
+	return d, nil
+}
+
+func (d *dashboard) page(title, method string, static bool) charts.Page {
+	return charts.Page{Title: title, Year: d.year, Years: d.years, Sites: d.sums, Method: method,
+		Generated: time.Now().UTC().Format("2006-01-02 15:04 UTC"), Static: static}
+}
+
+// GroupPage assembles the CTO's dashboard for year (0: the latest full year).
+func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.GroupData, error) {
+	d, err := s.dashboard(ctx, year)
+	if err != nil {
+		return charts.GroupData{}, err
+	}
+	g := charts.GroupData{Page: d.page("Group", s.Method.Label(), static), Track: d.report.Group}
+	months := make([]charts.MonthPoint, 12)
+	leverSum := map[string]*footprint.Lever{}
+	for _, y := range d.years {
+		var invs []*footprint.Inventory
+		for _, sy := range d.sites {
+			inv, err := sy.inventory(s, y)
+			if err != nil {
+				return g, err
+			}
+			if sy.hasData(inv) {
+				invs = append(invs, inv)
+			}
+		}
+		if len(invs) > 0 {
+			g.ByYear = append(g.ByYear, footprint.Merge("group", "Group", y, invs))
+		}
+	}
+	for _, sy := range d.sites {
+		inv, _ := sy.inventory(s, d.year)
+		if !sy.hasData(inv) {
+			continue
+		}
+		ms, err := sy.monthly(s, d.year)
+		if err != nil {
+			return g, err
+		}
+		for i, m := range ms {
+			months[i].Month = m.Month
+			months[i].AvoidedKWh += m.AvoidedKWh
+			months[i].AvoidedT += m.AvoidedT
+		}
+		for _, l := range footprint.Levers(sy.decl, inv, sy.levers, sy.as) {
+			if leverSum[l.ID] == nil {
+				leverSum[l.ID] = &footprint.Lever{ID: l.ID, Name: l.Name, Assumptions: "sum over sites of each site's potential"}
+			}
+			leverSum[l.ID].PotentialT += l.PotentialT
+		}
+	}
+	g.PowerOffMonthly = months
+	for _, l := range leverSum {
+		g.Levers = append(g.Levers, *l)
+	}
+	sort.Slice(g.Levers, func(i, j int) bool { return g.Levers[i].PotentialT > g.Levers[j].PotentialT })
+	if n := len(g.Track.Years); n > 0 {
+		last := g.Track.Years[n-1]
+		g.Plan = footprint.PlanSite(footprint.PlanInput{Site: "group", Method: s.Method, Basis: "market",
+			BaseYear: g.Track.BaseYear, BaseT: g.Track.BaseT, CurrentYear: last.Year, CurrentT: last.ActualT, Levers: g.Levers})
+	}
+	return g, nil
+}
+
+// SitePage assembles the ambassador's page for one site.
+func (s *Service) SitePage(ctx context.Context, id string, year int, static bool) (charts.SiteData, error) {
+	d, err := s.dashboard(ctx, year)
+	if err != nil {
+		return charts.SiteData{}, err
+	}
+	var sy *siteYear
+	for _, x := range d.sites {
+		if x.site.ID == id {
+			sy = x
+		}
+	}
+	if sy == nil {
+		return charts.SiteData{}, fmt.Errorf("site %q: %w", id, store.ErrNotFound)
+	}
+	out := charts.SiteData{Page: d.page(sy.site.Name, s.Method.Label(), static), Assignment: sy.assign}
+	if p, ok := s.Profiles.Get(sy.assign.Profile); ok {
+		out.ProfileName = p.Name
+	}
+	for _, sum := range d.sums {
+		if sum.ID == id {
+			out.Site = sum
+		}
+		if sum.Profile == sy.assign.Profile {
+			out.Peers = append(out.Peers, sum)
+		}
+	}
+	if out.Site.ID == "" {
+		out.Site = charts.SiteSummary{ID: id, Name: sy.site.Name, Profile: sy.assign.Profile}
+	}
+	for _, tr := range d.report.Sites {
+		if tr.Site == id {
+			out.Track = tr
+		}
+	}
+	for _, y := range d.years {
+		inv, err := sy.inventory(s, y)
+		if err != nil {
+			return out, err
+		}
+		if sy.hasData(inv) {
+			out.ByYear = append(out.ByYear, inv)
+		}
+	}
+	if out.PowerOffMonthly, err = sy.monthly(s, d.year); err != nil {
+		return out, err
+	}
+	inv, _ := sy.inventory(s, d.year)
+	out.Levers = footprint.Levers(sy.decl, inv, sy.levers, sy.as)
+	if n := len(out.Track.Years); n > 0 {
+		last := out.Track.Years[n-1]
+		out.Plan = footprint.PlanSite(footprint.PlanInput{Site: id, Profile: sy.assign.Profile, Method: s.Method, Basis: "market",
+			BaseYear: out.Track.BaseYear, BaseT: out.Track.BaseT, CurrentYear: last.Year, CurrentT: last.ActualT, Levers: out.Levers})
+	}
+	byLast := map[string]*charts.Freshness{}
+	var order []string
+	for _, a := range sy.acts {
+		f := byLast[a.Source]
+		if f == nil {
+			f = &charts.Freshness{Source: a.Source}
+			byLast[a.Source] = f
+			order = append(order, a.Source)
+		}
+		f.Records++
+		if last := a.End.AddDays(-1).String(); last > f.LastDay {
+			f.LastDay = last
+		}
+	}
+	sort.Strings(order)
+	for _, src := range order {
+		out.Freshness = append(out.Freshness, *byLast[src])
+	}
+	return out, nil
+}
+
+// ProfilesPage assembles the profiles page.
+func (s *Service) ProfilesPage(ctx context.Context, year int, static bool) (charts.ProfilesData, error) {
+	d, err := s.dashboard(ctx, year)
+	if err != nil {
+		return charts.ProfilesData{}, err
+	}
+	return charts.ProfilesData{Page: d.page("Profiles", s.Method.Label(), static), Profiles: s.Profiles.Profiles}, nil
+}
+
+// AddPages registers the three pages and the assets on the handler.
+func (h *Handler) AddPages() {
+	links := charts.ServedLinks(charts.AssetsBase("/assets/", h.svc.Log))
+	page := func(fn func(w http.ResponseWriter, r *http.Request, year int) error) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			year := 0
+			if q := r.URL.Query().Get("year"); q != "" {
+				y, err := yearParam(r)
+				if err != nil {
+					http.Error(w, err.Error(), http.StatusBadRequest)
+					return
+				}
+				year = y
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			if err := fn(w, r, year); err != nil {
+				status := http.StatusInternalServerError
+				switch {
+				case errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNoData):
+					status = http.StatusNotFound
+				case errors.Is(err, store.ErrUnavailable):
+					status = http.StatusServiceUnavailable
+				}
+				http.Error(w, err.Error(), status)
+			}
+		}
+	}
+	h.Handle("GET /{$}", page(func(w http.ResponseWriter, r *http.Request, y int) error {
+		d, err := h.svc.GroupPage(r.Context(), y, false)
+		if err != nil {
+			return err
+		}
+		return charts.RenderGroup(w, d, links)
+	}), true)
+	h.Handle("GET /sites/{site}", page(func(w http.ResponseWriter, r *http.Request, y int) error {
+		d, err := h.svc.SitePage(r.Context(), r.PathValue("site"), y, false)
+		if err != nil {
+			return err
+		}
+		return charts.RenderSite(w, d, links)
+	}), true)
+	h.Handle("GET /profiles", page(func(w http.ResponseWriter, r *http.Request, y int) error {
+		d, err := h.svc.ProfilesPage(r.Context(), y, false)
+		if err != nil {
+			return err
+		}
+		return charts.RenderProfiles(w, d, links)
+	}), true)
+	h.mux.Handle("GET /assets/", charts.AssetsHandler())
+}

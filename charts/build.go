@@ -1,0 +1,312 @@
+package charts
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/go-echarts/go-echarts/v2/render"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// Okabe–Ito palette: distinguishable with the common colour-vision
+// deficiencies.
+var (
+	palette   = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"}
+	onTrack   = "#0072B2" // blue
+	offTrack  = "#D55E00" // vermillion
+	profColor = map[string]string{"low-carbon-grid": "#009E73", "fossil-grid-mild": "#E69F00", "fossil-grid-tropical": "#CC79A7", "coal-grid": "#000000"}
+)
+
+// Chart is a built chart: its id, title and go-echarts renderer.
+type Chart struct {
+	ID, Title, Caption string
+	r                  render.Renderer
+}
+
+// Snippet renders the chart's element and script.
+func (c Chart) Snippet() render.ChartSnippet { return c.r.RenderSnippet() }
+
+// Option is the chart's ECharts option JSON (stable: fixed ids).
+func (c Chart) Option() string { return c.r.RenderSnippet().Option }
+
+func initOpts(id string) charts.GlobalOpts {
+	return charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: "360px"})
+}
+
+func common(id string) []charts.GlobalOpts {
+	return []charts.GlobalOpts{initOpts(id),
+		charts.WithColorsOpts(opts.Colors(palette)),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: opts.FuncOpts("function (v) { return (typeof v === 'number') ? v.toLocaleString(undefined, {maximumFractionDigits: 1}) : v; }")}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll"}),
+		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", ContainLabel: opts.Bool(true), Top: "40"}),
+		charts.WithAnimation(false),
+	}
+}
+
+func r1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// TrajectoryChart draws actual emissions against the allowed line, with
+// next year's projection dashed.
+func TrajectoryChart(id string, tr footprint.Track, method string) Chart {
+	line := charts.NewLine()
+	line.SetGlobalOptions(append(common(id),
+		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e (market-based)", Type: "value"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: "year"}))...)
+	var years []string
+	var actual, allowed, proj []opts.LineData
+	for _, y := range tr.Years {
+		years = append(years, fmt.Sprint(y.Year))
+		actual = append(actual, opts.LineData{Value: r1(y.ActualT)})
+		allowed = append(allowed, opts.LineData{Value: r1(y.AllowedT)})
+		proj = append(proj, opts.LineData{Value: "-"})
+	}
+	if n := len(tr.Years); n > 0 {
+		proj[n-1] = opts.LineData{Value: r1(tr.Years[n-1].ActualT)}
+		years = append(years, fmt.Sprint(tr.NextYear))
+		actual = append(actual, opts.LineData{Value: "-"})
+		allowed = append(allowed, opts.LineData{Value: r1(tr.NextYearRequiredT)})
+		proj = append(proj, opts.LineData{Value: r1(tr.ProjectedNextT)})
+	}
+	line.SetXAxis(years).
+		AddSeries("actual", actual, charts.WithLineStyleOpts(opts.LineStyle{Width: 3})).
+		AddSeries("allowed ("+method+")", allowed, charts.WithLineStyleOpts(opts.LineStyle{Width: 2})).
+		AddSeries("projection (trend)", proj, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2}))
+	return Chart{ID: id, Title: "Emissions against the trajectory", Caption: "Actual market-based emissions, the allowed line (" + method + ") and next year's projection from the last three years' trend (dashed).", r: line}
+}
+
+// ScopesChart stacks emissions by scope and category per year; Scope 2
+// location-based and market-based are both in the legend, market shown.
+func ScopesChart(id string, byYear []*footprint.Inventory) Chart {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(common(id),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll",
+			Selected: map[string]bool{"Scope 2 location-based": false, "Scope 2 market-based": true}}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e", Type: "value"}))...)
+	var years []string
+	series := map[string][]opts.BarData{}
+	names := []string{"Scope 1", "Scope 2 location-based", "Scope 2 market-based", "3.6 business travel", "3.7 commuting", "3.7 home-working"}
+	for _, inv := range byYear {
+		years = append(years, fmt.Sprint(inv.Year))
+		for i, v := range []float64{inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT} {
+			series[names[i]] = append(series[names[i]], opts.BarData{Value: r1(v)})
+		}
+	}
+	bar.SetXAxis(years)
+	for _, n := range names {
+		bar.AddSeries(n, series[n], charts.WithBarChartOpts(opts.BarChart{Stack: "total"}))
+	}
+	return Chart{ID: id, Title: "Emissions by scope and category", Caption: "Click a legend entry to switch Scope 2 between market-based (shown) and location-based.", r: bar}
+}
+
+// GapChart ranks sites by their gap to their own trajectory.
+func GapChart(id string, sites []SiteSummary) Chart {
+	var ss []SiteSummary
+	for _, s := range sites {
+		if s.GapPct != nil {
+			ss = append(ss, s)
+		}
+	}
+	sort.Slice(ss, func(i, j int) bool { return *ss[i].GapPct < *ss[j].GapPct })
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(common(id),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: fmt.Sprintf("%dpx", max(240, 28*len(ss)+80))}),
+		charts.WithXAxisOpts(opts.XAxis{Name: "gap %", Type: "value"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category"}))...)
+	var names []string
+	var data []opts.BarData
+	for _, s := range ss {
+		c := onTrack
+		if *s.GapPct > 0 {
+			c = offTrack
+		}
+		names = append(names, s.Name)
+		data = append(data, opts.BarData{Name: s.Name, Value: r1(*s.GapPct), ItemStyle: &opts.ItemStyle{Color: c}})
+	}
+	bar.SetXAxis(names).AddSeries("gap to trajectory (%)", data).XYReversal()
+	return Chart{ID: id, Title: "Sites ranked by gap to their trajectory", Caption: "Above 0 (vermillion): over the allowed emissions; below 0 (blue): on track.", r: bar}
+}
+
+// SitesMap places sites by latitude/longitude, coloured by profile and
+// sized by emissions.
+func SitesMap(id string, sites []SiteSummary, profileIDs []string) Chart {
+	sc := charts.NewScatter()
+	sc.SetGlobalOptions(append(common(id),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: opts.FuncOpts("function (p) { return p.name + '<br/>' + p.seriesName + '<br/>' + p.value[2].toLocaleString() + ' tCO2e'; }")}),
+		charts.WithXAxisOpts(opts.XAxis{Name: "longitude", Type: "value", Min: -180, Max: 180}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "latitude", Type: "value", Min: -60, Max: 75}))...)
+	maxT := 1.0
+	for _, s := range sites {
+		maxT = math.Max(maxT, s.TotalT)
+	}
+	for _, p := range profileIDs {
+		var data []opts.ScatterData
+		for _, s := range sites {
+			if s.Profile == p {
+				data = append(data, opts.ScatterData{Name: s.Name, Value: []any{r1(s.Longitude), r1(s.Latitude), r1(s.TotalT)},
+					SymbolSize: 8 + int(32*math.Sqrt(s.TotalT/maxT))})
+			}
+		}
+		sc.AddSeries(p, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: profColor[p], Opacity: opts.Float(0.8)}))
+	}
+	return Chart{ID: id, Title: "Sites by profile", Caption: "Position by latitude and longitude; colour by profile; size by tCO2e.", r: sc}
+}
+
+// PowerOffChart shows avoided MWh (bars) and tCO2e (line) per month.
+func PowerOffChart(id string, months []MonthPoint) Chart {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(common(id),
+		charts.WithYAxisOpts(opts.YAxis{Name: "MWh avoided", Type: "value"}))...)
+	bar.ExtendYAxis(opts.YAxis{Name: "tCO2e avoided", Type: "value", Position: "right"})
+	var x []string
+	var mwh []opts.BarData
+	var t []opts.LineData
+	for _, m := range months {
+		x = append(x, m.Month)
+		mwh = append(mwh, opts.BarData{Value: math.Round(m.AvoidedKWh/100) / 10})
+		t = append(t, opts.LineData{Value: r1(m.AvoidedT)})
+	}
+	bar.SetXAxis(x).AddSeries("MWh avoided", mwh)
+	line := charts.NewLine()
+	line.SetXAxis(x).AddSeries("tCO2e avoided", t, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
+	bar.Overlap(line)
+	return Chart{ID: id, Title: "PC power-off: energy and emissions avoided per month", Caption: "A lever result, reported beside the inventory, never subtracted from it.", r: bar}
+}
+
+// ComplianceChart shows each site's power-off compliance.
+func ComplianceChart(id string, sites []SiteSummary) Chart {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(common(id),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "compliance %", Type: "value", Min: 0, Max: 100}))...)
+	var names []string
+	var data []opts.BarData
+	for _, s := range sites {
+		if s.Compliance == nil {
+			continue
+		}
+		names = append(names, s.Name)
+		data = append(data, opts.BarData{Value: r1(*s.Compliance * 100)})
+	}
+	bar.SetXAxis(names).AddSeries("power-off compliance (%)", data)
+	return Chart{ID: id, Title: "Power-off compliance per site", Caption: "Share of device-hours in power-off windows that were actually off.", r: bar}
+}
+
+// TeleworkChart sets the remote share against commuting and home-working
+// emissions per year.
+func TeleworkChart(id string, byYear []*footprint.Inventory) Chart {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(common(id),
+		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e", Type: "value"}))...)
+	bar.ExtendYAxis(opts.YAxis{Name: "remote share %", Type: "value", Position: "right", Min: 0, Max: 100})
+	var x []string
+	var commute, home []opts.BarData
+	var share []opts.LineData
+	for _, inv := range byYear {
+		x = append(x, fmt.Sprint(inv.Year))
+		commute = append(commute, opts.BarData{Value: r1(inv.Scope3CommutingT)})
+		home = append(home, opts.BarData{Value: r1(inv.Scope3HomeworkingT)})
+		s := 0.0
+		if inv.Telework.RemoteShare != nil {
+			s = *inv.Telework.RemoteShare * 100
+		}
+		share = append(share, opts.LineData{Value: r1(s)})
+	}
+	bar.SetXAxis(x).AddSeries("commuting", commute, charts.WithBarChartOpts(opts.BarChart{Stack: "s37"})).
+		AddSeries("home-working", home, charts.WithBarChartOpts(opts.BarChart{Stack: "s37"}))
+	line := charts.NewLine()
+	line.SetXAxis(x).AddSeries("remote share (%)", share, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
+	bar.Overlap(line)
+	return Chart{ID: id, Title: "Telework against commuting and home-working", Caption: "Scope 3.7 emissions (bars) and the share of person-days worked from home (line).", r: bar}
+}
+
+// LeversChart shows each lever's remaining potential, in order.
+func LeversChart(id string, levers []footprint.Lever) Chart {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(common(id),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithXAxisOpts(opts.XAxis{Name: "tCO2e/yr", Type: "value"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}))...)
+	var names []string
+	var data []opts.BarData
+	for _, l := range levers {
+		c := onTrack
+		if l.PotentialT < 0 {
+			c = offTrack
+		}
+		names = append(names, l.Name)
+		data = append(data, opts.BarData{Value: r1(l.PotentialT), ItemStyle: &opts.ItemStyle{Color: c}})
+	}
+	bar.SetXAxis(names).AddSeries("potential (tCO2e/yr)", data).XYReversal()
+	return Chart{ID: id, Title: "What each lever can still deliver", Caption: "Sized from the site's own data; negative (vermillion) would raise emissions.", r: bar}
+}
+
+// CompensationChart is the planner's curve: the reduction the trajectory
+// needs each year, what the levers cover and what must be compensated.
+func CompensationChart(id string, p footprint.Plan) Chart {
+	line := charts.NewLine()
+	line.SetGlobalOptions(append(common(id),
+		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e/yr below current", Type: "value"}))...)
+	var x []string
+	var needed, covered, missing []opts.LineData
+	for _, y := range p.Years {
+		x = append(x, fmt.Sprint(y.Year))
+		needed = append(needed, opts.LineData{Value: r1(y.NeededT)})
+		covered = append(covered, opts.LineData{Value: r1(y.CoveredT)})
+		missing = append(missing, opts.LineData{Value: r1(y.MissingT)})
+	}
+	line.SetXAxis(x).
+		AddSeries("reduction needed", needed, charts.WithLineStyleOpts(opts.LineStyle{Width: 3})).
+		AddSeries("covered by known levers", covered, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)})).
+		AddSeries("to compensate", missing, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2}))
+	cap := "Known levers cover the trajectory through " + fmt.Sprint(p.Horizon) + "."
+	if p.CompensationYear != nil {
+		cap = fmt.Sprintf("Known levers stop covering the trajectory in %d: compensation from then on.", *p.CompensationYear)
+	}
+	return Chart{ID: id, Title: "Easy at first, then a challenge: the compensation curve", Caption: cap, r: line}
+}
+
+// PeersChart ranks the sites of a profile by kgCO2e per seat.
+func PeersChart(id string, peers []SiteSummary, highlight string) Chart {
+	ps := append([]SiteSummary(nil), peers...)
+	sort.Slice(ps, func(i, j int) bool { return ps[i].KgPerSeat < ps[j].KgPerSeat })
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(common(id),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "kgCO2e per seat", Type: "value"}))...)
+	var names []string
+	var data []opts.BarData
+	for _, s := range ps {
+		c := "#56B4E9"
+		if s.ID == highlight {
+			c = "#0072B2"
+		}
+		names = append(names, s.Name)
+		data = append(data, opts.BarData{Value: math.Round(s.KgPerSeat), ItemStyle: &opts.ItemStyle{Color: c}})
+	}
+	bar.SetXAxis(names).AddSeries("kgCO2e per seat", data)
+	return Chart{ID: id, Title: "Rank among sites of the same profile", Caption: "Market-based kgCO2e per seat; this site in dark blue.", r: bar}
+}
+
+// ProfileDistribution shows kgCO2e per seat of the sites of each profile.
+func ProfileDistribution(id string, sites []SiteSummary, profileIDs []string) Chart {
+	sc := charts.NewScatter()
+	sc.SetGlobalOptions(append(common(id),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: opts.FuncOpts("function (p) { return p.name + ': ' + Math.round(p.value[1]) + ' kgCO2e/seat'; }")}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: profileIDs}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "kgCO2e per seat", Type: "value"}))...)
+	for _, p := range profileIDs {
+		var data []opts.ScatterData
+		for _, s := range sites {
+			if s.Profile == p {
+				data = append(data, opts.ScatterData{Name: s.Name, Value: []any{p, math.Round(s.KgPerSeat)}, SymbolSize: 14})
+			}
+		}
+		sc.AddSeries(p, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: profColor[p]}))
+	}
+	return Chart{ID: id, Title: "kgCO2e per seat by profile", Caption: "One dot per site.", r: sc}
+}

@@ -1,0 +1,118 @@
+package charts
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func ptr(f float64) *float64 { return &f }
+
+func fixture() GroupData {
+	inv := func(y int, s1, s2l, s2m, tr, com, home, remote float64) *footprint.Inventory {
+		return &footprint.Inventory{Year: y, Scope1T: s1, Scope2LocationT: s2l, Scope2MarketT: s2m, Scope3BusinessTravelT: tr,
+			Scope3CommutingT: com, Scope3HomeworkingT: home, Telework: footprint.Telework{RemoteShare: ptr(remote)}}
+	}
+	tr := footprint.Track{BaseYear: 2022, BaseT: 1000, NextYear: 2025, NextYearRequiredT: 871.0, ProjectedNextT: 905,
+		Years: []footprint.YearStatus{{Year: 2022, ActualT: 1000, AllowedT: 1000}, {Year: 2023, ActualT: 960, AllowedT: 955}, {Year: 2024, ActualT: 930, AllowedT: 912}}}
+	cy := 2031
+	return GroupData{
+		Page:            Page{Title: "Group", Year: 2024, Years: []int{2022, 2023, 2024}, Method: "compound 4.5 %/yr", Generated: "fixed"},
+		Track:           tr,
+		ByYear:          []*footprint.Inventory{inv(2022, 20, 600, 600, 100, 250, 30, 0.1), inv(2023, 19, 590, 500, 80, 240, 40, 0.2), inv(2024, 18, 580, 480, 70, 230, 45, 0.25)},
+		PowerOffMonthly: []MonthPoint{{"2024-01", 12000, 8.5}, {"2024-02", 11000, 7.8}},
+		Levers:          []footprint.Lever{{ID: "power_off", Name: "PC power-off", PotentialT: 40}, {ID: "telework", Name: "Telework", PotentialT: -5}},
+		Plan:            footprint.Plan{Horizon: 2050, CompensationYear: &cy, Years: []footprint.PlanYear{{Year: 2025, NeededT: 59, CoveredT: 40, MissingT: 19}}},
+	}
+}
+
+func sites() []SiteSummary {
+	return []SiteSummary{
+		{ID: "za", Name: "Johannesburg", Profile: "coal-grid", Latitude: -26.1, Longitude: 28.1, Seats: 800, TotalT: 1900, KgPerSeat: 2375, GapPct: ptr(10.4), Compliance: ptr(0.61)},
+		{ID: "fr", Name: "Paris", Profile: "low-carbon-grid", Latitude: 48.9, Longitude: 2.3, Seats: 450, TotalT: 300, KgPerSeat: 667, GapPct: ptr(-4.8), Compliance: ptr(0.9)},
+	}
+}
+
+// TestChartOptionsMatchTheirGoldenFiles checks every builder's ECharts
+// option JSON (fixed ids keep it stable); -update rewrites testdata/*.json.
+func TestChartOptionsMatchTheirGoldenFiles(t *testing.T) {
+	g := fixture()
+	ss := sites()
+	ids := []string{"low-carbon-grid", "fossil-grid-mild", "fossil-grid-tropical", "coal-grid"}
+	tests := []struct {
+		name  string
+		chart Chart
+	}{
+		{"trajectory", TrajectoryChart("t", g.Track, g.Method)},
+		{"scopes", ScopesChart("s", g.ByYear)},
+		{"gaps", GapChart("g", ss)},
+		{"map", SitesMap("m", ss, ids)},
+		{"poweroff", PowerOffChart("p", g.PowerOffMonthly)},
+		{"compliance", ComplianceChart("c", ss)},
+		{"telework", TeleworkChart("w", g.ByYear)},
+		{"levers", LeversChart("l", g.Levers)},
+		{"compensation", CompensationChart("k", g.Plan)},
+		{"peers", PeersChart("r", ss, "za")},
+		{"distribution", ProfileDistribution("d", ss, ids)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := tt.chart.Option()
+			var v any
+			require.NoError(t, json.Unmarshal([]byte(opt), &v), "the option is JSON: %s", opt)
+			golden := filepath.Join("testdata", tt.name+".json")
+			if *update {
+				var buf bytes.Buffer
+				require.NoError(t, json.Indent(&buf, []byte(opt), "", "  "))
+				require.NoError(t, os.MkdirAll("testdata", 0o755))
+				require.NoError(t, os.WriteFile(golden, buf.Bytes(), 0o644))
+			}
+			want, err := os.ReadFile(golden)
+			require.NoError(t, err, "go test ./charts -update creates it")
+			assert.JSONEq(t, string(want), opt)
+		})
+	}
+}
+
+func TestTheTrajectoryChartShowsActualAllowedAndADashedProjection(t *testing.T) {
+	opt := TrajectoryChart("t", fixture().Track, "compound 4.5 %/yr").Option()
+	assert.Contains(t, opt, `"allowed (compound 4.5 %/yr)"`)
+	assert.Contains(t, opt, `"type":"dashed"`)
+	assert.Contains(t, opt, `"2025"`, "next year is on the axis")
+	assert.Contains(t, opt, "905", "the projection")
+}
+
+func TestGapsAreColouredByStatus(t *testing.T) {
+	opt := GapChart("g", sites()).Option()
+	assert.Contains(t, opt, offTrack)
+	assert.Contains(t, opt, onTrack)
+	assert.Less(t, strings.Index(opt, "Paris"), strings.Index(opt, "Johannesburg"), "ranked by gap")
+}
+
+func TestPagesRenderWithLocalAssetsAndFixedIDs(t *testing.T) {
+	var buf bytes.Buffer
+	g := fixture()
+	g.Sites = sites()
+	require.NoError(t, RenderGroup(&buf, g, ServedLinks("/assets/")))
+	html := buf.String()
+	assert.Contains(t, html, `<script src="/assets/echarts.min.js">`)
+	for _, id := range []string{"group_trajectory", "group_scopes", "group_gaps", "group_map", "group_poweroff", "group_compliance", "group_telework", "group_levers", "group_compensation"} {
+		assert.Contains(t, html, `id="`+id+`"`)
+	}
+	assert.Contains(t, html, `value="/sites/za"`, "the site filter links every site")
+	buf.Reset()
+	require.NoError(t, RenderGroup(&buf, g, StaticLinks(0, "")))
+	assert.Contains(t, buf.String(), `<script src="assets/echarts.min.js">`)
+	assert.Contains(t, buf.String(), `value="sites/za.html"`)
+}

@@ -1,0 +1,82 @@
+// Package charts draws greenhelp's pages with go-echarts: the CTO's group
+// dashboard, the ambassador's site page and the profiles page. Pages are
+// built from footprint and profiles results the caller computes (the same
+// computation as the API); every chart has a fixed id so its option JSON
+// is stable and testable.
+package charts
+
+import (
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/profiles"
+)
+
+// SiteSummary is one site's figures for the selected year.
+type SiteSummary struct {
+	ID, Name, Country, City string
+	Profile                 string
+	Latitude, Longitude     float64
+	Seats                   int
+	TotalT                  float64 // market-based
+	KgPerSeat               float64
+	// GapPct is the gap to the site's own trajectory that year (nil: no track).
+	GapPct     *float64
+	Compliance *float64
+	AvoidedT   float64
+}
+
+// MonthPoint is one month of PC power-off results.
+type MonthPoint struct {
+	Month      string // YYYY-MM
+	AvoidedKWh float64
+	AvoidedT   float64
+}
+
+// Freshness is the last day a source covered.
+type Freshness struct {
+	Source, LastDay string
+	Records         int
+}
+
+// Page holds what every page shows in its header.
+type Page struct {
+	Title     string
+	Year      int
+	Years     []int // selectable years
+	Sites     []SiteSummary
+	Method    string // trajectory label, e.g. "compound 4.5 %/yr"
+	Generated string
+	// Static: links for standalone HTML (relative files) instead of the
+	// service's routes.
+	Static bool
+}
+
+// GroupData is the CTO's dashboard.
+type GroupData struct {
+	Page
+	Track           footprint.Track        // the group's trajectory
+	ByYear          []*footprint.Inventory // the group's inventory per year
+	PowerOffMonthly []MonthPoint
+	Levers          []footprint.Lever // summed over sites
+	Plan            footprint.Plan
+}
+
+// SiteData is the ambassador's site page.
+type SiteData struct {
+	Page
+	Site            SiteSummary
+	Assignment      profiles.Assignment
+	ProfileName     string
+	Track           footprint.Track
+	ByYear          []*footprint.Inventory
+	PowerOffMonthly []MonthPoint
+	Levers          []footprint.Lever
+	Plan            footprint.Plan
+	Peers           []SiteSummary // sites of the same profile
+	Freshness       []Freshness
+}
+
+// ProfilesData is the profiles page.
+type ProfilesData struct {
+	Page
+	Profiles []profiles.Profile
+}

@@ -1,0 +1,235 @@
+package charts
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"sort"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+type renderedChart struct {
+	Chart
+	Element, Script template.HTML
+}
+
+type view struct {
+	Page
+	Heading  string
+	Intro    template.HTML
+	Charts   []renderedChart
+	Tables   []table
+	Assets   string
+	Home     string
+	Profiles string
+	SiteLink func(id string) string
+	YearLink func(y int) string
+}
+
+type table struct {
+	Title string
+	Head  []string
+	Rows  [][]string
+}
+
+func renderPage(w io.Writer, v view, cs []Chart) error {
+	for _, c := range cs {
+		s := c.Snippet()
+		v.Charts = append(v.Charts, renderedChart{Chart: c, Element: template.HTML(s.Element), Script: template.HTML(s.Script)})
+	}
+	return pageTpl.Execute(w, v)
+}
+
+// Links says how pages link to each other: the service's routes, or
+// standalone files.
+type Links struct {
+	Assets   string // where echarts.min.js is: "/assets/" or "assets/"
+	Home     string
+	Profiles string
+	Site     func(id string) string
+	Year     func(y int) string
+}
+
+// ServedLinks are the routes of `greenhelp serve`.
+func ServedLinks(assets string) Links {
+	return Links{Assets: assets, Home: "/", Profiles: "/profiles",
+		Site: func(id string) string { return "/sites/" + id },
+		Year: func(y int) string { return fmt.Sprintf("?year=%d", y) }}
+}
+
+// StaticLinks are the files `greenhelp charts --out DIR` writes; depth is
+// how many folders below DIR the page is.
+func StaticLinks(depth int, assets string) Links {
+	up := ""
+	for i := 0; i < depth; i++ {
+		up += "../"
+	}
+	if assets == "" {
+		assets = up + "assets/"
+	}
+	return Links{Assets: assets, Home: up + "index.html", Profiles: up + "profiles.html",
+		Site: func(id string) string { return up + "sites/" + id + ".html" },
+		Year: func(y int) string { return "" }}
+}
+
+func newView(p Page, heading string, l Links) view {
+	return view{Page: p, Heading: heading, Assets: l.Assets, Home: l.Home, Profiles: l.Profiles, SiteLink: l.Site, YearLink: l.Year}
+}
+
+func f1(v float64) string { return fmt.Sprintf("%.1f", v) }
+
+// RenderGroup writes the CTO's dashboard.
+func RenderGroup(w io.Writer, d GroupData, l Links) error {
+	v := newView(d.Page, fmt.Sprintf("Group — %d", d.Year), l)
+	var latest *footprint.Inventory
+	for _, inv := range d.ByYear {
+		if inv.Year == d.Year {
+			latest = inv
+		}
+	}
+	intro := ""
+	if latest != nil {
+		intro = fmt.Sprintf("<div class=kpis><div><b>%s</b> tCO2e market-based</div><div><b>%s</b> tCO2e location-based</div><div><b>%s</b> MWh avoided by PC power-off</div>",
+			f1(latest.TotalMarketT), f1(latest.TotalLocationT), f1(latest.PowerOff.AvoidedKWh/1000))
+		for _, y := range d.Track.Years {
+			if y.Year == d.Year {
+				st := "on track"
+				if !y.OnTrack {
+					st = "off track"
+				}
+				intro += fmt.Sprintf("<div><b>%+.1f %%</b> vs allowed (%s)</div>", y.GapPct, st)
+			}
+		}
+		if d.Plan.CompensationYear != nil {
+			intro += fmt.Sprintf("<div>known levers suffice until <b>%d</b></div>", *d.Plan.CompensationYear-1)
+		}
+		intro += "</div>"
+	}
+	v.Intro = template.HTML(intro)
+	profileIDs := profileOrder(d.Sites)
+	cs := []Chart{
+		TrajectoryChart("group_trajectory", d.Track, d.Method),
+		ScopesChart("group_scopes", d.ByYear),
+		GapChart("group_gaps", d.Sites),
+		SitesMap("group_map", d.Sites, profileIDs),
+		PowerOffChart("group_poweroff", d.PowerOffMonthly),
+		ComplianceChart("group_compliance", d.Sites),
+		TeleworkChart("group_telework", d.ByYear),
+		LeversChart("group_levers", d.Levers),
+		CompensationChart("group_compensation", d.Plan),
+	}
+	return renderPage(w, v, cs)
+}
+
+// RenderSite writes the ambassador's site page.
+func RenderSite(w io.Writer, d SiteData, l Links) error {
+	v := newView(d.Page, fmt.Sprintf("%s — %d", d.Site.Name, d.Year), l)
+	a := d.Assignment
+	intro := fmt.Sprintf("<p>Profile <b>%s</b> (%s). %s.</p>", template.HTMLEscapeString(a.Profile), template.HTMLEscapeString(d.ProfileName), template.HTMLEscapeString(a.Explain))
+	if a.Override != nil {
+		intro += fmt.Sprintf("<p>Pinned to %s by an override (computed: %s): %s</p>", template.HTMLEscapeString(a.Override.Profile), template.HTMLEscapeString(a.Computed), template.HTMLEscapeString(a.Override.Reason))
+	}
+	rank := 1
+	for _, p := range d.Peers {
+		if p.KgPerSeat < d.Site.KgPerSeat {
+			rank++
+		}
+	}
+	intro += fmt.Sprintf("<div class=kpis><div><b>%s</b> tCO2e market-based</div><div><b>%.0f</b> kgCO2e per seat — rank %d of %d in its profile</div></div>",
+		f1(d.Site.TotalT), d.Site.KgPerSeat, rank, len(d.Peers))
+	v.Intro = template.HTML(intro)
+	lev := table{Title: "Levers, in the profile's order", Head: []string{"lever", "potential tCO2e/yr", "assumptions"}}
+	for _, l := range d.Levers {
+		lev.Rows = append(lev.Rows, []string{l.Name, f1(l.PotentialT), l.Assumptions})
+	}
+	fr := table{Title: "Data freshness per source", Head: []string{"source", "last day covered", "records"}}
+	for _, f := range d.Freshness {
+		fr.Rows = append(fr.Rows, []string{f.Source, f.LastDay, fmt.Sprint(f.Records)})
+	}
+	dist := table{Title: "Distance to each profile", Head: []string{"profile", "distance"}}
+	ids := make([]string, 0, len(a.Distances))
+	for id := range a.Distances {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return a.Distances[ids[i]] < a.Distances[ids[j]] })
+	for _, id := range ids {
+		dist.Rows = append(dist.Rows, []string{id, fmt.Sprintf("%.2f", a.Distances[id])})
+	}
+	v.Tables = []table{lev, dist, fr}
+	cs := []Chart{
+		TrajectoryChart("site_trajectory", d.Track, d.Method),
+		ScopesChart("site_scopes", d.ByYear),
+		PowerOffChart("site_poweroff", d.PowerOffMonthly),
+		TeleworkChart("site_telework", d.ByYear),
+		LeversChart("site_levers", d.Levers),
+		CompensationChart("site_compensation", d.Plan),
+		PeersChart("site_peers", d.Peers, d.Site.ID),
+	}
+	return renderPage(w, v, cs)
+}
+
+// RenderProfiles writes the profiles page.
+func RenderProfiles(w io.Writer, d ProfilesData, l Links) error {
+	v := newView(d.Page, fmt.Sprintf("Profiles — %d", d.Year), l)
+	t := table{Title: "The four profiles", Head: []string{"profile", "centre", "grid gCO2e/kWh", "HDD", "CDD", "home-working kgCO2e/h", "levers in order", "sites"}}
+	var ids []string
+	for _, p := range d.Profiles {
+		ids = append(ids, p.ID)
+		var names []string
+		for _, s := range d.Sites {
+			if s.Profile == p.ID {
+				names = append(names, s.Name)
+			}
+		}
+		t.Rows = append(t.Rows, []string{p.ID + " — " + p.Name, p.Centre.City + ", " + p.Centre.Country, fmt.Sprintf("%.0f", p.Features.GridGPerKWh),
+			fmt.Sprintf("%.0f", p.Features.HDD), fmt.Sprintf("%.0f", p.Features.CDD), fmt.Sprintf("%.3f", p.HomeworkingKgPerHour),
+			fmt.Sprint(p.Levers), fmt.Sprint(names)})
+	}
+	v.Tables = []table{t}
+	return renderPage(w, v, []Chart{ProfileDistribution("profiles_distribution", d.Sites, ids), SitesMap("profiles_map", d.Sites, ids)})
+}
+
+func profileOrder(sites []SiteSummary) []string {
+	order := []string{"low-carbon-grid", "fossil-grid-mild", "fossil-grid-tropical", "coal-grid"}
+	seen := map[string]bool{}
+	for _, id := range order {
+		seen[id] = true
+	}
+	for _, s := range sites {
+		if !seen[s.Profile] {
+			seen[s.Profile] = true
+			order = append(order, s.Profile)
+		}
+	}
+	return order
+}
+
+var pageTpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>greenhelp — {{.Heading}}</title>
+<script src="{{.Assets}}echarts.min.js"></script>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1b1b;background:#f7f7f5}
+header{background:#0b3d2e;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
+header a{color:#fff;font-weight:600;text-decoration:none}header select{font-size:1rem}
+main{max-width:1240px;margin:0 auto;padding:1rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,560px),1fr));gap:1rem}
+.card{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12);padding:.8rem;min-width:0}
+.card h2{font-size:1.05rem;margin:.2rem 0}.card p.cap{color:#555;font-size:.85rem;margin:.2rem 0 .5rem}
+.kpis{display:flex;flex-wrap:wrap;gap:1rem;margin:.5rem 0 1rem}.kpis div{background:#fff;border-radius:8px;padding:.6rem .9rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1px solid #ddd;padding:.3rem .4rem;text-align:left;vertical-align:top}
+.tables{overflow-x:auto}footer{color:#666;font-size:.8rem;padding:1rem}
+</style></head><body>
+<header><a href="{{.Home}}">greenhelp</a><a href="{{.Home}}">Group</a><a href="{{.Profiles}}">Profiles</a>
+<label>Site <select id="site-filter" onchange="if(this.value)location.href=this.value"><option value="">—</option>{{range .Sites}}<option value="{{call $.SiteLink .ID}}">{{.Name}}</option>{{end}}</select></label>
+{{if not .Static}}<label>Year <select id="year-select" onchange="location.search='year='+this.value">{{range .Years}}<option{{if eq . $.Year}} selected{{end}}>{{.}}</option>{{end}}</select></label>{{end}}
+<span>{{.Method}}</span></header>
+<main><h1>{{.Heading}}</h1>{{.Intro}}
+<div class="grid">{{range .Charts}}<section class="card"><h2>{{.Title}}</h2><p class="cap">{{.Caption}}</p>{{.Element}}</section>{{end}}</div>
+{{range .Tables}}<section class="card tables"><h2>{{.Title}}</h2><table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</table></section>{{end}}
+</main><footer>Generated {{.Generated}} by greenhelp. Figures in tCO2e unless stated; Scope 2 market-based unless stated.</footer>
+{{range .Charts}}{{.Script}}{{end}}
+<script>window.addEventListener('resize',function(){document.querySelectorAll('[_echarts_instance_]').forEach(function(el){var c=echarts.getInstanceByDom(el);if(c)c.resize();});});</script>
+</body></html>
+`))

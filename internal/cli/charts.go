@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/charts"
+)
+
+func newChartsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "charts",
+		Short: "Write the dashboard pages as standalone HTML with their assets (for a board pack)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			out, _ := cmd.Flags().GetString("out")
+			if out == "" {
+				return fmt.Errorf("--out: missing: the folder to write the pages to")
+			}
+			year, _ := cmd.Flags().GetInt("year")
+			cfg, err := loadCentral(cmd)
+			if err != nil {
+				return err
+			}
+			log := logger(cmd.ErrOrStderr())
+			svc, err := central.Open(cmd.Context(), cfg, log)
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			if err := os.MkdirAll(filepath.Join(out, "sites"), 0o755); err != nil {
+				return err
+			}
+			assets := ""
+			if js, err := charts.EChartsSource(); err == nil {
+				if err := os.MkdirAll(filepath.Join(out, "assets"), 0o755); err != nil {
+					return err
+				}
+				if err := os.WriteFile(filepath.Join(out, "assets", charts.EChartsJS), js, 0o644); err != nil {
+					return err
+				}
+			} else {
+				assets = charts.AssetsBase("", log) // public host, with a warning
+			}
+			write := func(path string, fn func(io.Writer) error) error {
+				f, err := os.Create(filepath.Join(out, path))
+				if err != nil {
+					return err
+				}
+				if err := fn(f); err != nil {
+					f.Close()
+					return fmt.Errorf("%s: %w", path, err)
+				}
+				return f.Close()
+			}
+			g, err := svc.GroupPage(cmd.Context(), year, true)
+			if err != nil {
+				return err
+			}
+			if err := write("index.html", func(w io.Writer) error { return charts.RenderGroup(w, g, charts.StaticLinks(0, assets)) }); err != nil {
+				return err
+			}
+			p, err := svc.ProfilesPage(cmd.Context(), g.Year, true)
+			if err != nil {
+				return err
+			}
+			if err := write("profiles.html", func(w io.Writer) error { return charts.RenderProfiles(w, p, charts.StaticLinks(0, assets)) }); err != nil {
+				return err
+			}
+			for _, s := range g.Sites {
+				d, err := svc.SitePage(cmd.Context(), s.ID, g.Year, true)
+				if err != nil {
+					return err
+				}
+				if err := write(filepath.Join("sites", s.ID+".html"), func(w io.Writer) error { return charts.RenderSite(w, d, charts.StaticLinks(1, assets)) }); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %d page(s) for %d to %s (open %s)\n", 2+len(g.Sites), g.Year, out, filepath.Join(out, "index.html"))
+			return nil
+		},
+	}
+	cmd.Flags().Int("year", 0, "year (default: the latest full year of data)")
+	cmd.Flags().String("out", "", "folder to write the pages to")
+	storeFlags(cmd)
+	return cmd
+}
