@@ -33,6 +33,20 @@ type Config struct {
 	OverridesFile string     `mapstructure:"overrides_file"`
 	FactorsFile   string     `mapstructure:"factors_file"`
 	Limits        LimitsConf `mapstructure:"limits"`
+	ESG           ESGConf    `mapstructure:"esg"`
+}
+
+// ESGConf holds what the ESG export needs beyond the data.
+type ESGConf struct {
+	// Revenue is the group's net revenue per year, for the intensity.
+	Revenue []RevenueConf `mapstructure:"revenue"`
+}
+
+// RevenueConf is one year's net revenue.
+type RevenueConf struct {
+	Year     int     `mapstructure:"year"`
+	Amount   float64 `mapstructure:"amount"`
+	Currency string  `mapstructure:"currency"`
 }
 
 // StoreConf chooses the series backend.

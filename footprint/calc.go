@@ -65,6 +65,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 		if frac == 0 {
 			continue
 		}
+		c.records++
 		if err := c.add(a, a.Quantity*frac); err != nil {
 			return nil, fmt.Errorf("activity %d (%s/%s %s–%s, source %s): %w", i+1, a.Kind, a.Item, a.Start, a.End, a.Source, err)
 		}
@@ -198,6 +199,7 @@ type calc struct {
 	devH                   map[string]map[string]float64 // class → state → device-hours
 	devQ                   Quality
 	periodShare            float64 // share of the year the period covers
+	records                int     // activity records in the period
 }
 
 // factorRef is the factor applied to a line.
@@ -206,18 +208,23 @@ type factorRef struct {
 	kg       float64
 	source   string
 	fallback string
+	year     int
 }
 
 func fromMatch(m factors.Match) factorRef {
-	return factorRef{id: m.ID(), kg: m.KgPerUnit, source: m.Source, fallback: m.Fallback}
+	return factorRef{id: m.ID(), kg: m.KgPerUnit, source: m.Source, fallback: m.Fallback, year: m.Year}
 }
 
 func (c *calc) addLine(scope Scope, kind, item string, qty float64, unit string, f factorRef, q Quality, basis string, records int) {
 	k := lineKey{scope, kind, item, f.id, unit, q, basis}
 	l, ok := c.lines[k]
 	if !ok {
+		fy := f.year
+		if fy == 0 {
+			fy = c.year // contract and profile factors apply to the reporting year
+		}
 		l = &Line{Kind: kind, Item: item, Unit: unit, Scope: scope, FactorID: f.id, FactorKgPerUnit: f.kg,
-			FactorSource: f.source, Quality: q, Basis: basis, Fallback: f.fallback}
+			FactorSource: f.source, FactorYear: fy, Quality: q, Basis: basis, Fallback: f.fallback}
 		c.lines[k] = l
 		if f.fallback != "" {
 			c.notes[f.id+": "+f.fallback] = true
@@ -368,8 +375,8 @@ func (c *calc) commuting() error {
 	days, q := c.onsiteDays, c.teleQ["onsite"]
 	daysBasis := fmt.Sprintf("%.1f on-site person-days", days)
 	if _, recorded := c.teleQ["onsite"]; !recorded {
-		if _, remote := c.teleQ["remote"]; remote || c.site.FTE == 0 {
-			return nil // attendance is recorded as remote only, or there is no one
+		if _, remote := c.teleQ["remote"]; remote || c.site.FTE == 0 || c.records == 0 {
+			return nil // attendance recorded as remote only, no one, or no data at all for the period
 		}
 		days = c.site.FTE * WorkingDaysPerFTE * c.periodShare
 		q = QualityDefault

@@ -225,14 +225,18 @@ func TestProfileAssumptionsFillWhatTheSiteLacks(t *testing.T) {
 
 func TestCommutingIsEstimatedFromFTEWhenNoAttendanceIsRecorded(t *testing.T) {
 	site := testSite()
-	inv, err := Calculate(site, nil, 2024, factors.Default(), Assumptions{}, Options{})
+	bill := act(KindElectricity, "grid", "2024-01-01", "2024-02-01", 0, UnitKWh, nil)
+	none, err := Calculate(site, nil, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	assert.Empty(t, none.Lines, "a period without any data is not estimated into existence")
+	inv, err := Calculate(site, []Activity{bill}, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	days := site.FTE * WorkingDaysPerFTE
 	want := (days*0.5*2*20*kg(t, "travel", "car_petrol", "WORLD", 2024) +
 		days*0.2*2*30/3*kg(t, "travel", "car", "WORLD", 2024) +
 		days*0.3*2*10*kg(t, "travel", "bus", "WORLD", 2024)) / 1000
 	assert.InDelta(t, want, inv.Scope3CommutingT, 1e-9)
-	assert.Equal(t, 1.0, inv.Quality.DefaultShare)
+	assert.InDelta(t, 1.0, inv.Quality.DefaultShare, 1e-12)
 	assert.Contains(t, inv.Notes, "commuting: no on-site person-days recorded; estimated from FTE × 220 working days")
 }
 

@@ -56,8 +56,10 @@ type Line struct {
 	FactorID        string  `json:"factor_id"`
 	FactorKgPerUnit float64 `json:"factor_kg_per_unit"`
 	FactorSource    string  `json:"factor_source"`
-	T               float64 `json:"t"`
-	Quality         Quality `json:"quality"`
+	// FactorYear is the year of the factor row (or contract) used.
+	FactorYear int     `json:"factor_year"`
+	T          float64 `json:"t"`
+	Quality    Quality `json:"quality"`
 	// Basis says how the quantity was derived when it is not summed
 	// directly from activity records.
 	Basis    string `json:"basis,omitempty"`

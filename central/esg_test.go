@@ -1,0 +1,256 @@
+package central
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/esg"
+	"github.com/greenhelp/greenhelp/internal/config"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// exampleService stores the Johannesburg and Paris examples, as agents
+// would have, plus an offset.
+func exampleService(t *testing.T) *Service {
+	t.Helper()
+	svc := testService(t, func(c *Config) {
+		c.ESG.Revenue = []RevenueConf{{Year: 2024, Amount: 84e6, Currency: "EUR"}}
+	})
+	ctx := context.Background()
+	for _, name := range []string{"johannesburg", "paris"} {
+		site, err := config.LoadSite(filepath.Join("..", "examples", name, "site.yaml"))
+		require.NoError(t, err)
+		f, err := os.Open(filepath.Join("..", "examples", name, "activities.csv"))
+		require.NoError(t, err)
+		acts, err := footprint.ReadActivitiesCSV(f, name)
+		f.Close()
+		require.NoError(t, err)
+		_, err = svc.Catalog.AddSite(ctx, site.ID, site.Name, site.Country)
+		require.NoError(t, err)
+		require.NoError(t, svc.Series.Write(ctx, site.ID, acts))
+		require.NoError(t, svc.Catalog.LogBatch(ctx, store.BatchLog{ID: name, Site: site.ID, ReceivedAt: time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC), Count: len(acts)}, &site))
+	}
+	_, err := svc.AddOffset(ctx, store.Offset{Year: 2024, T: 150, Registry: "Gold Standard", Project: "GS-1234 cookstoves Senegal", Vintage: 2023})
+	require.NoError(t, err)
+	return svc
+}
+
+func export(t *testing.T, svc *Service, format, out string) esg.Manifest {
+	t.Helper()
+	d, err := svc.ESGDataset(context.Background(), 2024, "", "test")
+	require.NoError(t, err)
+	m, err := esg.Export(d, format, out, time.Now())
+	require.NoError(t, err)
+	return m
+}
+
+// tablesFromCSV reads a csv export folder.
+func tablesFromCSV(t *testing.T, dir string) map[string][][]string {
+	out := map[string][][]string{}
+	d, _ := esg.Dataset{}, 0
+	_ = d
+	files, err := filepath.Glob(filepath.Join(dir, "*.csv"))
+	require.NoError(t, err)
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		rows, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+		require.NoError(t, err)
+		out[filepath.Base(f[:len(f)-4])] = rows
+	}
+	return out
+}
+
+func TestTheThreeFormatsHoldTheSameFigures(t *testing.T) {
+	svc := exampleService(t)
+	dir := t.TempDir()
+	export(t, svc, "csv", filepath.Join(dir, "csv"))
+	export(t, svc, "xlsx", filepath.Join(dir, "ghg.xlsx"))
+	export(t, svc, "json", filepath.Join(dir, "ghg.json"))
+	fromCSV := tablesFromCSV(t, filepath.Join(dir, "csv"))
+
+	x, err := excelize.OpenFile(filepath.Join(dir, "ghg.xlsx"))
+	require.NoError(t, err)
+	defer x.Close()
+	want := []string{"summary", "by_site", "by_scope_category", "activity_lines", "factors_used", "trajectory", "power_off", "telework", "offsets", "methodology", "manifest"}
+	assert.Equal(t, want, x.GetSheetList(), "sheets in the issue's order")
+	for _, sheet := range want {
+		rows, err := x.GetRows(sheet, excelize.Options{RawCellValue: true})
+		require.NoError(t, err)
+		csvRows := fromCSV[sheet]
+		require.Equal(t, len(csvRows), len(rows), sheet)
+		for i := range rows {
+			for j := range csvRows[i] {
+				a, b := csvRows[i][j], ""
+				if j < len(rows[i]) {
+					b = rows[i][j]
+				}
+				if fa, err1 := strconv.ParseFloat(a, 64); err1 == nil {
+					fb, err2 := strconv.ParseFloat(b, 64)
+					require.NoError(t, err2, "%s row %d col %d is a number in xlsx too", sheet, i, j)
+					assert.InDelta(t, fa, fb, 1e-9, "%s row %d col %d", sheet, i, j)
+					continue
+				}
+				assert.Equal(t, a, b, "%s row %d col %d", sheet, i, j)
+			}
+		}
+		// Numbers are stored as numbers: the first data row's numeric cells have a numeric type.
+		if sheet == "by_site" {
+			ct, err := x.GetCellType(sheet, "G2")
+			require.NoError(t, err)
+			assert.NotEqual(t, excelize.CellTypeSharedString, ct)
+			assert.NotEqual(t, excelize.CellTypeInlineString, ct)
+		}
+	}
+	panes, err := x.GetPanes("activity_lines")
+	require.NoError(t, err)
+	assert.True(t, panes.Freeze, "header rows are frozen")
+
+	var doc map[string]json.RawMessage
+	raw, err := os.ReadFile(filepath.Join(dir, "ghg.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &doc))
+	var summary map[string]esg.Datapoint
+	require.NoError(t, json.Unmarshal(doc["summary"], &summary))
+	for _, row := range fromCSV["summary"][1:] {
+		dp, ok := summary[row[0]]
+		require.True(t, ok, "json keys the summary by datapoint: %s", row[0])
+		if row[3] != "" {
+			v, _ := strconv.ParseFloat(row[3], 64)
+			assert.InDelta(t, v, *dp.Value, 1e-9, row[0])
+		}
+	}
+	var lines []map[string]any
+	require.NoError(t, json.Unmarshal(doc["activity_lines"], &lines))
+	assert.Len(t, lines, len(fromCSV["activity_lines"])-1)
+}
+
+func TestTheSummaryEqualsTheAPIAndTheLinesAddUpToIt(t *testing.T) {
+	svc := exampleService(t)
+	d, err := svc.ESGDataset(context.Background(), 2024, "", "test")
+	require.NoError(t, err)
+	srv := httptest.NewServer(NewHandler(svc))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/api/v1/inventory?year=2024")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var api GroupInventory
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&api))
+	dp := map[string]float64{}
+	for _, p := range d.Summary() {
+		if p.Value != nil {
+			dp[p.Name] = *p.Value
+		}
+	}
+	g := api.Group
+	assert.InDelta(t, g.Scope1T, dp["GrossScope1GreenhouseGasEmissions"], 1e-6)
+	assert.InDelta(t, g.Scope2LocationT, dp["GrossLocationBasedScope2GreenhouseGasEmissions"], 1e-6)
+	assert.InDelta(t, g.Scope2MarketT, dp["GrossMarketBasedScope2GreenhouseGasEmissions"], 1e-6)
+	assert.InDelta(t, g.Scope3BusinessTravelT+g.Scope3CommutingT+g.Scope3HomeworkingT, dp["GrossScope3GreenhouseGasEmissions"], 1e-6)
+	assert.InDelta(t, g.TotalLocationT, dp["TotalGHGEmissionsLocationBased"], 1e-6)
+	assert.InDelta(t, g.TotalMarketT, dp["TotalGHGEmissionsMarketBased"], 1e-6)
+	assert.InDelta(t, g.TotalMarketT/84, dp["GHGIntensityPerNetRevenueMarketBased"], 1e-6, "per million EUR")
+	// Every activity line, summed by scope, gives the summary.
+	sum := map[string]float64{}
+	for _, row := range d.Tables()[3].Rows {
+		sum[row[1].(string)] += row[12].(float64)
+	}
+	assert.InDelta(t, dp["GrossScope1GreenhouseGasEmissions"], sum["1"], 1e-4)
+	assert.InDelta(t, dp["GrossLocationBasedScope2GreenhouseGasEmissions"], sum["2-location"], 1e-4)
+	assert.InDelta(t, dp["GrossMarketBasedScope2GreenhouseGasEmissions"], sum["2-market"], 1e-4)
+	assert.InDelta(t, dp["GrossScope3GreenhouseGasEmissionsCategory6BusinessTravel"], sum["3.6"], 1e-4)
+	assert.InDelta(t, dp["GrossScope3GreenhouseGasEmissionsCategory7EmployeeCommuting"], sum["3.7-commuting"]+sum["3.7-homeworking"], 1e-4)
+	// Offsets are listed, never netted.
+	assert.Len(t, d.Offsets, 1)
+	assert.InDelta(t, g.TotalMarketT, dp["TotalGHGEmissionsMarketBased"], 1e-6)
+}
+
+func TestARerunOnTheSameDataIsByteIdentical(t *testing.T) {
+	svc := exampleService(t)
+	for _, format := range []string{"xlsx", "json", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			a := export(t, svc, format, filepath.Join(t.TempDir(), "a."+format))
+			time.Sleep(1100 * time.Millisecond) // a different generation time
+			b := export(t, svc, format, filepath.Join(t.TempDir(), "b."+format))
+			require.NotEqual(t, a.GeneratedAt, b.GeneratedAt)
+			assert.Equal(t, a.InputDigest, b.InputDigest)
+			require.Equal(t, len(a.Files), len(b.Files))
+			for name, sum := range a.Files {
+				other := name
+				if format != "csv" {
+					other = "b." + format
+				}
+				assert.Equal(t, sum, b.Files[other], "%s identical across runs", name)
+			}
+		})
+	}
+}
+
+func TestCSVAndJSONMatchTheirGoldenFiles(t *testing.T) {
+	svc := exampleService(t)
+	dir := t.TempDir()
+	export(t, svc, "csv", filepath.Join(dir, "csv"))
+	export(t, svc, "json", filepath.Join(dir, "ghg.json"))
+	golden := filepath.Join("testdata", "esg")
+	files := map[string]string{"ghg.json": filepath.Join(dir, "ghg.json")}
+	for _, name := range []string{"summary", "by_site", "by_scope_category", "activity_lines", "factors_used", "trajectory", "power_off", "telework", "offsets", "methodology", "manifest"} {
+		files[name+".csv"] = filepath.Join(dir, "csv", name+".csv")
+	}
+	for name, path := range files {
+		got, err := os.ReadFile(path)
+		require.NoError(t, err)
+		g := filepath.Join(golden, name)
+		if *update {
+			require.NoError(t, os.MkdirAll(golden, 0o755))
+			require.NoError(t, os.WriteFile(g, got, 0o644))
+		}
+		want, err := os.ReadFile(g)
+		require.NoError(t, err, "go test ./central -run Golden -update creates it")
+		assert.Equal(t, string(want), string(got), name)
+	}
+}
+
+func TestExportRefusesBadInputAndLeavesNoPartialFile(t *testing.T) {
+	svc := exampleService(t)
+	ctx := context.Background()
+	_, err := svc.ESGDataset(ctx, 2019, "", "test")
+	assert.ErrorIs(t, err, ErrNoData)
+	assert.ErrorContains(t, err, "no activity data for 2019")
+	_, err = svc.ESGDataset(ctx, 2024, "xx-nowhere", "test")
+	assert.ErrorIs(t, err, store.ErrNotFound)
+
+	d, err := svc.ESGDataset(ctx, 2024, "", "test")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	require.NoError(t, os.WriteFile(blocker, []byte("x"), 0o600))
+	_, err = esg.Export(d, "xlsx", filepath.Join(blocker, "ghg.xlsx"), time.Now())
+	require.Error(t, err, "a folder that is a file cannot hold the export")
+	require.NoError(t, os.Chmod(dir, 0o500))
+	defer os.Chmod(dir, 0o700)
+	if os.Geteuid() != 0 { // root ignores permissions
+		_, err = esg.Export(d, "json", filepath.Join(dir, "ghg.json"), time.Now())
+		require.Error(t, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		assert.Equal(t, "file", e.Name(), "no partial or temporary file left behind")
+	}
+}

@@ -1,0 +1,344 @@
+// Package esg writes the annual ESG export: the group's GHG inventory as
+// the ESRS E1-6 datapoints, by site, by scope and category, every activity
+// line with the factor behind it, the factors used, the trajectory, the
+// lever results, offsets, the methodology and a manifest. The data files
+// are deterministic for the same input; only the manifest carries the
+// generation time.
+package esg
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// Site is one site's entry in the export.
+type Site struct {
+	Inventory *footprint.Inventory
+	Name      string
+	Country   string
+	Profile   string
+	Seats     int
+	FTE       float64
+}
+
+// Offset is compensation retired, reported beside gross emissions.
+type Offset struct {
+	Year     int
+	T        float64
+	Registry string
+	Project  string
+	Vintage  int
+}
+
+// Revenue is the group's net revenue for the year (for the intensity).
+type Revenue struct {
+	Amount   float64
+	Currency string
+}
+
+// Dataset is everything the export is built from.
+type Dataset struct {
+	Year        int
+	Sites       []Site
+	Group       *footprint.Inventory
+	Trajectory  footprint.TrajectoryReport
+	Offsets     []Offset
+	Revenue     *Revenue
+	Version     string // greenhelp version
+	FactorSet   string
+	InputDigest string // sha256 of the input data (records, declarations, factors)
+}
+
+// Table is one section of the export: a sheet in XLSX, a file in CSV, a
+// key in JSON. Cells are strings, float64 or int.
+type Table struct {
+	Name string
+	Head []string
+	Rows [][]any
+}
+
+// Datapoint is one ESRS E1-6 figure of the summary.
+type Datapoint struct {
+	Name        string   `json:"datapoint"`
+	Description string   `json:"description"`
+	Reference   string   `json:"reference"`
+	Value       *float64 `json:"value"`
+	Unit        string   `json:"unit"`
+}
+
+func round(v float64, d int) float64 {
+	p := math.Pow(10, float64(d))
+	return math.Round(v*p) / p
+}
+
+// t rounds tonnes for the export: to the gram, enough for any audit, and
+// stable across platforms' float formatting.
+func t(v float64) float64 { return round(v, 6) }
+
+func num(v float64) *float64 { x := t(v); return &x }
+
+// Summary returns the ESRS E1-6 datapoints for the group.
+func (d Dataset) Summary() []Datapoint {
+	g := d.Group
+	s3 := g.Scope3BusinessTravelT + g.Scope3CommutingT + g.Scope3HomeworkingT
+	var seats int
+	var fte float64
+	for _, s := range d.Sites {
+		seats += s.Seats
+		fte += s.FTE
+	}
+	ref := "ESRS E1-6 (Commission Delegated Regulation (EU) 2023/2772)"
+	dp := []Datapoint{
+		{"GrossScope1GreenhouseGasEmissions", "Gross Scope 1 GHG emissions", ref + " §44(a), §48(a)", num(g.Scope1T), "tCO2e"},
+		{"GrossLocationBasedScope2GreenhouseGasEmissions", "Gross location-based Scope 2 GHG emissions", ref + " §44(b), §49(a)", num(g.Scope2LocationT), "tCO2e"},
+		{"GrossMarketBasedScope2GreenhouseGasEmissions", "Gross market-based Scope 2 GHG emissions", ref + " §44(b), §49(b)", num(g.Scope2MarketT), "tCO2e"},
+		{"GrossScope3GreenhouseGasEmissions", "Gross Scope 3 GHG emissions (categories 6 and 7)", ref + " §44(c), §51", num(s3), "tCO2e"},
+		{"GrossScope3GreenhouseGasEmissionsCategory6BusinessTravel", "Scope 3 category 6: business travel", ref + " §51, AR 46", num(g.Scope3BusinessTravelT), "tCO2e"},
+		{"GrossScope3GreenhouseGasEmissionsCategory7EmployeeCommuting", "Scope 3 category 7: employee commuting, incl. home-working", ref + " §51, AR 46", num(g.Scope3CommutingT + g.Scope3HomeworkingT), "tCO2e"},
+		{"GrossScope3Category7HomeWorking", "of which home-working (entity-specific breakdown)", ref + " §51", num(g.Scope3HomeworkingT), "tCO2e"},
+		{"TotalGHGEmissionsLocationBased", "Total GHG emissions, location-based", ref + " §44(d), §52(a)", num(g.TotalLocationT), "tCO2e"},
+		{"TotalGHGEmissionsMarketBased", "Total GHG emissions, market-based", ref + " §44(d), §52(b)", num(g.TotalMarketT), "tCO2e"},
+	}
+	if d.Revenue != nil && d.Revenue.Amount > 0 {
+		unit := "tCO2e per million " + d.Revenue.Currency
+		dp = append(dp,
+			Datapoint{"GHGIntensityPerNetRevenueLocationBased", "GHG intensity per net revenue, location-based", ref + " §53", num(g.TotalLocationT / (d.Revenue.Amount / 1e6)), unit},
+			Datapoint{"GHGIntensityPerNetRevenueMarketBased", "GHG intensity per net revenue, market-based", ref + " §53", num(g.TotalMarketT / (d.Revenue.Amount / 1e6)), unit})
+	} else {
+		dp = append(dp, Datapoint{"GHGIntensityPerNetRevenue", "GHG intensity per net revenue: net revenue not configured (central.yaml esg.revenue)", ref + " §53", nil, "tCO2e per million"})
+	}
+	if seats > 0 {
+		dp = append(dp, Datapoint{"GHGIntensityPerSeatMarketBased", "GHG intensity per seat, market-based (entity-specific)", "entity-specific", num(g.TotalMarketT / float64(seats)), "tCO2e per seat"})
+	}
+	if fte > 0 {
+		dp = append(dp, Datapoint{"GHGIntensityPerFTEMarketBased", "GHG intensity per FTE, market-based (entity-specific)", "entity-specific", num(g.TotalMarketT / fte), "tCO2e per FTE"})
+	}
+	tr := d.Trajectory.Group
+	for _, y := range tr.Years {
+		if y.Year == d.Year {
+			status := 0.0
+			if y.OnTrack {
+				status = 1
+			}
+			base := float64(tr.BaseYear)
+			dp = append(dp,
+				Datapoint{"BaseYear", "Base year of the reduction trajectory (" + d.Trajectory.Label + ")", "ESRS E1-4 §34(b)–(e)", &base, "year"},
+				Datapoint{"BaseYearGHGEmissionsMarketBased", "Base-year emissions, market-based", "E1-4 §34(e)", num(tr.BaseT), "tCO2e"},
+				Datapoint{"AllowedGHGEmissionsMarketBased", "Emissions allowed this year by the trajectory", "entity-specific", num(y.AllowedT), "tCO2e"},
+				Datapoint{"TrajectoryOnTrack", "On track (1) or off track (0) this year", "entity-specific", &status, "flag"})
+		}
+	}
+	return dp
+}
+
+// Tables returns every section, in the export's order (summary first,
+// manifest last).
+func (d Dataset) Tables() []Table {
+	out := []Table{d.summaryTable(), d.bySite(), d.byScopeCategory(), d.activityLines(), d.factorsUsed(), d.trajectory(), d.powerOff(), d.telework(), d.offsets(), d.methodology(), d.manifestTable()}
+	return out
+}
+
+func (d Dataset) summaryTable() Table {
+	tb := Table{Name: "summary", Head: []string{"datapoint", "description", "reference", "value", "unit"}}
+	for _, p := range d.Summary() {
+		var v any = ""
+		if p.Value != nil {
+			v = *p.Value
+		}
+		tb.Rows = append(tb.Rows, []any{p.Name, p.Description, p.Reference, v, p.Unit})
+	}
+	return tb
+}
+
+var figureHead = []string{"scope 1 (tCO2e)", "scope 2 location (tCO2e)", "scope 2 market (tCO2e)", "scope 3 total (tCO2e)",
+	"scope 3.6 business travel (tCO2e)", "scope 3.7 commuting (tCO2e)", "scope 3.7 home-working (tCO2e)", "total location (tCO2e)", "total market (tCO2e)"}
+
+func figures(inv *footprint.Inventory) []any {
+	s3 := inv.Scope3BusinessTravelT + inv.Scope3CommutingT + inv.Scope3HomeworkingT
+	return []any{t(inv.Scope1T), t(inv.Scope2LocationT), t(inv.Scope2MarketT), t(s3), t(inv.Scope3BusinessTravelT),
+		t(inv.Scope3CommutingT), t(inv.Scope3HomeworkingT), t(inv.TotalLocationT), t(inv.TotalMarketT)}
+}
+
+func (d Dataset) bySite() Table {
+	tb := Table{Name: "by_site", Head: append(append([]string{"site", "name", "country", "profile", "seats", "fte"}, figureHead...),
+		"measured share", "estimated share", "default share")}
+	for _, s := range d.Sites {
+		q := s.Inventory.Quality
+		row := append([]any{s.Inventory.Site, s.Name, s.Country, s.Profile, s.Seats, round(s.FTE, 3)}, figures(s.Inventory)...)
+		tb.Rows = append(tb.Rows, append(row, round(q.MeasuredShare, 6), round(q.EstimatedShare, 6), round(q.DefaultShare, 6)))
+	}
+	return tb
+}
+
+var scopeNames = []struct {
+	scope footprint.Scope
+	name  string
+}{
+	{footprint.Scope1, "Scope 1"}, {footprint.Scope2Location, "Scope 2 location-based"}, {footprint.Scope2Market, "Scope 2 market-based"},
+	{footprint.Scope3BusinessTravel, "Scope 3 category 6 business travel"}, {footprint.Scope3Commuting, "Scope 3 category 7 commuting"},
+	{footprint.Scope3Homeworking, "Scope 3 category 7 home-working"},
+}
+
+func (d Dataset) byScopeCategory() Table {
+	tb := Table{Name: "by_scope_category", Head: []string{"entity", "scope", "scope and category", "tCO2e"}}
+	add := func(entity string, inv *footprint.Inventory) {
+		sum := map[footprint.Scope]float64{}
+		for _, l := range inv.Lines {
+			sum[l.Scope] += l.T
+		}
+		for _, s := range scopeNames {
+			tb.Rows = append(tb.Rows, []any{entity, string(s.scope), s.name, t(sum[s.scope])})
+		}
+	}
+	add("group", d.Group)
+	for _, s := range d.Sites {
+		add(s.Inventory.Site, s.Inventory)
+	}
+	return tb
+}
+
+func (d Dataset) activityLines() Table {
+	tb := Table{Name: "activity_lines", Head: []string{"site", "scope", "kind", "item", "period start", "period end", "quantity", "unit",
+		"factor id", "factor (kgCO2e/unit)", "factor source", "factor year", "tCO2e", "quality", "basis", "records"}}
+	from, to := footprint.YearBounds(d.Year)
+	for _, s := range d.Sites {
+		for _, l := range s.Inventory.Lines {
+			tb.Rows = append(tb.Rows, []any{s.Inventory.Site, string(l.Scope), l.Kind, l.Item, from.String(), to.AddDays(-1).String(),
+				round(l.Quantity, 6), l.Unit, l.FactorID, l.FactorKgPerUnit, l.FactorSource, l.FactorYear, t(l.T), string(l.Quality), l.Basis, l.Records})
+		}
+	}
+	return tb
+}
+
+func (d Dataset) factorsUsed() Table {
+	tb := Table{Name: "factors_used", Head: []string{"factor id", "kgCO2e per unit", "year", "source", "used by lines"}}
+	type use struct {
+		kg     float64
+		year   int
+		source string
+		n      int
+	}
+	seen := map[string]*use{}
+	for _, s := range d.Sites {
+		for _, l := range s.Inventory.Lines {
+			u := seen[l.FactorID]
+			if u == nil {
+				u = &use{kg: l.FactorKgPerUnit, year: l.FactorYear, source: l.FactorSource}
+				seen[l.FactorID] = u
+			}
+			u.n++
+		}
+	}
+	ids := make([]string, 0, len(seen))
+	for id := range seen {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		u := seen[id]
+		tb.Rows = append(tb.Rows, []any{id, u.kg, u.year, u.source, u.n})
+	}
+	return tb
+}
+
+func (d Dataset) trajectory() Table {
+	tb := Table{Name: "trajectory", Head: []string{"entity", "method", "base year", "base (tCO2e)", "year", "actual (tCO2e)", "allowed (tCO2e)", "gap (tCO2e)", "gap (%)", "on track"}}
+	add := func(entity string, tr footprint.Track) {
+		for _, y := range tr.Years {
+			if y.Year > d.Year {
+				continue
+			}
+			tb.Rows = append(tb.Rows, []any{entity, d.Trajectory.Label, tr.BaseYear, t(tr.BaseT), y.Year, t(y.ActualT), t(y.AllowedT), t(y.GapT), round(y.GapPct, 4), fmt.Sprint(y.OnTrack)})
+		}
+	}
+	add("group", d.Trajectory.Group)
+	for _, s := range d.Trajectory.Sites {
+		add(s.Site, s)
+	}
+	return tb
+}
+
+func (d Dataset) powerOff() Table {
+	tb := Table{Name: "power_off", Head: []string{"entity", "energy used (kWh)", "energy avoided (kWh)", "emissions avoided (tCO2e)", "compliance"}}
+	add := func(entity string, po footprint.PowerOff) {
+		var comp any = ""
+		if po.Compliance != nil {
+			comp = round(*po.Compliance, 6)
+		}
+		tb.Rows = append(tb.Rows, []any{entity, round(po.UsedKWh, 3), round(po.AvoidedKWh, 3), t(po.AvoidedT), comp})
+	}
+	add("group", d.Group.PowerOff)
+	for _, s := range d.Sites {
+		add(s.Inventory.Site, s.Inventory.PowerOff)
+	}
+	return tb
+}
+
+func (d Dataset) telework() Table {
+	tb := Table{Name: "telework", Head: []string{"entity", "remote person-days", "on-site person-days", "remote share", "commuting (tCO2e)", "home-working (tCO2e)"}}
+	add := func(entity string, inv *footprint.Inventory) {
+		var share any = ""
+		if inv.Telework.RemoteShare != nil {
+			share = round(*inv.Telework.RemoteShare, 6)
+		}
+		tb.Rows = append(tb.Rows, []any{entity, round(inv.Telework.RemotePersonDays, 3), round(inv.Telework.OnsitePersonDays, 3), share, t(inv.Scope3CommutingT), t(inv.Scope3HomeworkingT)})
+	}
+	add("group", d.Group)
+	for _, s := range d.Sites {
+		add(s.Inventory.Site, s.Inventory)
+	}
+	return tb
+}
+
+func (d Dataset) offsets() Table {
+	tb := Table{Name: "offsets", Head: []string{"year retired", "tCO2e", "registry", "project", "vintage", "note"}}
+	for _, o := range d.Offsets {
+		tb.Rows = append(tb.Rows, []any{o.Year, t(o.T), o.Registry, o.Project, o.Vintage, "not netted from gross emissions"})
+	}
+	return tb
+}
+
+func (d Dataset) methodology() Table {
+	tb := Table{Name: "methodology", Head: []string{"topic", "text"}}
+	for _, m := range [][2]string{
+		{"standards", "GHG Protocol Corporate Standard and Scope 2 Guidance (2015); GHG Protocol Scope 3 Standard, categories 6 and 7; ESRS E1-6 (Commission Delegated Regulation (EU) 2023/2772)."},
+		{"organisational boundary", "Operational control: every contact-centre site of the group with data in the reporting year."},
+		{"scope 2 location-based", "Grid consumption × the yearly lifecycle grid intensity of the site's country (Ember Yearly Electricity Data, CC BY 4.0); the latest published year stands in where the reporting year is not published, as recorded per line."},
+		{"scope 2 market-based", "Consumption covered by energy attribute certificates or PPAs at 0 kgCO2e/kWh; the rest at the supplier-specific factor when declared, else at the location-based factor (no residual-mix factors in the library yet — disclosed per line). On-site solar counts 0 under both methods."},
+		{"scope 1", "Fuels × UK DESNZ conversion factors (combustion); refrigerant leaks (top-ups) × GWP100."},
+		{"GWP set", "IPCC AR5 GWP100, as used by UK DESNZ and the EU F-gas regulation (R410A 1924, R32 677, R134a 1300)."},
+		{"scope 3 category 6", "Business travel per passenger-km × UK DESNZ factors (flights by haul and class, with radiative forcing; cars per vehicle-km with one occupant; taxi, bus, coach, rail; France rail: ADEME); hotels per room-night by country (DESNZ), else the median of DESNZ's countries. IATA pairs are converted to great-circle distance + 8 % (DESNZ)."},
+		{"scope 3 category 7 commuting", "On-site person-days × each commute-survey mode's share × 2 × one-way km × the mode's factor (carpool as vehicle-km ÷ occupancy). Without attendance records: FTE × 220 working days (quality 'default'). Without a survey: the profile's default split (quality 'default')."},
+		{"scope 3 category 7 home-working", "Remote person-days × working hours × a home-working factor: DESNZ 2024 method (equipment energy and heating) adapted to the site's climate (HDD/CDD) and grid; see each line's factor source."},
+		{"prorating", "Activity records are site-local periods (day or bill period, at most a year); a record straddling the year is prorated by days."},
+		{"estimation and data quality", "Each line is 'measured' (meter, log, booking), 'estimated' (survey, estimate from schedule) or 'default' (a profile or greenhelp assumption); the by_site shares are of the location-based total."},
+		{"levers reported beside", "PC power-off avoided emissions, telework shares and offsets are reported beside gross emissions, never subtracted from them."},
+		{"trajectory", "Each site against its own base year (first full year of data unless configured); the group's allowed emissions are the sum of its active sites' allowed emissions; " + d.Trajectory.Label + " on market-based totals."},
+		{"factor set", d.FactorSet + "; every factor used is listed in factors_used with its source and year."},
+	} {
+		tb.Rows = append(tb.Rows, []any{m[0], m[1]})
+	}
+	return tb
+}
+
+func (d Dataset) manifestTable() Table {
+	return Table{Name: "manifest", Head: []string{"key", "value"}, Rows: [][]any{
+		{"greenhelp version", d.Version}, {"reporting year", d.Year}, {"factor set", d.FactorSet},
+		{"input digest (sha256)", d.InputDigest}, {"sites", len(d.Sites)},
+		{"generation time and file digests", "in the manifest file written beside the export (kept out of the data files so that a rerun is byte-identical)"},
+	}}
+}
+
+// safeName keeps a file name to letters, digits, '-', '_' and '.'.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '.' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			return r
+		}
+		return '_'
+	}, s)
+}

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/footprint/esg"
+)
+
+func newExportCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write the annual ESG export (GHG Protocol scopes, ESRS E1-6) as xlsx, csv or json",
+		Long: `Write the year's inventory for the ESG team: the ESRS E1-6 summary, by site,
+by scope and category, every activity line with its factor, the factors used,
+the trajectory, power-off and telework results, offsets, the methodology and a
+manifest. xlsx and json write one file (plus FILE.manifest.json); csv writes a
+folder with one file per section and manifest.json. A rerun on the same data
+gives byte-identical data files; the generation time is in the manifest only.`,
+		Example: "  greenhelp export --year 2024 --format xlsx --out ghg-2024.xlsx",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			year, _ := cmd.Flags().GetInt("year")
+			format, _ := cmd.Flags().GetString("format")
+			out, _ := cmd.Flags().GetString("out")
+			site, _ := cmd.Flags().GetString("site")
+			if err := checkFormat(format, esg.Formats...); err != nil {
+				return err
+			}
+			if year < 1990 || year > 2100 {
+				return fmt.Errorf("--year %d: want the reporting year, e.g. --year 2024", year)
+			}
+			if out == "" {
+				return fmt.Errorf("--out: missing: the file (xlsx, json) or folder (csv) to write")
+			}
+			cfg, err := loadCentral(cmd)
+			if err != nil {
+				return err
+			}
+			svc, err := central.Open(cmd.Context(), cfg, logger(io.Discard))
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			d, err := svc.ESGDataset(cmd.Context(), year, site, Version)
+			if err != nil {
+				return err
+			}
+			m, err := esg.Export(d, format, out, time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote the %d ESG export (%s, %d site(s)) to %s; input digest %s\n", year, format, len(d.Sites), out, m.InputDigest[:16])
+			return nil
+		},
+	}
+	cmd.Flags().Int("year", 0, "reporting year")
+	cmd.Flags().String("format", "xlsx", "xlsx, csv or json")
+	cmd.Flags().String("out", "", "output file (xlsx, json) or folder (csv)")
+	cmd.Flags().String("site", "", "one site only")
+	storeFlags(cmd)
+	return cmd
+}
+
+func newOffsetsCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "offsets", Short: "Record compensation retired (shown beside, never netted from, gross emissions)"}
+	add := &cobra.Command{
+		Use:   "add",
+		Short: "Record offsets retired in a year",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var o store.Offset
+			o.Year, _ = cmd.Flags().GetInt("year")
+			o.T, _ = cmd.Flags().GetFloat64("t")
+			o.Registry, _ = cmd.Flags().GetString("registry")
+			o.Project, _ = cmd.Flags().GetString("project")
+			o.Vintage, _ = cmd.Flags().GetInt("vintage")
+			cfg, err := loadCentral(cmd)
+			if err != nil {
+				return err
+			}
+			svc, err := central.Open(cmd.Context(), cfg, logger(io.Discard))
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			id, err := svc.AddOffset(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "offset %d recorded: %.1f tCO2e retired in %d (%s, %s, vintage %d)\n", id, o.T, o.Year, o.Registry, o.Project, o.Vintage)
+			return nil
+		},
+	}
+	add.Flags().Int("year", 0, "year retired")
+	add.Flags().Float64("t", 0, "tCO2e retired")
+	add.Flags().String("registry", "", "registry, e.g. Verra, Gold Standard")
+	add.Flags().String("project", "", "project name or id")
+	add.Flags().Int("vintage", 0, "vintage year")
+	storeFlags(add)
+	cmd.AddCommand(add)
+	return cmd
+}
