@@ -12,10 +12,9 @@ build: assets
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/greenhelp ./cmd/greenhelp
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/greenhelp-agent ./cmd/greenhelp-agent
 
-## demo: compute the Johannesburg example's 2024 inventory.
+## demo: load the demo group through the agents and the API, then serve the dashboard.
 demo: build
-	$(BIN)/greenhelp calc --site examples/johannesburg/site.yaml \
-		--activities examples/johannesburg/activities.csv --year 2024
+	$(BIN)/greenhelp demo
 
 ## test: the whole suite — formatting, vet, the Windows agent build, and every test with the race detector.
 test: assets fmt-check vet windows unit

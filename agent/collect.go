@@ -45,9 +45,14 @@ func collect(s SourceConfig, site footprint.Site, t Table) ([]footprint.Activity
 			c.travel(r)
 		}
 	case "workstation":
-		if s.Type == "manual" {
+		switch {
+		case s.Type == "manual":
 			c.workstationEstimate(t)
-		} else {
+		case s.Columns.Hours != "":
+			for _, r := range t.Rows {
+				c.workstationReport(r)
+			}
+		default:
 			c.workstation(t)
 		}
 	}
@@ -358,4 +363,20 @@ func (c *collector) travel(r Row) {
 		}
 	}
 	c.emit(r, a)
+}
+
+// workstationReport reads a power-management tool's daily report: device-
+// hours per day, class and state (on, off or missed in power-off windows).
+func (c *collector) workstationReport(r Row) {
+	d, ok := c.date(r, "date")
+	if !ok {
+		return
+	}
+	h, ok := c.number(r, "hours")
+	if !ok {
+		return
+	}
+	state := strings.ToLower(strings.TrimSpace(r.Fields["state"]))
+	c.emit(r, footprint.Activity{Kind: footprint.KindWorkstation, Item: first(r.Fields["class"], c.src.Class), Start: d, End: d.AddDays(1),
+		Quantity: h, Unit: footprint.UnitDeviceH, Attrs: map[string]string{"state": state, "location": c.src.Location}})
 }

@@ -143,6 +143,16 @@ func Load(path string, requireToken bool) (*Config, error) {
 	}
 	c.path, c.requireToken = path, requireToken
 	c.applyDefaults()
+	// Relative paths start at the folder of site.yaml, like sources' paths.
+	c.Outbox.Dir = resolve(c.baseDir(), c.Outbox.Dir)
+	if c.Central.TokenFile != "" {
+		c.Central.TokenFile = resolve(c.baseDir(), c.Central.TokenFile)
+		if c.Central.Token == "" {
+			if b, err := os.ReadFile(c.Central.TokenFile); err == nil {
+				c.Central.Token = strings.TrimSpace(string(b))
+			}
+		}
+	}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -202,11 +212,6 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Central.Timeout == 0 {
 		c.Central.Timeout = DefaultTimeout
-	}
-	if c.Central.Token == "" && c.Central.TokenFile != "" {
-		if b, err := os.ReadFile(c.Central.TokenFile); err == nil {
-			c.Central.Token = strings.TrimSpace(string(b))
-		}
 	}
 	for i := range c.Sources {
 		c.Sources[i].applyDefaults()

@@ -106,6 +106,8 @@ type Columns struct {
 	To         string `mapstructure:"to"`
 	DistanceKm string `mapstructure:"distance_km"`
 	Cabin      string `mapstructure:"cabin"`
+	State      string `mapstructure:"state"`
+	Hours      string `mapstructure:"hours"`
 	Nights     string `mapstructure:"nights"`
 	Country    string `mapstructure:"country"`
 }
@@ -126,7 +128,7 @@ func (c Columns) mapped() map[string]string {
 // required fields per collector; alternatives separated by "|".
 var requiredFields = map[string][]string{
 	"energy":      {"date|start|month", "quantity"},
-	"workstation": {"device", "time", "event"},
+	"workstation": {"device|hours", "time|date", "event|state"},
 	"telework":    {"date", "remote", "onsite"},
 	"travel":      {"date", "mode"},
 }

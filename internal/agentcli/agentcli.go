@@ -4,6 +4,7 @@ package agentcli
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/greenhelp/greenhelp/agent"
+	"github.com/greenhelp/greenhelp/footprint"
 )
 
 // Version is set at build time.
@@ -104,8 +107,8 @@ func checkCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			format, _ := cmd.Flags().GetString("format")
-			if format != "table" && format != "json" {
-				return fmt.Errorf("--format %q: want table or json", format)
+			if format != "table" && format != "json" && format != "csv" {
+				return fmt.Errorf("--format %q: want table, json or csv", format)
 			}
 			path, _ := cmd.Flags().GetString("config")
 			cfg, err := agent.Load(path, false)
@@ -119,7 +122,12 @@ func checkCmd() *cobra.Command {
 				rep.Warning = append(rep.Warning, "no central token yet: set central.token_file or GREENHELP_AGENT_CENTRAL_TOKEN before `once` or `run`")
 			}
 			out := cmd.OutOrStdout()
-			if format == "json" {
+			if format == "csv" {
+				// The records themselves, in the wire CSV that greenhelp calc reads.
+				if err := writeActivitiesCSV(out, c.Activities); err != nil {
+					return err
+				}
+			} else if format == "json" {
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(rep); err != nil {
@@ -134,8 +142,19 @@ func checkCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().String("format", "table", "output format: table or json")
+	cmd.Flags().String("format", "table", "output format: table, json, or csv (the records that would be sent, as greenhelp calc reads them)")
 	return cmd
+}
+
+func writeActivitiesCSV(w io.Writer, acts []footprint.Activity) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write(footprint.CSVColumns)
+	for _, a := range acts {
+		_ = cw.Write([]string{string(a.Kind), a.Item, a.Start.String(), a.End.String(), strconv.FormatFloat(a.Quantity, 'f', -1, 64),
+			string(a.Unit), a.Source, string(a.Quality), footprint.FormatAttrs(a.Attrs)})
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 func summarise(c agent.Collected) []Summary {
