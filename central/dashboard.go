@@ -14,20 +14,37 @@ import (
 	"github.com/greenhelp/greenhelp/profiles"
 )
 
-// siteYear is what the pages need of one site: its declaration, profile,
-// assumptions and records, read once.
+// siteYear is what the pages need of one site: its records (read once) and,
+// per year, the declaration in force, the profile and the inventory.
 type siteYear struct {
 	site   store.Site
+	acts   []footprint.Activity // all years
+	byYear map[int]*siteCalc
+}
+
+type siteCalc struct {
 	decl   footprint.Site
 	assign profiles.Assignment
 	as     footprint.Assumptions
 	levers []string
-	acts   []footprint.Activity // all years
-	inv    map[int]*footprint.Inventory
+	inv    *footprint.Inventory
 }
 
-func (s *Service) loadSite(ctx context.Context, site store.Site, year int) (*siteYear, error) {
-	d, err := s.declaration(ctx, site, year)
+func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, error) {
+	acts, err := s.records(ctx, site.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	return &siteYear{site: site, acts: acts, byYear: map[int]*siteCalc{}}, nil
+}
+
+// calc returns the site's declaration, profile and inventory for year,
+// with the declaration version in force that year.
+func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, error) {
+	if c, ok := sy.byYear[year]; ok {
+		return c, nil
+	}
+	d, err := s.declaration(ctx, sy.site, year)
 	if err != nil {
 		return nil, err
 	}
@@ -35,34 +52,36 @@ func (s *Service) loadSite(ctx context.Context, site store.Site, year int) (*sit
 	if err != nil {
 		return nil, err
 	}
-	acts, err := s.records(ctx, site.ID, 0)
-	if err != nil {
-		return nil, err
-	}
-	return &siteYear{site: site, decl: d, assign: a, as: as, levers: order, acts: acts, inv: map[int]*footprint.Inventory{}}, nil
-}
-
-func (sy *siteYear) inventory(s *Service, year int) (*footprint.Inventory, error) {
-	if inv, ok := sy.inv[year]; ok {
-		return inv, nil
-	}
-	inv, err := footprint.Calculate(sy.decl, sy.acts, year, s.Factors, sy.as, footprint.Options{})
+	inv, err := footprint.Calculate(d, sy.acts, year, s.Factors, as, footprint.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("site %s: %w", sy.site.ID, err)
 	}
-	sy.inv[year] = inv
-	return inv, nil
+	c := &siteCalc{decl: d, assign: a, as: as, levers: order, inv: inv}
+	sy.byYear[year] = c
+	return c, nil
+}
+
+func (sy *siteYear) inventory(ctx context.Context, s *Service, year int) (*footprint.Inventory, error) {
+	c, err := sy.calc(ctx, s, year)
+	if err != nil {
+		return nil, err
+	}
+	return c.inv, nil
 }
 
 func (sy *siteYear) hasData(inv *footprint.Inventory) bool {
 	return len(inv.Lines) > 0 || inv.PowerOff.DeviceHours != nil
 }
 
-func (sy *siteYear) monthly(s *Service, year int) ([]charts.MonthPoint, error) {
+func (sy *siteYear) monthly(ctx context.Context, s *Service, year int) ([]charts.MonthPoint, error) {
+	c, err := sy.calc(ctx, s, year)
+	if err != nil {
+		return nil, err
+	}
 	var out []charts.MonthPoint
 	for m := time.January; m <= time.December; m++ {
 		from := footprint.NewDate(year, m, 1)
-		inv, err := footprint.CalculatePeriod(sy.decl, sy.acts, from, footprint.NewDate(year, m+1, 1), s.Factors, sy.as, footprint.Options{})
+		inv, err := footprint.CalculatePeriod(c.decl, sy.acts, from, footprint.NewDate(year, m+1, 1), s.Factors, c.as, footprint.Options{})
 		if err != nil {
 			return nil, err
 		}
@@ -88,7 +107,7 @@ func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
 	d := &dashboard{year: year}
 	yearSet := map[int]bool{}
 	for _, st := range all {
-		sy, err := s.loadSite(ctx, st, year)
+		sy, err := s.loadSite(ctx, st)
 		if err != nil {
 			return nil, err
 		}
@@ -112,15 +131,16 @@ func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
 		return nil, err
 	}
 	for _, sy := range d.sites {
-		inv, err := sy.inventory(s, d.year)
+		c, err := sy.calc(ctx, s, d.year)
 		if err != nil {
 			return nil, err
 		}
+		inv := c.inv
 		if !sy.hasData(inv) {
 			continue
 		}
-		sum := charts.SiteSummary{ID: sy.site.ID, Name: sy.site.Name, Country: sy.site.Country, City: sy.decl.City,
-			Profile: sy.assign.Profile, Latitude: sy.decl.Latitude, Longitude: sy.decl.Longitude, Seats: sy.decl.Seats,
+		sum := charts.SiteSummary{ID: sy.site.ID, Name: sy.site.Name, Country: sy.site.Country, City: c.decl.City,
+			Profile: c.assign.Profile, Latitude: c.decl.Latitude, Longitude: c.decl.Longitude, Seats: c.decl.Seats,
 			TotalT: inv.TotalMarketT, Compliance: inv.PowerOff.Compliance, AvoidedT: inv.PowerOff.AvoidedT}
 		if sum.Seats > 0 {
 			sum.KgPerSeat = inv.TotalMarketT * 1000 / float64(sum.Seats)
@@ -158,7 +178,7 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 	for _, y := range d.years {
 		var invs []*footprint.Inventory
 		for _, sy := range d.sites {
-			inv, err := sy.inventory(s, y)
+			inv, err := sy.inventory(ctx, s, y)
 			if err != nil {
 				return g, err
 			}
@@ -171,11 +191,14 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 		}
 	}
 	for _, sy := range d.sites {
-		inv, _ := sy.inventory(s, d.year)
-		if !sy.hasData(inv) {
+		c, err := sy.calc(ctx, s, d.year)
+		if err != nil {
+			return g, err
+		}
+		if !sy.hasData(c.inv) {
 			continue
 		}
-		ms, err := sy.monthly(s, d.year)
+		ms, err := sy.monthly(ctx, s, d.year)
 		if err != nil {
 			return g, err
 		}
@@ -184,7 +207,7 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 			months[i].AvoidedKWh += m.AvoidedKWh
 			months[i].AvoidedT += m.AvoidedT
 		}
-		for _, l := range footprint.Levers(sy.decl, inv, sy.levers, sy.as) {
+		for _, l := range footprint.Levers(c.decl, c.inv, c.levers, c.as) {
 			if leverSum[l.ID] == nil {
 				leverSum[l.ID] = &footprint.Lever{ID: l.ID, Name: l.Name, Assumptions: "sum over sites of each site's potential"}
 			}
@@ -219,20 +242,24 @@ func (s *Service) SitePage(ctx context.Context, id string, year int, static bool
 	if sy == nil {
 		return charts.SiteData{}, fmt.Errorf("site %q: %w", id, store.ErrNotFound)
 	}
-	out := charts.SiteData{Page: d.page(sy.site.Name, s.Method.Label(), static), Assignment: sy.assign}
-	if p, ok := s.Profiles.Get(sy.assign.Profile); ok {
+	cur, err := sy.calc(ctx, s, d.year)
+	if err != nil {
+		return charts.SiteData{}, err
+	}
+	out := charts.SiteData{Page: d.page(sy.site.Name, s.Method.Label(), static), Assignment: cur.assign}
+	if p, ok := s.Profiles.Get(cur.assign.Profile); ok {
 		out.ProfileName = p.Name
 	}
 	for _, sum := range d.sums {
 		if sum.ID == id {
 			out.Site = sum
 		}
-		if sum.Profile == sy.assign.Profile {
+		if sum.Profile == cur.assign.Profile {
 			out.Peers = append(out.Peers, sum)
 		}
 	}
 	if out.Site.ID == "" {
-		out.Site = charts.SiteSummary{ID: id, Name: sy.site.Name, Profile: sy.assign.Profile}
+		out.Site = charts.SiteSummary{ID: id, Name: sy.site.Name, Profile: cur.assign.Profile}
 	}
 	for _, tr := range d.report.Sites {
 		if tr.Site == id {
@@ -240,7 +267,7 @@ func (s *Service) SitePage(ctx context.Context, id string, year int, static bool
 		}
 	}
 	for _, y := range d.years {
-		inv, err := sy.inventory(s, y)
+		inv, err := sy.inventory(ctx, s, y)
 		if err != nil {
 			return out, err
 		}
@@ -248,14 +275,13 @@ func (s *Service) SitePage(ctx context.Context, id string, year int, static bool
 			out.ByYear = append(out.ByYear, inv)
 		}
 	}
-	if out.PowerOffMonthly, err = sy.monthly(s, d.year); err != nil {
+	if out.PowerOffMonthly, err = sy.monthly(ctx, s, d.year); err != nil {
 		return out, err
 	}
-	inv, _ := sy.inventory(s, d.year)
-	out.Levers = footprint.Levers(sy.decl, inv, sy.levers, sy.as)
+	out.Levers = footprint.Levers(cur.decl, cur.inv, cur.levers, cur.as)
 	if n := len(out.Track.Years); n > 0 {
 		last := out.Track.Years[n-1]
-		out.Plan = footprint.PlanSite(footprint.PlanInput{Site: id, Profile: sy.assign.Profile, Method: s.Method, Basis: "market",
+		out.Plan = footprint.PlanSite(footprint.PlanInput{Site: id, Profile: cur.assign.Profile, Method: s.Method, Basis: "market",
 			BaseYear: out.Track.BaseYear, BaseT: out.Track.BaseT, CurrentYear: last.Year, CurrentT: last.ActualT, Levers: out.Levers})
 	}
 	byLast := map[string]*charts.Freshness{}

@@ -254,3 +254,33 @@ func TestExportRefusesBadInputAndLeavesNoPartialFile(t *testing.T) {
 		assert.Equal(t, "file", e.Name(), "no partial or temporary file left behind")
 	}
 }
+
+func TestPagesUseTheDeclarationInForceEachYearLikeTheAPI(t *testing.T) {
+	svc := exampleService(t)
+	ctx := context.Background()
+	// Paris signs a 100 % guarantee-of-origin contract from June 2024.
+	site, err := config.LoadSite(filepath.Join("..", "examples", "paris", "site.yaml"))
+	require.NoError(t, err)
+	site.EffectiveFrom = footprint.NewDate(2024, 6, 1)
+	site.Electricity = footprint.ElectricityContract{GreenShare: 1, Instrument: "GO"}
+	require.NoError(t, svc.Catalog.LogBatch(ctx, store.BatchLog{ID: "contract", Site: site.ID, ReceivedAt: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}, &site))
+
+	api, err := svc.Inventory(ctx, 2024)
+	require.NoError(t, err)
+	page, err := svc.GroupPage(ctx, 0, false)
+	require.NoError(t, err)
+	require.Equal(t, 2024, page.Year)
+	var pageInv *footprint.Inventory
+	for _, inv := range page.ByYear {
+		if inv.Year == 2024 {
+			pageInv = inv
+		}
+	}
+	require.NotNil(t, pageInv)
+	assert.InDelta(t, api.Group.Scope2MarketT, pageInv.Scope2MarketT, 1e-9)
+	assert.InDelta(t, api.Group.TotalMarketT, pageInv.TotalMarketT, 1e-9)
+	assert.Less(t, pageInv.Scope2MarketT, pageInv.Scope2LocationT, "the contract lowers market-based Scope 2")
+	sp, err := svc.SitePage(ctx, site.ID, 2024, false)
+	require.NoError(t, err)
+	assert.InDelta(t, 0, sp.ByYear[0].Scope2MarketT, 1e-9, "Paris is fully covered in 2024")
+}
