@@ -5,7 +5,6 @@ package agent
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
@@ -13,28 +12,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/internal/testbin"
 )
 
 // buildAgent compiles cmd/greenhelp-agent once per test binary.
-var buildAgent = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "greenhelp-agent-bin")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "greenhelp-agent")
-	out, err := exec.Command("go", "build", "-o", bin, "../cmd/greenhelp-agent").CombinedOutput()
-	if err != nil {
-		return "", &buildError{string(out), err}
-	}
-	return bin, nil
-})
-
-type buildError struct {
-	out string
-	err error
-}
-
-func (e *buildError) Error() string { return e.err.Error() + ": " + e.out }
+func buildAgent() (string, error) { return testbin.Build("../cmd/greenhelp-agent") }
 
 // TestKill9BetweenWriteAndAckLosesNothingAndCountsNothingTwice runs the
 // real binary, kills it with SIGKILL while its batch is in flight, runs it

@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,19 +23,10 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/internal/config"
+	"github.com/greenhelp/greenhelp/internal/testbin"
 )
 
-var buildGreenhelp = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "greenhelp-bin")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "greenhelp")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/greenhelp").CombinedOutput(); err != nil {
-		return "", fmt.Errorf("%v: %s", err, out)
-	}
-	return bin, nil
-})
+func buildGreenhelp() (string, error) { return testbin.Build("../cmd/greenhelp") }
 
 // server is a running `greenhelp serve` process.
 type server struct {

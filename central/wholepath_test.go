@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,19 +19,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/demo"
+	"github.com/greenhelp/greenhelp/internal/testbin"
 )
 
-var buildAgentBin = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "greenhelp-agent-bin")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "greenhelp-agent")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/greenhelp-agent").CombinedOutput(); err != nil {
-		return "", fmt.Errorf("%v: %s", err, out)
-	}
-	return bin, nil
-})
+func buildAgentBin() (string, error) { return testbin.Build("../cmd/greenhelp-agent") }
 
 // TestTheWholePath builds both binaries, starts greenhelp serve on a fresh
 // store, adds three sites, runs the real greenhelp-agent on each site's

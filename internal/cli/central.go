@@ -28,6 +28,20 @@ func loadCentral(cmd *cobra.Command) (*central.Config, error) {
 	return central.LoadConfig(path, cmd.Flags())
 }
 
+// openService loads the configuration (--config, --data, environment) and
+// opens the stores; the caller closes the service.
+func openService(cmd *cobra.Command, log *slog.Logger) (*central.Service, *central.Config, error) {
+	cfg, err := loadCentral(cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := central.Open(cmd.Context(), cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return svc, cfg, nil
+}
+
 func logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
@@ -168,11 +182,7 @@ func newReportCmd() *cobra.Command {
 			if year < 1990 || year > 2100 {
 				return fmt.Errorf("--year %d: want the reporting year, e.g. --year 2024", year)
 			}
-			cfg, err := loadCentral(cmd)
-			if err != nil {
-				return err
-			}
-			svc, err := central.Open(cmd.Context(), cfg, logger(io.Discard))
+			svc, cfg, err := openService(cmd, logger(io.Discard))
 			if err != nil {
 				return err
 			}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/charts"
 )
 
@@ -23,12 +22,8 @@ func newChartsCmd() *cobra.Command {
 				return fmt.Errorf("--out: missing: the folder to write the pages to")
 			}
 			year, _ := cmd.Flags().GetInt("year")
-			cfg, err := loadCentral(cmd)
-			if err != nil {
-				return err
-			}
 			log := logger(cmd.ErrOrStderr())
-			svc, err := central.Open(cmd.Context(), cfg, log)
+			svc, _, err := openService(cmd, log)
 			if err != nil {
 				return err
 			}

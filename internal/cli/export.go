@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint/esg"
 )
@@ -38,11 +37,7 @@ gives byte-identical data files; the generation time is in the manifest only.`,
 			if out == "" {
 				return fmt.Errorf("--out: missing: the file (xlsx, json) or folder (csv) to write")
 			}
-			cfg, err := loadCentral(cmd)
-			if err != nil {
-				return err
-			}
-			svc, err := central.Open(cmd.Context(), cfg, logger(io.Discard))
+			svc, _, err := openService(cmd, logger(io.Discard))
 			if err != nil {
 				return err
 			}
@@ -80,11 +75,7 @@ func newOffsetsCmd() *cobra.Command {
 			o.Registry, _ = cmd.Flags().GetString("registry")
 			o.Project, _ = cmd.Flags().GetString("project")
 			o.Vintage, _ = cmd.Flags().GetInt("vintage")
-			cfg, err := loadCentral(cmd)
-			if err != nil {
-				return err
-			}
-			svc, err := central.Open(cmd.Context(), cfg, logger(io.Discard))
+			svc, _, err := openService(cmd, logger(io.Discard))
 			if err != nil {
 				return err
 			}
