@@ -68,7 +68,11 @@ func newProfilesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			a, _, _, err := assignSite(site, v.GetString("profiles"), v.GetString("factors"), v.GetInt("year"))
+			lib, err := factors.Load(overrideFiles(v.GetString("factors"))...)
+			if err != nil {
+				return err
+			}
+			a, _, _, err := assignSite(site, v.GetString("profiles"), lib, v.GetInt("year"))
 			if err != nil {
 				return err
 			}
@@ -90,12 +94,8 @@ func newProfilesCmd() *cobra.Command {
 
 // assignSite computes a site's profile with the configured sets, and the
 // assumptions the calculation takes from it.
-func assignSite(site footprint.Site, profilesPath, factorsPath string, year int) (profiles.Assignment, footprint.Assumptions, []string, error) {
+func assignSite(site footprint.Site, profilesPath string, lib *factors.Library, year int) (profiles.Assignment, footprint.Assumptions, []string, error) {
 	set, err := profiles.Load(profilesPath)
-	if err != nil {
-		return profiles.Assignment{}, footprint.Assumptions{}, nil, err
-	}
-	lib, err := factors.Load(overrideFiles(factorsPath)...)
 	if err != nil {
 		return profiles.Assignment{}, footprint.Assumptions{}, nil, err
 	}
