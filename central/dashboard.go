@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/greenhelp/greenhelp/central/store"
@@ -19,6 +20,7 @@ import (
 type siteYear struct {
 	site   store.Site
 	acts   []footprint.Activity // all years
+	mu     sync.Mutex           // guards byYear: cached dashboards serve concurrent requests
 	byYear map[int]*siteCalc
 }
 
@@ -41,6 +43,8 @@ func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, err
 // calc returns the site's declaration, profile and inventory for year,
 // with the declaration version in force that year.
 func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, error) {
+	sy.mu.Lock()
+	defer sy.mu.Unlock()
 	if c, ok := sy.byYear[year]; ok {
 		return c, nil
 	}
@@ -99,7 +103,41 @@ type dashboard struct {
 	report footprint.TrajectoryReport
 }
 
+// dashCache keeps the pages' data until the next accepted batch: reading
+// every record of the group is most of a page's cost.
+type dashCache struct {
+	mu      sync.Mutex
+	version uint64
+	byYear  map[int]*dashboard
+}
+
+// Changed tells the service that stored data changed (a batch was accepted).
+func (s *Service) Changed() { s.version.Add(1) }
+
 func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
+	v := s.version.Load()
+	s.cache.mu.Lock()
+	if s.cache.version == v && s.cache.byYear != nil {
+		if d, ok := s.cache.byYear[year]; ok {
+			s.cache.mu.Unlock()
+			return d, nil
+		}
+	}
+	s.cache.mu.Unlock()
+	d, err := s.buildDashboard(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.mu.Lock()
+	if s.cache.version != v || s.cache.byYear == nil {
+		s.cache.version, s.cache.byYear = v, map[int]*dashboard{}
+	}
+	s.cache.byYear[year] = d
+	s.cache.mu.Unlock()
+	return d, nil
+}
+
+func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, error) {
 	all, err := s.Catalog.Sites(ctx)
 	if err != nil {
 		return nil, err
@@ -126,9 +164,33 @@ func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
 	if d.year == 0 || !yearSet[d.year] {
 		d.year = d.years[len(d.years)-1]
 	}
-	d.report, err = s.Trajectory(ctx, "")
-	if err != nil && !errors.Is(err, ErrNoData) {
-		return nil, err
+	// The trajectory from the same cached inventories (as Service.Trajectory
+	// computes it: each site's full years, its declared base year if any).
+	var hist []footprint.History
+	for _, sy := range d.sites {
+		full := footprint.FullYears(sy.acts)
+		if len(full) == 0 {
+			continue
+		}
+		h := footprint.History{Site: sy.site.ID, Actual: map[int]float64{}}
+		for _, y := range full {
+			c, err := sy.calc(ctx, s, y)
+			if err != nil {
+				return nil, err
+			}
+			h.Actual[y] = c.inv.TotalMarketT
+		}
+		if c, err := sy.calc(ctx, s, full[len(full)-1]); err == nil && c.decl.BaseYear != 0 {
+			if _, ok := h.Actual[c.decl.BaseYear]; ok {
+				h.BaseYear = c.decl.BaseYear
+			}
+		}
+		hist = append(hist, h)
+	}
+	if len(hist) > 0 {
+		if d.report, err = footprint.Trajectories(hist, s.Method); err != nil {
+			return nil, err
+		}
 	}
 	for _, sy := range d.sites {
 		c, err := sy.calc(ctx, s, d.year)

@@ -284,3 +284,26 @@ func TestPagesUseTheDeclarationInForceEachYearLikeTheAPI(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, 0, sp.ByYear[0].Scope2MarketT, 1e-9, "Paris is fully covered in 2024")
 }
+
+func TestCachedPagesFollowNewBatches(t *testing.T) {
+	svc := exampleService(t)
+	ctx := context.Background()
+	before, err := svc.GroupPage(ctx, 2024, false)
+	require.NoError(t, err)
+	tok, err := svc.Catalog.AddSite(ctx, "ma-cas-01", "Casablanca", "MA")
+	require.NoError(t, err)
+	srv := httptest.NewServer(NewHandler(svc))
+	defer srv.Close()
+	body := `{"id":"b1","activities":[{"kind":"electricity","item":"grid","start":"2024-01-01","end":"2025-01-01","quantity":100000,"unit":"kWh","source":"m","quality":"measured"}]}`
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/sites/ma-cas-01/batches", bytes.NewReader([]byte(body)))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	after, err := svc.GroupPage(ctx, 2024, false)
+	require.NoError(t, err)
+	assert.Len(t, after.Sites, len(before.Sites)+1, "the new site is on the page")
+	last := func(g []*footprint.Inventory) float64 { return g[len(g)-1].Scope2LocationT }
+	assert.InDelta(t, last(before.ByYear)+100000*0.57765/1000, last(after.ByYear), 1e-6, "and its kWh × the Moroccan grid factor")
+}

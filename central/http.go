@@ -233,6 +233,7 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.storeLatency.WithLabelValues("write").Observe(time.Since(start).Seconds())
+	h.svc.Changed() // the pages' cached data is stale from here on
 	sum := sha256.Sum256(raw)
 	if err := h.svc.Catalog.LogBatch(ctx, store.BatchLog{ID: b.ID, Site: site, ReceivedAt: time.Now(), Count: len(b.Activities), SHA256: hex.EncodeToString(sum[:])}, b.Site); err != nil {
 		// The records are stored (idempotently); the agent will retry and

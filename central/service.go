@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"sync/atomic"
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
@@ -25,6 +26,9 @@ type Service struct {
 	Profiles *profiles.Set
 	Method   footprint.Method
 	Log      *slog.Logger
+
+	version atomic.Uint64 // bumped by every accepted batch
+	cache   dashCache
 }
 
 // Open opens the stores the configuration names.

@@ -54,7 +54,7 @@ func r1(v float64) float64 { return math.Round(v*10) / 10 }
 func TrajectoryChart(id string, tr footprint.Track, method string) Chart {
 	line := charts.NewLine()
 	line.SetGlobalOptions(append(common(id),
-		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e (market-based)", Type: "value"}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e", Type: "value"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: "year"}))...)
 	var years []string
 	var actual, allowed, proj []opts.LineData
@@ -75,7 +75,7 @@ func TrajectoryChart(id string, tr footprint.Track, method string) Chart {
 		AddSeries("actual", actual, charts.WithLineStyleOpts(opts.LineStyle{Width: 3})).
 		AddSeries("allowed ("+method+")", allowed, charts.WithLineStyleOpts(opts.LineStyle{Width: 2})).
 		AddSeries("projection (trend)", proj, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2}))
-	return Chart{ID: id, Title: "Emissions against the trajectory", Caption: "Actual market-based emissions, the allowed line (" + method + ") and next year's projection from the last three years' trend (dashed).", r: line}
+	return Chart{ID: id, Title: "Emissions against the trajectory", Caption: "tCO2e, market-based: actual emissions, the allowed line (" + method + ") and next year's projection from the last three years' trend (dashed).", r: line}
 }
 
 // ScopesChart stacks emissions by scope and category per year; Scope 2
@@ -115,7 +115,7 @@ func GapChart(id string, sites []SiteSummary) Chart {
 	bar.SetGlobalOptions(append(common(id),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: fmt.Sprintf("%dpx", max(240, 28*len(ss)+80))}),
-		charts.WithXAxisOpts(opts.XAxis{Name: "gap %", Type: "value"}),
+		charts.WithXAxisOpts(opts.XAxis{Name: "%", Type: "value"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category"}))...)
 	var names []string
 	var data []opts.BarData
@@ -128,7 +128,7 @@ func GapChart(id string, sites []SiteSummary) Chart {
 		data = append(data, opts.BarData{Name: s.Name, Value: r1(*s.GapPct), ItemStyle: &opts.ItemStyle{Color: c}})
 	}
 	bar.SetXAxis(names).AddSeries("gap to trajectory (%)", data).XYReversal()
-	return Chart{ID: id, Title: "Sites ranked by gap to their trajectory", Caption: "Above 0 (vermillion): over the allowed emissions; below 0 (blue): on track.", r: bar}
+	return Chart{ID: id, Title: "Sites ranked by gap to their trajectory", Caption: "Gap in % of the allowed emissions. Above 0 (vermillion): over the allowed emissions; below 0 (blue): on track.", r: bar}
 }
 
 // SitesMap places sites by latitude/longitude, coloured by profile and
@@ -160,8 +160,8 @@ func SitesMap(id string, sites []SiteSummary, profileIDs []string) Chart {
 func PowerOffChart(id string, months []MonthPoint) Chart {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
-		charts.WithYAxisOpts(opts.YAxis{Name: "MWh avoided", Type: "value"}))...)
-	bar.ExtendYAxis(opts.YAxis{Name: "tCO2e avoided", Type: "value", Position: "right"})
+		charts.WithYAxisOpts(opts.YAxis{Name: "MWh", Type: "value"}))...)
+	bar.ExtendYAxis(opts.YAxis{Name: "tCO2e", Type: "value", Position: "right"})
 	var x []string
 	var mwh []opts.BarData
 	var t []opts.LineData
@@ -174,7 +174,7 @@ func PowerOffChart(id string, months []MonthPoint) Chart {
 	line := charts.NewLine()
 	line.SetXAxis(x).AddSeries("tCO2e avoided", t, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
 	bar.Overlap(line)
-	return Chart{ID: id, Title: "PC power-off: energy and emissions avoided per month", Caption: "A lever result, reported beside the inventory, never subtracted from it.", r: bar}
+	return Chart{ID: id, Title: "PC power-off: energy and emissions avoided per month", Caption: "MWh (bars) and tCO2e (line) avoided: a lever result, reported beside the inventory, never subtracted from it.", r: bar}
 }
 
 // ComplianceChart shows each site's power-off compliance.
@@ -182,7 +182,7 @@ func ComplianceChart(id string, sites []SiteSummary) Chart {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		charts.WithYAxisOpts(opts.YAxis{Name: "compliance %", Type: "value", Min: 0, Max: 100}))...)
+		charts.WithYAxisOpts(opts.YAxis{Name: "%", Type: "value", Min: 0, Max: 100}))...)
 	var names []string
 	var data []opts.BarData
 	for _, s := range sites {
@@ -202,7 +202,7 @@ func TeleworkChart(id string, byYear []*footprint.Inventory) Chart {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
 		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e", Type: "value"}))...)
-	bar.ExtendYAxis(opts.YAxis{Name: "remote share %", Type: "value", Position: "right", Min: 0, Max: 100})
+	bar.ExtendYAxis(opts.YAxis{Name: "%", Type: "value", Position: "right", Min: 0, Max: 100})
 	var x []string
 	var commute, home []opts.BarData
 	var share []opts.LineData
@@ -250,7 +250,7 @@ func LeversChart(id string, levers []footprint.Lever) Chart {
 func CompensationChart(id string, p footprint.Plan) Chart {
 	line := charts.NewLine()
 	line.SetGlobalOptions(append(common(id),
-		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e/yr below current", Type: "value"}))...)
+		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e/yr", Type: "value"}))...)
 	var x []string
 	var needed, covered, missing []opts.LineData
 	for _, y := range p.Years {
@@ -263,9 +263,9 @@ func CompensationChart(id string, p footprint.Plan) Chart {
 		AddSeries("reduction needed", needed, charts.WithLineStyleOpts(opts.LineStyle{Width: 3})).
 		AddSeries("covered by known levers", covered, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)})).
 		AddSeries("to compensate", missing, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2}))
-	cap := "Known levers cover the trajectory through " + fmt.Sprint(p.Horizon) + "."
+	cap := "tCO2e/yr below current emissions. Known levers cover the trajectory through " + fmt.Sprint(p.Horizon) + "."
 	if p.CompensationYear != nil {
-		cap = fmt.Sprintf("Known levers stop covering the trajectory in %d: compensation from then on.", *p.CompensationYear)
+		cap = fmt.Sprintf("tCO2e/yr below current emissions. Known levers stop covering the trajectory in %d: compensation from then on.", *p.CompensationYear)
 	}
 	return Chart{ID: id, Title: "Easy at first, then a challenge: the compensation curve", Caption: cap, r: line}
 }
@@ -277,7 +277,7 @@ func PeersChart(id string, peers []SiteSummary, highlight string) Chart {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		charts.WithYAxisOpts(opts.YAxis{Name: "kgCO2e per seat", Type: "value"}))...)
+		charts.WithYAxisOpts(opts.YAxis{Name: "kg/seat", Type: "value"}))...)
 	var names []string
 	var data []opts.BarData
 	for _, s := range ps {
@@ -298,7 +298,7 @@ func ProfileDistribution(id string, sites []SiteSummary, profileIDs []string) Ch
 	sc.SetGlobalOptions(append(common(id),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: opts.FuncOpts("function (p) { return p.name + ': ' + Math.round(p.value[1]) + ' kgCO2e/seat'; }")}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: profileIDs}),
-		charts.WithYAxisOpts(opts.YAxis{Name: "kgCO2e per seat", Type: "value"}))...)
+		charts.WithYAxisOpts(opts.YAxis{Name: "kg/seat", Type: "value"}))...)
 	for _, p := range profileIDs {
 		var data []opts.ScatterData
 		for _, s := range sites {

@@ -169,8 +169,8 @@ func kindNames() []string {
 func sortRecords(rs []Record) {
 	sort.Slice(rs, func(i, j int) bool {
 		a, b := rs[i], rs[j]
-		for _, c := range [][2]string{{a.Site, b.Site}, {a.Start.String(), b.Start.String()}, {string(a.Kind), string(b.Kind)},
-			{a.Item, b.Item}, {a.Source, b.Source}, {footprint.FormatAttrs(a.Attrs), footprint.FormatAttrs(b.Attrs)}, {a.End.String(), b.End.String()}} {
+		for _, c := range [][2]string{{a.Site, b.Site}, {string(a.Kind), string(b.Kind)}, {a.Item, b.Item},
+			{a.Start.String(), b.Start.String()}, {a.End.String(), b.End.String()}, {a.Source, b.Source}, {footprint.FormatAttrs(a.Attrs), footprint.FormatAttrs(b.Attrs)}} {
 			if c[0] != c[1] {
 				return c[0] < c[1]
 			}

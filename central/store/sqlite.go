@@ -71,7 +71,7 @@ func (s *SQLiteSeries) Read(ctx context.Context, q Query) ([]Record, error) {
 	if len(where) > 0 {
 		sqlq += " WHERE " + strings.Join(where, " AND ")
 	}
-	sqlq += " ORDER BY site, start, kind, item, source, attrs, end"
+	sqlq += " ORDER BY site, kind, item, start, end, source, attrs" // the primary key: no sort
 	rows, err := s.db.QueryContext(ctx, sqlq, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)

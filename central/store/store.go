@@ -33,8 +33,8 @@ type Query struct {
 type Series interface {
 	// Write stores every record of acts for site, all or none.
 	Write(ctx context.Context, site string, acts []footprint.Activity) error
-	// Read returns the records matching q, ordered by site, start, kind,
-	// item, source, attrs.
+	// Read returns the records matching q, in key order: site, kind, item,
+	// start, end, source, attrs.
 	Read(ctx context.Context, q Query) ([]Record, error)
 	// Close releases the backend.
 	Close() error
