@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"sort"
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
@@ -54,9 +56,16 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		}
 		db, _ := json.Marshal(decl)
 		fmt.Fprintf(h, "site %s %s\n", st.ID, db)
-		for _, a := range acts {
+		// Canonical order, so that the digest depends on the data only,
+		// not on the store that returned it.
+		lines := make([]string, len(acts))
+		for i, a := range acts {
 			k := a.Key(st.ID)
-			fmt.Fprintf(h, "%s|%s|%s|%s|%s|%s|%s|%v|%s|%s\n", k.Site, k.Kind, k.Item, k.Start, k.End, k.Source, k.Attrs, a.Quantity, a.Unit, a.Quality)
+			lines[i] = fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s|%v|%s|%s\n", k.Site, k.Kind, k.Item, k.Start, k.End, k.Source, k.Attrs, a.Quantity, a.Unit, a.Quality)
+		}
+		sort.Strings(lines)
+		for _, l := range lines {
+			io.WriteString(h, l)
 		}
 		invs = append(invs, inv)
 		d.Sites = append(d.Sites, esg.Site{Inventory: inv, Name: st.Name, Country: st.Country, Profile: a.Profile, Seats: decl.Seats, FTE: decl.FTE})
