@@ -5,7 +5,8 @@ package central_test
 import (
 	"context"
 	"fmt"
-	"net/http"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,8 +20,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/greenhelp/greenhelp/footprint"
-	"github.com/greenhelp/greenhelp/internal/config"
+	"github.com/greenhelp/greenhelp/agent"
+	"github.com/greenhelp/greenhelp/demo"
 )
 
 // chromium returns the browser binary, or skips.
@@ -37,23 +38,33 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// loadFixture posts the example sites' declarations and activities through
-// the API, as agents would.
+// loadFixture loads part of the demo group — six sites over the four
+// profiles, three years — through the site agent and the API, as
+// `greenhelp demo` does.
 func loadFixture(t *testing.T, s *server) []string {
 	t.Helper()
-	var ids []string
-	for _, name := range []string{"johannesburg", "paris"} {
-		site, err := config.LoadSite(filepath.Join("..", "examples", name, "site.yaml"))
-		require.NoError(t, err)
-		f, err := os.Open(filepath.Join("..", "examples", name, "activities.csv"))
-		require.NoError(t, err)
-		acts, err := footprint.ReadActivitiesCSV(f, name)
-		f.Close()
-		require.NoError(t, err)
+	ids := []string{"fr-par-batignolles", "pt-lis-oriente", "ma-cas-sidimaarouf", "sn-dkr-plateau", "za-jnb-sandton", "ph-mnl-makati"}
+	dir := t.TempDir()
+	sites, err := demo.Generate(dir, demo.Options{Seed: 42, From: 2022, To: 2024, Only: ids})
+	require.NoError(t, err)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, site := range sites {
 		tok := s.addSite(t, site.ID, site.Name, site.Country)
-		code, doc := s.post(t, site.ID, tok, batch{ID: name + "-1", Site: &site, Activities: acts})
-		require.Equal(t, http.StatusOK, code, doc)
-		ids = append(ids, site.ID)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, site.ID, "token"), []byte(tok), 0o600))
+		configs := []string{"site.yaml"}
+		if !site.GreenFrom.IsZero() {
+			configs = append(configs, "site.green.yaml")
+		}
+		for _, c := range configs {
+			cfg, err := agent.Load(filepath.Join(dir, site.ID, c), true)
+			require.NoError(t, err)
+			cfg.Central.URL = s.url
+			a, err := agent.New(cfg, quiet)
+			require.NoError(t, err)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			require.NoError(t, a.Once(ctx), site.ID)
+			cancel()
+		}
 	}
 	return ids
 }
@@ -154,7 +165,7 @@ func TestPagesRenderEveryChartInHeadlessChromium(t *testing.T) {
 	}
 	require.NoError(t, os.MkdirAll(shots, 0o755))
 	pages := map[string]string{"group": "/", "profiles": "/profiles"}
-	for _, id := range ids {
+	for _, id := range []string{ids[0], ids[4]} {
 		pages["site-"+id] = "/sites/" + id
 	}
 	for name, path := range pages {
