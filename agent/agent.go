@@ -305,8 +305,10 @@ type Status struct {
 
 // Status reports the outbox and the last runs.
 func (a *Agent) Status() (Status, error) {
+	a.mu.Lock()
 	st := Status{Site: a.Cfg.Site.ID, LastCollect: a.state.LastCollect, LastUpload: a.state.LastUpload,
-		Sources: a.state.Sources, OutboxMaxSize: a.Cfg.Outbox.MaxSize.String()}
+		Sources: append([]SourceHealth(nil), a.state.Sources...), OutboxMaxSize: a.Cfg.Outbox.MaxSize.String()}
+	a.mu.Unlock()
 	pending, err := a.Outbox.Pending()
 	if err != nil {
 		return st, err
@@ -379,6 +381,18 @@ func (a *Agent) Run(ctx context.Context) error {
 		}
 	}
 	var wg sync.WaitGroup
+	if l := a.Cfg.Metrics.Listen; l != "" {
+		srv := &http.Server{Addr: l, Handler: a.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			go func() { <-ctx.Done(); _ = srv.Close() }()
+			if err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {
+				a.Log.Error("metrics endpoint", "listen", l, "err", err)
+			}
+		}()
+		a.Log.Info("metrics and health", "url", "http://"+l+"/metrics")
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()

@@ -33,6 +33,7 @@ type Config struct {
 	Schedule Schedule       `mapstructure:"schedule"`
 	Upload   UploadConfig   `mapstructure:"upload"`
 	Sources  []SourceConfig `mapstructure:"sources"`
+	Metrics  MetricsConfig  `mapstructure:"metrics"`
 
 	path         string
 	requireToken bool
