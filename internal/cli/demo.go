@@ -74,6 +74,10 @@ the demo is served as it is.`,
 					return err
 				}
 			}
+			// Warm the pages' cache so that the first view is immediate.
+			if _, err := svc.GroupPage(ctx, 0, false); err != nil {
+				log.Warn("dashboard warm-up", "err", err)
+			}
 			fmt.Fprintf(out, "data directory: %s\n", cfg.Data)
 			fmt.Fprintf(out, "pages:\n  group dashboard   %s/\n  profiles          %s/profiles\n", url, url)
 			for _, s := range demo.Sites() {
