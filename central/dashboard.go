@@ -73,6 +73,31 @@ func (sy *siteYear) inventory(ctx context.Context, s *Service, year int) (*footp
 	return c.inv, nil
 }
 
+// history is the site's market-based total for each full calendar year of
+// data, with its declared base year when it has data for it; ok is false
+// when the site has no full year yet.
+func (sy *siteYear) history(ctx context.Context, s *Service) (footprint.History, bool, error) {
+	years := footprint.FullYears(sy.acts)
+	if len(years) == 0 {
+		return footprint.History{}, false, nil
+	}
+	h := footprint.History{Site: sy.site.ID, Actual: map[int]float64{}}
+	for _, y := range years {
+		c, err := sy.calc(ctx, s, y)
+		if err != nil {
+			return h, false, err
+		}
+		h.Actual[y] = c.inv.TotalMarketT
+	}
+	last, _ := sy.calc(ctx, s, years[len(years)-1])
+	if b := last.decl.BaseYear; b != 0 {
+		if _, ok := h.Actual[b]; ok {
+			h.BaseYear = b
+		}
+	}
+	return h, true, nil
+}
+
 func (sy *siteYear) hasData(inv *footprint.Inventory) bool {
 	return len(inv.Lines) > 0 || inv.PowerOff.DeviceHours != nil
 }
@@ -164,28 +189,16 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 	if d.year == 0 || !yearSet[d.year] {
 		d.year = d.years[len(d.years)-1]
 	}
-	// The trajectory from the same cached inventories (as Service.Trajectory
-	// computes it: each site's full years, its declared base year if any).
+	// The trajectory from the same cached inventories.
 	var hist []footprint.History
 	for _, sy := range d.sites {
-		full := footprint.FullYears(sy.acts)
-		if len(full) == 0 {
-			continue
+		h, ok, err := sy.history(ctx, s)
+		if err != nil {
+			return nil, err
 		}
-		h := footprint.History{Site: sy.site.ID, Actual: map[int]float64{}}
-		for _, y := range full {
-			c, err := sy.calc(ctx, s, y)
-			if err != nil {
-				return nil, err
-			}
-			h.Actual[y] = c.inv.TotalMarketT
+		if ok {
+			hist = append(hist, h)
 		}
-		if c, err := sy.calc(ctx, s, full[len(full)-1]); err == nil && c.decl.BaseYear != 0 {
-			if _, ok := h.Actual[c.decl.BaseYear]; ok {
-				h.BaseYear = c.decl.BaseYear
-			}
-		}
-		hist = append(hist, h)
 	}
 	if len(hist) > 0 {
 		if d.report, err = footprint.Trajectories(hist, s.Method); err != nil {

@@ -64,8 +64,6 @@ func export(t *testing.T, svc *Service, format, out string) esg.Manifest {
 // tablesFromCSV reads a csv export folder.
 func tablesFromCSV(t *testing.T, dir string) map[string][][]string {
 	out := map[string][][]string{}
-	d, _ := esg.Dataset{}, 0
-	_ = d
 	files, err := filepath.Glob(filepath.Join(dir, "*.csv"))
 	require.NoError(t, err)
 	for _, f := range files {

@@ -33,7 +33,7 @@ type Service struct {
 
 // Open opens the stores the configuration names.
 func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) {
-	lib, err := factors.Load(splitList(cfg.FactorsFile)...)
+	lib, err := factors.LoadList(cfg.FactorsFile)
 	if err != nil {
 		return nil, err
 	}
@@ -67,28 +67,6 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) 
 // Close closes the stores.
 func (s *Service) Close() error {
 	return errors.Join(s.Series.Close(), s.Catalog.Close())
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range splitComma(s) {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func splitComma(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == ',' {
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	return out
 }
 
 // declaration returns the site's declaration in force for year, or a
@@ -207,26 +185,16 @@ func (s *Service) Trajectory(ctx context.Context, only string) (footprint.Trajec
 		if only != "" && site.ID != only {
 			continue
 		}
-		acts, err := s.records(ctx, site.ID, 0)
+		sy, err := s.loadSite(ctx, site)
 		if err != nil {
 			return footprint.TrajectoryReport{}, err
 		}
-		years := footprint.FullYears(acts)
-		if len(years) == 0 {
+		h, ok, err := sy.history(ctx, s)
+		if err != nil {
+			return footprint.TrajectoryReport{}, err
+		}
+		if !ok {
 			continue
-		}
-		h := footprint.History{Site: site.ID, Actual: map[int]float64{}}
-		for _, y := range years {
-			inv, err := s.SiteInventory(ctx, site.ID, y)
-			if err != nil {
-				return footprint.TrajectoryReport{}, err
-			}
-			h.Actual[y] = inv.TotalMarketT
-		}
-		if d, err := s.declaration(ctx, site, years[len(years)-1]); err == nil && d.BaseYear != 0 {
-			if _, ok := h.Actual[d.BaseYear]; ok {
-				h.BaseYear = d.BaseYear
-			}
 		}
 		hist = append(hist, h)
 	}

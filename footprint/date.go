@@ -49,14 +49,8 @@ func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
 
 // DaysUntil returns the number of days from d to e (negative if e is earlier).
 func (d Date) DaysUntil(e Date) int {
-	return int(e.t.Sub(d.t).Hours()/24 + 0.5*sign(e.t.Sub(d.t).Hours()))
-}
-
-func sign(f float64) float64 {
-	if f < 0 {
-		return -1
-	}
-	return 1
+	// Dates are UTC midnights: the difference is a whole number of days.
+	return int(e.t.Sub(d.t) / (24 * time.Hour))
 }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -90,6 +90,18 @@ func Load(overrides ...string) (*Library, error) {
 	return lib, nil
 }
 
+// LoadList is Load for a comma-separated list of override files, as the
+// --factors flag, GREENHELP_FACTORS and central.yaml give it.
+func LoadList(list string) (*Library, error) {
+	var files []string
+	for _, p := range strings.Split(list, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			files = append(files, p)
+		}
+	}
+	return Load(files...)
+}
+
 var header = []string{"kind", "item", "region", "year", "kg_co2e_per_unit", "unit", "source", "note"}
 
 // Parse reads a factor CSV (the embedded format: kind, item, region, year,

@@ -39,7 +39,7 @@ same key (kind, item, start, end, source, attrs) replaces the earlier one.`,
 			case year < 1990 || year > 2100:
 				return fmt.Errorf("--year %d: want the reporting year, e.g. --year 2024", year)
 			}
-			lib, err := factors.Load(overrideFiles(v.GetString("factors"))...)
+			lib, err := factors.LoadList(v.GetString("factors"))
 			if err != nil {
 				return err
 			}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -244,6 +243,3 @@ func inventoryCSV(w io.Writer, invs []*footprint.Inventory) error {
 	cw.Flush()
 	return cw.Error()
 }
-
-// exitCtx is the root context: SIGTERM and Ctrl-C cancel it.
-func exitCtx() (context.Context, func()) { return signalContext() }

@@ -29,7 +29,7 @@ says when it did.`,
 			if err := checkFormat(format, "table", "json"); err != nil {
 				return err
 			}
-			lib, err := factors.Load(overrideFiles(v.GetString("factors"))...)
+			lib, err := factors.LoadList(v.GetString("factors"))
 			if err != nil {
 				return err
 			}
@@ -114,14 +114,4 @@ func describe(f factors.Filter) string {
 		return "(no filter)"
 	}
 	return strings.Join(parts, " ") + " (see `greenhelp factors` for every row)"
-}
-
-func overrideFiles(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }

@@ -68,7 +68,7 @@ data shows since each action started.`,
 			if base < first || base > last || current < base || current > last {
 				return fmt.Errorf("--base-year %d / --year %d: the activities have full years %v; want base ≤ current among them", base, current, full)
 			}
-			lib, err := factors.Load(overrideFiles(v.GetString("factors"))...)
+			lib, err := factors.LoadList(v.GetString("factors"))
 			if err != nil {
 				return err
 			}

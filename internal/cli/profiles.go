@@ -68,7 +68,7 @@ func newProfilesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			lib, err := factors.Load(overrideFiles(v.GetString("factors"))...)
+			lib, err := factors.LoadList(v.GetString("factors"))
 			if err != nil {
 				return err
 			}

@@ -77,7 +77,7 @@ func writeJSON(w io.Writer, v any) error {
 
 // Main is what cmd/greenhelp runs.
 func Main() {
-	ctx, stop := exitCtx()
+	ctx, stop := signalContext()
 	code := Execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
