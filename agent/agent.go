@@ -3,7 +3,6 @@ package agent
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/wire"
 )
 
 // SourceHealth is what one source did on its last run.
@@ -82,14 +82,18 @@ func New(cfg *Config, log *slog.Logger) (*Agent, error) {
 	return a, nil
 }
 
-func (a *Agent) statePath() string { return filepath.Join(a.Cfg.Outbox.Dir, "state.json") }
+// stateFile is the agent's state in the outbox folder; its size counts
+// against outbox.max_size.
+const stateFile = "state.json"
+
+func (a *Agent) statePath() string { return filepath.Join(a.Cfg.Outbox.Dir, stateFile) }
 
 func (a *Agent) saveState() error {
 	raw, err := json.MarshalIndent(a.state, "", " ")
 	if err != nil {
 		return err
 	}
-	return writeDurable(a.Cfg.Outbox.Dir, "state.json", raw)
+	return writeDurable(a.Cfg.Outbox.Dir, stateFile, raw)
 }
 
 // Collected is the outcome of reading every source.
@@ -115,23 +119,13 @@ func (a *Agent) Collect(ctx context.Context) Collected {
 	for _, s := range a.Cfg.Sources {
 		start := time.Now()
 		h := SourceHealth{ID: s.ID, Type: s.Type, Collector: s.Collector, LastRun: start}
-		t, err := s.read(ctx, base)
+		acts, err := a.collectSource(ctx, s, base, &h)
 		if err != nil {
 			h.Error = err.Error()
 			a.Log.Error("source failed", "source", s.ID, "err", err)
 		} else {
-			acts, rejects := collect(s, a.Cfg.Site, t)
-			h.RowsRead, h.RowsRejected, h.Records = len(t.Rows), len(rejects), len(acts)
-			if len(rejects) > 20 {
-				h.Rejections = rejects[:20]
-			} else {
-				h.Rejections = rejects
-			}
 			h.LastSuccess = time.Now()
 			out.Activities = append(out.Activities, acts...)
-			for _, r := range rejects {
-				a.Log.Warn("row rejected", "source", s.ID, "where", r.Where, "reason", r.Reason)
-			}
 		}
 		if prev := a.previousHealth(s.ID); h.LastSuccess.IsZero() && prev != nil {
 			h.LastSuccess = prev.LastSuccess
@@ -140,6 +134,28 @@ func (a *Agent) Collect(ctx context.Context) Collected {
 		out.Health = append(out.Health, h)
 	}
 	return out
+}
+
+// collectSource reads and collects one source. A panic in a parser or a
+// collector is that source's error: it never stops the other sources.
+func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, h *SourceHealth) (acts []footprint.Activity, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			acts, err = nil, fmt.Errorf("internal error reading this source (please report it): %v", p)
+		}
+	}()
+	t, err := s.read(ctx, base)
+	if err != nil {
+		return nil, err
+	}
+	acts, rejects := collect(s, a.Cfg.Site, t)
+	rejects = append(t.Bad, rejects...)
+	h.RowsRead, h.RowsRejected, h.Records = len(t.Rows)+len(t.Bad), len(rejects), len(acts)
+	h.Rejections = rejects[:min(len(rejects), 20)]
+	for _, r := range rejects {
+		a.Log.Warn("row rejected", "source", s.ID, "where", r.Where, "reason", r.Reason)
+	}
+	return acts, nil
 }
 
 func (a *Agent) previousHealth(id string) *SourceHealth {
@@ -154,6 +170,36 @@ func (a *Agent) previousHealth(id string) *SourceHealth {
 func fingerprint(act footprint.Activity) string {
 	h := sha256.Sum256([]byte(fmt.Sprintf("%v|%s|%s", act.Quantity, act.Unit, act.Quality)))
 	return hex.EncodeToString(h[:8])
+}
+
+// maxSent bounds the acknowledged keys the state remembers (about 80
+// bytes each on disk, so ~8 MB): a daily workstation log of a 3,000-PC
+// site makes a few thousand keys a year. Past it the keys with the oldest
+// period end are forgotten; were such a record read again it would be
+// sent again, and the central, replacing by key, would not count it twice.
+const maxSent = 100_000
+
+// pruneSent drops the keys with the oldest period end until at most max
+// remain.
+func pruneSent(sent map[string]string, max int) {
+	if len(sent) <= max {
+		return
+	}
+	keys := make([]string, 0, len(sent))
+	for k := range sent {
+		keys = append(keys, k)
+	}
+	end := func(k string) string { // the key's fifth part (keyString)
+		parts := strings.SplitN(k, "|", 6)
+		if len(parts) < 5 {
+			return ""
+		}
+		return parts[4]
+	}
+	sort.Slice(keys, func(i, j int) bool { return end(keys[i]) < end(keys[j]) })
+	for _, k := range keys[:len(keys)-max] {
+		delete(sent, k)
+	}
 }
 
 func keyString(k footprint.Key) string {
@@ -206,11 +252,11 @@ func (a *Agent) Enqueue(acts []footprint.Activity) ([]Entry, error) {
 	size := a.Cfg.Upload.BatchSize
 	for i := 0; i < len(fresh) || (i == 0 && site != nil); i += size {
 		part := fresh[i:min(i+size, len(fresh))]
-		b := Batch{Activities: part}
+		b := Batch{ID: wire.NewID(), Activities: part}
 		if i == 0 {
 			b.Site = site
 		}
-		b.ID = batchID(a.Cfg.Site.ID, b)
+		b.Seal()
 		e, err := a.Outbox.Put(b)
 		if err != nil {
 			return entries, err
@@ -227,14 +273,6 @@ func siteHash(s footprint.Site) string {
 	raw, _ := json.Marshal(s)
 	h := sha256.Sum256(raw)
 	return hex.EncodeToString(h[:12])
-}
-
-// batchID derives the id from the content, so that a batch rebuilt from
-// the same records is recognised by the central as already received.
-func batchID(site string, b Batch) string {
-	raw, _ := json.Marshal(b)
-	h := sha256.Sum256(append([]byte(site+"\n"), raw...))
-	return strings.ToUpper(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(h[:16]))[:26]
 }
 
 // RecordCollection stores the sources' health and collection time.
@@ -256,13 +294,19 @@ func (a *Agent) uploader() *Uploader {
 // acknowledged or refused or ctx ends. It returns how many were
 // acknowledged and refused.
 func (a *Agent) Drain(ctx context.Context) (ackedN, refusedN int, err error) {
+	return a.drain(ctx, 0)
+}
+
+// drain is Drain with at most attempts tries per batch (0: until ctx ends);
+// it stops at the first batch still not delivered.
+func (a *Agent) drain(ctx context.Context, attempts int) (ackedN, refusedN int, err error) {
 	up := a.uploader()
 	pending, err := a.Outbox.Pending()
 	if err != nil {
 		return 0, 0, err
 	}
 	for _, e := range pending {
-		res, err := up.deliver(ctx, a.Outbox, e, a.onAck)
+		res, err := up.deliver(ctx, a.Outbox, e, a.onAck, attempts)
 		switch {
 		case err != nil:
 			return ackedN, refusedN, err
@@ -281,6 +325,7 @@ func (a *Agent) onAck(b Batch) {
 	for _, act := range b.Activities {
 		a.state.Sent[keyString(act.Key(a.Cfg.Site.ID))] = fingerprint(act)
 	}
+	pruneSent(a.state.Sent, maxSent)
 	if b.Site != nil {
 		a.state.LastSite = siteHash(*b.Site)
 	}
@@ -325,23 +370,32 @@ func (a *Agent) Status() (Status, error) {
 	return st, err
 }
 
-// Once collects, enqueues and delivers, waiting at most until ctx ends. It
-// returns an error unless everything collected was acknowledged.
+// Once delivers what is already queued, then collects, enqueues and
+// delivers, waiting at most until ctx ends. Batches queued by an earlier
+// run go first and need no disk space, so a full disk or a broken source
+// never holds them back. It returns an error unless everything collected
+// was acknowledged.
 func (a *Agent) Once(ctx context.Context) error {
+	var problems []error
+	_, refused0, err := a.drain(ctx, 1) // one try each: a central that is down must not hold back collection
+	if err != nil {
+		a.Log.Warn("queued batches not delivered yet: collecting anyway, they stay queued", "err", err)
+	}
 	c := a.Collect(ctx)
 	if err := a.RecordCollection(c); err != nil {
-		return err
+		problems = append(problems, fmt.Errorf("agent state not saved: %w", err))
 	}
 	if _, err := a.Enqueue(c.Activities); err != nil {
-		return err
+		problems = append(problems, fmt.Errorf("collection not queued (it will be collected again next run): %w", err))
 	}
 	_, refusedN, err := a.Drain(ctx)
+	refusedN += refused0
 	if err != nil {
 		pending, _ := a.Outbox.Pending()
-		return fmt.Errorf("%d batch(es) not acknowledged yet, kept in %s: %w", len(pending), a.Outbox.Dir(), err)
+		problems = append(problems, fmt.Errorf("%d batch(es) not acknowledged yet, kept in %s: %w", len(pending), a.Outbox.Dir(), err))
 	}
 	if refusedN > 0 {
-		return fmt.Errorf("%d batch(es) refused by the central and quarantined: see `greenhelp-agent status`", refusedN)
+		problems = append(problems, fmt.Errorf("%d batch(es) refused by the central and quarantined: see `greenhelp-agent status`", refusedN))
 	}
 	if !c.OK() {
 		var bad []string
@@ -351,9 +405,9 @@ func (a *Agent) Once(ctx context.Context) error {
 			}
 		}
 		sort.Strings(bad)
-		return fmt.Errorf("delivered, but source(s) %s had problems: see `greenhelp-agent check`", strings.Join(bad, ", "))
+		problems = append(problems, fmt.Errorf("source(s) %s had problems: see `greenhelp-agent check`", strings.Join(bad, ", ")))
 	}
-	return nil
+	return errors.Join(problems...)
 }
 
 // Run is the daemon: it collects at startup when the last collection is

@@ -6,20 +6,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/wire"
 )
 
 // Batch is the wire body of POST /api/v1/sites/{site}/batches.
-type Batch struct {
-	ID         string               `json:"id"`
-	Site       *footprint.Site      `json:"site,omitempty"`
-	Activities []footprint.Activity `json:"activities"`
-}
+type Batch = wire.Batch
 
 // ErrOutboxFull stops collection rather than dropping data.
 var ErrOutboxFull = errors.New("outbox full")
@@ -42,11 +39,20 @@ type Entry struct {
 	Reason  string    `json:"reason,omitempty"`
 }
 
-// OpenOutbox creates (if needed) and opens the outbox at dir.
+// OpenOutbox creates (if needed) and opens the outbox at dir. Temporary
+// files a killed run left behind (never renamed into place, so never part
+// of the outbox) are removed.
 func OpenOutbox(dir string, max int64) (*Outbox, error) {
-	for _, sub := range []string{"pending", "quarantine", "corrupt"} {
-		if err := os.MkdirAll(filepath.Join(dir, sub), 0o750); err != nil {
+	for _, sub := range []string{"", "pending", "quarantine", "corrupt"} {
+		d := filepath.Join(dir, sub)
+		if err := os.MkdirAll(d, 0o750); err != nil {
 			return nil, fmt.Errorf("outbox: %w", err)
+		}
+		tmps, _ := filepath.Glob(filepath.Join(d, ".tmp-*"))
+		for _, t := range tmps {
+			if err := os.Remove(t); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("outbox: remove leftover %s: %w", t, err)
+			}
 		}
 	}
 	return &Outbox{dir: dir, max: max}, nil
@@ -61,12 +67,12 @@ func (o *Outbox) Put(b Batch) (Entry, error) {
 	if err != nil {
 		return Entry{}, fmt.Errorf("outbox: encode batch %s: %w", b.ID, err)
 	}
-	used, err := o.Size()
+	used, err := o.Used()
 	if err != nil {
 		return Entry{}, err
 	}
 	if used+int64(len(raw)) > o.max {
-		return Entry{}, fmt.Errorf("%w: %d bytes pending + %d would exceed outbox.max_size %d: collection stops until the central acknowledges (check central.url and the network)",
+		return Entry{}, fmt.Errorf("%w: %d bytes used (pending batches and state) + %d would exceed outbox.max_size %d: collection stops until the central acknowledges (check central.url and the network)",
 			ErrOutboxFull, used, len(raw), o.max)
 	}
 	name := fmt.Sprintf("%020d-%s.json", time.Now().UnixNano(), b.ID)
@@ -102,15 +108,20 @@ func writeDurable(dir, name string, data []byte) error {
 	return syncDir(dir)
 }
 
+// syncDir makes a rename or a removal in dir durable. Its errors are
+// returned: a batch whose directory entry may not survive a power cut is
+// not durable yet.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		// Windows cannot fsync a directory; the rename is durable there.
-		return nil
+	if err := d.Sync(); err != nil {
+		if runtime.GOOS == "windows" {
+			return nil // Windows cannot fsync a directory; the rename is durable there.
+		}
+		return fmt.Errorf("fsync %s: %w", dir, err)
 	}
 	return nil
 }
@@ -167,6 +178,19 @@ func (o *Outbox) Size() (int64, error) {
 	return n, nil
 }
 
+// Used is the bytes the outbox holds against outbox.max_size: the
+// pending batches and the agent's state file.
+func (o *Outbox) Used() (int64, error) {
+	n, err := o.Size()
+	if err != nil {
+		return 0, err
+	}
+	if info, err := os.Stat(filepath.Join(o.dir, stateFile)); err == nil {
+		n += info.Size()
+	}
+	return n, nil
+}
+
 // Load reads a pending batch. A file that does not decode is moved to
 // corrupt/ and reported, never a crash.
 func (o *Outbox) Load(e Entry) (Batch, []byte, error) {
@@ -175,12 +199,23 @@ func (o *Outbox) Load(e Entry) (Batch, []byte, error) {
 		return Batch{}, nil, err
 	}
 	var b Batch
-	if err := json.Unmarshal(raw, &b); err != nil || b.ID == "" {
+	err = json.Unmarshal(raw, &b)
+	if err == nil && b.ID == "" {
+		err = errors.New("no batch id")
+	}
+	if err != nil {
 		dst := filepath.Join(o.dir, "corrupt", e.Name)
 		if mvErr := os.Rename(e.Path, dst); mvErr != nil {
 			return Batch{}, nil, fmt.Errorf("outbox: %s is corrupt and could not be moved aside: %w", e.Name, mvErr)
 		}
-		return Batch{}, nil, fmt.Errorf("outbox: %s is corrupt (%v): moved to %s", e.Name, err, dst)
+		return Batch{}, nil, fmt.Errorf("outbox: %s is corrupt (%w): moved to %s", e.Name, err, dst)
+	}
+	if b.SHA256 == "" {
+		// Queued by an agent before the content hash was on the wire.
+		b.Seal()
+		if raw, err = json.Marshal(b); err != nil {
+			return Batch{}, nil, fmt.Errorf("outbox: %s: %w", e.Name, err)
+		}
 	}
 	return b, raw, nil
 }

@@ -266,6 +266,8 @@ func (s SourceConfig) validate(p, base string) []footprint.FieldError {
 // Table is what a source read: rows holding only the mapped fields.
 type Table struct {
 	Rows []Row
+	// Bad are lines that could not be read as CSV at all.
+	Bad []Rejection
 }
 
 // Row is one record of an export, by field name, with where it came from.
@@ -298,6 +300,7 @@ func (s SourceConfig) read(ctx context.Context, base string) (Table, error) {
 				return Table{}, err
 			}
 			t.Rows = append(t.Rows, part.Rows...)
+			t.Bad = append(t.Bad, part.Bad...)
 		}
 		return t, nil
 	case "http":
@@ -431,10 +434,19 @@ func (s SourceConfig) parse(raw []byte, name string, cols map[string]string) (Ta
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return Table{}, fmt.Errorf("%s: %w", name, err)
+			// A malformed line (a stray or unterminated quote) is that
+			// line's problem: it is rejected with its position and the
+			// rest of the export is still read.
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return Table{}, fmt.Errorf("%s: %w", name, err)
+			}
+			t.Bad = append(t.Bad, Rejection{Where: fmt.Sprintf("%s:%d", name, pe.StartLine),
+				Reason: fmt.Sprintf("unreadable CSV: %v (line %d, column %d): check the quotes and the delimiter %q", pe.Err, pe.Line, pe.Column, s.Delimiter)})
+			continue
 		}
+		line, _ := cr.FieldPos(0) // only after a successful Read: it panics otherwise
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}

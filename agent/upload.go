@@ -22,6 +22,7 @@ const (
 	acked outcome = iota
 	retry
 	refused
+	setAside // the outbox file did not decode: moved to corrupt/, logged
 )
 
 // Uploader posts batches to the central service.
@@ -94,11 +95,11 @@ func (u *Uploader) backoff(n int) time.Duration {
 
 // deliver sends one outbox entry until the central acknowledges or refuses
 // it, or ctx ends (the entry then stays pending).
-func (u *Uploader) deliver(ctx context.Context, ob *Outbox, e Entry, onAck func(Batch)) (outcome, error) {
+func (u *Uploader) deliver(ctx context.Context, ob *Outbox, e Entry, onAck func(Batch), attempts int) (outcome, error) {
 	b, raw, err := ob.Load(e)
 	if err != nil {
 		u.Log.Error("outbox entry set aside", "entry", e.Name, "err", err)
-		return refused, nil
+		return setAside, nil
 	}
 	for attempt := 0; ; attempt++ {
 		res, after, msg := u.post(ctx, b.ID, raw)
@@ -115,6 +116,9 @@ func (u *Uploader) deliver(ctx context.Context, ob *Outbox, e Entry, onAck func(
 		case refused:
 			u.Log.Error("batch refused by the central: quarantined", "batch", b.ID, "reason", msg)
 			return refused, ob.Quarantine(e, msg)
+		}
+		if attempts > 0 && attempt+1 >= attempts {
+			return retry, fmt.Errorf("batch %s: %s", b.ID, msg)
 		}
 		wait := u.backoff(attempt)
 		if after > 0 {

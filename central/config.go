@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
-	"github.com/greenhelp/greenhelp/agent"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/internal/config"
@@ -65,6 +65,9 @@ type TLSConf struct {
 type ViewerConf struct {
 	User     string `mapstructure:"user"`
 	Password string `mapstructure:"password"`
+	// ProtectMetrics puts /metrics behind the same credentials (a
+	// Prometheus scrape then sets basic_auth). /healthz stays open.
+	ProtectMetrics bool `mapstructure:"protect_metrics"`
 }
 
 // TrajConf is the group's reduction trajectory.
@@ -73,17 +76,26 @@ type TrajConf struct {
 	Mode string  `mapstructure:"mode"`
 }
 
-// LimitsConf bounds what one request may carry.
+// LimitsConf bounds what one request may carry and how long a connection
+// may hold the server.
 type LimitsConf struct {
-	MaxBody  agent.ByteSize `mapstructure:"max_body"`
-	MaxBatch int            `mapstructure:"max_batch"`
+	MaxBody  config.ByteSize `mapstructure:"max_body"`
+	MaxBatch int             `mapstructure:"max_batch"`
+	// ReadTimeout bounds reading a whole request, body included (a body
+	// trickled at 1 byte/s is cut off); WriteTimeout bounds producing an
+	// answer; IdleTimeout closes kept-alive connections left idle.
+	ReadHeaderTimeout time.Duration   `mapstructure:"read_header_timeout"`
+	ReadTimeout       time.Duration   `mapstructure:"read_timeout"`
+	WriteTimeout      time.Duration   `mapstructure:"write_timeout"`
+	IdleTimeout       time.Duration   `mapstructure:"idle_timeout"`
+	MaxHeaderBytes    config.ByteSize `mapstructure:"max_header_bytes"`
 }
 
 // Defaults.
 const (
 	DefaultAddr     = "127.0.0.1:8080"
 	DefaultData     = "./greenhelp-data"
-	DefaultMaxBody  = agent.ByteSize(32 << 20)
+	DefaultMaxBody  = config.ByteSize(32 << 20)
 	DefaultMaxBatch = 50000
 )
 
@@ -91,12 +103,16 @@ var defaults = map[string]any{
 	"addr": DefaultAddr, "data": DefaultData, "store.backend": "sqlite",
 	"trajectory.rate": footprint.DefaultRate, "trajectory.mode": footprint.ModeCompound,
 	"limits.max_body": "32MiB", "limits.max_batch": DefaultMaxBatch,
+	"limits.read_header_timeout": "10s", "limits.read_timeout": "2m", "limits.write_timeout": "5m",
+	"limits.idle_timeout": "2m", "limits.max_header_bytes": "64KiB",
 }
 
 // envKeys are the keys bound to GREENHELP_<KEY> (dots become underscores).
 var envKeys = []string{"addr", "data", "store.backend", "store.influxdb.url", "store.influxdb.token", "store.influxdb.org",
 	"store.influxdb.bucket", "tls.cert", "tls.key", "viewer.user", "viewer.password", "trajectory.rate", "trajectory.mode",
-	"profiles_file", "overrides_file", "factors_file", "limits.max_body", "limits.max_batch"}
+	"profiles_file", "overrides_file", "factors_file", "limits.max_body", "limits.max_batch",
+	"viewer.protect_metrics", "limits.read_header_timeout", "limits.read_timeout", "limits.write_timeout", "limits.idle_timeout",
+	"limits.max_header_bytes"}
 
 // LoadConfig reads the optional file, the environment and the flags
 // (those named like keys: addr, data).
@@ -176,6 +192,21 @@ func (c *Config) Validate(source string) error {
 	if c.Limits.MaxBody < 1<<20 {
 		add("limits.max_body", c.Limits.MaxBody.String(), "want at least 1MiB")
 	}
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{{"limits.read_header_timeout", c.Limits.ReadHeaderTimeout}, {"limits.read_timeout", c.Limits.ReadTimeout},
+		{"limits.write_timeout", c.Limits.WriteTimeout}, {"limits.idle_timeout", c.Limits.IdleTimeout}} {
+		if d.v <= 0 {
+			add(d.key, d.v.String(), "want a positive duration such as 30s or 2m")
+		}
+	}
+	if c.Limits.MaxHeaderBytes < 4<<10 {
+		add("limits.max_header_bytes", c.Limits.MaxHeaderBytes.String(), "want at least 4KiB")
+	}
+	if c.Viewer.ProtectMetrics && c.Viewer.User == "" {
+		add("viewer.protect_metrics", "true", "needs viewer.user and viewer.password")
+	}
 	if c.Limits.MaxBatch < 1 {
 		add("limits.max_batch", fmt.Sprint(c.Limits.MaxBatch), "want at least 1")
 	}
@@ -187,6 +218,6 @@ func (c *Config) Validate(source string) error {
 
 // String hides secrets.
 func (c Config) String() string {
-	return fmt.Sprintf("addr %s, data %s, store %s, trajectory %s %.3f, viewer auth %v, tls %v",
-		c.Addr, c.Data, c.Store.Backend, c.Trajectory.Mode, c.Trajectory.Rate, c.Viewer.User != "", c.TLS.Cert != "")
+	return fmt.Sprintf("addr %s, data %s, store %s, trajectory %s %.3f, viewer auth %v (metrics too: %v), tls %v",
+		c.Addr, c.Data, c.Store.Backend, c.Trajectory.Mode, c.Trajectory.Rate, c.Viewer.User != "", c.Viewer.ProtectMetrics, c.TLS.Cert != "")
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/esg"
 	"github.com/greenhelp/greenhelp/internal/config"
+	"github.com/greenhelp/greenhelp/wire"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -44,8 +45,9 @@ func exampleService(t *testing.T) *Service {
 		require.NoError(t, err)
 		_, err = svc.Catalog.AddSite(ctx, site.ID, site.Name, site.Country)
 		require.NoError(t, err)
-		require.NoError(t, svc.Series.Write(ctx, site.ID, acts))
-		require.NoError(t, svc.Catalog.LogBatch(ctx, store.BatchLog{ID: name, Site: site.ID, ReceivedAt: time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC), Count: len(acts)}, &site))
+		svc.Clock = func() time.Time { return time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC) }
+		_, err = svc.Ingest(ctx, site.ID, wire.Batch{ID: name, Site: &site, Activities: acts})
+		require.NoError(t, err)
 	}
 	_, err := svc.AddOffset(ctx, store.Offset{Year: 2024, T: 150, Registry: "Gold Standard", Project: "GS-1234 cookstoves Senegal", Vintage: 2023})
 	require.NoError(t, err)
@@ -261,7 +263,9 @@ func TestPagesUseTheDeclarationInForceEachYearLikeTheAPI(t *testing.T) {
 	require.NoError(t, err)
 	site.EffectiveFrom = footprint.NewDate(2024, 6, 1)
 	site.Electricity = footprint.ElectricityContract{GreenShare: 1, Instrument: "GO"}
-	require.NoError(t, svc.Catalog.LogBatch(ctx, store.BatchLog{ID: "contract", Site: site.ID, ReceivedAt: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}, &site))
+	svc.Clock = func() time.Time { return time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC) }
+	_, err = svc.Ingest(ctx, site.ID, wire.Batch{ID: "contract", Site: &site})
+	require.NoError(t, err)
 
 	api, err := svc.Inventory(ctx, 2024)
 	require.NoError(t, err)

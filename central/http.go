@@ -1,18 +1,15 @@
 package central
 
 import (
-	"compress/gzip"
+	"bytes"
 	"context"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,23 +28,28 @@ type Metrics struct {
 	rejections   *prometheus.CounterVec
 	lastSeen     *prometheus.GaugeVec
 	storeLatency *prometheus.HistogramVec
+	// refusedTokens counts refused site tokens by site ("unknown" when the
+	// path names no site of the catalog) and reason.
+	refusedTokens *prometheus.CounterVec
 }
 
 func newMetrics() *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		batches: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "greenhelp_batches_total",
-			Help: "Batches received, by site and result (accepted, duplicate, rejected, unavailable)."}, []string{"site", "result"}),
+			Help: "Batches received, by site and result (accepted, duplicate, rejected, conflict, unavailable, failed)."}, []string{"site", "result"}),
 		activities: prometheus.NewCounter(prometheus.CounterOpts{Name: "greenhelp_activities_total",
 			Help: "Activity records stored (a replaced key counts again)."}),
 		rejections: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "greenhelp_rejections_total",
 			Help: "Requests refused, by reason."}, []string{"reason"}),
 		lastSeen: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "greenhelp_site_last_seen_timestamp_seconds",
 			Help: "Unix time of the site's last accepted batch."}, []string{"site"}),
+		refusedTokens: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "greenhelp_refused_tokens_total",
+			Help: "Site tokens refused on ingestion, by site (unknown: not in the catalog) and reason (unauthorized, forbidden)."}, []string{"site", "reason"}),
 		storeLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "greenhelp_store_seconds",
 			Help: "Store operation latency.", Buckets: prometheus.DefBuckets}, []string{"op"}),
 	}
-	m.reg.MustRegister(m.batches, m.activities, m.rejections, m.lastSeen, m.storeLatency,
+	m.reg.MustRegister(m.batches, m.activities, m.rejections, m.lastSeen, m.storeLatency, m.refusedTokens,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -69,7 +71,11 @@ func NewHandler(svc *Service) *Handler {
 	h.mux.HandleFunc("GET /api/v1/trajectory", h.viewer(h.trajectory))
 	h.mux.HandleFunc("GET /api/v1/profiles", h.viewer(h.profiles))
 	h.mux.HandleFunc("GET /healthz", h.healthz)
-	h.mux.Handle("GET /metrics", promhttp.HandlerFor(h.metrics.reg, promhttp.HandlerOpts{}))
+	metrics := promhttp.HandlerFor(h.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP
+	if svc.Cfg.Viewer.ProtectMetrics {
+		metrics = h.viewer(metrics)
+	}
+	h.mux.HandleFunc("GET /metrics", metrics)
 	h.AddPages()
 	return h
 }
@@ -84,12 +90,24 @@ func (h *Handler) Handle(pattern string, hf http.HandlerFunc, protect bool) {
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
+// writeJSON encodes v before sending anything, so that a value JSON
+// cannot carry (a non-finite number) is a logged 500 with a message, never
+// a 200 with an empty body.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		slog.Error("response not encodable", "status", status, "type", fmt.Sprintf("%T", v), "err", err)
+		buf.Reset()
+		status = http.StatusInternalServerError
+		fmt.Fprintf(&buf, "{\n  \"error\": %q\n}\n", "the answer could not be encoded ("+err.Error()+"): this is a bug, please report it with the central's log")
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		slog.Debug("response not sent", "err", err)
+	}
 }
 
 type apiError struct {
@@ -125,128 +143,6 @@ func (h *Handler) unavailable(w http.ResponseWriter, err error) {
 	h.svc.Log.Error("store unavailable", "err", err)
 	w.Header().Set("Retry-After", "30")
 	writeJSON(w, http.StatusServiceUnavailable, apiError{Error: "store unavailable, retry later"})
-}
-
-// ingest is POST /api/v1/sites/{site}/batches (DESIGN.md, "The wire").
-func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	site := r.PathValue("site")
-	m := h.metrics
-	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	owner, err := h.svc.Catalog.Authenticate(ctx, strings.TrimSpace(tok))
-	switch {
-	case err != nil:
-		m.batches.WithLabelValues(site, "unavailable").Inc()
-		h.unavailable(w, err)
-		return
-	case owner == "":
-		m.rejections.WithLabelValues("unauthorized").Inc()
-		writeJSON(w, http.StatusUnauthorized, apiError{Error: "missing or unknown site token"})
-		return
-	case owner != site:
-		m.rejections.WithLabelValues("forbidden").Inc()
-		writeJSON(w, http.StatusForbidden, apiError{Error: fmt.Sprintf("this token belongs to site %q, not %q", owner, site)})
-		return
-	}
-	limit := int64(h.svc.Cfg.Limits.MaxBody)
-	body := io.Reader(http.MaxBytesReader(w, r.Body, limit))
-	if r.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(body)
-		if err != nil {
-			writeJSON(w, http.StatusBadRequest, apiError{Error: "body: not gzip: " + err.Error()})
-			return
-		}
-		// Bound the decompressed size too (a gzip bomb is 1000:1).
-		body = io.LimitReader(zr, limit+1)
-	}
-	raw, err := io.ReadAll(body)
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) || int64(len(raw)) > limit {
-		m.rejections.WithLabelValues("too_large").Inc()
-		writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("body over limits.max_body (%s): send smaller batches", h.svc.Cfg.Limits.MaxBody)})
-		return
-	}
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: " + err.Error()})
-		return
-	}
-	var b struct {
-		ID         string               `json:"id"`
-		Site       *footprint.Site      `json:"site"`
-		Activities []footprint.Activity `json:"activities"`
-	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&b); err != nil {
-		m.rejections.WithLabelValues("bad_json").Inc()
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: not a batch (want {\"id\", \"site\", \"activities\"}): " + err.Error()})
-		return
-	}
-	if len(b.Activities) > h.svc.Cfg.Limits.MaxBatch {
-		m.rejections.WithLabelValues("too_large").Inc()
-		writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("%d records: a batch carries at most limits.max_batch = %d", len(b.Activities), h.svc.Cfg.Limits.MaxBatch)})
-		return
-	}
-	if strings.TrimSpace(b.ID) == "" || len(b.ID) > 128 {
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "id: missing or over 128 characters: every batch has an id"})
-		return
-	}
-	seen, err := h.svc.Catalog.BatchSeen(ctx, site, b.ID)
-	if err != nil {
-		m.batches.WithLabelValues(site, "unavailable").Inc()
-		h.unavailable(w, err)
-		return
-	}
-	if seen {
-		m.batches.WithLabelValues(site, "duplicate").Inc()
-		writeJSON(w, http.StatusOK, map[string]any{"id": b.ID, "status": "duplicate", "accepted": 0})
-		return
-	}
-	var bad []batchError
-	for i, a := range b.Activities {
-		for _, fe := range a.Validate("activities") {
-			bad = append(bad, batchError{Index: i, Field: strings.TrimPrefix(fe.Path, "activities."), Message: fe.Error()})
-		}
-	}
-	if b.Site != nil {
-		if b.Site.ID != site {
-			bad = append(bad, batchError{Index: -1, Field: "site.id", Message: fmt.Sprintf("site.id: %q: the declaration must be the path's site %q", b.Site.ID, site)})
-		} else if err := b.Site.Validate("site"); err != nil {
-			var ve *footprint.ValidationError
-			if errors.As(err, &ve) {
-				for _, fe := range ve.Errors {
-					bad = append(bad, batchError{Index: -1, Field: fe.Path, Message: fe.Error()})
-				}
-			}
-		}
-	}
-	if len(bad) > 0 {
-		m.batches.WithLabelValues(site, "rejected").Inc()
-		m.rejections.WithLabelValues("invalid").Inc()
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": fmt.Sprintf("%d problem(s): nothing of this batch was stored", len(bad)), "errors": bad})
-		return
-	}
-	start := time.Now()
-	if err := h.svc.Series.Write(ctx, site, b.Activities); err != nil {
-		m.batches.WithLabelValues(site, "unavailable").Inc()
-		h.unavailable(w, err)
-		return
-	}
-	m.storeLatency.WithLabelValues("write").Observe(time.Since(start).Seconds())
-	h.svc.Changed() // the pages' cached data is stale from here on
-	sum := sha256.Sum256(raw)
-	if err := h.svc.Catalog.LogBatch(ctx, store.BatchLog{ID: b.ID, Site: site, ReceivedAt: time.Now(), Count: len(b.Activities), SHA256: hex.EncodeToString(sum[:])}, b.Site); err != nil {
-		// The records are stored (idempotently); the agent will retry and
-		// the re-write replaces them with the same values.
-		m.batches.WithLabelValues(site, "unavailable").Inc()
-		h.unavailable(w, err)
-		return
-	}
-	m.batches.WithLabelValues(site, "accepted").Inc()
-	m.activities.Add(float64(len(b.Activities)))
-	m.lastSeen.WithLabelValues(site).SetToCurrentTime()
-	h.svc.Log.Info("batch accepted", "site", site, "batch", b.ID, "records", len(b.Activities), "declaration", b.Site != nil)
-	writeJSON(w, http.StatusOK, map[string]any{"id": b.ID, "status": "accepted", "accepted": len(b.Activities)})
 }
 
 func (h *Handler) sites(w http.ResponseWriter, r *http.Request) {
@@ -406,7 +302,10 @@ func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
 // in-flight batches finish (committed and acknowledged) or are not
 // acknowledged at all.
 func Serve(ctx context.Context, svc *Service, h http.Handler, ready func(addr string)) error {
-	srv := &http.Server{Addr: svc.Cfg.Addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	l := svc.Cfg.Limits
+	srv := &http.Server{Addr: svc.Cfg.Addr, Handler: h, ReadHeaderTimeout: l.ReadHeaderTimeout, ReadTimeout: l.ReadTimeout,
+		WriteTimeout: l.WriteTimeout, IdleTimeout: l.IdleTimeout, MaxHeaderBytes: int(l.MaxHeaderBytes),
+		ErrorLog: slog.NewLogLogger(svc.Log.Handler(), slog.LevelWarn)}
 	ln, err := listen(svc.Cfg.Addr)
 	if err != nil {
 		return err

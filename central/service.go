@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
@@ -27,8 +29,12 @@ type Service struct {
 	Method   footprint.Method
 	Log      *slog.Logger
 
-	version atomic.Uint64 // bumped by every accepted batch
-	cache   dashCache
+	// Clock is the time source (nil: time.Now); tests inject one.
+	Clock func() time.Time
+
+	version  atomic.Uint64 // bumped by every accepted batch
+	cache    dashCache
+	ingestMu sync.Mutex // the single writer path (Ingest)
 }
 
 // Open opens the stores the configuration names.
@@ -135,7 +141,7 @@ func (s *Service) SiteInventory(ctx context.Context, siteID string, year int) (*
 	if err != nil {
 		return nil, err
 	}
-	return footprint.Calculate(d, acts, year, s.Factors, as, footprint.Options{})
+	return footprint.Calculate(d, acts, year, s.Factors, as, storedOpts)
 }
 
 // GroupInventory is the group's inventory document.
@@ -272,3 +278,8 @@ func (s *Service) loadOverrides(ctx context.Context) error {
 	}
 	return nil
 }
+
+// storedOpts are the calculation options for records read from the store:
+// a stored record that breaks the activity contract (written before a
+// check existed, or straight into InfluxDB) is set aside with a note.
+var storedOpts = footprint.Options{SetAsideInvalid: true}

@@ -96,33 +96,55 @@ func (a Activity) Validate(prefix string) []FieldError {
 	}
 	unit, itemOK := UnitOf(a.Kind, a.Item)
 	if _, kindOK := itemSpec[a.Kind]; !kindOK {
-		errs.add(p("kind"), string(a.Kind), "unknown kind: want one of %s%s", quoteList(kindStrings()), suggest(string(a.Kind), kindStrings()))
+		errs.add(p("kind"), clip(string(a.Kind)), "unknown kind: want one of %s%s", quoteList(kindStrings()), suggest(string(a.Kind), kindStrings()))
 	} else if !itemOK {
-		errs.add(p("item"), a.Item, "unknown item for kind %s: want one of %s%s", a.Kind, quoteList(Items(a.Kind)), suggest(a.Item, Items(a.Kind)))
+		errs.add(p("item"), clip(a.Item), "unknown item for kind %s: want one of %s%s", a.Kind, quoteList(Items(a.Kind)), suggest(a.Item, Items(a.Kind)))
 	} else if a.Unit != unit {
-		errs.add(p("unit"), string(a.Unit), "%s/%s is measured in %s", a.Kind, a.Item, unit)
+		errs.add(p("unit"), clip(string(a.Unit)), "%s/%s is measured in %s", a.Kind, a.Item, unit)
 	}
+	q := strconv.FormatFloat(a.Quantity, 'g', -1, 64)
 	switch {
 	case math.IsNaN(a.Quantity) || math.IsInf(a.Quantity, 0):
-		errs.add(p("quantity"), strconv.FormatFloat(a.Quantity, 'g', -1, 64), "must be a finite number")
+		errs.add(p("quantity"), q, "must be a finite number")
 	case a.Quantity < 0:
-		errs.add(p("quantity"), strconv.FormatFloat(a.Quantity, 'g', -1, 64), "must be ≥ 0 (a correction is sent as the corrected value under the same key)")
+		errs.add(p("quantity"), q, "must be ≥ 0 (a correction is sent as the corrected value under the same key)")
 	}
+	datesOK := false
 	switch {
 	case a.Start.IsZero():
 		errs.add(p("start"), "", "missing: want a date YYYY-MM-DD")
 	case a.End.IsZero():
 		errs.add(p("end"), "", "missing: want a date YYYY-MM-DD after start (end is exclusive)")
+	case a.Start.Before(EarliestDate):
+		errs.add(p("start"), a.Start.String(), "before %s: greenhelp keeps records from 1990 to 2100", EarliestDate)
+	case LatestDate.Before(a.End):
+		errs.add(p("end"), a.End.String(), "after %s: greenhelp keeps records from 1990 to 2100", LatestDate)
 	case !a.Start.Before(a.End):
 		errs.add(p("end"), a.End.String(), "must be after start %s (end is exclusive: one day is start + 1)", a.Start)
 	case a.End.Time().After(a.Start.Time().AddDate(1, 0, 0)):
 		errs.add(p("end"), a.End.String(), "period from %s is %d days: a record covers at most one year", a.Start, a.Days())
+	default:
+		datesOK = true
+	}
+	// A plausible ceiling per day of the period (bounds.go): a figure past
+	// it is a unit or exponent typed wrong, and one such record would
+	// otherwise dominate, or overflow, every group total.
+	if ceiling, ok := MaxPerDay[a.Unit]; ok && datesOK && a.Quantity > 0 && !math.IsInf(a.Quantity, 0) {
+		if perDay := a.Quantity / float64(a.Days()); perDay > ceiling {
+			errs.add(p("quantity"), q, "%s %s a day over %d day(s): above the plausible ceiling of %s %s a day for one site (check the unit and the decimal separator)",
+				strconv.FormatFloat(perDay, 'g', 4, 64), a.Unit, a.Days(), strconv.FormatFloat(ceiling, 'g', -1, 64), a.Unit)
+		}
 	}
 	if strings.TrimSpace(a.Source) == "" {
 		errs.add(p("source"), "", "missing: name the meter, export or system the figure comes from")
+	} else if why := keyFieldProblem(a.Source); why != "" {
+		errs.add(p("source"), clip(a.Source), "%s", why)
+	}
+	if attrs := FormatAttrs(a.Attrs); len(attrs) > 2*MaxKeyField {
+		errs.add(p("attrs"), clip(attrs), "longer than %d bytes", 2*MaxKeyField)
 	}
 	if !a.Quality.Valid() {
-		errs.add(p("quality"), string(a.Quality), "want one of \"measured\", \"estimated\", \"default\"")
+		errs.add(p("quality"), clip(string(a.Quality)), "want one of \"measured\", \"estimated\", \"default\"")
 	}
 	errs = append(errs, a.validateAttrs(p)...)
 	return errs
@@ -146,14 +168,14 @@ func (a Activity) validateAttrs(p func(string) string) errList {
 			}
 			sort.Strings(known)
 			if len(known) == 0 {
-				errs.add(p("attrs."+k), v, "kind %s takes no attributes", a.Kind)
+				errs.add(p("attrs."+clip(k)), clip(v), "kind %s takes no attributes", a.Kind)
 			} else {
-				errs.add(p("attrs."+k), v, "unknown attribute for kind %s: want %s%s", a.Kind, quoteList(known), suggest(k, known))
+				errs.add(p("attrs."+clip(k)), clip(v), "unknown attribute for kind %s: want %s%s", a.Kind, quoteList(known), suggest(k, known))
 			}
 			continue
 		}
 		if allowed != nil && !contains(allowed, v) {
-			errs.add(p("attrs."+k), v, "want one of %s", quoteList(allowed))
+			errs.add(p("attrs."+clip(k)), clip(v), "want one of %s", quoteList(allowed))
 		}
 	}
 	if a.Kind == KindTravel {
@@ -207,6 +229,9 @@ func suggest(got string, candidates []string) string {
 // Closest returns the candidate nearest to got by edit distance (case
 // folded) when it is close enough to be a likely typo, else "".
 func Closest(got string, candidates []string) string {
+	if len(got) > 64 {
+		return "" // no typo is that long
+	}
 	best, bestD := "", 1<<30
 	g := strings.ToLower(got)
 	for _, c := range candidates {

@@ -51,7 +51,6 @@ func ReadActivitiesCSV(r io.Reader, name string) ([]Activity, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -66,6 +65,7 @@ func ReadActivitiesCSV(r io.Reader, name string) ([]Activity, error) {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
+		line, _ := cr.FieldPos(0) // only after a successful Read: it panics otherwise
 		a, recErrs := parseRecord(rec, col, fmt.Sprintf("%s:%d", name, line))
 		errs = append(errs, recErrs...)
 		if len(errs) >= maxCSVErrors {

@@ -32,6 +32,11 @@ type Options struct {
 	// to account for the non-CO2 warming of aviation at altitude, and a
 	// reduction policy should see flights at their full climate weight.
 	FlightsWithoutRF bool
+	// SetAsideInvalid leaves out, with a note, records that break the
+	// activity contract (Activity.Validate) instead of computing with them:
+	// the central reads what its store holds, and one absurd stored value
+	// must never make a group output fail or go infinite.
+	SetAsideInvalid bool
 }
 
 // DefaultHoursPerDay is used when the site declares no working hours.
@@ -60,10 +65,20 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 		devH: map[string]map[string]float64{}, teleQ: map[string]Quality{}}
 	yf, yt := YearBounds(year)
 	c.periodShare = float64(from.DaysUntil(to)) / float64(yf.DaysUntil(yt))
+	setAside, firstProblem := 0, ""
 	for i, a := range acts {
 		frac := overlap(a, from, to)
 		if frac == 0 {
 			continue
+		}
+		if opt.SetAsideInvalid {
+			if errs := a.Validate(fmt.Sprintf("%s/%s %s–%s source %s", a.Kind, a.Item, a.Start, a.End, clip(a.Source))); len(errs) > 0 {
+				if setAside == 0 {
+					firstProblem = errs[0].Error()
+				}
+				setAside++
+				continue
+			}
 		}
 		c.records++
 		if err := c.add(a, a.Quantity*frac); err != nil {
@@ -93,6 +108,9 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 	}
 	sortLines(inv.Lines)
 	inv.Totals()
+	if setAside > 0 {
+		c.notes[fmt.Sprintf("%d stored record(s) set aside as invalid, not counted (first: %s)", setAside, firstProblem)] = true
+	}
 	for n := range c.notes {
 		inv.Notes = append(inv.Notes, n)
 	}

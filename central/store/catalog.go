@@ -266,49 +266,61 @@ func (c *Catalog) Site(ctx context.Context, id string) (Site, error) {
 	return s, err
 }
 
-// BatchSeen reports whether a batch id was already received for the site.
-func (c *Catalog) BatchSeen(ctx context.Context, site, id string) (bool, error) {
-	var n int
-	err := c.db.QueryRowContext(ctx, `SELECT count(*) FROM batches WHERE site = ? AND id = ?`, site, id).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("%w: %v", ErrUnavailable, err)
-	}
-	return n > 0, nil
-}
-
-// LogBatch records a received batch and, when it carried one, a new
-// version of the site's declaration (a declaration identical to a stored
-// version is not stored twice).
-func (c *Catalog) LogBatch(ctx context.Context, b BatchLog, decl *footprint.Site) error {
+// Ingest records a received batch atomically: in one SQLite transaction
+// (taken for writing at BEGIN), it looks the id up, and when the id is
+// new, calls write — which stores the records, inside tx on the SQLite
+// series or in InfluxDB before the log is written — then logs the batch
+// and, when it carried one, a new declaration version. It returns
+// duplicate = true, changing nothing, for an id already logged with the
+// same content hash, and ErrConflict for an id logged with another.
+func (c *Catalog) Ingest(ctx context.Context, b BatchLog, decl *footprint.Site, write func(ctx context.Context, tx *sql.Tx) error) (duplicate bool, err error) {
 	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return false, classify("begin", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO batches(site, id, received_at, count, sha256) VALUES (?, ?, ?, ?, ?)`,
+	var stored string
+	err = tx.QueryRowContext(ctx, `SELECT sha256 FROM batches WHERE site = ? AND id = ?`, b.Site, b.ID).Scan(&stored)
+	switch {
+	case err == nil && stored == b.SHA256:
+		return true, nil
+	case err == nil:
+		return false, fmt.Errorf("%w: batch %s of site %s was received on another content (sha256 %.12s…, this one %.12s…): a new content needs a new id",
+			ErrConflict, b.ID, b.Site, stored, b.SHA256)
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, classify("batch log", err)
+	}
+	if err := write(ctx, tx); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO batches(site, id, received_at, count, sha256) VALUES (?, ?, ?, ?, ?)`,
 		b.Site, b.ID, b.ReceivedAt.UTC().Format(time.RFC3339Nano), b.Count, b.SHA256); err != nil {
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return false, classify("batch log", err)
 	}
 	if decl != nil {
-		raw, err := json.Marshal(decl)
-		if err != nil {
-			return err
-		}
-		h := sha256.Sum256(raw)
-		eff := decl.EffectiveFrom
-		if eff.IsZero() {
-			t := b.ReceivedAt.UTC()
-			eff = footprint.NewDate(t.Year(), t.Month(), t.Day())
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO site_versions(site, effective_from, received_at, hash, declaration) VALUES (?, ?, ?, ?, ?)`,
-			b.Site, eff.String(), now(), hex.EncodeToString(h[:]), string(raw)); err != nil {
-			return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		if err := addVersion(ctx, tx, b.Site, b.ReceivedAt, *decl); err != nil {
+			return false, err
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	return false, classify("commit", tx.Commit())
+}
+
+// addVersion stores a declaration version (one identical to a stored
+// version is not stored twice).
+func addVersion(ctx context.Context, tx *sql.Tx, site string, received time.Time, decl footprint.Site) error {
+	raw, err := json.Marshal(decl)
+	if err != nil {
+		return fmt.Errorf("%w: declaration: %w", ErrPermanent, err)
 	}
-	return nil
+	h := sha256.Sum256(raw)
+	eff := decl.EffectiveFrom
+	if eff.IsZero() {
+		t := received.UTC()
+		eff = footprint.NewDate(t.Year(), t.Month(), t.Day())
+	}
+	_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO site_versions(site, effective_from, received_at, hash, declaration) VALUES (?, ?, ?, ?, ?)`,
+		site, eff.String(), now(), hex.EncodeToString(h[:]), string(raw))
+	return classify("declaration", err)
 }
 
 // Versions returns a site's declaration versions, oldest effective first.

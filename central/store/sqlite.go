@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 
 	"github.com/greenhelp/greenhelp/footprint"
@@ -21,24 +20,30 @@ func NewSQLiteSeries(c *Catalog) *SQLiteSeries { return &SQLiteSeries{db: c.DB()
 func (s *SQLiteSeries) Write(ctx context.Context, site string, acts []footprint.Activity) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return classify("begin", err)
 	}
 	defer tx.Rollback()
+	if err := s.WriteTx(ctx, tx, site, acts); err != nil {
+		return err
+	}
+	return classify("commit", tx.Commit())
+}
+
+// WriteTx upserts every record inside tx, the catalog's transaction, so
+// that a batch's records and its log entry commit together.
+func (s *SQLiteSeries) WriteTx(ctx context.Context, tx *sql.Tx, site string, acts []footprint.Activity) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO activities(site, kind, item, start, end, source, attrs, quantity, unit, quality)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(site, kind, item, start, end, source, attrs) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, quality = excluded.quality`)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return classify("prepare write", err)
 	}
 	defer stmt.Close()
 	for _, a := range acts {
 		if _, err := stmt.ExecContext(ctx, site, string(a.Kind), a.Item, a.Start.String(), a.End.String(), a.Source,
 			footprint.FormatAttrs(a.Attrs), a.Quantity, string(a.Unit), string(a.Quality)); err != nil {
-			return fmt.Errorf("%w: %v", ErrUnavailable, err)
+			return classify("write", err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	return nil
 }
@@ -74,7 +79,7 @@ func (s *SQLiteSeries) Read(ctx context.Context, q Query) ([]Record, error) {
 	sqlq += " ORDER BY site, kind, item, start, end, source, attrs" // the primary key: no sort
 	rows, err := s.db.QueryContext(ctx, sqlq, args...)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return nil, classify("read", err)
 	}
 	defer rows.Close()
 	var out []Record
@@ -82,7 +87,7 @@ func (s *SQLiteSeries) Read(ctx context.Context, q Query) ([]Record, error) {
 		var r Record
 		var kind, start, end, attrs, unit, quality string
 		if err := rows.Scan(&r.Site, &kind, &r.Item, &start, &end, &r.Source, &attrs, &r.Quantity, &unit, &quality); err != nil {
-			return nil, err
+			return nil, classify("read", err)
 		}
 		r.Kind, r.Unit, r.Quality = footprint.Kind(kind), footprint.Unit(unit), footprint.Quality(quality)
 		r.Start, _ = footprint.ParseDate(start)
@@ -90,7 +95,7 @@ func (s *SQLiteSeries) Read(ctx context.Context, q Query) ([]Record, error) {
 		r.Attrs, _ = footprint.ParseAttrs(attrs)
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	return out, classify("read", rows.Err())
 }
 
 // Close is a no-op: the catalog owns the database.

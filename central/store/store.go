@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
 
@@ -38,6 +39,13 @@ type Series interface {
 	Read(ctx context.Context, q Query) ([]Record, error)
 	// Close releases the backend.
 	Close() error
+}
+
+// TxWriter is a Series that can write inside the catalog's transaction
+// (the SQLite series, in the same file): a batch's records, its log entry
+// and its declaration then commit or roll back together.
+type TxWriter interface {
+	WriteTx(ctx context.Context, tx *sql.Tx, site string, acts []footprint.Activity) error
 }
 
 // ErrUnavailable wraps a backend failure the caller may retry (the HTTP

@@ -1,0 +1,75 @@
+package central
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/wire"
+)
+
+// IngestResult is what the central did with a batch.
+type IngestResult struct {
+	ID       string `json:"id"`
+	Status   string `json:"status"` // accepted or duplicate
+	Accepted int    `json:"accepted"`
+}
+
+// Errors of Ingest besides *wire.InvalidError, store.ErrConflict,
+// store.ErrUnavailable and store.ErrPermanent.
+var (
+	// ErrTooMany is a batch over limits.max_batch.
+	ErrTooMany = errors.New("too many records in one batch")
+)
+
+// Ingest stores one batch of site, all or nothing, exactly once: the
+// batch is validated whole (nothing of a bad batch is stored); an id seen
+// before with the same content is a duplicate and changes nothing; an id
+// seen before with other content is refused (store.ErrConflict).
+//
+// Ingestion has a single writer path: batches are applied one at a time,
+// in arrival order, so that 200 agents posting at once queue here instead
+// of contending for SQLite's write lock (which answered some of them 503
+// after busy_timeout) and so that the InfluxDB path — points, then the log
+// — is never interleaved for one id.
+func (s *Service) Ingest(ctx context.Context, site string, b wire.Batch) (IngestResult, error) {
+	if n := len(b.Activities); n > s.Cfg.Limits.MaxBatch {
+		return IngestResult{}, fmt.Errorf("%w: %d records: a batch carries at most limits.max_batch = %d", ErrTooMany, n, s.Cfg.Limits.MaxBatch)
+	}
+	if err := b.Validate(site); err != nil {
+		return IngestResult{}, err
+	}
+	log := store.BatchLog{ID: b.ID, Site: site, Count: len(b.Activities), SHA256: wire.ContentHash(b.Site, b.Activities)}
+	write := func(ctx context.Context, tx *sql.Tx) error {
+		if tw, ok := s.Series.(store.TxWriter); ok {
+			return tw.WriteTx(ctx, tx, site, b.Activities)
+		}
+		return s.Series.Write(ctx, site, b.Activities)
+	}
+	s.ingestMu.Lock()
+	defer s.ingestMu.Unlock()
+	if err := ctx.Err(); err != nil { // the client gave up while queued
+		return IngestResult{}, fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+	}
+	log.ReceivedAt = s.now()
+	dup, err := s.Catalog.Ingest(ctx, log, b.Site, write)
+	if err != nil {
+		return IngestResult{}, err
+	}
+	if dup {
+		return IngestResult{ID: b.ID, Status: "duplicate"}, nil
+	}
+	s.Changed() // the pages' cached data is stale from here on
+	return IngestResult{ID: b.ID, Status: "accepted", Accepted: len(b.Activities)}, nil
+}
+
+// now is the service's clock (tests inject one).
+func (s *Service) now() time.Time {
+	if s.Clock != nil {
+		return s.Clock()
+	}
+	return time.Now()
+}

@@ -1,0 +1,142 @@
+package central
+
+import (
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/wire"
+)
+
+// ingest is POST /api/v1/sites/{site}/batches (DESIGN.md, "The wire"): it
+// authenticates, reads and decodes the body, calls Service.Ingest and maps
+// its errors to status codes.
+func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	site := r.PathValue("site")
+	m := h.metrics
+	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	owner, err := h.svc.Catalog.Authenticate(ctx, strings.TrimSpace(tok))
+	switch {
+	case err != nil:
+		h.storeFailed(w, site, err)
+		return
+	case owner == "":
+		h.refusedToken(r, site, "unauthorized")
+		writeJSON(w, http.StatusUnauthorized, apiError{Error: "missing or unknown site token"})
+		return
+	case owner != site:
+		h.refusedToken(r, site, "forbidden")
+		writeJSON(w, http.StatusForbidden, apiError{Error: fmt.Sprintf("this token belongs to site %q, not %q", owner, clipValue(site))})
+		return
+	}
+	raw, status, msg := h.readBody(w, r)
+	if status != 0 {
+		reason := "bad_body"
+		if status == http.StatusRequestEntityTooLarge {
+			reason = "too_large"
+		}
+		m.rejections.WithLabelValues(reason).Inc()
+		writeJSON(w, status, apiError{Error: msg})
+		return
+	}
+	b, err := wire.Decode(raw)
+	if err == nil {
+		start := time.Now()
+		var res IngestResult
+		res, err = h.svc.Ingest(ctx, site, b)
+		if err == nil {
+			m.storeLatency.WithLabelValues("write").Observe(time.Since(start).Seconds())
+			m.batches.WithLabelValues(site, res.Status).Inc()
+			if res.Status == "accepted" {
+				m.activities.Add(float64(res.Accepted))
+				m.lastSeen.WithLabelValues(site).SetToCurrentTime()
+				h.svc.Log.Info("batch accepted", "site", site, "batch", b.ID, "records", res.Accepted, "declaration", b.Site != nil)
+			}
+			writeJSON(w, http.StatusOK, res)
+			return
+		}
+	}
+	var invalid *wire.InvalidError
+	switch {
+	case errors.As(err, &invalid):
+		m.batches.WithLabelValues(site, "rejected").Inc()
+		m.rejections.WithLabelValues("invalid").Inc()
+		h.svc.Log.Warn("batch refused", "site", site, "batch", clipValue(b.ID), "problems", len(invalid.Problems), "first", invalid.Problems[0].Message)
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": fmt.Sprintf("%d problem(s): nothing of this batch was stored", len(invalid.Problems)), "errors": invalid.Problems})
+	case errors.Is(err, wire.ErrNotBatch):
+		m.rejections.WithLabelValues("bad_json").Inc()
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: " + err.Error()})
+	case errors.Is(err, ErrTooMany):
+		m.rejections.WithLabelValues("too_large").Inc()
+		writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: err.Error()})
+	case errors.Is(err, store.ErrConflict):
+		m.batches.WithLabelValues(site, "conflict").Inc()
+		h.svc.Log.Warn("batch id reused for another content: refused", "site", site, "batch", b.ID)
+		writeJSON(w, http.StatusConflict, apiError{Error: err.Error()})
+	default:
+		h.storeFailed(w, site, err)
+	}
+}
+
+// readBody reads the (possibly gzipped) body within limits.max_body, both
+// compressed and decompressed. A non-zero status is the answer to give.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int, string) {
+	limit := int64(h.svc.Cfg.Limits.MaxBody)
+	body := io.Reader(http.MaxBytesReader(w, r.Body, limit))
+	if r.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			return nil, http.StatusBadRequest, "body: not gzip: " + err.Error()
+		}
+		// Bound the decompressed size too (a gzip bomb is 1000:1).
+		body = io.LimitReader(zr, limit+1)
+	}
+	raw, err := io.ReadAll(body)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) || int64(len(raw)) > limit {
+		return nil, http.StatusRequestEntityTooLarge, fmt.Sprintf("body over limits.max_body (%s): send smaller batches", h.svc.Cfg.Limits.MaxBody)
+	}
+	if err != nil {
+		return nil, http.StatusBadRequest, "body: " + err.Error()
+	}
+	return raw, 0, ""
+}
+
+// storeFailed answers a store failure: 503 with Retry-After when a retry
+// may succeed, 500 when it cannot (the agent then quarantines the batch
+// instead of retrying for ever).
+func (h *Handler) storeFailed(w http.ResponseWriter, site string, err error) {
+	if errors.Is(err, store.ErrUnavailable) {
+		h.metrics.batches.WithLabelValues(site, "unavailable").Inc()
+		h.unavailable(w, err)
+		return
+	}
+	h.metrics.batches.WithLabelValues(site, "failed").Inc()
+	h.svc.Log.Error("store error", "site", site, "err", err)
+	writeJSON(w, http.StatusInternalServerError, apiError{Error: "store error: " + err.Error()})
+}
+
+// refusedToken logs and counts a refused token (never the token itself),
+// per site when the path names a known site.
+func (h *Handler) refusedToken(r *http.Request, site, reason string) {
+	h.metrics.rejections.WithLabelValues(reason).Inc()
+	label := "unknown"
+	if _, err := h.svc.Catalog.Site(r.Context(), site); err == nil {
+		label = site
+	}
+	h.metrics.refusedTokens.WithLabelValues(label, reason).Inc()
+	h.svc.Log.Warn("site token refused", "site", clipValue(site), "reason", reason, "remote", r.RemoteAddr)
+}
+
+func clipValue(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}

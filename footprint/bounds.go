@@ -1,0 +1,63 @@
+package footprint
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The range of dates a record may cover: the years the API and the
+// exports serve (1990, the Kyoto base year, to 2100).
+var (
+	EarliestDate = NewDate(1990, 1, 1)
+	LatestDate   = NewDate(2101, 1, 1) // exclusive, like an end
+)
+
+// MaxKeyField is the longest source or attribute string a record may carry
+// (bytes): a key part names a meter or an export, never a document.
+const MaxKeyField = 128
+
+// MaxPerDay is the plausibility ceiling of each canonical unit, per day of
+// a record's period. They are not emission figures but guards against
+// absurd input (a unit or exponent typed wrong): each is at least a
+// hundred times what the largest contact-centre site could report, so no
+// real figure meets them, while a record past one is refused with the
+// ceiling named. A 3,000-seat site draws about 1 MW (≈ 24 MWh a day);
+// 10 GWh a day is a 400 MW power station running flat out.
+var MaxPerDay = map[Unit]float64{
+	UnitKWh:       1e7, // 10 GWh a day
+	UnitLitre:     1e6, // a million litres of fuel a day
+	UnitKg:        1e4, // 10 t of refrigerant leaked a day (a large chiller holds ~0.5 t)
+	UnitDeviceH:   2.4e7,
+	UnitPersonDay: 1e6, // a million people a day
+	UnitPKm:       1e8, // a hundred million passenger-km a day
+	UnitRoomNight: 1e6, // a million hotel nights a day
+}
+
+// clip shortens a value quoted in an error message.
+func clip(s string) string {
+	if len(s) <= 64 {
+		return s
+	}
+	cut := 64
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "… (" + strconv.Itoa(len(s)) + " bytes)"
+}
+
+// keyFieldProblem says what is wrong with a key part (source, attribute
+// key or value), or "" when it is usable: bounded, valid UTF-8 and free
+// of control characters (which would break logs, CSVs and tags).
+func keyFieldProblem(s string) string {
+	switch {
+	case len(s) > MaxKeyField:
+		return "longer than " + strconv.Itoa(MaxKeyField) + " bytes: name the meter or export in a few words"
+	case !utf8.ValidString(s):
+		return "not valid UTF-8"
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return "contains a control character (tab, newline, NUL …): use printable characters only"
+	}
+	return ""
+}
