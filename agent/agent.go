@@ -47,6 +47,9 @@ type State struct {
 	// Sent maps a record's key to the fingerprint of the value the central
 	// acknowledged, so unchanged records are not sent again.
 	Sent map[string]string `json:"sent"`
+	// Typical is each series' median quantity per day on earlier runs
+	// (Typical), for the plausibility check.
+	Typical map[string]float64 `json:"typical,omitempty"`
 }
 
 // Agent collects a site's data and delivers it.
@@ -100,6 +103,8 @@ func (a *Agent) saveState() error {
 type Collected struct {
 	Activities []footprint.Activity
 	Health     []SourceHealth
+	// Warnings are figures off by an order of magnitude (Plausibility).
+	Warnings []Warning
 }
 
 // OK reports whether every source read cleanly.
@@ -132,6 +137,12 @@ func (a *Agent) Collect(ctx context.Context) Collected {
 		}
 		h.Duration = time.Since(start)
 		out.Health = append(out.Health, h)
+	}
+	a.mu.Lock()
+	out.Warnings = Plausibility(a.Cfg.Site, out.Activities, a.state.Typical)
+	a.mu.Unlock()
+	for _, w := range out.Warnings {
+		a.Log.Warn("implausible figure: check before it is trusted", "source", w.Source, "kind", w.Kind, "item", w.Item, "warning", w.Message)
 	}
 	return out
 }
@@ -281,6 +292,18 @@ func (a *Agent) RecordCollection(c Collected) error {
 	defer a.mu.Unlock()
 	a.state.LastCollect = time.Now()
 	a.state.Sources = c.Health
+	if a.state.Typical == nil {
+		a.state.Typical = map[string]float64{}
+	}
+	warned := map[string]bool{}
+	for _, w := range c.Warnings {
+		warned[w.Source+"|"+w.Kind+"|"+w.Item] = true
+	}
+	for k, v := range Typical(c.Activities) {
+		if !warned[k] { // a figure in doubt never becomes the reference
+			a.state.Typical[k] = v
+		}
+	}
 	return a.saveState()
 }
 

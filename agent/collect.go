@@ -115,26 +115,66 @@ func (c *collector) result() ([]footprint.Activity, []Rejection) {
 	return out, c.rejects
 }
 
-// number parses a figure with the source's decimal separator; thousands
-// separators (spaces, and the other of '.' and ',') are dropped.
+// number parses a figure with the source's decimal separator.
 func (c *collector) number(r Row, field string) (float64, bool) {
 	s := strings.TrimSpace(r.Fields[field])
 	if s == "" {
 		c.reject(r, "%s: empty: want a number", field)
 		return 0, false
 	}
-	clean := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(s)
-	if c.src.Decimal == "," {
-		clean = strings.ReplaceAll(strings.ReplaceAll(clean, ".", ""), ",", ".")
-	} else {
-		clean = strings.ReplaceAll(clean, ",", "")
-	}
-	v, err := strconv.ParseFloat(clean, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		c.reject(r, "%s: %q: want a number with %q as decimal separator", field, s, c.src.Decimal)
+	v, err := parseNumber(s, c.src.Decimal)
+	if err != nil {
+		c.reject(r, "%s: %q: %v", field, s, err)
 		return 0, false
 	}
 	return v, true
+}
+
+// parseNumber reads a figure written with decimal as its decimal
+// separator. Thousands separators — spaces, and the other of '.' and ','
+// — are accepted only between groups of three digits, so that a figure
+// written with the other decimal separator ("12345,6" read with decimal
+// ".") is refused with a hint instead of silently becoming ten times
+// larger.
+func parseNumber(s, decimal string) (float64, error) {
+	thousands := ","
+	if decimal == "," {
+		thousands = "."
+	}
+	clean := strings.NewReplacer(" ", thousands, "\u00a0", thousands, "\u202f", thousands).Replace(strings.TrimSpace(s))
+	mant, exp := clean, ""
+	if i := strings.IndexAny(clean, "eE"); i >= 0 {
+		mant, exp = clean[:i], clean[i:]
+	}
+	intPart, frac, hasFrac := strings.Cut(mant, decimal)
+	if hasFrac && strings.Contains(frac, thousands) || strings.Contains(frac, decimal) {
+		return 0, fmt.Errorf("want a number with %q as decimal separator", decimal)
+	}
+	sign := ""
+	if strings.HasPrefix(intPart, "-") || strings.HasPrefix(intPart, "+") {
+		sign, intPart = intPart[:1], intPart[1:]
+	}
+	if strings.Contains(intPart, thousands) {
+		groups := strings.Split(intPart, thousands)
+		ok := len(groups[0]) >= 1 && len(groups[0]) <= 3
+		for _, g := range groups[1:] {
+			ok = ok && len(g) == 3
+		}
+		if !ok {
+			other := map[string]string{".": ",", ",": "."}[decimal]
+			return 0, fmt.Errorf("%q is not between groups of three digits: if it is the decimal separator, set decimal: %q for this source", thousands, other)
+		}
+		intPart = strings.ReplaceAll(intPart, thousands, "")
+	}
+	num := sign + intPart
+	if hasFrac {
+		num += "." + frac
+	}
+	v, err := strconv.ParseFloat(num+exp, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("want a number with %q as decimal separator", decimal)
+	}
+	return v, nil
 }
 
 func (c *collector) date(r Row, field string) (footprint.Date, bool) {

@@ -97,6 +97,9 @@ type CheckReport struct {
 	Summary []Summary            `json:"would_send"`
 	OK      bool                 `json:"ok"`
 	Warning []string             `json:"warnings,omitempty"`
+	// Implausible are figures off by an order of magnitude against the
+	// declaration or the source's history.
+	Implausible []agent.Warning `json:"implausible,omitempty"`
 }
 
 func checkCmd() *cobra.Command {
@@ -117,7 +120,7 @@ func checkCmd() *cobra.Command {
 			}
 			a := &agent.Agent{Cfg: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 			c := a.Collect(cmd.Context())
-			rep := CheckReport{Config: cfg.String(), Sources: c.Health, Summary: summarise(c), OK: c.OK()}
+			rep := CheckReport{Config: cfg.String(), Sources: c.Health, Summary: summarise(c), OK: c.OK(), Implausible: c.Warnings}
 			if cfg.Central.Token == "" {
 				rep.Warning = append(rep.Warning, "no central token yet: set central.token_file or GREENHELP_AGENT_CENTRAL_TOKEN before `once` or `run`")
 			}
@@ -219,7 +222,16 @@ func printCheck(w io.Writer, rep CheckReport) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%.1f\t%s\n", s.Kind, s.Item, s.Records, s.Days, s.From, s.To, s.Total, s.Unit)
 	}
 	_ = tw.Flush()
-	if rep.OK {
+	if len(rep.Implausible) > 0 {
+		fmt.Fprintf(w, "\nIMPLAUSIBLE FIGURES — %d warning(s): read them before anything is sent\n", len(rep.Implausible))
+		for _, x := range rep.Implausible {
+			fmt.Fprintf(w, "  warning: %s\n", x)
+		}
+	}
+	switch {
+	case rep.OK && len(rep.Implausible) > 0:
+		fmt.Fprintf(w, "\ncheck: readable, but %d figure(s) look off by an order of magnitude (above)\n", len(rep.Implausible))
+	case rep.OK:
 		fmt.Fprintln(w, "\ncheck: ok")
 	}
 }

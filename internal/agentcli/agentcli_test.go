@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -62,4 +63,54 @@ func TestStatusOnAFreshOutbox(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, out, "outbox: 0 batch(es) pending")
 	assert.Contains(t, out, "last upload: never")
+}
+
+// exampleCopy copies the example agent folder and applies edits to
+// site.yaml (old → new).
+func exampleCopy(t *testing.T, edits ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS("../../examples/agent")))
+	path := filepath.Join(dir, "site.yaml")
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	s := string(raw)
+	for i := 0; i+1 < len(edits); i += 2 {
+		require.Contains(t, s, edits[i])
+		s = strings.Replace(s, edits[i], edits[i+1], 1)
+	}
+	require.NoError(t, os.WriteFile(path, []byte(s), 0o600))
+	return path
+}
+
+// Issue 13, item 6: a unit or decimal separator set wrong used to be
+// sent as 10× or 1000× the kWh while check said ok.
+func TestCheckWarnsLoudlyWhenTheBillsAreOffByAnOrderOfMagnitude(t *testing.T) {
+	t.Setenv("GREENHELP_AGENT_OUTBOX_DIR", t.TempDir())
+	tests := []struct {
+		name  string
+		edits []string
+		want  string
+	}{
+		{"kWh bills read as MWh", []string{"    unit: kWh\n    columns:\n      start: Début période", "    unit: MWh\n    columns:\n      start: Début période"},
+			"check the unit (kWh, not MWh or Wh)"},
+		{"kWh bills read as Wh", []string{"    unit: kWh\n    columns:\n      start: Début période", "    unit: Wh\n    columns:\n      start: Début période"},
+			"check the unit (kWh, not MWh or Wh)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, stderr := run(t, "check", "--config", exampleCopy(t, tt.edits...))
+			assert.Equal(t, 0, code, stderr)
+			assert.Contains(t, out, "IMPLAUSIBLE FIGURES")
+			assert.Contains(t, out, "edf-bills: electricity/grid")
+			assert.Contains(t, out, tt.want)
+			assert.NotContains(t, out, "check: ok")
+		})
+	}
+	t.Run("bills with a decimal comma read with a decimal point are refused, not ten times larger", func(t *testing.T) {
+		code, out, _ := run(t, "check", "--config", exampleCopy(t, "    decimal: \",\"\n    encoding: latin-1", "    encoding: latin-1"))
+		assert.Equal(t, 1, code)
+		assert.Contains(t, out, `set decimal: ","`)
+		assert.NotContains(t, out, "check: ok")
+	})
 }
