@@ -138,3 +138,15 @@ func TestFullYearsNeedEveryMonthCovered(t *testing.T) {
 	assert.Equal(t, []int{2024, 2026}, FullYears(acts))
 	assert.Empty(t, FullYears(acts[:1]))
 }
+
+// Issue 13, item 3: an unterminated quote panicked `greenhelp calc`
+// (FieldPos before the error check).
+func TestAnUnterminatedQuoteIsReportedWithItsLine(t *testing.T) {
+	in := "kind,item,start,end,quantity,unit,source,quality\n" +
+		"fuel,diesel,2024-01-01,2024-02-01,10,L,genset,measured\n" +
+		"fuel,diesel,2024-02-01,2024-03-01,\"10,L,genset,measured\n"
+	_, err := ReadActivitiesCSV(strings.NewReader(in), "activities.csv")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "activities.csv:3")
+	assert.Contains(t, err.Error(), "quote")
+}
