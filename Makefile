@@ -4,7 +4,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/greenhelp/greenhelp/internal/cli.Version=$(VERSION)
 BIN     := bin
 
-.PHONY: all build assets demo test fmt-check vet windows unit bench clean
+.PHONY: all build assets demo test fmt-check vet windows unit fuzz-short fuzz bench clean
 
 all: build
 
@@ -17,7 +17,7 @@ demo: build
 	$(BIN)/greenhelp demo
 
 ## test: the whole suite — formatting, vet, the Windows agent build, and every test with the race detector.
-test: assets fmt-check vet windows unit
+test: assets fmt-check vet windows unit fuzz-short
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -38,9 +38,28 @@ windows:
 unit:
 	scripts/test.sh
 
-## bench: the calculation benchmarks.
+## fuzz-short / fuzz: every fuzz target (the activities CSV, the agent's CSV
+## sources and config, the batch decoder and validator) from its committed
+## seed corpus (testdata/fuzz): a few seconds each in `make test`, FUZZTIME
+## each in `make fuzz`.
+FUZZ_TARGETS := footprint:FuzzReadActivitiesCSV agent:FuzzCSVSources agent:FuzzConfig wire:FuzzDecodeAndValidate
+FUZZTIME ?= 2m
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=4s
+
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "fuzz $$fn ($$pkg, $(FUZZTIME))"; \
+	  out=$$($(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) 2>&1) || { echo "$$out" | tail -n 40; exit 1; }; \
+	  echo "$$out" | tail -n 3; \
+	done
+
+## bench: the calculation benchmarks, then the long fault test (random
+## SIGKILLs of the central and the agent under 200 simulated agents) and
+## the 200-agent load figures.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./footprint/...
+	GREENHELP_FAULT_LONG=1 $(GO) test -count=1 -v -run 'TestNoRecordIsLostDuplicatedOrStaleUnderKills|TestTwoHundredAgentsPostingAtOnceSeeNo503' ./central 2>&1 | grep -E '^(---|ok|FAIL)|fault test:|load:'
 
 clean:
 	rm -rf $(BIN)

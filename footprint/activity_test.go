@@ -150,3 +150,22 @@ func TestAnUnterminatedQuoteIsReportedWithItsLine(t *testing.T) {
 	assert.Contains(t, err.Error(), "activities.csv:3")
 	assert.Contains(t, err.Error(), "quote")
 }
+
+// FuzzReadActivitiesCSV: no input panics the reader, and every record it
+// returns keeps the activity contract.
+func FuzzReadActivitiesCSV(f *testing.F) {
+	f.Add("kind,item,start,end,quantity,unit,source,quality,attrs\nelectricity,grid,2024-01-01,2024-02-01,99960,kWh,eskom-main,measured,\n")
+	f.Add("kind,item,start,end,quantity,unit,source,quality,attrs\nworkstation,desktop,2024-03-04,2024-03-05,2200,device_h,pm-tool,measured,state=off;location=site\n")
+	f.Add("kind,item,start,end,quantity,unit,source,quality\nfuel,diesel,2024-02-01,2024-03-01,\"10,L,genset,measured\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		acts, err := ReadActivitiesCSV(strings.NewReader(in), "fuzz.csv")
+		if err != nil {
+			return
+		}
+		for _, a := range acts {
+			if errs := a.Validate("fuzz"); len(errs) > 0 {
+				t.Fatalf("a returned record breaks the contract: %v", errs)
+			}
+		}
+	})
+}
