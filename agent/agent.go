@@ -104,7 +104,7 @@ type Collected struct {
 	Activities []footprint.Activity
 	Health     []SourceHealth
 	// Warnings are figures off by an order of magnitude (Plausibility).
-	Warnings []Warning
+	Warnings []footprint.PlausibilityWarning
 }
 
 // OK reports whether every source read cleanly.
@@ -139,7 +139,7 @@ func (a *Agent) Collect(ctx context.Context) Collected {
 		out.Health = append(out.Health, h)
 	}
 	a.mu.Lock()
-	out.Warnings = Plausibility(a.Cfg.Site, out.Activities, a.state.Typical)
+	out.Warnings = footprint.Plausibility(a.Cfg.Site, out.Activities, a.state.Typical)
 	a.mu.Unlock()
 	for _, w := range out.Warnings {
 		a.Log.Warn("implausible figure: check before it is trusted", "source", w.Source, "kind", w.Kind, "item", w.Item, "warning", w.Message)
@@ -299,7 +299,7 @@ func (a *Agent) RecordCollection(c Collected) error {
 	for _, w := range c.Warnings {
 		warned[w.Source+"|"+w.Kind+"|"+w.Item] = true
 	}
-	for k, v := range Typical(c.Activities) {
+	for k, v := range footprint.Typical(c.Activities) {
 		if !warned[k] { // a figure in doubt never becomes the reference
 			a.state.Typical[k] = v
 		}

@@ -41,7 +41,7 @@ func FuzzCSVSources(f *testing.F) {
 					t.Fatalf("%s: an emitted record breaks the contract: %v", s.ID, errs)
 				}
 			}
-			_ = Plausibility(site, acts, nil)
+			_ = footprint.Plausibility(site, acts, nil)
 		}
 	})
 }

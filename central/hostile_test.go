@@ -268,6 +268,17 @@ func TestOneAbsurdStoredValueNeverBreaksAGroupOutput(t *testing.T) {
 		assert.NotContains(t, string(raw), "Inf", path)
 	}
 	assert.Contains(t, string(s.get(t, "/api/v1/inventory?year=2024&site=za-x")), "1 stored record(s) set aside as invalid")
+	var detail struct {
+		Quality struct {
+			Records      int    `json:"records"`
+			Invalid      int    `json:"invalid_records"`
+			FirstInvalid string `json:"first_invalid"`
+		} `json:"data_quality"`
+	}
+	require.NoError(t, json.Unmarshal(s.get(t, "/api/v1/sites/za-x"), &detail))
+	assert.Equal(t, 13, detail.Quality.Records)
+	assert.Equal(t, 1, detail.Quality.Invalid, "the site's data-quality report counts it")
+	assert.Contains(t, detail.Quality.FirstInvalid, "plausible ceiling")
 	page := string(s.get(t, "/"))
 	assert.NotContains(t, page, "Inf")
 	s.run(t, "report", "--year", "2024")
@@ -374,4 +385,32 @@ func TestIdleConnectionsAndSlowBodiesAreClosed(t *testing.T) {
 		conn.Close()
 		<-done
 	})
+}
+
+// Issue 13, item 6, at the centre: bills sent in MWh by mistake pass the
+// bounds (737 MWh a day is possible somewhere) but not the site's own
+// declaration: the site's data-quality report names them.
+func TestTheCentralsDataQualityReportFlagsFiguresOffByAnOrderOfMagnitude(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary; run without -short")
+	}
+	s := startServer(t)
+	tok := s.addSite(t, "fr-x", "X", "FR")
+	decl := footprint.Site{ID: "fr-x", Name: "X", Country: "FR", Timezone: "Europe/Paris", Seats: 120, FTE: 110, HoursPerDay: 7.5,
+		Workstations: []footprint.Workstation{{Class: "desktop", Count: 120, WattsOn: 60}}}
+	bill := footprint.Activity{Kind: footprint.KindElectricity, Item: "grid", Start: footprint.NewDate(2024, 1, 1), End: footprint.NewDate(2024, 2, 1),
+		Quantity: 22855.8 * 1000, Unit: footprint.UnitKWh, Source: "edf-bills", Quality: footprint.QualityMeasured}
+	b := wire.Batch{ID: wire.NewID(), Site: &decl, Activities: []footprint.Activity{bill}}
+	b.Seal()
+	code, body := s.postRaw(t, "fr-x", tok, mustJSON(t, b))
+	require.Equal(t, http.StatusOK, code, body)
+	var detail struct {
+		Quality struct {
+			Implausible []footprint.PlausibilityWarning `json:"implausible"`
+		} `json:"data_quality"`
+	}
+	require.NoError(t, json.Unmarshal(s.get(t, "/api/v1/sites/fr-x"), &detail))
+	require.Len(t, detail.Quality.Implausible, 1)
+	assert.Equal(t, "edf-bills", detail.Quality.Implausible[0].Source)
+	assert.Contains(t, detail.Quality.Implausible[0].Message, "check the unit")
 }

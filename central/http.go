@@ -163,6 +163,7 @@ type SiteDetail struct {
 	Versions  []store.SiteVersion `json:"declaration_history"`
 	LastBatch *store.BatchLog     `json:"last_batch"`
 	Freshness []SourceFreshness   `json:"sources"`
+	Quality   DataQuality         `json:"data_quality"`
 }
 
 // SourceFreshness is the latest day each source has data for.
@@ -213,6 +214,10 @@ func (h *Handler) site(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, src := range order {
 		d.Freshness = append(d.Freshness, *by[src])
+	}
+	if d.Quality, err = h.svc.dataQuality(ctx, s, recs); err != nil {
+		h.fail(w, err)
+		return
 	}
 	writeJSON(w, http.StatusOK, d)
 }

@@ -99,7 +99,7 @@ type CheckReport struct {
 	Warning []string             `json:"warnings,omitempty"`
 	// Implausible are figures off by an order of magnitude against the
 	// declaration or the source's history.
-	Implausible []agent.Warning `json:"implausible,omitempty"`
+	Implausible []footprint.PlausibilityWarning `json:"implausible,omitempty"`
 }
 
 func checkCmd() *cobra.Command {

@@ -1,12 +1,10 @@
-package agent
+package footprint
 
 import (
 	"fmt"
 	"math"
 	"sort"
 	"strconv"
-
-	"github.com/greenhelp/greenhelp/footprint"
 )
 
 // Plausibility warnings are raised, before anything is sent, when a
@@ -16,30 +14,30 @@ import (
 // closing) also moves figures, and the ambassador decides.
 const orderOfMagnitude = 10.0
 
-// Warning is one plausibility warning about a source's figures.
-type Warning struct {
+// PlausibilityWarning is one warning about a source's figures.
+type PlausibilityWarning struct {
 	Source  string `json:"source"`
 	Kind    string `json:"kind"`
 	Item    string `json:"item"`
 	Message string `json:"message"`
 }
 
-func (w Warning) String() string {
+func (w PlausibilityWarning) String() string {
 	return fmt.Sprintf("%s: %s/%s: %s", w.Source, w.Kind, w.Item, w.Message)
 }
 
 // seriesKey names a source's series: its records of one kind and item.
-func seriesKey(a footprint.Activity) string { return a.Source + "|" + string(a.Kind) + "|" + a.Item }
+func seriesKey(a Activity) string { return a.Source + "|" + string(a.Kind) + "|" + a.Item }
 
 // perDay is a record's quantity per day of its period.
-func perDay(a footprint.Activity) float64 { return a.Quantity / float64(max(1, a.Days())) }
+func perDay(a Activity) float64 { return a.Quantity / float64(max(1, a.Days())) }
 
 // Typical returns each series' median quantity per day (per seriesKey):
 // what Plausibility compares the next run with.
-func Typical(acts []footprint.Activity) map[string]float64 {
+func Typical(acts []Activity) map[string]float64 {
 	by := map[string][]float64{}
 	for _, a := range acts {
-		if a.Kind == footprint.KindWorkstation || a.Kind == footprint.KindTravel {
+		if a.Kind == KindWorkstation || a.Kind == KindTravel {
 			continue // per-state device hours and trips vary by nature
 		}
 		by[seriesKey(a)] = append(by[seriesKey(a)], perDay(a))
@@ -80,15 +78,15 @@ func median(v []float64) float64 {
 //   - each series' median per day against the previous runs' median;
 //   - each record against its own series' median (one month in MWh among
 //     months in kWh).
-func Plausibility(site footprint.Site, acts []footprint.Activity, history map[string]float64) []Warning {
-	var out []Warning
-	warn := func(a footprint.Activity, format string, args ...any) {
-		out = append(out, Warning{Source: a.Source, Kind: string(a.Kind), Item: a.Item, Message: fmt.Sprintf(format, args...)})
+func Plausibility(site Site, acts []Activity, history map[string]float64) []PlausibilityWarning {
+	var out []PlausibilityWarning
+	warn := func(a Activity, format string, args ...any) {
+		out = append(out, PlausibilityWarning{Source: a.Source, Kind: string(a.Kind), Item: a.Item, Message: fmt.Sprintf(format, args...)})
 	}
 	fleetW, devices := fleetWatts(site)
 	hours := site.HoursPerDay
 	if hours <= 0 {
-		hours = footprint.DefaultHoursPerDay
+		hours = DefaultHoursPerDay
 	}
 	people := site.FTE
 	if people <= 0 {
@@ -103,7 +101,7 @@ func Plausibility(site footprint.Site, acts []footprint.Activity, history map[st
 		}
 		d := perDay(a)
 		switch {
-		case a.Kind == footprint.KindElectricity && a.Item == "grid" && fleetW > 0:
+		case a.Kind == KindElectricity && a.Item == "grid" && fleetW > 0:
 			lo, hi := fleetW*hours/1000, 3*fleetW*24/1000
 			if d > hi*orderOfMagnitude || d < lo/orderOfMagnitude {
 				warned[k] = true
@@ -111,20 +109,20 @@ func Plausibility(site footprint.Site, acts []footprint.Activity, history map[st
 					a.Start, a.End, fmtQ(d), devices, fmtQ(fleetW), fmtQ(lo), fmtQ(fleetW*24/1000))
 				continue
 			}
-		case a.Kind == footprint.KindWorkstation && devices > 0:
+		case a.Kind == KindWorkstation && devices > 0:
 			if n := countOf(site, a.Item); n > 0 && d > float64(n)*24*1.01 {
 				warned[k] = true
 				warn(a, "%s: %s device-hours in a day for %d declared %s(s): more than 24 h each: check the hours column and the fleet count", a.Start, fmtQ(d), n, a.Item)
 				continue
 			}
-		case a.Kind == footprint.KindTelework && people > 0:
+		case a.Kind == KindTelework && people > 0:
 			if d > people*2 {
 				warned[k] = true
 				warn(a, "%s: %s person-days in a day for a site of %s people (fte, else seats): check the column mapping", a.Start, fmtQ(d), fmtQ(people))
 				continue
 			}
 		}
-		if m, ok := now[k]; ok && m > 0 && d > 0 && (d > m*orderOfMagnitude || d < m/orderOfMagnitude) && a.Kind != footprint.KindTelework {
+		if m, ok := now[k]; ok && m > 0 && d > 0 && (d > m*orderOfMagnitude || d < m/orderOfMagnitude) && a.Kind != KindTelework {
 			warned[k] = true
 			warn(a, "%s–%s: %s %s a day, against a median of %s for this source: one figure in another unit?", a.Start, a.End, fmtQ(d), a.Unit, fmtQ(m))
 			continue
@@ -152,13 +150,13 @@ func Plausibility(site footprint.Site, acts []footprint.Activity, history map[st
 
 // fleetWatts is the declared fleet's draw when on (W) and its size; a
 // class declared without watts takes the documented default.
-func fleetWatts(site footprint.Site) (float64, int) {
+func fleetWatts(site Site) (float64, int) {
 	var w float64
 	var n int
 	for _, ws := range site.Workstations {
 		on := ws.WattsOn
 		if on <= 0 {
-			if d, ok := footprint.DefaultDeviceWatts(ws.Class); ok {
+			if d, ok := DefaultDeviceWatts(ws.Class); ok {
 				on = d.WattsOn
 			}
 		}
@@ -168,7 +166,7 @@ func fleetWatts(site footprint.Site) (float64, int) {
 	return w, n
 }
 
-func countOf(site footprint.Site, class string) int {
+func countOf(site Site, class string) int {
 	n := 0
 	for _, ws := range site.Workstations {
 		if ws.Class == class {
