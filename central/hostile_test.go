@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,7 +118,28 @@ func TestABatchIdIsBoundToOneContent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary; run without -short")
 	}
-	s := startServer(t)
+	onEveryBackend(t, batchIdIsBoundToOneContent)
+}
+
+// onEveryBackend runs test against a central on SQLite, then on the real
+// influxd `make test` starts.
+func onEveryBackend(t *testing.T, test func(t *testing.T, env ...string)) {
+	t.Run("sqlite", func(t *testing.T) { test(t) })
+	t.Run("influxdb", func(t *testing.T) {
+		base := os.Getenv("GREENHELP_TEST_INFLUX_URL")
+		if base == "" {
+			t.Skip("no InfluxDB: `make test` starts a real influxd 1.8.10 and sets GREENHELP_TEST_INFLUX_URL")
+		}
+		db := fmt.Sprintf("gh_test_%d", time.Now().UnixNano())
+		resp, err := http.PostForm(base+"/query", url.Values{"q": {fmt.Sprintf("CREATE DATABASE %q WITH SHARD DURATION 52w", db)}})
+		require.NoError(t, err)
+		resp.Body.Close()
+		test(t, "GREENHELP_STORE_BACKEND=influxdb", "GREENHELP_STORE_INFLUXDB_URL="+base, "GREENHELP_STORE_INFLUXDB_BUCKET="+db+"/autogen")
+	})
+}
+
+func batchIdIsBoundToOneContent(t *testing.T, env ...string) {
+	s := startServer(t, env...)
 	tok := s.addSite(t, "za-x", "X", "ZA")
 	first := sealed("01JD3V8Q3ZJ4M5Q7Y8X9A0B1C2", diesel(100))
 	code, body := s.postRaw(t, "za-x", tok, mustJSON(t, first))

@@ -4,16 +4,12 @@ package central_test
 
 import (
 	"encoding/json"
-	"fmt"
-	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,18 +29,7 @@ func TestTheWholePath(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs both binaries; run without -short")
 	}
-	t.Run("sqlite", func(t *testing.T) { wholePath(t) })
-	t.Run("influxdb", func(t *testing.T) {
-		base := os.Getenv("GREENHELP_TEST_INFLUX_URL")
-		if base == "" {
-			t.Skip("no InfluxDB: `make test` starts a real influxd 1.8.10 and sets GREENHELP_TEST_INFLUX_URL")
-		}
-		db := fmt.Sprintf("gh_path_%d", time.Now().UnixNano())
-		resp, err := http.PostForm(base+"/query", url.Values{"q": {fmt.Sprintf("CREATE DATABASE %q WITH SHARD DURATION 52w", db)}})
-		require.NoError(t, err)
-		resp.Body.Close()
-		wholePath(t, "GREENHELP_STORE_BACKEND=influxdb", "GREENHELP_STORE_INFLUXDB_URL="+base, "GREENHELP_STORE_INFLUXDB_BUCKET="+db+"/autogen")
-	})
+	onEveryBackend(t, wholePath)
 }
 
 func wholePath(t *testing.T, env ...string) {

@@ -48,6 +48,9 @@ func NewID() string {
 // and activities in their canonical JSON form — independent of the id and
 // of how the body was formatted or compressed.
 func ContentHash(site *footprint.Site, acts []footprint.Activity) string {
+	if acts == nil {
+		acts = []footprint.Activity{} // null and [] are the same content
+	}
 	raw, err := json.Marshal(struct {
 		Site       *footprint.Site      `json:"site,omitempty"`
 		Activities []footprint.Activity `json:"activities"`

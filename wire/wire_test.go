@@ -1,0 +1,52 @@
+package wire
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+func TestTheContentHashSurvivesTheWire(t *testing.T) {
+	site := &footprint.Site{ID: "pt-lis-oriente", Name: "Lisbon Oriente", Country: "PT", Seats: 700}
+	tests := []struct {
+		name string
+		b    Batch
+	}{
+		{"a declaration alone (activities null on one side, [] on the other)", Batch{ID: NewID(), Site: site}},
+		{"records with attributes", Batch{ID: NewID(), Activities: []footprint.Activity{{Kind: footprint.KindWorkstation, Item: "desktop",
+			Start: footprint.NewDate(2024, 3, 4), End: footprint.NewDate(2024, 3, 5), Quantity: 0.1 + 0.2, Unit: footprint.UnitDeviceH,
+			Source: "pm", Quality: footprint.QualityMeasured, Attrs: map[string]string{"state": "off", "location": "home"}}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.b.Seal()
+			raw, err := json.Marshal(tt.b)
+			require.NoError(t, err)
+			got, err := Decode(raw)
+			require.NoError(t, err)
+			assert.Equal(t, tt.b.SHA256, ContentHash(got.Site, got.Activities))
+		})
+	}
+}
+
+func TestBatchIdsAreMintedUniqueAndValid(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 1000; i++ {
+		id := NewID()
+		require.False(t, seen[id], "ids never repeat")
+		seen[id] = true
+		require.NoError(t, Batch{ID: id}.Validate("x"))
+	}
+}
+
+func TestAMissingQuantityIsAnErrorNotAZero(t *testing.T) {
+	_, err := Decode([]byte(`{"id":"A","activities":[{"kind":"fuel","item":"diesel","start":"2024-01-01","end":"2024-02-01","unit":"L","source":"g","quality":"measured"}]}`))
+	var inv *InvalidError
+	require.ErrorAs(t, err, &inv)
+	assert.Equal(t, 0, inv.Problems[0].Index)
+	assert.Equal(t, "quantity", inv.Problems[0].Field)
+}
