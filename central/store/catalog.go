@@ -84,7 +84,15 @@ var migrations = []string{
 		PRIMARY KEY (site, kind, item, start, end, source, attrs)
 	);
 	CREATE INDEX activities_start ON activities(start);`,
+	// 2: batch ids are minted (ULIDs) and sha256 is the content hash
+	// (wire.ContentHash). Rows logged before held the hash of the raw body
+	// of a batch whose id was derived from its content: marked legacy, an
+	// agent's retry of one after the upgrade is a duplicate, not a 409.
+	`UPDATE batches SET sha256 = 'legacy:' || sha256;`,
 }
+
+// legacyHash prefixes the batch-log hashes written before migration 2.
+const legacyHash = "legacy:"
 
 // OpenCatalog opens (creating if needed) the SQLite file in dir and
 // migrates it to the current schema.
@@ -282,7 +290,8 @@ func (c *Catalog) Ingest(ctx context.Context, b BatchLog, decl *footprint.Site, 
 	var stored string
 	err = tx.QueryRowContext(ctx, `SELECT sha256 FROM batches WHERE site = ? AND id = ?`, b.Site, b.ID).Scan(&stored)
 	switch {
-	case err == nil && stored == b.SHA256:
+	case err == nil && (stored == b.SHA256 || strings.HasPrefix(stored, legacyHash)):
+		// A legacy id was derived from its content: same id, same content.
 		return true, nil
 	case err == nil:
 		return false, fmt.Errorf("%w: batch %s of site %s was received on another content (sha256 %.12s…, this one %.12s…): a new content needs a new id",
