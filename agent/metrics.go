@@ -114,7 +114,9 @@ func (a *Agent) MetricsHandler() http.Handler {
 		h, code := a.health()
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(code)
-		_ = json.NewEncoder(w).Encode(h)
+		if err := json.NewEncoder(w).Encode(h); err != nil {
+			a.Log.Warn("healthz answer not sent", "err", err)
+		}
 	})
 	return mux
 }

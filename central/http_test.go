@@ -2,9 +2,11 @@ package central
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -109,4 +111,47 @@ func TestAnOverridesFilePinsSitesWithTheirReason(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "overrides[0].profile: arctic: unknown profile")
 	assert.Contains(t, err.Error(), "overrides[0].reason: missing")
+}
+
+func TestMetricsCanBeProtectedAndRefusedTokensAreCountedPerSiteNeverLogged(t *testing.T) {
+	var logs strings.Builder
+	svc := testService(t, func(c *Config) { c.Viewer = ViewerConf{User: "cto", Password: "pw", ProtectMetrics: true} })
+	svc.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	_, err := svc.Catalog.AddSite(context.Background(), "za-x", "X", "ZA")
+	require.NoError(t, err)
+	srv := httptest.NewServer(NewHandler(svc))
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL + "/metrics")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "viewer.protect_metrics closes /metrics")
+
+	for _, site := range []string{"za-x", "za-x", "nowhere"} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/sites/"+site+"/batches", strings.NewReader(`{}`))
+		req.Header.Set("Authorization", "Bearer ghs_secret_token_value")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/metrics", nil)
+	req.SetBasicAuth("cto", "pw")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(raw), `greenhelp_refused_tokens_total{reason="unauthorized",site="za-x"} 2`)
+	assert.Contains(t, string(raw), `greenhelp_refused_tokens_total{reason="unauthorized",site="unknown"} 1`)
+	assert.Contains(t, logs.String(), "site token refused")
+	assert.NotContains(t, logs.String(), "ghs_secret_token_value", "a token is never logged")
+}
+
+func TestAnAnswerThatCannotBeEncodedIsA500WithAMessage(t *testing.T) {
+	rec := httptest.NewRecorder()
+	writeJSON(rec, http.StatusOK, map[string]float64{"t": math.Inf(1)})
+	assert.Equal(t, http.StatusInternalServerError, rec.Code)
+	assert.Contains(t, rec.Body.String(), "could not be encoded")
+	assert.True(t, json.Valid(rec.Body.Bytes()))
 }
