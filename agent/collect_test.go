@@ -121,13 +121,17 @@ func TestWorkstationHoursFollowTheLocalClockAcrossDST(t *testing.T) {
 			"2024-03-29": {"on": 22, "off": 18, "missed": 4},
 			"2024-03-30": {"on": 0, "off": 24, "missed": 24},
 			"2024-03-31": {"on": 0, "off": 23, "missed": 23}, // clocks go forward: a 23-hour Sunday
-			"2024-04-01": {"on": 28, "off": 8, "missed": 0},
+			// Monday: 00–07 joins the off Sunday, plus 20–24 (11 h × 2 PCs).
+			// PC1 on 08–18 (10 h); PC2 on until 18:00: 7 h missed, 11 h on.
+			"2024-04-01": {"on": 21, "off": 15, "missed": 7},
 		}},
 		{"workstation-dst-autumn", map[string]map[string]float64{
 			"2024-10-25": {"on": 22, "off": 18, "missed": 4},
 			"2024-10-26": {"on": 0, "off": 24, "missed": 24},
 			"2024-10-27": {"on": 0, "off": 25, "missed": 25}, // clocks go back: a 25-hour Sunday
-			"2024-10-28": {"on": 9, "off": 8, "missed": 0},
+			// Monday: 22 window hours; PC2 on until its 09:00 sleep: 7 h
+			// missed (00–07) and 2 h on.
+			"2024-10-28": {"on": 2, "off": 15, "missed": 7},
 		}},
 	}
 	for _, tt := range tests {

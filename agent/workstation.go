@@ -19,12 +19,19 @@ type interval struct{ from, to time.Time }
 // local day starting at day (midnight in loc), from the site schedule.
 // Windows are wall-clock times: on a DST day they are an hour longer or
 // shorter in real time.
+//
+// Adjacent windows join, as the person writing the schedule means them:
+// the morning part of a window that spans midnight ("mon–fri 20:00–07:00")
+// belongs to the night that started the evening before — and also to a
+// listed day whose previous day is off until midnight (a weekend all_day),
+// so that Monday 00:00–07:00 after an off Sunday is off too, not on.
 func windows(sched footprint.PowerOffSchedule, day time.Time, loc *time.Location) []interval {
 	y, m, d := day.Date()
 	at := func(dd, minutes int) time.Time { return time.Date(y, m, d+dd, minutes/60, minutes%60, 0, 0, loc) }
 	dayStart, dayEnd := at(0, 0), at(1, 0)
 	wd := strings.ToLower(day.Weekday().String()[:3])
 	prev := strings.ToLower(day.AddDate(0, 0, -1).Weekday().String()[:3])
+	prevOffAtMidnight := offAtMidnight(sched, prev)
 	var out []interval
 	for _, w := range sched.Windows {
 		days := map[string]bool{}
@@ -53,11 +60,35 @@ func windows(sched footprint.PowerOffSchedule, day time.Time, loc *time.Location
 		if days[wd] {
 			out = append(out, interval{at(0, from), dayEnd})
 		}
-		if days[prev] {
+		if days[prev] || (days[wd] && prevOffAtMidnight) {
 			out = append(out, interval{dayStart, at(0, to)})
 		}
 	}
 	return merge(out)
+}
+
+// offAtMidnight reports whether the schedule keeps devices off at the end
+// of the weekday wd ("mon" …): an all_day window, or the evening part of a
+// window spanning midnight.
+func offAtMidnight(sched footprint.PowerOffSchedule, wd string) bool {
+	for _, w := range sched.Windows {
+		listed := false
+		for _, x := range w.Days {
+			listed = listed || strings.EqualFold(x, wd)
+		}
+		if !listed {
+			continue
+		}
+		if w.AllDay {
+			return true
+		}
+		from, err1 := footprint.ParseClock(w.From)
+		to, err2 := footprint.ParseClock(w.To)
+		if err1 == nil && err2 == nil && from >= to {
+			return true
+		}
+	}
+	return false
 }
 
 func merge(iv []interval) []interval {
