@@ -17,7 +17,9 @@ func TestPowerOffWindowsJoinAsAPersonMeansThem(t *testing.T) {
 	require.NoError(t, err)
 	nights := footprint.PowerOffWindow{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"}
 	weekend := footprint.PowerOffWindow{Days: []string{"sat", "sun"}, AllDay: true}
-	sched := func(ws ...footprint.PowerOffWindow) footprint.PowerOffSchedule { return footprint.PowerOffSchedule{Windows: ws} }
+	sched := func(ws ...footprint.PowerOffWindow) footprint.PowerOffSchedule {
+		return footprint.PowerOffSchedule{Windows: ws}
+	}
 	tests := []struct {
 		name  string
 		sched footprint.PowerOffSchedule
