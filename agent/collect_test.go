@@ -118,20 +118,21 @@ func TestWorkstationHoursFollowTheLocalClockAcrossDST(t *testing.T) {
 		// Window: weekdays 20:00–07:00, weekends all day. PC1 on 08–18 on
 		// working days; PC2 left on from Friday 08:00.
 		{"workstation-dst-spring", map[string]map[string]float64{
-			"2024-03-29": {"on": 22, "off": 18, "missed": 4},
-			"2024-03-30": {"on": 0, "off": 24, "missed": 24},
-			"2024-03-31": {"on": 0, "off": 23, "missed": 23}, // clocks go forward: a 23-hour Sunday
+			"2024-03-29": {"on": 22, "off": 18, "sleep": 0, "missed": 4},
+			"2024-03-30": {"on": 0, "off": 24, "sleep": 0, "missed": 24},
+			"2024-03-31": {"on": 0, "off": 23, "sleep": 0, "missed": 23}, // clocks go forward: a 23-hour Sunday
 			// Monday: 00–07 joins the off Sunday, plus 20–24 (11 h × 2 PCs).
 			// PC1 on 08–18 (10 h); PC2 on until 18:00: 7 h missed, 11 h on.
-			"2024-04-01": {"on": 21, "off": 15, "missed": 7},
+			"2024-04-01": {"on": 21, "off": 15, "sleep": 0, "missed": 7},
 		}},
 		{"workstation-dst-autumn", map[string]map[string]float64{
-			"2024-10-25": {"on": 22, "off": 18, "missed": 4},
-			"2024-10-26": {"on": 0, "off": 24, "missed": 24},
-			"2024-10-27": {"on": 0, "off": 25, "missed": 25}, // clocks go back: a 25-hour Sunday
+			"2024-10-25": {"on": 22, "off": 18, "sleep": 0, "missed": 4},
+			"2024-10-26": {"on": 0, "off": 24, "sleep": 0, "missed": 24},
+			"2024-10-27": {"on": 0, "off": 25, "sleep": 0, "missed": 25}, // clocks go back: a 25-hour Sunday
 			// Monday: 22 window hours; PC2 on until its 09:00 sleep: 7 h
-			// missed (00–07) and 2 h on.
-			"2024-10-28": {"on": 2, "off": 15, "missed": 7},
+			// missed (00–07) and 2 h on, then asleep through 20–24: 4 h
+			// asleep, not off. PC1 off 11 h.
+			"2024-10-28": {"on": 2, "off": 11, "sleep": 4, "missed": 7},
 		}},
 	}
 	for _, tt := range tests {

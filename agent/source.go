@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"os/exec"
@@ -64,8 +65,10 @@ type SourceConfig struct {
 	Class    string `mapstructure:"class"`
 	Location string `mapstructure:"location"` // workstation: site (default) or home
 	Quality  string `mapstructure:"quality"`  // measured (default), estimated
-	// AssumedCompliance is used by a workstation estimate without a log.
-	AssumedCompliance float64 `mapstructure:"assumed_compliance"`
+	// AssumedCompliance is the share of window hours a workstation
+	// estimate without a log counts as off (0–1): required there, 0
+	// included — there is no default to fall back on silently.
+	AssumedCompliance *float64 `mapstructure:"assumed_compliance"`
 }
 
 // HTTPHeader is one request header; Value may be "${ENV_VAR}".
@@ -161,9 +164,6 @@ func (s *SourceConfig) applyDefaults() {
 	if s.Location == "" {
 		s.Location = "site"
 	}
-	if s.AssumedCompliance == 0 {
-		s.AssumedCompliance = 0.5
-	}
 }
 
 func (s SourceConfig) header() bool { return s.Header == nil || *s.Header }
@@ -228,8 +228,11 @@ func (s SourceConfig) validate(p, base string) []footprint.FieldError {
 	if s.Location != "site" && s.Location != "home" {
 		add("location", s.Location, `want "site" or "home"`)
 	}
-	if s.AssumedCompliance < 0 || s.AssumedCompliance > 1 {
-		add("assumed_compliance", strconv.FormatFloat(s.AssumedCompliance, 'g', -1, 64), "want a share between 0 and 1")
+	switch ac := s.AssumedCompliance; {
+	case ac == nil && s.Type == "manual" && s.Collector == "workstation":
+		add("assumed_compliance", "", "missing: the share of power-off window hours the devices are off (0–1), e.g. from the power-management console's compliance report")
+	case ac != nil && (*ac < 0 || *ac > 1 || math.IsNaN(*ac)):
+		add("assumed_compliance", strconv.FormatFloat(*ac, 'g', -1, 64), "want a share between 0 and 1")
 	}
 	if s.Type != "manual" {
 		cols := s.Columns.mapped()

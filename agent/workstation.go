@@ -8,9 +8,34 @@ import (
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
-var powerEvents = map[string]bool{
-	"on": true, "power_on": true, "poweron": true, "power on": true, "startup": true, "start": true, "boot": true, "wake": true, "resume": true,
-	"off": false, "power_off": false, "poweroff": false, "power off": false, "shutdown": false, "sleep": false, "hibernate": false, "standby": false, "suspend": false,
+// Device power states a log's events lead to.
+const (
+	stOn    = "on"
+	stOff   = "off"
+	stSleep = "sleep"
+)
+
+// powerEvents maps a log's event names to the state they start. Sleep,
+// standby and suspend keep the device drawing its sleep power, so they are
+// a state of their own, not "off"; hibernation writes memory to disk and
+// powers down (ACPI S4), so it counts as off.
+var powerEvents = map[string]string{
+	"on": stOn, "power_on": stOn, "poweron": stOn, "power on": stOn, "startup": stOn, "start": stOn, "boot": stOn, "wake": stOn, "resume": stOn,
+	"off": stOff, "power_off": stOff, "poweroff": stOff, "power off": stOff, "shutdown": stOff, "hibernate": stOff,
+	"sleep": stSleep, "standby": stSleep, "suspend": stSleep,
+}
+
+// stateBefore is a device's state before its first event: the opposite of
+// where the event leads (a wake follows sleep, a startup follows off, an
+// off or sleep follows on).
+func stateBefore(first, event string) string {
+	switch {
+	case first != stOn:
+		return stOn
+	case event == "wake" || event == "resume":
+		return stSleep
+	}
+	return stOff
 }
 
 type interval struct{ from, to time.Time }
@@ -135,12 +160,13 @@ func total(iv []interval) time.Duration {
 
 // workstation turns a power-state event log (device, time, event) into
 // device-hours per class and local day: "on" outside power-off windows,
-// "off" and "missed" (left on) inside them. A device's state before its
-// first event is the opposite of that event.
+// "off", "sleep" and "missed" (left on) inside them. A device's state
+// before its first event is the opposite of that event.
 func (c *collector) workstation(t Table) {
 	type ev struct {
-		at time.Time
-		on bool
+		at    time.Time
+		state string
+		name  string
 	}
 	devs := map[string][]ev{}
 	class := map[string]string{}
@@ -163,7 +189,8 @@ func (c *collector) workstation(t Table) {
 			c.reject(r, "time: %q: want a local time as %s (or RFC 3339)", raw, c.src.TimeFormat)
 			continue
 		}
-		on, known := powerEvents[strings.ToLower(strings.TrimSpace(r.Fields["event"]))]
+		name := strings.ToLower(strings.TrimSpace(r.Fields["event"]))
+		state, known := powerEvents[name]
 		if !known {
 			c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume)", r.Fields["event"])
 			continue
@@ -173,7 +200,7 @@ func (c *collector) workstation(t Table) {
 			c.reject(r, "class: %q: want desktop, laptop, thin_client or monitor", cl)
 			continue
 		}
-		devs[dev] = append(devs[dev], ev{at, on})
+		devs[dev] = append(devs[dev], ev{at, state, name})
 		class[dev] = cl
 		where[dev] = r
 		if minT.IsZero() || at.Before(minT) {
@@ -191,7 +218,7 @@ func (c *collector) workstation(t Table) {
 	y, m, d = maxT.Date()
 	lastDay := time.Date(y, m, d, 0, 0, 0, 0, c.loc)
 
-	type agg struct{ on, off, missed time.Duration }
+	type agg struct{ on, off, sleep, missed time.Duration }
 	perDay := map[string]map[string]*agg{} // date → class → hours
 	names := make([]string, 0, len(devs))
 	for n := range devs {
@@ -201,28 +228,25 @@ func (c *collector) workstation(t Table) {
 	for _, dev := range names {
 		evs := devs[dev]
 		sort.SliceStable(evs, func(i, j int) bool { return evs[i].at.Before(evs[j].at) })
-		// Powered-on intervals over the whole log span.
-		var on []interval
-		state := !evs[0].on
+		// Powered-on and asleep intervals over the whole log span.
+		spans := map[string][]interval{}
+		state := stateBefore(evs[0].state, evs[0].name)
 		since := firstDay
 		for _, e := range evs {
-			if state && !e.on {
-				on = append(on, interval{since, e.at})
+			if e.state != state {
+				spans[state] = append(spans[state], interval{since, e.at})
+				state, since = e.state, e.at
 			}
-			if !state && e.on {
-				since = e.at
-			}
-			state = e.on
 		}
 		end := time.Date(lastDay.Year(), lastDay.Month(), lastDay.Day()+1, 0, 0, 0, 0, c.loc)
-		if state {
-			on = append(on, interval{since, end})
-		}
+		spans[state] = append(spans[state], interval{since, end})
+		on, asleep := spans[stOn], spans[stSleep]
 		for day := firstDay; day.Before(end); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, c.loc) {
 			next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, c.loc)
 			win := windows(c.site.PowerOff, day, c.loc)
 			onDay := overlap(on, []interval{{day, next}})
 			missed := overlap(on, win)
+			slept := overlap(asleep, win)
 			key := day.Format("2006-01-02")
 			if perDay[key] == nil {
 				perDay[key] = map[string]*agg{}
@@ -234,7 +258,8 @@ func (c *collector) workstation(t Table) {
 			}
 			a.on += onDay - missed
 			a.missed += missed
-			a.off += total(win) - missed
+			a.sleep += slept
+			a.off += total(win) - missed - slept
 		}
 	}
 	days := make([]string, 0, len(perDay))
@@ -254,7 +279,7 @@ func (c *collector) workstation(t Table) {
 			for _, st := range []struct {
 				state string
 				d     time.Duration
-			}{{"on", a.on}, {"off", a.off}, {"missed", a.missed}} {
+			}{{"on", a.on}, {"off", a.off}, {"sleep", a.sleep}, {"missed", a.missed}} {
 				c.emit(Row{Where: c.src.ID + " log " + k}, footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
 					Start: date, End: date.AddDays(1), Quantity: st.d.Hours(), Unit: footprint.UnitDeviceH,
 					Attrs: map[string]string{"state": st.state, "location": c.src.Location}})
@@ -285,7 +310,7 @@ func (c *collector) workstationEstimate(t Table) {
 				for _, st := range []struct {
 					state string
 					q     float64
-				}{{"off", h * c.src.AssumedCompliance}, {"missed", h * (1 - c.src.AssumedCompliance)}} {
+				}{{"off", h * *c.src.AssumedCompliance}, {"missed", h * (1 - *c.src.AssumedCompliance)}} {
 					c.emit(r, footprint.Activity{Kind: footprint.KindWorkstation, Item: w.Class, Start: date, End: date.AddDays(1),
 						Quantity: st.q, Unit: footprint.UnitDeviceH, Quality: footprint.QualityEstimated,
 						Attrs: map[string]string{"state": st.state, "location": c.src.Location}})

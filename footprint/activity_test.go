@@ -32,7 +32,7 @@ func TestActivityValidationNamesFieldValueAndFix(t *testing.T) {
 		{"an attribute the kind does not take", func(a *Activity) { a.Attrs = map[string]string{"state": "on"} }, []string{"r.attrs.state: on", "takes no attributes"}},
 		{"a workstation state out of the list", func(a *Activity) {
 			*a = act(KindWorkstation, "desktop", "2024-01-01", "2024-01-02", 1, UnitDeviceH, map[string]string{"state": "asleep"})
-		}, []string{"r.attrs.state: asleep", `"on", "off", "missed"`}},
+		}, []string{"r.attrs.state: asleep", `"on", "off", "sleep", "missed"`}},
 		{"a class on a domestic flight", func(a *Activity) {
 			*a = act(KindTravel, "flight_domestic", "2024-01-01", "2024-01-02", 1, UnitPKm, map[string]string{"class": "business"})
 		}, []string{"r.attrs.class: business", "only short- and long-haul flights"}},

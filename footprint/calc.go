@@ -2,6 +2,7 @@ package footprint
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -451,44 +452,78 @@ func (c *calc) powerOff() (PowerOff, error) {
 		classes = append(classes, cl)
 	}
 	sort.Strings(classes)
-	var off, missed float64
+	var off, sleep, missed float64
 	for _, cl := range classes {
 		w, err := c.watts(cl)
 		if err != nil {
 			return po, err
 		}
 		h := c.devH[cl]
-		w.UsedKWh = ((h["on"]+h["missed"])*w.WattsOn + h["off"]*w.WattsOff) / 1000
+		// A device asleep in a window draws its sleep power: it saves
+		// less than one switched off.
+		w.UsedKWh = ((h["on"]+h["missed"])*w.WattsOn + h["off"]*w.WattsOff + h["sleep"]*w.WattsSleep) / 1000
 		po.Watts = append(po.Watts, w)
 		po.UsedKWh += w.UsedKWh
-		po.AvoidedKWh += h["off"] * (w.WattsOn - w.WattsOff) / 1000
+		po.AvoidedKWh += (h["off"]*(w.WattsOn-w.WattsOff) + h["sleep"]*math.Max(0, w.WattsOn-w.WattsSleep)) / 1000
 		for st, v := range h {
 			po.DeviceHours[st] += v
 		}
 		off += h["off"]
+		sleep += h["sleep"]
 		missed += h["missed"]
 	}
+	po.GridKgPerKWh = grid.kg
 	po.AvoidedT = po.AvoidedKWh * grid.kg / 1000
-	if off+missed > 0 {
-		comp := off / (off + missed)
+	// Compliance is the share of window hours switched off, as the
+	// policy asks: asleep is not off.
+	if off+sleep+missed > 0 {
+		comp := off / (off + sleep + missed)
 		po.Compliance = &comp
 	}
 	return po, nil
 }
 
+// watts returns the power figures of a workstation class: the site's
+// declaration, else the profile's fleet, else the documented default —
+// figure by figure, so that a site declaring only class and count (or
+// watts_on alone) gets the defaults for the rest, said in the origin.
 func (c *calc) watts(class string) (ClassWatts, error) {
-	if w, ok := c.site.Fleet(class); ok {
-		return ClassWatts{Class: class, WattsOn: w.WattsOn, WattsOff: w.WattsOff, Origin: "site declaration"}, nil
+	w := ClassWatts{Class: class}
+	var origins []string
+	fill := func(on, off, sleep float64, origin string) {
+		used := false
+		if w.WattsOn == 0 && on > 0 {
+			w.WattsOn, used = on, true
+		}
+		if w.WattsOff == 0 && off > 0 {
+			w.WattsOff, used = off, true
+		}
+		if w.WattsSleep == 0 && sleep > 0 {
+			w.WattsSleep, used = sleep, true
+		}
+		if used {
+			origins = append(origins, origin)
+		}
 	}
-	for _, w := range c.as.Fleet {
-		if w.Class == class {
-			return ClassWatts{Class: class, WattsOn: w.WattsOn, WattsOff: w.WattsOff, Origin: "profile " + c.as.Profile}, nil
+	if d, ok := c.site.Fleet(class); ok {
+		fill(d.WattsOn, d.WattsOff, d.WattsSleep, "site declaration")
+	}
+	for _, f := range c.as.Fleet {
+		if f.Class == class {
+			fill(f.WattsOn, f.WattsOff, f.WattsSleep, "profile "+c.as.Profile)
 		}
 	}
 	if d, ok := DefaultDeviceWatts(class); ok {
-		return ClassWatts{Class: class, WattsOn: d.WattsOn, WattsOff: d.WattsOff, Origin: d.Source}, nil
+		fill(d.WattsOn, d.WattsOff, d.WattsSleep, d.Source)
 	}
-	return ClassWatts{}, fmt.Errorf("power-off: workstation class %q has device-hours but no power figure: declare it under site.workstations (class, count, watts_on, watts_off)", class)
+	if w.WattsOn == 0 {
+		return ClassWatts{}, fmt.Errorf("power-off: workstation class %q has device-hours but no power figure: declare it under site.workstations (class, count, watts_on, watts_off)", class)
+	}
+	if w.WattsSleep == 0 {
+		w.WattsSleep = w.WattsOff // no sleep figure anywhere: asleep counts as off
+	}
+	w.Origin = strings.Join(origins, "; ")
+	return w, nil
 }
 
 var qualityRank = map[Quality]int{"": -1, QualityMeasured: 0, QualityEstimated: 1, QualityDefault: 2}

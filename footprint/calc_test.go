@@ -297,3 +297,60 @@ func defaultLib(t *testing.T) *factors.Library {
 	t.Helper()
 	return factors.Default()
 }
+
+func devH(class, state string, h float64) Activity {
+	return Activity{Kind: KindWorkstation, Item: class, Start: NewDate(2024, 3, 4), End: NewDate(2024, 3, 5), Quantity: h,
+		Unit: UnitDeviceH, Source: "pm", Quality: QualityMeasured, Attrs: map[string]string{"state": state}}
+}
+
+// Hand-computed: a device asleep in a window draws its sleep power, so it
+// saves less than one switched off, and it is not compliant (the policy
+// asks for off).
+func TestASleepingDeviceCostsItsSleepPowerAndIsNotCompliant(t *testing.T) {
+	site := Site{ID: "fr-x", Country: "FR", Workstations: []Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1, WattsSleep: 3}}}
+	acts := []Activity{devH("desktop", "off", 10), devH("desktop", "sleep", 10), devH("desktop", "missed", 5), devH("desktop", "on", 9)}
+	inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	po := inv.PowerOff
+	// used: (9 + 5) h × 60 W + 10 h × 1 W + 10 h × 3 W = 880 Wh
+	assert.InDelta(t, 0.880, po.UsedKWh, 1e-12)
+	// avoided: 10 h × (60 − 1) W + 10 h × (60 − 3) W = 1,160 Wh
+	assert.InDelta(t, 1.160, po.AvoidedKWh, 1e-12)
+	require.NotNil(t, po.Compliance)
+	assert.InDelta(t, 10.0/25, *po.Compliance, 1e-12)
+	grid := kg(t, "electricity", "grid", "FR", 2024)
+	assert.InDelta(t, 1.160*grid/1000, po.AvoidedT, 1e-12)
+	assert.InDelta(t, grid, po.GridKgPerKWh, 1e-12, "the grid factor is there without any electricity record")
+}
+
+// A site declaring only class and count gets the documented defaults,
+// said in the origin (watts_on used to be compulsory).
+func TestAFleetDeclaredByClassAndCountUsesTheDocumentedDefaults(t *testing.T) {
+	site := Site{ID: "fr-x", Name: "X", Timezone: "Europe/Paris", Country: "FR", Seats: 1, Workstations: []Workstation{{Class: "desktop", Count: 1}, {Class: "monitor", Count: 2}}}
+	require.NoError(t, site.Validate("site"))
+	inv, err := Calculate(site, []Activity{devH("desktop", "off", 10), devH("monitor", "off", 20)}, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	require.Len(t, inv.PowerOff.Watts, 2)
+	d, m := inv.PowerOff.Watts[0], inv.PowerOff.Watts[1]
+	assert.Equal(t, 70.0, d.WattsOn)
+	assert.Contains(t, d.Origin, "Microsoft Configuration Manager")
+	assert.Equal(t, 28.0, m.WattsOn)
+	// 10 h × (70 − 0) W + 20 h × (28 − 1) W = 1,240 Wh
+	assert.InDelta(t, 1.240, inv.PowerOff.AvoidedKWh, 1e-12)
+}
+
+// The planner's power-off and equipment levers used to show 0 t for a site
+// without electricity bills (no Scope 2 line carried the grid factor).
+func TestPowerOffLeversUseTheGridFactorWithoutElectricityBills(t *testing.T) {
+	site := Site{ID: "za-x", Country: "ZA", Workstations: []Workstation{{Class: "desktop", Count: 1, WattsOn: 70}}}
+	inv, err := Calculate(site, []Activity{devH("desktop", "off", 80), devH("desktop", "missed", 20)}, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	levers := Levers(site, inv, []string{LeverPowerOff, LeverEquipment}, Assumptions{})
+	require.Equal(t, LeverPowerOff, levers[0].ID)
+	require.Equal(t, LeverEquipment, levers[1].ID)
+	grid := kg(t, "electricity", "grid", "ZA", 2024)
+	// 95 % of 100 window hours off: 15 more hours × 70 W saved.
+	assert.InDelta(t, 15*70/1e6*grid, levers[0].PotentialT, 1e-12)
+	// 20 h on × 70 W = 1.4 kWh used; a 20 W laptop saves 50/70 of it.
+	assert.InDelta(t, 1.4*(1-LaptopWatts/70)*grid/1000, levers[1].PotentialT, 1e-12)
+}

@@ -77,10 +77,14 @@ type PowerOff struct {
 	// Compliance is off / (off + missed) device-hours in power-off
 	// windows; nil when no window hours were recorded.
 	Compliance *float64 `json:"compliance"`
-	// DeviceHours by state (on, off, missed).
+	// DeviceHours by state (on, off, sleep, missed).
 	DeviceHours map[string]float64 `json:"device_hours,omitempty"`
 	// Watts lists the power figures used per class, with their origin.
 	Watts []ClassWatts `json:"watts,omitempty"`
+	// GridKgPerKWh is the location-based grid factor of the site's country
+	// and year that turns avoided kWh into tonnes (and sizes the power-off
+	// and equipment levers), whether or not the site sent electricity bills.
+	GridKgPerKWh float64 `json:"grid_kg_per_kwh,omitempty"`
 }
 
 // ClassWatts records the power draw used for a workstation class.
@@ -88,7 +92,9 @@ type ClassWatts struct {
 	Class    string  `json:"class"`
 	WattsOn  float64 `json:"watts_on"`
 	WattsOff float64 `json:"watts_off"`
-	Origin   string  `json:"origin"`
+	// WattsSleep is the draw of a device asleep in a power-off window.
+	WattsSleep float64 `json:"watts_sleep"`
+	Origin     string  `json:"origin"`
 	// UsedKWh is the class's energy use over the year.
 	UsedKWh float64 `json:"used_kwh"`
 }

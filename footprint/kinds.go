@@ -100,7 +100,7 @@ var flightClasses = map[string][]string{
 // attrSpec lists the attributes each kind accepts and their allowed values
 // (nil: any non-empty value).
 var attrSpec = map[Kind]map[string][]string{
-	KindWorkstation: {"state": {"on", "off", "missed"}, "location": {"site", "home"}},
+	KindWorkstation: {"state": {"on", "off", "sleep", "missed"}, "location": {"site", "home"}},
 	KindTravel:      {"class": {"economy", "premium_economy", "business", "first"}, "country": nil},
 }
 

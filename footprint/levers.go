@@ -89,12 +89,17 @@ func Levers(site Site, inv *Inventory, order []string, as Assumptions) []Lever {
 		}
 	}
 	po := inv.PowerOff
+	if po.GridKgPerKWh > 0 {
+		// The factor the power-off figures used: present even when the
+		// site sent no electricity bill (then no Scope 2 line carries it).
+		gridKg = po.GridKgPerKWh
+	}
 	calc := map[string]Lever{}
 	add := func(id string, t float64, format string, args ...any) {
 		calc[id] = Lever{ID: id, Name: leverNames[id], PotentialT: t, Assumptions: fmt.Sprintf(format, args...)}
 	}
 	// Power-off: bring compliance to the target.
-	off, missed := po.DeviceHours["off"], po.DeviceHours["missed"]
+	off, missed := po.DeviceHours["off"], po.DeviceHours["missed"]+po.DeviceHours["sleep"]
 	if off+missed > 0 && off > 0 {
 		extra := math.Max(0, PowerOffTargetCompliance*(off+missed)-off)
 		wSaved := po.AvoidedKWh * 1000 / off // mean W saved per off device-hour
@@ -299,13 +304,7 @@ func LeverEmissionsT(lever string, inv *Inventory) float64 {
 	case LeverLessTravel:
 		return inv.Scope3BusinessTravelT
 	case LeverEquipment:
-		grid := 0.0
-		for _, l := range inv.Lines {
-			if l.Scope == Scope2Location && l.Item == "grid" {
-				grid = l.FactorKgPerUnit
-			}
-		}
-		return inv.PowerOff.UsedKWh * grid / 1000
+		return inv.PowerOff.UsedKWh * inv.PowerOff.GridKgPerKWh / 1000
 	}
 	return 0
 }

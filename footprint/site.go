@@ -222,8 +222,8 @@ func (s Site) Validate(source string) error {
 		if w.WattsOn > 0 && w.WattsOff > w.WattsOn {
 			e.add(wp+"watts_off", ftoa(w.WattsOff)+" W", "must not exceed watts_on (%s W)", ftoa(w.WattsOn))
 		}
-		if w.WattsOn == 0 {
-			e.add(wp+"watts_on", "0 W", "must be > 0: a powered-on device draws power")
+		if _, ok := DefaultDeviceWatts(w.Class); w.WattsOn == 0 && !ok && w.Class != "" {
+			e.add(wp+"watts_on", "0 W", "missing: %s has no documented default power figure: declare watts_on (and watts_off, watts_sleep)", w.Class)
 		}
 	}
 	for i, w := range s.PowerOff.Windows {
