@@ -38,109 +38,25 @@ func stateBefore(first, event string) string {
 	return stOff
 }
 
-type interval struct{ from, to time.Time }
+// interval is a span of real time [From, To).
+type interval = footprint.Interval
 
-// windows returns the power-off window intervals that fall within the
-// local day starting at day (midnight in loc), from the site schedule.
-// Windows are wall-clock times: on a DST day they are an hour longer or
-// shorter in real time.
-//
-// Adjacent windows join, as the person writing the schedule means them:
-// the morning part of a window that spans midnight ("mon–fri 20:00–07:00")
-// belongs to the night that started the evening before — and also to a
-// listed day whose previous day is off until midnight (a weekend all_day),
-// so that Monday 00:00–07:00 after an off Sunday is off too, not on.
+// windows returns the power-off window intervals of the local day starting
+// at day (footprint.PowerOffSchedule.Intervals).
 func windows(sched footprint.PowerOffSchedule, day time.Time, loc *time.Location) []interval {
-	y, m, d := day.Date()
-	at := func(dd, minutes int) time.Time { return time.Date(y, m, d+dd, minutes/60, minutes%60, 0, 0, loc) }
-	dayStart, dayEnd := at(0, 0), at(1, 0)
-	wd := strings.ToLower(day.Weekday().String()[:3])
-	prev := strings.ToLower(day.AddDate(0, 0, -1).Weekday().String()[:3])
-	prevOffAtMidnight := offAtMidnight(sched, prev)
-	var out []interval
-	for _, w := range sched.Windows {
-		days := map[string]bool{}
-		for _, x := range w.Days {
-			days[strings.ToLower(x)] = true
-		}
-		if w.AllDay {
-			if days[wd] {
-				out = append(out, interval{dayStart, dayEnd})
-			}
-			continue
-		}
-		from, err1 := footprint.ParseClock(w.From)
-		to, err2 := footprint.ParseClock(w.To)
-		if err1 != nil || err2 != nil {
-			continue
-		}
-		if from < to {
-			if days[wd] {
-				out = append(out, interval{at(0, from), at(0, to)})
-			}
-			continue
-		}
-		// Spans midnight: the evening part today, the morning part of
-		// yesterday's window.
-		if days[wd] {
-			out = append(out, interval{at(0, from), dayEnd})
-		}
-		if days[prev] || (days[wd] && prevOffAtMidnight) {
-			out = append(out, interval{dayStart, at(0, to)})
-		}
-	}
-	return merge(out)
-}
-
-// offAtMidnight reports whether the schedule keeps devices off at the end
-// of the weekday wd ("mon" …): an all_day window, or the evening part of a
-// window spanning midnight.
-func offAtMidnight(sched footprint.PowerOffSchedule, wd string) bool {
-	for _, w := range sched.Windows {
-		listed := false
-		for _, x := range w.Days {
-			listed = listed || strings.EqualFold(x, wd)
-		}
-		if !listed {
-			continue
-		}
-		if w.AllDay {
-			return true
-		}
-		from, err1 := footprint.ParseClock(w.From)
-		to, err2 := footprint.ParseClock(w.To)
-		if err1 == nil && err2 == nil && from >= to {
-			return true
-		}
-	}
-	return false
-}
-
-func merge(iv []interval) []interval {
-	sort.Slice(iv, func(i, j int) bool { return iv[i].from.Before(iv[j].from) })
-	var out []interval
-	for _, x := range iv {
-		if n := len(out); n > 0 && !x.from.After(out[n-1].to) {
-			if x.to.After(out[n-1].to) {
-				out[n-1].to = x.to
-			}
-			continue
-		}
-		out = append(out, x)
-	}
-	return out
+	return sched.Intervals(day, loc)
 }
 
 func overlap(a, b []interval) time.Duration {
 	var d time.Duration
 	for _, x := range a {
 		for _, y := range b {
-			from, to := x.from, x.to
-			if y.from.After(from) {
-				from = y.from
+			from, to := x.From, x.To
+			if y.From.After(from) {
+				from = y.From
 			}
-			if y.to.Before(to) {
-				to = y.to
+			if y.To.Before(to) {
+				to = y.To
 			}
 			if to.After(from) {
 				d += to.Sub(from)
@@ -153,7 +69,7 @@ func overlap(a, b []interval) time.Duration {
 func total(iv []interval) time.Duration {
 	var d time.Duration
 	for _, x := range iv {
-		d += x.to.Sub(x.from)
+		d += x.To.Sub(x.From)
 	}
 	return d
 }
@@ -234,17 +150,17 @@ func (c *collector) workstation(t Table) {
 		since := firstDay
 		for _, e := range evs {
 			if e.state != state {
-				spans[state] = append(spans[state], interval{since, e.at})
+				spans[state] = append(spans[state], interval{From: since, To: e.at})
 				state, since = e.state, e.at
 			}
 		}
 		end := time.Date(lastDay.Year(), lastDay.Month(), lastDay.Day()+1, 0, 0, 0, 0, c.loc)
-		spans[state] = append(spans[state], interval{since, end})
+		spans[state] = append(spans[state], interval{From: since, To: end})
 		on, asleep := spans[stOn], spans[stSleep]
 		for day := firstDay; day.Before(end); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, c.loc) {
 			next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, c.loc)
 			win := windows(c.site.PowerOff, day, c.loc)
-			onDay := overlap(on, []interval{{day, next}})
+			onDay := overlap(on, []interval{{From: day, To: next}})
 			missed := overlap(on, win)
 			slept := overlap(asleep, win)
 			key := day.Format("2006-01-02")

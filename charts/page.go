@@ -157,6 +157,9 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 		dist.Rows = append(dist.Rows, []string{id, fmt.Sprintf("%.2f", a.Distances[id])})
 	}
 	v.Tables = []table{lev, dist, fr}
+	if po := powerOffTable(d.ByYear); po != nil {
+		v.Tables = append([]table{*po}, v.Tables...)
+	}
 	cs := []Chart{
 		TrajectoryChart("site_trajectory", d.Track, d.Method),
 		ScopesChart("site_scopes", d.ByYear),
@@ -233,3 +236,37 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1p
 <script>window.addEventListener('resize',function(){document.querySelectorAll('[_echarts_instance_]').forEach(function(el){var c=echarts.getInstanceByDom(el);if(c)c.resize();});});</script>
 </body></html>
 `))
+
+// powerOffTable sets out the latest year's power-off result with what it
+// rests on: the watts per class and their origin, and the coverage of the
+// records against the declared fleet.
+func powerOffTable(byYear []*footprint.Inventory) *table {
+	if len(byYear) == 0 {
+		return nil
+	}
+	inv := byYear[len(byYear)-1]
+	po := inv.PowerOff
+	if po.DeviceHours == nil {
+		return nil
+	}
+	t := table{Title: fmt.Sprintf("PC power-off in %d (a lever result, never subtracted from the inventory)", inv.Year), Head: []string{"what", "value", "on what it rests"}}
+	comp := "n/a"
+	if po.Compliance != nil {
+		comp = fmt.Sprintf("%.1f %%", *po.Compliance*100)
+	}
+	t.Rows = append(t.Rows,
+		[]string{"avoided", fmt.Sprintf("%.0f kWh = %.2f tCO2e", po.AvoidedKWh, po.AvoidedT),
+			fmt.Sprintf("off and asleep device-hours in windows × (watts on − watts off or asleep) × %.3f kgCO2e/kWh (grid, location-based); no pre-policy baseline is deducted", po.GridKgPerKWh)},
+		[]string{"compliance", comp, "off ÷ (off + asleep + left on) device-hours in power-off windows"})
+	for _, w := range po.Watts {
+		t.Rows = append(t.Rows, []string{w.Class, fmt.Sprintf("%g W on, %g W asleep, %g W off", w.WattsOn, w.WattsSleep, w.WattsOff), w.Origin})
+	}
+	if cv := po.Coverage; cv != nil {
+		scaled := "—"
+		if cv.DeclaredDevices > 0 {
+			scaled = fmt.Sprintf("%.0f kWh = %.2f tCO2e scaled to the declared fleet and year", cv.ScaledAvoidedKWh, cv.ScaledAvoidedT)
+		}
+		t.Rows = append(t.Rows, []string{"coverage", scaled, cv.Note})
+	}
+	return &t
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/greenhelp/greenhelp/footprint/factors"
 )
@@ -63,7 +64,8 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 	year := from.Year()
 	c := &calc{site: site, year: year, lib: lib, as: as, opt: opt,
 		lines: map[lineKey]*Line{}, notes: map[string]bool{},
-		devH: map[string]map[string]float64{}, teleQ: map[string]Quality{}}
+		devH: map[string]map[string]float64{}, teleQ: map[string]Quality{},
+		devDays: map[string]map[Date]bool{}, from: from, to: to}
 	yf, yt := YearBounds(year)
 	c.periodShare = float64(from.DaysUntil(to)) / float64(yf.DaysUntil(yt))
 	setAside, firstProblem := 0, ""
@@ -216,6 +218,8 @@ type calc struct {
 	remoteDays, onsiteDays float64
 	teleQ                  map[string]Quality            // worst quality per telework item
 	devH                   map[string]map[string]float64 // class → state → device-hours
+	devDays                map[string]map[Date]bool      // class → days with records
+	from, to               Date                          // the period
 	devQ                   Quality
 	periodShare            float64 // share of the year the period covers
 	records                int     // activity records in the period
@@ -314,6 +318,12 @@ func (c *calc) add(a Activity, qty float64) error {
 		}
 		c.devH[a.Item][state] += qty
 		c.devQ = worse(c.devQ, a.Quality)
+		if c.devDays[a.Item] == nil {
+			c.devDays[a.Item] = map[Date]bool{}
+		}
+		for d := maxDate(a.Start, c.from); d.Before(a.End) && d.Before(c.to); d = d.AddDays(1) {
+			c.devDays[a.Item][d] = true
+		}
 	default:
 		return fmt.Errorf("kind %q has no calculation", a.Kind)
 	}
@@ -474,6 +484,7 @@ func (c *calc) powerOff() (PowerOff, error) {
 	}
 	po.GridKgPerKWh = grid.kg
 	po.AvoidedT = po.AvoidedKWh * grid.kg / 1000
+	po.Coverage = c.coverage(po)
 	// Compliance is the share of window hours switched off, as the
 	// policy asks: asleep is not off.
 	if off+sleep+missed > 0 {
@@ -481,6 +492,80 @@ func (c *calc) powerOff() (PowerOff, error) {
 		po.Compliance = &comp
 	}
 	return po, nil
+}
+
+// coverage compares the window device-hours recorded for each declared
+// class with what the declared fleet's schedule holds over the period,
+// and scales the avoided energy class by class at its observed rate.
+func (c *calc) coverage(po PowerOff) *PowerOffCoverage {
+	if len(c.site.PowerOff.Windows) == 0 {
+		return nil
+	}
+	loc, err := time.LoadLocation(c.site.Timezone)
+	if err != nil || c.site.Timezone == "" {
+		loc = time.UTC
+	}
+	cv := &PowerOffCoverage{DaysInYear: c.from.DaysUntil(c.to)}
+	days := map[Date]bool{}
+	var undeclared []string
+	byClass := map[string]ClassWatts{}
+	for _, w := range po.Watts {
+		byClass[w.Class] = w
+	}
+	var periodHours float64 // window hours of one device over the period
+	for d := c.from; d.Before(c.to); d = d.AddDays(1) {
+		periodHours += c.site.PowerOff.Hours(time.Date(d.Year(), d.Time().Month(), d.Time().Day(), 0, 0, 0, 0, loc), loc)
+	}
+	classes := make([]string, 0, len(c.devH))
+	for cl := range c.devH {
+		classes = append(classes, cl)
+	}
+	sort.Strings(classes)
+	for _, cl := range classes {
+		fleet, _ := c.site.Fleet(cl)
+		if fleet.Count == 0 {
+			undeclared = append(undeclared, cl)
+			continue
+		}
+		h := c.devH[cl]
+		logged := h["off"] + h["sleep"] + h["missed"]
+		fleetHours := float64(fleet.Count) * periodHours
+		cv.DeclaredDevices += fleet.Count
+		cv.LoggedWindowHours += logged
+		cv.FleetWindowHours += fleetHours
+		for d := range c.devDays[cl] {
+			days[d] = true
+		}
+		if logged > 0 {
+			w := byClass[cl]
+			avoided := (h["off"]*(w.WattsOn-w.WattsOff) + h["sleep"]*math.Max(0, w.WattsOn-w.WattsSleep)) / 1000
+			cv.ScaledAvoidedKWh += avoided * fleetHours / logged
+		}
+	}
+	cv.DaysCovered = len(days)
+	cv.ScaledAvoidedT = cv.ScaledAvoidedKWh * po.GridKgPerKWh / 1000
+	if cv.FleetWindowHours > 0 {
+		cv.Share = cv.LoggedWindowHours / cv.FleetWindowHours
+	}
+	switch {
+	case cv.DeclaredDevices == 0:
+		cv.Note = fmt.Sprintf("coverage unknown: declare the fleet (site.workstations count) for %s to scale the log to the site", strings.Join(undeclared, ", "))
+	case cv.Share < 0.5:
+		cv.Note = fmt.Sprintf("the records cover %.1f %% of the declared fleet's window hours (%d devices, %d of %d days): the scaled figure extrapolates a sample", cv.Share*100, cv.DeclaredDevices, cv.DaysCovered, cv.DaysInYear)
+	default:
+		cv.Note = fmt.Sprintf("the records cover %.1f %% of the declared fleet's window hours (%d devices, %d of %d days)", cv.Share*100, cv.DeclaredDevices, cv.DaysCovered, cv.DaysInYear)
+	}
+	if len(undeclared) > 0 && cv.DeclaredDevices > 0 {
+		cv.Note += fmt.Sprintf("; %s not declared in the fleet: not scaled", strings.Join(undeclared, ", "))
+	}
+	return cv
+}
+
+func maxDate(a, b Date) Date {
+	if a.Before(b) {
+		return b
+	}
+	return a
 }
 
 // watts returns the power figures of a workstation class: the site's

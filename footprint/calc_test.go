@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -353,4 +354,37 @@ func TestPowerOffLeversUseTheGridFactorWithoutElectricityBills(t *testing.T) {
 	assert.InDelta(t, 15*70/1e6*grid, levers[0].PotentialT, 1e-12)
 	// 20 h on × 70 W = 1.4 kWh used; a 20 W laptop saves 50/70 of it.
 	assert.InDelta(t, 1.4*(1-LaptopWatts/70)*grid/1000, levers[1].PotentialT, 1e-12)
+}
+
+// Hand-computed: a power log of 20 PCs for two weeks of a 300-PC site,
+// weekends off. It used to give a lever of 0.0 t without a word.
+func TestAPartialLogIsScaledToTheDeclaredFleetWithItsCoverageStated(t *testing.T) {
+	site := Site{ID: "za-x", Name: "X", Country: "ZA", Timezone: "UTC", Seats: 300,
+		Workstations: []Workstation{{Class: "desktop", Count: 300}},
+		PowerOff:     PowerOffSchedule{Windows: []PowerOffWindow{{Days: []string{"sat", "sun"}, AllDay: true}}}}
+	var acts []Activity
+	for d := NewDate(2024, 3, 4); d.Before(NewDate(2024, 3, 18)); d = d.AddDays(1) {
+		if wd := d.Time().Weekday(); wd == time.Saturday || wd == time.Sunday {
+			a := devH("desktop", "off", 20*24)
+			a.Start, a.End = d, d.AddDays(1)
+			acts = append(acts, a)
+		}
+	}
+	inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	cv := inv.PowerOff.Coverage
+	require.NotNil(t, cv)
+	// 4 weekend days × 20 PCs × 24 h = 1,920 logged; 2024 has 104 weekend
+	// days: 300 × 104 × 24 = 748,800 fleet window hours.
+	assert.Equal(t, 1920.0, cv.LoggedWindowHours)
+	assert.Equal(t, 748800.0, cv.FleetWindowHours)
+	assert.InDelta(t, 1920.0/748800, cv.Share, 1e-12)
+	assert.Equal(t, 4, cv.DaysCovered)
+	// Observed: 1,920 h × 70 W (documented default) = 134.4 kWh; scaled
+	// × 748,800 / 1,920 = 52,416 kWh.
+	assert.InDelta(t, 134.4, inv.PowerOff.AvoidedKWh, 1e-9)
+	assert.InDelta(t, 52416, cv.ScaledAvoidedKWh, 1e-6)
+	assert.InDelta(t, 52416*kg(t, "electricity", "grid", "ZA", 2024)/1000, cv.ScaledAvoidedT, 1e-9)
+	assert.Contains(t, cv.Note, "extrapolates a sample")
+	assert.Contains(t, cv.Note, "300 devices, 4 of 366 days")
 }

@@ -85,6 +85,35 @@ type PowerOff struct {
 	// and year that turns avoided kWh into tonnes (and sizes the power-off
 	// and equipment levers), whether or not the site sent electricity bills.
 	GridKgPerKWh float64 `json:"grid_kg_per_kwh,omitempty"`
+	// Coverage compares what the records cover with the declared fleet
+	// and the period, and scales the avoided figure to both.
+	Coverage *PowerOffCoverage `json:"coverage,omitempty"`
+}
+
+// PowerOffCoverage says how much of the declared fleet's power-off window
+// hours the workstation records cover. A log of 20 PCs for two weeks of a
+// 300-PC site is a sample: its avoided energy is scaled to the declared
+// fleet and the whole period, at the rate it observed, with the coverage
+// stated — never reported as the site's saving, never a silent 0.
+type PowerOffCoverage struct {
+	// DeclaredDevices is the fleet declared for the classes with records.
+	DeclaredDevices int `json:"declared_devices"`
+	// LoggedWindowHours are the device-hours recorded in windows (off,
+	// sleep, missed) for the declared classes.
+	LoggedWindowHours float64 `json:"logged_window_device_hours"`
+	// FleetWindowHours are the declared devices × the window hours of the
+	// whole period.
+	FleetWindowHours float64 `json:"fleet_window_device_hours"`
+	// Share is LoggedWindowHours / FleetWindowHours.
+	Share       float64 `json:"share"`
+	DaysCovered int     `json:"days_covered"`
+	DaysInYear  int     `json:"days_in_period"`
+	// ScaledAvoidedKWh and ScaledAvoidedT are the avoided energy and
+	// emissions at the observed rate per window hour, over the declared
+	// fleet and the whole period.
+	ScaledAvoidedKWh float64 `json:"scaled_avoided_kwh"`
+	ScaledAvoidedT   float64 `json:"scaled_avoided_t"`
+	Note             string  `json:"note"`
 }
 
 // ClassWatts records the power draw used for a workstation class.

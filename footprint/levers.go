@@ -98,13 +98,19 @@ func Levers(site Site, inv *Inventory, order []string, as Assumptions) []Lever {
 	add := func(id string, t float64, format string, args ...any) {
 		calc[id] = Lever{ID: id, Name: leverNames[id], PotentialT: t, Assumptions: fmt.Sprintf(format, args...)}
 	}
-	// Power-off: bring compliance to the target.
+	// Power-off: bring compliance to the target, over the declared fleet
+	// and the whole year when the records cover less (PowerOffCoverage).
 	off, missed := po.DeviceHours["off"], po.DeviceHours["missed"]+po.DeviceHours["sleep"]
 	if off+missed > 0 && off > 0 {
-		extra := math.Max(0, PowerOffTargetCompliance*(off+missed)-off)
+		scale, scaled := 1.0, ""
+		if cv := po.Coverage; cv != nil && cv.LoggedWindowHours > 0 && cv.FleetWindowHours > 0 {
+			scale = cv.FleetWindowHours / cv.LoggedWindowHours
+			scaled = fmt.Sprintf(" (the records cover %.1f %% of the declared fleet's window hours: scaled ×%.2f)", cv.Share*100, scale)
+		}
+		extra := math.Max(0, PowerOffTargetCompliance*(off+missed)-off) * scale
 		wSaved := po.AvoidedKWh * 1000 / off // mean W saved per off device-hour
-		add(LeverPowerOff, extra*wSaved/1e6*gridKg, "compliance %.0f %% → %.0f %%: %.0f more device-hours off a year × %.1f W saved × %.3f kgCO2e/kWh",
-			ratio(off, off+missed)*100, PowerOffTargetCompliance*100, extra, wSaved, gridKg)
+		add(LeverPowerOff, extra*wSaved/1e6*gridKg, "compliance %.0f %% → %.0f %%: %.0f more device-hours off a year × %.1f W saved × %.3f kgCO2e/kWh%s",
+			ratio(off, off+missed)*100, PowerOffTargetCompliance*100, extra, wSaved, gridKg, scaled)
 	} else {
 		add(LeverPowerOff, 0, "no power-state records in window hours: collect the power-management log to size this lever")
 	}

@@ -140,6 +140,16 @@ func printInventory(w io.Writer, inv *footprint.Inventory) error {
 		}
 		fmt.Fprintf(w, "PC power-off: workstations used %.0f kWh; power-off avoided %.0f kWh = %.3f tCO2e (not subtracted); compliance %s\n",
 			po.UsedKWh, po.AvoidedKWh, po.AvoidedT, comp)
+		for _, cw := range po.Watts {
+			fmt.Fprintf(w, "  %s: %g W on, %g W asleep, %g W off (%s)\n", cw.Class, cw.WattsOn, cw.WattsSleep, cw.WattsOff, cw.Origin)
+		}
+		if cv := po.Coverage; cv != nil {
+			fmt.Fprintf(w, "  coverage: %s", cv.Note)
+			if cv.DeclaredDevices > 0 {
+				fmt.Fprintf(w, "; scaled to the declared fleet and the year: %.0f kWh = %.3f tCO2e", cv.ScaledAvoidedKWh, cv.ScaledAvoidedT)
+			}
+			fmt.Fprintln(w)
+		}
 	}
 	if t := inv.Telework; t.RemoteShare != nil {
 		fmt.Fprintf(w, "Telework: %.0f remote and %.0f on-site person-days (%.1f %% remote)\n", t.RemotePersonDays, t.OnsitePersonDays, *t.RemoteShare*100)
