@@ -1,6 +1,9 @@
 package footprint
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+)
 
 // Scope labels an inventory line (GHG Protocol scope and, for scope 3, the
 // category).
@@ -179,7 +182,19 @@ func Merge(id, name string, year int, invs []*Inventory) *Inventory {
 				out.PowerOff.DeviceHours[st] += h
 			}
 			off += po.DeviceHours["off"]
-			missed += po.DeviceHours["missed"]
+			missed += po.DeviceHours["missed"] + po.DeviceHours["sleep"] // asleep is not off
+		}
+		if cv := po.Coverage; cv != nil {
+			if out.PowerOff.Coverage == nil {
+				out.PowerOff.Coverage = &PowerOffCoverage{DaysInYear: cv.DaysInYear}
+			}
+			g := out.PowerOff.Coverage
+			g.DeclaredDevices += cv.DeclaredDevices
+			g.LoggedWindowHours += cv.LoggedWindowHours
+			g.FleetWindowHours += cv.FleetWindowHours
+			g.ScaledAvoidedKWh += cv.ScaledAvoidedKWh
+			g.ScaledAvoidedT += cv.ScaledAvoidedT
+			g.DaysCovered = max(g.DaysCovered, cv.DaysCovered)
 		}
 		out.Telework.RemotePersonDays += inv.Telework.RemotePersonDays
 		out.Telework.OnsitePersonDays += inv.Telework.OnsitePersonDays
@@ -187,6 +202,10 @@ func Merge(id, name string, year int, invs []*Inventory) *Inventory {
 	if off+missed > 0 {
 		c := off / (off + missed)
 		out.PowerOff.Compliance = &c
+	}
+	if g := out.PowerOff.Coverage; g != nil && g.FleetWindowHours > 0 {
+		g.Share = g.LoggedWindowHours / g.FleetWindowHours
+		g.Note = fmt.Sprintf("the sites' records cover %.1f %% of their declared fleets' window hours (%d devices)", g.Share*100, g.DeclaredDevices)
 	}
 	if d := out.Telework.RemotePersonDays + out.Telework.OnsitePersonDays; d > 0 {
 		r := out.Telework.RemotePersonDays / d
