@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -308,4 +309,50 @@ func TestCachedPagesFollowNewBatches(t *testing.T) {
 	assert.Len(t, after.Sites, len(before.Sites)+1, "the new site is on the page")
 	last := func(g []*footprint.Inventory) float64 { return g[len(g)-1].Scope2LocationT }
 	assert.InDelta(t, last(before.ByYear)+100000*0.57765/1000, last(after.ByYear), 1e-6, "and its kWh × the Moroccan grid factor")
+}
+
+// IT purchases (Scope 3 category 2) reach the API, the ESG export's
+// datapoints and activity lines, and the site page.
+func TestITPurchasesReachTheAPITheExportAndThePages(t *testing.T) {
+	svc := exampleService(t)
+	ctx := context.Background()
+	buy := func(item string, n float64) footprint.Activity {
+		return footprint.Activity{Kind: footprint.KindPurchase, Item: item, Start: footprint.NewDate(2024, 3, 12), End: footprint.NewDate(2024, 3, 13),
+			Quantity: n, Unit: footprint.UnitDevice, Source: "fleet-register", Quality: footprint.QualityMeasured}
+	}
+	before, err := svc.SiteInventory(ctx, "fr-par-batignolles", 2024)
+	require.NoError(t, err)
+	_, err = svc.Ingest(ctx, "fr-par-batignolles", wire.Batch{ID: "purchases", Activities: []footprint.Activity{buy("laptop", 40), buy("monitor", 80)}})
+	require.NoError(t, err)
+	inv, err := svc.SiteInventory(ctx, "fr-par-batignolles", 2024)
+	require.NoError(t, err)
+	// 40 × 182.6 + 80 × 65.9 = 7,304 + 5,272 = 12,576 kgCO2e
+	assert.InDelta(t, 12.576, inv.Scope3CapitalGoodsT, 1e-9)
+	assert.InDelta(t, before.TotalMarketT+12.576, inv.TotalMarketT, 1e-9)
+
+	d, err := svc.ESGDataset(ctx, 2024, "", "test")
+	require.NoError(t, err)
+	dp := map[string]float64{}
+	for _, p := range d.Summary() {
+		if p.Value != nil {
+			dp[p.Name] = *p.Value
+		}
+	}
+	assert.InDelta(t, 12.576, dp["GrossScope3GreenhouseGasEmissionsCategory2CapitalGoods"], 1e-6)
+	assert.InDelta(t, d.Group.Scope3T(), dp["GrossScope3GreenhouseGasEmissions"], 1e-6)
+	sum := 0.0
+	for _, row := range d.Tables()[3].Rows {
+		if row[1].(string) == "3.2" {
+			sum += row[12].(float64)
+		}
+	}
+	assert.InDelta(t, 12.576, sum, 1e-6, "every purchase is an activity line of the export")
+
+	srv := httptest.NewServer(NewHandler(svc))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/sites/fr-par-batignolles")
+	require.NoError(t, err)
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Contains(t, string(page), "3.2 IT equipment", "the scopes chart stacks it")
 }

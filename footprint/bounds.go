@@ -33,6 +33,7 @@ var MaxPerDay = map[Unit]float64{
 	UnitPersonDay: 1e6, // a million people a day
 	UnitPKm:       1e8, // a hundred million passenger-km a day
 	UnitRoomNight: 1e6, // a million hotel nights a day
+	UnitDevice:    1e5, // a hundred thousand devices bought in a day
 }
 
 // clip shortens a value quoted in an error message.

@@ -125,7 +125,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 // quality shares from the lines.
 func (inv *Inventory) Totals() {
 	inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT = 0, 0, 0
-	inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT = 0, 0, 0
+	inv.Scope3CapitalGoodsT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT = 0, 0, 0, 0
 	byQ := map[Quality]float64{}
 	for _, l := range inv.Lines {
 		switch l.Scope {
@@ -135,6 +135,8 @@ func (inv *Inventory) Totals() {
 			inv.Scope2LocationT += l.T
 		case Scope2Market:
 			inv.Scope2MarketT += l.T
+		case Scope3CapitalGoods:
+			inv.Scope3CapitalGoodsT += l.T
 		case Scope3BusinessTravel:
 			inv.Scope3BusinessTravelT += l.T
 		case Scope3Commuting:
@@ -146,7 +148,7 @@ func (inv *Inventory) Totals() {
 			byQ[l.Quality] += l.T
 		}
 	}
-	s3 := inv.Scope3BusinessTravelT + inv.Scope3CommutingT + inv.Scope3HomeworkingT
+	s3 := inv.Scope3T()
 	inv.TotalLocationT = inv.Scope1T + inv.Scope2LocationT + s3
 	inv.TotalMarketT = inv.Scope1T + inv.Scope2MarketT + s3
 	inv.Quality = QualityShares{}
@@ -159,7 +161,7 @@ func (inv *Inventory) Totals() {
 	}
 }
 
-var scopeOrder = map[Scope]int{Scope1: 0, Scope2Location: 1, Scope2Market: 2, Scope3BusinessTravel: 3, Scope3Commuting: 4, Scope3Homeworking: 5}
+var scopeOrder = map[Scope]int{Scope1: 0, Scope2Location: 1, Scope2Market: 2, Scope3CapitalGoods: 3, Scope3BusinessTravel: 4, Scope3Commuting: 5, Scope3Homeworking: 6}
 
 func sortLines(ls []Line) {
 	sort.Slice(ls, func(i, j int) bool {
@@ -301,6 +303,14 @@ func (c *calc) add(a Activity, qty float64) error {
 			return err
 		}
 		c.addLine(Scope3BusinessTravel, "travel", a.Item, qty, string(a.Unit), f, a.Quality, attrBasis(a), 1)
+	case KindPurchase:
+		// Capital goods: the devices' cradle-to-gate emissions, in the
+		// year they were bought (GHG Protocol Scope 3 category 2).
+		f, err := c.lookup("purchase", a.Item, c.site.Country, false)
+		if err != nil {
+			return err
+		}
+		c.addLine(Scope3CapitalGoods, "purchase", a.Item, qty, string(a.Unit), f, a.Quality, "", 1)
 	case KindTelework:
 		if a.Item == "remote" {
 			c.remoteDays += qty

@@ -388,3 +388,25 @@ func TestAPartialLogIsScaledToTheDeclaredFleetWithItsCoverageStated(t *testing.T
 	assert.Contains(t, cv.Note, "extrapolates a sample")
 	assert.Contains(t, cv.Note, "300 devices, 4 of 366 days")
 }
+
+// Hand-computed Scope 3 category 2: 120 desktops and 240 monitors bought
+// in 2024 × the ADEME/Arcep 2022 cradle-to-gate factors.
+func TestITPurchasesAreScope3Category2InTheYearOfPurchase(t *testing.T) {
+	buy := func(item string, n float64) Activity {
+		return Activity{Kind: KindPurchase, Item: item, Start: NewDate(2024, 3, 1), End: NewDate(2024, 4, 1), Quantity: n,
+			Unit: UnitDevice, Source: "fleet-register", Quality: QualityMeasured}
+	}
+	site := Site{ID: "fr-x", Country: "FR"}
+	inv, err := Calculate(site, []Activity{buy("desktop", 120), buy("monitor", 240)}, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	// 120 × 204.4 + 240 × 65.9 = 24,528 + 15,816 = 40,344 kgCO2e
+	assert.InDelta(t, 40.344, inv.Scope3CapitalGoodsT, 1e-9)
+	assert.InDelta(t, 40.344, inv.TotalMarketT, 1e-9)
+	assert.InDelta(t, 40.344, inv.Scope3T(), 1e-9)
+	require.Len(t, inv.Lines, 2)
+	assert.Equal(t, Scope3CapitalGoods, inv.Lines[0].Scope)
+	assert.Contains(t, inv.Lines[0].FactorSource, "ADEME/Arcep")
+	next, err := Calculate(site, []Activity{buy("desktop", 120)}, 2025, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	assert.Zero(t, next.Scope3CapitalGoodsT, "counted in the year of purchase only")
+}

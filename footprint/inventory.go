@@ -14,6 +14,7 @@ const (
 	Scope1               Scope = "1"
 	Scope2Location       Scope = "2-location"
 	Scope2Market         Scope = "2-market"
+	Scope3CapitalGoods   Scope = "3.2"
 	Scope3BusinessTravel Scope = "3.6"
 	Scope3Commuting      Scope = "3.7-commuting"
 	Scope3Homeworking    Scope = "3.7-homeworking"
@@ -32,6 +33,7 @@ type Inventory struct {
 	Scope1T               float64 `json:"scope1_t"`
 	Scope2LocationT       float64 `json:"scope2_location_t"`
 	Scope2MarketT         float64 `json:"scope2_market_t"`
+	Scope3CapitalGoodsT   float64 `json:"scope3_capital_goods_t"`
 	Scope3BusinessTravelT float64 `json:"scope3_business_travel_t"`
 	Scope3CommutingT      float64 `json:"scope3_commuting_t"`
 	Scope3HomeworkingT    float64 `json:"scope3_homeworking_t"`
@@ -47,6 +49,11 @@ type Inventory struct {
 	// Notes lists factor fallbacks and assumptions a reader must know.
 	Notes     []string `json:"notes,omitempty"`
 	FactorSet string   `json:"factor_set"`
+}
+
+// Scope3T is every Scope 3 category the inventory holds.
+func (inv *Inventory) Scope3T() float64 {
+	return inv.Scope3CapitalGoodsT + inv.Scope3BusinessTravelT + inv.Scope3CommutingT + inv.Scope3HomeworkingT
 }
 
 // Line is one inventory line: Quantity × FactorKgPerUnit / 1000 = T.

@@ -1,7 +1,7 @@
 // Package footprint is greenhelp's domain: the site declaration, activity
 // records and their keys, and the GHG inventory computed from them with the
 // emission-factor library (GHG Protocol scopes 1, 2 location- and
-// market-based, and scope 3 categories 6 and 7), plus PC power-off results.
+// market-based, and scope 3 categories 2, 6 and 7), plus PC power-off results.
 package footprint
 
 import (
@@ -20,6 +20,9 @@ const (
 	KindWorkstation Kind = "workstation"
 	KindTelework    Kind = "telework"
 	KindTravel      Kind = "travel"
+	// KindPurchase is IT equipment bought (GHG Protocol Scope 3 category 2,
+	// capital goods, counted in the year of purchase).
+	KindPurchase Kind = "purchase"
 )
 
 // Unit is a canonical unit of activity.
@@ -34,6 +37,7 @@ const (
 	UnitPersonDay Unit = "person_day"
 	UnitPKm       Unit = "pkm"
 	UnitRoomNight Unit = "room_night"
+	UnitDevice    Unit = "device"
 )
 
 // Quality says how a figure was obtained.
@@ -63,6 +67,7 @@ var itemSpec = map[Kind]map[string]Unit{
 	KindTravel: {"flight_domestic": UnitPKm, "flight_short_haul": UnitPKm, "flight_long_haul": UnitPKm,
 		"rail": UnitPKm, "car_petrol": UnitPKm, "car_diesel": UnitPKm, "car_hybrid": UnitPKm,
 		"car_electric": UnitPKm, "taxi": UnitPKm, "bus": UnitPKm, "coach": UnitPKm, "hotel": UnitRoomNight},
+	KindPurchase: {"desktop": UnitDevice, "laptop": UnitDevice, "thin_client": UnitDevice, "monitor": UnitDevice},
 }
 
 // Kinds returns every activity kind, sorted.

@@ -84,7 +84,7 @@ func num(v float64) *float64 { x := t(v); return &x }
 // Summary returns the ESRS E1-6 datapoints for the group.
 func (d Dataset) Summary() []Datapoint {
 	g := d.Group
-	s3 := g.Scope3BusinessTravelT + g.Scope3CommutingT + g.Scope3HomeworkingT
+	s3 := g.Scope3T()
 	var seats int
 	var fte float64
 	for _, s := range d.Sites {
@@ -96,7 +96,8 @@ func (d Dataset) Summary() []Datapoint {
 		{"GrossScope1GreenhouseGasEmissions", "Gross Scope 1 GHG emissions", ref + " §44(a), §48(a)", num(g.Scope1T), "tCO2e"},
 		{"GrossLocationBasedScope2GreenhouseGasEmissions", "Gross location-based Scope 2 GHG emissions", ref + " §44(b), §49(a)", num(g.Scope2LocationT), "tCO2e"},
 		{"GrossMarketBasedScope2GreenhouseGasEmissions", "Gross market-based Scope 2 GHG emissions", ref + " §44(b), §49(b)", num(g.Scope2MarketT), "tCO2e"},
-		{"GrossScope3GreenhouseGasEmissions", "Gross Scope 3 GHG emissions (categories 6 and 7)", ref + " §44(c), §51", num(s3), "tCO2e"},
+		{"GrossScope3GreenhouseGasEmissions", "Gross Scope 3 GHG emissions (categories 2, 6 and 7)", ref + " §44(c), §51", num(s3), "tCO2e"},
+		{"GrossScope3GreenhouseGasEmissionsCategory2CapitalGoods", "Scope 3 category 2: capital goods (IT equipment bought, cradle to gate)", ref + " §51, AR 46", num(g.Scope3CapitalGoodsT), "tCO2e"},
 		{"GrossScope3GreenhouseGasEmissionsCategory6BusinessTravel", "Scope 3 category 6: business travel", ref + " §51, AR 46", num(g.Scope3BusinessTravelT), "tCO2e"},
 		{"GrossScope3GreenhouseGasEmissionsCategory7EmployeeCommuting", "Scope 3 category 7: employee commuting, incl. home-working", ref + " §51, AR 46", num(g.Scope3CommutingT + g.Scope3HomeworkingT), "tCO2e"},
 		{"GrossScope3Category7HomeWorking", "of which home-working (entity-specific breakdown)", ref + " §51", num(g.Scope3HomeworkingT), "tCO2e"},
@@ -155,11 +156,10 @@ func (d Dataset) summaryTable() Table {
 }
 
 var figureHead = []string{"scope 1 (tCO2e)", "scope 2 location (tCO2e)", "scope 2 market (tCO2e)", "scope 3 total (tCO2e)",
-	"scope 3.6 business travel (tCO2e)", "scope 3.7 commuting (tCO2e)", "scope 3.7 home-working (tCO2e)", "total location (tCO2e)", "total market (tCO2e)"}
+	"scope 3.2 capital goods (tCO2e)", "scope 3.6 business travel (tCO2e)", "scope 3.7 commuting (tCO2e)", "scope 3.7 home-working (tCO2e)", "total location (tCO2e)", "total market (tCO2e)"}
 
 func figures(inv *footprint.Inventory) []any {
-	s3 := inv.Scope3BusinessTravelT + inv.Scope3CommutingT + inv.Scope3HomeworkingT
-	return []any{t(inv.Scope1T), t(inv.Scope2LocationT), t(inv.Scope2MarketT), t(s3), t(inv.Scope3BusinessTravelT),
+	return []any{t(inv.Scope1T), t(inv.Scope2LocationT), t(inv.Scope2MarketT), t(inv.Scope3T()), t(inv.Scope3CapitalGoodsT), t(inv.Scope3BusinessTravelT),
 		t(inv.Scope3CommutingT), t(inv.Scope3HomeworkingT), t(inv.TotalLocationT), t(inv.TotalMarketT)}
 }
 
@@ -179,6 +179,7 @@ var scopeNames = []struct {
 	name  string
 }{
 	{footprint.Scope1, "Scope 1"}, {footprint.Scope2Location, "Scope 2 location-based"}, {footprint.Scope2Market, "Scope 2 market-based"},
+	{footprint.Scope3CapitalGoods, "Scope 3 category 2 capital goods (IT equipment)"},
 	{footprint.Scope3BusinessTravel, "Scope 3 category 6 business travel"}, {footprint.Scope3Commuting, "Scope 3 category 7 commuting"},
 	{footprint.Scope3Homeworking, "Scope 3 category 7 home-working"},
 }
@@ -305,12 +306,13 @@ func (d Dataset) offsets() Table {
 func (d Dataset) methodology() Table {
 	tb := Table{Name: "methodology", Head: []string{"topic", "text"}}
 	for _, m := range [][2]string{
-		{"standards", "GHG Protocol Corporate Standard and Scope 2 Guidance (2015); GHG Protocol Scope 3 Standard, categories 6 and 7; ESRS E1-6 (Commission Delegated Regulation (EU) 2023/2772)."},
+		{"standards", "GHG Protocol Corporate Standard and Scope 2 Guidance (2015); GHG Protocol Scope 3 Standard, categories 2 (IT equipment), 6 and 7; ESRS E1-6 (Commission Delegated Regulation (EU) 2023/2772)."},
 		{"organisational boundary", "Operational control: every contact-centre site of the group with data in the reporting year."},
 		{"scope 2 location-based", "Grid consumption × the yearly lifecycle grid intensity of the site's country (Ember Yearly Electricity Data, CC BY 4.0); the latest published year stands in where the reporting year is not published, as recorded per line."},
 		{"scope 2 market-based", "Consumption covered by energy attribute certificates or PPAs at 0 kgCO2e/kWh; the rest at the supplier-specific factor when declared, else at the location-based factor (no residual-mix factors in the library yet — disclosed per line). On-site solar counts 0 under both methods."},
 		{"scope 1", "Fuels × UK DESNZ conversion factors (combustion); refrigerant leaks (top-ups) × GWP100."},
 		{"GWP set", "IPCC AR5 GWP100, as used by UK DESNZ and the EU F-gas regulation (R410A 1924, R32 677, R134a 1300)."},
+		{"scope 3 category 2", "IT equipment bought (purchase records: devices per class) × cradle-to-gate factors per device (ADEME/Arcep 2022 for desktops, laptops and monitors; Boavizta's median of manufacturers' footprints for thin clients), counted whole in the year of purchase."},
 		{"scope 3 category 6", "Business travel per passenger-km × UK DESNZ factors (flights by haul and class, with radiative forcing; cars per vehicle-km with one occupant; taxi, bus, coach, rail; France rail: ADEME); hotels per room-night by country (DESNZ), else the median of DESNZ's countries. IATA pairs are converted to great-circle distance + 8 % (DESNZ)."},
 		{"scope 3 category 7 commuting", "On-site person-days × each commute-survey mode's share × 2 × one-way km × the mode's factor (carpool as vehicle-km ÷ occupancy). Without attendance records: FTE × 220 working days (quality 'default'). Without a survey: the profile's default split (quality 'default')."},
 		{"scope 3 category 7 home-working", "Remote person-days × working hours × a home-working factor: DESNZ 2024 method (equipment energy and heating) adapted to the site's climate (HDD/CDD) and grid; see each line's factor source."},
