@@ -282,7 +282,7 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 			months[i].AvoidedKWh += m.AvoidedKWh
 			months[i].AvoidedT += m.AvoidedT
 		}
-		for _, l := range footprint.Levers(c.decl, c.inv, c.levers, c.as) {
+		for _, l := range footprint.Levers(c.decl, c.inv, c.levers, c.as, s.Factors) {
 			if leverSum[l.ID] == nil {
 				leverSum[l.ID] = &footprint.Lever{ID: l.ID, Name: l.Name, Assumptions: "sum over sites of each site's potential"}
 			}
@@ -353,7 +353,7 @@ func (s *Service) SitePage(ctx context.Context, id string, year int, static bool
 	if out.PowerOffMonthly, err = sy.monthly(ctx, s, d.year); err != nil {
 		return out, err
 	}
-	out.Levers = footprint.Levers(cur.decl, cur.inv, cur.levers, cur.as)
+	out.Levers = footprint.Levers(cur.decl, cur.inv, cur.levers, cur.as, s.Factors)
 	if n := len(out.Track.Years); n > 0 {
 		last := out.Track.Years[n-1]
 		out.Plan = footprint.PlanSite(footprint.PlanInput{Site: id, Profile: cur.assign.Profile, Method: s.Method, Basis: "market",

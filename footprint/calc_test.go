@@ -346,14 +346,39 @@ func TestPowerOffLeversUseTheGridFactorWithoutElectricityBills(t *testing.T) {
 	site := Site{ID: "za-x", Country: "ZA", Workstations: []Workstation{{Class: "desktop", Count: 1, WattsOn: 70}}}
 	inv, err := Calculate(site, []Activity{devH("desktop", "off", 80), devH("desktop", "missed", 20)}, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
-	levers := Levers(site, inv, []string{LeverPowerOff, LeverEquipment}, Assumptions{})
+	levers := Levers(site, inv, []string{LeverPowerOff, LeverEquipment}, Assumptions{}, factors.Default())
 	require.Equal(t, LeverPowerOff, levers[0].ID)
 	require.Equal(t, LeverEquipment, levers[1].ID)
 	grid := kg(t, "electricity", "grid", "ZA", 2024)
 	// 95 % of 100 window hours off: 15 more hours × 70 W saved.
 	assert.InDelta(t, 15*70/1e6*grid, levers[0].PotentialT, 1e-12)
-	// 20 h on × 70 W = 1.4 kWh used; a 20 W laptop saves 50/70 of it.
-	assert.InDelta(t, 1.4*(1-LaptopWatts/70)*grid/1000, levers[1].PotentialT, 1e-12)
+	// 20 h on × 70 W = 1.4 kWh used; a 20 W laptop saves 50/70 of it, less
+	// one laptop's manufacture (182.6 kg) over 5 years.
+	assert.InDelta(t, 1.4*(1-LaptopWatts/70)*grid/1000-182.6/5/1000, levers[1].PotentialT, 1e-12)
+}
+
+// Hand-computed renewal lever: 100 desktops at 70 W used 2,000 h a year
+// each (14,000 kWh) replaced by 20 W laptops save 10,000 kWh a year; the
+// laptops' manufacture is 100 × 182.6 kg over 5 years = 3.652 t a year.
+// On South Africa's coal grid the renewal pays; on France's nuclear grid it
+// costs more carbon than it saves, and the lever says so.
+func TestTheRenewalLeverNetsTheNewLaptopsManufacture(t *testing.T) {
+	for _, tt := range []struct {
+		country string
+		pays    bool
+	}{{"ZA", true}, {"FR", false}} {
+		t.Run(tt.country, func(t *testing.T) {
+			site := Site{ID: "x", Country: tt.country, Workstations: []Workstation{{Class: "desktop", Count: 100, WattsOn: 70}}}
+			inv, err := Calculate(site, []Activity{devH("desktop", "on", 200000)}, 2024, factors.Default(), Assumptions{}, Options{})
+			require.NoError(t, err)
+			ls := Levers(site, inv, []string{LeverEquipment}, Assumptions{}, factors.Default())
+			require.Equal(t, LeverEquipment, ls[0].ID)
+			want := 10000*kg(t, "electricity", "grid", tt.country, 2024)/1000 - 3.652
+			assert.InDelta(t, want, ls[0].PotentialT, 1e-9)
+			assert.Equal(t, tt.pays, ls[0].PotentialT > 0)
+			assert.Contains(t, ls[0].Assumptions, "100 × 182.6 kgCO2e to make the laptops")
+		})
+	}
 }
 
 // Hand-computed: a power log of 20 PCs for two weeks of a 300-PC site,

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/greenhelp/greenhelp/footprint/factors"
 )
 
 // Lever ids: the reduction levers the CTO steers with.
@@ -31,6 +33,10 @@ const (
 	// LaptopWatts is the draw of the laptop replacing a desktop
 	// (Microsoft Configuration Manager default, as for DefaultDeviceWatts).
 	LaptopWatts = 20.0
+	// LaptopLifeYears spreads a new laptop's manufacture over its life:
+	// ADEME/Arcep (2022), as used by ADEME Impact CO2 (numerique.json),
+	// default life of a laptop 5 years.
+	LaptopLifeYears = 5.0
 )
 
 var leverNames = map[string]string{
@@ -70,7 +76,7 @@ type Lever struct {
 // Levers sizes every lever of the catalogue for the site from its
 // inventory inv, in the order given (a profile's order; unknown ids are
 // skipped). gridKg is the site's location-based grid factor (kg/kWh).
-func Levers(site Site, inv *Inventory, order []string, as Assumptions) []Lever {
+func Levers(site Site, inv *Inventory, order []string, as Assumptions, lib *factors.Library) []Lever {
 	byScope := map[Scope]float64{}
 	var flightsT, carCommuteT, uncoveredT, uncoveredKWh float64
 	var gridKg float64
@@ -133,16 +139,34 @@ func Levers(site Site, inv *Inventory, order []string, as Assumptions) []Lever {
 	}
 	add(LeverCarpooling, carCommuteT*CarpoolShare*0.5, "%.0f %% of solo-car commuting (%.1f t) switches to carpools of two", CarpoolShare*100, carCommuteT)
 	add(LeverLessTravel, flightsT*FlightCut, "%.0f %% of flights (%.1f t) replaced by video meetings", FlightCut*100, flightsT)
-	// Equipment: desktops replaced by laptops.
-	eq := 0.0
-	desktopKWh := 0.0
+	// Equipment: the declared desktops replaced by laptops now — the energy
+	// saved each year, net of the new laptops' cradle-to-gate emissions
+	// spread over their life. A renewal on a low-carbon grid can cost more
+	// carbon than it saves: the lever is then negative.
+	eq, desktopKWh, wOn := 0.0, 0.0, 0.0
 	for _, w := range po.Watts {
 		if w.Class == "desktop" && w.WattsOn > LaptopWatts {
-			desktopKWh = w.UsedKWh
+			desktopKWh, wOn = w.UsedKWh, w.WattsOn
 			eq = w.UsedKWh * (1 - LaptopWatts/w.WattsOn) * gridKg / 1000
 		}
 	}
-	add(LeverEquipment, eq, "desktops (%.0f kWh/yr) replaced by %g W laptops at renewal", desktopKWh, LaptopWatts)
+	desktops, _ := site.Fleet("desktop")
+	embodied, err := factors.Match{}, error(nil)
+	if lib != nil {
+		embodied, err = lib.Lookup("purchase", "laptop", factors.World, inv.Year)
+	}
+	switch {
+	case desktopKWh == 0 && desktops.Count > 0:
+		add(LeverEquipment, 0, "no desktop energy recorded: collect the power-management log to size this lever")
+	case desktopKWh == 0:
+		add(LeverEquipment, 0, "no desktops recorded or declared: nothing to renew")
+	case desktops.Count == 0 || lib == nil || err != nil:
+		add(LeverEquipment, eq, "desktops (%.0f kWh/yr) replaced by %g W laptops: energy only — declare the desktop count (site.workstations) to net the new laptops' manufacture", desktopKWh, LaptopWatts)
+	default:
+		perYear := float64(desktops.Count) * embodied.KgPerUnit / LaptopLifeYears / 1000
+		add(LeverEquipment, eq-perYear, "%d desktops (%.0f kWh/yr at %g W) replaced by %g W laptops: %.2f t/yr of electricity saved − %d × %.1f kgCO2e to make the laptops (%s) over a %g-year life = %.2f t/yr",
+			desktops.Count, desktopKWh, wOn, LaptopWatts, eq, desktops.Count, embodied.KgPerUnit, embodied.Source, LaptopLifeYears, perYear)
+	}
 
 	var out []Lever
 	for _, id := range order {

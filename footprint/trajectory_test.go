@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -182,7 +183,7 @@ func TestLeversAreSizedFromTheSitesOwnInventory(t *testing.T) {
 	}
 	inv, err := Calculate(site, acts, 2024, defaultLib(t), Assumptions{}, Options{})
 	require.NoError(t, err)
-	ls := Levers(site, inv, []string{LeverLessTravel, LeverPowerOff}, Assumptions{})
+	ls := Levers(site, inv, []string{LeverLessTravel, LeverPowerOff}, Assumptions{}, factors.Default())
 	require.Len(t, ls, len(LeverIDs()))
 	assert.Equal(t, LeverLessTravel, ls[0].ID, "the profile's order first")
 	assert.Equal(t, LeverPowerOff, ls[1].ID)
@@ -212,7 +213,7 @@ func TestTeleworkCanRaiseEmissionsInAHeatingClimate(t *testing.T) {
 	inv, err := Calculate(site, acts, 2024, defaultLib(t), as, Options{})
 	require.NoError(t, err)
 	var tele Lever
-	for _, l := range Levers(site, inv, nil, as) {
+	for _, l := range Levers(site, inv, nil, as, factors.Default()) {
 		if l.ID == LeverTelework {
 			tele = l
 		}

@@ -93,7 +93,7 @@ data shows since each action started.`,
 			plan := footprint.PlanSite(footprint.PlanInput{
 				Site: site.ID, Profile: a.Profile, Method: m, Basis: basis,
 				BaseYear: base, BaseT: total(byYear[base]), CurrentYear: current, CurrentT: total(byYear[current]),
-				Levers:  footprint.Levers(site, byYear[current], order, as),
+				Levers:  footprint.Levers(site, byYear[current], order, as, lib),
 				Actions: footprint.EvaluateActions(site.Actions, byYear, current),
 				Horizon: v.GetInt("horizon"),
 			})
