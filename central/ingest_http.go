@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/wire"
 )
 
@@ -32,7 +33,7 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 		return
 	case owner != site:
 		h.refusedToken(r, site, "forbidden")
-		writeJSON(w, http.StatusForbidden, apiError{Error: fmt.Sprintf("this token belongs to site %q, not %q", owner, clipValue(site))})
+		writeJSON(w, http.StatusForbidden, apiError{Error: fmt.Sprintf("this token belongs to site %q, not %q", owner, footprint.Clip(site))})
 		return
 	}
 	raw, status, msg := h.readBody(w, r)
@@ -67,7 +68,7 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &invalid):
 		m.batches.WithLabelValues(site, "rejected").Inc()
 		m.rejections.WithLabelValues("invalid").Inc()
-		h.svc.Log.Warn("batch refused", "site", site, "batch", clipValue(b.ID), "problems", len(invalid.Problems), "first", invalid.Problems[0].Message)
+		h.svc.Log.Warn("batch refused", "site", site, "batch", footprint.Clip(b.ID), "problems", len(invalid.Problems), "first", invalid.Problems[0].Message)
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": fmt.Sprintf("%d problem(s): nothing of this batch was stored", len(invalid.Problems)), "errors": invalid.Problems})
 	case errors.Is(err, wire.ErrNotBatch):
 		m.rejections.WithLabelValues("bad_json").Inc()
@@ -131,12 +132,5 @@ func (h *Handler) refusedToken(r *http.Request, site, reason string) {
 		label = site
 	}
 	h.metrics.refusedTokens.WithLabelValues(label, reason).Inc()
-	h.svc.Log.Warn("site token refused", "site", clipValue(site), "reason", reason, "remote", r.RemoteAddr)
-}
-
-func clipValue(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
+	h.svc.Log.Warn("site token refused", "site", footprint.Clip(site), "reason", reason, "remote", r.RemoteAddr)
 }

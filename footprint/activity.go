@@ -96,11 +96,11 @@ func (a Activity) Validate(prefix string) []FieldError {
 	}
 	unit, itemOK := UnitOf(a.Kind, a.Item)
 	if _, kindOK := itemSpec[a.Kind]; !kindOK {
-		errs.add(p("kind"), clip(string(a.Kind)), "unknown kind: want one of %s%s", quoteList(kindStrings()), suggest(string(a.Kind), kindStrings()))
+		errs.add(p("kind"), Clip(string(a.Kind)), "unknown kind: want one of %s%s", quoteList(kindStrings()), suggest(string(a.Kind), kindStrings()))
 	} else if !itemOK {
-		errs.add(p("item"), clip(a.Item), "unknown item for kind %s: want one of %s%s", a.Kind, quoteList(Items(a.Kind)), suggest(a.Item, Items(a.Kind)))
+		errs.add(p("item"), Clip(a.Item), "unknown item for kind %s: want one of %s%s", a.Kind, quoteList(Items(a.Kind)), suggest(a.Item, Items(a.Kind)))
 	} else if a.Unit != unit {
-		errs.add(p("unit"), clip(string(a.Unit)), "%s/%s is measured in %s", a.Kind, a.Item, unit)
+		errs.add(p("unit"), Clip(string(a.Unit)), "%s/%s is measured in %s", a.Kind, a.Item, unit)
 	}
 	q := strconv.FormatFloat(a.Quantity, 'g', -1, 64)
 	switch {
@@ -138,13 +138,13 @@ func (a Activity) Validate(prefix string) []FieldError {
 	if strings.TrimSpace(a.Source) == "" {
 		errs.add(p("source"), "", "missing: name the meter, export or system the figure comes from")
 	} else if why := keyFieldProblem(a.Source); why != "" {
-		errs.add(p("source"), clip(a.Source), "%s", why)
+		errs.add(p("source"), Clip(a.Source), "%s", why)
 	}
 	if attrs := FormatAttrs(a.Attrs); len(attrs) > 2*MaxKeyField {
-		errs.add(p("attrs"), clip(attrs), "longer than %d bytes", 2*MaxKeyField)
+		errs.add(p("attrs"), Clip(attrs), "longer than %d bytes", 2*MaxKeyField)
 	}
 	if !a.Quality.Valid() {
-		errs.add(p("quality"), clip(string(a.Quality)), "want one of \"measured\", \"estimated\", \"default\"")
+		errs.add(p("quality"), Clip(string(a.Quality)), "want one of \"measured\", \"estimated\", \"default\"")
 	}
 	errs = append(errs, a.validateAttrs(p)...)
 	return errs
@@ -168,14 +168,14 @@ func (a Activity) validateAttrs(p func(string) string) errList {
 			}
 			sort.Strings(known)
 			if len(known) == 0 {
-				errs.add(p("attrs."+clip(k)), clip(v), "kind %s takes no attributes", a.Kind)
+				errs.add(p("attrs."+Clip(k)), Clip(v), "kind %s takes no attributes", a.Kind)
 			} else {
-				errs.add(p("attrs."+clip(k)), clip(v), "unknown attribute for kind %s: want %s%s", a.Kind, quoteList(known), suggest(k, known))
+				errs.add(p("attrs."+Clip(k)), Clip(v), "unknown attribute for kind %s: want %s%s", a.Kind, quoteList(known), suggest(k, known))
 			}
 			continue
 		}
 		if allowed != nil && !contains(allowed, v) {
-			errs.add(p("attrs."+clip(k)), clip(v), "want one of %s", quoteList(allowed))
+			errs.add(p("attrs."+Clip(k)), Clip(v), "want one of %s", quoteList(allowed))
 		}
 	}
 	if a.Kind == KindTravel {

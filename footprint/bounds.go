@@ -36,8 +36,9 @@ var MaxPerDay = map[Unit]float64{
 	UnitDevice:    1e5, // a hundred thousand devices bought in a day
 }
 
-// clip shortens a value quoted in an error message.
-func clip(s string) string {
+// Clip shortens a value quoted in an error message or a log line: at most
+// 64 bytes (on a rune boundary) and its length.
+func Clip(s string) string {
 	if len(s) <= 64 {
 		return s
 	}

@@ -75,7 +75,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 			continue
 		}
 		if opt.SetAsideInvalid {
-			if errs := a.Validate(fmt.Sprintf("%s/%s %s–%s source %s", a.Kind, a.Item, a.Start, a.End, clip(a.Source))); len(errs) > 0 {
+			if errs := a.Validate(fmt.Sprintf("%s/%s %s–%s source %s", a.Kind, a.Item, a.Start, a.End, Clip(a.Source))); len(errs) > 0 {
 				if setAside == 0 {
 					firstProblem = errs[0].Error()
 				}
@@ -482,9 +482,10 @@ func (c *calc) powerOff() (PowerOff, error) {
 		// A device asleep in a window draws its sleep power: it saves
 		// less than one switched off.
 		w.UsedKWh = ((h["on"]+h["missed"])*w.WattsOn + h["off"]*w.WattsOff + h["sleep"]*w.WattsSleep) / 1000
+		w.AvoidedKWh = (h["off"]*(w.WattsOn-w.WattsOff) + h["sleep"]*math.Max(0, w.WattsOn-w.WattsSleep)) / 1000
 		po.Watts = append(po.Watts, w)
 		po.UsedKWh += w.UsedKWh
-		po.AvoidedKWh += (h["off"]*(w.WattsOn-w.WattsOff) + h["sleep"]*math.Max(0, w.WattsOn-w.WattsSleep)) / 1000
+		po.AvoidedKWh += w.AvoidedKWh
 		for st, v := range h {
 			po.DeviceHours[st] += v
 		}
@@ -547,9 +548,7 @@ func (c *calc) coverage(po PowerOff) *PowerOffCoverage {
 			days[d] = true
 		}
 		if logged > 0 {
-			w := byClass[cl]
-			avoided := (h["off"]*(w.WattsOn-w.WattsOff) + h["sleep"]*math.Max(0, w.WattsOn-w.WattsSleep)) / 1000
-			cv.ScaledAvoidedKWh += avoided * fleetHours / logged
+			cv.ScaledAvoidedKWh += byClass[cl].AvoidedKWh * fleetHours / logged
 		}
 	}
 	cv.DaysCovered = len(days)

@@ -134,8 +134,10 @@ type ClassWatts struct {
 	// WattsSleep is the draw of a device asleep in a power-off window.
 	WattsSleep float64 `json:"watts_sleep"`
 	Origin     string  `json:"origin"`
-	// UsedKWh is the class's energy use over the year.
-	UsedKWh float64 `json:"used_kwh"`
+	// UsedKWh is the class's energy use over the year, AvoidedKWh what its
+	// off and asleep window hours avoided.
+	UsedKWh    float64 `json:"used_kwh"`
+	AvoidedKWh float64 `json:"avoided_kwh"`
 }
 
 // Telework summarises person-days by place of work.

@@ -173,7 +173,7 @@ func (b Batch) Validate(site string) error {
 	}
 	if b.Site != nil {
 		if b.Site.ID != site {
-			add(-1, "site.id", "site.id: %q: the declaration must be the path's site %q", clip(b.Site.ID), site)
+			add(-1, "site.id", "site.id: %q: the declaration must be the path's site %q", footprint.Clip(b.Site.ID), site)
 		} else if err := b.Site.Validate("site"); err != nil {
 			var ve *footprint.ValidationError
 			if !errors.As(err, &ve) {
@@ -193,11 +193,4 @@ func (b Batch) Validate(site string) error {
 
 func isIDRune(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
-}
-
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
 }
