@@ -43,7 +43,7 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		if err != nil {
 			return d, err
 		}
-		acts, err := s.records(ctx, st.ID, year)
+		acts, err := s.recordsFor(ctx, st.ID, decl, year)
 		if err != nil {
 			return d, err
 		}

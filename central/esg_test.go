@@ -356,3 +356,38 @@ func TestITPurchasesReachTheAPITheExportAndThePages(t *testing.T) {
 	resp.Body.Close()
 	assert.Contains(t, string(page), "3.2 IT equipment", "the scopes chart stacks it")
 }
+
+// A baseline measured before a roll-out in an earlier year reaches the
+// API's inventory as it reaches the pages (which read every year).
+func TestAMeasuredBaselineFromAnEarlierYearReachesTheAPIAndThePages(t *testing.T) {
+	svc := testService(t, nil)
+	ctx := context.Background()
+	_, err := svc.Catalog.AddSite(ctx, "fr-x", "X", "FR")
+	require.NoError(t, err)
+	decl := footprint.Site{ID: "fr-x", Name: "X", Country: "FR", Timezone: "Europe/Paris", Seats: 1,
+		Workstations: []footprint.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1}},
+		PowerOff:     footprint.PowerOffSchedule{Since: footprint.NewDate(2023, 3, 1)}}
+	devH := func(d footprint.Date, state string, h float64) footprint.Activity {
+		return footprint.Activity{Kind: footprint.KindWorkstation, Item: "desktop", Start: d, End: d.AddDays(1), Quantity: h,
+			Unit: footprint.UnitDeviceH, Source: "pm", Quality: footprint.QualityMeasured, Attrs: map[string]string{"state": state}}
+	}
+	feb23, mar24 := footprint.NewDate(2023, 2, 6), footprint.NewDate(2024, 3, 4)
+	_, err = svc.Ingest(ctx, "fr-x", wire.Batch{ID: "b1", Site: &decl, Activities: []footprint.Activity{
+		devH(feb23, "off", 3), devH(feb23, "missed", 7), devH(mar24, "off", 9), devH(mar24, "missed", 1)}})
+	require.NoError(t, err)
+	inv, err := svc.SiteInventory(ctx, "fr-x", 2024)
+	require.NoError(t, err)
+	require.Len(t, inv.PowerOff.Watts, 1)
+	w := inv.PowerOff.Watts[0]
+	assert.InDelta(t, 0.3, w.BaselineOffShare, 1e-12, "3 of February 2023's 10 window hours were off")
+	assert.Contains(t, w.BaselineOrigin, "measured")
+	// 9 h × (0.3 × 1 + 0.7 × 60 − 1) W = 9 × 41.3 = 371.7 Wh
+	assert.InDelta(t, 0.3717, inv.PowerOff.AvoidedKWh, 1e-12)
+	site, err := svc.Catalog.Site(ctx, "fr-x")
+	require.NoError(t, err)
+	sy, err := svc.loadSite(ctx, site) // what the pages compute from
+	require.NoError(t, err)
+	c, err := sy.calc(ctx, svc, 2024)
+	require.NoError(t, err)
+	assert.InDelta(t, inv.PowerOff.AvoidedKWh, c.inv.PowerOff.AvoidedKWh, 1e-12, "the pages agree with the API")
+}

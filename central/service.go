@@ -123,6 +123,30 @@ func (s *Service) records(ctx context.Context, site string, year int) ([]footpri
 	return acts, nil
 }
 
+// recordsFor is records plus, when the declaration dates its power-off
+// roll-out (power_off.since), the workstation records logged before it in
+// earlier years: the site's measured baseline.
+func (s *Service) recordsFor(ctx context.Context, site string, d footprint.Site, year int) ([]footprint.Activity, error) {
+	acts, err := s.records(ctx, site, year)
+	if err != nil || d.PowerOff.Since.IsZero() || year == 0 {
+		return acts, err
+	}
+	from, _ := footprint.YearBounds(year)
+	if !d.PowerOff.Since.Before(from) {
+		return acts, nil // the roll-out is in or after the year: its records are all there
+	}
+	pre, err := s.Series.Read(ctx, store.Query{Sites: []string{site}, Kinds: []footprint.Kind{footprint.KindWorkstation}, To: d.PowerOff.Since})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range pre {
+		if !from.Before(r.End) { // not already read with the year
+			acts = append(acts, r.Activity)
+		}
+	}
+	return acts, nil
+}
+
 // SiteInventory computes one site's inventory for year.
 func (s *Service) SiteInventory(ctx context.Context, siteID string, year int) (*footprint.Inventory, error) {
 	site, err := s.Catalog.Site(ctx, siteID)
@@ -137,7 +161,7 @@ func (s *Service) SiteInventory(ctx context.Context, siteID string, year int) (*
 	if err != nil {
 		return nil, err
 	}
-	acts, err := s.records(ctx, siteID, year)
+	acts, err := s.recordsFor(ctx, siteID, d, year)
 	if err != nil {
 		return nil, err
 	}

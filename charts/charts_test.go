@@ -121,8 +121,9 @@ func TestTheSitePageSetsOutPowerOffWithItsWattsAndCoverage(t *testing.T) {
 	comp := 0.9
 	inv := &footprint.Inventory{Year: 2024, PowerOff: footprint.PowerOff{AvoidedKWh: 1234, AvoidedT: 0.87, Compliance: &comp, GridKgPerKWh: 0.70937,
 		DeviceHours: map[string]float64{"off": 10},
-		Watts:       []footprint.ClassWatts{{Class: "desktop", WattsOn: 70, WattsSleep: 3, Origin: "Microsoft Configuration Manager power-management defaults"}},
-		Coverage:    &footprint.PowerOffCoverage{DeclaredDevices: 300, ScaledAvoidedKWh: 52416, ScaledAvoidedT: 37.18, Note: "the records cover 0.3 % of the declared fleet's window hours"}}}
+		Watts: []footprint.ClassWatts{{Class: "desktop", WattsOn: 70, WattsSleep: 3, Origin: "Microsoft Configuration Manager power-management defaults",
+			CounterfactualWatts: 39.2, BaselineOffShare: 0.44, BaselineOrigin: "LBNL-46930 (Webber et al. 2001)"}},
+		Coverage: &footprint.PowerOffCoverage{DeclaredDevices: 300, ScaledAvoidedKWh: 52416, ScaledAvoidedT: 37.18, Note: "the records cover 0.3 % of the declared fleet's window hours"}}}
 	var buf bytes.Buffer
 	require.NoError(t, RenderSite(&buf, SiteData{Site: SiteSummary{ID: "za"}, ByYear: []*footprint.Inventory{inv}}, ServedLinks("/assets/")))
 	html := buf.String()
@@ -130,6 +131,8 @@ func TestTheSitePageSetsOutPowerOffWithItsWattsAndCoverage(t *testing.T) {
 	assert.Contains(t, html, "1234 kWh = 0.87 tCO2e")
 	assert.Contains(t, html, "70 W on, 3 W asleep, 0 W off")
 	assert.Contains(t, html, "Microsoft Configuration Manager")
+	assert.Contains(t, html, "39.2 W on average: 44 % off already")
+	assert.Contains(t, html, "baseline: LBNL-46930")
 	assert.Contains(t, html, "52416 kWh = 37.18 tCO2e scaled to the declared fleet and year")
 	assert.Contains(t, html, "0.3 % of the declared fleet")
 }

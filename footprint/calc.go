@@ -65,11 +65,17 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 	c := &calc{site: site, year: year, lib: lib, as: as, opt: opt,
 		lines: map[lineKey]*Line{}, notes: map[string]bool{},
 		devH: map[string]map[string]float64{}, teleQ: map[string]Quality{},
-		devDays: map[string]map[Date]bool{}, from: from, to: to}
+		devDays: map[string]map[Date]bool{}, from: from, to: to,
+		preH: map[string]map[string]float64{}, baseH: map[string]map[string]float64{}}
 	yf, yt := YearBounds(year)
 	c.periodShare = float64(from.DaysUntil(to)) / float64(yf.DaysUntil(yt))
 	setAside, firstProblem := 0, ""
 	for i, a := range acts {
+		if a.Kind == KindWorkstation && c.prePolicy(a) && a.Validate("baseline") == nil {
+			// Window hours before the roll-out, whatever the period: the
+			// site's measured baseline.
+			addHours(c.baseH, a.Item, a.Attrs["state"], a.Quantity)
+		}
 		frac := overlap(a, from, to)
 		if frac == 0 {
 			continue
@@ -221,6 +227,7 @@ type calc struct {
 	teleQ                  map[string]Quality            // worst quality per telework item
 	devH                   map[string]map[string]float64 // class → state → device-hours
 	devDays                map[string]map[Date]bool      // class → days with records
+	preH, baseH            map[string]map[string]float64 // before the roll-out: in the period; at any time (baseline)
 	from, to               Date                          // the period
 	devQ                   Quality
 	periodShare            float64 // share of the year the period covers
@@ -323,10 +330,13 @@ func (c *calc) add(a Activity, qty float64) error {
 		if state == "" {
 			state = "on"
 		}
-		if c.devH[a.Item] == nil {
-			c.devH[a.Item] = map[string]float64{}
+		if c.prePolicy(a) {
+			// Before the roll-out: energy used, but nothing avoided and
+			// no compliance to measure.
+			addHours(c.preH, a.Item, state, qty)
+			break
 		}
-		c.devH[a.Item][state] += qty
+		addHours(c.devH, a.Item, state, qty)
 		c.devQ = worse(c.devQ, a.Quality)
 		if c.devDays[a.Item] == nil {
 			c.devDays[a.Item] = map[Date]bool{}
@@ -459,7 +469,7 @@ func (c *calc) commuting() error {
 
 func (c *calc) powerOff() (PowerOff, error) {
 	var po PowerOff
-	if len(c.devH) == 0 {
+	if len(c.devH) == 0 && len(c.preH) == 0 {
 		return po, nil
 	}
 	grid, err := c.lookup("electricity", "grid", c.site.Country, true)
@@ -467,9 +477,15 @@ func (c *calc) powerOff() (PowerOff, error) {
 		return po, fmt.Errorf("power-off: %w", err)
 	}
 	po.DeviceHours = map[string]float64{}
-	classes := make([]string, 0, len(c.devH))
-	for cl := range c.devH {
-		classes = append(classes, cl)
+	seen := map[string]bool{}
+	var classes []string
+	for _, m := range []map[string]map[string]float64{c.devH, c.preH} {
+		for cl := range m {
+			if !seen[cl] {
+				seen[cl] = true
+				classes = append(classes, cl)
+			}
+		}
 	}
 	sort.Strings(classes)
 	var off, sleep, missed float64
@@ -478,11 +494,16 @@ func (c *calc) powerOff() (PowerOff, error) {
 		if err != nil {
 			return po, err
 		}
-		h := c.devH[cl]
+		h, pre := c.devH[cl], c.preH[cl]
 		// A device asleep in a window draws its sleep power: it saves
 		// less than one switched off.
-		w.UsedKWh = ((h["on"]+h["missed"])*w.WattsOn + h["off"]*w.WattsOff + h["sleep"]*w.WattsSleep) / 1000
-		w.AvoidedKWh = (h["off"]*(w.WattsOn-w.WattsOff) + h["sleep"]*math.Max(0, w.WattsOn-w.WattsSleep)) / 1000
+		used := func(h map[string]float64) float64 {
+			return ((h["on"]+h["missed"])*w.WattsOn + h["off"]*w.WattsOff + h["sleep"]*w.WattsSleep) / 1000
+		}
+		w.UsedKWh = used(h) + used(pre)
+		cf := c.counterfactual(cl, &w)
+		w.CounterfactualWatts = cf.Draw(w)
+		w.AvoidedKWh = (h["off"]*math.Max(0, w.CounterfactualWatts-w.WattsOff) + h["sleep"]*math.Max(0, w.CounterfactualWatts-w.WattsSleep)) / 1000
 		po.Watts = append(po.Watts, w)
 		po.UsedKWh += w.UsedKWh
 		po.AvoidedKWh += w.AvoidedKWh
@@ -495,14 +516,53 @@ func (c *calc) powerOff() (PowerOff, error) {
 	}
 	po.GridKgPerKWh = grid.kg
 	po.AvoidedT = po.AvoidedKWh * grid.kg / 1000
-	po.Coverage = c.coverage(po)
 	// Compliance is the share of window hours switched off, as the
 	// policy asks: asleep is not off.
 	if off+sleep+missed > 0 {
 		comp := off / (off + sleep + missed)
 		po.Compliance = &comp
 	}
+	po.Coverage = c.coverage(po)
 	return po, nil
+}
+
+// prePolicy reports whether a workstation record ends on or before the
+// power-off policy's roll-out date.
+func (c *calc) prePolicy(a Activity) bool {
+	since := c.site.PowerOff.Since
+	return !since.IsZero() && !since.Before(a.End)
+}
+
+func addHours(m map[string]map[string]float64, class, state string, h float64) {
+	if state == "" {
+		state = "on"
+	}
+	if m[class] == nil {
+		m[class] = map[string]float64{}
+	}
+	m[class][state] += h
+}
+
+// counterfactual is what the class would have done in the windows without
+// the policy: measured from the site's window hours logged before the
+// roll-out when it has them, else the published after-hours default. It
+// records the shares and their origin in w.
+func (c *calc) counterfactual(class string, w *ClassWatts) Counterfactual {
+	b := c.baseH[class]
+	var cf Counterfactual
+	if win := b["off"] + b["sleep"] + b["missed"]; win > 0 {
+		cf = Counterfactual{BaselineOff: b["off"] / win,
+			Source: fmt.Sprintf("measured: %.0f window device-hours logged before the roll-out on %s", win, c.site.PowerOff.Since)}
+		if b["sleep"]+b["missed"] > 0 {
+			cf.LowPower = b["sleep"] / (b["sleep"] + b["missed"])
+		}
+	} else if d, ok := DefaultCounterfactual(class); ok {
+		cf = d
+	} else {
+		cf = Counterfactual{Source: "no published after-hours default for this class: every off hour is counted against watts_on (an upper bound); log the weeks before the roll-out (power_off.since) to measure it"}
+	}
+	w.BaselineOffShare, w.LowPowerShare, w.BaselineOrigin = cf.BaselineOff, cf.LowPower, cf.Source
+	return cf
 }
 
 // coverage compares the window device-hours recorded for each declared
@@ -523,8 +583,8 @@ func (c *calc) coverage(po PowerOff) *PowerOffCoverage {
 	for _, w := range po.Watts {
 		byClass[w.Class] = w
 	}
-	var periodHours float64 // window hours of one device over the period
-	for d := c.from; d.Before(c.to); d = d.AddDays(1) {
+	var periodHours float64 // window hours of one device over the period, from the roll-out
+	for d := maxDate(c.from, c.site.PowerOff.Since); d.Before(c.to); d = d.AddDays(1) {
 		periodHours += c.site.PowerOff.Hours(time.Date(d.Year(), d.Time().Month(), d.Time().Day(), 0, 0, 0, 0, loc), loc)
 	}
 	classes := make([]string, 0, len(c.devH))

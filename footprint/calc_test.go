@@ -92,10 +92,12 @@ func TestEveryScopeEqualsAHandComputationFromTheFactorRows(t *testing.T) {
 	assert.InDelta(t, scope1+kwh*grid/1000+s3, inv.TotalLocationT, 1e-9)
 	assert.InDelta(t, scope1+kwh*0.75*0.05/1000+s3, inv.TotalMarketT, 1e-9)
 
-	// PC power-off: used = (on + missed) × 60 W + off × 2 W; avoided = off × (60 − 2) W.
+	// PC power-off: used = (on + missed) × 60 W + off × 2 W; avoided = off ×
+	// (counterfactual − 2 W), the counterfactual being LBNL-46930's 44 %
+	// off at 2 W and 56 % on at 60 W: 0.88 + 33.6 = 34.48 W.
 	assert.InDelta(t, ((120+20)*60+100*2)/1000.0, inv.PowerOff.UsedKWh, 1e-9)
-	assert.InDelta(t, 100*58/1000.0, inv.PowerOff.AvoidedKWh, 1e-9)
-	assert.InDelta(t, 5.8*grid/1000, inv.PowerOff.AvoidedT, 1e-12)
+	assert.InDelta(t, 100*(34.48-2)/1000.0, inv.PowerOff.AvoidedKWh, 1e-9)
+	assert.InDelta(t, 3.248*grid/1000, inv.PowerOff.AvoidedT, 1e-12)
 	require.NotNil(t, inv.PowerOff.Compliance)
 	assert.InDelta(t, 100.0/120, *inv.PowerOff.Compliance, 1e-12)
 	// Avoided emissions are never subtracted: workstation kWh are not lines.
@@ -219,7 +221,8 @@ func TestProfileAssumptionsFillWhatTheSiteLacks(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, 4*DefaultHoursPerDay*0.2/1000, inv.Scope3HomeworkingT, 1e-12)
 	assert.InDelta(t, 6*2*10*kg(t, "travel", "bus", "WORLD", 2024)/1000, inv.Scope3CommutingT, 1e-12)
-	assert.InDelta(t, 10*14/1000.0, inv.PowerOff.AvoidedKWh, 1e-12)
+	// Thin client 15 W on, 1 W off: counterfactual 0.44 × 1 + 0.56 × 15 = 8.84 W.
+	assert.InDelta(t, 10*(8.84-1)/1000.0, inv.PowerOff.AvoidedKWh, 1e-12)
 	assert.InDelta(t, inv.Scope3CommutingT/inv.TotalLocationT, inv.Quality.DefaultShare, 1e-12, "commuting rests on the profile's default split")
 	assert.Equal(t, "fossil-grid-tropical", inv.Profile)
 }
@@ -315,12 +318,13 @@ func TestASleepingDeviceCostsItsSleepPowerAndIsNotCompliant(t *testing.T) {
 	po := inv.PowerOff
 	// used: (9 + 5) h × 60 W + 10 h × 1 W + 10 h × 3 W = 880 Wh
 	assert.InDelta(t, 0.880, po.UsedKWh, 1e-12)
-	// avoided: 10 h × (60 − 1) W + 10 h × (60 − 3) W = 1,160 Wh
-	assert.InDelta(t, 1.160, po.AvoidedKWh, 1e-12)
+	// counterfactual: 0.44 × 1 W + 0.56 × 60 W = 34.04 W;
+	// avoided: 10 h × (34.04 − 1) W + 10 h × (34.04 − 3) W = 640.8 Wh
+	assert.InDelta(t, 0.6408, po.AvoidedKWh, 1e-12)
 	require.NotNil(t, po.Compliance)
 	assert.InDelta(t, 10.0/25, *po.Compliance, 1e-12)
 	grid := kg(t, "electricity", "grid", "FR", 2024)
-	assert.InDelta(t, 1.160*grid/1000, po.AvoidedT, 1e-12)
+	assert.InDelta(t, 0.6408*grid/1000, po.AvoidedT, 1e-12)
 	assert.InDelta(t, grid, po.GridKgPerKWh, 1e-12, "the grid factor is there without any electricity record")
 }
 
@@ -336,8 +340,12 @@ func TestAFleetDeclaredByClassAndCountUsesTheDocumentedDefaults(t *testing.T) {
 	assert.Equal(t, 70.0, d.WattsOn)
 	assert.Contains(t, d.Origin, "Microsoft Configuration Manager")
 	assert.Equal(t, 28.0, m.WattsOn)
-	// 10 h × (70 − 0) W + 20 h × (28 − 1) W = 1,240 Wh
-	assert.InDelta(t, 1.240, inv.PowerOff.AvoidedKWh, 1e-12)
+	// desktop counterfactual 0.56 × 70 = 39.2 W; monitor 0.32 × 1 + 0.68 ×
+	// (0.56 × 1 + 0.44 × 28) = 9.0784 W: 10 h × 39.2 W + 20 h × (9.0784 − 1) W
+	// = 392 + 161.568 = 553.568 Wh
+	assert.InDelta(t, 0.553568, inv.PowerOff.AvoidedKWh, 1e-12)
+	assert.Contains(t, d.BaselineOrigin, "LBNL-46930")
+	assert.InDelta(t, 0.32, m.BaselineOffShare, 1e-12)
 }
 
 // The planner's power-off and equipment levers used to show 0 t for a site
@@ -350,8 +358,9 @@ func TestPowerOffLeversUseTheGridFactorWithoutElectricityBills(t *testing.T) {
 	require.Equal(t, LeverPowerOff, levers[0].ID)
 	require.Equal(t, LeverEquipment, levers[1].ID)
 	grid := kg(t, "electricity", "grid", "ZA", 2024)
-	// 95 % of 100 window hours off: 15 more hours × 70 W saved.
-	assert.InDelta(t, 15*70/1e6*grid, levers[0].PotentialT, 1e-12)
+	// 95 % of 100 window hours off: 15 more hours × 39.2 W saved (the
+	// counterfactual 0.56 × 70 W).
+	assert.InDelta(t, 15*39.2/1e6*grid, levers[0].PotentialT, 1e-12)
 	// 20 h on × 70 W = 1.4 kWh used; a 20 W laptop saves 50/70 of it, less
 	// one laptop's manufacture (182.6 kg) over 5 years.
 	assert.InDelta(t, 1.4*(1-LaptopWatts/70)*grid/1000-182.6/5/1000, levers[1].PotentialT, 1e-12)
@@ -405,11 +414,11 @@ func TestAPartialLogIsScaledToTheDeclaredFleetWithItsCoverageStated(t *testing.T
 	assert.Equal(t, 748800.0, cv.FleetWindowHours)
 	assert.InDelta(t, 1920.0/748800, cv.Share, 1e-12)
 	assert.Equal(t, 4, cv.DaysCovered)
-	// Observed: 1,920 h × 70 W (documented default) = 134.4 kWh; scaled
-	// × 748,800 / 1,920 = 52,416 kWh.
-	assert.InDelta(t, 134.4, inv.PowerOff.AvoidedKWh, 1e-9)
-	assert.InDelta(t, 52416, cv.ScaledAvoidedKWh, 1e-6)
-	assert.InDelta(t, 52416*kg(t, "electricity", "grid", "ZA", 2024)/1000, cv.ScaledAvoidedT, 1e-9)
+	// Observed: 1,920 h × 39.2 W (counterfactual 0.56 × the documented
+	// 70 W) = 75.264 kWh; scaled × 748,800 / 1,920 = 29,352.96 kWh.
+	assert.InDelta(t, 75.264, inv.PowerOff.AvoidedKWh, 1e-9)
+	assert.InDelta(t, 29352.96, cv.ScaledAvoidedKWh, 1e-6)
+	assert.InDelta(t, 29352.96*kg(t, "electricity", "grid", "ZA", 2024)/1000, cv.ScaledAvoidedT, 1e-9)
 	assert.Contains(t, cv.Note, "extrapolates a sample")
 	assert.Contains(t, cv.Note, "300 devices, 4 of 366 days")
 }
@@ -434,4 +443,100 @@ func TestITPurchasesAreScope3Category2InTheYearOfPurchase(t *testing.T) {
 	next, err := Calculate(site, []Activity{buy("desktop", 120)}, 2025, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	assert.Zero(t, next.Scope3CapitalGoodsT, "counted in the year of purchase only")
+}
+
+// Hand-computed: a site that logged February before its roll-out on
+// 1 March has its own baseline: 40 % of window hours already off, the rest
+// left on (none asleep).
+func TestAMeasuredPrePolicyBaselineReplacesThePublishedDefault(t *testing.T) {
+	site := Site{ID: "fr-x", Country: "FR", Workstations: []Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1, WattsSleep: 3}},
+		PowerOff: PowerOffSchedule{Since: NewDate(2024, 3, 1)}}
+	at := func(a Activity, month time.Month) Activity {
+		a.Start, a.End = NewDate(2024, month, 5), NewDate(2024, month, 6)
+		return a
+	}
+	acts := []Activity{
+		at(devH("desktop", "off", 40), time.February), at(devH("desktop", "missed", 60), time.February),
+		at(devH("desktop", "off", 90), time.March), at(devH("desktop", "missed", 10), time.March),
+	}
+	inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	po := inv.PowerOff
+	require.Len(t, po.Watts, 1)
+	w := po.Watts[0]
+	assert.InDelta(t, 0.4, w.BaselineOffShare, 1e-12)
+	assert.Contains(t, w.BaselineOrigin, "measured: 100 window device-hours logged before the roll-out on 2024-03-01")
+	// counterfactual: 0.4 × 1 W + 0.6 × 60 W = 36.4 W; avoided in March only:
+	// 90 h × (36.4 − 1) W = 3,186 Wh.
+	assert.InDelta(t, 36.4, w.CounterfactualWatts, 1e-12)
+	assert.InDelta(t, 3.186, po.AvoidedKWh, 1e-12)
+	// compliance after the roll-out only: 90 / 100.
+	assert.InDelta(t, 0.9, *po.Compliance, 1e-12)
+	// used, both months: (60 + 10) h × 60 W + (40 + 90) h × 1 W = 4,330 Wh.
+	assert.InDelta(t, 4.330, po.UsedKWh, 1e-12)
+}
+
+// The seed: the group behind greenhelp reports that automatic shutdown of
+// 55,000 PCs and ~100,000 screens saves ~1 GWh a year in France and 5–6 GWh
+// for the group. Ten sites in ten countries, fleets declared by class and
+// count only, weeknights 20:00–07:00 and weekends, 90 % compliance, 2024.
+func TestTheSeedGroupLandsInItsOrderOfMagnitude(t *testing.T) {
+	nights := PowerOffWindow{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"}
+	weekend := PowerOffWindow{Days: []string{"sat", "sun"}, AllDay: true}
+	type siteSpec struct {
+		cc, tz             string
+		desktops, monitors int
+	}
+	specs := []siteSpec{{"FR", "Europe/Paris", 10000, 18000}}
+	for _, s := range []struct{ cc, tz string }{{"ZA", "Africa/Johannesburg"}, {"MA", "Africa/Casablanca"}, {"TN", "Africa/Tunis"},
+		{"PT", "Europe/Lisbon"}, {"PH", "Asia/Manila"}, {"SN", "Africa/Dakar"}, {"CO", "America/Bogota"}, {"RO", "Europe/Bucharest"}, {"MG", "Indian/Antananarivo"}} {
+		specs = append(specs, siteSpec{s.cc, s.tz, 5000, 9111})
+	}
+	var groupKWh, franceKWh float64
+	var desktops, monitors int
+	for _, sp := range specs {
+		site := Site{ID: "seed-" + sp.cc, Name: sp.cc, Country: sp.cc, Timezone: sp.tz, Seats: sp.desktops,
+			Workstations: []Workstation{{Class: "desktop", Count: sp.desktops}, {Class: "monitor", Count: sp.monitors}},
+			PowerOff:     PowerOffSchedule{Windows: []PowerOffWindow{nights, weekend}}}
+		loc, err := time.LoadLocation(sp.tz)
+		require.NoError(t, err)
+		var acts []Activity
+		for d := NewDate(2024, 1, 1); d.Before(NewDate(2025, 1, 1)); d = d.AddDays(1) {
+			win := site.PowerOff.Hours(time.Date(d.Year(), d.Time().Month(), d.Time().Day(), 0, 0, 0, 0, loc), loc)
+			for _, cl := range []struct {
+				class string
+				n     int
+			}{{"desktop", sp.desktops}, {"monitor", sp.monitors}} {
+				for _, st := range []struct {
+					state string
+					share float64
+				}{{"off", 0.9}, {"missed", 0.1}} {
+					a := devH(cl.class, st.state, float64(cl.n)*win*st.share)
+					a.Start, a.End = d, d.AddDays(1)
+					acts = append(acts, a)
+				}
+			}
+		}
+		inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{})
+		require.NoError(t, err)
+		groupKWh += inv.PowerOff.AvoidedKWh
+		if sp.cc == "FR" {
+			franceKWh = inv.PowerOff.AvoidedKWh
+			for _, w := range inv.PowerOff.Watts {
+				t.Logf("%s: %g W on, %g W off, %g W asleep (%s); without the policy %.4g W: %.0f %% off already, %.0f %% of the others asleep (%s)",
+					w.Class, w.WattsOn, w.WattsOff, w.WattsSleep, w.Origin, w.CounterfactualWatts, w.BaselineOffShare*100, w.LowPowerShare*100, w.BaselineOrigin)
+			}
+		}
+		desktops += sp.desktops
+		monitors += sp.monitors
+	}
+	require.Equal(t, 55000, desktops)
+	require.InDelta(t, 100000, monitors, 1)
+	t.Logf("seed group: %.2f GWh avoided (seed: 5–6 GWh), France %.2f GWh (seed: ~1 GWh)", groupKWh/1e6, franceKWh/1e6)
+	// The seed's order of magnitude: within a factor of three of its
+	// figures (every off hour against watts_on gave 29.5 GWh, 5.4×).
+	assert.Greater(t, groupKWh/1e6, 5.5/3)
+	assert.Less(t, groupKWh/1e6, 5.5*3)
+	assert.Greater(t, franceKWh/1e6, 1.0/3)
+	assert.Less(t, franceKWh/1e6, 1.0*3)
 }

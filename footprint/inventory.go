@@ -138,6 +138,13 @@ type ClassWatts struct {
 	// off and asleep window hours avoided.
 	UsedKWh    float64 `json:"used_kwh"`
 	AvoidedKWh float64 `json:"avoided_kwh"`
+	// CounterfactualWatts is the average draw of a device of the class in
+	// a window hour without the policy (Counterfactual.Draw): the baseline
+	// share off, the share of the others in low power, the rest on.
+	CounterfactualWatts float64 `json:"counterfactual_watts"`
+	BaselineOffShare    float64 `json:"baseline_off_share"`
+	LowPowerShare       float64 `json:"low_power_share"`
+	BaselineOrigin      string  `json:"baseline_origin"`
 }
 
 // Telework summarises person-days by place of work.

@@ -110,6 +110,10 @@ type Workstation struct {
 // PowerOffSchedule is when PCs and screens must be off.
 type PowerOffSchedule struct {
 	Windows []PowerOffWindow `mapstructure:"windows" yaml:"windows" json:"windows,omitempty"`
+	// Since is the policy's roll-out date. Window hours logged before it
+	// are the site's measured baseline (the share of devices staff already
+	// switched off), which replaces the published default.
+	Since Date `mapstructure:"since" yaml:"since" json:"since,omitempty"`
 }
 
 // PowerOffWindow is a weekly window, From–To local time (To before From

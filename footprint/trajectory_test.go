@@ -192,8 +192,9 @@ func TestLeversAreSizedFromTheSitesOwnInventory(t *testing.T) {
 		by[l.ID] = l
 	}
 	grid := 0.70937
-	// Power-off: 60 % → 95 % compliance = 350 more off hours × 58 W.
-	assert.InDelta(t, 350*58/1e6*grid, by[LeverPowerOff].PotentialT, 1e-9)
+	// Power-off: 60 % → 95 % compliance = 350 more off hours × 32.48 W
+	// saved (counterfactual 0.44 × 2 + 0.56 × 60 = 34.48 W, less 2 W off).
+	assert.InDelta(t, 350*32.48/1e6*grid, by[LeverPowerOff].PotentialT, 1e-9)
 	assert.InDelta(t, 100000*grid/1000, by[LeverGreenElectricity].PotentialT, 1e-9)
 	assert.InDelta(t, 0.3*10000*0.20011/1000, by[LeverLessTravel].PotentialT, 1e-9)
 	// Telework: 20 % of 80 on-site days × (commute kg/day − 8 h × 0.33378).
