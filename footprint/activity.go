@@ -102,12 +102,12 @@ func (a Activity) Validate(prefix string) []FieldError {
 	} else if a.Unit != unit {
 		errs.add(p("unit"), Clip(string(a.Unit)), "%s/%s is measured in %s", a.Kind, a.Item, unit)
 	}
-	q := strconv.FormatFloat(a.Quantity, 'g', -1, 64)
+	q := func() string { return strconv.FormatFloat(a.Quantity, 'g', -1, 64) } // only for messages
 	switch {
 	case math.IsNaN(a.Quantity) || math.IsInf(a.Quantity, 0):
-		errs.add(p("quantity"), q, "must be a finite number")
+		errs.add(p("quantity"), q(), "must be a finite number")
 	case a.Quantity < 0:
-		errs.add(p("quantity"), q, "must be ≥ 0 (a correction is sent as the corrected value under the same key)")
+		errs.add(p("quantity"), q(), "must be ≥ 0 (a correction is sent as the corrected value under the same key)")
 	}
 	datesOK := false
 	switch {
@@ -131,7 +131,7 @@ func (a Activity) Validate(prefix string) []FieldError {
 	// otherwise dominate, or overflow, every group total.
 	if ceiling, ok := MaxPerDay[a.Unit]; ok && datesOK && a.Quantity > 0 && !math.IsInf(a.Quantity, 0) {
 		if perDay := a.Quantity / float64(a.Days()); perDay > ceiling {
-			errs.add(p("quantity"), q, "%s %s a day over %d day(s): above the plausible ceiling of %s %s a day for one site (check the unit and the decimal separator)",
+			errs.add(p("quantity"), q(), "%s %s a day over %d day(s): above the plausible ceiling of %s %s a day for one site (check the unit and the decimal separator)",
 				strconv.FormatFloat(perDay, 'g', 4, 64), a.Unit, a.Days(), strconv.FormatFloat(ceiling, 'g', -1, 64), a.Unit)
 		}
 	}
@@ -140,8 +140,12 @@ func (a Activity) Validate(prefix string) []FieldError {
 	} else if why := keyFieldProblem(a.Source); why != "" {
 		errs.add(p("source"), Clip(a.Source), "%s", why)
 	}
-	if attrs := FormatAttrs(a.Attrs); len(attrs) > 2*MaxKeyField {
-		errs.add(p("attrs"), Clip(attrs), "longer than %d bytes", 2*MaxKeyField)
+	n := 0
+	for k, v := range a.Attrs {
+		n += len(k) + len(v) + 2
+	}
+	if n > 2*MaxKeyField {
+		errs.add(p("attrs"), Clip(FormatAttrs(a.Attrs)), "longer than %d bytes", 2*MaxKeyField)
 	}
 	if !a.Quality.Valid() {
 		errs.add(p("quality"), Clip(string(a.Quality)), "want one of \"measured\", \"estimated\", \"default\"")

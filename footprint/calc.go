@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/greenhelp/greenhelp/footprint/factors"
@@ -65,7 +66,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 	c := &calc{site: site, year: year, lib: lib, as: as, opt: opt,
 		lines: map[lineKey]*Line{}, notes: map[string]bool{},
 		devH: map[string]map[string]float64{}, teleQ: map[string]Quality{},
-		devDays: map[string]map[Date]bool{}, from: from, to: to,
+		devDays: map[string][]bool{}, from: from, to: to,
 		preH: map[string]map[string]float64{}, baseH: map[string]map[string]float64{}}
 	yf, yt := YearBounds(year)
 	c.periodShare = float64(from.DaysUntil(to)) / float64(yf.DaysUntil(yt))
@@ -226,7 +227,7 @@ type calc struct {
 	remoteDays, onsiteDays float64
 	teleQ                  map[string]Quality            // worst quality per telework item
 	devH                   map[string]map[string]float64 // class → state → device-hours
-	devDays                map[string]map[Date]bool      // class → days with records
+	devDays                map[string][]bool             // class → days of the period with records (index: days from the start)
 	preH, baseH            map[string]map[string]float64 // before the roll-out: in the period; at any time (baseline)
 	from, to               Date                          // the period
 	devQ                   Quality
@@ -338,11 +339,13 @@ func (c *calc) add(a Activity, qty float64) error {
 		}
 		addHours(c.devH, a.Item, state, qty)
 		c.devQ = worse(c.devQ, a.Quality)
-		if c.devDays[a.Item] == nil {
-			c.devDays[a.Item] = map[Date]bool{}
+		days := c.devDays[a.Item]
+		if days == nil {
+			days = make([]bool, c.from.DaysUntil(c.to))
+			c.devDays[a.Item] = days
 		}
-		for d := maxDate(a.Start, c.from); d.Before(a.End) && d.Before(c.to); d = d.AddDays(1) {
-			c.devDays[a.Item][d] = true
+		for i, end := max(0, c.from.DaysUntil(a.Start)), min(len(days), c.from.DaysUntil(a.End)); i < end; i++ {
+			days[i] = true
 		}
 	default:
 		return fmt.Errorf("kind %q has no calculation", a.Kind)
@@ -572,21 +575,14 @@ func (c *calc) coverage(po PowerOff) *PowerOffCoverage {
 	if len(c.site.PowerOff.Windows) == 0 {
 		return nil
 	}
-	loc, err := time.LoadLocation(c.site.Timezone)
-	if err != nil || c.site.Timezone == "" {
-		loc = time.UTC
-	}
 	cv := &PowerOffCoverage{DaysInYear: c.from.DaysUntil(c.to)}
-	days := map[Date]bool{}
+	days := make([]bool, cv.DaysInYear)
 	var undeclared []string
 	byClass := map[string]ClassWatts{}
 	for _, w := range po.Watts {
 		byClass[w.Class] = w
 	}
-	var periodHours float64 // window hours of one device over the period, from the roll-out
-	for d := maxDate(c.from, c.site.PowerOff.Since); d.Before(c.to); d = d.AddDays(1) {
-		periodHours += c.site.PowerOff.Hours(time.Date(d.Year(), d.Time().Month(), d.Time().Day(), 0, 0, 0, 0, loc), loc)
-	}
+	periodHours := windowHours(c.site.PowerOff, c.site.Timezone, maxDate(c.from, c.site.PowerOff.Since), c.to)
 	classes := make([]string, 0, len(c.devH))
 	for cl := range c.devH {
 		classes = append(classes, cl)
@@ -604,14 +600,18 @@ func (c *calc) coverage(po PowerOff) *PowerOffCoverage {
 		cv.DeclaredDevices += fleet.Count
 		cv.LoggedWindowHours += logged
 		cv.FleetWindowHours += fleetHours
-		for d := range c.devDays[cl] {
-			days[d] = true
+		for i, logged := range c.devDays[cl] {
+			days[i] = days[i] || logged
 		}
 		if logged > 0 {
 			cv.ScaledAvoidedKWh += byClass[cl].AvoidedKWh * fleetHours / logged
 		}
 	}
-	cv.DaysCovered = len(days)
+	for _, logged := range days {
+		if logged {
+			cv.DaysCovered++
+		}
+	}
 	cv.ScaledAvoidedT = cv.ScaledAvoidedKWh * po.GridKgPerKWh / 1000
 	if cv.FleetWindowHours > 0 {
 		cv.Share = cv.LoggedWindowHours / cv.FleetWindowHours
@@ -628,6 +628,29 @@ func (c *calc) coverage(po PowerOff) *PowerOffCoverage {
 		cv.Note += fmt.Sprintf("; %s not declared in the fleet: not scaled", strings.Join(undeclared, ", "))
 	}
 	return cv
+}
+
+// windowHoursCache memoises windowHours: the central computes the same
+// site-years and months again and again.
+var windowHoursCache sync.Map
+
+// windowHours is one device's power-off window hours over [from, to) in
+// the site's time zone (UTC when unknown).
+func windowHours(sched PowerOffSchedule, tz string, from, to Date) float64 {
+	key := fmt.Sprintf("%v|%s|%s|%s", sched.Windows, tz, from, to)
+	if h, ok := windowHoursCache.Load(key); ok {
+		return h.(float64)
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "" {
+		loc = time.UTC
+	}
+	var h float64
+	for d := from; d.Before(to); d = d.AddDays(1) {
+		h += sched.Hours(time.Date(d.Year(), d.Time().Month(), d.Time().Day(), 0, 0, 0, 0, loc), loc)
+	}
+	windowHoursCache.Store(key, h)
+	return h
 }
 
 func maxDate(a, b Date) Date {
