@@ -41,12 +41,6 @@ func stateBefore(first, event string) string {
 // interval is a span of real time [From, To).
 type interval = footprint.Interval
 
-// windows returns the power-off window intervals of the local day starting
-// at day (footprint.PowerOffSchedule.Intervals).
-func windows(sched footprint.PowerOffSchedule, day time.Time, loc *time.Location) []interval {
-	return sched.Intervals(day, loc)
-}
-
 func overlap(a, b []interval) time.Duration {
 	var d time.Duration
 	for _, x := range a {
@@ -159,7 +153,7 @@ func (c *collector) workstation(t Table) {
 		on, asleep := spans[stOn], spans[stSleep]
 		for day := firstDay; day.Before(end); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, c.loc) {
 			next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, c.loc)
-			win := windows(c.site.PowerOff, day, c.loc)
+			win := c.site.PowerOff.Intervals(day, c.loc)
 			onDay := overlap(on, []interval{{From: day, To: next}})
 			missed := overlap(on, win)
 			slept := overlap(asleep, win)
@@ -216,7 +210,7 @@ func (c *collector) workstationEstimate(t Table) {
 			continue
 		}
 		for day := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, c.loc); day.Month() == m.Month(); day = day.AddDate(0, 0, 1) {
-			win := total(windows(c.site.PowerOff, day, c.loc)).Hours()
+			win := c.site.PowerOff.Hours(day, c.loc)
 			date := footprint.NewDate(day.Year(), day.Month(), day.Day())
 			for _, w := range c.site.Workstations {
 				if w.Count == 0 || win == 0 {

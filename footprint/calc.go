@@ -72,7 +72,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 	c.periodShare = float64(from.DaysUntil(to)) / float64(yf.DaysUntil(yt))
 	setAside, firstProblem := 0, ""
 	for i, a := range acts {
-		if a.Kind == KindWorkstation && c.prePolicy(a) && a.Validate("baseline") == nil {
+		if a.Kind == KindWorkstation && c.prePolicy(a) && a.Quantity >= 0 && !math.IsInf(a.Quantity, 1) {
 			// Window hours before the roll-out, whatever the period: the
 			// site's measured baseline.
 			addHours(c.baseH, a.Item, a.Attrs["state"], a.Quantity)

@@ -1,0 +1,31 @@
+package agent
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// assumed_compliance: 0 used to become 0.5 silently.
+func TestAnAssumedComplianceOfZeroMeansEveryWindowHourMissed(t *testing.T) {
+	zero := 0.0
+	s := SourceConfig{ID: "est", Type: "manual", Collector: "workstation", AssumedCompliance: &zero, Values: []ManualValue{{Month: "2024-01"}}}
+	s.applyDefaults()
+	require.Empty(t, s.validate("sources[0]", "."))
+	site := footprint.Site{ID: "fr-x", Timezone: "Europe/Paris", Workstations: []footprint.Workstation{{Class: "desktop", Count: 10}},
+		PowerOff: footprint.PowerOffSchedule{Windows: []footprint.PowerOffWindow{{Days: []string{"sat", "sun"}, AllDay: true}}}}
+	tab, err := s.read(context.Background(), ".")
+	require.NoError(t, err)
+	acts, rejects := collect(s, site, tab)
+	require.Empty(t, rejects)
+	byState := map[string]float64{}
+	for _, a := range acts {
+		byState[a.Attrs["state"]] += a.Quantity
+	}
+	// January 2024 has 8 weekend days: 8 × 24 h × 10 desktops.
+	assert.Equal(t, map[string]float64{"off": 0, "missed": 1920}, byState)
+}
