@@ -32,14 +32,26 @@ type Config struct {
 	// OverridesFile pins sites to profiles: a YAML list of {site, profile, reason}.
 	OverridesFile string     `mapstructure:"overrides_file"`
 	FactorsFile   string     `mapstructure:"factors_file"`
-	Limits        LimitsConf `mapstructure:"limits"`
-	ESG           ESGConf    `mapstructure:"esg"`
+	Limits        LimitsConf    `mapstructure:"limits"`
+	ESG           ESGConf       `mapstructure:"esg"`
+	Inventory     InventoryConf `mapstructure:"inventory"`
+}
+
+// InventoryConf holds the calculation's methodological choices.
+type InventoryConf struct {
+	// GWP is the set of global warming potentials: AR6 (default) or AR5.
+	// A change applies to every year (a methodology change restates them).
+	GWP string `mapstructure:"gwp"`
 }
 
 // ESGConf holds what the ESG export needs beyond the data.
 type ESGConf struct {
 	// Revenue is the group's net revenue per year, for the intensity.
 	Revenue []RevenueConf `mapstructure:"revenue"`
+	// ETSShare is the share of Scope 1 emitted by installations under a
+	// regulated emissions trading scheme (EU ETS …), 0 unless declared:
+	// contact-centre boilers and gensets are far below the thresholds.
+	ETSShare float64 `mapstructure:"ets_share"`
 }
 
 // RevenueConf is one year's net revenue.
@@ -74,6 +86,11 @@ type ViewerConf struct {
 type TrajConf struct {
 	Rate float64 `mapstructure:"rate"`
 	Mode string  `mapstructure:"mode"`
+	// RecalculationThreshold is the base-year recalculation policy's
+	// significance threshold: structural changes (sites in and out)
+	// whose base-year emissions reach this share of the group's base
+	// restate it (default 5 %).
+	RecalculationThreshold float64 `mapstructure:"recalculation_threshold"`
 }
 
 // LimitsConf bounds what one request may carry and how long a connection
@@ -102,6 +119,7 @@ const (
 var defaults = map[string]any{
 	"addr": DefaultAddr, "data": DefaultData, "store.backend": "sqlite",
 	"trajectory.rate": footprint.DefaultRate, "trajectory.mode": footprint.ModeCompound,
+	"trajectory.recalculation_threshold": footprint.DefaultRecalculationThreshold, "inventory.gwp": footprint.GWPAR6,
 	"limits.max_body": "32MiB", "limits.max_batch": DefaultMaxBatch,
 	"limits.read_header_timeout": "10s", "limits.read_timeout": "2m", "limits.write_timeout": "5m",
 	"limits.idle_timeout": "2m", "limits.max_header_bytes": "64KiB",
@@ -112,7 +130,7 @@ var envKeys = []string{"addr", "data", "store.backend", "store.influxdb.url", "s
 	"store.influxdb.bucket", "tls.cert", "tls.key", "viewer.user", "viewer.password", "trajectory.rate", "trajectory.mode",
 	"profiles_file", "overrides_file", "factors_file", "limits.max_body", "limits.max_batch",
 	"viewer.protect_metrics", "limits.read_header_timeout", "limits.read_timeout", "limits.write_timeout", "limits.idle_timeout",
-	"limits.max_header_bytes"}
+	"limits.max_header_bytes", "inventory.gwp", "trajectory.recalculation_threshold", "esg.ets_share"}
 
 // LoadConfig reads the optional file, the environment and the flags
 // (those named like keys: addr, data).
@@ -188,6 +206,15 @@ func (c *Config) Validate(source string) error {
 	}
 	if err := (footprint.Method{Mode: c.Trajectory.Mode, Rate: c.Trajectory.Rate}).Validate(); err != nil {
 		add("trajectory", "", "%v", err)
+	}
+	if th := c.Trajectory.RecalculationThreshold; !(th >= 0 && th < 1) {
+		add("trajectory.recalculation_threshold", fmt.Sprint(th), "want a share between 0 and 1 (5 %% is 0.05)")
+	}
+	if err := footprint.ValidateGWP(c.Inventory.GWP); err != nil {
+		add("inventory.gwp", c.Inventory.GWP, "want AR6 (default) or AR5")
+	}
+	if s := c.ESG.ETSShare; !(s >= 0 && s <= 1) {
+		add("esg.ets_share", fmt.Sprint(s), "want a share between 0 and 1")
 	}
 	if c.Limits.MaxBody < 1<<20 {
 		add("limits.max_body", c.Limits.MaxBody.String(), "want at least 1MiB")

@@ -56,7 +56,7 @@ func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, 
 	if err != nil {
 		return nil, err
 	}
-	inv, err := footprint.Calculate(d, sy.acts, year, s.Factors, as, storedOpts)
+	inv, err := footprint.Calculate(d, sy.acts, year, s.Factors, as, s.opts())
 	if err != nil {
 		return nil, fmt.Errorf("site %s: %w", sy.site.ID, err)
 	}
@@ -110,7 +110,7 @@ func (sy *siteYear) monthly(ctx context.Context, s *Service, year int) ([]charts
 	var out []charts.MonthPoint
 	for m := time.January; m <= time.December; m++ {
 		from := footprint.NewDate(year, m, 1)
-		inv, err := footprint.CalculatePeriod(c.decl, sy.acts, from, footprint.NewDate(year, m+1, 1), s.Factors, c.as, storedOpts)
+		inv, err := footprint.CalculatePeriod(c.decl, sy.acts, from, footprint.NewDate(year, m+1, 1), s.Factors, c.as, s.opts())
 		if err != nil {
 			return nil, err
 		}

@@ -47,7 +47,7 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		if err != nil {
 			return d, err
 		}
-		inv, err := footprint.Calculate(decl, acts, year, s.Factors, as, storedOpts)
+		inv, err := footprint.Calculate(decl, acts, year, s.Factors, as, s.opts())
 		if err != nil {
 			return d, err
 		}

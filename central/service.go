@@ -165,7 +165,7 @@ func (s *Service) SiteInventory(ctx context.Context, siteID string, year int) (*
 	if err != nil {
 		return nil, err
 	}
-	return footprint.Calculate(d, acts, year, s.Factors, as, storedOpts)
+	return footprint.Calculate(d, acts, year, s.Factors, as, s.opts())
 }
 
 // GroupInventory is the group's inventory document.
@@ -303,7 +303,10 @@ func (s *Service) loadOverrides(ctx context.Context) error {
 	return nil
 }
 
-// storedOpts are the calculation options for records read from the store:
-// a stored record that breaks the activity contract (written before a
-// check existed, or straight into InfluxDB) is set aside with a note.
-var storedOpts = footprint.Options{SetAsideInvalid: true}
+// opts are the calculation options for records read from the store: a
+// stored record that breaks the activity contract (written before a check
+// existed, or straight into InfluxDB) is set aside with a note; the GWP
+// set is the configuration's.
+func (s *Service) opts() footprint.Options {
+	return footprint.Options{SetAsideInvalid: true, GWP: s.Cfg.Inventory.GWP}
+}

@@ -40,6 +40,34 @@ type Options struct {
 	// the central reads what its store holds, and one absurd stored value
 	// must never make a group output fail or go infinite.
 	SetAsideInvalid bool
+	// GWP is the set of global warming potentials for refrigerants:
+	// GWPAR6 (the default, "") or GWPAR5.
+	GWP string
+}
+
+// The GWP100 sets greenhelp knows. AR6 is the default: ESRS E1 asks for
+// the latest IPCC assessment; AR5 is kept for comparison with DESNZ, whose
+// tables are on AR5.
+const (
+	GWPAR6 = "AR6"
+	GWPAR5 = "AR5"
+)
+
+// GWPSet returns the set the options select, with its name as printed.
+func (o Options) GWPSet() string {
+	if o.GWP == GWPAR5 {
+		return GWPAR5
+	}
+	return GWPAR6
+}
+
+// ValidateGWP checks a GWP set name.
+func ValidateGWP(set string) error {
+	switch set {
+	case "", GWPAR6, GWPAR5:
+		return nil
+	}
+	return fmt.Errorf("gwp: %q: want %s (default) or %s", set, GWPAR6, GWPAR5)
 }
 
 // DefaultHoursPerDay is used when the site declares no working hours.
@@ -102,7 +130,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 		return nil, err
 	}
 	inv := &Inventory{Year: year, Site: site.ID, SiteName: site.Name, Country: site.Country,
-		Profile: as.Profile, FactorSet: factors.Version}
+		Profile: as.Profile, FactorSet: factors.Version, GWPSet: opt.GWPSet(), UpstreamElectricity: UpstreamBoundary}
 	po, err := c.powerOff()
 	if err != nil {
 		return nil, err
@@ -132,7 +160,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 // quality shares from the lines.
 func (inv *Inventory) Totals() {
 	inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT = 0, 0, 0
-	inv.Scope3CapitalGoodsT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT = 0, 0, 0, 0
+	inv.Scope3CapitalGoodsT, inv.Scope3FuelEnergyT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT = 0, 0, 0, 0, 0
 	byQ := map[Quality]float64{}
 	for _, l := range inv.Lines {
 		switch l.Scope {
@@ -144,6 +172,8 @@ func (inv *Inventory) Totals() {
 			inv.Scope2MarketT += l.T
 		case Scope3CapitalGoods:
 			inv.Scope3CapitalGoodsT += l.T
+		case Scope3FuelEnergy:
+			inv.Scope3FuelEnergyT += l.T
 		case Scope3BusinessTravel:
 			inv.Scope3BusinessTravelT += l.T
 		case Scope3Commuting:
@@ -168,7 +198,7 @@ func (inv *Inventory) Totals() {
 	}
 }
 
-var scopeOrder = map[Scope]int{Scope1: 0, Scope2Location: 1, Scope2Market: 2, Scope3CapitalGoods: 3, Scope3BusinessTravel: 4, Scope3Commuting: 5, Scope3Homeworking: 6}
+var scopeOrder = map[Scope]int{Scope1: 0, Scope2Location: 1, Scope2Market: 2, Scope3CapitalGoods: 3, Scope3FuelEnergy: 4, Scope3BusinessTravel: 5, Scope3Commuting: 6, Scope3Homeworking: 7}
 
 func sortLines(ls []Line) {
 	sort.Slice(ls, func(i, j int) bool {
@@ -242,10 +272,11 @@ type factorRef struct {
 	source   string
 	fallback string
 	year     int
+	unit     string
 }
 
 func fromMatch(m factors.Match) factorRef {
-	return factorRef{id: m.ID(), kg: m.KgPerUnit, source: m.Source, fallback: m.Fallback, year: m.Year}
+	return factorRef{id: m.ID(), kg: m.KgPerUnit, source: m.Source, fallback: m.Fallback, year: m.Year, unit: m.Unit}
 }
 
 func (c *calc) addLine(scope Scope, kind, item string, qty float64, unit string, f factorRef, q Quality, basis string, records int) {
@@ -286,20 +317,29 @@ func (c *calc) add(a Activity, qty float64) error {
 	switch a.Kind {
 	case KindElectricity:
 		return c.electricity(a, qty)
-	case KindFuel, KindRefrigerant:
-		f, err := c.lookup(string(a.Kind), a.Item, c.site.Country, false)
+	case KindFuel:
+		f, err := c.lookup("fuel", a.Item, c.site.Country, false)
 		if err != nil {
 			return err
 		}
-		c.addLine(Scope1, string(a.Kind), a.Item, qty, string(a.Unit), f, a.Quality, "", 1)
+		c.addLine(Scope1, "fuel", a.Item, qty, string(a.Unit), f, a.Quality, "", 1)
+		c.wellToTank(a, qty)
+	case KindRefrigerant:
+		item := a.Item
+		if c.opt.GWPSet() == GWPAR5 {
+			item += ".ar5"
+		}
+		// A GWP set is not yearly: it applies to every year reported
+		// (a set change restates them all), so the row is taken whatever
+		// the year of the assessment.
+		m, err := c.lib.Lookup("refrigerant", item, factors.World, 2100)
+		if err != nil {
+			return err
+		}
+		f := fromMatch(m)
+		c.addLine(Scope1, "refrigerant", a.Item, qty, string(a.Unit), f, a.Quality, "GWP100 "+c.opt.GWPSet(), 1)
 	case KindTravel:
-		item, region, regionMatters := a.Item, c.site.Country, false
-		if cl := a.Attrs["class"]; cl != "" {
-			item += "." + cl
-		}
-		if strings.HasPrefix(a.Item, "flight_") && c.opt.FlightsWithoutRF {
-			item += ".no_rf"
-		}
+		item, region, regionMatters := c.travelItem(a), c.site.Country, false
 		if a.Item == "hotel" {
 			regionMatters = true
 			if cc := a.Attrs["country"]; cc != "" {
@@ -310,7 +350,11 @@ func (c *calc) add(a Activity, qty float64) error {
 		if err != nil {
 			return err
 		}
-		c.addLine(Scope3BusinessTravel, "travel", a.Item, qty, string(a.Unit), f, a.Quality, attrBasis(a), 1)
+		unit, basis := c.perVehicle(a, f), attrBasis(a)
+		if unit != string(a.Unit) {
+			basis = strings.TrimPrefix(basis+", 1 occupant: pkm = vehicle-km", ", ")
+		}
+		c.addLine(Scope3BusinessTravel, "travel", a.Item, qty, unit, f, a.Quality, basis, 1)
 	case KindPurchase:
 		// Capital goods: the devices' cradle-to-gate emissions, in the
 		// year they were bought (GHG Protocol Scope 3 category 2).
@@ -353,6 +397,57 @@ func (c *calc) add(a Activity, qty float64) error {
 	return nil
 }
 
+// travelItem is the factor item of a business-travel record: the class
+// and radiative-forcing variants, and for flights of a site outside the UK
+// DESNZ's international (to/from non-UK) factors — its short- and
+// long-haul factors are for flights to or from the UK.
+func (c *calc) travelItem(a Activity) string {
+	item := a.Item
+	cl := a.Attrs["class"]
+	if strings.HasPrefix(a.Item, "flight_") && !strings.EqualFold(c.site.Country, "GB") {
+		intl := "flight_international"
+		if cl == "economy" || cl == "business" {
+			intl += "." + cl
+		}
+		if cl == "" || cl == "economy" || cl == "business" {
+			item, cl = intl, ""
+		} else {
+			c.notes[fmt.Sprintf("flights in %s class: DESNZ's international (non-UK) factor for the class is not in the library; the to/from-UK %s factor stands in", cl, a.Item)] = true
+		}
+	}
+	if cl != "" {
+		item += "." + cl
+	}
+	if strings.HasPrefix(a.Item, "flight_") && c.opt.FlightsWithoutRF {
+		item += ".no_rf"
+	}
+	return item
+}
+
+// perVehicle returns the unit of the line: a car factor is per vehicle-km
+// (DESNZ), so passenger-km of one traveller count as vehicle-km.
+func (c *calc) perVehicle(a Activity, f factorRef) string {
+	if f.unit == "vkm" && a.Unit == UnitPKm {
+		return "vkm"
+	}
+	return string(a.Unit)
+}
+
+// wellToTank adds the Scope 3.3 line of a fuel burnt: its extraction,
+// refining and transport (DESNZ well-to-tank factors). A fuel without a
+// WTT row is left out of 3.3 with a note, never counted at zero silently.
+func (c *calc) wellToTank(a Activity, qty float64) {
+	if !c.lib.Has("wtt", a.Item) {
+		c.notes[fmt.Sprintf("scope 3.3: no well-to-tank factor for fuel %q in the library; its upstream emissions are not counted", a.Item)] = true
+		return
+	}
+	f, err := c.lookup("wtt", a.Item, c.site.Country, false)
+	if err != nil {
+		return
+	}
+	c.addLine(Scope3FuelEnergy, "fuel", a.Item, qty, string(a.Unit), f, a.Quality, "well-to-tank", 1)
+}
+
 func attrBasis(a Activity) string {
 	var parts []string
 	if cl := a.Attrs["class"]; cl != "" {
@@ -370,6 +465,9 @@ func (c *calc) electricity(a Activity, kwh float64) error {
 		return err
 	}
 	c.addLine(Scope2Location, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", 1)
+	if a.Item == "grid" {
+		c.tdLosses(a, kwh, loc)
+	}
 	if a.Item != "grid" {
 		// Self-generated renewables: zero under both methods.
 		c.addLine(Scope2Market, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", 1)
@@ -394,6 +492,24 @@ func (c *calc) electricity(a Activity, kwh float64) error {
 	mkt.fallback = strings.TrimPrefix(strings.Join([]string{loc.fallback, "no residual-mix factor in the library: the location-based grid factor stands in (GHG Protocol Scope 2 Guidance, hierarchy last resort)"}, "; "), "; ")
 	c.addLine(Scope2Market, "electricity", a.Item, rest, string(a.Unit), mkt, a.Quality, "uncovered consumption", 1)
 	return nil
+}
+
+// tdLosses adds the Scope 3.3 line of the grid's transmission and
+// distribution losses: the kWh lost delivering kwh (the country's loss
+// share) at the same lifecycle grid factor as Scope 2 — the upstream of
+// the lost kWh is in that factor, as it is for Scope 2 (UpstreamBoundary).
+// A country without a published loss share is left out with a note.
+func (c *calc) tdLosses(a Activity, kwh float64, grid factorRef) {
+	m, err := c.lib.Lookup("td_loss", "grid", c.site.Country, c.year)
+	if err != nil || !strings.EqualFold(m.Region, c.site.Country) {
+		c.notes[fmt.Sprintf("scope 3.3: no published T&D loss share for %s in the library; the grid's T&D losses are not counted (add a td_loss row to the factor overrides)", c.site.Country)] = true
+		return
+	}
+	f := grid
+	f.fallback = strings.TrimPrefix(strings.Join([]string{grid.fallback, m.Fallback}, "; "), "; ")
+	f.fallback = strings.TrimSuffix(f.fallback, "; ")
+	basis := fmt.Sprintf("T&D losses: %.6g kWh lost per kWh delivered (%s: %s)", m.KgPerUnit, m.ID(), m.Source)
+	c.addLine(Scope3FuelEnergy, "electricity", "td_losses", kwh*m.KgPerUnit, "kWh", f, a.Quality, basis, 1)
 }
 
 func (c *calc) homeworking() error {
@@ -453,17 +569,29 @@ func (c *calc) commuting() error {
 		pkm := days * m.Share * 2 * m.OneWayKm
 		item, unit, qty := m.Mode, "pkm", pkm
 		basis := fmt.Sprintf("%s × %.0f%% × 2 × %g km (%s)", daysBasis, m.Share*100, m.OneWayKm, origin)
-		if m.Mode == "carpool" {
+		switch m.Mode {
+		case "carpool":
 			occ := m.Occupancy
 			if occ == 0 {
 				occ = 2
 			}
 			item, unit, qty = "car", "vkm", pkm/occ
 			basis += fmt.Sprintf(", %g people per car", occ)
+		case "rail":
+			// Commuting by train is suburban or regional rail, not
+			// high-speed (rail_high_speed): ADEME's RER/Transilien
+			// factor is about 3× its TGV factor.
+			item = "rail_suburban"
+		case "rail_high_speed":
+			item = "rail"
 		}
 		f, err := c.lookup("travel", item, c.site.Country, false)
 		if err != nil {
 			return fmt.Errorf("commuting mode %s: %w", m.Mode, err)
+		}
+		if f.unit == "vkm" && unit == "pkm" {
+			unit = "vkm"
+			basis += ", 1 occupant: pkm = vehicle-km"
 		}
 		c.addLine(Scope3Commuting, "commute", m.Mode, qty, unit, f, worse(q, surveyQ), basis, 0)
 	}

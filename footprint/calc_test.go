@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,15 +70,26 @@ func TestEveryScopeEqualsAHandComputationFromTheFactorRows(t *testing.T) {
 	assert.InDelta(t, 0.70937, grid, 1e-9, "Ember ZA 2024")
 	kwh := 18000.0
 
-	scope1 := (200*kg(t, "fuel", "diesel", "WORLD", 2024) + 2*1924) / 1000
+	// A South African genset burns mineral diesel (DESNZ 2024 "Diesel,
+	// 100% mineral" 2.66155 kg/L), not the UK biofuel blend; R410A at its
+	// AR6 GWP100, 0.5 × 771 + 0.5 × 3740 = 2255.5.
+	assert.InDelta(t, 2.66155, kg(t, "fuel", "diesel", "ZA", 2024), 1e-12)
+	assert.InDelta(t, 2255.5, kg(t, "refrigerant", "R410A", "WORLD", 2024), 1e-12)
+	scope1 := (200*2.66155 + 2*2255.5) / 1000
 	assert.InDelta(t, scope1, inv.Scope1T, 1e-9)
+	// Scope 3.3: the diesel's well-to-tank (DESNZ 2024 0.61101 kg/L); no
+	// T&D loss share is published for ZA in the library, said in a note.
+	assert.InDelta(t, 200*0.61101/1000, inv.Scope3FuelEnergyT, 1e-9)
+	assert.Contains(t, strings.Join(inv.Notes, "\n"), "no published T&D loss share for ZA")
 	assert.InDelta(t, kwh*grid/1000, inv.Scope2LocationT, 1e-9)
 	// Market: 25 % certified at 0, the rest at the supplier's 0.05 kg/kWh.
 	assert.InDelta(t, kwh*0.75*0.05/1000, inv.Scope2MarketT, 1e-9)
-	travel := (10000*kg(t, "travel", "flight_long_haul.business", "WORLD", 2024) +
+	// A flight of a site outside the UK takes DESNZ's international
+	// (to/from non-UK) factor for its class.
+	travel := (10000*kg(t, "travel", "flight_international.business", "WORLD", 2024) +
 		5*kg(t, "travel", "hotel", "FR", 2024) + 400*kg(t, "travel", "rail", "WORLD", 2024)) / 1000
 	assert.InDelta(t, travel, inv.Scope3BusinessTravelT, 1e-9)
-	assert.InDelta(t, (10000*0.58028+5*6.7+400*0.03546)/1000, inv.Scope3BusinessTravelT, 1e-9, "DESNZ 2024 published values")
+	assert.InDelta(t, (10000*0.39044+5*6.7+400*0.03546)/1000, inv.Scope3BusinessTravelT, 1e-9, "DESNZ 2024 published values")
 	// Commuting: 80 on-site person-days × share × 2 × km × mode factor;
 	// carpool as vehicle-km: person-km ÷ 3 occupants × average car.
 	commute := (80*0.5*2*20*kg(t, "travel", "car_petrol", "WORLD", 2024) +
@@ -88,7 +100,7 @@ func TestEveryScopeEqualsAHandComputationFromTheFactorRows(t *testing.T) {
 	assert.InDelta(t, 20*8*0.33378/1000, home, 1e-12)
 	assert.InDelta(t, home, inv.Scope3HomeworkingT, 1e-9)
 
-	s3 := travel + commute + home
+	s3 := travel + commute + home + 200*0.61101/1000
 	assert.InDelta(t, scope1+kwh*grid/1000+s3, inv.TotalLocationT, 1e-9)
 	assert.InDelta(t, scope1+kwh*0.75*0.05/1000+s3, inv.TotalMarketT, 1e-9)
 
@@ -123,7 +135,9 @@ func TestScopeTotalsEqualTheSumOfTheirLines(t *testing.T) {
 			assert.InDelta(t, sum[Scope3BusinessTravel], inv.Scope3BusinessTravelT, 1e-9)
 			assert.InDelta(t, sum[Scope3Commuting], inv.Scope3CommutingT, 1e-9)
 			assert.InDelta(t, sum[Scope3Homeworking], inv.Scope3HomeworkingT, 1e-9)
-			s3 := sum[Scope3BusinessTravel] + sum[Scope3Commuting] + sum[Scope3Homeworking]
+			assert.InDelta(t, sum[Scope3FuelEnergy], inv.Scope3FuelEnergyT, 1e-9)
+			assert.InDelta(t, sum[Scope3CapitalGoods], inv.Scope3CapitalGoodsT, 1e-9)
+			s3 := sum[Scope3BusinessTravel] + sum[Scope3Commuting] + sum[Scope3Homeworking] + sum[Scope3FuelEnergy] + sum[Scope3CapitalGoods]
 			assert.InDelta(t, sum[Scope1]+sum[Scope2Location]+s3, inv.TotalLocationT, 1e-9)
 			assert.InDelta(t, sum[Scope1]+sum[Scope2Market]+s3, inv.TotalMarketT, 1e-9)
 			q := inv.Quality
@@ -197,14 +211,27 @@ func TestMarketBasedScope2FollowsTheContract(t *testing.T) {
 }
 
 func TestFlightsWithoutRadiativeForcingUseTheNoRFRows(t *testing.T) {
-	site := Site{ID: "x", Name: "x", Country: "FR"}
-	a := act(KindTravel, "flight_short_haul", "2024-03-01", "2024-04-01", 1000, UnitPKm, nil)
-	with, err := Calculate(site, []Activity{a}, 2024, factors.Default(), Assumptions{}, Options{})
-	require.NoError(t, err)
-	without, err := Calculate(site, []Activity{a}, 2024, factors.Default(), Assumptions{}, Options{FlightsWithoutRF: true})
-	require.NoError(t, err)
-	assert.InDelta(t, 1000*0.18592/1000, with.Scope3BusinessTravelT, 1e-12)
-	assert.InDelta(t, 1000*0.10974/1000, without.Scope3BusinessTravelT, 1e-12)
+	// DESNZ 2024: a site outside the UK flies on the international
+	// (to/from non-UK) factors, a UK site on the to/from-UK short haul.
+	tests := []struct {
+		name, country  string
+		withRF, withou float64
+	}{
+		{"a French site's flight takes the international factor", "FR", 0.1758, 0.10377},
+		{"a UK site's flight takes the to/from-UK short-haul factor", "GB", 0.18592, 0.10974},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := Site{ID: "x", Name: "x", Country: tt.country}
+			a := act(KindTravel, "flight_short_haul", "2024-03-01", "2024-04-01", 1000, UnitPKm, nil)
+			with, err := Calculate(site, []Activity{a}, 2024, factors.Default(), Assumptions{}, Options{})
+			require.NoError(t, err)
+			without, err := Calculate(site, []Activity{a}, 2024, factors.Default(), Assumptions{}, Options{FlightsWithoutRF: true})
+			require.NoError(t, err)
+			assert.InDelta(t, 1000*tt.withRF/1000, with.Scope3BusinessTravelT, 1e-12)
+			assert.InDelta(t, 1000*tt.withou/1000, without.Scope3BusinessTravelT, 1e-12)
+		})
+	}
 }
 
 func TestProfileAssumptionsFillWhatTheSiteLacks(t *testing.T) {
@@ -539,4 +566,96 @@ func TestTheSeedGroupLandsInItsOrderOfMagnitude(t *testing.T) {
 	assert.Less(t, groupKWh/1e6, 5.5*3)
 	assert.Greater(t, franceKWh/1e6, 1.0/3)
 	assert.Less(t, franceKWh/1e6, 1.0*3)
+}
+
+func TestRefrigerantsUseAR6ByDefaultAndAR5WhenAsked(t *testing.T) {
+	site := Site{ID: "x", Name: "x", Country: "FR"}
+	acts := []Activity{act(KindRefrigerant, "R410A", "2024-05-10", "2024-05-11", 3, UnitKg, nil)}
+	tests := []struct {
+		name string
+		gwp  string
+		kg   float64 // GWP100 of R410A, a 50/50 blend of HFC-32 and HFC-125 by mass
+	}{
+		{"AR6 is the default: 0.5 × 771 + 0.5 × 3740", "", 2255.5},
+		{"AR5 when selected: DESNZ 1924 (0.5 × 677 + 0.5 × 3170 = 1923.5, rounded)", GWPAR5, 1924},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{GWP: tt.gwp})
+			require.NoError(t, err)
+			assert.InDelta(t, 3*tt.kg/1000, inv.Scope1T, 1e-12)
+			want := tt.gwp
+			if want == "" {
+				want = GWPAR6
+			}
+			assert.Equal(t, want, inv.GWPSet, "the set is named in the inventory")
+			require.Len(t, inv.Lines, 1)
+			assert.Equal(t, "GWP100 "+want, inv.Lines[0].Basis, "and on the line")
+			assert.Empty(t, inv.Notes, "a GWP row applies to every year without a note")
+		})
+	}
+	// The same leak in 2019 uses the same set: a GWP set is not yearly.
+	inv, err := Calculate(site, []Activity{act(KindRefrigerant, "R410A", "2019-05-10", "2019-05-11", 3, UnitKg, nil)}, 2019, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	assert.InDelta(t, 3*2255.5/1000, inv.Scope1T, 1e-12)
+}
+
+func TestScope33HoldsTheGensetsWellToTankAndTheGridsLosses(t *testing.T) {
+	// A UK site: a year of grid electricity and a diesel genset, by hand
+	// from the published rows.
+	gb := Site{ID: "uk", Name: "Leeds", Country: "GB"}
+	acts := []Activity{
+		act(KindElectricity, "grid", "2024-01-01", "2025-01-01", 100000, UnitKWh, nil),
+		act(KindFuel, "diesel", "2024-03-01", "2024-04-01", 500, UnitLitre, nil),
+	}
+	inv, err := Calculate(gb, acts, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	grid := kg(t, "electricity", "grid", "GB", 2024) // Ember lifecycle, GB 2024
+	// T&D: DESNZ 2024 publishes 0.0183 kgCO2e/kWh of T&D losses for
+	// 0.20705 generated: 0.0183 / 0.20705 = 0.088384 kWh lost per kWh
+	// delivered, at the site's own (lifecycle) grid factor.
+	assert.InDelta(t, 0.0183/0.20705, 0.088384, 1e-6)
+	td := 100000 * 0.088384 * grid / 1000
+	// The genset: a UK site's diesel is the average biofuel blend
+	// (2.51279 kg/L in Scope 1) and its well-to-tank 0.61101 kg/L.
+	wtt := 500 * 0.61101 / 1000
+	assert.InDelta(t, 500*2.51279/1000, inv.Scope1T, 1e-9)
+	assert.InDelta(t, td+wtt, inv.Scope3FuelEnergyT, 1e-9)
+	byItem := map[string]Line{}
+	for _, l := range inv.Lines {
+		if l.Scope == Scope3FuelEnergy {
+			byItem[l.Item] = l
+		}
+	}
+	require.Contains(t, byItem, "td_losses")
+	require.Contains(t, byItem, "diesel")
+	assert.InDelta(t, 8838.4, byItem["td_losses"].Quantity, 1e-6, "kWh lost")
+	assert.Equal(t, "electricity/grid/GB/2024", byItem["td_losses"].FactorID, "the same grid factor as Scope 2: the upstream boundary is one")
+	assert.Contains(t, byItem["td_losses"].Basis, "td_loss/grid/GB/2024")
+	assert.Equal(t, "wtt/diesel/WORLD/2024", byItem["diesel"].FactorID)
+	assert.InDelta(t, inv.Scope1T+inv.Scope2LocationT+inv.Scope3FuelEnergyT, inv.TotalLocationT, 1e-9)
+	assert.Equal(t, UpstreamBoundary, inv.UpstreamElectricity)
+
+	// Outside the UK the genset burns mineral diesel: 2.66155 kg/L.
+	za := Site{ID: "za", Name: "Durban", Country: "ZA"}
+	inv, err = Calculate(za, acts[1:], 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	assert.InDelta(t, 500*2.66155/1000, inv.Scope1T, 1e-9)
+	assert.InDelta(t, wtt, inv.Scope3FuelEnergyT, 1e-9)
+}
+
+func TestCommutingByTrainUsesTheSuburbanFactor(t *testing.T) {
+	site := Site{ID: "p", Name: "Paris", Country: "FR", FTE: 1,
+		Commute: &CommuteSurvey{Modes: []CommuteMode{{Mode: "rail", Share: 0.5, OneWayKm: 20}, {Mode: "car_petrol", Share: 0.5, OneWayKm: 10}}}}
+	acts := []Activity{act(KindTelework, "onsite", "2025-03-03", "2025-03-04", 10, UnitPersonDay, nil)}
+	inv, err := Calculate(site, acts, 2025, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	// ADEME RER/Transilien 0.00978 kg/pkm (not the TGV's 0.00293); DESNZ
+	// 2025 petrol car 0.16272 kg per vehicle-km, one occupant.
+	assert.InDelta(t, (10*0.5*2*20*0.00978+10*0.5*2*10*0.16272)/1000, inv.Scope3CommutingT, 1e-12)
+	for _, l := range inv.Lines {
+		if l.Item == "car_petrol" {
+			assert.Equal(t, "vkm", l.Unit, "DESNZ gives cars per vehicle-km")
+		}
+	}
 }

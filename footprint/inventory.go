@@ -11,10 +11,14 @@ type Scope string
 
 // The scopes and categories greenhelp reports.
 const (
-	Scope1               Scope = "1"
-	Scope2Location       Scope = "2-location"
-	Scope2Market         Scope = "2-market"
-	Scope3CapitalGoods   Scope = "3.2"
+	Scope1             Scope = "1"
+	Scope2Location     Scope = "2-location"
+	Scope2Market       Scope = "2-market"
+	Scope3CapitalGoods Scope = "3.2"
+	// Scope3FuelEnergy is category 3, fuel- and energy-related activities
+	// not in Scope 1 or 2: the fuels' well-to-tank and the grid's
+	// transmission and distribution losses.
+	Scope3FuelEnergy     Scope = "3.3"
 	Scope3BusinessTravel Scope = "3.6"
 	Scope3Commuting      Scope = "3.7-commuting"
 	Scope3Homeworking    Scope = "3.7-homeworking"
@@ -34,6 +38,7 @@ type Inventory struct {
 	Scope2LocationT       float64 `json:"scope2_location_t"`
 	Scope2MarketT         float64 `json:"scope2_market_t"`
 	Scope3CapitalGoodsT   float64 `json:"scope3_capital_goods_t"`
+	Scope3FuelEnergyT     float64 `json:"scope3_fuel_energy_t"`
 	Scope3BusinessTravelT float64 `json:"scope3_business_travel_t"`
 	Scope3CommutingT      float64 `json:"scope3_commuting_t"`
 	Scope3HomeworkingT    float64 `json:"scope3_homeworking_t"`
@@ -49,11 +54,23 @@ type Inventory struct {
 	// Notes lists factor fallbacks and assumptions a reader must know.
 	Notes     []string `json:"notes,omitempty"`
 	FactorSet string   `json:"factor_set"`
+	// GWPSet names the global warming potentials applied to refrigerants.
+	GWPSet string `json:"gwp_set"`
+	// UpstreamElectricity states where the upstream emissions of grid
+	// electricity sit (UpstreamBoundary).
+	UpstreamElectricity string `json:"upstream_electricity"`
 }
+
+// UpstreamBoundary is greenhelp's one boundary for upstream electricity
+// emissions. The grid factors are Ember's lifecycle intensities, which
+// already hold the fuels' extraction and transport (the GHG Protocol's
+// Scope 3.3 item b): they stay in Scope 2 and are not counted again in 3.3,
+// which holds the fuels' well-to-tank and the T&D losses only.
+const UpstreamBoundary = "upstream of generation inside Scope 2 (lifecycle grid factors, Ember); Scope 3.3 holds fuels' well-to-tank and T&D losses only"
 
 // Scope3T is every Scope 3 category the inventory holds.
 func (inv *Inventory) Scope3T() float64 {
-	return inv.Scope3CapitalGoodsT + inv.Scope3BusinessTravelT + inv.Scope3CommutingT + inv.Scope3HomeworkingT
+	return inv.Scope3CapitalGoodsT + inv.Scope3FuelEnergyT + inv.Scope3BusinessTravelT + inv.Scope3CommutingT + inv.Scope3HomeworkingT
 }
 
 // Line is one inventory line: Quantity × FactorKgPerUnit / 1000 = T.
@@ -171,7 +188,7 @@ func Merge(id, name string, year int, invs []*Inventory) *Inventory {
 	notes := map[string]bool{}
 	var off, missed float64
 	for _, inv := range invs {
-		out.FactorSet = inv.FactorSet
+		out.FactorSet, out.GWPSet, out.UpstreamElectricity = inv.FactorSet, inv.GWPSet, inv.UpstreamElectricity
 		for _, l := range inv.Lines {
 			k := lineKey{l.Scope, l.Kind, l.Item, l.FactorID, l.Unit, l.Quality, l.Basis}
 			if i, ok := idx[k]; ok {

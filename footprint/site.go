@@ -96,7 +96,7 @@ type CommuteMode struct {
 // CommuteModes are the modes a survey may name, each computed with the
 // travel factor of the same name (carpool: car ÷ occupancy).
 var CommuteModes = []string{"car_petrol", "car_diesel", "car_hybrid", "car_electric", "carpool",
-	"motorbike", "bus", "coach", "rail", "metro", "tram", "taxi", "bicycle", "walk"}
+	"motorbike", "bus", "coach", "rail", "rail_high_speed", "metro", "tram", "taxi", "bicycle", "walk"}
 
 // Workstation is one class of the site's fleet with its power draw.
 type Workstation struct {

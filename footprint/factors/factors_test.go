@@ -86,7 +86,8 @@ func TestLookupFallsBackAndSaysSo(t *testing.T) {
 		{"a year after the latest uses the nearest earlier year", "electricity", "grid", "ZA", 2026, "electricity/grid/ZA/2024", "no 2026 factor for ZA; used 2024"},
 		{"a country without rows uses WORLD", "electricity", "grid", "NO", 2023, "electricity/grid/WORLD/2023", "used WORLD"},
 		{"a year before any row uses the earliest", "travel", "flight_long_haul", "WORLD", 2020, "travel/flight_long_haul/WORLD/2024", "earliest available"},
-		{"a timeless row (GWP) needs no note", "refrigerant", "R410A", "WORLD", 2024, "refrigerant/R410A/WORLD/2014", ""},
+		{"a timeless row (GWP) needs no note", "refrigerant", "R410A", "WORLD", 2024, "refrigerant/R410A/WORLD/2021", ""},
+		{"the AR5 set stays selectable", "refrigerant", "R410A.ar5", "WORLD", 2024, "refrigerant/R410A.ar5/WORLD/2014", ""},
 		{"hotels use the country's row", "travel", "hotel", "PH", 2024, "travel/hotel/PH/2024", ""},
 		{"hotels in an unlisted country use the WORLD median", "travel", "hotel", "MA", 2024, "travel/hotel/WORLD/2024", "used WORLD"},
 	}

@@ -1,0 +1,374 @@
+package footprint
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Effects splits a change in emissions (tCO2e) into its causes. They add
+// up exactly to the change: ActivityT + FactorT + StructureT = ΔE.
+type Effects struct {
+	// ActivityT is what the activity data alone moved: kWh, litres,
+	// passenger-km, person-days… at the two years' average factors.
+	ActivityT float64 `json:"activity_t"`
+	// FactorT is what the emission factors alone moved at the two years'
+	// average activity: grid decarbonisation, a new factor set (DESNZ
+	// 2025's flights), contractual instruments.
+	FactorT float64 `json:"factor_t"`
+	// StructureT is what sites joining (+ their emissions) and leaving
+	// (− their emissions of the year before) moved.
+	StructureT float64 `json:"structure_t"`
+}
+
+// TotalT is the change the effects explain.
+func (e Effects) TotalT() float64 { return e.ActivityT + e.FactorT + e.StructureT }
+
+func (e *Effects) add(o Effects) {
+	e.ActivityT += o.ActivityT
+	e.FactorT += o.FactorT
+	e.StructureT += o.StructureT
+}
+
+// ScopeChange is one scope or category's part of a Change.
+type ScopeChange struct {
+	Scope Scope   `json:"scope"`
+	FromT float64 `json:"from_t"`
+	ToT   float64 `json:"to_t"`
+	Effects
+}
+
+// Change is the year-on-year change of a site's or the group's
+// market-based total (the trajectory's basis), split into activity,
+// emission-factor and structural effects.
+type Change struct {
+	Entity   string `json:"entity"`
+	FromYear int    `json:"from_year"`
+	ToYear   int    `json:"to_year"`
+	// Status is "continuing", "joined" (no data the year before) or "left"
+	// (no data this year); for the group, "group".
+	Status string  `json:"status"`
+	FromT  float64 `json:"from_t"`
+	ToT    float64 `json:"to_t"`
+	// ChangeT is ToT − FromT; ChangePct the same against FromT (nil when
+	// FromT is 0).
+	ChangeT   float64  `json:"change_t"`
+	ChangePct *float64 `json:"change_pct"`
+	Effects
+	// AtConstantFactorsT is this year's emissions without the factor
+	// effect (FromT + activity + structure effects): progress read
+	// without the factor changes.
+	AtConstantFactorsT float64 `json:"at_constant_factors_t"`
+	// AtConstantFactorsPct is the change at constant factors, in %.
+	AtConstantFactorsPct *float64      `json:"at_constant_factors_pct"`
+	ByScope              []ScopeChange `json:"by_scope"`
+}
+
+// DecompositionMethod names the method in every output.
+const DecompositionMethod = "two-factor Shapley (Sun 1998) per inventory line: ΔE = ΔA·(F₀+F₁)/2 + ΔF·(A₀+A₁)/2, exact with lines that appear or disappear; sites joining or leaving are the structural effect"
+
+// lineAgg is one line key's activity and emissions in a year.
+type lineAgg struct{ qty, t float64 }
+
+type changeKey struct {
+	scope            Scope
+	kind, item, unit string
+}
+
+// marketLines sums an inventory's market-based lines (every line but
+// Scope 2 location-based) per scope, kind, item and unit: two years'
+// lines meet on that key whatever factor row each used.
+func marketLines(inv *Inventory) map[changeKey]lineAgg {
+	out := map[changeKey]lineAgg{}
+	if inv == nil {
+		return out
+	}
+	for _, l := range inv.Lines {
+		if l.Scope == Scope2Location {
+			continue
+		}
+		k := changeKey{l.Scope, l.Kind, l.Item, l.Unit}
+		a := out[k]
+		a.qty += l.Quantity
+		a.t += l.T
+		out[k] = a
+	}
+	return out
+}
+
+// shapley splits one line's change: activity A, factor F = E/A.
+func shapley(a0, a1 lineAgg) Effects {
+	switch {
+	case a0.qty == 0 && a1.qty == 0:
+		// No activity either year (a zero line): only a change of
+		// emissions without activity, which cannot happen; keep it exact.
+		return Effects{FactorT: a1.t - a0.t}
+	case a0.qty == 0: // a new line: all activity
+		return Effects{ActivityT: a1.t - a0.t}
+	case a1.qty == 0: // a line that stopped
+		return Effects{ActivityT: a1.t - a0.t}
+	}
+	f0, f1 := a0.t/a0.qty, a1.t/a1.qty
+	act := (a1.qty - a0.qty) * (f0 + f1) / 2
+	return Effects{ActivityT: act, FactorT: (a1.t - a0.t) - act}
+}
+
+// SiteChange decomposes one site's change from prev (year before, nil when
+// the site had no data) to cur (nil when it has none this year).
+func SiteChange(site string, fromYear int, prev, cur *Inventory) Change {
+	c := Change{Entity: site, FromYear: fromYear, ToYear: fromYear + 1, Status: "continuing"}
+	p, n := marketLines(prev), marketLines(cur)
+	byScope := map[Scope]*ScopeChange{}
+	scope := func(s Scope) *ScopeChange {
+		if byScope[s] == nil {
+			byScope[s] = &ScopeChange{Scope: s}
+		}
+		return byScope[s]
+	}
+	keys := map[changeKey]bool{}
+	for k := range p {
+		keys[k] = true
+	}
+	for k := range n {
+		keys[k] = true
+	}
+	for k := range keys {
+		a0, a1 := p[k], n[k]
+		var e Effects
+		switch {
+		case prev == nil:
+			e = Effects{StructureT: a1.t}
+		case cur == nil:
+			e = Effects{StructureT: -a0.t}
+		default:
+			e = shapley(a0, a1)
+		}
+		sc := scope(k.scope)
+		sc.FromT += a0.t
+		sc.ToT += a1.t
+		sc.Effects.add(e)
+		c.FromT += a0.t
+		c.ToT += a1.t
+		c.Effects.add(e)
+	}
+	switch {
+	case prev == nil:
+		c.Status = "joined"
+	case cur == nil:
+		c.Status = "left"
+	}
+	c.ByScope = sortedScopes(byScope)
+	c.finish()
+	return c
+}
+
+func (c *Change) finish() {
+	c.ChangeT = c.ToT - c.FromT
+	c.AtConstantFactorsT = c.FromT + c.ActivityT + c.StructureT
+	if c.FromT > 0 {
+		p := c.ChangeT / c.FromT * 100
+		q := (c.AtConstantFactorsT - c.FromT) / c.FromT * 100
+		c.ChangePct, c.AtConstantFactorsPct = &p, &q
+	}
+}
+
+func sortedScopes(m map[Scope]*ScopeChange) []ScopeChange {
+	out := make([]ScopeChange, 0, len(m))
+	for _, sc := range m {
+		out = append(out, *sc)
+	}
+	sort.Slice(out, func(i, j int) bool { return scopeOrder[out[i].Scope] < scopeOrder[out[j].Scope] })
+	return out
+}
+
+// GroupChange decomposes the group's change from fromYear to the next
+// year: prev and cur hold the sites' inventories of each year (a site
+// absent from one side joined or left). It returns the group's change and
+// every site's, sites sorted by id; the group's effects are the sum of the
+// sites'.
+func GroupChange(fromYear int, prev, cur []*Inventory) (Change, []Change) {
+	bySite := map[string][2]*Inventory{}
+	for _, inv := range prev {
+		e := bySite[inv.Site]
+		e[0] = inv
+		bySite[inv.Site] = e
+	}
+	for _, inv := range cur {
+		e := bySite[inv.Site]
+		e[1] = inv
+		bySite[inv.Site] = e
+	}
+	ids := make([]string, 0, len(bySite))
+	for id := range bySite {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	g := Change{Entity: "group", FromYear: fromYear, ToYear: fromYear + 1, Status: "group"}
+	byScope := map[Scope]*ScopeChange{}
+	var sites []Change
+	for _, id := range ids {
+		e := bySite[id]
+		sc := SiteChange(id, fromYear, e[0], e[1])
+		sites = append(sites, sc)
+		g.FromT += sc.FromT
+		g.ToT += sc.ToT
+		g.Effects.add(sc.Effects)
+		for _, s := range sc.ByScope {
+			if byScope[s.Scope] == nil {
+				byScope[s.Scope] = &ScopeChange{Scope: s.Scope}
+			}
+			b := byScope[s.Scope]
+			b.FromT += s.FromT
+			b.ToT += s.ToT
+			b.Effects.add(s.Effects)
+		}
+	}
+	g.ByScope = sortedScopes(byScope)
+	g.finish()
+	return g, sites
+}
+
+// DefaultRecalculationThreshold is the base-year recalculation policy's
+// default significance threshold: 5 % of the base-year emissions, the
+// figure the GHG Protocol Corporate Standard (ch. 5) cites as commonly used.
+const DefaultRecalculationThreshold = 0.05
+
+// StructuralChange is a site that joined or left the group after its base
+// year, with what it weighs in the base-year recalculation.
+type StructuralChange struct {
+	Site string `json:"site"`
+	// Kind is "left" (no data from Year on) or "joined" (data from Year).
+	Kind string `json:"kind"`
+	Year int    `json:"year"`
+	// BaseT is the site's weight in the base: its base-year emissions
+	// (left), or its first full year's (joined: it has no base-year data).
+	BaseT float64 `json:"base_t"`
+	// Share is BaseT over the group's original base.
+	Share float64 `json:"share"`
+}
+
+// RestatedYear is one year of the group's series, as reported (the sites
+// of that year) and like-for-like (the current structure).
+type RestatedYear struct {
+	Year      int     `json:"year"`
+	ReportedT float64 `json:"reported_t"`
+	RestatedT float64 `json:"restated_t"`
+}
+
+// Recalculation is the base-year recalculation of the group for
+// structural changes.
+type Recalculation struct {
+	BaseYear      int     `json:"base_year"`
+	OriginalBaseT float64 `json:"original_base_t"`
+	// BaseT is the base the group reports: restated when Restated.
+	BaseT     float64 `json:"base_t"`
+	Threshold float64 `json:"threshold"`
+	// CumulativeShare is Σ |BaseT of the changes| / OriginalBaseT.
+	CumulativeShare float64            `json:"cumulative_share"`
+	Restated        bool               `json:"restated"`
+	Changes         []StructuralChange `json:"changes"`
+	Years           []RestatedYear     `json:"years"`
+	Explanation     string             `json:"explanation"`
+}
+
+// Recalculate applies the base-year recalculation policy to the sites'
+// yearly histories: the current structure is the sites with data in the
+// last year; a site that left is taken out of the base and of every year,
+// a site that joined is added to every year before it, at its first full
+// year's emissions (the earliest data there is for it). The base is
+// restated when the changes together reach threshold × the original base;
+// below it the reported figures stand and the changes are listed.
+func Recalculate(hist []History, threshold float64) (Recalculation, error) {
+	r := Recalculation{Threshold: threshold}
+	if len(hist) == 0 {
+		return r, ErrNoHistory
+	}
+	all := map[int]bool{}
+	for _, h := range hist {
+		for y := range h.Actual {
+			all[y] = true
+		}
+	}
+	years := make([]int, 0, len(all))
+	for y := range all {
+		years = append(years, y)
+	}
+	sort.Ints(years)
+	base, last := years[0], years[len(years)-1]
+	r.BaseYear = base
+	type span struct {
+		first, last int
+		firstT      float64
+	}
+	spans := map[string]span{}
+	for _, h := range hist {
+		ys := sortedYears(h.Actual)
+		if len(ys) == 0 {
+			continue
+		}
+		spans[h.Site] = span{ys[0], ys[len(ys)-1], h.Actual[ys[0]]}
+		r.OriginalBaseT += h.Actual[base]
+	}
+	if r.OriginalBaseT <= 0 {
+		return r, fmt.Errorf("group base year %d has no emissions: nothing to recalculate", base)
+	}
+	var moved float64
+	for _, h := range hist {
+		sp, ok := spans[h.Site]
+		if !ok {
+			continue
+		}
+		switch {
+		case sp.last < last:
+			bt := h.Actual[base]
+			r.Changes = append(r.Changes, StructuralChange{Site: h.Site, Kind: "left", Year: sp.last + 1, BaseT: bt, Share: bt / r.OriginalBaseT})
+			moved += bt
+		case sp.first > base:
+			r.Changes = append(r.Changes, StructuralChange{Site: h.Site, Kind: "joined", Year: sp.first, BaseT: sp.firstT, Share: sp.firstT / r.OriginalBaseT})
+			moved += sp.firstT
+		}
+	}
+	sort.Slice(r.Changes, func(i, j int) bool {
+		if r.Changes[i].Year != r.Changes[j].Year {
+			return r.Changes[i].Year < r.Changes[j].Year
+		}
+		return r.Changes[i].Site < r.Changes[j].Site
+	})
+	r.CumulativeShare = moved / r.OriginalBaseT
+	r.Restated = len(r.Changes) > 0 && r.CumulativeShare >= threshold-1e-12
+	for _, y := range years {
+		ry := RestatedYear{Year: y}
+		for _, h := range hist {
+			sp := spans[h.Site]
+			v, has := h.Actual[y]
+			if has {
+				ry.ReportedT += v
+			}
+			if sp.last < last {
+				continue // left the group: out of the like-for-like series
+			}
+			if has {
+				ry.RestatedT += v
+			} else if y < sp.first {
+				ry.RestatedT += sp.firstT
+			}
+		}
+		if !r.Restated {
+			ry.RestatedT = ry.ReportedT
+		}
+		r.Years = append(r.Years, ry)
+	}
+	r.BaseT = r.Years[0].RestatedT
+	switch {
+	case len(r.Changes) == 0:
+		r.Explanation = fmt.Sprintf("no site joined or left since %d: the base stands", base)
+	case r.Restated:
+		r.Explanation = fmt.Sprintf("structural changes weigh %.1f %% of the %d base (threshold %.1f %%): base restated from %.1f to %.1f tCO2e, every year on the current sites", r.CumulativeShare*100, base, threshold*100, r.OriginalBaseT, r.BaseT)
+	default:
+		r.Explanation = fmt.Sprintf("structural changes weigh %.1f %% of the %d base, under the %.1f %% threshold: the base is not restated", r.CumulativeShare*100, base, threshold*100)
+	}
+	if math.IsNaN(r.BaseT) {
+		return r, fmt.Errorf("base-year recalculation: not a number")
+	}
+	return r, nil
+}
