@@ -201,7 +201,7 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 		}
 	}
 	if len(hist) > 0 {
-		if d.report, err = footprint.Trajectories(hist, s.Method); err != nil {
+		if d.report, err = s.trajectories(hist); err != nil {
 			return nil, err
 		}
 	}

@@ -5,9 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
@@ -15,10 +19,26 @@ import (
 	"github.com/greenhelp/greenhelp/footprint/factors"
 )
 
+// ESGOption tunes the export.
+type ESGOption func(*esgRequest)
+
+type esgRequest struct {
+	records   bool
+	noRestate bool // comparing a closed year: its own restatements are not needed
+}
+
+// WithRecords adds the activity records behind every line.
+func WithRecords() ESGOption { return func(r *esgRequest) { r.records = true } }
+
 // ESGDataset assembles the annual export for year (one site when only is
 // set) from the same computations as the API.
-func (s *Service) ESGDataset(ctx context.Context, year int, only, version string) (esg.Dataset, error) {
-	d := esg.Dataset{Year: year, Version: version, FactorSet: factors.Version}
+func (s *Service) ESGDataset(ctx context.Context, year int, only, version string, opts ...ESGOption) (esg.Dataset, error) {
+	d := esg.Dataset{Year: year, Version: version, FactorSet: factors.Version, GWPSet: s.opts().GWPSet(), ETSShare: s.Cfg.ESG.ETSShare}
+	var req esgRequest
+	for _, o := range opts {
+		o(&req)
+	}
+	d.WithRecords = req.records
 	sites, err := s.Catalog.Sites(ctx)
 	if err != nil {
 		return d, err
@@ -29,7 +49,14 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		}
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "factors %s\nprofiles %v\nmethod %s\n", factors.Version, s.Profiles.IDs(), s.Method.Label())
+	fmt.Fprintf(h, "factors %s\nprofiles %v\nmethod %s\ngwp %s\nrecalculation threshold %g\nets share %g\n",
+		factors.Version, s.Profiles.IDs(), s.Method.Label(), d.GWPSet, s.Cfg.Trajectory.RecalculationThreshold, s.Cfg.ESG.ETSShare)
+	// Every factor row not embedded (the override files) is an input.
+	for _, r := range s.Factors.Rows() {
+		if r.Origin != "embedded" {
+			fmt.Fprintf(h, "factor override %s %v %s %s\n", r.ID(), r.KgPerUnit, r.Unit, r.Source)
+		}
+	}
 	var invs []*footprint.Inventory
 	for _, st := range sites {
 		if only != "" && st.ID != only {
@@ -47,7 +74,9 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		if err != nil {
 			return d, err
 		}
-		inv, err := footprint.Calculate(decl, acts, year, s.Factors, as, s.opts())
+		o := s.opts()
+		o.Trace = d.WithRecords
+		inv, err := footprint.Calculate(decl, acts, year, s.Factors, as, o)
 		if err != nil {
 			return d, err
 		}
@@ -78,7 +107,6 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		return d, fmt.Errorf("%w: %s has no activity data for %d", ErrNoData, what, year)
 	}
 	d.Group = footprint.Merge("group", "Group", year, invs)
-	d.InputDigest = hex.EncodeToString(h.Sum(nil))
 	if d.Trajectory, err = s.Trajectory(ctx, only); err != nil {
 		d.Trajectory = footprint.TrajectoryReport{Mode: s.Method.Mode, Rate: s.Method.Rate, Label: s.Method.Label()}
 	}
@@ -88,13 +116,141 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 	}
 	for _, o := range offs {
 		d.Offsets = append(d.Offsets, esg.Offset{Year: o.Year, T: o.T, Registry: o.Registry, Project: o.Project, Vintage: o.Vintage})
+		fmt.Fprintf(h, "offset %d %v %s %s %d\n", o.Year, o.T, o.Registry, o.Project, o.Vintage)
 	}
 	for _, r := range s.Cfg.ESG.Revenue {
 		if r.Year == year && only == "" {
 			d.Revenue = &esg.Revenue{Amount: r.Amount, Currency: r.Currency}
+			fmt.Fprintf(h, "revenue %d %v %s\n", r.Year, r.Amount, r.Currency)
+		}
+	}
+	// Every factor row the lines used, by value: a changed row changes
+	// the digest even under the same factor-set name.
+	for _, f := range usedFactors(d.Sites) {
+		io.WriteString(h, f)
+	}
+	d.InputDigest = hex.EncodeToString(h.Sum(nil))
+	if only == "" {
+		if prior, err := s.Inventory(ctx, year-1); err == nil {
+			d.Prior = prior.Group
+		} else if !errors.Is(err, ErrNoData) {
+			return d, err
+		}
+		if ch, err := s.Changes(ctx, year); err == nil {
+			d.Changes = &esg.ChangeSet{Method: ch.Method, Group: ch.Group, Sites: ch.Sites}
+		} else if !errors.Is(err, ErrNoData) {
+			return d, err
+		}
+		if !req.noRestate {
+			if d.Restatements, err = s.restatements(ctx, year, d); err != nil {
+				return d, err
+			}
 		}
 	}
 	return d, nil
+}
+
+func usedFactors(sites []esg.Site) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, st := range sites {
+		for _, l := range st.Inventory.Lines {
+			k := fmt.Sprintf("line factor %s %v %s\n", l.FactorID, l.FactorKgPerUnit, l.FactorSource)
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// closedFigures are the figures a closed year keeps per entity.
+func closedFigures(inv *footprint.Inventory) map[string]float64 {
+	return map[string]float64{"scope1_t": inv.Scope1T, "scope2_location_t": inv.Scope2LocationT, "scope2_market_t": inv.Scope2MarketT,
+		"scope3_t": inv.Scope3T(), "total_location_t": inv.TotalLocationT, "total_market_t": inv.TotalMarketT}
+}
+
+// CloseYear records year's figures as published, with the export's input
+// digest: from then on the export lists any difference as a restatement.
+func (s *Service) CloseYear(ctx context.Context, year int, now time.Time) (store.ClosedYear, error) {
+	d, err := s.ESGDataset(ctx, year, "", "", func(r *esgRequest) { r.noRestate = true })
+	if err != nil {
+		return store.ClosedYear{}, err
+	}
+	cy := store.ClosedYear{Year: year, ClosedAt: now, InputDigest: d.InputDigest, FactorSet: d.FactorSet, GWPSet: d.GWPSet,
+		Figures: map[string]map[string]float64{"group": closedFigures(d.Group)}}
+	for _, st := range d.Sites {
+		cy.Figures[st.Inventory.Site] = closedFigures(st.Inventory)
+	}
+	return cy, s.Catalog.CloseYear(ctx, cy)
+}
+
+// restatements compares every closed year up to year with what greenhelp
+// computes for it now.
+func (s *Service) restatements(ctx context.Context, year int, cur esg.Dataset) ([]esg.Restatement, error) {
+	closed, err := s.Catalog.ClosedYears(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	var out []esg.Restatement
+	for _, cy := range closed {
+		now := map[string]map[string]float64{}
+		digest, factorSet, gwp := cur.InputDigest, cur.FactorSet, cur.GWPSet
+		if cy.Year == year {
+			now["group"] = closedFigures(cur.Group)
+			for _, st := range cur.Sites {
+				now[st.Inventory.Site] = closedFigures(st.Inventory)
+			}
+		} else {
+			d, err := s.ESGDataset(ctx, cy.Year, "", "", func(r *esgRequest) { r.noRestate = true })
+			if errors.Is(err, ErrNoData) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			digest, factorSet, gwp = d.InputDigest, d.FactorSet, d.GWPSet
+			now["group"] = closedFigures(d.Group)
+			for _, st := range d.Sites {
+				now[st.Inventory.Site] = closedFigures(st.Inventory)
+			}
+		}
+		var why []string
+		if gwp != cy.GWPSet {
+			why = append(why, fmt.Sprintf("GWP set %s → %s (methodology change)", cy.GWPSet, gwp))
+		}
+		if factorSet != cy.FactorSet {
+			why = append(why, fmt.Sprintf("factor set %s → %s", cy.FactorSet, factorSet))
+		}
+		if digest != cy.InputDigest && len(why) == 0 {
+			why = append(why, "inputs changed since the year was closed (corrected or late records, declarations, factor overrides)")
+		}
+		reason := strings.Join(why, "; ")
+		entities := make([]string, 0, len(cy.Figures))
+		for e := range cy.Figures {
+			entities = append(entities, e)
+		}
+		for e := range now {
+			if _, ok := cy.Figures[e]; !ok {
+				entities = append(entities, e)
+			}
+		}
+		sort.Strings(entities)
+		for _, e := range entities {
+			names := []string{"scope1_t", "scope2_location_t", "scope2_market_t", "scope3_t", "total_location_t", "total_market_t"}
+			for _, n := range names {
+				was, is := cy.Figures[e][n], now[e][n]
+				if math.Abs(was-is) < 5e-7 {
+					continue
+				}
+				out = append(out, esg.Restatement{Year: cy.Year, Entity: e, Figure: n, PublishedT: was, CurrentT: is, Reason: reason,
+					PublishedOn: cy.ClosedAt.UTC().Format("2006-01-02")})
+			}
+		}
+	}
+	return out, nil
 }
 
 // AddOffset records compensation retired.

@@ -69,6 +69,8 @@ func NewHandler(svc *Service) *Handler {
 	h.mux.HandleFunc("GET /api/v1/sites/{site}", h.viewer(h.site))
 	h.mux.HandleFunc("GET /api/v1/inventory", h.viewer(h.inventory))
 	h.mux.HandleFunc("GET /api/v1/trajectory", h.viewer(h.trajectory))
+	h.mux.HandleFunc("GET /api/v1/changes", h.viewer(h.changes))
+	h.mux.HandleFunc("GET /api/v1/records", h.viewer(h.records))
 	h.mux.HandleFunc("GET /api/v1/profiles", h.viewer(h.profiles))
 	h.mux.HandleFunc("GET /healthz", h.healthz)
 	metrics := promhttp.HandlerFor(h.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP
@@ -279,6 +281,42 @@ func (h *Handler) trajectory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, rep)
+}
+
+// changes answers what changed from the year before and why.
+func (h *Handler) changes(w http.ResponseWriter, r *http.Request) {
+	year, err := yearParam(r)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
+		return
+	}
+	rep, err := h.svc.Changes(r.Context(), year)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+// records answers the activity records behind every line of a site's
+// inventory for a year (?site=&year=).
+func (h *Handler) records(w http.ResponseWriter, r *http.Request) {
+	year, err := yearParam(r)
+	if err != nil || year == 0 {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "year: want ?year=YYYY and ?site=ID"})
+		return
+	}
+	site := r.URL.Query().Get("site")
+	if site == "" {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "site: missing: want ?site=ID&year=YYYY"})
+		return
+	}
+	inv, err := h.svc.TracedInventory(r.Context(), site, year)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"site": site, "year": year, "lines": inv.Lines, "records": inv.Records})
 }
 
 func (h *Handler) profiles(w http.ResponseWriter, r *http.Request) {

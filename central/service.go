@@ -168,6 +168,30 @@ func (s *Service) SiteInventory(ctx context.Context, siteID string, year int) (*
 	return footprint.Calculate(d, acts, year, s.Factors, as, s.opts())
 }
 
+// TracedInventory is SiteInventory with every record's share of each line
+// (Inventory.Records): the audit trail below the summed lines.
+func (s *Service) TracedInventory(ctx context.Context, siteID string, year int) (*footprint.Inventory, error) {
+	site, err := s.Catalog.Site(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.declaration(ctx, site, year)
+	if err != nil {
+		return nil, err
+	}
+	_, as, _, err := s.assignment(ctx, d, year)
+	if err != nil {
+		return nil, err
+	}
+	acts, err := s.recordsFor(ctx, siteID, d, year)
+	if err != nil {
+		return nil, err
+	}
+	o := s.opts()
+	o.Trace = true
+	return footprint.Calculate(d, acts, year, s.Factors, as, o)
+}
+
 // GroupInventory is the group's inventory document.
 type GroupInventory struct {
 	Year  int                    `json:"year"`
@@ -231,7 +255,10 @@ func (s *Service) Trajectory(ctx context.Context, only string) (footprint.Trajec
 	if len(hist) == 0 {
 		return footprint.TrajectoryReport{}, fmt.Errorf("%w: no site has a full calendar year of data yet", ErrNoData)
 	}
-	return footprint.Trajectories(hist, s.Method)
+	if only != "" {
+		return footprint.Trajectories(hist, s.Method)
+	}
+	return s.trajectories(hist)
 }
 
 // Assignments returns every site's profile with its explanation.

@@ -88,10 +88,10 @@ func ScopesChart(id string, byYear []*footprint.Inventory) Chart {
 		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e", Type: "value"}))...)
 	var years []string
 	series := map[string][]opts.BarData{}
-	names := []string{"Scope 1", "Scope 2 location-based", "Scope 2 market-based", "3.2 IT equipment", "3.6 business travel", "3.7 commuting", "3.7 home-working"}
+	names := []string{"Scope 1", "Scope 2 location-based", "Scope 2 market-based", "3.2 IT equipment", "3.3 fuel & energy upstream", "3.6 business travel", "3.7 commuting", "3.7 home-working"}
 	for _, inv := range byYear {
 		years = append(years, fmt.Sprint(inv.Year))
-		for i, v := range []float64{inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT, inv.Scope3CapitalGoodsT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT} {
+		for i, v := range []float64{inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT, inv.Scope3CapitalGoodsT, inv.Scope3FuelEnergyT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT} {
 			series[names[i]] = append(series[names[i]], opts.BarData{Value: r1(v)})
 		}
 	}

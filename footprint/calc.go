@@ -40,6 +40,9 @@ type Options struct {
 	// the central reads what its store holds, and one absurd stored value
 	// must never make a group output fail or go infinite.
 	SetAsideInvalid bool
+	// Trace lists in Inventory.Records every activity record's share of
+	// every line it feeds (the audit trail below the summed lines).
+	Trace bool
 	// GWP is the set of global warming potentials for refrigerants:
 	// GWPAR6 (the default, "") or GWPAR5.
 	GWP string
@@ -119,6 +122,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 			}
 		}
 		c.records++
+		c.cur = &acts[i]
 		if err := c.add(a, a.Quantity*frac); err != nil {
 			return nil, fmt.Errorf("activity %d (%s/%s %s–%s, source %s): %w", i+1, a.Kind, a.Item, a.Start, a.End, a.Source, err)
 		}
@@ -141,10 +145,14 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 		share := c.remoteDays / d
 		inv.Telework.RemoteShare = &share
 	}
+	c.cur = nil
 	for _, l := range c.lines {
 		inv.Lines = append(inv.Lines, *l)
 	}
 	sortLines(inv.Lines)
+	if opt.Trace {
+		inv.Records = c.traced(inv.Lines)
+	}
 	inv.Totals()
 	if setAside > 0 {
 		c.notes[fmt.Sprintf("%d stored record(s) set aside as invalid, not counted (first: %s)", setAside, firstProblem)] = true
@@ -261,7 +269,9 @@ type calc struct {
 	preH, baseH            map[string]map[string]float64 // before the roll-out: in the period; at any time (baseline)
 	from, to               Date                          // the period
 	devQ                   Quality
-	periodShare            float64 // share of the year the period covers
+	cur                    *Activity    // the record being added (Trace)
+	trace                  []traceEntry // Trace: record shares per line
+	periodShare            float64      // share of the year the period covers
 	records                int     // activity records in the period
 }
 
@@ -297,6 +307,32 @@ func (c *calc) addLine(scope Scope, kind, item string, qty float64, unit string,
 	l.Quantity += qty
 	l.T = l.Quantity * l.FactorKgPerUnit / 1000
 	l.Records += records
+	if c.opt.Trace && c.cur != nil && records > 0 {
+		c.trace = append(c.trace, traceEntry{key: k, act: c.cur, qty: qty})
+	}
+}
+
+type traceEntry struct {
+	key lineKey
+	act *Activity
+	qty float64
+}
+
+// traced resolves the trace to the sorted lines.
+func (c *calc) traced(lines []Line) []LineRecord {
+	idx := make(map[lineKey]int, len(lines))
+	for i, l := range lines {
+		idx[lineKey{l.Scope, l.Kind, l.Item, l.FactorID, l.Unit, l.Quality, l.Basis}] = i
+	}
+	out := make([]LineRecord, 0, len(c.trace))
+	for _, e := range c.trace {
+		i := idx[e.key]
+		out = append(out, LineRecord{Line: i, Kind: string(e.act.Kind), Item: e.act.Item, Start: e.act.Start, End: e.act.End,
+			Source: e.act.Source, Attrs: e.act.Attrs, RecordQuantity: e.act.Quantity, RecordUnit: string(e.act.Unit),
+			Quantity: e.qty, T: e.qty * lines[i].FactorKgPerUnit / 1000})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out
 }
 
 // lookup finds a factor, using the site's country where the library has

@@ -659,3 +659,33 @@ func TestCommutingByTrainUsesTheSuburbanFactor(t *testing.T) {
 		}
 	}
 }
+
+func TestTheTracedRecordsSumToEveryLine(t *testing.T) {
+	site := testSite()
+	acts := exampleActivities(t, "johannesburg")
+	acts = append(acts, act(KindFuel, "diesel", "2024-12-20", "2025-01-10", 211.5, UnitLitre, nil)) // straddles the year
+	inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{Trace: true})
+	require.NoError(t, err)
+	require.NotEmpty(t, inv.Records)
+	qty, tons, n := map[int]float64{}, map[int]float64{}, map[int]int{}
+	for _, r := range inv.Records {
+		qty[r.Line] += r.Quantity
+		tons[r.Line] += r.T
+		n[r.Line]++
+	}
+	for i, l := range inv.Lines {
+		if l.Records == 0 {
+			assert.Zero(t, n[i], "a derived line (%s %s) has no record of its own: its basis says how it is made", l.Scope, l.Item)
+			continue
+		}
+		assert.Equal(t, l.Records, n[i], "line %d %s %s", i, l.Scope, l.Item)
+		assert.InDelta(t, l.Quantity, qty[i], 1e-6*math.Max(1, l.Quantity), "line %d %s %s", i, l.Scope, l.Item)
+		assert.InDelta(t, l.T, tons[i], 1e-9*math.Max(1, l.T), "line %d %s %s", i, l.Scope, l.Item)
+	}
+	// The straddling record counts 12 of its 21 days in 2024.
+	for _, r := range inv.Records {
+		if r.Kind == "fuel" && r.RecordQuantity == 211.5 {
+			assert.InDelta(t, 211.5*12.0/21, r.Quantity, 1e-9)
+		}
+	}
+}

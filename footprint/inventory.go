@@ -54,6 +54,9 @@ type Inventory struct {
 	// Notes lists factor fallbacks and assumptions a reader must know.
 	Notes     []string `json:"notes,omitempty"`
 	FactorSet string   `json:"factor_set"`
+	// Records is every activity record's share of each line, when the
+	// calculation was asked to trace them (Options.Trace).
+	Records []LineRecord `json:"records,omitempty"`
 	// GWPSet names the global warming potentials applied to refrigerants.
 	GWPSet string `json:"gwp_set"`
 	// UpstreamElectricity states where the upstream emissions of grid
@@ -93,6 +96,26 @@ type Line struct {
 	Fallback string `json:"fallback,omitempty"`
 	// Records is the number of activity records behind the line.
 	Records int `json:"records"`
+}
+
+// LineRecord is one activity record's share of one inventory line: the
+// lines' quantities and tonnes are the sums of their records' shares.
+type LineRecord struct {
+	// Line is the index of the line in Inventory.Lines.
+	Line   int               `json:"line"`
+	Kind   string            `json:"kind"`
+	Item   string            `json:"item"`
+	Start  Date              `json:"start"`
+	End    Date              `json:"end"`
+	Source string            `json:"source"`
+	Attrs  map[string]string `json:"attrs,omitempty"`
+	// RecordQuantity and RecordUnit are the record as stored; Quantity is
+	// its share in the line (prorated to the period, in the line's unit)
+	// and T the tonnes it contributes.
+	RecordQuantity float64 `json:"record_quantity"`
+	RecordUnit     string  `json:"record_unit"`
+	Quantity       float64 `json:"quantity"`
+	T              float64 `json:"t"`
 }
 
 // PowerOff is the PC power-off lever result. Avoided emissions are a lever

@@ -97,6 +97,9 @@ type TrajectoryReport struct {
 	Label string  `json:"method"`
 	Sites []Track `json:"sites"`
 	Group Track   `json:"group"`
+	// Recalculation is the group's base-year recalculation for sites
+	// joining and leaving (nil for a single site).
+	Recalculation *Recalculation `json:"base_year_recalculation,omitempty"`
 }
 
 // ErrNoHistory is returned when there is nothing to track.

@@ -89,6 +89,16 @@ var migrations = []string{
 	// of a batch whose id was derived from its content: marked legacy, an
 	// agent's retry of one after the upgrade is a duplicate, not a 409.
 	`UPDATE batches SET sha256 = 'legacy:' || sha256;`,
+	// 3: closed reporting years: the figures as published, so that a later
+	// correction or method change shows as a restatement.
+	`CREATE TABLE closed_years (
+		year INTEGER PRIMARY KEY,
+		closed_at TEXT NOT NULL,
+		input_digest TEXT NOT NULL,
+		factor_set TEXT NOT NULL,
+		gwp_set TEXT NOT NULL,
+		figures TEXT NOT NULL
+	);`,
 }
 
 // legacyHash prefixes the batch-log hashes written before migration 2.
@@ -434,6 +444,57 @@ func (c *Catalog) Offsets(ctx context.Context, year int) ([]Offset, error) {
 			return nil, err
 		}
 		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// ClosedYear is a reporting year as it was published: per entity (site id
+// or "group") the figures by name (scope1_t, total_market_t, …).
+type ClosedYear struct {
+	Year        int                           `json:"year"`
+	ClosedAt    time.Time                     `json:"closed_at"`
+	InputDigest string                        `json:"input_digest"`
+	FactorSet   string                        `json:"factor_set"`
+	GWPSet      string                        `json:"gwp_set"`
+	Figures     map[string]map[string]float64 `json:"figures"`
+}
+
+// ErrYearClosed is returned when closing a year already closed.
+var ErrYearClosed = errors.New("reporting year already closed")
+
+// CloseYear records a year's published figures. A year is closed once.
+func (c *Catalog) CloseYear(ctx context.Context, y ClosedYear) error {
+	fig, err := json.Marshal(y.Figures)
+	if err != nil {
+		return err
+	}
+	_, err = c.db.ExecContext(ctx, `INSERT INTO closed_years(year, closed_at, input_digest, factor_set, gwp_set, figures) VALUES (?, ?, ?, ?, ?, ?)`,
+		y.Year, y.ClosedAt.UTC().Format(time.RFC3339), y.InputDigest, y.FactorSet, y.GWPSet, string(fig))
+	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		return fmt.Errorf("%w: %d", ErrYearClosed, y.Year)
+	}
+	return err
+}
+
+// ClosedYears returns every closed year up to year (0: all), oldest first.
+func (c *Catalog) ClosedYears(ctx context.Context, upTo int) ([]ClosedYear, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT year, closed_at, input_digest, factor_set, gwp_set, figures FROM closed_years WHERE ? = 0 OR year <= ? ORDER BY year`, upTo, upTo)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ClosedYear
+	for rows.Next() {
+		var y ClosedYear
+		var at, fig string
+		if err := rows.Scan(&y.Year, &at, &y.InputDigest, &y.FactorSet, &y.GWPSet, &fig); err != nil {
+			return nil, err
+		}
+		y.ClosedAt, _ = time.Parse(time.RFC3339, at)
+		if err := json.Unmarshal([]byte(fig), &y.Figures); err != nil {
+			return nil, fmt.Errorf("closed year %d: figures: %w", y.Year, err)
+		}
+		out = append(out, y)
 	}
 	return out, rows.Err()
 }

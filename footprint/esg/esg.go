@@ -50,7 +50,39 @@ type Dataset struct {
 	Revenue     *Revenue
 	Version     string // greenhelp version
 	FactorSet   string
-	InputDigest string // sha256 of the input data (records, declarations, factors)
+	InputDigest string // sha256 of every input (records, declarations, factor rows and overrides, offsets, revenue, method choices)
+	// GWPSet names the GWP100 set of the refrigerant lines (AR6, AR5).
+	GWPSet string
+	// Prior is the group's inventory of the year before (nil: none).
+	Prior *footprint.Inventory
+	// Changes decomposes the change from the year before (nil: none).
+	Changes *ChangeSet
+	// ETSShare is the share of Scope 1 under a regulated ETS (declared).
+	ETSShare float64
+	// Restatements lists every figure restated since it was published
+	// (closed years) and the base-year recalculation.
+	Restatements []Restatement
+	// WithRecords adds the records behind every line (the sites'
+	// inventories must then hold Records).
+	WithRecords bool
+}
+
+// ChangeSet is the year's change decomposition, group and sites.
+type ChangeSet struct {
+	Method string
+	Group  footprint.Change
+	Sites  []footprint.Change
+}
+
+// Restatement is one figure published earlier and what it is now.
+type Restatement struct {
+	Year        int
+	Entity      string
+	Figure      string
+	PublishedT  float64
+	CurrentT    float64
+	Reason      string
+	PublishedOn string
 }
 
 // Table is one section of the export: a sheet in XLSX, a file in CSV, a
@@ -68,6 +100,9 @@ type Datapoint struct {
 	Reference   string   `json:"reference"`
 	Value       *float64 `json:"value"`
 	Unit        string   `json:"unit"`
+	// Text is a datapoint's value when it is not a number (the GWP set),
+	// or why a number is missing.
+	Text string `json:"text,omitempty"`
 }
 
 func round(v float64, d int) float64 {
@@ -93,30 +128,33 @@ func (d Dataset) Summary() []Datapoint {
 	}
 	ref := "ESRS E1-6 (Commission Delegated Regulation (EU) 2023/2772)"
 	dp := []Datapoint{
-		{"GrossScope1GreenhouseGasEmissions", "Gross Scope 1 GHG emissions", ref + " §44(a), §48(a)", num(g.Scope1T), "tCO2e"},
-		{"GrossLocationBasedScope2GreenhouseGasEmissions", "Gross location-based Scope 2 GHG emissions", ref + " §44(b), §49(a)", num(g.Scope2LocationT), "tCO2e"},
-		{"GrossMarketBasedScope2GreenhouseGasEmissions", "Gross market-based Scope 2 GHG emissions", ref + " §44(b), §49(b)", num(g.Scope2MarketT), "tCO2e"},
-		{"GrossScope3GreenhouseGasEmissions", "Gross Scope 3 GHG emissions (categories 2, 6 and 7)", ref + " §44(c), §51", num(s3), "tCO2e"},
-		{"GrossScope3GreenhouseGasEmissionsCategory2CapitalGoods", "Scope 3 category 2: capital goods (IT equipment bought, cradle to gate)", ref + " §51, AR 46", num(g.Scope3CapitalGoodsT), "tCO2e"},
-		{"GrossScope3GreenhouseGasEmissionsCategory6BusinessTravel", "Scope 3 category 6: business travel", ref + " §51, AR 46", num(g.Scope3BusinessTravelT), "tCO2e"},
-		{"GrossScope3GreenhouseGasEmissionsCategory7EmployeeCommuting", "Scope 3 category 7: employee commuting, incl. home-working", ref + " §51, AR 46", num(g.Scope3CommutingT + g.Scope3HomeworkingT), "tCO2e"},
-		{"GrossScope3Category7HomeWorking", "of which home-working (entity-specific breakdown)", ref + " §51", num(g.Scope3HomeworkingT), "tCO2e"},
-		{"TotalGHGEmissionsLocationBased", "Total GHG emissions, location-based", ref + " §44(d), §52(a)", num(g.TotalLocationT), "tCO2e"},
-		{"TotalGHGEmissionsMarketBased", "Total GHG emissions, market-based", ref + " §44(d), §52(b)", num(g.TotalMarketT), "tCO2e"},
+		{"GrossScope1GreenhouseGasEmissions", "Gross Scope 1 GHG emissions", ref + " §44(a), §48(a)", num(g.Scope1T), "tCO2e", ""},
+		{"GrossLocationBasedScope2GreenhouseGasEmissions", "Gross location-based Scope 2 GHG emissions", ref + " §44(b), §49(a)", num(g.Scope2LocationT), "tCO2e", ""},
+		{"GrossMarketBasedScope2GreenhouseGasEmissions", "Gross market-based Scope 2 GHG emissions", ref + " §44(b), §49(b)", num(g.Scope2MarketT), "tCO2e", ""},
+		{"GrossScope3GreenhouseGasEmissions", "Gross Scope 3 GHG emissions (categories 2, 3, 6 and 7)", ref + " §44(c), §51", num(s3), "tCO2e", ""},
+		{"GrossScope3GreenhouseGasEmissionsCategory2CapitalGoods", "Scope 3 category 2: capital goods (IT equipment bought, cradle to gate)", ref + " §51, AR 46", num(g.Scope3CapitalGoodsT), "tCO2e", ""},
+		{"GrossScope3GreenhouseGasEmissionsCategory3FuelAndEnergyRelatedActivities", "Scope 3 category 3: fuel- and energy-related activities (fuels' well-to-tank, grid T&D losses; upstream of generation is in Scope 2)", ref + " §51, AR 46", num(g.Scope3FuelEnergyT), "tCO2e", ""},
+		{"GrossScope3GreenhouseGasEmissionsCategory6BusinessTravel", "Scope 3 category 6: business travel", ref + " §51, AR 46", num(g.Scope3BusinessTravelT), "tCO2e", ""},
+		{"GrossScope3GreenhouseGasEmissionsCategory7EmployeeCommuting", "Scope 3 category 7: employee commuting, incl. home-working", ref + " §51, AR 46", num(g.Scope3CommutingT + g.Scope3HomeworkingT), "tCO2e", ""},
+		{"GrossScope3Category7HomeWorking", "of which home-working (entity-specific breakdown)", ref + " §51", num(g.Scope3HomeworkingT), "tCO2e", ""},
+		{"TotalGHGEmissionsLocationBased", "Total GHG emissions, location-based", ref + " §44(d), §52(a)", num(g.TotalLocationT), "tCO2e", ""},
+		{"TotalGHGEmissionsMarketBased", "Total GHG emissions, market-based", ref + " §44(d), §52(b)", num(g.TotalMarketT), "tCO2e", ""},
 	}
+	dp = append(dp, d.methodDatapoints(ref)...)
+	dp = append(dp, d.priorYear(ref)...)
 	if d.Revenue != nil && d.Revenue.Amount > 0 {
 		unit := "tCO2e per million " + d.Revenue.Currency
 		dp = append(dp,
-			Datapoint{"GHGIntensityPerNetRevenueLocationBased", "GHG intensity per net revenue, location-based", ref + " §53", num(g.TotalLocationT / (d.Revenue.Amount / 1e6)), unit},
-			Datapoint{"GHGIntensityPerNetRevenueMarketBased", "GHG intensity per net revenue, market-based", ref + " §53", num(g.TotalMarketT / (d.Revenue.Amount / 1e6)), unit})
+			Datapoint{"GHGIntensityPerNetRevenueLocationBased", "GHG intensity per net revenue, location-based", ref + " §53", num(g.TotalLocationT / (d.Revenue.Amount / 1e6)), unit, ""},
+			Datapoint{"GHGIntensityPerNetRevenueMarketBased", "GHG intensity per net revenue, market-based", ref + " §53", num(g.TotalMarketT / (d.Revenue.Amount / 1e6)), unit, ""})
 	} else {
-		dp = append(dp, Datapoint{"GHGIntensityPerNetRevenue", "GHG intensity per net revenue: net revenue not configured (central.yaml esg.revenue)", ref + " §53", nil, "tCO2e per million"})
+		dp = append(dp, Datapoint{"GHGIntensityPerNetRevenue", "GHG intensity per net revenue", ref + " §53", nil, "tCO2e per million", "net revenue not configured (central.yaml esg.revenue)"})
 	}
 	if seats > 0 {
-		dp = append(dp, Datapoint{"GHGIntensityPerSeatMarketBased", "GHG intensity per seat, market-based (entity-specific)", "entity-specific", num(g.TotalMarketT / float64(seats)), "tCO2e per seat"})
+		dp = append(dp, Datapoint{"GHGIntensityPerSeatMarketBased", "GHG intensity per seat, market-based (entity-specific)", "entity-specific", num(g.TotalMarketT / float64(seats)), "tCO2e per seat", ""})
 	}
 	if fte > 0 {
-		dp = append(dp, Datapoint{"GHGIntensityPerFTEMarketBased", "GHG intensity per FTE, market-based (entity-specific)", "entity-specific", num(g.TotalMarketT / fte), "tCO2e per FTE"})
+		dp = append(dp, Datapoint{"GHGIntensityPerFTEMarketBased", "GHG intensity per FTE, market-based (entity-specific)", "entity-specific", num(g.TotalMarketT / fte), "tCO2e per FTE", ""})
 	}
 	tr := d.Trajectory.Group
 	for _, y := range tr.Years {
@@ -127,10 +165,18 @@ func (d Dataset) Summary() []Datapoint {
 			}
 			base := float64(tr.BaseYear)
 			dp = append(dp,
-				Datapoint{"BaseYear", "Base year of the reduction trajectory (" + d.Trajectory.Label + ")", "ESRS E1-4 §34(b)–(e)", &base, "year"},
-				Datapoint{"BaseYearGHGEmissionsMarketBased", "Base-year emissions, market-based", "E1-4 §34(e)", num(tr.BaseT), "tCO2e"},
-				Datapoint{"AllowedGHGEmissionsMarketBased", "Emissions allowed this year by the trajectory", "entity-specific", num(y.AllowedT), "tCO2e"},
-				Datapoint{"TrajectoryOnTrack", "On track (1) or off track (0) this year", "entity-specific", &status, "flag"})
+				Datapoint{"BaseYear", "Base year of the reduction trajectory (" + d.Trajectory.Label + ")", "ESRS E1-4 §34(b)–(e)", &base, "year", ""})
+			baseT, note := tr.BaseT, "the group's base as first reported"
+			if r := d.Trajectory.Recalculation; r != nil {
+				baseT, note = r.BaseT, r.Explanation
+				dp = append(dp, Datapoint{"BaseYearGHGEmissionsMarketBasedAsFirstReported", "Base-year emissions before the recalculation for structural changes", "GHG Protocol Corporate Standard ch. 5", num(r.OriginalBaseT), "tCO2e", ""})
+			}
+			rate := d.Trajectory.Rate * 100
+			dp = append(dp,
+				Datapoint{"BaseYearGHGEmissionsMarketBased", "Base-year emissions, market-based (" + note + ")", "ESRS E1-4 §34(e)", num(baseT), "tCO2e", ""},
+				Datapoint{"GHGEmissionReductionTargetRate", "Reduction target: " + d.Trajectory.Label + ", every site from its own base year", "ESRS E1-4 §34(a)", &rate, "% per year", ""},
+				Datapoint{"AllowedGHGEmissionsMarketBased", "Emissions allowed this year by the trajectory", "ESRS E1-4 §34(c)", num(y.AllowedT), "tCO2e", ""},
+				Datapoint{"TrajectoryOnTrack", "On track (1) or off track (0) this year", "entity-specific", &status, "flag", ""})
 		}
 	}
 	return dp
@@ -139,27 +185,31 @@ func (d Dataset) Summary() []Datapoint {
 // Tables returns every section, in the export's order (summary first,
 // manifest last).
 func (d Dataset) Tables() []Table {
-	out := []Table{d.summaryTable(), d.bySite(), d.byScopeCategory(), d.activityLines(), d.factorsUsed(), d.trajectory(), d.powerOff(), d.telework(), d.offsets(), d.methodology(), d.manifestTable()}
-	return out
+	out := []Table{d.summaryTable(), d.bySite(), d.byScopeCategory(), d.scope3Categories(), d.activityLines(), d.factorsUsed(), d.trajectory(),
+		d.changeDecomposition(), d.restatements(), d.powerOff(), d.telework(), d.offsets(), d.methodology()}
+	if d.WithRecords {
+		out = append(out, d.records())
+	}
+	return append(out, d.manifestTable())
 }
 
 func (d Dataset) summaryTable() Table {
-	tb := Table{Name: "summary", Head: []string{"datapoint", "description", "reference", "value", "unit"}}
+	tb := Table{Name: "summary", Head: []string{"datapoint", "description", "reference", "value", "unit", "text"}}
 	for _, p := range d.Summary() {
 		var v any = ""
 		if p.Value != nil {
 			v = *p.Value
 		}
-		tb.Rows = append(tb.Rows, []any{p.Name, p.Description, p.Reference, v, p.Unit})
+		tb.Rows = append(tb.Rows, []any{p.Name, p.Description, p.Reference, v, p.Unit, p.Text})
 	}
 	return tb
 }
 
 var figureHead = []string{"scope 1 (tCO2e)", "scope 2 location (tCO2e)", "scope 2 market (tCO2e)", "scope 3 total (tCO2e)",
-	"scope 3.2 capital goods (tCO2e)", "scope 3.6 business travel (tCO2e)", "scope 3.7 commuting (tCO2e)", "scope 3.7 home-working (tCO2e)", "total location (tCO2e)", "total market (tCO2e)"}
+	"scope 3.2 capital goods (tCO2e)", "scope 3.3 fuel and energy (tCO2e)", "scope 3.6 business travel (tCO2e)", "scope 3.7 commuting (tCO2e)", "scope 3.7 home-working (tCO2e)", "total location (tCO2e)", "total market (tCO2e)"}
 
 func figures(inv *footprint.Inventory) []any {
-	return []any{t(inv.Scope1T), t(inv.Scope2LocationT), t(inv.Scope2MarketT), t(inv.Scope3T()), t(inv.Scope3CapitalGoodsT), t(inv.Scope3BusinessTravelT),
+	return []any{t(inv.Scope1T), t(inv.Scope2LocationT), t(inv.Scope2MarketT), t(inv.Scope3T()), t(inv.Scope3CapitalGoodsT), t(inv.Scope3FuelEnergyT), t(inv.Scope3BusinessTravelT),
 		t(inv.Scope3CommutingT), t(inv.Scope3HomeworkingT), t(inv.TotalLocationT), t(inv.TotalMarketT)}
 }
 
@@ -180,6 +230,7 @@ var scopeNames = []struct {
 }{
 	{footprint.Scope1, "Scope 1"}, {footprint.Scope2Location, "Scope 2 location-based"}, {footprint.Scope2Market, "Scope 2 market-based"},
 	{footprint.Scope3CapitalGoods, "Scope 3 category 2 capital goods (IT equipment)"},
+	{footprint.Scope3FuelEnergy, "Scope 3 category 3 fuel- and energy-related activities"},
 	{footprint.Scope3BusinessTravel, "Scope 3 category 6 business travel"}, {footprint.Scope3Commuting, "Scope 3 category 7 commuting"},
 	{footprint.Scope3Homeworking, "Scope 3 category 7 home-working"},
 }
@@ -203,12 +254,12 @@ func (d Dataset) byScopeCategory() Table {
 }
 
 func (d Dataset) activityLines() Table {
-	tb := Table{Name: "activity_lines", Head: []string{"site", "scope", "kind", "item", "period start", "period end", "quantity", "unit",
+	tb := Table{Name: "activity_lines", Head: []string{"site", "line", "scope", "kind", "item", "period start", "period end", "quantity", "unit",
 		"factor id", "factor (kgCO2e/unit)", "factor source", "factor year", "tCO2e", "quality", "basis", "records"}}
 	from, to := footprint.YearBounds(d.Year)
 	for _, s := range d.Sites {
-		for _, l := range s.Inventory.Lines {
-			tb.Rows = append(tb.Rows, []any{s.Inventory.Site, string(l.Scope), l.Kind, l.Item, from.String(), to.AddDays(-1).String(),
+		for i, l := range s.Inventory.Lines {
+			tb.Rows = append(tb.Rows, []any{s.Inventory.Site, i + 1, string(l.Scope), l.Kind, l.Item, from.String(), to.AddDays(-1).String(),
 				round(l.Quantity, 6), l.Unit, l.FactorID, l.FactorKgPerUnit, l.FactorSource, l.FactorYear, t(l.T), string(l.Quality), l.Basis, l.Records})
 		}
 	}
@@ -310,11 +361,14 @@ func (d Dataset) methodology() Table {
 		{"organisational boundary", "Operational control: every contact-centre site of the group with data in the reporting year."},
 		{"scope 2 location-based", "Grid consumption × the yearly lifecycle grid intensity of the site's country (Ember Yearly Electricity Data, CC BY 4.0); the latest published year stands in where the reporting year is not published, as recorded per line."},
 		{"scope 2 market-based", "Consumption covered by energy attribute certificates or PPAs at 0 kgCO2e/kWh; the rest at the supplier-specific factor when declared, else at the location-based factor (no residual-mix factors in the library yet — disclosed per line). On-site solar counts 0 under both methods."},
-		{"scope 1", "Fuels × UK DESNZ conversion factors (combustion); refrigerant leaks (top-ups) × GWP100."},
-		{"GWP set", "IPCC AR5 GWP100, as used by UK DESNZ and the EU F-gas regulation (R410A 1924, R32 677, R134a 1300)."},
+		{"scope 1", "Fuels × UK DESNZ conversion factors (combustion): diesel as the UK average biofuel blend at UK sites, 100 % mineral elsewhere; refrigerant leaks (top-ups) × GWP100."},
+		{"GWP set", d.gwpText()},
+		{"scope 3 category 3", "Fuels' well-to-tank (DESNZ WTT factors: natural gas, diesel, LPG; a fuel without a WTT row is noted and left out) and the grid's transmission and distribution losses: kWh × the country's published loss share × the same lifecycle grid factor as Scope 2, where a loss share is in the library (the UK's from DESNZ); elsewhere noted per site. Boundary: " + footprint.UpstreamBoundary + " — never both."},
+		{"year-on-year change", footprint.DecompositionMethod + "; on market-based totals. Methodology changes (GWP set, boundary, factor choice per item) are applied to every year, so earlier years are restated; the yearly factor updates (Ember's grid, DESNZ's yearly tables) stay year-specific and show as the emission-factor effect."},
+		{"base-year recalculation", "Policy: sites that joined or left since the base year are structural changes; when together they reach the significance threshold of the group's base-year emissions the base and every year are restated on the current sites (a site that left is taken out; one that joined enters the years before it at its first full year's emissions). Below the threshold the base stands; every change is listed in restatements."},
 		{"scope 3 category 2", "IT equipment bought (purchase records: devices per class) × cradle-to-gate factors per device (ADEME/Arcep 2022 for desktops, laptops and monitors; Boavizta's median of manufacturers' footprints for thin clients), counted whole in the year of purchase."},
-		{"scope 3 category 6", "Business travel per passenger-km × UK DESNZ factors (flights by haul and class, with radiative forcing; cars per vehicle-km with one occupant; taxi, bus, coach, rail; France rail: ADEME); hotels per room-night by country (DESNZ), else the median of DESNZ's countries. IATA pairs are converted to great-circle distance + 8 % (DESNZ)."},
-		{"scope 3 category 7 commuting", "On-site person-days × each commute-survey mode's share × 2 × one-way km × the mode's factor (carpool as vehicle-km ÷ occupancy). Without attendance records: FTE × 220 working days (quality 'default'). Without a survey: the profile's default split (quality 'default')."},
+		{"scope 3 category 6", "Business travel per passenger-km × UK DESNZ factors (flights of UK sites by haul and class, of other sites DESNZ's international to/from non-UK factors, with radiative forcing; cars per vehicle-km with one occupant; taxi, bus, coach, rail; France rail: ADEME); hotels per room-night by country (DESNZ), else the median of DESNZ's countries. IATA pairs are converted to great-circle distance + 8 % (DESNZ)."},
+		{"scope 3 category 7 commuting", "On-site person-days × each commute-survey mode's share × 2 × one-way km × the mode's factor (cars per vehicle-km, one occupant; carpool as vehicle-km ÷ occupancy; rail as suburban rail — ADEME RER/Transilien in France — unless surveyed as rail_high_speed). Without attendance records: FTE × 220 working days (quality 'default'). Without a survey: the profile's default split (quality 'default')."},
 		{"scope 3 category 7 home-working", "Remote person-days × working hours × a home-working factor: DESNZ 2024 method (equipment energy and heating) adapted to the site's climate (HDD/CDD) and grid; see each line's factor source."},
 		{"prorating", "Activity records are site-local periods (day or bill period, at most a year); a record straddling the year is prorated by days."},
 		{"estimation and data quality", "Each line is 'measured' (meter, log, booking), 'estimated' (survey, estimate from schedule) or 'default' (a profile or greenhelp assumption); the by_site shares are of the location-based total."},
@@ -329,11 +383,13 @@ func (d Dataset) methodology() Table {
 
 func (d Dataset) manifestTable() Table {
 	return Table{Name: "manifest", Head: []string{"key", "value"}, Rows: [][]any{
-		{"greenhelp version", d.Version}, {"reporting year", d.Year}, {"factor set", d.FactorSet},
+		{"greenhelp version", d.Version}, {"reporting year", d.Year}, {"factor set", d.FactorSet}, {"GWP set", d.gwpName()},
 		{"input digest (sha256)", d.InputDigest}, {"sites", len(d.Sites)},
 		{"generation time and file digests", "in the manifest file written beside the export (kept out of the data files so that a rerun is byte-identical)"},
 	}}
 }
+
+func sortStrings(ss []string) { sort.Strings(ss) }
 
 // safeName keeps a file name to letters, digits, '-', '_' and '.'.
 func safeName(s string) string {

@@ -55,8 +55,11 @@ same key (kind, item, start, end, source, attrs) replaces the earlier one.`,
 			if err != nil {
 				return err
 			}
+			if err := footprint.ValidateGWP(v.GetString("gwp")); err != nil {
+				return fmt.Errorf("--%w", err)
+			}
 			inv, err := footprint.Calculate(site, acts, year, lib, as,
-				footprint.Options{FlightsWithoutRF: v.GetBool("flights-without-rf")})
+				footprint.Options{FlightsWithoutRF: v.GetBool("flights-without-rf"), GWP: v.GetString("gwp")})
 			if err != nil {
 				return err
 			}
@@ -74,6 +77,7 @@ same key (kind, item, start, end, source, attrs) replaces the earlier one.`,
 	fl.String("factors", "", "factor override CSV(s), comma-separated (env GREENHELP_FACTORS)")
 	fl.String("profiles", "", "profiles.yaml replacing the embedded one (env GREENHELP_PROFILES)")
 	fl.Bool("flights-without-rf", false, "use flight factors without the radiative-forcing uplift (default: with)")
+	fl.String("gwp", footprint.GWPAR6, "GWP100 set for refrigerants: AR6 or AR5")
 	return cmd
 }
 
@@ -108,6 +112,7 @@ var scopeLabels = []struct {
 	{"Scope 2 location-based", func(i *footprint.Inventory) float64 { return i.Scope2LocationT }},
 	{"Scope 2 market-based", func(i *footprint.Inventory) float64 { return i.Scope2MarketT }},
 	{"Scope 3.2 IT equipment bought", func(i *footprint.Inventory) float64 { return i.Scope3CapitalGoodsT }},
+	{"Scope 3.3 fuel & energy upstream", func(i *footprint.Inventory) float64 { return i.Scope3FuelEnergyT }},
 	{"Scope 3.6 business travel", func(i *footprint.Inventory) float64 { return i.Scope3BusinessTravelT }},
 	{"Scope 3.7 commuting", func(i *footprint.Inventory) float64 { return i.Scope3CommutingT }},
 	{"Scope 3.7 home-working", func(i *footprint.Inventory) float64 { return i.Scope3HomeworkingT }},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint/esg"
 )
@@ -42,7 +43,11 @@ gives byte-identical data files; the generation time is in the manifest only.`,
 				return err
 			}
 			defer svc.Close()
-			d, err := svc.ESGDataset(cmd.Context(), year, site, Version)
+			var opts []central.ESGOption
+			if withRecords, _ := cmd.Flags().GetBool("records"); withRecords {
+				opts = append(opts, central.WithRecords())
+			}
+			d, err := svc.ESGDataset(cmd.Context(), year, site, Version, opts...)
 			if err != nil {
 				return err
 			}
@@ -58,6 +63,43 @@ gives byte-identical data files; the generation time is in the manifest only.`,
 	cmd.Flags().String("format", "xlsx", "xlsx, csv or json")
 	cmd.Flags().String("out", "", "output file (xlsx, json) or folder (csv)")
 	cmd.Flags().String("site", "", "one site only")
+	cmd.Flags().Bool("records", false, "add the activity records behind every line (section records; each line's records sum to it)")
+	storeFlags(cmd)
+	return cmd
+}
+
+func newCloseYearCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "close-year",
+		Short: "Close a reporting year: keep its figures as published, so later changes show as restatements",
+		Long: `Record the year's figures (group and sites, every scope) as published, with
+the export's input digest. A year is closed once. From then on the export lists
+every figure that differs from what was published — a late or corrected record,
+a factor override, a GWP set changed — in its restatements section, with the
+reason.`,
+		Example: "  greenhelp close-year --year 2024 --data ./greenhelp-data",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			year, _ := cmd.Flags().GetInt("year")
+			if year < 1990 || year > 2100 {
+				return fmt.Errorf("--year %d: want the reporting year to close, e.g. --year 2024", year)
+			}
+			svc, _, err := openService(cmd, logger(io.Discard))
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			cy, err := svc.CloseYear(cmd.Context(), year, time.Now())
+			if err != nil {
+				return err
+			}
+			g := cy.Figures["group"]
+			fmt.Fprintf(cmd.OutOrStdout(), "closed %d: %d site(s), group total %.1f tCO2e market-based, %.1f location-based; input digest %s\n",
+				year, len(cy.Figures)-1, g["total_market_t"], g["total_location_t"], cy.InputDigest[:16])
+			return nil
+		},
+	}
+	cmd.Flags().Int("year", 0, "reporting year to close")
 	storeFlags(cmd)
 	return cmd
 }

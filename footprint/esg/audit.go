@@ -1,0 +1,227 @@
+package esg
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+func (d Dataset) gwpName() string {
+	if d.GWPSet == "" {
+		return footprint.GWPAR6
+	}
+	return d.GWPSet
+}
+
+func (d Dataset) gwpText() string {
+	if d.gwpName() == footprint.GWPAR5 {
+		return "IPCC AR5 GWP100 (selected: inventory.gwp AR5), the basis of the UK DESNZ tables (R410A 1924, R32 677, R134a 1300)."
+	}
+	return "IPCC AR6 GWP100 (WG1 ch. 7, Table 7.SM.7), the latest IPCC assessment as ESRS E1 asks: R32 771, R134a 1530, R22 1960; blends by mass (R410A 2255.5, R407C 1907.93, R404A 4728). The EU F-gas Regulation (EU) 2024/573 Annex I lists AR4 values for its phase-down; it is not the inventory's basis."
+}
+
+// methodDatapoints are the E1-6 datapoints about how the figures are made:
+// the GWP set, the share under an ETS, biogenic CO2, contractual instruments.
+func (d Dataset) methodDatapoints(ref string) []Datapoint {
+	g := d.Group
+	ets := d.ETSShare * 100
+	out := []Datapoint{
+		{"GWPSet", "Global warming potentials applied (GWP100)", "ESRS E1-6 AR 39(b)", nil, "", d.gwpName()},
+		{"PercentageOfScope1GHGEmissionsFromRegulatedEmissionTradingSchemes", "Share of Scope 1 from installations under a regulated ETS (declared in central.yaml esg.ets_share)", ref + " §48(b)", &ets, "%", ""},
+	}
+	// Biogenic CO2 outside the scopes: only a biofuel blend carries it.
+	var blends []string
+	for _, l := range g.Lines {
+		if l.Scope == footprint.Scope1 && l.Kind == "fuel" && (strings.HasPrefix(l.FactorID, "fuel/diesel/GB/") || l.Item == "petrol") {
+			blends = append(blends, l.Item)
+		}
+	}
+	if len(blends) == 0 {
+		zero := 0.0
+		out = append(out, Datapoint{"BiogenicEmissionsOfCO2FromCombustionOfBiomassNotIncludedInScope1", "Biogenic CO2 from biomass combustion, outside the scopes", ref + " AR 43(c)", &zero, "tCO2", "no biofuel blend burnt: mineral fuels only"})
+	} else {
+		out = append(out, Datapoint{"BiogenicEmissionsOfCO2FromCombustionOfBiomassNotIncludedInScope1", "Biogenic CO2 from biomass combustion, outside the scopes", ref + " AR 43(c)", nil, "tCO2",
+			fmt.Sprintf("not available: %s burnt as a biofuel blend; DESNZ's outside-of-scopes factors are not in the factor library", strings.Join(unique(blends), ", "))})
+	}
+	var grid, covered float64
+	for _, l := range g.Lines {
+		if l.Scope == footprint.Scope2Market && l.Kind == "electricity" && l.Item == "grid" {
+			grid += l.Quantity
+			if strings.HasPrefix(l.FactorID, "contract/") {
+				covered += l.Quantity
+			}
+		}
+	}
+	if grid > 0 {
+		share := round(covered/grid*100, 4)
+		out = append(out, Datapoint{"PercentageOfContractualInstrumentsScope2MarketBased", "Share of grid electricity covered by contractual instruments (certificates, PPAs, supplier-specific factors) in market-based Scope 2", ref + " AR 45(d)", &share, "% of kWh", ""})
+	}
+	return out
+}
+
+func unique(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// priorYear gives the comparative figures and the % change N / N−1.
+func (d Dataset) priorYear(ref string) []Datapoint {
+	p := d.Prior
+	if p == nil {
+		return []Datapoint{{"PriorYearFigures", "Prior-year figures", ref + " AR 48 (comparative)", nil, "", fmt.Sprintf("no data for %d", d.Year-1)}}
+	}
+	g := d.Group
+	var out []Datapoint
+	for _, f := range []struct {
+		name     string
+		cur, old float64
+	}{
+		{"GrossScope1GreenhouseGasEmissions", g.Scope1T, p.Scope1T},
+		{"GrossLocationBasedScope2GreenhouseGasEmissions", g.Scope2LocationT, p.Scope2LocationT},
+		{"GrossMarketBasedScope2GreenhouseGasEmissions", g.Scope2MarketT, p.Scope2MarketT},
+		{"GrossScope3GreenhouseGasEmissions", g.Scope3T(), p.Scope3T()},
+		{"TotalGHGEmissionsLocationBased", g.TotalLocationT, p.TotalLocationT},
+		{"TotalGHGEmissionsMarketBased", g.TotalMarketT, p.TotalMarketT},
+	} {
+		out = append(out, Datapoint{f.name + "PriorYear", fmt.Sprintf("%s, %d (comparative)", f.name, d.Year-1), ref + " AR 48", num(f.old), "tCO2e", ""})
+		if f.old > 0 {
+			pct := round((f.cur-f.old)/f.old*100, 4)
+			out = append(out, Datapoint{f.name + "ChangePercent", fmt.Sprintf("%s, %% change %d / %d", f.name, d.Year, d.Year-1), ref + " AR 48", &pct, "%", ""})
+		}
+	}
+	if c := d.Changes; c != nil {
+		out = append(out,
+			Datapoint{"ChangeActivityEffectMarketBased", "Change from the year before due to activity (entity-specific: " + footprint.DecompositionMethod + ")", "entity-specific", num(c.Group.ActivityT), "tCO2e", ""},
+			Datapoint{"ChangeEmissionFactorEffectMarketBased", "Change due to emission factors (grid decarbonisation, factor-set updates, contracts)", "entity-specific", num(c.Group.FactorT), "tCO2e", ""},
+			Datapoint{"ChangeStructuralEffectMarketBased", "Change due to sites joining and leaving", "entity-specific", num(c.Group.StructureT), "tCO2e", ""})
+	}
+	return out
+}
+
+// scope3Categories lists the fifteen categories, included or excluded
+// with the reason, as ESRS E1-6 §51 and AR 46 ask.
+func (d Dataset) scope3Categories() Table {
+	g := d.Group
+	tb := Table{Name: "scope3_categories", Head: []string{"category", "name", "status", "tCO2e", "reason"}}
+	inc := func(v float64) any { return t(v) }
+	for _, c := range []struct {
+		n      int
+		name   string
+		status string
+		v      any
+		reason string
+	}{
+		{1, "Purchased goods and services", "excluded", "", "not yet measured: no spend or supplier data collected (cloud and hosted contact-centre platforms are planned)"},
+		{2, "Capital goods", "included", inc(g.Scope3CapitalGoodsT), "IT equipment bought (purchase records), cradle to gate; buildings and furniture not measured"},
+		{3, "Fuel- and energy-related activities", "included", inc(g.Scope3FuelEnergyT), "fuels' well-to-tank; grid T&D losses where a national loss share is published (see the notes); upstream of generation is in Scope 2 (lifecycle grid factors)"},
+		{4, "Upstream transportation and distribution", "excluded", "", "not relevant: a service business without significant inbound freight"},
+		{5, "Waste generated in operations", "excluded", "", "not yet measured: office waste, expected to be small"},
+		{6, "Business travel", "included", inc(g.Scope3BusinessTravelT), "flights, rail, cars, taxis, buses and hotel nights from travel bookings"},
+		{7, "Employee commuting", "included", inc(g.Scope3CommutingT + g.Scope3HomeworkingT), "commute surveys × on-site days, and home-working"},
+		{8, "Upstream leased assets", "excluded", "", "included in Scopes 1 and 2: leased offices are under operational control"},
+		{9, "Downstream transportation and distribution", "excluded", "", "not relevant: no products shipped"},
+		{10, "Processing of sold products", "excluded", "", "not relevant: services only"},
+		{11, "Use of sold products", "excluded", "", "not relevant: services only"},
+		{12, "End-of-life treatment of sold products", "excluded", "", "not relevant: services only"},
+		{13, "Downstream leased assets", "excluded", "", "not relevant: no assets leased out"},
+		{14, "Franchises", "excluded", "", "not relevant: no franchises"},
+		{15, "Investments", "excluded", "", "not relevant: no financial investments reported by the group"},
+	} {
+		tb.Rows = append(tb.Rows, []any{c.n, c.name, c.status, c.v, c.reason})
+	}
+	return tb
+}
+
+// changeDecomposition is the year's change per entity and, for the group,
+// per scope and category.
+func (d Dataset) changeDecomposition() Table {
+	tb := Table{Name: "change_decomposition", Head: []string{"entity", "status", "scope", "from year", "to year", "from (tCO2e)", "to (tCO2e)", "change (tCO2e)",
+		"activity effect (tCO2e)", "emission-factor effect (tCO2e)", "structural effect (tCO2e)", "at constant factors (tCO2e)", "change at constant factors (%)"}}
+	c := d.Changes
+	if c == nil {
+		return tb
+	}
+	row := func(ch footprint.Change) {
+		var pct any = ""
+		if ch.AtConstantFactorsPct != nil {
+			pct = round(*ch.AtConstantFactorsPct, 4)
+		}
+		tb.Rows = append(tb.Rows, []any{ch.Entity, ch.Status, "total (market-based)", ch.FromYear, ch.ToYear, t(ch.FromT), t(ch.ToT), t(ch.ChangeT),
+			t(ch.ActivityT), t(ch.FactorT), t(ch.StructureT), t(ch.AtConstantFactorsT), pct})
+	}
+	row(c.Group)
+	for _, s := range c.Group.ByScope {
+		tb.Rows = append(tb.Rows, []any{"group", "group", string(s.Scope), c.Group.FromYear, c.Group.ToYear, t(s.FromT), t(s.ToT), t(s.ToT - s.FromT),
+			t(s.ActivityT), t(s.FactorT), t(s.StructureT), t(s.FromT + s.ActivityT + s.StructureT), ""})
+	}
+	for _, s := range c.Sites {
+		row(s)
+	}
+	return tb
+}
+
+// restatements lists the base-year recalculation and every figure of a
+// closed year that differs now.
+func (d Dataset) restatements() Table {
+	tb := Table{Name: "restatements", Head: []string{"year", "entity", "figure", "published (tCO2e)", "current (tCO2e)", "difference (tCO2e)", "reason", "published on"}}
+	if r := d.Trajectory.Recalculation; r != nil {
+		for _, c := range r.Changes {
+			tb.Rows = append(tb.Rows, []any{c.Year, c.Site, "structural change: site " + c.Kind, "", t(c.BaseT), "",
+				fmt.Sprintf("%.2f %% of the %d base (threshold %.1f %%, cumulative %.2f %%): %s", c.Share*100, r.BaseYear, r.Threshold*100, r.CumulativeShare*100, restatedWord(r.Restated)), ""})
+		}
+		if len(r.Changes) > 0 {
+			tb.Rows = append(tb.Rows, []any{r.BaseYear, "group", "base-year emissions (market-based)", t(r.OriginalBaseT), t(r.BaseT), t(r.BaseT - r.OriginalBaseT), r.Explanation, ""})
+		}
+	}
+	for _, rs := range d.Restatements {
+		tb.Rows = append(tb.Rows, []any{rs.Year, rs.Entity, rs.Figure, t(rs.PublishedT), t(rs.CurrentT), t(rs.CurrentT - rs.PublishedT), rs.Reason, rs.PublishedOn})
+	}
+	return tb
+}
+
+func restatedWord(restated bool) string {
+	if restated {
+		return "base restated"
+	}
+	return "below the threshold, base not restated"
+}
+
+// records lists every activity record's share of every line: per line,
+// the quantities and tonnes sum to the line's.
+func (d Dataset) records() Table {
+	tb := Table{Name: "records", Head: []string{"site", "line", "scope", "line kind", "line item", "factor id", "record start", "record end", "record source", "record attrs",
+		"record quantity", "record unit", "quantity in line", "line unit", "tCO2e"}}
+	for _, s := range d.Sites {
+		inv := s.Inventory
+		for _, r := range inv.Records {
+			l := inv.Lines[r.Line]
+			tb.Rows = append(tb.Rows, []any{inv.Site, r.Line + 1, string(l.Scope), l.Kind, l.Item, l.FactorID, r.Start.String(), r.End.String(), r.Source, attrs(r.Attrs),
+				r.RecordQuantity, r.RecordUnit, round(r.Quantity, 9), l.Unit, round(r.T, 12)})
+		}
+	}
+	return tb
+}
+
+func attrs(m map[string]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + m[k]
+	}
+	return strings.Join(parts, ";")
+}
