@@ -16,10 +16,16 @@ type ChangeReport struct {
 	Basis  string             `json:"basis"`
 	Group  footprint.Change   `json:"group"`
 	Sites  []footprint.Change `json:"sites"`
+	// Prior is the group's inventory of the year before, over the sites
+	// counted in it (the ESG export's comparative figures).
+	Prior *footprint.Inventory `json:"-"`
 }
 
 // Changes decomposes the change from year−1 to year, from the same cached
-// inventories as the pages.
+// inventories as the pages. A site counts in a year when it has a full
+// calendar year of data then (as for the trajectory): a site opened in
+// July joins the group's comparison the next year, as a structural change,
+// and a partial first year never reads as growth.
 func (s *Service) Changes(ctx context.Context, year int) (*ChangeReport, error) {
 	d, err := s.dashboard(ctx, year)
 	if err != nil {
@@ -30,7 +36,14 @@ func (s *Service) Changes(ctx context.Context, year int) (*ChangeReport, error) 
 	}
 	var prev, cur []*footprint.Inventory
 	for _, sy := range d.sites {
+		full := map[int]bool{}
+		for _, y := range footprint.FullYears(sy.acts) {
+			full[y] = true
+		}
 		for _, y := range []int{year - 1, year} {
+			if !full[y] {
+				continue
+			}
 			inv, err := sy.inventory(ctx, s, y)
 			if err != nil {
 				return nil, err
@@ -53,7 +66,8 @@ func (s *Service) Changes(ctx context.Context, year int) (*ChangeReport, error) 
 	}
 	g, sites := footprint.GroupChange(year-1, prev, cur)
 	return &ChangeReport{Year: year, Method: footprint.DecompositionMethod,
-		Basis: "market-based totals (the trajectory's basis): scope 1 + scope 2 market-based + scope 3", Group: g, Sites: sites}, nil
+		Basis: "market-based totals (the trajectory's basis): scope 1 + scope 2 market-based + scope 3; sites with a full calendar year of data",
+		Group: g, Sites: sites, Prior: footprint.Merge("group", "Group", year-1, prev)}, nil
 }
 
 // trajectories is footprint.Trajectories with the group's base-year

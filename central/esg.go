@@ -131,13 +131,9 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 	}
 	d.InputDigest = hex.EncodeToString(h.Sum(nil))
 	if only == "" {
-		if prior, err := s.Inventory(ctx, year-1); err == nil {
-			d.Prior = prior.Group
-		} else if !errors.Is(err, ErrNoData) {
-			return d, err
-		}
 		if ch, err := s.Changes(ctx, year); err == nil {
 			d.Changes = &esg.ChangeSet{Method: ch.Method, Group: ch.Group, Sites: ch.Sites}
+			d.Prior = ch.Prior
 		} else if !errors.Is(err, ErrNoData) {
 			return d, err
 		}

@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,7 +59,7 @@ func exampleService(t *testing.T) *Service {
 
 func export(t *testing.T, svc *Service, format, out string) esg.Manifest {
 	t.Helper()
-	d, err := svc.ESGDataset(context.Background(), 2024, "", "test")
+	d, err := svc.ESGDataset(context.Background(), 2024, "", "test", WithRecords())
 	require.NoError(t, err)
 	m, err := esg.Export(d, format, out, time.Now())
 	require.NoError(t, err)
@@ -90,7 +92,8 @@ func TestTheThreeFormatsHoldTheSameFigures(t *testing.T) {
 	x, err := excelize.OpenFile(filepath.Join(dir, "ghg.xlsx"))
 	require.NoError(t, err)
 	defer x.Close()
-	want := []string{"summary", "by_site", "by_scope_category", "activity_lines", "factors_used", "trajectory", "power_off", "telework", "offsets", "methodology", "manifest"}
+	want := []string{"summary", "by_site", "by_scope_category", "scope3_categories", "activity_lines", "factors_used", "trajectory",
+		"change_decomposition", "restatements", "power_off", "telework", "offsets", "methodology", "records", "manifest"}
 	assert.Equal(t, want, x.GetSheetList(), "sheets in the issue's order")
 	for _, sheet := range want {
 		rows, err := x.GetRows(sheet, excelize.Options{RawCellValue: true})
@@ -164,19 +167,20 @@ func TestTheSummaryEqualsTheAPIAndTheLinesAddUpToIt(t *testing.T) {
 	assert.InDelta(t, g.Scope1T, dp["GrossScope1GreenhouseGasEmissions"], 1e-6)
 	assert.InDelta(t, g.Scope2LocationT, dp["GrossLocationBasedScope2GreenhouseGasEmissions"], 1e-6)
 	assert.InDelta(t, g.Scope2MarketT, dp["GrossMarketBasedScope2GreenhouseGasEmissions"], 1e-6)
-	assert.InDelta(t, g.Scope3BusinessTravelT+g.Scope3CommutingT+g.Scope3HomeworkingT, dp["GrossScope3GreenhouseGasEmissions"], 1e-6)
+	assert.InDelta(t, g.Scope3CapitalGoodsT+g.Scope3FuelEnergyT+g.Scope3BusinessTravelT+g.Scope3CommutingT+g.Scope3HomeworkingT, dp["GrossScope3GreenhouseGasEmissions"], 1e-6)
 	assert.InDelta(t, g.TotalLocationT, dp["TotalGHGEmissionsLocationBased"], 1e-6)
 	assert.InDelta(t, g.TotalMarketT, dp["TotalGHGEmissionsMarketBased"], 1e-6)
 	assert.InDelta(t, g.TotalMarketT/84, dp["GHGIntensityPerNetRevenueMarketBased"], 1e-6, "per million EUR")
 	// Every activity line, summed by scope, gives the summary.
 	sum := map[string]float64{}
-	for _, row := range d.Tables()[3].Rows {
-		sum[row[1].(string)] += row[12].(float64)
+	for _, row := range table(t, d, "activity_lines").Rows {
+		sum[row[2].(string)] += row[13].(float64)
 	}
 	assert.InDelta(t, dp["GrossScope1GreenhouseGasEmissions"], sum["1"], 1e-4)
 	assert.InDelta(t, dp["GrossLocationBasedScope2GreenhouseGasEmissions"], sum["2-location"], 1e-4)
 	assert.InDelta(t, dp["GrossMarketBasedScope2GreenhouseGasEmissions"], sum["2-market"], 1e-4)
 	assert.InDelta(t, dp["GrossScope3GreenhouseGasEmissionsCategory6BusinessTravel"], sum["3.6"], 1e-4)
+	assert.InDelta(t, dp["GrossScope3GreenhouseGasEmissionsCategory3FuelAndEnergyRelatedActivities"], sum["3.3"], 1e-4)
 	assert.InDelta(t, dp["GrossScope3GreenhouseGasEmissionsCategory7EmployeeCommuting"], sum["3.7-commuting"]+sum["3.7-homeworking"], 1e-4)
 	// Offsets are listed, never netted.
 	assert.Len(t, d.Offsets, 1)
@@ -341,9 +345,9 @@ func TestITPurchasesReachTheAPITheExportAndThePages(t *testing.T) {
 	assert.InDelta(t, 12.576, dp["GrossScope3GreenhouseGasEmissionsCategory2CapitalGoods"], 1e-6)
 	assert.InDelta(t, d.Group.Scope3T(), dp["GrossScope3GreenhouseGasEmissions"], 1e-6)
 	sum := 0.0
-	for _, row := range d.Tables()[3].Rows {
-		if row[1].(string) == "3.2" {
-			sum += row[12].(float64)
+	for _, row := range table(t, d, "activity_lines").Rows {
+		if row[2].(string) == "3.2" {
+			sum += row[13].(float64)
 		}
 	}
 	assert.InDelta(t, 12.576, sum, 1e-6, "every purchase is an activity line of the export")
@@ -390,4 +394,129 @@ func TestAMeasuredBaselineFromAnEarlierYearReachesTheAPIAndThePages(t *testing.T
 	c, err := sy.calc(ctx, svc, 2024)
 	require.NoError(t, err)
 	assert.InDelta(t, inv.PowerOff.AvoidedKWh, c.inv.PowerOff.AvoidedKWh, 1e-12, "the pages agree with the API")
+}
+
+func table(t *testing.T, d esg.Dataset, name string) esg.Table {
+	t.Helper()
+	for _, tb := range d.Tables() {
+		if tb.Name == name {
+			return tb
+		}
+	}
+	t.Fatalf("no table %s", name)
+	return esg.Table{}
+}
+
+func TestTheExportCarriesTheAuditorsDatapointsAndTheRecordsSumToTheLines(t *testing.T) {
+	svc := exampleService(t)
+	ctx := context.Background()
+	d, err := svc.ESGDataset(ctx, 2024, "", "test", WithRecords())
+	require.NoError(t, err)
+	dp := map[string]esg.Datapoint{}
+	for _, p := range d.Summary() {
+		dp[p.Name] = p
+	}
+	assert.Equal(t, "AR6", dp["GWPSet"].Text, "the GWP set is named")
+	require.NotNil(t, dp["PercentageOfScope1GHGEmissionsFromRegulatedEmissionTradingSchemes"].Value)
+	assert.Zero(t, *dp["PercentageOfScope1GHGEmissionsFromRegulatedEmissionTradingSchemes"].Value)
+	// Paris covers 50 % of its grid kWh with guarantees of origin,
+	// Johannesburg none: the share is of the group's grid kWh.
+	var grid, covered float64
+	for _, l := range d.Group.Lines {
+		if l.Scope == footprint.Scope2Market && l.Item == "grid" {
+			grid += l.Quantity
+			if strings.HasPrefix(l.FactorID, "contract/") {
+				covered += l.Quantity
+			}
+		}
+	}
+	require.NotNil(t, dp["PercentageOfContractualInstrumentsScope2MarketBased"].Value)
+	assert.Greater(t, covered, 0.0)
+	assert.InDelta(t, covered/grid*100, *dp["PercentageOfContractualInstrumentsScope2MarketBased"].Value, 1e-3)
+	assert.Contains(t, dp, "BiogenicEmissionsOfCO2FromCombustionOfBiomassNotIncludedInScope1")
+	require.NotNil(t, dp["GrossScope3GreenhouseGasEmissionsCategory3FuelAndEnergyRelatedActivities"].Value)
+	assert.InDelta(t, d.Group.Scope3FuelEnergyT, *dp["GrossScope3GreenhouseGasEmissionsCategory3FuelAndEnergyRelatedActivities"].Value, 1e-6)
+
+	cats := table(t, d, "scope3_categories")
+	require.Len(t, cats.Rows, 15, "every category, included or excluded")
+	for _, r := range cats.Rows {
+		assert.NotEmpty(t, r[4], "category %v has its reason", r[0])
+	}
+	assert.Equal(t, "included", cats.Rows[2][2], "category 3")
+
+	// The records behind each line sum to it, site by site.
+	lines := table(t, d, "activity_lines")
+	type lk struct {
+		site string
+		line int
+	}
+	want := map[lk][2]float64{}
+	for _, r := range lines.Rows {
+		if r[16].(int) > 0 { // lines with records of their own
+			want[lk{r[0].(string), r[1].(int)}] = [2]float64{r[7].(float64), r[13].(float64)}
+		}
+	}
+	got := map[lk][2]float64{}
+	for _, r := range table(t, d, "records").Rows {
+		k := lk{r[0].(string), r[1].(int)}
+		g := got[k]
+		g[0] += r[12].(float64)
+		g[1] += r[14].(float64)
+		got[k] = g
+	}
+	require.NotEmpty(t, want)
+	for k, w := range want {
+		assert.InDelta(t, w[0], got[k][0], 1e-5*math.Max(1, w[0]), "quantity of %v", k)
+		assert.InDelta(t, w[1], got[k][1], 1e-5, "tonnes of %v", k)
+	}
+}
+
+func TestAClosedYearShowsALaterCorrectionAsARestatement(t *testing.T) {
+	svc := exampleService(t)
+	ctx := context.Background()
+	cy, err := svc.CloseYear(ctx, 2024, time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	_, err = svc.CloseYear(ctx, 2024, time.Now())
+	require.ErrorIs(t, err, store.ErrYearClosed, "a year is closed once")
+	d, err := svc.ESGDataset(ctx, 2024, "", "test")
+	require.NoError(t, err)
+	assert.Empty(t, table(t, d, "restatements").Rows, "nothing changed yet")
+
+	// A late correction: Paris's June–July bill was 10,000 kWh more.
+	var dec footprint.Activity
+	acts, err := svc.records(ctx, "fr-par-batignolles", 2024)
+	require.NoError(t, err)
+	for _, a := range acts {
+		if a.Kind == footprint.KindElectricity && a.Start.String() == "2024-06-15" {
+			dec = a
+		}
+	}
+	require.NotZero(t, dec.Quantity, "the example has a bill from 15 June")
+	dec.Quantity += 10000
+	svc.Clock = func() time.Time { return time.Date(2025, 5, 2, 0, 0, 0, 0, time.UTC) }
+	_, err = svc.Ingest(ctx, "fr-par-batignolles", wire.Batch{ID: "late-correction", Activities: []footprint.Activity{dec}})
+	require.NoError(t, err)
+	d, err = svc.ESGDataset(ctx, 2024, "", "test")
+	require.NoError(t, err)
+	rows := table(t, d, "restatements").Rows
+	require.NotEmpty(t, rows)
+	byKey := map[string][]any{}
+	for _, r := range rows {
+		byKey[r[1].(string)+"/"+r[2].(string)] = r
+	}
+	r := byKey["fr-par-batignolles/scope2_location_t"]
+	require.NotNil(t, r, "the site's location-based Scope 2 is restated")
+	grid := 0.0
+	for _, st := range d.Sites {
+		for _, l := range st.Inventory.Lines {
+			if st.Inventory.Site == "fr-par-batignolles" && l.Scope == footprint.Scope2Location && l.Item == "grid" {
+				grid = l.FactorKgPerUnit
+			}
+		}
+	}
+	assert.InDelta(t, cy.Figures["fr-par-batignolles"]["scope2_location_t"], r[3], 1e-6)
+	assert.InDelta(t, 10000*grid/1000, r[5], 1e-6, "the difference is the correction × the grid factor")
+	assert.Contains(t, r[6], "inputs changed")
+	assert.Equal(t, "2025-03-31", r[7])
+	assert.NotNil(t, byKey["group/total_market_t"], "and the group's")
 }

@@ -91,7 +91,7 @@ var migrations = []string{
 	`UPDATE batches SET sha256 = 'legacy:' || sha256;`,
 	// 3: closed reporting years: the figures as published, so that a later
 	// correction or method change shows as a restatement.
-	`CREATE TABLE closed_years (
+	`CREATE TABLE IF NOT EXISTS closed_years (
 		year INTEGER PRIMARY KEY,
 		closed_at TEXT NOT NULL,
 		input_digest TEXT NOT NULL,
