@@ -50,10 +50,11 @@ func TestABadConfigFileSaysWhatIsWrong(t *testing.T) {
 	_, err := LoadConfig(path, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `adr: unknown key (did you mean "addr"?)`)
-	require.NoError(t, os.WriteFile(path, []byte("store: {backend: mongo}\ntrajectory: {rate: 4.5}\nviewer: {user: cto}\n"), 0o600))
+	require.NoError(t, os.WriteFile(path, []byte("store: {backend: mongo}\ntrajectory: {rate: 4.5, recalculation_threshold: 5}\nviewer: {user: cto}\ninventory: {gwp: AR7}\nesg: {ets_share: 2}\n"), 0o600))
 	_, err = LoadConfig(path, nil)
 	require.Error(t, err)
-	for _, w := range []string{`store.backend: mongo: want "sqlite" or "influxdb"`, "trajectory rate 4.5", "viewer: give both user and password"} {
+	for _, w := range []string{`store.backend: mongo: want "sqlite" or "influxdb"`, "trajectory rate 4.5", "viewer: give both user and password",
+		"trajectory.recalculation_threshold: 5: want a share between 0 and 1", "inventory.gwp: AR7: want AR6 (default) or AR5", "esg.ets_share: 2: want a share"} {
 		assert.Contains(t, err.Error(), w)
 	}
 }

@@ -1,0 +1,93 @@
+package central
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/wire"
+)
+
+// yearOf is a full calendar year of a site's grid electricity (12 monthly
+// bills) plus one long-haul economy trip.
+func yearOf(y int, kwhPerMonth, pkm float64) []footprint.Activity {
+	var acts []footprint.Activity
+	for m := time.January; m <= time.December; m++ {
+		acts = append(acts, footprint.Activity{Kind: footprint.KindElectricity, Item: "grid", Start: footprint.NewDate(y, m, 1), End: footprint.NewDate(y, m+1, 1),
+			Quantity: kwhPerMonth, Unit: footprint.UnitKWh, Source: "meter", Quality: footprint.QualityMeasured})
+	}
+	d := footprint.NewDate(y, time.May, 1)
+	return append(acts, footprint.Activity{Kind: footprint.KindTravel, Item: "flight_long_haul", Start: d, End: d.AddDays(1), Quantity: pkm,
+		Unit: footprint.UnitPKm, Source: "agency", Quality: footprint.QualityMeasured, Attrs: map[string]string{"class": "economy"}})
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	if v != nil && resp.StatusCode == http.StatusOK {
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(v))
+	}
+	return resp.StatusCode
+}
+
+func TestTheChangesAPISplitsTheYearAndTheRecordsAPIShowsTheTrail(t *testing.T) {
+	svc := testService(t, nil)
+	ctx := context.Background()
+	svc.Clock = func() time.Time { return time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC) }
+	post := func(id, country, batch string, acts []footprint.Activity) {
+		_, err := svc.Catalog.AddSite(ctx, id, id, country)
+		if err != nil {
+			require.ErrorContains(t, err, "exists")
+		}
+		site := footprint.Site{ID: id, Name: id, Country: country, Timezone: "Europe/Paris", Seats: 100}
+		_, err = svc.Ingest(ctx, id, wire.Batch{ID: batch, Site: &site, Activities: acts})
+		require.NoError(t, err)
+	}
+	// fr-a flies 2.5 % less in 2025; fr-b closes after 2024; fr-c opens in 2025.
+	post("fr-a", "FR", "a", append(yearOf(2024, 10000, 100000), yearOf(2025, 10000, 97500)...))
+	post("fr-b", "FR", "b", yearOf(2024, 5000, 0.001))
+	post("fr-c", "FR", "c", yearOf(2025, 4000, 0.001))
+	srv := httptest.NewServer(NewHandler(svc))
+	defer srv.Close()
+
+	var rep ChangeReport
+	require.Equal(t, http.StatusOK, getJSON(t, srv.URL+"/api/v1/changes?year=2025", &rep))
+	g := rep.Group
+	assert.InDelta(t, g.ToT-g.FromT, g.ActivityT+g.FactorT+g.StructureT, 1e-9, "the three effects add up to the change")
+	require.Len(t, rep.Sites, 3)
+	a := rep.Sites[0]
+	assert.Equal(t, "fr-a", a.Entity)
+	// DESNZ international economy with RF: 0.13465 (2024) → 0.10916 (2025)
+	// kg/pkm; the French grid has no 2025 Ember row, so 2024's stands in
+	// for both years and moves nothing.
+	assert.InDelta(t, (0.10916-0.13465)*(100000+97500)/2/1000, a.FactorT, 1e-9, "the DESNZ 2025 flight factors are a factor effect")
+	assert.InDelta(t, -2500*(0.13465+0.10916)/2/1000, a.ActivityT, 1e-9)
+	assert.Equal(t, "left", rep.Sites[1].Status)
+	assert.InDelta(t, -rep.Sites[1].FromT, rep.Sites[1].StructureT, 1e-12)
+	assert.Equal(t, "joined", rep.Sites[2].Status)
+	assert.InDelta(t, rep.Sites[1].StructureT+rep.Sites[2].StructureT, g.StructureT, 1e-9)
+
+	var recs struct {
+		Lines   []footprint.Line       `json:"lines"`
+		Records []footprint.LineRecord `json:"records"`
+	}
+	require.Equal(t, http.StatusOK, getJSON(t, srv.URL+"/api/v1/records?site=fr-a&year=2025", &recs))
+	sum := make([]float64, len(recs.Lines))
+	for _, r := range recs.Records {
+		sum[r.Line] += r.T
+	}
+	for i, l := range recs.Lines {
+		assert.InDelta(t, l.T, sum[i], 1e-9, "line %d (%s %s) is the sum of its records", i, l.Scope, l.Item)
+	}
+	assert.Equal(t, http.StatusBadRequest, getJSON(t, srv.URL+"/api/v1/records?year=2025", nil), "the site is named")
+	assert.Equal(t, http.StatusNotFound, getJSON(t, srv.URL+"/api/v1/changes?year=2024", nil), "no year before 2024")
+}
