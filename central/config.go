@@ -30,8 +30,8 @@ type Config struct {
 	Trajectory   TrajConf   `mapstructure:"trajectory"`
 	ProfilesFile string     `mapstructure:"profiles_file"`
 	// OverridesFile pins sites to profiles: a YAML list of {site, profile, reason}.
-	OverridesFile string     `mapstructure:"overrides_file"`
-	FactorsFile   string     `mapstructure:"factors_file"`
+	OverridesFile string        `mapstructure:"overrides_file"`
+	FactorsFile   string        `mapstructure:"factors_file"`
 	Limits        LimitsConf    `mapstructure:"limits"`
 	ESG           ESGConf       `mapstructure:"esg"`
 	Inventory     InventoryConf `mapstructure:"inventory"`

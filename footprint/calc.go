@@ -272,7 +272,7 @@ type calc struct {
 	cur                    *Activity    // the record being added (Trace)
 	trace                  []traceEntry // Trace: record shares per line
 	periodShare            float64      // share of the year the period covers
-	records                int     // activity records in the period
+	records                int          // activity records in the period
 }
 
 // factorRef is the factor applied to a line.
