@@ -299,6 +299,12 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 		g.Plan = footprint.PlanSite(footprint.PlanInput{Site: "group", Method: s.Method, Basis: "market",
 			BaseYear: g.Track.BaseYear, BaseT: g.Track.BaseT, CurrentYear: last.Year, CurrentT: last.ActualT, Levers: g.Levers})
 	}
+	g.Recalculation = d.report.Recalculation
+	if ch, err := s.Changes(ctx, d.year); err == nil {
+		g.Change = &ch.Group
+	} else if !errors.Is(err, ErrNoData) {
+		return g, err
+	}
 	return g, nil
 }
 
@@ -376,6 +382,15 @@ func (s *Service) SitePage(ctx context.Context, id string, year int, static bool
 	sort.Strings(order)
 	for _, src := range order {
 		out.Freshness = append(out.Freshness, *byLast[src])
+	}
+	if ch, err := s.Changes(ctx, d.year); err == nil {
+		for i := range ch.Sites {
+			if ch.Sites[i].Entity == id {
+				out.Change = &ch.Sites[i]
+			}
+		}
+	} else if !errors.Is(err, ErrNoData) {
+		return out, err
 	}
 	return out, nil
 }

@@ -136,3 +136,19 @@ func TestTheSitePageSetsOutPowerOffWithItsWattsAndCoverage(t *testing.T) {
 	assert.Contains(t, html, "52416 kWh = 37.18 tCO2e scaled to the declared fleet and year")
 	assert.Contains(t, html, "0.3 % of the declared fleet")
 }
+
+func TestTheGroupPageSaysWhatChangedAndWhy(t *testing.T) {
+	g := fixture()
+	g.Sites = sites()
+	pct := -1.8
+	g.Change = &footprint.Change{FromYear: 2024, ToYear: 2025, FromT: 1000, ToT: 982, ChangeT: -18, ChangePct: &pct,
+		Effects: footprint.Effects{ActivityT: -5, FactorT: -13}, ByScope: []footprint.ScopeChange{
+			{Scope: footprint.Scope3BusinessTravel, FromT: 100, ToT: 82, Effects: footprint.Effects{ActivityT: -5, FactorT: -13}}}}
+	g.Recalculation = &footprint.Recalculation{BaseYear: 2019, Explanation: "base restated", Changes: []footprint.StructuralChange{{Site: "gr", Kind: "left", Year: 2023, BaseT: 600, Share: 0.02}}}
+	var buf bytes.Buffer
+	require.NoError(t, RenderGroup(&buf, g, ServedLinks("/assets/")))
+	html := buf.String()
+	assert.Contains(t, html, "What changed from 2024 to 2025, and why")
+	assert.Contains(t, html, "<td>-13.0</td>", "the factor effect of business travel")
+	assert.Contains(t, html, "Base year 2019: base restated")
+}

@@ -58,6 +58,10 @@ type GroupData struct {
 	PowerOffMonthly []MonthPoint
 	Levers          []footprint.Lever // summed over sites
 	Plan            footprint.Plan
+	// Change is the year's change from the year before in its three
+	// effects (nil: no year before); Recalculation the base-year policy.
+	Change        *footprint.Change
+	Recalculation *footprint.Recalculation
 }
 
 // SiteData is the ambassador's site page.
@@ -73,6 +77,7 @@ type SiteData struct {
 	Plan            footprint.Plan
 	Peers           []SiteSummary // sites of the same profile
 	Freshness       []Freshness
+	Change          *footprint.Change // the year's change in its three effects
 }
 
 // ProfilesData is the profiles page.

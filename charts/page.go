@@ -107,6 +107,16 @@ func RenderGroup(w io.Writer, d GroupData, l Links) error {
 		intro += "</div>"
 	}
 	v.Intro = template.HTML(intro)
+	if t := changeTable(d.Change); t != nil {
+		v.Tables = append(v.Tables, *t)
+	}
+	if r := d.Recalculation; r != nil && len(r.Changes) > 0 {
+		t := table{Title: fmt.Sprintf("Base year %d: %s", r.BaseYear, r.Explanation), Head: []string{"site", "change", "from", "weight in the base (tCO2e)", "share of the base"}}
+		for _, c := range r.Changes {
+			t.Rows = append(t.Rows, []string{c.Site, c.Kind, fmt.Sprint(c.Year), f1(c.BaseT), fmt.Sprintf("%.1f %%", c.Share*100)})
+		}
+		v.Tables = append(v.Tables, t)
+	}
 	profileIDs := profileOrder(d.Sites)
 	cs := []Chart{
 		TrajectoryChart("group_trajectory", d.Track, d.Method),
@@ -157,6 +167,9 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 		dist.Rows = append(dist.Rows, []string{id, fmt.Sprintf("%.2f", a.Distances[id])})
 	}
 	v.Tables = []table{lev, dist, fr}
+	if t := changeTable(d.Change); t != nil {
+		v.Tables = append([]table{*t}, v.Tables...)
+	}
 	if po := powerOffTable(d.ByYear); po != nil {
 		v.Tables = append([]table{*po}, v.Tables...)
 	}
@@ -236,6 +249,28 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1p
 <script>window.addEventListener('resize',function(){document.querySelectorAll('[_echarts_instance_]').forEach(function(el){var c=echarts.getInstanceByDom(el);if(c)c.resize();});});</script>
 </body></html>
 `))
+
+// changeTable splits the year's change into what the activity, the
+// emission factors and sites joining or leaving did, scope by scope, so
+// that a factor change never reads as progress.
+func changeTable(c *footprint.Change) *table {
+	if c == nil {
+		return nil
+	}
+	pct := func(p *float64) string {
+		if p == nil {
+			return "—"
+		}
+		return fmt.Sprintf("%+.1f %%", *p)
+	}
+	t := table{Title: fmt.Sprintf("What changed from %d to %d, and why (market-based tCO2e; at constant factors %s, as reported %s)", c.FromYear, c.ToYear, pct(c.AtConstantFactorsPct), pct(c.ChangePct)),
+		Head: []string{"scope", fmt.Sprint(c.FromYear), fmt.Sprint(c.ToYear), "change", "activity", "emission factors", "sites in and out"}}
+	for _, s := range c.ByScope {
+		t.Rows = append(t.Rows, []string{string(s.Scope), f1(s.FromT), f1(s.ToT), fmt.Sprintf("%+.1f", s.ToT-s.FromT), fmt.Sprintf("%+.1f", s.ActivityT), fmt.Sprintf("%+.1f", s.FactorT), fmt.Sprintf("%+.1f", s.StructureT)})
+	}
+	t.Rows = append(t.Rows, []string{"total", f1(c.FromT), f1(c.ToT), fmt.Sprintf("%+.1f", c.ChangeT), fmt.Sprintf("%+.1f", c.ActivityT), fmt.Sprintf("%+.1f", c.FactorT), fmt.Sprintf("%+.1f", c.StructureT)})
+	return &t
+}
 
 // powerOffTable sets out the latest year's power-off result with what it
 // rests on: the watts per class and their origin, and the coverage of the
