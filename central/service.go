@@ -149,28 +149,18 @@ func (s *Service) recordsFor(ctx context.Context, site string, d footprint.Site,
 
 // SiteInventory computes one site's inventory for year.
 func (s *Service) SiteInventory(ctx context.Context, siteID string, year int) (*footprint.Inventory, error) {
-	site, err := s.Catalog.Site(ctx, siteID)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.declaration(ctx, site, year)
-	if err != nil {
-		return nil, err
-	}
-	_, as, _, err := s.assignment(ctx, d, year)
-	if err != nil {
-		return nil, err
-	}
-	acts, err := s.recordsFor(ctx, siteID, d, year)
-	if err != nil {
-		return nil, err
-	}
-	return footprint.Calculate(d, acts, year, s.Factors, as, s.opts())
+	return s.siteInventory(ctx, siteID, year, s.opts())
 }
 
 // TracedInventory is SiteInventory with every record's share of each line
 // (Inventory.Records): the audit trail below the summed lines.
 func (s *Service) TracedInventory(ctx context.Context, siteID string, year int) (*footprint.Inventory, error) {
+	o := s.opts()
+	o.Trace = true
+	return s.siteInventory(ctx, siteID, year, o)
+}
+
+func (s *Service) siteInventory(ctx context.Context, siteID string, year int, o footprint.Options) (*footprint.Inventory, error) {
 	site, err := s.Catalog.Site(ctx, siteID)
 	if err != nil {
 		return nil, err
@@ -187,8 +177,6 @@ func (s *Service) TracedInventory(ctx context.Context, siteID string, year int) 
 	if err != nil {
 		return nil, err
 	}
-	o := s.opts()
-	o.Trace = true
 	return footprint.Calculate(d, acts, year, s.Factors, as, o)
 }
 

@@ -542,8 +542,9 @@ func (c *calc) tdLosses(a Activity, kwh float64, grid factorRef) {
 		return
 	}
 	f := grid
-	f.fallback = strings.TrimPrefix(strings.Join([]string{grid.fallback, m.Fallback}, "; "), "; ")
-	f.fallback = strings.TrimSuffix(f.fallback, "; ")
+	if m.Fallback != "" {
+		f.fallback = strings.TrimPrefix(grid.fallback+"; T&D loss share: "+m.Fallback, "; ")
+	}
 	basis := fmt.Sprintf("T&D losses: %.6g kWh lost per kWh delivered (%s: %s)", m.KgPerUnit, m.ID(), m.Source)
 	c.addLine(Scope3FuelEnergy, "electricity", "td_losses", kwh*m.KgPerUnit, "kWh", f, a.Quality, basis, 1)
 }

@@ -2,7 +2,6 @@ package footprint
 
 import (
 	"fmt"
-	"math"
 	"sort"
 )
 
@@ -366,9 +365,6 @@ func Recalculate(hist []History, threshold float64) (Recalculation, error) {
 		r.Explanation = fmt.Sprintf("structural changes weigh %.1f %% of the %d base (threshold %.1f %%): base restated from %.1f to %.1f tCO2e, every year on the current sites", r.CumulativeShare*100, base, threshold*100, r.OriginalBaseT, r.BaseT)
 	default:
 		r.Explanation = fmt.Sprintf("structural changes weigh %.1f %% of the %d base, under the %.1f %% threshold: the base is not restated", r.CumulativeShare*100, base, threshold*100)
-	}
-	if math.IsNaN(r.BaseT) {
-		return r, fmt.Errorf("base-year recalculation: not a number")
 	}
 	return r, nil
 }

@@ -2,6 +2,7 @@ package esg
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/greenhelp/greenhelp/footprint"
@@ -218,7 +219,7 @@ func attrs(m map[string]string) string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sortStrings(keys)
+	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = k + "=" + m[k]

@@ -389,8 +389,6 @@ func (d Dataset) manifestTable() Table {
 	}}
 }
 
-func sortStrings(ss []string) { sort.Strings(ss) }
-
 // safeName keeps a file name to letters, digits, '-', '_' and '.'.
 func safeName(s string) string {
 	return strings.Map(func(r rune) rune {
