@@ -4,6 +4,7 @@ package central_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,11 +95,19 @@ func wholePath(t *testing.T, env ...string) {
 	assert.Equal(t, stored, metric(), "the second run sent no record")
 
 	out := filepath.Join(dir, "ghg-2024.json")
-	s.runEnv(t, env, "export", "--year", "2024", "--format", "json", "--out", out)
+	s.runEnv(t, env, "export", "--year", "2024", "--format", "json", "--out", out, "--records")
+	type row struct {
+		Site    string  `json:"site"`
+		Line    int     `json:"line"`
+		T       float64 `json:"tCO2e"`
+		Records int     `json:"records"`
+	}
 	var doc struct {
 		Summary map[string]struct {
 			Value *float64 `json:"value"`
 		} `json:"summary"`
+		Lines   []row `json:"activity_lines"`
+		Records []row `json:"records"`
 	}
 	raw, err := os.ReadFile(out)
 	require.NoError(t, err)
@@ -108,6 +117,17 @@ func wholePath(t *testing.T, env ...string) {
 		sum += before[id]["total_market_t"]
 	}
 	assert.InDelta(t, sum, *doc.Summary["TotalGHGEmissionsMarketBased"].Value, 1e-4)
+	// export --records: the records behind each line sum to it.
+	require.NotEmpty(t, doc.Records)
+	perLine := map[string]float64{}
+	for _, r := range doc.Records {
+		perLine[fmt.Sprint(r.Site, "/", r.Line)] += r.T
+	}
+	for _, l := range doc.Lines {
+		if l.Records > 0 {
+			assert.InDelta(t, l.T, perLine[fmt.Sprint(l.Site, "/", l.Line)], 1e-5, "%s line %d", l.Site, l.Line)
+		}
+	}
 
 	for _, page := range append([]string{"/", "/profiles"}, "/sites/"+sites[1]) {
 		html := string(s.get(t, page))
