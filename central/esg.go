@@ -162,10 +162,23 @@ func usedFactors(sites []esg.Site) []string {
 	return out
 }
 
-// closedFigures are the figures a closed year keeps per entity.
+// closedFigureNames are the figures a closed year keeps per entity, in
+// the order the restatements list them.
+var closedFigureNames = []string{"scope1_t", "scope2_location_t", "scope2_market_t", "scope3_t", "total_location_t", "total_market_t"}
+
 func closedFigures(inv *footprint.Inventory) map[string]float64 {
 	return map[string]float64{"scope1_t": inv.Scope1T, "scope2_location_t": inv.Scope2LocationT, "scope2_market_t": inv.Scope2MarketT,
 		"scope3_t": inv.Scope3T(), "total_location_t": inv.TotalLocationT, "total_market_t": inv.TotalMarketT}
+}
+
+// figuresOf is every entity's closed figures in an export: the group's
+// and each site's.
+func figuresOf(d esg.Dataset) map[string]map[string]float64 {
+	out := map[string]map[string]float64{"group": closedFigures(d.Group)}
+	for _, st := range d.Sites {
+		out[st.Inventory.Site] = closedFigures(st.Inventory)
+	}
+	return out
 }
 
 // CloseYear records year's figures as published, with the export's input
@@ -175,11 +188,7 @@ func (s *Service) CloseYear(ctx context.Context, year int, now time.Time) (store
 	if err != nil {
 		return store.ClosedYear{}, err
 	}
-	cy := store.ClosedYear{Year: year, ClosedAt: now, InputDigest: d.InputDigest, FactorSet: d.FactorSet, GWPSet: d.GWPSet,
-		Figures: map[string]map[string]float64{"group": closedFigures(d.Group)}}
-	for _, st := range d.Sites {
-		cy.Figures[st.Inventory.Site] = closedFigures(st.Inventory)
-	}
+	cy := store.ClosedYear{Year: year, ClosedAt: now, InputDigest: d.InputDigest, FactorSet: d.FactorSet, GWPSet: d.GWPSet, Figures: figuresOf(d)}
 	return cy, s.Catalog.CloseYear(ctx, cy)
 }
 
@@ -192,27 +201,17 @@ func (s *Service) restatements(ctx context.Context, year int, cur esg.Dataset) (
 	}
 	var out []esg.Restatement
 	for _, cy := range closed {
-		now := map[string]map[string]float64{}
-		digest, factorSet, gwp := cur.InputDigest, cur.FactorSet, cur.GWPSet
-		if cy.Year == year {
-			now["group"] = closedFigures(cur.Group)
-			for _, st := range cur.Sites {
-				now[st.Inventory.Site] = closedFigures(st.Inventory)
-			}
-		} else {
-			d, err := s.ESGDataset(ctx, cy.Year, "", "", func(r *esgRequest) { r.noRestate = true })
+		d := cur
+		if cy.Year != year {
+			d, err = s.ESGDataset(ctx, cy.Year, "", "", func(r *esgRequest) { r.noRestate = true })
 			if errors.Is(err, ErrNoData) {
 				continue
 			}
 			if err != nil {
 				return nil, err
 			}
-			digest, factorSet, gwp = d.InputDigest, d.FactorSet, d.GWPSet
-			now["group"] = closedFigures(d.Group)
-			for _, st := range d.Sites {
-				now[st.Inventory.Site] = closedFigures(st.Inventory)
-			}
 		}
+		now, digest, factorSet, gwp := figuresOf(d), d.InputDigest, d.FactorSet, d.GWPSet
 		var why []string
 		if gwp != cy.GWPSet {
 			why = append(why, fmt.Sprintf("GWP set %s → %s (methodology change)", cy.GWPSet, gwp))
@@ -235,8 +234,7 @@ func (s *Service) restatements(ctx context.Context, year int, cur esg.Dataset) (
 		}
 		sort.Strings(entities)
 		for _, e := range entities {
-			names := []string{"scope1_t", "scope2_location_t", "scope2_market_t", "scope3_t", "total_location_t", "total_market_t"}
-			for _, n := range names {
+			for _, n := range closedFigureNames {
 				was, is := cy.Figures[e][n], now[e][n]
 				if math.Abs(was-is) < 5e-7 {
 					continue
