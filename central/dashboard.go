@@ -33,8 +33,19 @@ type siteCalc struct {
 }
 
 func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, error) {
-	acts, err := s.records(ctx, site.ID, 0)
+	acts, err := s.Catalog.ReadRollup(ctx, site.ID, store.Query{})
 	if err != nil {
+		return nil, err
+	}
+	vs, err := s.Catalog.Versions(ctx, site.ID)
+	if err != nil {
+		return nil, err
+	}
+	sinces := make([]footprint.Date, 0, len(vs))
+	for _, v := range vs {
+		sinces = append(sinces, v.Declaration.PowerOff.Since)
+	}
+	if acts, err = s.expandSince(ctx, site.ID, acts, sinces); err != nil {
 		return nil, err
 	}
 	return &siteYear{site: site, acts: acts, byYear: map[int]*siteCalc{}}, nil

@@ -70,12 +70,12 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		if err != nil {
 			return d, err
 		}
-		acts, err := s.recordsFor(ctx, st.ID, decl, year)
+		o := s.opts()
+		o.Trace = d.WithRecords
+		acts, err := s.inputs(ctx, st.ID, decl, year, o.Trace)
 		if err != nil {
 			return d, err
 		}
-		o := s.opts()
-		o.Trace = d.WithRecords
 		inv, err := footprint.Calculate(decl, acts, year, s.Factors, as, o)
 		if err != nil {
 			return d, err

@@ -44,10 +44,18 @@ func (s *Service) Ingest(ctx context.Context, site string, b wire.Batch) (Ingest
 	}
 	log := store.BatchLog{ID: b.ID, Site: site, Count: len(b.Activities), SHA256: wire.ContentHash(b.Site, b.Activities)}
 	write := func(ctx context.Context, tx *sql.Tx) error {
+		var err error
 		if tw, ok := s.Series.(store.TxWriter); ok {
-			return tw.WriteTx(ctx, tx, site, b.Activities)
+			err = tw.WriteTx(ctx, tx, site, b.Activities)
+		} else {
+			err = s.Series.Write(ctx, site, b.Activities)
 		}
-		return s.Series.Write(ctx, site, b.Activities)
+		if err != nil {
+			return err
+		}
+		// The rollups every view reads, recomputed for what the batch
+		// touched, commit with it.
+		return s.Catalog.UpdateRollups(ctx, tx, s.Series, site, b.Activities)
 	}
 	s.ingestMu.Lock()
 	defer s.ingestMu.Unlock()

@@ -67,6 +67,17 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) 
 	default:
 		s.Series = store.NewSQLiteSeries(cat)
 	}
+	if built, err := cat.RollupsBuilt(ctx); err != nil || !built {
+		// A catalog from before the rollups: build them once from the
+		// series (as `greenhelp rollups rebuild`).
+		if err == nil {
+			_, err = s.RebuildRollups(ctx)
+		}
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("building the rollups: %w", err)
+		}
+	}
 	return s, nil
 }
 
@@ -123,10 +134,10 @@ func (s *Service) records(ctx context.Context, site string, year int) ([]footpri
 	return acts, nil
 }
 
-// recordsFor is records plus, when the declaration dates its power-off
+// rawRecordsFor is records plus, when the declaration dates its power-off
 // roll-out (power_off.since), the workstation records logged before it in
 // earlier years: the site's measured baseline.
-func (s *Service) recordsFor(ctx context.Context, site string, d footprint.Site, year int) ([]footprint.Activity, error) {
+func (s *Service) rawRecordsFor(ctx context.Context, site string, d footprint.Site, year int) ([]footprint.Activity, error) {
 	acts, err := s.records(ctx, site, year)
 	if err != nil || d.PowerOff.Since.IsZero() || year == 0 {
 		return acts, err
@@ -173,7 +184,7 @@ func (s *Service) siteInventory(ctx context.Context, siteID string, year int, o 
 	if err != nil {
 		return nil, err
 	}
-	acts, err := s.recordsFor(ctx, siteID, d, year)
+	acts, err := s.inputs(ctx, siteID, d, year, o.Trace)
 	if err != nil {
 		return nil, err
 	}

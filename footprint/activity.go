@@ -20,6 +20,27 @@ type Activity struct {
 	Source   string            `json:"source"`
 	Quality  Quality           `json:"quality"`
 	Attrs    map[string]string `json:"attrs,omitempty"`
+	// Rolled, when set, makes the activity a rollup: the sum of
+	// Rolled.Records valid records contained in its period (never on the
+	// wire; the central's monthly aggregates).
+	Rolled *Rolled `json:"-"`
+}
+
+// Rolled is what a rollup keeps of the records it sums that the
+// calculation needs besides their quantity: how many they are (a line's
+// record count) and, for workstations, the days they were logged on (the
+// power-off coverage): bit i is day i of the rollup's period.
+type Rolled struct {
+	Records int
+	Days    uint32
+}
+
+// Count is the number of records a stands for: 1, or a rollup's count.
+func (a Activity) Count() int {
+	if a.Rolled != nil {
+		return a.Rolled.Records
+	}
+	return 1
 }
 
 // Key identifies an activity record: a record sent again with the same key

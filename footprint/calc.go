@@ -112,7 +112,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 		if frac == 0 {
 			continue
 		}
-		if opt.SetAsideInvalid {
+		if opt.SetAsideInvalid && a.Rolled == nil { // a rollup sums only valid records
 			if errs := a.Validate(fmt.Sprintf("%s/%s %s–%s source %s", a.Kind, a.Item, a.Start, a.End, Clip(a.Source))); len(errs) > 0 {
 				if setAside == 0 {
 					firstProblem = errs[0].Error()
@@ -121,7 +121,8 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 				continue
 			}
 		}
-		c.records++
+		c.n = a.Count()
+		c.records += c.n
 		c.cur = &acts[i]
 		if err := c.add(a, a.Quantity*frac); err != nil {
 			return nil, fmt.Errorf("activity %d (%s/%s %s–%s, source %s): %w", i+1, a.Kind, a.Item, a.Start, a.End, a.Source, err)
@@ -273,6 +274,7 @@ type calc struct {
 	trace                  []traceEntry // Trace: record shares per line
 	periodShare            float64      // share of the year the period covers
 	records                int          // activity records in the period
+	n                      int          // records the activity being added stands for (a rollup: many)
 }
 
 // factorRef is the factor applied to a line.
@@ -358,7 +360,7 @@ func (c *calc) add(a Activity, qty float64) error {
 		if err != nil {
 			return err
 		}
-		c.addLine(Scope1, "fuel", a.Item, qty, string(a.Unit), f, a.Quality, "", 1)
+		c.addLine(Scope1, "fuel", a.Item, qty, string(a.Unit), f, a.Quality, "", c.n)
 		c.wellToTank(a, qty)
 	case KindRefrigerant:
 		item := a.Item
@@ -373,7 +375,7 @@ func (c *calc) add(a Activity, qty float64) error {
 			return err
 		}
 		f := fromMatch(m)
-		c.addLine(Scope1, "refrigerant", a.Item, qty, string(a.Unit), f, a.Quality, "GWP100 "+c.opt.GWPSet(), 1)
+		c.addLine(Scope1, "refrigerant", a.Item, qty, string(a.Unit), f, a.Quality, "GWP100 "+c.opt.GWPSet(), c.n)
 	case KindTravel:
 		item, region, regionMatters := c.travelItem(a), c.site.Country, false
 		if a.Item == "hotel" {
@@ -390,7 +392,7 @@ func (c *calc) add(a Activity, qty float64) error {
 		if unit != string(a.Unit) {
 			basis = strings.TrimPrefix(basis+", 1 occupant: pkm = vehicle-km", ", ")
 		}
-		c.addLine(Scope3BusinessTravel, "travel", a.Item, qty, unit, f, a.Quality, basis, 1)
+		c.addLine(Scope3BusinessTravel, "travel", a.Item, qty, unit, f, a.Quality, basis, c.n)
 	case KindPurchase:
 		// Capital goods: the devices' cradle-to-gate emissions, in the
 		// year they were bought (GHG Protocol Scope 3 category 2).
@@ -398,7 +400,7 @@ func (c *calc) add(a Activity, qty float64) error {
 		if err != nil {
 			return err
 		}
-		c.addLine(Scope3CapitalGoods, "purchase", a.Item, qty, string(a.Unit), f, a.Quality, "", 1)
+		c.addLine(Scope3CapitalGoods, "purchase", a.Item, qty, string(a.Unit), f, a.Quality, "", c.n)
 	case KindTelework:
 		if a.Item == "remote" {
 			c.remoteDays += qty
@@ -424,7 +426,16 @@ func (c *calc) add(a Activity, qty float64) error {
 			days = make([]bool, c.from.DaysUntil(c.to))
 			c.devDays[a.Item] = days
 		}
-		for i, end := max(0, c.from.DaysUntil(a.Start)), min(len(days), c.from.DaysUntil(a.End)); i < end; i++ {
+		off := c.from.DaysUntil(a.Start)
+		if a.Rolled != nil && a.Rolled.Days != 0 { // a rollup: the days its records were logged on
+			for b := 0; b < 32; b++ {
+				if i := off + b; a.Rolled.Days&(1<<b) != 0 && i >= 0 && i < len(days) {
+					days[i] = true
+				}
+			}
+			break
+		}
+		for i, end := max(0, off), min(len(days), c.from.DaysUntil(a.End)); i < end; i++ {
 			days[i] = true
 		}
 	default:
@@ -481,7 +492,7 @@ func (c *calc) wellToTank(a Activity, qty float64) {
 	if err != nil {
 		return
 	}
-	c.addLine(Scope3FuelEnergy, "fuel", a.Item, qty, string(a.Unit), f, a.Quality, "well-to-tank", 1)
+	c.addLine(Scope3FuelEnergy, "fuel", a.Item, qty, string(a.Unit), f, a.Quality, "well-to-tank", c.n)
 }
 
 func attrBasis(a Activity) string {
@@ -500,20 +511,20 @@ func (c *calc) electricity(a Activity, kwh float64) error {
 	if err != nil {
 		return err
 	}
-	c.addLine(Scope2Location, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", 1)
+	c.addLine(Scope2Location, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", c.n)
 	if a.Item == "grid" {
 		c.tdLosses(a, kwh, loc)
 	}
 	if a.Item != "grid" {
 		// Self-generated renewables: zero under both methods.
-		c.addLine(Scope2Market, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", 1)
+		c.addLine(Scope2Market, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", c.n)
 		return nil
 	}
 	con := c.site.Electricity
 	if s := con.GreenShare; s > 0 {
 		cert := factorRef{id: "contract/" + c.site.ID + "/certificates", kg: 0,
 			source: fmt.Sprintf("site declaration: %s covering %.0f%% of grid consumption; GHG Protocol Scope 2 Guidance (2015), market-based method: contractual instruments at their attribute (0 kgCO2e/kWh for renewables)", con.Instrument, s*100)}
-		c.addLine(Scope2Market, "electricity", a.Item, kwh*s, string(a.Unit), cert, a.Quality, fmt.Sprintf("%.0f%% covered by %s", s*100, con.Instrument), 1)
+		c.addLine(Scope2Market, "electricity", a.Item, kwh*s, string(a.Unit), cert, a.Quality, fmt.Sprintf("%.0f%% covered by %s", s*100, con.Instrument), c.n)
 	}
 	rest := kwh * (1 - con.GreenShare)
 	if rest == 0 && con.GreenShare == 1 {
@@ -521,12 +532,12 @@ func (c *calc) electricity(a Activity, kwh float64) error {
 	}
 	if f := con.SupplierKgPerKWh; f != nil {
 		sup := factorRef{id: "contract/" + c.site.ID + "/supplier", kg: *f, source: "site declaration: supplier-specific factor, " + con.SupplierSource}
-		c.addLine(Scope2Market, "electricity", a.Item, rest, string(a.Unit), sup, a.Quality, "supplier factor", 1)
+		c.addLine(Scope2Market, "electricity", a.Item, rest, string(a.Unit), sup, a.Quality, "supplier factor", c.n)
 		return nil
 	}
 	mkt := loc
 	mkt.fallback = strings.TrimPrefix(strings.Join([]string{loc.fallback, "no residual-mix factor in the library: the location-based grid factor stands in (GHG Protocol Scope 2 Guidance, hierarchy last resort)"}, "; "), "; ")
-	c.addLine(Scope2Market, "electricity", a.Item, rest, string(a.Unit), mkt, a.Quality, "uncovered consumption", 1)
+	c.addLine(Scope2Market, "electricity", a.Item, rest, string(a.Unit), mkt, a.Quality, "uncovered consumption", c.n)
 	return nil
 }
 
@@ -546,7 +557,7 @@ func (c *calc) tdLosses(a Activity, kwh float64, grid factorRef) {
 		f.fallback = strings.TrimPrefix(grid.fallback+"; T&D loss share: "+m.Fallback, "; ")
 	}
 	basis := fmt.Sprintf("T&D losses: %.6g kWh lost per kWh delivered (%s: %s)", m.KgPerUnit, m.ID(), m.Source)
-	c.addLine(Scope3FuelEnergy, "electricity", "td_losses", kwh*m.KgPerUnit, "kWh", f, a.Quality, basis, 1)
+	c.addLine(Scope3FuelEnergy, "electricity", "td_losses", kwh*m.KgPerUnit, "kWh", f, a.Quality, basis, c.n)
 }
 
 func (c *calc) homeworking() error {

@@ -99,6 +99,39 @@ var migrations = []string{
 		gwp_set TEXT NOT NULL,
 		figures TEXT NOT NULL
 	);`,
+	// 4: the rollups every view reads (rollup.go). Created empty: the
+	// service rebuilds them from the series at its first start
+	// (rollup_state.built = 0), as `greenhelp rollups rebuild` does.
+	`CREATE TABLE IF NOT EXISTS rollup_months (
+		site TEXT NOT NULL,
+		kind TEXT NOT NULL,
+		item TEXT NOT NULL,
+		source TEXT NOT NULL,
+		attrs TEXT NOT NULL,
+		unit TEXT NOT NULL,
+		quality TEXT NOT NULL,
+		month TEXT NOT NULL,
+		quantity REAL NOT NULL,
+		records INTEGER NOT NULL,
+		days INTEGER NOT NULL,
+		PRIMARY KEY (site, kind, item, source, attrs, unit, quality, month)
+	);
+	CREATE INDEX IF NOT EXISTS rollup_months_month ON rollup_months(site, month);
+	CREATE TABLE IF NOT EXISTS rollup_spans (
+		site TEXT NOT NULL,
+		kind TEXT NOT NULL,
+		item TEXT NOT NULL,
+		start TEXT NOT NULL,
+		end TEXT NOT NULL,
+		source TEXT NOT NULL,
+		attrs TEXT NOT NULL,
+		quantity REAL NOT NULL,
+		unit TEXT NOT NULL,
+		quality TEXT NOT NULL,
+		PRIMARY KEY (site, kind, item, start, end, source, attrs)
+	);
+	CREATE TABLE IF NOT EXISTS rollup_state (built INTEGER NOT NULL, built_at TEXT NOT NULL DEFAULT '');
+	INSERT INTO rollup_state(built) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM rollup_state);`,
 }
 
 // legacyHash prefixes the batch-log hashes written before migration 2.

@@ -50,6 +50,19 @@ func (s *SQLiteSeries) WriteTx(ctx context.Context, tx *sql.Tx, site string, act
 
 // Read returns the records matching q.
 func (s *SQLiteSeries) Read(ctx context.Context, q Query) ([]Record, error) {
+	return s.read(ctx, s.db, q)
+}
+
+// ReadTx is Read inside tx: it sees what the transaction wrote.
+func (s *SQLiteSeries) ReadTx(ctx context.Context, tx *sql.Tx, q Query) ([]Record, error) {
+	return s.read(ctx, tx, q)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (s *SQLiteSeries) read(ctx context.Context, db querier, q Query) ([]Record, error) {
 	var where []string
 	var args []any
 	if len(q.Sites) > 0 {
@@ -77,7 +90,7 @@ func (s *SQLiteSeries) Read(ctx context.Context, q Query) ([]Record, error) {
 		sqlq += " WHERE " + strings.Join(where, " AND ")
 	}
 	sqlq += " ORDER BY site, kind, item, start, end, source, attrs" // the primary key: no sort
-	rows, err := s.db.QueryContext(ctx, sqlq, args...)
+	rows, err := db.QueryContext(ctx, sqlq, args...)
 	if err != nil {
 		return nil, classify("read", err)
 	}

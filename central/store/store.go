@@ -46,6 +46,8 @@ type Series interface {
 // and its declaration then commit or roll back together.
 type TxWriter interface {
 	WriteTx(ctx context.Context, tx *sql.Tx, site string, acts []footprint.Activity) error
+	// ReadTx is Read inside tx.
+	ReadTx(ctx context.Context, tx *sql.Tx, q Query) ([]Record, error)
 }
 
 // ErrUnavailable wraps a backend failure the caller may retry (the HTTP

@@ -30,7 +30,7 @@ func NewRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newFactorsCmd(), newCalcCmd(), newProfilesCmd(), newTrajectoryCmd(), newPlanCmd(),
-		newServeCmd(), newSitesCmd(), newReportCmd(), newChartsCmd(), newExportCmd(), newCloseYearCmd(), newOffsetsCmd(), newDemoCmd())
+		newServeCmd(), newSitesCmd(), newReportCmd(), newChartsCmd(), newExportCmd(), newCloseYearCmd(), newOffsetsCmd(), newRollupsCmd(), newDemoCmd())
 	return root
 }
 

@@ -1,0 +1,106 @@
+package central
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// RebuildRollups recomputes every site's rollups from the raw records
+// (the source of truth) and returns how many sites it rebuilt.
+func (s *Service) RebuildRollups(ctx context.Context) (int, error) {
+	sites, err := s.Catalog.Sites(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s.ingestMu.Lock() // no batch lands half-way through a site
+	defer s.ingestMu.Unlock()
+	for _, st := range sites {
+		if err := s.Catalog.RebuildRollups(ctx, s.Series, st.ID); err != nil {
+			return 0, fmt.Errorf("site %s: %w", st.ID, err)
+		}
+	}
+	if err := s.Catalog.SetRollupsBuilt(ctx); err != nil {
+		return 0, err
+	}
+	s.Changed()
+	return len(sites), nil
+}
+
+// inputs are what the calculation of site's year reads: the rollups (the
+// year's months and kept records, and the workstation months before the
+// declaration's power-off roll-out, the site's measured baseline), or with
+// trace the raw records, every one of which the audit trail lists.
+func (s *Service) inputs(ctx context.Context, site string, d footprint.Site, year int, trace bool) ([]footprint.Activity, error) {
+	if trace {
+		return s.rawRecordsFor(ctx, site, d, year)
+	}
+	q := store.Query{}
+	if year != 0 {
+		q.From, q.To = footprint.YearBounds(year)
+	}
+	acts, err := s.Catalog.ReadRollup(ctx, site, q)
+	if err != nil {
+		return nil, err
+	}
+	since := d.PowerOff.Since
+	if year != 0 && !since.IsZero() && since.Before(q.From) {
+		pre, err := s.Catalog.ReadRollup(ctx, site, store.Query{Kinds: []footprint.Kind{footprint.KindWorkstation}, To: since})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range pre {
+			if !q.From.Before(a.End) { // not already read with the year
+				acts = append(acts, a)
+			}
+		}
+	}
+	return s.expandSince(ctx, site, acts, []footprint.Date{since})
+}
+
+// expandSince replaces the workstation month holding a power-off roll-out
+// date (not on the first of the month) by the raw records it sums: which
+// of them came before the roll-out (the baseline) and which after is a
+// record's own end date, finer than a month.
+func (s *Service) expandSince(ctx context.Context, site string, acts []footprint.Activity, sinces []footprint.Date) ([]footprint.Activity, error) {
+	inMonth := map[footprint.Date]bool{}
+	for _, d := range sinces {
+		if !d.IsZero() && d.Time().Day() != 1 {
+			inMonth[footprint.NewDate(d.Year(), d.Time().Month(), 1)] = true
+		}
+	}
+	if len(inMonth) == 0 {
+		return acts, nil
+	}
+	out := make([]footprint.Activity, 0, len(acts))
+	for _, a := range acts {
+		if a.Rolled == nil || a.Kind != footprint.KindWorkstation || !inMonth[a.Start] {
+			out = append(out, a)
+		}
+	}
+	for m := range inMonth {
+		expanded := false
+		for _, a := range acts {
+			if a.Rolled != nil && a.Kind == footprint.KindWorkstation && a.Start == m {
+				expanded = true
+				break
+			}
+		}
+		if !expanded {
+			continue
+		}
+		end := footprint.NewDate(m.Year(), m.Time().Month()+1, 1)
+		recs, err := s.Series.Read(ctx, store.Query{Sites: []string{site}, Kinds: []footprint.Kind{footprint.KindWorkstation}, From: m, To: end})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs { // the records the month's rows sum
+			if store.Rolled(r.Activity) && r.Start.Year() == m.Year() && r.Start.Time().Month() == m.Time().Month() {
+				out = append(out, r.Activity)
+			}
+		}
+	}
+	return out, nil
+}
