@@ -155,13 +155,27 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 			acts, err = nil, fmt.Errorf("internal error reading this source (please report it): %v", p)
 		}
 	}()
-	t, err := s.read(ctx, base)
+	// Rows stream from the source into the collector: a file is never
+	// held whole, the collector keeps only what is still open.
+	col := newCollector(s, a.Cfg.Site)
+	rows := 0
+	bad, err := s.stream(ctx, base, func(r Row) { rows++; col.Add(r) })
 	if err != nil {
 		return nil, err
 	}
-	acts, rejects := collect(s, a.Cfg.Site, t)
-	rejects = append(t.Bad, rejects...)
-	h.RowsRead, h.RowsRejected, h.Records = len(t.Rows)+len(t.Bad), len(rejects), len(acts)
+	acts, rejects, err := col.Result()
+	if errors.Is(err, errUnordered) {
+		// A power log out of time order device by device: read whole.
+		a.Log.Info("power log not in time order per device: collected from the whole file", "source", s.ID)
+		t, err := s.read(ctx, base)
+		if err != nil {
+			return nil, err
+		}
+		acts, rejects = collect(s, a.Cfg.Site, t)
+		rows, bad = len(t.Rows), t.Bad
+	}
+	rejects = append(bad, rejects...)
+	h.RowsRead, h.RowsRejected, h.Records = rows+len(bad), len(rejects), len(acts)
 	h.Rejections = rejects[:min(len(rejects), 20)]
 	for _, r := range rejects {
 		a.Log.Warn("row rejected", "source", s.ID, "where", r.Where, "reason", r.Reason)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -21,9 +22,52 @@ type Rejection struct {
 	Reason string `json:"reason"`
 }
 
-// collect turns a source's rows into daily (or bill-period) activities,
-// summed by key so that re-reading an export gives the same keys.
-func collect(s SourceConfig, site footprint.Site, t Table) ([]footprint.Activity, []Rejection) {
+// Collector turns a source's rows into activity records as they arrive:
+// daily (or bill-period) records summed by key, so that re-reading an
+// export gives the same keys. Result may answer errUnordered: the source
+// is then collected from its whole table (collect).
+type Collector interface {
+	Add(r Row)
+	Result() ([]footprint.Activity, []Rejection, error)
+}
+
+// collectorTypes is the registry of collectors by the name a source's
+// `collector:` gives; each registers itself from its own file.
+var collectorTypes = map[string]func(c *collector, s SourceConfig) Collector{}
+
+func registerCollector(name string, f func(c *collector, s SourceConfig) Collector) {
+	collectorTypes[name] = f
+}
+
+// byRow is a collector that takes each row on its own.
+type byRow struct {
+	c   *collector
+	add func(*collector, Row)
+}
+
+func (b byRow) Add(r Row) { b.add(b.c, r) }
+
+func (b byRow) Result() ([]footprint.Activity, []Rejection, error) {
+	acts, rej := b.c.result()
+	return acts, rej, nil
+}
+
+func init() {
+	registerCollector("energy", func(c *collector, _ SourceConfig) Collector { return byRow{c, (*collector).energy} })
+	registerCollector("telework", func(c *collector, _ SourceConfig) Collector { return byRow{c, (*collector).telework} })
+	registerCollector("travel", func(c *collector, _ SourceConfig) Collector { return byRow{c, (*collector).travel} })
+	registerCollector("workstation", func(c *collector, s SourceConfig) Collector {
+		switch {
+		case s.Type == "manual":
+			return byRow{c, (*collector).workstationEstimateRow}
+		case s.Columns.Hours != "":
+			return byRow{c, (*collector).workstationReport}
+		}
+		return newPowerLog(c)
+	})
+}
+
+func newState(s SourceConfig, site footprint.Site) *collector {
 	c := &collector{src: s, site: site, sums: map[footprint.Key]*footprint.Activity{}}
 	c.dateLayout, _ = goLayout(s.DateFormat)
 	c.timeLayout, _ = goLayout(s.TimeFormat)
@@ -31,32 +75,32 @@ func collect(s SourceConfig, site footprint.Site, t Table) ([]footprint.Activity
 	if c.loc == nil {
 		c.loc = time.UTC
 	}
-	switch s.Collector {
-	case "energy":
-		for _, r := range t.Rows {
-			c.energy(r)
-		}
-	case "telework":
-		for _, r := range t.Rows {
-			c.telework(r)
-		}
-	case "travel":
-		for _, r := range t.Rows {
-			c.travel(r)
-		}
-	case "workstation":
-		switch {
-		case s.Type == "manual":
-			c.workstationEstimate(t)
-		case s.Columns.Hours != "":
-			for _, r := range t.Rows {
-				c.workstationReport(r)
-			}
-		default:
-			c.workstation(t)
-		}
+	return c
+}
+
+// newCollector returns the streaming collector of source s.
+func newCollector(s SourceConfig, site footprint.Site) Collector {
+	f, ok := collectorTypes[s.Collector]
+	if !ok {
+		return byRow{newState(s, site), func(*collector, Row) {}}
 	}
-	return c.result()
+	return f(newState(s, site), s)
+}
+
+// collect turns a whole table into records: the streaming collectors fed
+// row by row, and for a power log out of time order the whole-table form.
+func collect(s SourceConfig, site footprint.Site, t Table) ([]footprint.Activity, []Rejection) {
+	col := newCollector(s, site)
+	for _, r := range t.Rows {
+		col.Add(r)
+	}
+	acts, rej, err := col.Result()
+	if errors.Is(err, errUnordered) {
+		c := newState(s, site)
+		c.workstation(t)
+		return c.result()
+	}
+	return acts, rej
 }
 
 type collector struct {

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -8,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"os"
@@ -19,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/greenhelp/greenhelp/footprint"
@@ -279,56 +282,65 @@ type Row struct {
 	Fields map[string]string
 }
 
-// read fetches the source and projects it onto the mapped fields.
+// read fetches the source and projects it onto the mapped fields, whole:
+// the form a collector that needs every row at once reads (a power log
+// out of time order).
 func (s SourceConfig) read(ctx context.Context, base string) (Table, error) {
+	var t Table
+	bad, err := s.stream(ctx, base, func(r Row) {
+		t.Rows = append(t.Rows, Row{Where: r.Where, Fields: maps.Clone(r.Fields)})
+	})
+	t.Bad = bad
+	return t, err
+}
+
+// stream fetches the source and hands its rows, projected onto the mapped
+// fields, to emit as they are read: a file is never held whole. The row's
+// Fields map is reused for the next row: emit keeps what it needs.
+func (s SourceConfig) stream(ctx context.Context, base string, emit func(Row)) ([]Rejection, error) {
 	cols := s.Columns.mapped()
 	switch s.Type {
 	case "csv":
 		files, err := filepath.Glob(resolve(base, s.Path))
 		if err != nil {
-			return Table{}, fmt.Errorf("path %q: %w", s.Path, err)
+			return nil, fmt.Errorf("path %q: %w", s.Path, err)
 		}
 		if len(files) == 0 {
-			return Table{}, fmt.Errorf("path %q: no file matches", s.Path)
+			return nil, fmt.Errorf("path %q: no file matches", s.Path)
 		}
 		sort.Strings(files)
-		var t Table
+		var bad []Rejection
 		for _, f := range files {
-			raw, err := os.ReadFile(f)
+			part, err := s.streamFile(f, cols, emit)
 			if err != nil {
-				return Table{}, err
+				return nil, err
 			}
-			part, err := s.parse(raw, filepath.Base(f), cols)
-			if err != nil {
-				return Table{}, err
-			}
-			t.Rows = append(t.Rows, part.Rows...)
-			t.Bad = append(t.Bad, part.Bad...)
+			bad = append(bad, part...)
 		}
-		return t, nil
+		return bad, nil
 	case "http":
 		ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 		defer cancel()
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
 		if err != nil {
-			return Table{}, err
+			return nil, err
 		}
 		for _, h := range s.Headers {
 			req.Header.Set(h.Name, os.ExpandEnv(h.Value))
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
-			return Table{}, fmt.Errorf("GET %s: %w", s.URL, err)
+			return nil, fmt.Errorf("GET %s: %w", s.URL, err)
 		}
 		defer resp.Body.Close()
 		raw, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
 		if err != nil {
-			return Table{}, fmt.Errorf("GET %s: %w", s.URL, err)
+			return nil, fmt.Errorf("GET %s: %w", s.URL, err)
 		}
 		if resp.StatusCode/100 != 2 {
-			return Table{}, fmt.Errorf("GET %s: %s", s.URL, resp.Status)
+			return nil, fmt.Errorf("GET %s: %s", s.URL, resp.Status)
 		}
-		return s.parse(raw, s.URL, cols)
+		return s.parseStream(bytes.NewReader(raw), s.URL, cols, emit)
 	case "exec":
 		ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 		defer cancel()
@@ -338,14 +350,13 @@ func (s SourceConfig) read(ctx context.Context, base string) (Table, error) {
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
 		if ctx.Err() == context.DeadlineExceeded {
-			return Table{}, fmt.Errorf("command %v: timed out after %s", s.Command, s.Timeout)
+			return nil, fmt.Errorf("command %v: timed out after %s", s.Command, s.Timeout)
 		}
 		if err != nil {
-			return Table{}, fmt.Errorf("command %v: %w: %s", s.Command, err, strings.TrimSpace(stderr.String()))
+			return nil, fmt.Errorf("command %v: %w: %s", s.Command, err, strings.TrimSpace(stderr.String()))
 		}
-		return s.parse(out, s.Command[0], cols)
+		return s.parseStream(bytes.NewReader(out), s.Command[0], cols, emit)
 	case "manual":
-		var t Table
 		for i, v := range s.Values {
 			kind, item, unit := v.Kind, v.Item, v.Unit
 			if kind == "" {
@@ -357,33 +368,59 @@ func (s SourceConfig) read(ctx context.Context, base string) (Table, error) {
 			if unit == "" {
 				unit = s.Unit
 			}
-			t.Rows = append(t.Rows, Row{Where: fmt.Sprintf("values[%d]", i), Fields: map[string]string{
+			emit(Row{Where: fmt.Sprintf("values[%d]", i), Fields: map[string]string{
 				"month": v.Month, "kind": kind, "item": item, "unit": unit,
 				"quantity": strconv.FormatFloat(v.Quantity, 'f', -1, 64)}})
 		}
-		return t, nil
+		return nil, nil
 	}
-	return Table{}, fmt.Errorf("unknown source type %q", s.Type)
+	return nil, fmt.Errorf("unknown source type %q", s.Type)
+}
+
+func (s SourceConfig) streamFile(path string, cols map[string]string, emit func(Row)) ([]Rejection, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return s.parseStream(f, filepath.Base(path), cols, emit)
 }
 
 // parse decodes raw CSV or JSON into rows of the mapped fields only.
 func (s SourceConfig) parse(raw []byte, name string, cols map[string]string) (Table, error) {
-	dec, err := decoder(s.Encoding)
+	var t Table
+	bad, err := s.parseStream(bytes.NewReader(raw), name, cols, func(r Row) {
+		t.Rows = append(t.Rows, Row{Where: r.Where, Fields: maps.Clone(r.Fields)})
+	})
+	t.Bad = bad
 	if err != nil {
 		return Table{}, err
 	}
-	if dec != nil {
-		if raw, err = dec.Bytes(raw); err != nil {
-			return Table{}, fmt.Errorf("%s: decode %s: %w", name, s.Encoding, err)
-		}
+	return t, nil
+}
+
+// parseStream decodes CSV or JSON from in and hands every row to emit.
+func (s SourceConfig) parseStream(in io.Reader, name string, cols map[string]string, emit func(Row)) ([]Rejection, error) {
+	dec, err := decoder(s.Encoding)
+	if err != nil {
+		return nil, err
 	}
-	raw = bytes.TrimPrefix(raw, []byte("\ufeff"))
+	if dec != nil {
+		in = dec.Reader(in)
+	}
+	br := bufio.NewReaderSize(in, 64<<10)
+	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\ufeff")) {
+		_, _ = br.Discard(3)
+	}
 	if s.Format == "json" {
+		raw, err := io.ReadAll(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 		var objs []map[string]any
 		if err := json.Unmarshal(raw, &objs); err != nil {
-			return Table{}, fmt.Errorf("%s: want a JSON array of objects: %w", name, err)
+			return nil, fmt.Errorf("%s: want a JSON array of objects: %w", name, err)
 		}
-		var t Table
 		for i, o := range objs {
 			r := Row{Where: fmt.Sprintf("%s[%d]", name, i), Fields: map[string]string{}}
 			for field, col := range cols {
@@ -391,47 +428,54 @@ func (s SourceConfig) parse(raw []byte, name string, cols map[string]string) (Ta
 					r.Fields[field] = fmt.Sprint(v)
 				}
 			}
-			t.Rows = append(t.Rows, r)
+			emit(r)
 		}
-		return t, nil
+		return nil, nil
 	}
-	cr := csv.NewReader(bytes.NewReader(raw))
+	cr := csv.NewReader(br)
 	cr.Comma = rune(s.Delimiter[0])
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
-	idx := map[string]int{}
+	cr.ReuseRecord = true
+	type col struct {
+		field string
+		i     int
+	}
+	var idx []col
 	if s.header() {
 		head, err := cr.Read()
 		if err != nil {
-			return Table{}, fmt.Errorf("%s: read header: %w", name, err)
+			return nil, fmt.Errorf("%s: read header: %w", name, err)
 		}
 		pos := map[string]int{}
 		for i, h := range head {
 			pos[strings.ToLower(strings.TrimSpace(h))] = i
 		}
 		var missing []string
-		for field, col := range cols {
-			i, ok := pos[strings.ToLower(col)]
+		for field, c := range cols {
+			i, ok := pos[strings.ToLower(c)]
 			if !ok {
-				missing = append(missing, fmt.Sprintf("%q (for %s)", col, field))
+				missing = append(missing, fmt.Sprintf("%q (for %s)", c, field))
 				continue
 			}
-			idx[field] = i
+			idx = append(idx, col{field, i})
 		}
 		if len(missing) > 0 {
 			sort.Strings(missing)
-			return Table{}, fmt.Errorf("%s:1: header has no column %s: it has %s", name, strings.Join(missing, ", "), strings.Join(head, s.Delimiter))
+			return nil, fmt.Errorf("%s:1: header has no column %s: it has %s", name, strings.Join(missing, ", "), strings.Join(head, s.Delimiter))
 		}
 	} else {
-		for field, col := range cols {
-			n, err := strconv.Atoi(col)
+		for field, c := range cols {
+			n, err := strconv.Atoi(c)
 			if err != nil || n < 1 {
-				return Table{}, fmt.Errorf("columns.%s: %q: without a header, columns are numbers from 1", field, col)
+				return nil, fmt.Errorf("columns.%s: %q: without a header, columns are numbers from 1", field, c)
 			}
-			idx[field] = n - 1
+			idx = append(idx, col{field, n - 1})
 		}
 	}
-	var t Table
+	var bad []Rejection
+	fields := make(map[string]string, len(idx))
+	prefix := name + ":"
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -443,9 +487,9 @@ func (s SourceConfig) parse(raw []byte, name string, cols map[string]string) (Ta
 			// rest of the export is still read.
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				return Table{}, fmt.Errorf("%s: %w", name, err)
+				return nil, fmt.Errorf("%s: %w", name, err)
 			}
-			t.Bad = append(t.Bad, Rejection{Where: fmt.Sprintf("%s:%d", name, pe.StartLine),
+			bad = append(bad, Rejection{Where: fmt.Sprintf("%s:%d", name, pe.StartLine),
 				Reason: fmt.Sprintf("unreadable CSV: %v (line %d, column %d): check the quotes and the delimiter %q", pe.Err, pe.Line, pe.Column, s.Delimiter)})
 			continue
 		}
@@ -453,19 +497,19 @@ func (s SourceConfig) parse(raw []byte, name string, cols map[string]string) (Ta
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
-		r := Row{Where: fmt.Sprintf("%s:%d", name, line), Fields: make(map[string]string, len(idx))}
-		for field, i := range idx {
-			if i < len(rec) {
-				r.Fields[field] = strings.TrimSpace(rec[i])
+		clear(fields)
+		for _, c := range idx {
+			if c.i < len(rec) {
+				fields[c.field] = strings.TrimSpace(rec[c.i])
 			}
 		}
-		t.Rows = append(t.Rows, r)
+		emit(Row{Where: prefix + strconv.Itoa(line), Fields: fields})
 	}
-	return t, nil
+	return bad, nil
 }
 
 // decoder returns the charset decoder for an encoding name (nil: UTF-8).
-func decoder(enc string) (interface{ Bytes([]byte) ([]byte, error) }, error) {
+func decoder(enc string) (*encoding.Decoder, error) {
 	switch strings.ToLower(strings.ReplaceAll(enc, "_", "-")) {
 	case "utf-8", "utf8", "":
 		return nil, nil

@@ -202,12 +202,12 @@ func (c *collector) workstation(t Table) {
 // fleet and schedule, for the months listed in a manual source, when there
 // is no power-state log: window hours × count, split by the assumed
 // compliance. Quality is "estimated".
-func (c *collector) workstationEstimate(t Table) {
-	for _, r := range t.Rows {
+func (c *collector) workstationEstimateRow(r Row) {
+	{ // one month of the manual source
 		m, err := time.Parse("2006-01", strings.TrimSpace(r.Fields["month"]))
 		if err != nil {
 			c.reject(r, "month: %q: want YYYY-MM", r.Fields["month"])
-			continue
+			return
 		}
 		for day := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, c.loc); day.Month() == m.Month(); day = day.AddDate(0, 0, 1) {
 			win := c.site.PowerOff.Hours(day, c.loc)

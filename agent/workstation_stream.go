@@ -1,0 +1,202 @@
+package agent
+
+import (
+	"errors"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// errUnordered says a power log is not in time order device by device
+// (or a device changed class): the streaming collector cannot give the
+// exact figures, and the source is collected again from the whole table.
+var errUnordered = errors.New("power log not in time order per device")
+
+// powerLog is the streaming form of the workstation collector: it keeps
+// per device only its current state and first event, and per local day
+// and class the device-time on, missed and asleep, so that its memory is
+// devices + days × classes whatever the log's length. Device-time sums are
+// integer nanoseconds, as in the whole-table form (workstation): the two
+// give the same records, exactly.
+type powerLog struct {
+	c         *collector
+	devs      map[string]*device
+	days      map[dayClass]*dayTime
+	windows   map[footprint.Date][]interval
+	minT      time.Time
+	maxT      time.Time
+	unordered bool
+}
+
+type device struct {
+	class      string
+	first      time.Time // first event
+	firstState string    // the state before it (stateBefore)
+	state      string
+	since      time.Time
+}
+
+type dayClass struct {
+	day   footprint.Date
+	class string
+}
+
+type dayTime struct{ on, missed, slept time.Duration }
+
+func newPowerLog(c *collector) *powerLog {
+	return &powerLog{c: c, devs: map[string]*device{}, days: map[dayClass]*dayTime{}, windows: map[footprint.Date][]interval{}}
+}
+
+// event reads one row as a device's power event: the same checks and
+// rejections, in the same order, as the whole-table form.
+func (c *collector) event(r Row) (dev string, at time.Time, state, name, class string, ok bool) {
+	dev = strings.TrimSpace(r.Fields["device"])
+	if dev == "" {
+		c.reject(r, "device: empty")
+		return
+	}
+	raw := strings.TrimSpace(r.Fields["time"])
+	at, err := time.ParseInLocation(c.timeLayout, raw, c.loc)
+	if err != nil {
+		if at2, err2 := time.Parse(time.RFC3339, raw); err2 == nil {
+			at, err = at2.In(c.loc), nil
+		}
+	}
+	if err != nil {
+		c.reject(r, "time: %q: want a local time as %s (or RFC 3339)", raw, c.src.TimeFormat)
+		return
+	}
+	name = strings.ToLower(strings.TrimSpace(r.Fields["event"]))
+	state, known := powerEvents[name]
+	if !known {
+		c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume)", r.Fields["event"])
+		return
+	}
+	class = first(r.Fields["class"], c.src.Class)
+	if _, known := footprint.UnitOf(footprint.KindWorkstation, class); !known {
+		c.reject(r, "class: %q: want desktop, laptop, thin_client or monitor", class)
+		return
+	}
+	return dev, at, state, name, class, true
+}
+
+// Add takes the next row of the log.
+func (p *powerLog) Add(r Row) {
+	dev, at, state, name, class, ok := p.c.event(r)
+	if !ok || p.unordered {
+		return
+	}
+	if p.minT.IsZero() || at.Before(p.minT) {
+		p.minT = at
+	}
+	if at.After(p.maxT) {
+		p.maxT = at
+	}
+	d := p.devs[dev]
+	if d == nil {
+		// The state before the first event always differs from it: the
+		// interval from the log's first day is closed at the end, when
+		// that day is known.
+		p.devs[dev] = &device{class: class, first: at, firstState: stateBefore(state, name), state: state, since: at}
+		return
+	}
+	if at.Before(d.since) || class != d.class {
+		p.unordered = true
+		return
+	}
+	if state != d.state {
+		p.account(d.class, d.state, d.since, at)
+		d.state, d.since = state, at
+	}
+}
+
+func (p *powerLog) day(t time.Time) time.Time {
+	y, m, d := t.In(p.c.loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, p.c.loc)
+}
+
+func (p *powerLog) window(day time.Time) []interval {
+	k := footprint.NewDate(day.Year(), day.Month(), day.Day())
+	w, ok := p.windows[k]
+	if !ok {
+		w = p.c.site.PowerOff.Intervals(day, p.c.loc)
+		p.windows[k] = w
+	}
+	return w
+}
+
+// account adds a device's interval [from, to) in state to the days it
+// covers (power-off windows are cut at midnight: an interval counts only
+// in its own days).
+func (p *powerLog) account(class, state string, from, to time.Time) {
+	if state == stOff || !from.Before(to) {
+		return // off time is what the windows hold beyond missed and asleep
+	}
+	span := []interval{{From: from, To: to}}
+	for day := p.day(from); day.Before(to); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, p.c.loc) {
+		next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, p.c.loc)
+		k := dayClass{footprint.NewDate(day.Year(), day.Month(), day.Day()), class}
+		t := p.days[k]
+		if t == nil {
+			t = &dayTime{}
+			p.days[k] = t
+		}
+		inWin := overlap(span, p.window(day))
+		if state == stOn {
+			t.on += overlap(span, []interval{{From: day, To: next}})
+			t.missed += inWin
+		} else {
+			t.slept += inWin
+		}
+	}
+}
+
+// Result closes every device's first and last intervals and emits, for
+// every day of the log and every class, the device-hours on, off, asleep
+// and missed.
+func (p *powerLog) Result() ([]footprint.Activity, []Rejection, error) {
+	if p.unordered {
+		return nil, nil, errUnordered
+	}
+	if len(p.devs) == 0 {
+		acts, rej := p.c.result()
+		return acts, rej, nil
+	}
+	firstDay := p.day(p.minT)
+	lastDay := p.day(p.maxT)
+	end := time.Date(lastDay.Year(), lastDay.Month(), lastDay.Day()+1, 0, 0, 0, 0, p.c.loc)
+	count := map[string]int{}
+	for _, d := range p.devs {
+		p.account(d.class, d.firstState, firstDay, d.first)
+		p.account(d.class, d.state, d.since, end)
+		count[d.class]++
+	}
+	classes := make([]string, 0, len(count))
+	for cl := range count {
+		classes = append(classes, cl)
+	}
+	sort.Strings(classes)
+	for day := firstDay; day.Before(end); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, p.c.loc) {
+		date := footprint.NewDate(day.Year(), day.Month(), day.Day())
+		win := total(p.window(day))
+		for _, cl := range classes {
+			t := p.days[dayClass{date, cl}]
+			if t == nil {
+				t = &dayTime{}
+			}
+			off := time.Duration(count[cl])*win - t.missed - t.slept
+			for _, st := range []struct {
+				state string
+				d     time.Duration
+			}{{"on", t.on - t.missed}, {"off", off}, {"sleep", t.slept}, {"missed", t.missed}} {
+				p.c.emit(Row{Where: p.c.src.ID + " log " + date.String()}, footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
+					Start: date, End: date.AddDays(1), Quantity: st.d.Hours(), Unit: footprint.UnitDeviceH,
+					Attrs: map[string]string{"state": st.state, "location": p.c.src.Location}})
+			}
+		}
+	}
+	acts, rej := p.c.result()
+	return acts, rej, nil
+}

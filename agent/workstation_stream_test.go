@@ -1,0 +1,90 @@
+package agent
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// powerLogRows generates a log of n devices over days, with power-offs,
+// sleeps and wakes at random times, in time order.
+func powerLogRows(seed uint64, n, days int, loc *time.Location) []Row {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	type ev struct {
+		at   time.Time
+		dev  string
+		name string
+	}
+	var evs []ev
+	start := time.Date(2024, time.March, 20, 0, 0, 0, 0, loc) // across the spring DST change
+	names := []string{"startup", "shutdown", "sleep", "wake", "hibernate", "resume", "power_on"}
+	for d := 0; d < n; d++ {
+		dev := fmt.Sprintf("PC%03d", d)
+		at := start.Add(time.Duration(rng.IntN(20)) * time.Hour)
+		for at.Before(start.AddDate(0, 0, days)) {
+			evs = append(evs, ev{at, dev, names[rng.IntN(len(names))]})
+			at = at.Add(time.Duration(1+rng.IntN(14*60)) * time.Minute)
+		}
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].at.Before(evs[j].at) })
+	rows := make([]Row, len(evs))
+	for i, e := range evs {
+		rows[i] = Row{Where: fmt.Sprintf("log.csv:%d", i+2), Fields: map[string]string{
+			"device": e.dev, "time": e.at.Format("2006-01-02 15:04:05"), "event": e.name}}
+	}
+	return rows
+}
+
+func wholeTable(s SourceConfig, site footprint.Site, t Table) ([]footprint.Activity, []Rejection) {
+	c := newState(s, site)
+	c.workstation(t)
+	return c.result()
+}
+
+// The streaming power-log collector gives exactly the records of the
+// whole-table form, for a log in time order and for one sorted by
+// device; a log out of order per device falls back to the whole table.
+func TestThePowerLogStreamsToTheSameRecordsAsTheWholeTable(t *testing.T) {
+	site := footprint.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris",
+		PowerOff: footprint.PowerOffSchedule{Windows: []footprint.PowerOffWindow{
+			{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"},
+			{Days: []string{"sat", "sun"}, AllDay: true}}}}
+	src := SourceConfig{ID: "pm", Type: "csv", Collector: "workstation", Class: "desktop", TimeFormat: "YYYY-MM-DD HH:mm:ss", Location: "site", Quality: "measured"}
+	loc, err := time.LoadLocation(site.Timezone)
+	require.NoError(t, err)
+	rows := powerLogRows(7, 40, 20, loc)
+	rows = append(rows, Row{Where: "log.csv:9998", Fields: map[string]string{"device": "PC001", "time": "yesterday", "event": "startup"}},
+		Row{Where: "log.csv:9999", Fields: map[string]string{"device": "", "time": "2024-03-25 10:00:00", "event": "startup"}})
+	byDevice := append([]Row(nil), rows...)
+	sort.SliceStable(byDevice, func(i, j int) bool { return byDevice[i].Fields["device"] < byDevice[j].Fields["device"] })
+	shuffled := append([]Row(nil), rows...)
+	rand.New(rand.NewPCG(3, 3)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+
+	for name, rs := range map[string][]Row{"time order": rows, "by device": byDevice, "shuffled": shuffled} {
+		t.Run(name, func(t *testing.T) {
+			want, wantRej := wholeTable(src, site, Table{Rows: rs})
+			require.NotEmpty(t, want)
+			p := newPowerLog(newState(src, site))
+			for _, r := range rs {
+				p.Add(r)
+			}
+			got, gotRej, err := p.Result()
+			if name == "shuffled" {
+				require.ErrorIs(t, err, errUnordered)
+				got, gotRej = collect(src, site, Table{Rows: rs})
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, want, got)
+			assert.Equal(t, wantRej, gotRej)
+			assert.Len(t, gotRej, 2)
+		})
+	}
+}
