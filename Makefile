@@ -54,11 +54,15 @@ fuzz:
 	  echo "$$out" | tail -n 3; \
 	done
 
-## bench: the calculation benchmarks, then the long fault test (random
-## SIGKILLs of the central and the agent under 200 simulated agents) and
-## the 200-agent load figures.
+## bench: the calculation benchmarks; the harness (scripts/bench.sh:
+## the agent's year-long power log, 200 sites × 5 years through the API on
+## SQLite and on a real influxd, each figure with its same-run reference,
+## written to BENCHMARKS.md); then the long fault test (random SIGKILLs of
+## the central and the agent under 200 simulated agents) and the 200-agent
+## load figures.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./footprint/...
+	scripts/bench.sh
 	GREENHELP_FAULT_LONG=1 $(GO) test -count=1 -v -run 'TestNoRecordIsLostDuplicatedOrStaleUnderKills|TestTwoHundredAgentsPostingAtOnceSeeNo503' ./central 2>&1 | grep -E '^(---|ok|FAIL)|fault test:|load:'
 
 clean:

@@ -97,6 +97,9 @@ func (s *InfluxSeries) Read(ctx context.Context, q Query) ([]Record, error) {
 	start := time.Unix(0, 0).UTC()
 	if !q.From.IsZero() {
 		start = q.From.Time().AddDate(0, 0, -367)
+		if q.Starting { // time is the start: the range is exact
+			start = q.From.Time()
+		}
 	}
 	stop := time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 	if !q.To.IsZero() {
@@ -138,7 +141,7 @@ func (s *InfluxSeries) Read(ctx context.Context, q Query) ([]Record, error) {
 		r.Unit, r.Quality = footprint.Unit(str(v["unit"])), footprint.Quality(str(v["quality"]))
 		// Overlap with [From, To): enforced here too, since Flux on 1.8
 		// includes a point lying exactly on range's stop.
-		if (!q.From.IsZero() && !q.From.Before(r.End)) || (!q.To.IsZero() && !r.Start.Before(q.To)) {
+		if (!q.From.IsZero() && !q.From.Before(r.End) && !q.Starting) || (q.Starting && r.Start.Before(q.From)) || (!q.To.IsZero() && !r.Start.Before(q.To)) {
 			continue
 		}
 		out = append(out, r)

@@ -92,7 +92,7 @@ func Rolled(a footprint.Activity) bool {
 
 // RollUp aggregates recs (in the series' key order) into monthly rows for
 // the months in [from, to) (zero: all) and returns the records kept as
-// they are (straddling a month, or invalid) that overlap [from, to).
+// they are (straddling a month, or invalid) that start in [from, to).
 func RollUp(recs []Record, from, to footprint.Date) ([]RollupRow, []Record) {
 	type gk struct {
 		site, kind, item, source, attrs, unit, quality string
@@ -104,7 +104,7 @@ func RollUp(recs []Record, from, to footprint.Date) ([]RollupRow, []Record) {
 	for _, r := range recs {
 		a := r.Activity
 		if !Rolled(a) {
-			if (from.IsZero() || from.Before(a.End)) && (to.IsZero() || a.Start.Before(to)) {
+			if (from.IsZero() || !a.Start.Before(from)) && (to.IsZero() || a.Start.Before(to)) {
 				spans = append(spans, r)
 			}
 			continue
@@ -141,13 +141,13 @@ func (r RollupRow) Activity() footprint.Activity {
 }
 
 // ReplaceRollup replaces, inside tx, the rollups of scope with rows and
-// spans (computed by RollUp from every record of the scope).
+// spans (computed by RollUp from every record starting in the scope).
 func (c *Catalog) ReplaceRollup(ctx context.Context, tx *sql.Tx, sc RollupScope, rows []RollupRow, spans []Record) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM rollup_months WHERE site = ? AND kind = ? AND month >= ? AND month < ?`,
 		sc.Site, string(sc.Kind), sc.From.String(), sc.To.String()); err != nil {
 		return classify("rollup", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM rollup_spans WHERE site = ? AND kind = ? AND end > ? AND start < ?`,
+	if _, err := tx.ExecContext(ctx, `DELETE FROM rollup_spans WHERE site = ? AND kind = ? AND start >= ? AND start < ?`,
 		sc.Site, string(sc.Kind), sc.From.String(), sc.To.String()); err != nil {
 		return classify("rollup", err)
 	}
@@ -329,7 +329,9 @@ func (c *Catalog) RollupSpans(ctx context.Context, site string, q Query) ([]Reco
 // on the SQLite series, which wrote them in it).
 func (c *Catalog) UpdateRollups(ctx context.Context, tx *sql.Tx, series Series, site string, acts []footprint.Activity) error {
 	for _, sc := range ScopesOf(site, acts) {
-		q := Query{Sites: []string{site}, Kinds: []footprint.Kind{sc.Kind}, From: sc.From, To: sc.To}
+		// Every record a batch writes starts in its scope: the rows and kept
+		// records of the scope are those starting in it.
+		q := Query{Sites: []string{site}, Kinds: []footprint.Kind{sc.Kind}, From: sc.From, To: sc.To, Starting: true}
 		var recs []Record
 		var err error
 		if tw, ok := series.(TxWriter); ok {

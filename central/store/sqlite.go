@@ -78,7 +78,11 @@ func (s *SQLiteSeries) read(ctx context.Context, db querier, q Query) ([]Record,
 		}
 	}
 	if !q.From.IsZero() {
-		where = append(where, "end > ?")
+		if q.Starting {
+			where = append(where, "start >= ?")
+		} else {
+			where = append(where, "end > ?")
+		}
 		args = append(args, q.From.String())
 	}
 	if !q.To.IsZero() {

@@ -20,12 +20,15 @@ type Record struct {
 }
 
 // Query selects records: sites (none: all), kinds (none: all), and the
-// records whose period overlaps [From, To).
+// records whose period overlaps [From, To) (or starts in it: Starting).
 type Query struct {
 	Sites []string
 	Kinds []footprint.Kind
 	From  footprint.Date
 	To    footprint.Date
+	// Starting selects the records that start in [From, To) instead of
+	// those overlapping it (what a batch's rollups are recomputed from).
+	Starting bool
 }
 
 // Series stores activity records, one per key: writing a key again
