@@ -16,5 +16,5 @@ export GREENHELP_TEST_INFLUX_URL GREENHELP_BENCH=1
 export GREENHELP_BENCH_INFLUX_SITES="${GREENHELP_BENCH_INFLUX_SITES:-40}"
 GREENHELP_BENCH_OUT="${GREENHELP_BENCH_OUT:-$root/BENCHMARKS.md}"
 export GREENHELP_BENCH_OUT
-go test -count=1 -timeout 80m -run '^TestHarness$' -v ./internal/bench | grep -E "^(bench |--- FAIL|FAIL|ok)|Error"
+go test -count=1 -timeout 80m -run '^TestHarness$' -v ./internal/bench | grep -E "^(bench |--- FAIL|FAIL|ok)|Error|Messages|expected|actual"
 echo "written: $GREENHELP_BENCH_OUT"
