@@ -80,39 +80,14 @@ func (c *collector) workstation(t Table) {
 	}
 	devs := map[string][]ev{}
 	class := map[string]string{}
-	where := map[string]Row{}
 	var minT, maxT time.Time
 	for _, r := range t.Rows {
-		dev := strings.TrimSpace(r.Fields["device"])
-		if dev == "" {
-			c.reject(r, "device: empty")
-			continue
-		}
-		raw := strings.TrimSpace(r.Fields["time"])
-		at, err := time.ParseInLocation(c.timeLayout, raw, c.loc)
-		if err != nil {
-			if at2, err2 := time.Parse(time.RFC3339, raw); err2 == nil {
-				at, err = at2.In(c.loc), nil
-			}
-		}
-		if err != nil {
-			c.reject(r, "time: %q: want a local time as %s (or RFC 3339)", raw, c.src.TimeFormat)
-			continue
-		}
-		name := strings.ToLower(strings.TrimSpace(r.Fields["event"]))
-		state, known := powerEvents[name]
-		if !known {
-			c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume)", r.Fields["event"])
-			continue
-		}
-		cl := first(r.Fields["class"], c.src.Class)
-		if _, ok := footprint.UnitOf(footprint.KindWorkstation, cl); !ok {
-			c.reject(r, "class: %q: want desktop, laptop, thin_client or monitor", cl)
+		dev, at, state, name, cl, ok := c.event(r)
+		if !ok {
 			continue
 		}
 		devs[dev] = append(devs[dev], ev{at, state, name})
 		class[dev] = cl
-		where[dev] = r
 		if minT.IsZero() || at.Before(minT) {
 			minT = at
 		}
