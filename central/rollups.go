@@ -3,6 +3,8 @@ package central
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
@@ -75,29 +77,24 @@ func (s *Service) expandSince(ctx context.Context, site string, acts []footprint
 		return acts, nil
 	}
 	out := make([]footprint.Activity, 0, len(acts))
+	var months []footprint.Date // the rolled months to read as records, in order
 	for _, a := range acts {
 		if a.Rolled == nil || a.Kind != footprint.KindWorkstation || !inMonth[a.Start] {
 			out = append(out, a)
+		} else if len(months) == 0 || months[len(months)-1] != a.Start {
+			months = append(months, a.Start)
 		}
 	}
-	for m := range inMonth {
-		expanded := false
-		for _, a := range acts {
-			if a.Rolled != nil && a.Kind == footprint.KindWorkstation && a.Start == m {
-				expanded = true
-				break
-			}
-		}
-		if !expanded {
-			continue
-		}
+	sort.Slice(months, func(i, j int) bool { return months[i].Before(months[j]) })
+	months = slices.Compact(months)
+	for _, m := range months {
 		end := footprint.NewDate(m.Year(), m.Time().Month()+1, 1)
-		recs, err := s.Series.Read(ctx, store.Query{Sites: []string{site}, Kinds: []footprint.Kind{footprint.KindWorkstation}, From: m, To: end})
+		recs, err := s.Series.Read(ctx, store.Query{Sites: []string{site}, Kinds: []footprint.Kind{footprint.KindWorkstation}, From: m, To: end, Starting: true})
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range recs { // the records the month's rows sum
-			if store.Rolled(r.Activity) && r.Start.Year() == m.Year() && r.Start.Time().Month() == m.Time().Month() {
+			if store.Rolled(r.Activity) {
 				out = append(out, r.Activity)
 			}
 		}

@@ -302,26 +302,12 @@ func (c *Catalog) RollupRows(ctx context.Context, site string, q Query) ([]Rollu
 // RollupSpans returns site's kept records overlapping [q.From, q.To).
 func (c *Catalog) RollupSpans(ctx context.Context, site string, q Query) ([]Record, error) {
 	where, args := rollupWhere(site, q, "start", "end")
-	rows, err := c.db.QueryContext(ctx, `SELECT kind, item, start, end, source, attrs, quantity, unit, quality
+	rows, err := c.db.QueryContext(ctx, `SELECT site, kind, item, start, end, source, attrs, quantity, unit, quality
 		FROM rollup_spans WHERE `+where+` ORDER BY kind, item, start, end, source, attrs`, args...)
 	if err != nil {
 		return nil, classify("read rollups", err)
 	}
-	defer rows.Close()
-	var out []Record
-	for rows.Next() {
-		r := Record{Site: site}
-		var kind, start, end, attrs, unit, quality string
-		if err := rows.Scan(&kind, &r.Item, &start, &end, &r.Source, &attrs, &r.Quantity, &unit, &quality); err != nil {
-			return nil, classify("read rollups", err)
-		}
-		r.Kind, r.Unit, r.Quality = footprint.Kind(kind), footprint.Unit(unit), footprint.Quality(quality)
-		r.Start, _ = footprint.ParseDate(start)
-		r.End, _ = footprint.ParseDate(end)
-		r.Attrs, _ = footprint.ParseAttrs(attrs)
-		out = append(out, r)
-	}
-	return out, classify("read rollups", rows.Err())
+	return scanRecords(rows, "read rollups")
 }
 
 // UpdateRollups recomputes, inside tx, the rollups of every scope acts

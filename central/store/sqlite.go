@@ -98,13 +98,20 @@ func (s *SQLiteSeries) read(ctx context.Context, db querier, q Query) ([]Record,
 	if err != nil {
 		return nil, classify("read", err)
 	}
+	return scanRecords(rows, "read")
+}
+
+// scanRecords reads rows of (site, kind, item, start, end, source, attrs,
+// quantity, unit, quality): the activities table and the rollups' kept
+// records.
+func scanRecords(rows *sql.Rows, what string) ([]Record, error) {
 	defer rows.Close()
 	var out []Record
 	for rows.Next() {
 		var r Record
 		var kind, start, end, attrs, unit, quality string
 		if err := rows.Scan(&r.Site, &kind, &r.Item, &start, &end, &r.Source, &attrs, &r.Quantity, &unit, &quality); err != nil {
-			return nil, classify("read", err)
+			return nil, classify(what, err)
 		}
 		r.Kind, r.Unit, r.Quality = footprint.Kind(kind), footprint.Unit(unit), footprint.Quality(quality)
 		r.Start, _ = footprint.ParseDate(start)
@@ -112,7 +119,7 @@ func (s *SQLiteSeries) read(ctx context.Context, db querier, q Query) ([]Record,
 		r.Attrs, _ = footprint.ParseAttrs(attrs)
 		out = append(out, r)
 	}
-	return out, classify("read", rows.Err())
+	return out, classify(what, rows.Err())
 }
 
 // Close is a no-op: the catalog owns the database.
