@@ -44,18 +44,31 @@ func (s *Service) Ingest(ctx context.Context, site string, b wire.Batch) (Ingest
 	}
 	log := store.BatchLog{ID: b.ID, Site: site, Count: len(b.Activities), SHA256: wire.ContentHash(b.Site, b.Activities)}
 	write := func(ctx context.Context, tx *sql.Tx) error {
-		var err error
+		// The rollups every view reads, brought up to date for what the
+		// batch touched, commit with it.
 		if tw, ok := s.Series.(store.TxWriter); ok {
-			err = tw.WriteTx(ctx, tx, site, b.Activities)
-		} else {
-			err = s.Series.Write(ctx, site, b.Activities)
+			if err := tw.WriteTx(ctx, tx, site, b.Activities); err != nil {
+				return err
+			}
+			return s.Catalog.UpdateRollups(ctx, tx, s.Series, site, b.Activities, nil)
 		}
-		if err != nil {
-			return err
+		// Another store (InfluxDB) writes while the rollups are worked out
+		// here; the transaction commits only once the write succeeded.
+		done := make(chan error, 1)
+		go func() { done <- s.Series.Write(ctx, site, b.Activities) }()
+		var werr error
+		waited := false
+		written := func() error {
+			if !waited {
+				werr, waited = <-done, true
+			}
+			return werr
 		}
-		// The rollups every view reads, recomputed for what the batch
-		// touched, commit with it.
-		return s.Catalog.UpdateRollups(ctx, tx, s.Series, site, b.Activities)
+		err := s.Catalog.UpdateRollups(ctx, tx, s.Series, site, b.Activities, written)
+		if werr := written(); werr != nil {
+			return werr // the store's failure, not what followed from it
+		}
+		return err
 	}
 	s.ingestMu.Lock()
 	defer s.ingestMu.Unlock()

@@ -101,3 +101,33 @@ func (s *Service) expandSince(ctx context.Context, site string, acts []footprint
 	}
 	return out, nil
 }
+
+// upgradeInflux rewrites, once, the points of an InfluxDB series written
+// in format 1 (see store.InfluxSeries): the records read are the same
+// before and after, so the rollups stand.
+func (s *Service) upgradeInflux(ctx context.Context, ix *store.InfluxSeries) error {
+	f, err := s.Catalog.InfluxFormat(ctx)
+	if err != nil || f >= store.InfluxFormat {
+		return err
+	}
+	sites, err := s.Catalog.Sites(ctx)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(sites))
+	for i, st := range sites {
+		ids[i] = st.ID
+	}
+	moved, dropped, err := ix.UpgradeFormat(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("upgrading the InfluxDB points to format %d: %w", store.InfluxFormat, err)
+	}
+	if moved > 0 {
+		if dropped {
+			s.Log.Info("influxdb points upgraded", "points", moved, "format", store.InfluxFormat)
+		} else {
+			s.Log.Warn("influxdb points upgraded; the old series could not be dropped on this server (they are shadowed, never counted twice): drop the series tagged \"end\" to reclaim their space", "points", moved, "format", store.InfluxFormat)
+		}
+	}
+	return s.Catalog.SetInfluxFormat(ctx, store.InfluxFormat)
+}

@@ -115,7 +115,17 @@ func rollupsEqualRaw(t *testing.T, svc *Service) {
 	n, err = svc.RebuildRollups(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
-	assert.Equal(t, kept, snap(), "ingestion keeps the rollups a rebuild from the raw records gives")
+	// The same rows and kept records; a month's sum may differ in its last
+	// bits, added batch by batch rather than record by record.
+	rebuilt := snap()
+	require.Equal(t, len(rebuilt.rows), len(kept.rows))
+	for i, w := range rebuilt.rows {
+		g := kept.rows[i]
+		assert.InDelta(t, w.Quantity, g.Quantity, 1e-12*max(1, math.Abs(w.Quantity)), "%+v", w)
+		w.Quantity, g.Quantity = 0, 0
+		assert.Equal(t, w, g, "ingestion keeps the rollups a rebuild from the raw records gives")
+	}
+	assert.Equal(t, rebuilt.spans, kept.spans)
 
 	// Every view's input from the rollups computes what the raw records do.
 	var rolled, raw int

@@ -59,9 +59,14 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) 
 	}
 	switch cfg.Store.Backend {
 	case "influxdb":
-		s.Series, err = store.OpenInflux(ctx, cfg.Store.InfluxDB)
+		ix, err := store.OpenInflux(ctx, cfg.Store.InfluxDB)
 		if err != nil {
 			cat.Close()
+			return nil, err
+		}
+		s.Series = ix
+		if err := s.upgradeInflux(ctx, ix); err != nil {
+			s.Close()
 			return nil, err
 		}
 	default:

@@ -64,8 +64,27 @@ func (a Activity) Key(site string) Key {
 // FormatAttrs renders attributes canonically: k=v pairs sorted by key,
 // joined by ';' (the CSV form).
 func FormatAttrs(attrs map[string]string) string {
-	if len(attrs) == 0 {
+	switch len(attrs) {
+	case 0:
 		return ""
+	case 1, 2: // the common cases, without the sort
+		var k1, v1, k2, v2 string
+		i := 0
+		for k, v := range attrs {
+			if i == 0 {
+				k1, v1 = k, v
+			} else {
+				k2, v2 = k, v
+			}
+			i++
+		}
+		if len(attrs) == 1 {
+			return k1 + "=" + v1
+		}
+		if k2 < k1 {
+			k1, v1, k2, v2 = k2, v2, k1, v1
+		}
+		return k1 + "=" + v1 + ";" + k2 + "=" + v2
 	}
 	keys := make([]string, 0, len(attrs))
 	for k := range attrs {

@@ -169,3 +169,17 @@ func FuzzReadActivitiesCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatAttrsIsCanonicalWhateverTheMapOrder(t *testing.T) {
+	for want, attrs := range map[string]map[string]string{
+		"":                       nil,
+		"state=on":               {"state": "on"},
+		"location=home;state=on": {"state": "on", "location": "home"},
+		"=;a=b":                  {"": "", "a": "b"},
+		"a=1;b=2;c=3":            {"c": "3", "a": "1", "b": "2"},
+	} {
+		for range 20 { // map iteration order varies
+			assert.Equal(t, want, FormatAttrs(attrs))
+		}
+	}
+}

@@ -50,3 +50,19 @@ func TestAMissingQuantityIsAnErrorNotAZero(t *testing.T) {
 	assert.Equal(t, 0, inv.Problems[0].Index)
 	assert.Equal(t, "quantity", inv.Problems[0].Field)
 }
+
+// A member sent twice (a hand-edited or concatenated record) is refused,
+// naming it, rather than resolved silently to one of its values; so are
+// unknown members and text after the object.
+func TestAmbiguousOrUnknownMembersAreRefusedByName(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"id":"A","activities":[{"kind":"fuel","item":"diesel","start":"2024-01-01","end":"2024-02-01","quantity":10,"quantity":1000,"unit":"L","source":"g","quality":"measured"}]}`: `"quantity"`,
+		`{"id":"A","activities":[{"kind":"fuel","item":"diesel","start":"2024-01-01","end":"2024-02-01","quantiy":10,"unit":"L","source":"g","quality":"measured"}]}`:                 `"quantiy"`,
+		`{"id":"A","id":"B","activities":[]}`: `"id"`,
+		`{"id":"A","activities":[]} {"id":"B","activities":[]}`: `data after the batch object`,
+	} {
+		_, err := Decode([]byte(body))
+		require.ErrorIs(t, err, ErrNotBatch, body)
+		assert.Contains(t, err.Error(), want, body)
+	}
+}

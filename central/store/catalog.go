@@ -132,6 +132,10 @@ var migrations = []string{
 	);
 	CREATE TABLE IF NOT EXISTS rollup_state (built INTEGER NOT NULL, built_at TEXT NOT NULL DEFAULT '');
 	INSERT INTO rollup_state(built) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM rollup_state);`,
+	// 5: the format of the points an InfluxDB series holds (InfluxSeries):
+	// 1 until the service has run InfluxSeries.UpgradeFormat once.
+	`CREATE TABLE IF NOT EXISTS series_state (influx_format INTEGER NOT NULL);
+	INSERT INTO series_state(influx_format) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM series_state);`,
 }
 
 // legacyHash prefixes the batch-log hashes written before migration 2.

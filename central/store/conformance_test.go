@@ -199,6 +199,18 @@ func conformance(t *testing.T, mk func(t *testing.T) backend) {
 		require.NoError(t, err)
 		assert.Len(t, got, 160)
 	})
+	t.Run("every character of a key and a value reads back", func(t *testing.T) {
+		s := mk(t).open(t)
+		a := rec(footprint.KindTravel, `rail, 2nd=class "A" \`, "2024-05-02", "2024-05-03", 1e-7, footprint.UnitPKm,
+			map[string]string{"route": "Paris Gare de Lyon, Lyon=Part-Dieu", "note": "tab\there\nnewline"})
+		a.Source = `C:\exports\voyages 2024, "final".csv`
+		b := rec(footprint.KindElectricity, "grid", "2024-05-01", "2024-06-01", 123456789012.5, footprint.UnitKWh, nil)
+		require.NoError(t, s.Write(ctx, "fr-par", []footprint.Activity{a, b}))
+		got, err := s.Read(ctx, Query{})
+		require.NoError(t, err)
+		require.Len(t, got, 2)
+		assert.Equal(t, []Record{{Site: "fr-par", Activity: b}, {Site: "fr-par", Activity: a}}, got)
+	})
 	t.Run("data survives close and reopen", func(t *testing.T) {
 		b := mk(t)
 		s := b.open(t)

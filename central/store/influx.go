@@ -3,13 +3,15 @@ package store
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
-	"github.com/influxdata/influxdb-client-go/v2/api/write"
 
 	"github.com/greenhelp/greenhelp/footprint"
 )
@@ -26,9 +28,19 @@ type InfluxConfig struct {
 }
 
 // InfluxSeries keeps one point per activity: measurement = kind; tags =
-// exactly the key's parts (site, item, source, attrs, end); fields =
-// quantity, unit, quality; time = start. Writing a key again overwrites
-// the same point, so a corrected re-send never counts twice.
+// the key's parts but its dates (site, item, source, attrs) and the
+// period's length in days (days); fields = quantity, unit, quality; time =
+// start. The key is exactly the point's identity (end = start + days), so
+// writing a key again overwrites the same point and a corrected re-send
+// never counts twice; and a site's daily records of one item fall in one
+// series, not one series each.
+//
+// Format 1 (before 2026-11) tagged the end date itself, which made every
+// record a series of its own: reads cost a cursor per record and a group
+// of 200 sites × 5 years passed InfluxDB 1.8's default limit of a million
+// series per database (writes refused). Read understands both, a format-2
+// point shadowing a format-1 point of the same key; UpgradeFormat rewrites
+// format-1 points once.
 type InfluxSeries struct {
 	cfg    InfluxConfig
 	client influxdb2.Client
@@ -48,22 +60,101 @@ func OpenInflux(ctx context.Context, cfg InfluxConfig) (*InfluxSeries, error) {
 
 func dateTime(d footprint.Date) time.Time { return d.Time() }
 
+// Line protocol escapes (as the client's encoder does).
+var (
+	lpTag    = strings.NewReplacer(`,`, `\,`, ` `, `\ `, `=`, `\=`)
+	lpString = strings.NewReplacer("\t", `\t`, "\n", `\n`, "\f", `\f`, "\r", `\r`, `"`, `\"`, `\`, `\\`)
+)
+
+// tagEncode makes a tag value line protocol can carry: InfluxDB 1.x's
+// parser cannot hold a control character in a tag, and a value ending in a
+// backslash escapes the comma after it. '%', '\\' and control characters
+// are written %XX (format 2; tagDecode reverses it).
+func tagEncode(v string) string {
+	i := strings.IndexFunc(v, func(r rune) bool { return r == '%' || r == '\\' || r < 0x20 || r == 0x7f })
+	if i < 0 {
+		return v
+	}
+	var b strings.Builder
+	b.WriteString(v[:i])
+	for j := i; j < len(v); j++ {
+		if c := v[j]; c == '%' || c == '\\' || c < 0x20 || c == 0x7f {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// tagDecode reverses tagEncode.
+func tagDecode(v string) (string, error) {
+	if !strings.Contains(v, "%") {
+		return v, nil
+	}
+	return url.PathUnescape(v)
+}
+
+// lpTagValue appends ",key=value" (escaped), or nothing for an empty
+// value (line protocol has no empty tag: it reads back as "").
+func lpTagValue(b []byte, key, v string) []byte {
+	if v == "" {
+		return b
+	}
+	b = append(b, ',')
+	b = append(b, key...)
+	b = append(b, '=')
+	v = tagEncode(v)
+	if strings.ContainsAny(v, " ,=") {
+		return append(b, lpTag.Replace(v)...)
+	}
+	return append(b, v...)
+}
+
+func lpStringField(b []byte, v string) []byte {
+	b = append(b, '"')
+	if strings.ContainsAny(v, "\t\n\f\r\"\\") {
+		b = append(b, lpString.Replace(v)...)
+	} else {
+		b = append(b, v...)
+	}
+	return append(b, '"')
+}
+
+// points renders acts of site as line protocol, one line each (tags in
+// key order, time in seconds).
+func points(site string, acts []footprint.Activity) []string {
+	lines := make([]string, len(acts))
+	var b []byte
+	for i, a := range acts {
+		b = append(b[:0], a.Kind...)
+		b = lpTagValue(b, "attrs", footprint.FormatAttrs(a.Attrs))
+		b = append(b, ",days="...)
+		b = strconv.AppendInt(b, int64(a.Start.DaysUntil(a.End)), 10)
+		b = lpTagValue(b, "item", a.Item)
+		b = lpTagValue(b, "site", site)
+		b = lpTagValue(b, "source", a.Source)
+		b = append(b, " quantity="...)
+		b = strconv.AppendFloat(b, a.Quantity, 'f', -1, 64)
+		b = append(b, ",quality="...)
+		b = lpStringField(b, string(a.Quality))
+		b = append(b, ",unit="...)
+		b = lpStringField(b, string(a.Unit))
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, a.Start.Time().Unix(), 10)
+		lines[i] = string(b)
+	}
+	return lines
+}
+
 // Write sends every record as a point, blocking, with a few retries.
 func (s *InfluxSeries) Write(ctx context.Context, site string, acts []footprint.Activity) error {
-	pts := make([]*write.Point, 0, len(acts))
-	for _, a := range acts {
-		tags := map[string]string{"site": site, "item": a.Item, "source": a.Source, "end": a.End.String()}
-		if attrs := footprint.FormatAttrs(a.Attrs); attrs != "" {
-			tags["attrs"] = attrs
-		}
-		pts = append(pts, influxdb2.NewPoint(string(a.Kind), tags,
-			map[string]any{"quantity": a.Quantity, "unit": string(a.Unit), "quality": string(a.Quality)}, dateTime(a.Start)))
-	}
+	lines := points(site, acts)
 	w := s.client.WriteAPIBlocking(s.cfg.Org, s.cfg.Bucket)
 	var err error
 	for attempt, wait := 0, 200*time.Millisecond; attempt < 4; attempt, wait = attempt+1, wait*2 {
-		for i := 0; i < len(pts); i += 5000 {
-			if err = w.WritePoint(ctx, pts[i:min(i+5000, len(pts))]...); err != nil {
+		for i := 0; i < len(lines); i += 5000 {
+			if err = w.WriteRecord(ctx, lines[i:min(i+5000, len(lines))]...); err != nil {
 				break
 			}
 		}
@@ -105,27 +196,75 @@ func (s *InfluxSeries) Read(ctx context.Context, q Query) ([]Record, error) {
 	if !q.To.IsZero() {
 		stop = q.To.Time()
 	}
+	out, err := s.query(ctx, s.flux(start, stop, q.Kinds, q.Sites, ""), func(r Record) bool {
+		// Overlap with [From, To): enforced here too, since Flux on 1.8
+		// includes a point lying exactly on range's stop.
+		return !((!q.From.IsZero() && !q.From.Before(r.End) && !q.Starting) || (q.Starting && r.Start.Before(q.From)) || (!q.To.IsZero() && !r.Start.Before(q.To)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	sortRecords(out)
+	return out, nil
+}
+
+// flux is the query of the points of kinds (none: all) and sites (none:
+// all) with time in [start, stop), and an extra filter predicate.
+func (s *InfluxSeries) flux(start, stop time.Time, kinds []footprint.Kind, sites []string, extra string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "from(bucket: %s)\n  |> range(start: %s, stop: %s)\n", fluxString(s.cfg.Bucket), start.Format(time.RFC3339), stop.Format(time.RFC3339))
-	if len(q.Kinds) > 0 {
-		ks := make([]string, len(q.Kinds))
-		for i, k := range q.Kinds {
+	if len(kinds) > 0 {
+		ks := make([]string, len(kinds))
+		for i, k := range kinds {
 			ks[i] = string(k)
 		}
 		fmt.Fprintf(&b, "  |> filter(fn: (r) => %s)\n", orFilter("_measurement", ks))
 	} else {
 		fmt.Fprintf(&b, "  |> filter(fn: (r) => %s)\n", orFilter("_measurement", kindNames()))
 	}
-	if len(q.Sites) > 0 {
-		fmt.Fprintf(&b, "  |> filter(fn: (r) => %s)\n", orFilter("site", q.Sites))
+	if len(sites) > 0 {
+		enc := make([]string, len(sites))
+		for i, st := range sites {
+			enc[i] = tagEncode(st)
+		}
+		fmt.Fprintf(&b, "  |> filter(fn: (r) => %s)\n", orFilter("site", enc))
+	}
+	if extra != "" {
+		fmt.Fprintf(&b, "  |> filter(fn: (r) => %s)\n", extra)
 	}
 	b.WriteString(`  |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")` + "\n")
-	res, err := s.client.QueryAPI(s.cfg.Org).Query(ctx, b.String())
+	return b.String()
+}
+
+// query runs a pivoted query and returns its points as records, those
+// keep accepts, one per key: a format-2 point shadows a format-1 point of
+// the same key (see InfluxSeries).
+func (s *InfluxSeries) query(ctx context.Context, flux string, keep func(Record) bool) ([]Record, error) {
+	pts, err := s.points(ctx, flux, keep)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Record, len(pts))
+	for i, p := range pts {
+		out[i] = p.Record
+	}
+	return out, nil
+}
+
+// point is a record read and whether it is a format-1 point.
+type point struct {
+	Record
+	format1 bool
+}
+
+func (s *InfluxSeries) points(ctx context.Context, flux string, keep func(Record) bool) ([]point, error) {
+	res, err := s.client.QueryAPI(s.cfg.Org).Query(ctx, flux)
 	if err != nil {
 		return nil, fmt.Errorf("%w: influxdb query: %v", ErrUnavailable, err)
 	}
 	defer res.Close()
-	var out []Record
+	var out []point
+	at := map[string]int{} // key → index in out
 	for res.Next() {
 		v := res.Record().Values()
 		r := Record{Site: str(v["site"])}
@@ -133,24 +272,50 @@ func (s *InfluxSeries) Read(ctx context.Context, q Query) ([]Record, error) {
 		r.Item, r.Source = str(v["item"]), str(v["source"])
 		t := res.Record().Time().UTC()
 		r.Start = footprint.NewDate(t.Year(), t.Month(), t.Day())
-		r.End, _ = footprint.ParseDate(str(v["end"]))
-		r.Attrs, _ = footprint.ParseAttrs(str(v["attrs"]))
+		format1 := false
+		attrs := str(v["attrs"])
+		if days, ok := v["days"]; ok && days != nil {
+			n, err := strconv.Atoi(str(days))
+			if err != nil {
+				return nil, fmt.Errorf("%w: influxdb point %s/%s at %s: tag days = %q is not a whole number", ErrPermanent, r.Site, r.Kind, r.Start, str(days))
+			}
+			r.End = r.Start.AddDays(n)
+			for _, t := range []*string{&r.Site, &r.Item, &r.Source, &attrs} {
+				if *t, err = tagDecode(*t); err != nil {
+					return nil, fmt.Errorf("%w: influxdb point %s/%s at %s: a tag is not in format %d: %w", ErrPermanent, r.Site, r.Kind, r.Start, InfluxFormat, err)
+				}
+			}
+		} else {
+			format1 = true
+			r.End, _ = footprint.ParseDate(str(v["end"]))
+		}
+		r.Attrs, _ = footprint.ParseAttrs(attrs)
 		if f, ok := v["quantity"].(float64); ok {
 			r.Quantity = f
 		}
 		r.Unit, r.Quality = footprint.Unit(str(v["unit"])), footprint.Quality(str(v["quality"]))
-		// Overlap with [From, To): enforced here too, since Flux on 1.8
-		// includes a point lying exactly on range's stop.
-		if (!q.From.IsZero() && !q.From.Before(r.End) && !q.Starting) || (q.Starting && r.Start.Before(q.From)) || (!q.To.IsZero() && !r.Start.Before(q.To)) {
+		if keep != nil && !keep(r) {
 			continue
 		}
-		out = append(out, r)
+		k := recordKey(r)
+		if i, ok := at[k]; ok {
+			// One point of each format for this key: format 2 stands.
+			if !format1 {
+				out[i] = point{r, false}
+			}
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, point{r, format1})
 	}
 	if err := res.Err(); err != nil {
 		return nil, fmt.Errorf("%w: influxdb query: %v", ErrUnavailable, err)
 	}
-	sortRecords(out)
 	return out, nil
+}
+
+func recordKey(r Record) string {
+	return strings.Join([]string{r.Site, string(r.Kind), r.Item, r.Start.String(), r.End.String(), r.Source, footprint.FormatAttrs(r.Attrs)}, "\x00")
 }
 
 func str(v any) string {
@@ -185,5 +350,72 @@ func sortRecords(rs []Record) {
 // Close closes the client.
 func (s *InfluxSeries) Close() error {
 	s.client.Close()
+	return nil
+}
+
+// InfluxFormat is the format InfluxSeries writes.
+const InfluxFormat = 2
+
+// UpgradeFormat rewrites the format-1 points of sites (tagged with their
+// end date) as format-2 points, site by site, and then drops the format-1
+// series where the server allows it (InfluxDB 1.x, through InfluxQL's DROP
+// SERIES): it returns the points rewritten and whether the old series are
+// gone. Until they are, Read lets the rewritten points shadow them, so no
+// record counts twice at any step, and running it again is harmless.
+func (s *InfluxSeries) UpgradeFormat(ctx context.Context, sites []string) (moved int, dropped bool, err error) {
+	from, stop := time.Unix(0, 0).UTC(), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, site := range sites {
+		// Both formats are read, so that a format-1 point shadowed by a
+		// format-2 point (a correction sent since) is not written back.
+		pts, err := s.points(ctx, s.flux(from, stop, nil, []string{site}, ""), nil)
+		if err != nil {
+			return moved, false, fmt.Errorf("upgrading the points of %s: %w", site, err)
+		}
+		var acts []footprint.Activity
+		for _, p := range pts {
+			if p.format1 {
+				acts = append(acts, p.Activity)
+			}
+		}
+		if len(acts) == 0 {
+			continue
+		}
+		if err := s.Write(ctx, site, acts); err != nil {
+			return moved, false, fmt.Errorf("upgrading the points of %s: %w", site, err)
+		}
+		moved += len(acts)
+	}
+	// Dropped even when nothing was rewritten: shadowed points may remain.
+	return moved, s.dropFormat1(ctx) == nil, nil
+}
+
+// dropFormat1 drops the series tagged with an end date, on InfluxDB 1.x
+// (the bucket is "database/retention-policy").
+func (s *InfluxSeries) dropFormat1(ctx context.Context) error {
+	db, _, _ := strings.Cut(s.cfg.Bucket, "/")
+	measurements := make([]string, 0, len(kindNames()))
+	for _, k := range kindNames() {
+		measurements = append(measurements, strconv.Quote(k))
+	}
+	q := url.Values{"db": {db}, "q": {`DROP SERIES FROM ` + strings.Join(measurements, ",") + ` WHERE "end" =~ /.+/`}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(s.cfg.URL, "/")+"/query", strings.NewReader(q.Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if user, pass, ok := strings.Cut(s.cfg.Token, ":"); ok {
+		req.SetBasicAuth(user, pass)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	// 1.x answers 200 with {"results":[{"statement_id":0}]}, or an error
+	// inside the results; 2.x has no /query DROP.
+	if resp.StatusCode != http.StatusOK || strings.Contains(string(body), `"error"`) {
+		return fmt.Errorf("influxdb DROP SERIES: %s: %s", resp.Status, body)
+	}
 	return nil
 }

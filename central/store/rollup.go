@@ -125,9 +125,7 @@ func RollUp(recs []Record, from, to footprint.Date) ([]RollupRow, []Record) {
 		row := &rows[i]
 		row.Quantity += a.Quantity
 		row.Records++
-		for d := m.DaysUntil(a.Start); d < m.DaysUntil(a.End) && d < 32; d++ {
-			row.Days |= 1 << d
-		}
+		row.Days |= daysMask(a)
 	}
 	return rows, spans
 }
@@ -227,6 +225,20 @@ func (c *Catalog) SetRollupsBuilt(ctx context.Context) error {
 	return classify("rollup state", err)
 }
 
+// InfluxFormat is the format of the points of the InfluxDB series (see
+// InfluxSeries); SetInfluxFormat records an upgrade.
+func (c *Catalog) InfluxFormat(ctx context.Context) (int, error) {
+	var v int
+	err := c.db.QueryRowContext(ctx, `SELECT influx_format FROM series_state`).Scan(&v)
+	return v, classify("series state", err)
+}
+
+// SetInfluxFormat records the format the InfluxDB series' points are in.
+func (c *Catalog) SetInfluxFormat(ctx context.Context, v int) error {
+	_, err := c.db.ExecContext(ctx, `UPDATE series_state SET influx_format = ?`, v)
+	return classify("series state", err)
+}
+
 // ReadRollup returns, as activities for the calculation, site's monthly
 // rows overlapping [q.From, q.To) and its kept records overlapping it, of
 // q.Kinds (none: all): the rows first, each part in key order.
@@ -310,16 +322,50 @@ func (c *Catalog) RollupSpans(ctx context.Context, site string, q Query) ([]Reco
 	return scanRecords(rows, "read rollups")
 }
 
-// UpdateRollups recomputes, inside tx, the rollups of every scope acts
-// touch, from the records series holds once acts are written (read in tx
-// on the SQLite series, which wrote them in it).
-func (c *Catalog) UpdateRollups(ctx context.Context, tx *sql.Tx, series Series, site string, acts []footprint.Activity) error {
+// UpdateRollups brings, inside tx, the rollups of every scope acts touch
+// up to date with the series once acts are written (read in tx on the
+// SQLite series, which wrote them in it). A scope whose records are all
+// new — no key the series held before, which the rollups tell without
+// reading the series — gets the batch's own sums added; any other scope
+// (a correction, a re-send, a record replacing an earlier one) is
+// recomputed from the records the series holds for it, never by adding a
+// difference. A batch applied twice (a retry after a crash between the
+// InfluxDB write and the commit) leaves them right either way: the
+// rollups hold what committed, and the retry finds its keys new to them.
+//
+// written, when not nil, waits for the batch's write to the series (run
+// alongside by the caller) and returns its error: called before the
+// series is read.
+func (c *Catalog) UpdateRollups(ctx context.Context, tx *sql.Tx, series Series, site string, acts []footprint.Activity, written func() error) error {
+	byKind := map[footprint.Kind][]footprint.Activity{}
+	for _, a := range acts {
+		byKind[a.Kind] = append(byKind[a.Kind], a)
+	}
 	for _, sc := range ScopesOf(site, acts) {
+		fresh, err := c.allNew(ctx, tx, sc, byKind[sc.Kind])
+		if err != nil {
+			return fmt.Errorf("rollup %s/%s: %w", site, sc.Kind, err)
+		}
+		if fresh {
+			recs := make([]Record, len(byKind[sc.Kind]))
+			for i, a := range byKind[sc.Kind] {
+				recs[i] = Record{Site: site, Activity: a}
+			}
+			rows, spans := RollUp(recs, sc.From, sc.To)
+			if err := addRollup(ctx, tx, rows, spans); err != nil {
+				return err
+			}
+			continue
+		}
 		// Every record a batch writes starts in its scope: the rows and kept
 		// records of the scope are those starting in it.
 		q := Query{Sites: []string{site}, Kinds: []footprint.Kind{sc.Kind}, From: sc.From, To: sc.To, Starting: true}
+		if written != nil {
+			if err := written(); err != nil {
+				return err
+			}
+		}
 		var recs []Record
-		var err error
 		if tw, ok := series.(TxWriter); ok {
 			recs, err = tw.ReadTx(ctx, tx, q)
 		} else {
@@ -334,4 +380,125 @@ func (c *Catalog) UpdateRollups(ctx context.Context, tx *sql.Tx, series Series, 
 		}
 	}
 	return nil
+}
+
+// daysMask is the bits of the days of a record lying in one month.
+func daysMask(a footprint.Activity) uint32 {
+	m := monthOf(a.Start)
+	var bits uint32
+	for d := m.DaysUntil(a.Start); d < m.DaysUntil(a.End) && d < 32; d++ {
+		bits |= 1 << d
+	}
+	return bits
+}
+
+// allNew reports whether no record of acts (all of scope sc) has a key
+// the rollups already hold, nor shares one with another record of acts.
+// A key held is either a kept record (rollup_spans, by its key) or a
+// record summed into a month, which set the bits of its days in its
+// (item, source, attrs, month) rows: a record lying in one month whose
+// days meet none of those bits is new (the test errs only towards
+// recomputing).
+func (c *Catalog) allNew(ctx context.Context, tx *sql.Tx, sc RollupScope, acts []footprint.Activity) (bool, error) {
+	type rk struct {
+		item, source, attrs string
+		month               int64
+	}
+	type sk struct {
+		item, source, attrs string
+		start, end          int64
+	}
+	keys := make(map[sk]bool, len(acts))
+	attrs := make([]string, len(acts))
+	for i, a := range acts {
+		attrs[i] = footprint.FormatAttrs(a.Attrs)
+		k := sk{a.Item, a.Source, attrs[i], a.Start.Time().Unix(), a.End.Time().Unix()}
+		if keys[k] {
+			return false, nil
+		}
+		keys[k] = true
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT item, start, end, source, attrs FROM rollup_spans WHERE site = ? AND kind = ? AND start >= ? AND start < ?`,
+		sc.Site, string(sc.Kind), sc.From.String(), sc.To.String())
+	if err != nil {
+		return false, classify("read rollups", err)
+	}
+	held := false
+	for rows.Next() {
+		var k sk
+		var start, end string
+		if err := rows.Scan(&k.item, &start, &end, &k.source, &k.attrs); err != nil {
+			rows.Close()
+			return false, classify("read rollups", err)
+		}
+		s, err1 := footprint.ParseDate(start)
+		e, err2 := footprint.ParseDate(end)
+		if err1 != nil || err2 != nil {
+			rows.Close()
+			return false, fmt.Errorf("%w: rollup span %s..%s: not dates", ErrPermanent, start, end)
+		}
+		k.start, k.end = s.Time().Unix(), e.Time().Unix()
+		held = held || keys[k]
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || held {
+		return false, classify("read rollups", err)
+	}
+	days := map[rk]uint32{}
+	rows, err = tx.QueryContext(ctx, `SELECT item, source, attrs, month, days FROM rollup_months WHERE site = ? AND kind = ? AND month >= ? AND month < ?`,
+		sc.Site, string(sc.Kind), sc.From.String(), sc.To.String())
+	if err != nil {
+		return false, classify("read rollups", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k rk
+		var d int64
+		var month string
+		if err := rows.Scan(&k.item, &k.source, &k.attrs, &month, &d); err != nil {
+			return false, classify("read rollups", err)
+		}
+		m, err := footprint.ParseDate(month)
+		if err != nil {
+			return false, fmt.Errorf("%w: rollup month %q: %w", ErrPermanent, month, err)
+		}
+		k.month = m.Time().Unix()
+		days[k] |= uint32(d)
+	}
+	if err := rows.Err(); err != nil {
+		return false, classify("read rollups", err)
+	}
+	if len(days) == 0 {
+		return true, nil
+	}
+	for i, a := range acts {
+		if a.Start.Before(a.End) && !nextMonth(a.Start).Before(a.End) {
+			if days[rk{a.Item, a.Source, attrs[i], monthOf(a.Start).Time().Unix()}]&daysMask(a) != 0 {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+// addRollup adds, inside tx, new records' rows and kept records to the
+// rollups.
+func addRollup(ctx context.Context, tx *sql.Tx, rows []RollupRow, spans []Record) error {
+	if len(rows) > 0 {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO rollup_months(site, kind, item, source, attrs, unit, quality, month, quantity, records, days)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (site, kind, item, source, attrs, unit, quality, month) DO UPDATE SET
+				quantity = quantity + excluded.quantity, records = records + excluded.records, days = days | excluded.days`)
+		if err != nil {
+			return classify("rollup", err)
+		}
+		defer st.Close()
+		for _, r := range rows {
+			if _, err := st.ExecContext(ctx, r.Site, string(r.Kind), r.Item, r.Source, r.Attrs, string(r.Unit), string(r.Quality),
+				r.Month.String(), r.Quantity, r.Records, int64(r.Days)); err != nil {
+				return classify("rollup", err)
+			}
+		}
+	}
+	return insertRollup(ctx, tx, nil, spans)
 }

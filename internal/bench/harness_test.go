@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -63,11 +64,17 @@ func TestHarness(t *testing.T) {
 	if os.Getenv("GREENHELP_BENCH") == "" {
 		t.Skip("make bench runs it (GREENHELP_BENCH=1)")
 	}
-	agentLog(t)
+	// GREENHELP_BENCH_ONLY=agent,sqlite,influxdb runs only those parts.
+	only := os.Getenv("GREENHELP_BENCH_ONLY")
+	part := func(name string) bool { return only == "" || slices.Contains(strings.Split(only, ","), name) }
+	if part("agent") {
+		agentLog(t)
+	}
 	sites, years := envInt("GREENHELP_BENCH_SITES", 200), envInt("GREENHELP_BENCH_YEARS", 5)
-	batches := workload(sites, years)
-	centralRun(t, "sqlite", batches, nil)
-	if base := os.Getenv("GREENHELP_TEST_INFLUX_URL"); base != "" {
+	if part("sqlite") {
+		centralRun(t, "sqlite", workload(sites, years), nil)
+	}
+	if base := os.Getenv("GREENHELP_TEST_INFLUX_URL"); base != "" && part("influxdb") {
 		isites := envInt("GREENHELP_BENCH_INFLUX_SITES", sites)
 		centralRun(t, "influxdb", workload(isites, years), influxCfg(t, base))
 	}
@@ -337,12 +344,14 @@ func centralRun(t *testing.T, backend string, batches []siteBatch, mut func(*cen
 		db := fmt.Sprintf("gh_bench_raw_%d", time.Now().UnixNano())
 		createDB(t, base, db)
 		start = time.Now()
+		esc := strings.NewReplacer("=", `\=`, ",", `\,`, " ", `\ `)
 		for _, b := range batches {
 			var lp bytes.Buffer
 			for _, a := range b.batch.Activities {
-				fmt.Fprintf(&lp, "%s,end=%s,item=%s,site=%s,source=%s", a.Kind, a.End, a.Item, b.site.ID, a.Source)
+				// The points greenhelp writes (store.InfluxSeries, format 2).
+				fmt.Fprintf(&lp, "%s,days=%d,item=%s,site=%s,source=%s", a.Kind, a.Start.DaysUntil(a.End), a.Item, b.site.ID, a.Source)
 				if at := footprint.FormatAttrs(a.Attrs); at != "" {
-					fmt.Fprintf(&lp, ",attrs=%s", strings.NewReplacer("=", `\=`, ",", `\,`, " ", `\ `).Replace(at))
+					fmt.Fprintf(&lp, ",attrs=%s", esc.Replace(at))
 				}
 				fmt.Fprintf(&lp, " quantity=%v,unit=%q,quality=%q %d\n", a.Quantity, a.Unit, a.Quality, a.Start.Time().Unix())
 			}
