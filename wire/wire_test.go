@@ -57,8 +57,8 @@ func TestAMissingQuantityIsAnErrorNotAZero(t *testing.T) {
 func TestAmbiguousOrUnknownMembersAreRefusedByName(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"id":"A","activities":[{"kind":"fuel","item":"diesel","start":"2024-01-01","end":"2024-02-01","quantity":10,"quantity":1000,"unit":"L","source":"g","quality":"measured"}]}`: `"quantity"`,
-		`{"id":"A","activities":[{"kind":"fuel","item":"diesel","start":"2024-01-01","end":"2024-02-01","quantiy":10,"unit":"L","source":"g","quality":"measured"}]}`:                 `"quantiy"`,
-		`{"id":"A","id":"B","activities":[]}`: `"id"`,
+		`{"id":"A","activities":[{"kind":"fuel","item":"diesel","start":"2024-01-01","end":"2024-02-01","quantiy":10,"unit":"L","source":"g","quality":"measured"}]}`:                  `"quantiy"`,
+		`{"id":"A","id":"B","activities":[]}`:                   `"id"`,
 		`{"id":"A","activities":[]} {"id":"B","activities":[]}`: `data after the batch object`,
 	} {
 		_, err := Decode([]byte(body))
