@@ -22,17 +22,21 @@ import (
 
 // SourceHealth is what one source did on its last run.
 type SourceHealth struct {
-	ID           string        `json:"id"`
-	Type         string        `json:"type"`
-	Collector    string        `json:"collector"`
-	LastRun      time.Time     `json:"last_run"`
-	LastSuccess  time.Time     `json:"last_success,omitempty"`
-	Duration     time.Duration `json:"duration_ns"`
-	RowsRead     int           `json:"rows_read"`
-	RowsRejected int           `json:"rows_rejected"`
-	Records      int           `json:"records"`
-	Error        string        `json:"error,omitempty"`
-	Rejections   []Rejection   `json:"rejections,omitempty"`
+	ID          string        `json:"id"`
+	Type        string        `json:"type"`
+	Collector   string        `json:"collector"`
+	LastRun     time.Time     `json:"last_run"`
+	LastSuccess time.Time     `json:"last_success,omitempty"`
+	Duration    time.Duration `json:"duration_ns"`
+	RowsRead    int           `json:"rows_read"`
+	// Resumed: the files were read from where the last run stopped;
+	// BytesRead is what this run parsed.
+	Resumed      bool        `json:"resumed,omitempty"`
+	BytesRead    int64       `json:"bytes_read,omitempty"`
+	RowsRejected int         `json:"rows_rejected"`
+	Records      int         `json:"records"`
+	Error        string      `json:"error,omitempty"`
+	Rejections   []Rejection `json:"rejections,omitempty"`
 }
 
 // OK reports whether the source read and every row was usable.
@@ -159,7 +163,19 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 	// held whole, the collector keeps only what is still open.
 	col := newCollector(s, a.Cfg.Site)
 	rows := 0
-	bad, err := s.stream(ctx, base, func(r Row) { rows++; col.Add(r) })
+	emit := func(r Row) { rows++; col.Add(r) }
+	var bad []Rejection
+	var partial map[string]bool
+	if r, ok := col.(Resumer); ok && s.resumes() && a.Outbox != nil {
+		// A file that only grew is read from where the last run stopped
+		// (not by `check`, which reads everything and keeps nothing).
+		var st readStats
+		bad, st, err = s.streamResuming(ctx, base, a.Outbox.Dir(), a.Cfg.Site, r, emit)
+		h.Resumed, h.BytesRead = st.Resumed, st.Bytes
+		partial = st.Partial
+	} else {
+		bad, err = s.stream(ctx, base, emit)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -173,6 +189,11 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		}
 		acts, rejects = collect(s, a.Cfg.Site, t)
 		rows, bad = len(t.Rows), t.Bad
+	}
+	for i, r := range rejects {
+		if partial[r.Where] {
+			rejects[i].Reason = partialLine + r.Reason
+		}
 	}
 	rejects = append(bad, rejects...)
 	h.RowsRead, h.RowsRejected, h.Records = rows+len(bad), len(rejects), len(acts)

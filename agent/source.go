@@ -45,6 +45,9 @@ type SourceConfig struct {
 	Decimal   string `mapstructure:"decimal"`   // "." (default) or ","
 	Encoding  string `mapstructure:"encoding"`  // utf-8 (default), latin-1, windows-1252
 	Header    *bool  `mapstructure:"header"`    // default true; without, columns are numbered from 1
+	// Resume (default true) reads a file that only grew since the last run
+	// from where that run stopped (resume.go); false reads it whole.
+	Resume *bool `mapstructure:"resume"`
 	// DateFormat and TimeFormat use YYYY MM DD HH mm ss, e.g. DD/MM/YYYY.
 	DateFormat string `mapstructure:"date_format"`
 	TimeFormat string `mapstructure:"time_format"`
@@ -401,6 +404,14 @@ func (s SourceConfig) parse(raw []byte, name string, cols map[string]string) (Ta
 
 // parseStream decodes CSV or JSON from in and hands every row to emit.
 func (s SourceConfig) parseStream(in io.Reader, name string, cols map[string]string, emit func(Row)) ([]Rejection, error) {
+	return s.parseStreamAt(in, name, cols, 0, emit)
+}
+
+// parseStreamAt is parseStream for a CSV file read from a line on (the
+// header, then the rest from there): lineBase is added to the line
+// numbers after the header, so that rows are still named by their line in
+// the file.
+func (s SourceConfig) parseStreamAt(in io.Reader, name string, cols map[string]string, lineBase int, emit func(Row)) ([]Rejection, error) {
 	dec, err := decoder(s.Encoding)
 	if err != nil {
 		return nil, err
@@ -489,11 +500,12 @@ func (s SourceConfig) parseStream(in io.Reader, name string, cols map[string]str
 			if !errors.As(err, &pe) {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
-			bad = append(bad, Rejection{Where: fmt.Sprintf("%s:%d", name, pe.StartLine),
-				Reason: fmt.Sprintf("unreadable CSV: %v (line %d, column %d): check the quotes and the delimiter %q", pe.Err, pe.Line, pe.Column, s.Delimiter)})
+			bad = append(bad, Rejection{Where: fmt.Sprintf("%s:%d", name, pe.StartLine+lineBase),
+				Reason: fmt.Sprintf("unreadable CSV: %v (line %d, column %d): check the quotes and the delimiter %q", pe.Err, pe.Line+lineBase, pe.Column, s.Delimiter)})
 			continue
 		}
 		line, _ := cr.FieldPos(0) // only after a successful Read: it panics otherwise
+		line += lineBase
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
