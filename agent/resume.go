@@ -330,7 +330,7 @@ func (c *collector) restore(raw json.RawMessage) error {
 	return nil
 }
 
-func (b byRow) Save() (json.RawMessage, error)  { return b.c.save() }
+func (b byRow) Save() (json.RawMessage, error)    { return b.c.save() }
 func (b byRow) Restore(raw json.RawMessage) error { return b.c.restore(raw) }
 
 // powerLogState is a power log's state between runs: every device's
