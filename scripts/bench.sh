@@ -11,9 +11,6 @@ cleanup() { scripts/influxd.sh stop "$work/influx" || true; rm -rf "$work"; }
 trap cleanup EXIT
 GREENHELP_TEST_INFLUX_URL="$(scripts/influxd.sh start "$work/influx")"
 export GREENHELP_TEST_INFLUX_URL GREENHELP_BENCH=1
-# InfluxDB at 40 sites × 5 years by default: at 200 sites a batch was
-# refused during ingestion in the 2026-11-23 run (under investigation).
-export GREENHELP_BENCH_INFLUX_SITES="${GREENHELP_BENCH_INFLUX_SITES:-40}"
 GREENHELP_BENCH_OUT="${GREENHELP_BENCH_OUT:-$root/BENCHMARKS.md}"
 export GREENHELP_BENCH_OUT
 go test -count=1 -timeout 80m -run '^TestHarness$' -v ./internal/bench | grep -E "^(bench |--- FAIL|FAIL|ok)|Error|Messages|expected|actual"

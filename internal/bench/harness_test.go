@@ -141,7 +141,7 @@ const agentYAML = `site:
     windows:
       - {days: [mon, tue, wed, thu, fri], from: "20:00", to: "07:00"}
       - {days: [sat, sun], all_day: true}
-central: {url: "http://127.0.0.1:1"}
+central: {url: %q, token: bench-token}
 outbox: {dir: %q}
 sources:
   - id: pc-power
@@ -189,7 +189,7 @@ func agentLog(t *testing.T) {
 	st, err := os.Stat(log)
 	require.NoError(t, err)
 	cfg := filepath.Join(dir, "site.yaml")
-	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf(agentYAML, filepath.Join(dir, "outbox"), log)), 0o644))
+	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf(agentYAML, "http://127.0.0.1:1", filepath.Join(dir, "outbox"), log)), 0o644))
 	bin, err := testbin.Build("github.com/greenhelp/greenhelp/cmd/greenhelp-agent")
 	require.NoError(t, err)
 	self, err := os.Executable()
@@ -202,6 +202,67 @@ func agentLog(t *testing.T) {
 		ref: fmt.Sprintf("encoding/csv + every timestamp parsed %.2f s (%.2f×); %s", refCPU.Seconds(), cpu.Seconds()/refCPU.Seconds(), what), target: "≤ 2× the reference"})
 	report(figure{name: "agent_power_log_peak_rss", unit: "MiB", value: rss,
 		ref: fmt.Sprintf("encoding/csv read %.0f MiB", refRSS), target: "< 64 MiB"})
+	agentDaily(t, bin, log, days)
+}
+
+// agentDaily measures the daily run — `once` on the log grown by its last
+// day, after a first `once` on the log without it — and the idle daemon.
+func agentDaily(t *testing.T, bin, full string, days int) {
+	central := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"status":"accepted"}`)
+	}))
+	defer central.Close()
+	raw, err := os.ReadFile(full)
+	require.NoError(t, err)
+	// The last day starts at the first event dated with it.
+	last := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, days-1).Format("2006-01-02")
+	cut := bytes.Index(raw, []byte(","+last+" "))
+	require.Positive(t, cut)
+	cut = bytes.LastIndexByte(raw[:cut], '\n') + 1
+	dir := t.TempDir()
+	log := filepath.Join(dir, "power.csv")
+	require.NoError(t, os.WriteFile(log, raw[:cut], 0o644))
+	cfg := filepath.Join(dir, "site.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf(agentYAML, central.URL, filepath.Join(dir, "outbox"), log)), 0o644))
+	firstCPU, _ := usage(t, exec.Command(bin, "once", "--config", cfg))
+	f, err := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.Write(raw[cut:])
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	cpu, rss := usage(t, exec.Command(bin, "once", "--config", cfg))
+	report(figure{name: "agent_daily_run_cpu", unit: "s", value: cpu.Seconds(),
+		ref: fmt.Sprintf("the first run on the log less its last day (read whole, state saved) %.2f s (%.3f×); the day is %.0f kB of %.0f MB; peak RSS %.0f MiB",
+			firstCPU.Seconds(), cpu.Seconds()/firstCPU.Seconds(), float64(len(raw)-cut)/1e3, float64(len(raw))/1e6, rss),
+		target: "reads one day"})
+
+	// The daemon once collected: it waits for tomorrow's collection,
+	// scanning its (empty) outbox every minute.
+	idle := time.Duration(envInt("GREENHELP_BENCH_IDLE_SECONDS", 65)) * time.Second
+	run := exec.Command(bin, "run", "--config", cfg)
+	require.NoError(t, run.Start())
+	defer func() { _ = run.Process.Kill(); _ = run.Wait() }()
+	time.Sleep(5 * time.Second) // started
+	c0 := procCPU(t, run.Process.Pid)
+	time.Sleep(idle)
+	c1 := procCPU(t, run.Process.Pid)
+	perHour := (c1 - c0).Seconds() * float64(time.Hour) / float64(idle)
+	report(figure{name: "agent_idle_cpu_per_hour", unit: "s", value: perHour,
+		ref: fmt.Sprintf("%.3f s CPU over %s of `greenhelp-agent run` between collections, scaled to an hour", (c1 - c0).Seconds(), idle),
+		target: "< 1 s per hour"})
+}
+
+// procCPU is a running process's user + system CPU (Linux /proc).
+func procCPU(t *testing.T, pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	require.NoError(t, err)
+	// Fields after the command (which may hold spaces) in parentheses.
+	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+2:]))
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ
 }
 
 func withEnv(c *exec.Cmd, env ...string) *exec.Cmd {
