@@ -250,7 +250,7 @@ func agentDaily(t *testing.T, bin, full string, days int) {
 	c1 := procCPU(t, run.Process.Pid)
 	perHour := (c1 - c0).Seconds() * float64(time.Hour) / float64(idle)
 	report(figure{name: "agent_idle_cpu_per_hour", unit: "s", value: perHour,
-		ref: fmt.Sprintf("%.3f s CPU over %s of `greenhelp-agent run` between collections, scaled to an hour", (c1 - c0).Seconds(), idle),
+		ref:    fmt.Sprintf("%.3f s CPU over %s of `greenhelp-agent run` between collections, scaled to an hour", (c1 - c0).Seconds(), idle),
 		target: "< 1 s per hour"})
 }
 
