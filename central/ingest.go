@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/greenhelp/greenhelp/central/store"
@@ -56,14 +57,7 @@ func (s *Service) Ingest(ctx context.Context, site string, b wire.Batch) (Ingest
 		// here; the transaction commits only once the write succeeded.
 		done := make(chan error, 1)
 		go func() { done <- s.Series.Write(ctx, site, b.Activities) }()
-		var werr error
-		waited := false
-		written := func() error {
-			if !waited {
-				werr, waited = <-done, true
-			}
-			return werr
-		}
+		written := sync.OnceValue(func() error { return <-done })
 		err := s.Catalog.UpdateRollups(ctx, tx, s.Series, site, b.Activities, written)
 		if werr := written(); werr != nil {
 			return werr // the store's failure, not what followed from it

@@ -58,8 +58,6 @@ func OpenInflux(ctx context.Context, cfg InfluxConfig) (*InfluxSeries, error) {
 	return &InfluxSeries{cfg: cfg, client: c}, nil
 }
 
-func dateTime(d footprint.Date) time.Time { return d.Time() }
-
 // Line protocol escapes (as the client's encoder does).
 var (
 	lpTag    = strings.NewReplacer(`,`, `\,`, ` `, `\ `, `=`, `\=`)
@@ -121,9 +119,9 @@ func lpStringField(b []byte, v string) []byte {
 	return append(b, '"')
 }
 
-// points renders acts of site as line protocol, one line each (tags in
+// lineProtocol renders acts of site as line protocol, one line each (tags in
 // key order, time in seconds).
-func points(site string, acts []footprint.Activity) []string {
+func lineProtocol(site string, acts []footprint.Activity) []string {
 	lines := make([]string, len(acts))
 	var b []byte
 	for i, a := range acts {
@@ -149,7 +147,7 @@ func points(site string, acts []footprint.Activity) []string {
 
 // Write sends every record as a point, blocking, with a few retries.
 func (s *InfluxSeries) Write(ctx context.Context, site string, acts []footprint.Activity) error {
-	lines := points(site, acts)
+	lines := lineProtocol(site, acts)
 	w := s.client.WriteAPIBlocking(s.cfg.Org, s.cfg.Bucket)
 	var err error
 	for attempt, wait := 0, 200*time.Millisecond; attempt < 4; attempt, wait = attempt+1, wait*2 {
@@ -393,9 +391,9 @@ func (s *InfluxSeries) UpgradeFormat(ctx context.Context, sites []string) (moved
 // (the bucket is "database/retention-policy").
 func (s *InfluxSeries) dropFormat1(ctx context.Context) error {
 	db, _, _ := strings.Cut(s.cfg.Bucket, "/")
-	measurements := make([]string, 0, len(kindNames()))
-	for _, k := range kindNames() {
-		measurements = append(measurements, strconv.Quote(k))
+	measurements := kindNames()
+	for i, k := range measurements {
+		measurements[i] = strconv.Quote(k)
 	}
 	q := url.Values{"db": {db}, "q": {`DROP SERIES FROM ` + strings.Join(measurements, ",") + ` WHERE "end" =~ /.+/`}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(s.cfg.URL, "/")+"/query", strings.NewReader(q.Encode()))
