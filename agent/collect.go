@@ -1,16 +1,13 @@
 package agent
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/greenhelp/greenhelp/footprint"
@@ -31,13 +28,23 @@ type Collector interface {
 	Result() ([]footprint.Activity, []Rejection, error)
 }
 
-// collectorTypes is the registry of collectors by the name a source's
-// `collector:` gives; each registers itself from its own file.
-var collectorTypes = map[string]func(c *collector, s SourceConfig) Collector{}
-
-func registerCollector(name string, f func(c *collector, s SourceConfig) Collector) {
-	collectorTypes[name] = f
+// A CollectorType is one `collector:` (collector_<name>.go): the fields
+// it needs, the collector it makes for a source, and a sample block.
+type CollectorType interface {
+	// Check reports what the source must map or give for the collector
+	// (cols: field → column).
+	Check(s SourceConfig, cols map[string]string, add addFunc)
+	// New returns the collector of source s over its state c.
+	New(c *collector, s SourceConfig) Collector
+	// Sample is a commented `sources:` entry feeding the collector.
+	Sample() string
 }
+
+// collectorTypes is the registry by `collector:`; each registers from its
+// own file.
+var collectorTypes = map[string]CollectorType{}
+
+func registerCollector(name string, t CollectorType) { collectorTypes[name] = t }
 
 // byRow is a collector that takes each row on its own.
 type byRow struct {
@@ -50,21 +57,6 @@ func (b byRow) Add(r Row) { b.add(b.c, r) }
 func (b byRow) Result() ([]footprint.Activity, []Rejection, error) {
 	acts, rej := b.c.result()
 	return acts, rej, nil
-}
-
-func init() {
-	registerCollector("energy", func(c *collector, _ SourceConfig) Collector { return byRow{c, (*collector).energy} })
-	registerCollector("telework", func(c *collector, _ SourceConfig) Collector { return byRow{c, (*collector).telework} })
-	registerCollector("travel", func(c *collector, _ SourceConfig) Collector { return byRow{c, (*collector).travel} })
-	registerCollector("workstation", func(c *collector, s SourceConfig) Collector {
-		switch {
-		case s.Type == "manual":
-			return byRow{c, (*collector).workstationEstimateRow}
-		case s.Columns.Hours != "":
-			return byRow{c, (*collector).workstationReport}
-		}
-		return newPowerLog(c)
-	})
 }
 
 func newState(s SourceConfig, site footprint.Site) *collector {
@@ -80,11 +72,11 @@ func newState(s SourceConfig, site footprint.Site) *collector {
 
 // newCollector returns the streaming collector of source s.
 func newCollector(s SourceConfig, site footprint.Site) Collector {
-	f, ok := collectorTypes[s.Collector]
+	t, ok := collectorTypes[s.Collector]
 	if !ok {
 		return byRow{newState(s, site), func(*collector, Row) {}}
 	}
-	return f(newState(s, site), s)
+	return t.New(newState(s, site), s)
 }
 
 // collect turns a whole table into records: the streaming collectors fed
@@ -237,84 +229,6 @@ func (c *collector) date(r Row, field string) (footprint.Date, bool) {
 	return footprint.NewDate(t.Year(), t.Month(), t.Day()), true
 }
 
-var unitAliases = map[string]struct {
-	unit footprint.Unit
-	mult float64
-}{
-	"kwh": {footprint.UnitKWh, 1}, "mwh": {footprint.UnitKWh, 1000}, "wh": {footprint.UnitKWh, 0.001},
-	"l": {footprint.UnitLitre, 1}, "litre": {footprint.UnitLitre, 1}, "litres": {footprint.UnitLitre, 1}, "liter": {footprint.UnitLitre, 1}, "liters": {footprint.UnitLitre, 1},
-	"m3": {footprint.UnitLitre, 1000}, "kg": {footprint.UnitKg, 1}, "g": {footprint.UnitKg, 0.001},
-}
-
-func (c *collector) energy(r Row) {
-	var a footprint.Activity
-	var ok bool
-	switch {
-	case r.Fields["start"] != "":
-		if a.Start, ok = c.date(r, "start"); !ok {
-			return
-		}
-		if a.End, ok = c.date(r, "end"); !ok {
-			return
-		}
-	case r.Fields["date"] != "":
-		if a.Start, ok = c.date(r, "date"); !ok {
-			return
-		}
-		a.End = a.Start.AddDays(1)
-	default:
-		m, err := time.Parse("2006-01", strings.TrimSpace(r.Fields["month"]))
-		if err != nil {
-			c.reject(r, "month: %q: want YYYY-MM", r.Fields["month"])
-			return
-		}
-		a.Start = footprint.NewDate(m.Year(), m.Month(), 1)
-		a.End = footprint.NewDate(m.Year(), m.Month()+1, 1)
-	}
-	a.Kind = footprint.Kind(first(r.Fields["kind"], c.src.Kind))
-	a.Item = first(r.Fields["item"], c.src.Item)
-	q, ok := c.number(r, "quantity")
-	if !ok {
-		return
-	}
-	unit := first(r.Fields["unit"], c.src.Unit)
-	if unit == "" {
-		u, _ := footprint.UnitOf(a.Kind, a.Item)
-		unit = string(u)
-	}
-	if al, known := unitAliases[strings.ToLower(unit)]; known {
-		want, _ := footprint.UnitOf(a.Kind, a.Item)
-		// m3 means litres only for liquid fuels; natural gas in m3 needs a conversion the site states.
-		if !(strings.ToLower(unit) == "m3" && want != footprint.UnitLitre) {
-			a.Unit, q = al.unit, q*al.mult
-		} else {
-			a.Unit = footprint.Unit(unit)
-		}
-	} else {
-		a.Unit = footprint.Unit(unit)
-	}
-	a.Quantity = q
-	c.emit(r, a)
-}
-
-func (c *collector) telework(r Row) {
-	d, ok := c.date(r, "date")
-	if !ok {
-		return
-	}
-	remote, ok1 := c.number(r, "remote")
-	onsite, ok2 := c.number(r, "onsite")
-	if !ok1 || !ok2 {
-		return
-	}
-	for _, x := range []struct {
-		item string
-		q    float64
-	}{{"remote", remote}, {"onsite", onsite}} {
-		c.emit(r, footprint.Activity{Kind: footprint.KindTelework, Item: x.item, Start: d, End: d.AddDays(1), Quantity: x.q, Unit: footprint.UnitPersonDay})
-	}
-}
-
 func first(vals ...string) string {
 	for _, v := range vals {
 		if strings.TrimSpace(v) != "" {
@@ -322,145 +236,4 @@ func first(vals ...string) string {
 		}
 	}
 	return ""
-}
-
-// Airport is an entry of the embedded IATA table.
-type Airport struct {
-	IATA, Country string
-	Lat, Lon      float64
-}
-
-//go:embed airports.csv
-var airportsCSV []byte
-
-var airports = sync.OnceValue(func() map[string]Airport {
-	rows, err := csv.NewReader(bytes.NewReader(airportsCSV)).ReadAll()
-	if err != nil {
-		panic(err)
-	}
-	m := map[string]Airport{}
-	for _, r := range rows[1:] {
-		lat, _ := strconv.ParseFloat(r[2], 64)
-		lon, _ := strconv.ParseFloat(r[3], 64)
-		m[r[0]] = Airport{IATA: r[0], Country: r[1], Lat: lat, Lon: lon}
-	}
-	return m
-})
-
-// LookupAirport returns an airport of the embedded table by IATA code.
-func LookupAirport(code string) (Airport, bool) {
-	a, ok := airports()[strings.ToUpper(strings.TrimSpace(code))]
-	return a, ok
-}
-
-// GreatCircleKm is the haversine distance between two airports.
-func GreatCircleKm(a, b Airport) float64 {
-	const r = 6371.0
-	rad := math.Pi / 180
-	dLat, dLon := (b.Lat-a.Lat)*rad, (b.Lon-a.Lon)*rad
-	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(a.Lat*rad)*math.Cos(b.Lat*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
-	return 2 * r * math.Asin(math.Sqrt(h))
-}
-
-// FlightUplift is DESNZ's 8 % uplift of great-circle distance for
-// indirect routes and delays.
-const FlightUplift = 1.08
-
-// LongHaulKm is DESNZ's short-/long-haul boundary.
-const LongHaulKm = 3700.0
-
-var travelModes = map[string]string{
-	"flight": "flight", "air": "flight", "plane": "flight", "avion": "flight", "vol": "flight",
-	"rail": "rail", "train": "rail", "tgv": "rail",
-	"car": "car_petrol", "car_petrol": "car_petrol", "voiture": "car_petrol", "car_diesel": "car_diesel",
-	"car_hybrid": "car_hybrid", "car_electric": "car_electric", "taxi": "taxi", "bus": "bus", "coach": "coach",
-	"hotel": "hotel",
-}
-
-var cabins = map[string]string{"economy": "economy", "eco": "economy", "y": "economy", "premium": "premium_economy",
-	"premium_economy": "premium_economy", "premium economy": "premium_economy", "business": "business", "affaires": "business", "c": "business", "j": "business", "first": "first", "f": "first"}
-
-func (c *collector) travel(r Row) {
-	d, ok := c.date(r, "date")
-	if !ok {
-		return
-	}
-	modeRaw := strings.ToLower(strings.TrimSpace(r.Fields["mode"]))
-	mode, known := travelModes[modeRaw]
-	if !known {
-		keys := make([]string, 0, len(travelModes))
-		for k := range travelModes {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		c.reject(r, "mode: %q: want one of %s", r.Fields["mode"], strings.Join(keys, ", "))
-		return
-	}
-	a := footprint.Activity{Kind: footprint.KindTravel, Start: d, End: d.AddDays(1)}
-	if mode == "hotel" {
-		n, ok := c.number(r, "nights")
-		if !ok {
-			return
-		}
-		country := strings.ToUpper(first(r.Fields["country"], c.site.Country))
-		a.Item, a.Unit, a.Quantity, a.Attrs = "hotel", footprint.UnitRoomNight, n, map[string]string{"country": country}
-		c.emit(r, a)
-		return
-	}
-	var km float64
-	from, okF := LookupAirport(r.Fields["from"])
-	to, okT := LookupAirport(r.Fields["to"])
-	switch {
-	case strings.TrimSpace(r.Fields["distance_km"]) != "":
-		if km, ok = c.number(r, "distance_km"); !ok {
-			return
-		}
-	case mode == "flight" && okF && okT:
-		km = GreatCircleKm(from, to) * FlightUplift
-	case mode == "flight":
-		c.reject(r, "from/to: %q–%q: unknown airport(s): give distance_km or IATA codes of the embedded table", r.Fields["from"], r.Fields["to"])
-		return
-	default:
-		c.reject(r, "distance_km: empty: %s needs a distance", mode)
-		return
-	}
-	a.Unit, a.Quantity, a.Item = footprint.UnitPKm, km, mode
-	if mode == "flight" {
-		switch {
-		case okF && okT && from.Country == to.Country:
-			a.Item = "flight_domestic"
-		case km < LongHaulKm:
-			a.Item = "flight_short_haul"
-		default:
-			a.Item = "flight_long_haul"
-		}
-		if cab := strings.ToLower(strings.TrimSpace(r.Fields["cabin"])); cab != "" && a.Item != "flight_domestic" {
-			cl, ok := cabins[cab]
-			if !ok {
-				c.reject(r, "cabin: %q: want economy, premium_economy, business or first", r.Fields["cabin"])
-				return
-			}
-			if a.Item == "flight_short_haul" && (cl == "premium_economy" || cl == "first") {
-				cl = "business" // DESNZ short haul has economy and business only
-			}
-			a.Attrs = map[string]string{"class": cl}
-		}
-	}
-	c.emit(r, a)
-}
-
-// workstationReport reads a power-management tool's daily report: device-
-// hours per day, class and state (on, off or missed in power-off windows).
-func (c *collector) workstationReport(r Row) {
-	d, ok := c.date(r, "date")
-	if !ok {
-		return
-	}
-	h, ok := c.number(r, "hours")
-	if !ok {
-		return
-	}
-	state := strings.ToLower(strings.TrimSpace(r.Fields["state"]))
-	c.emit(r, footprint.Activity{Kind: footprint.KindWorkstation, Item: first(r.Fields["class"], c.src.Class), Start: d, End: d.AddDays(1),
-		Quantity: h, Unit: footprint.UnitDeviceH, Attrs: map[string]string{"state": state, "location": c.src.Location}})
 }

@@ -11,11 +11,10 @@ import (
 	"io"
 	"maps"
 	"math"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,11 +26,29 @@ import (
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
-// Source types and collectors.
-var (
-	SourceTypes = []string{"csv", "http", "exec", "manual"}
-	Collectors  = []string{"energy", "workstation", "telework", "travel"}
-)
+// A SourceType is one `type:` of source (source_<type>.go): what its own
+// keys must hold, how it is read, and a sample site.yaml block.
+type SourceType interface {
+	// Check reports what is wrong with the type's own keys of s.
+	Check(s SourceConfig, base string, add addFunc)
+	// Stream reads s and hands its rows, projected on cols (field →
+	// column), to emit as they are read; the Row's map is reused.
+	Stream(ctx context.Context, s SourceConfig, base string, cols map[string]string, emit func(Row)) ([]Rejection, error)
+	// Sample is a commented `sources:` entry of the type.
+	Sample() string
+}
+
+// addFunc reports a problem with field (its value and what would be right).
+type addFunc func(field, value, format string, args ...any)
+
+// sourceTypes is the registry by `type:`; each registers from its file.
+var sourceTypes = map[string]SourceType{}
+
+func registerSource(name string, t SourceType) { sourceTypes[name] = t }
+
+// SourceTypes and Collectors are the registered names, sorted.
+func SourceTypes() []string { return slices.Sorted(maps.Keys(sourceTypes)) }
+func Collectors() []string  { return slices.Sorted(maps.Keys(collectorTypes)) }
 
 // SourceConfig is one block of `sources:` in site.yaml.
 type SourceConfig struct {
@@ -134,12 +151,23 @@ func (c Columns) mapped() map[string]string {
 	return out
 }
 
-// required fields per collector; alternatives separated by "|".
-var requiredFields = map[string][]string{
-	"energy":      {"date|start|month", "quantity"},
-	"workstation": {"device|hours", "time|date", "event|state"},
-	"telework":    {"date", "remote", "onsite"},
-	"travel":      {"date", "mode"},
+// requireColumns reports each of need (alternatives separated by "|")
+// that cols does not map: the columns a collector cannot do without.
+func requireColumns(s SourceConfig, cols map[string]string, add addFunc, need ...string) {
+	if s.Type == "manual" { // a manual source's values carry the fields
+		return
+	}
+	for _, n := range need {
+		ok := false
+		for _, alt := range strings.Split(n, "|") {
+			if cols[alt] != "" {
+				ok = true
+			}
+		}
+		if !ok {
+			add("columns."+strings.Split(n, "|")[0], "", "missing: the %s collector needs a column for %s", s.Collector, strings.ReplaceAll(n, "|", " or "))
+		}
+	}
 }
 
 func (s *SourceConfig) applyDefaults() {
@@ -176,51 +204,26 @@ func (s SourceConfig) header() bool { return s.Header == nil || *s.Header }
 
 func (s SourceConfig) validate(p, base string) []footprint.FieldError {
 	var errs []footprint.FieldError
-	add := func(field, value, format string, args ...any) {
+	add := func(field, value, format string, args ...any) { // an addFunc
 		errs = append(errs, footprint.FieldError{Path: p + "." + field, Value: value, Message: fmt.Sprintf(format, args...)})
 	}
 	if s.ID == "" {
 		add("id", "", "missing: a short name for the source (it becomes the records' source)")
 	}
-	if !contains(SourceTypes, s.Type) {
-		add("type", s.Type, "want one of %s%s", strings.Join(SourceTypes, ", "), hint(s.Type, SourceTypes))
+	if t, ok := sourceTypes[s.Type]; ok {
+		t.Check(s, base, add)
+	} else {
+		add("type", s.Type, "want one of %s%s", strings.Join(SourceTypes(), ", "), hint(s.Type, SourceTypes()))
 	}
-	if !contains(Collectors, s.Collector) {
-		add("collector", s.Collector, "want one of %s%s", strings.Join(Collectors, ", "), hint(s.Collector, Collectors))
-	}
-	switch s.Type {
-	case "csv":
-		if s.Path == "" {
-			add("path", "", "missing: the export file or a glob such as exports/*.csv")
-		} else if m, _ := filepath.Glob(resolve(base, s.Path)); len(m) == 0 {
-			add("path", s.Path, "no file matches (relative paths start at the folder of site.yaml)")
-		}
-	case "http":
-		if !strings.HasPrefix(s.URL, "http://") && !strings.HasPrefix(s.URL, "https://") {
-			add("url", s.URL, "want an http:// or https:// address")
-		}
-	case "exec":
-		if len(s.Command) == 0 {
-			add("command", "", "missing: the program and its arguments, as a list")
-		}
-	case "manual":
-		if len(s.Values) == 0 {
-			add("values", "", "missing: monthly values {month: 2024-01, item: grid, quantity: 1234, unit: kWh}")
-		}
-		for i, v := range s.Values {
-			if _, err := time.Parse("2006-01", v.Month); err != nil {
-				add(fmt.Sprintf("values[%d].month", i), v.Month, "want YYYY-MM")
-			}
-		}
+	ct, ok := collectorTypes[s.Collector]
+	if !ok {
+		add("collector", s.Collector, "want one of %s%s", strings.Join(Collectors(), ", "), hint(s.Collector, Collectors()))
 	}
 	if s.Delimiter != "," && s.Delimiter != ";" && s.Delimiter != "\t" && s.Delimiter != "|" {
 		add("delimiter", s.Delimiter, `want "," or ";" (or a tab or "|")`)
 	}
 	if s.Decimal != "." && s.Decimal != "," {
 		add("decimal", s.Decimal, `want "." or ","`)
-	}
-	if s.Decimal == "," && s.Delimiter == "," && s.Type == "csv" {
-		add("decimal", s.Decimal, `a decimal comma needs another delimiter (";")`)
 	}
 	if _, err := decoder(s.Encoding); err != nil {
 		add("encoding", s.Encoding, "%v", err)
@@ -234,34 +237,11 @@ func (s SourceConfig) validate(p, base string) []footprint.FieldError {
 	if s.Location != "site" && s.Location != "home" {
 		add("location", s.Location, `want "site" or "home"`)
 	}
-	switch ac := s.AssumedCompliance; {
-	case ac == nil && s.Type == "manual" && s.Collector == "workstation":
-		add("assumed_compliance", "", "missing: the share of power-off window hours the devices are off (0–1), e.g. from the power-management console's compliance report")
-	case ac != nil && (*ac < 0 || *ac > 1 || math.IsNaN(*ac)):
+	if ac := s.AssumedCompliance; ac != nil && (*ac < 0 || *ac > 1 || math.IsNaN(*ac)) {
 		add("assumed_compliance", strconv.FormatFloat(*ac, 'g', -1, 64), "want a share between 0 and 1")
 	}
-	if s.Type != "manual" {
-		cols := s.Columns.mapped()
-		for _, need := range requiredFields[s.Collector] {
-			ok := false
-			for _, alt := range strings.Split(need, "|") {
-				if cols[alt] != "" {
-					ok = true
-				}
-			}
-			if !ok {
-				add("columns."+strings.Split(need, "|")[0], "", "missing: the %s collector needs a column for %s", s.Collector, strings.ReplaceAll(need, "|", " or "))
-			}
-		}
-		if s.Collector == "energy" && cols["kind"] == "" && s.Kind == "" {
-			add("kind", "", "missing: give kind (electricity, fuel, refrigerant) or columns.kind")
-		}
-		if s.Collector == "energy" && cols["item"] == "" && s.Item == "" {
-			add("item", "", "missing: give item (e.g. grid, diesel) or columns.item")
-		}
-		if s.Collector == "workstation" && cols["class"] == "" && s.Class == "" {
-			add("class", "", "missing: give class (desktop, laptop, thin_client, monitor) or columns.class")
-		}
+	if ok {
+		ct.Check(s, s.Columns.mapped(), add)
 	}
 	if _, err := goLayout(s.DateFormat); err != nil {
 		add("date_format", s.DateFormat, "%v", err)
@@ -301,83 +281,11 @@ func (s SourceConfig) read(ctx context.Context, base string) (Table, error) {
 // fields, to emit as they are read: a file is never held whole. The row's
 // Fields map is reused for the next row: emit keeps what it needs.
 func (s SourceConfig) stream(ctx context.Context, base string, emit func(Row)) ([]Rejection, error) {
-	cols := s.Columns.mapped()
-	switch s.Type {
-	case "csv":
-		files, err := filepath.Glob(resolve(base, s.Path))
-		if err != nil {
-			return nil, fmt.Errorf("path %q: %w", s.Path, err)
-		}
-		if len(files) == 0 {
-			return nil, fmt.Errorf("path %q: no file matches", s.Path)
-		}
-		sort.Strings(files)
-		var bad []Rejection
-		for _, f := range files {
-			part, err := s.streamFile(f, cols, emit)
-			if err != nil {
-				return nil, err
-			}
-			bad = append(bad, part...)
-		}
-		return bad, nil
-	case "http":
-		ctx, cancel := context.WithTimeout(ctx, s.Timeout)
-		defer cancel()
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range s.Headers {
-			req.Header.Set(h.Name, os.ExpandEnv(h.Value))
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return nil, fmt.Errorf("GET %s: %w", s.URL, err)
-		}
-		defer resp.Body.Close()
-		raw, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
-		if err != nil {
-			return nil, fmt.Errorf("GET %s: %w", s.URL, err)
-		}
-		if resp.StatusCode/100 != 2 {
-			return nil, fmt.Errorf("GET %s: %s", s.URL, resp.Status)
-		}
-		return s.parseStream(bytes.NewReader(raw), s.URL, cols, emit)
-	case "exec":
-		ctx, cancel := context.WithTimeout(ctx, s.Timeout)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, s.Command[0], s.Command[1:]...)
-		cmd.Dir = base
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if ctx.Err() == context.DeadlineExceeded {
-			return nil, fmt.Errorf("command %v: timed out after %s", s.Command, s.Timeout)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("command %v: %w: %s", s.Command, err, strings.TrimSpace(stderr.String()))
-		}
-		return s.parseStream(bytes.NewReader(out), s.Command[0], cols, emit)
-	case "manual":
-		for i, v := range s.Values {
-			kind, item, unit := v.Kind, v.Item, v.Unit
-			if kind == "" {
-				kind = s.Kind
-			}
-			if item == "" {
-				item = s.Item
-			}
-			if unit == "" {
-				unit = s.Unit
-			}
-			emit(Row{Where: fmt.Sprintf("values[%d]", i), Fields: map[string]string{
-				"month": v.Month, "kind": kind, "item": item, "unit": unit,
-				"quantity": strconv.FormatFloat(v.Quantity, 'f', -1, 64)}})
-		}
-		return nil, nil
+	t, ok := sourceTypes[s.Type]
+	if !ok {
+		return nil, fmt.Errorf("unknown source type %q", s.Type)
 	}
-	return nil, fmt.Errorf("unknown source type %q", s.Type)
+	return t.Stream(ctx, s, base, s.Columns.mapped(), emit)
 }
 
 func (s SourceConfig) streamFile(path string, cols map[string]string, emit func(Row)) ([]Rejection, error) {
@@ -566,4 +474,17 @@ func hint(got string, candidates []string) string {
 		return fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return ""
+}
+
+// Sample returns the commented `sources:` block of a source type or a
+// collector by name (`greenhelp-agent sample NAME`), Telegraf-style.
+func Sample(name string) (string, error) {
+	if t, ok := sourceTypes[name]; ok {
+		return t.Sample(), nil
+	}
+	if c, ok := collectorTypes[name]; ok {
+		return c.Sample(), nil
+	}
+	all := append(SourceTypes(), Collectors()...)
+	return "", fmt.Errorf("%q: no source type or collector of that name: want one of %s%s", name, strings.Join(all, ", "), hint(name, all))
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -18,10 +20,13 @@ import (
 // siteYear is what the pages need of one site: its records (read once) and,
 // per year, the declaration in force, the profile and the inventory.
 type siteYear struct {
-	site   store.Site
-	acts   []footprint.Activity // all years
-	mu     sync.Mutex           // guards byYear: cached dashboards serve concurrent requests
-	byYear map[int]*siteCalc
+	site     store.Site
+	acts     []footprint.Activity // all years
+	versions []store.SiteVersion  // its declarations, read once
+	override *footprint.ProfilePin
+	hist     *footprint.History // with loadSites(…, true), when it has a full year
+	mu       sync.Mutex         // guards byYear: cached dashboards serve concurrent requests
+	byYear   map[int]*siteCalc
 }
 
 type siteCalc struct {
@@ -48,7 +53,62 @@ func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, err
 	if acts, err = s.expandSince(ctx, site.ID, acts, sinces); err != nil {
 		return nil, err
 	}
-	return &siteYear{site: site, acts: acts, byYear: map[int]*siteCalc{}}, nil
+	o, err := s.Catalog.Override(ctx, site.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &siteYear{site: site, acts: acts, versions: vs, override: o, byYear: map[int]*siteCalc{}}, nil
+}
+
+// loadSites loads every site (and, with history, works out its yearly
+// totals) on as many workers as there are CPUs: each site is read and
+// calculated on its own. The result keeps the sites' order.
+func (s *Service) loadSites(ctx context.Context, sites []store.Site, history bool) ([]*siteYear, error) {
+	out := make([]*siteYear, len(sites))
+	var first error // the failure that stopped the others
+	var once sync.Once
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(sites)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				sy, err := s.loadSite(ctx, sites[i])
+				if err == nil && history {
+					var h footprint.History
+					var ok bool
+					if h, ok, err = sy.history(ctx, s); ok {
+						sy.hist = &h
+					}
+				}
+				if err != nil {
+					once.Do(func() { first = err; cancel() })
+				}
+				out[i] = sy
+			}
+		}()
+	}
+feed:
+	for i := range sites {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return nil, first
+	}
+	if slices.Contains(out, nil) { // the caller gave up before every site was fed
+		return nil, fmt.Errorf("%w: %w", store.ErrUnavailable, parent.Err())
+	}
+	return out, nil
 }
 
 // calc returns the site's declaration, profile and inventory for year,
@@ -59,11 +119,11 @@ func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, 
 	if c, ok := sy.byYear[year]; ok {
 		return c, nil
 	}
-	d, err := s.declaration(ctx, sy.site, year)
-	if err != nil {
-		return nil, err
+	d, ok := store.DeclarationIn(sy.versions, year)
+	if !ok {
+		d = registered(sy.site)
 	}
-	a, as, order, err := s.assignment(ctx, d, year)
+	a, as, order, err := s.assign(d, year, sy.override)
 	if err != nil {
 		return nil, err
 	}
@@ -180,15 +240,13 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 	}
 	d := &dashboard{year: year}
 	yearSet := map[int]bool{}
-	for _, st := range all {
-		sy, err := s.loadSite(ctx, st)
-		if err != nil {
-			return nil, err
-		}
+	if d.sites, err = s.loadSites(ctx, all, true); err != nil {
+		return nil, err
+	}
+	for _, sy := range d.sites {
 		for _, y := range footprint.FullYears(sy.acts) {
 			yearSet[y] = true
 		}
-		d.sites = append(d.sites, sy)
 	}
 	for y := range yearSet {
 		d.years = append(d.years, y)
@@ -203,12 +261,8 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 	// The trajectory from the same cached inventories.
 	var hist []footprint.History
 	for _, sy := range d.sites {
-		h, ok, err := sy.history(ctx, s)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			hist = append(hist, h)
+		if sy.hist != nil {
+			hist = append(hist, *sy.hist)
 		}
 	}
 	if len(hist) > 0 {

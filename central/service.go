@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -99,18 +100,31 @@ func (s *Service) declaration(ctx context.Context, site store.Site, year int) (f
 		return d, err
 	}
 	if !ok {
-		d = footprint.Site{ID: site.ID, Name: site.Name, Country: site.Country}
+		d = registered(site)
 	}
 	return d, nil
+}
+
+// registered is the declaration of a site that never sent one: what the
+// catalog knows.
+func registered(site store.Site) footprint.Site {
+	return footprint.Site{ID: site.ID, Name: site.Name, Country: site.Country}
 }
 
 // assignment places a site in its profile (a catalog override wins over a
 // pin in the declaration) and returns the calculation's assumptions.
 func (s *Service) assignment(ctx context.Context, d footprint.Site, year int) (profiles.Assignment, footprint.Assumptions, []string, error) {
-	pin := d.Profile
-	if o, err := s.Catalog.Override(ctx, d.ID); err != nil {
+	o, err := s.Catalog.Override(ctx, d.ID)
+	if err != nil {
 		return profiles.Assignment{}, footprint.Assumptions{}, nil, err
-	} else if o != nil {
+	}
+	return s.assign(d, year, o)
+}
+
+// assign is assignment with the site's override already read (nil: none).
+func (s *Service) assign(d footprint.Site, year int, o *footprint.ProfilePin) (profiles.Assignment, footprint.Assumptions, []string, error) {
+	pin := d.Profile
+	if o != nil {
 		pin = o
 	}
 	f, src := profiles.SiteFeatures(d, s.Factors, year)
@@ -238,23 +252,18 @@ func (s *Service) Trajectory(ctx context.Context, only string) (footprint.Trajec
 	if err != nil {
 		return footprint.TrajectoryReport{}, err
 	}
+	if only != "" {
+		sites = slices.DeleteFunc(sites, func(st store.Site) bool { return st.ID != only })
+	}
+	loaded, err := s.loadSites(ctx, sites, true)
+	if err != nil {
+		return footprint.TrajectoryReport{}, err
+	}
 	var hist []footprint.History
-	for _, site := range sites {
-		if only != "" && site.ID != only {
-			continue
+	for _, sy := range loaded {
+		if sy.hist != nil {
+			hist = append(hist, *sy.hist)
 		}
-		sy, err := s.loadSite(ctx, site)
-		if err != nil {
-			return footprint.TrajectoryReport{}, err
-		}
-		h, ok, err := sy.history(ctx, s)
-		if err != nil {
-			return footprint.TrajectoryReport{}, err
-		}
-		if !ok {
-			continue
-		}
-		hist = append(hist, h)
 	}
 	if len(hist) == 0 {
 		return footprint.TrajectoryReport{}, fmt.Errorf("%w: no site has a full calendar year of data yet", ErrNoData)

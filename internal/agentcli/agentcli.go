@@ -37,7 +37,7 @@ func NewRoot() *cobra.Command {
 	}
 	root.PersistentFlags().String("config", "site.yaml", "the site's site.yaml")
 	root.PersistentFlags().String("log-level", "info", "debug, info, warn or error")
-	root.AddCommand(checkCmd(), onceCmd(), runCmd(), statusCmd())
+	root.AddCommand(checkCmd(), onceCmd(), runCmd(), statusCmd(), sampleCmd())
 	return root
 }
 
@@ -60,6 +60,32 @@ func Main() {
 	code := Execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+func sampleCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "sample [TYPE|COLLECTOR]...",
+		Short: "Print commented site.yaml source blocks to start from",
+		Long:  "Print the commented `sources:` block of each source type (csv, http, exec, manual) or collector (energy, workstation, telework, travel) named, or of every collector when none is: paste it under sources: in site.yaml and adapt the path and columns.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				args = agent.Collectors()
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintln(out, "sources:")
+			for i, name := range args {
+				block, err := agent.Sample(name)
+				if err != nil {
+					return err
+				}
+				if i > 0 {
+					fmt.Fprintln(out)
+				}
+				fmt.Fprint(out, block)
+			}
+			return nil
+		},
+	}
 }
 
 func logger(cmd *cobra.Command) *slog.Logger {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/greenhelp/greenhelp/agent"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -113,4 +114,27 @@ func TestCheckWarnsLoudlyWhenTheBillsAreOffByAnOrderOfMagnitude(t *testing.T) {
 		assert.Contains(t, out, `set decimal: ","`)
 		assert.NotContains(t, out, "check: ok")
 	})
+}
+
+// `sample` prints blocks that load as they are written (the files they
+// name present); an unknown name is refused with the names there are.
+func TestSamplePrintsBlocksThatLoad(t *testing.T) {
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, Execute(context.Background(), []string{"sample", "telework", "travel"}, &out, &errb), errb.String())
+	dir := t.TempDir()
+	for _, f := range []string{"exports/wfm-presence.csv", "exports/bookings.csv"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o750))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), []byte("date\n"), 0o600))
+	}
+	site := "site: {id: fr-x, name: X, country: FR, timezone: Europe/Paris, seats: 1, fte: 1}\ncentral: {url: http://127.0.0.1:1}\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(site+out.String()), 0o600))
+	cfg, err := agent.Load(filepath.Join(dir, "site.yaml"), false)
+	require.NoError(t, err, out.String())
+	require.Len(t, cfg.Sources, 2)
+
+	out.Reset()
+	errb.Reset()
+	require.Equal(t, 1, Execute(context.Background(), []string{"sample", "telwork"}, &out, &errb))
+	assert.Contains(t, errb.String(), `"telwork": no source type or collector of that name`)
+	assert.Contains(t, errb.String(), `did you mean "telework"?`)
 }

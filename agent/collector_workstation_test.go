@@ -1,0 +1,64 @@
+package agent
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// The workstation sample on a power log: one PC left on over a weekday
+// night of the 20:00–07:00 window (Paris time), another shut down at
+// 20:30: the window's device-hours split on (missed) and off.
+func TestWorkstationSampleSplitsTheWindowsHours(t *testing.T) {
+	acts, h := trySample(t, workstationCollector{}.Sample(), map[string]string{"exports/pc-power-log.csv": "hostname,timestamp,event,user\n" +
+		"pc-1,2024-03-05 08:00:00,startup,alice\npc-2,2024-03-05 08:10:00,startup,bob\n" +
+		"pc-2,2024-03-05 20:30:00,shutdown,bob\npc-1,2024-03-06 08:00:00,shutdown,alice\n"})
+	require.Empty(t, h.Error)
+	require.Empty(t, h.Rejections)
+	hours := map[string]float64{}
+	for _, a := range acts {
+		require.Equal(t, footprint.KindWorkstation, a.Kind)
+		assert.NotContains(t, a.Attrs, "user")
+		if a.Start == footprint.NewDate(2024, 3, 5) {
+			hours[a.Attrs["state"]] += a.Quantity
+		}
+	}
+	// A day holds the window hours of its calendar day, 00:00–07:00 and
+	// 20:00–24:00 (11 h a PC); before its first event a PC counts as in
+	// the state before it (off before a startup). pc-1: off 7 h, on from
+	// 20:00 (missed 4 h); pc-2: off 7 h, missed 20:00–20:30, off 3.5 h.
+	assert.InDelta(t, 4.5, hours["missed"], 1e-9)
+	assert.InDelta(t, 17.5, hours["off"], 1e-9)
+}
+
+// A tool's daily report of device-hours by state, as the sample's
+// comment shows.
+func TestWorkstationReportReadsDeviceHours(t *testing.T) {
+	block := `  - id: pm-report
+    type: csv
+    collector: workstation
+    path: report.csv
+    columns: {date: day, class: class, state: state, hours: device_hours}
+`
+	acts, h := trySample(t, block, map[string]string{"report.csv": "day,class,state,device_hours\n2024-03-05,desktop,off,900\n2024-03-05,desktop,missed,210\n"})
+	require.Empty(t, h.Error)
+	got := map[string]float64{}
+	for _, a := range acts {
+		assert.Equal(t, "site", a.Attrs["location"])
+		got[a.Item+" "+a.Attrs["state"]] = a.Quantity
+	}
+	assert.Equal(t, map[string]float64{"desktop off": 900, "desktop missed": 210}, got)
+}
+
+func TestWorkstationCollectorSaysWhatItNeeds(t *testing.T) {
+	var got []string
+	add := func(field, value, format string, _ ...any) { got = append(got, field) }
+	workstationCollector{}.Check(SourceConfig{Type: "csv", Collector: "workstation"}, map[string]string{"device": "h", "time": "t"}, add)
+	assert.Equal(t, []string{"columns.event", "class"}, got)
+	got = nil
+	workstationCollector{}.Check(SourceConfig{Type: "manual", Collector: "workstation"}, nil, add)
+	assert.Equal(t, []string{"assumed_compliance"}, got)
+}

@@ -1,0 +1,67 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+)
+
+// csvSource reads export files: one file or a glob, in name order. With
+// resume (resume.go) the daily run reads only what was appended.
+type csvSource struct{}
+
+func init() { registerSource("csv", csvSource{}) }
+
+func (csvSource) Check(s SourceConfig, base string, add addFunc) {
+	if s.Path == "" {
+		add("path", "", "missing: the export file or a glob such as exports/*.csv")
+	} else if m, _ := filepath.Glob(resolve(base, s.Path)); len(m) == 0 {
+		add("path", s.Path, "no file matches (relative paths start at the folder of site.yaml)")
+	}
+	if s.Decimal == "," && s.Delimiter == "," {
+		add("decimal", s.Decimal, `a decimal comma needs another delimiter (";")`)
+	}
+}
+
+func (csvSource) Stream(ctx context.Context, s SourceConfig, base string, cols map[string]string, emit func(Row)) ([]Rejection, error) {
+	files, err := filepath.Glob(resolve(base, s.Path))
+	if err != nil {
+		return nil, fmt.Errorf("path %q: %w", s.Path, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("path %q: no file matches", s.Path)
+	}
+	sort.Strings(files)
+	var bad []Rejection
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		part, err := s.streamFile(f, cols, emit)
+		if err != nil {
+			return nil, err
+		}
+		bad = append(bad, part...)
+	}
+	return bad, nil
+}
+
+func (csvSource) Sample() string {
+	return `  # An export file (or a glob, read in name order), relative to this file.
+  - id: edf-bills
+    type: csv
+    collector: energy
+    path: exports/electricity-*.csv
+    delimiter: ";"                  # "," (default), ";", tab or "|"
+    decimal: ","                    # "." (default) or ","
+    encoding: latin-1               # utf-8 (default), latin-1, windows-1252
+    header: true                    # default; without, columns are numbers from 1
+    date_format: DD/MM/YYYY         # YYYY MM DD (default YYYY-MM-DD)
+    resume: true                    # default: the daily run reads only what was appended
+    kind: electricity
+    item: grid
+    unit: kWh
+    columns: {start: Start, end: End, quantity: kWh}
+`
+}

@@ -1,0 +1,44 @@
+package agent
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// The csv sample as written: a glob of Latin-1 files with semicolons and
+// decimal commas, read in name order, each row named by file and line.
+func TestCSVSampleReadsEveryMatchingFileInOrder(t *testing.T) {
+	latin1 := func(s string) string { // é → 0xE9
+		out := []byte{}
+		for _, r := range s {
+			out = append(out, byte(r))
+		}
+		return string(out)
+	}
+	acts, h := trySample(t, csvSource{}.Sample(), map[string]string{
+		"exports/electricity-2024-02.csv": latin1("Start;End;kWh;Remarqué\n01/02/2024;01/03/2024;1 234,5;oui\n"),
+		"exports/electricity-2024-01.csv": latin1("Start;End;kWh;Remarqué\n01/01/2024;01/02/2024;1000,25;non\n01/13/2024;01/02/2024;5;x\n"),
+	})
+	require.Len(t, acts, 2)
+	assert.Equal(t, footprint.NewDate(2024, 1, 1), acts[0].Start)
+	assert.Equal(t, 1000.25, acts[0].Quantity)
+	assert.Equal(t, 1234.5, acts[1].Quantity)
+	assert.Equal(t, footprint.UnitKWh, acts[1].Unit)
+	require.Len(t, h.Rejections, 1)
+	assert.Equal(t, "electricity-2024-01.csv:3", h.Rejections[0].Where)
+	assert.Contains(t, h.Rejections[0].Reason, "DD/MM/YYYY")
+}
+
+func TestCSVSourceSaysWhatIsWrongWithItsKeys(t *testing.T) {
+	var got []string
+	add := func(field, value, format string, _ ...any) { got = append(got, field+"="+value) }
+	csvSource{}.Check(SourceConfig{Path: "", Delimiter: ",", Decimal: ","}, t.TempDir(), add)
+	assert.Equal(t, []string{"path=", "decimal=,"}, got)
+	got = nil
+	csvSource{}.Check(SourceConfig{Path: "nothing-*.csv", Delimiter: ";", Decimal: ","}, t.TempDir(), add)
+	assert.Equal(t, []string{"path=nothing-*.csv"}, got)
+}
