@@ -61,39 +61,60 @@ func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, err
 }
 
 // loadSites loads every site (and, with history, works out its yearly
-// totals) on as many workers as there are CPUs: each site is read and
-// calculated on its own. The result keeps the sites' order.
+// totals), each on its own, on as many workers as there are CPUs. The
+// result keeps the sites' order.
 func (s *Service) loadSites(ctx context.Context, sites []store.Site, history bool) ([]*siteYear, error) {
 	out := make([]*siteYear, len(sites))
-	var first error // the failure that stopped the others
-	var once sync.Once
+	err := parallel(ctx, len(sites), func(ctx context.Context, i int) error {
+		sy, err := s.loadSite(ctx, sites[i])
+		if err != nil {
+			return err
+		}
+		if history {
+			h, ok, err := sy.history(ctx, s)
+			if err != nil {
+				return err
+			}
+			if ok {
+				sy.hist = &h
+			}
+		}
+		out[i] = sy
+		return nil
+	})
+	return out, err
+}
+
+// parallel runs fn for 0 … n-1 on GOMAXPROCS workers; the first error
+// stops the rest and is returned (a context that ends first: its error as
+// store.ErrUnavailable).
+func parallel(ctx context.Context, n int, fn func(ctx context.Context, i int) error) error {
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	var first error // the failure that stopped the others
+	var once sync.Once
+	done := make([]bool, n)
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(sites)) {
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				sy, err := s.loadSite(ctx, sites[i])
-				if err == nil && history {
-					var h footprint.History
-					var ok bool
-					if h, ok, err = sy.history(ctx, s); ok {
-						sy.hist = &h
-					}
+				if ctx.Err() != nil {
+					continue
 				}
-				if err != nil {
+				if err := fn(ctx, i); err != nil {
 					once.Do(func() { first = err; cancel() })
+					continue
 				}
-				out[i] = sy
+				done[i] = true
 			}
 		}()
 	}
 feed:
-	for i := range sites {
+	for i := range n {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -103,12 +124,12 @@ feed:
 	close(next)
 	wg.Wait()
 	if first != nil {
-		return nil, first
+		return first
 	}
-	if slices.Contains(out, nil) { // the caller gave up before every site was fed
-		return nil, fmt.Errorf("%w: %w", store.ErrUnavailable, parent.Err())
+	if slices.Contains(done, false) || parent.Err() != nil { // the caller gave up before every one ran
+		return fmt.Errorf("%w: %w", store.ErrUnavailable, parent.Err())
 	}
-	return out, nil
+	return nil
 }
 
 // calc returns the site's declaration, profile and inventory for year,
@@ -330,24 +351,39 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 			g.ByYear = append(g.ByYear, footprint.Merge("group", "Group", y, invs))
 		}
 	}
-	for _, sy := range d.sites {
+	// Each site's months and levers (twelve calculations a site) on the
+	// workers, summed in the sites' order.
+	type part struct {
+		ms     []charts.MonthPoint
+		levers []footprint.Lever
+	}
+	parts := make([]*part, len(d.sites))
+	err = parallel(ctx, len(d.sites), func(ctx context.Context, i int) error {
+		sy := d.sites[i]
 		c, err := sy.calc(ctx, s, d.year)
-		if err != nil {
-			return g, err
-		}
-		if !sy.hasData(c.inv) {
-			continue
+		if err != nil || !sy.hasData(c.inv) {
+			return err
 		}
 		ms, err := sy.monthly(ctx, s, d.year)
 		if err != nil {
-			return g, err
+			return err
 		}
-		for i, m := range ms {
+		parts[i] = &part{ms: ms, levers: footprint.Levers(c.decl, c.inv, c.levers, c.as, s.Factors)}
+		return nil
+	})
+	if err != nil {
+		return g, err
+	}
+	for _, p := range parts {
+		if p == nil {
+			continue
+		}
+		for i, m := range p.ms {
 			months[i].Month = m.Month
 			months[i].AvoidedKWh += m.AvoidedKWh
 			months[i].AvoidedT += m.AvoidedT
 		}
-		for _, l := range footprint.Levers(c.decl, c.inv, c.levers, c.as, s.Factors) {
+		for _, l := range p.levers {
 			if leverSum[l.ID] == nil {
 				leverSum[l.ID] = &footprint.Lever{ID: l.ID, Name: l.Name, Assumptions: "sum over sites of each site's potential"}
 			}

@@ -227,11 +227,19 @@ func (s *Service) Inventory(ctx context.Context, year int) (*GroupInventory, err
 		return nil, err
 	}
 	g := &GroupInventory{Year: year}
-	for _, site := range sites {
-		inv, err := s.SiteInventory(ctx, site.ID, year)
+	invs := make([]*footprint.Inventory, len(sites))
+	err = parallel(ctx, len(sites), func(ctx context.Context, i int) error {
+		inv, err := s.SiteInventory(ctx, sites[i].ID, year)
 		if err != nil {
-			return nil, fmt.Errorf("site %s: %w", site.ID, err)
+			return fmt.Errorf("site %s: %w", sites[i].ID, err)
 		}
+		invs[i] = inv
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, inv := range invs {
 		if len(inv.Lines) == 0 && inv.PowerOff.DeviceHours == nil {
 			continue // no data that year: opened later or closed
 		}

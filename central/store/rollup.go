@@ -294,7 +294,7 @@ func (c *Catalog) RollupRows(ctx context.Context, site string, q Query) ([]Rollu
 		return nil, classify("read rollups", err)
 	}
 	defer rows.Close()
-	var out []RollupRow
+	out := make([]RollupRow, 0, 256)
 	for rows.Next() {
 		r := RollupRow{Site: site}
 		var kind, unit, quality, month string

@@ -46,7 +46,7 @@ type Row struct {
 
 // ID is the row's stable identifier, kind/item/region/year.
 func (r Row) ID() string {
-	return fmt.Sprintf("%s/%s/%s/%d", r.Kind, r.Item, r.Region, r.Year)
+	return r.Kind + "/" + r.Item + "/" + r.Region + "/" + strconv.Itoa(r.Year)
 }
 
 type key struct{ kind, item, region string }
@@ -55,6 +55,7 @@ type key struct{ kind, item, region string }
 type Library struct {
 	rows  []Row
 	index map[key][]Row // sorted by year ascending
+	items map[[2]string]bool
 }
 
 // Default returns the embedded library, parsed once (a Library is
@@ -188,10 +189,11 @@ func Parse(r io.Reader, name string) (*Library, error) {
 }
 
 func build(rows []Row) *Library {
-	lib := &Library{rows: rows, index: map[key][]Row{}}
+	lib := &Library{rows: rows, index: map[key][]Row{}, items: map[[2]string]bool{}}
 	for _, r := range rows {
 		k := key{r.Kind, r.Item, r.Region}
 		lib.index[k] = append(lib.index[k], r)
+		lib.items[[2]string{r.Kind, r.Item}] = true
 	}
 	for _, rs := range lib.index {
 		sort.Slice(rs, func(i, j int) bool { return rs[i].Year < rs[j].Year })
@@ -313,12 +315,7 @@ func yearNote(rs []Row, r Row, region string, year int) string {
 
 // Has reports whether any row exists for (kind, item) in any region.
 func (l *Library) Has(kind, item string) bool {
-	for k := range l.index {
-		if k.kind == kind && k.item == item {
-			return true
-		}
-	}
-	return false
+	return l.items[[2]string{kind, item}]
 }
 
 // HasRegion reports whether the library holds any row for region.
