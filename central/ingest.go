@@ -40,10 +40,11 @@ func (s *Service) Ingest(ctx context.Context, site string, b wire.Batch) (Ingest
 	if n := len(b.Activities); n > s.Cfg.Limits.MaxBatch {
 		return IngestResult{}, fmt.Errorf("%w: %d records: a batch carries at most limits.max_batch = %d", ErrTooMany, n, s.Cfg.Limits.MaxBatch)
 	}
-	if err := b.Validate(site); err != nil {
+	hash, err := b.Check(site)
+	if err != nil {
 		return IngestResult{}, err
 	}
-	log := store.BatchLog{ID: b.ID, Site: site, Count: len(b.Activities), SHA256: wire.ContentHash(b.Site, b.Activities)}
+	log := store.BatchLog{ID: b.ID, Site: site, Count: len(b.Activities), SHA256: hash}
 	write := func(ctx context.Context, tx *sql.Tx) error {
 		// The rollups every view reads, brought up to date for what the
 		// batch touched, commit with it.

@@ -13,5 +13,5 @@ GREENHELP_TEST_INFLUX_URL="$(scripts/influxd.sh start "$work/influx")"
 export GREENHELP_TEST_INFLUX_URL GREENHELP_BENCH=1
 GREENHELP_BENCH_OUT="${GREENHELP_BENCH_OUT:-$root/BENCHMARKS.md}"
 export GREENHELP_BENCH_OUT
-go test -count=1 -timeout 80m -run '^TestHarness$' -v ./internal/bench | grep -E "^(bench |--- FAIL|FAIL|ok)|Error|Messages|expected|actual"
+go test -count=1 -timeout 80m -run '^TestHarness$' -v ./internal/bench | grep -E "^(bench |--- FAIL|FAIL|ok)|generated:|Error|Messages|expected|actual"
 echo "written: $GREENHELP_BENCH_OUT"

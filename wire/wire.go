@@ -156,6 +156,27 @@ func Decode(raw []byte) (Batch, error) {
 // contract: units, finite plausible quantities, bounded key fields, dates
 // 1990–2100) and the declaration. It returns nil or an *InvalidError.
 func (b Batch) Validate(site string) error {
+	_, err := b.Check(site)
+	return err
+}
+
+// Check is Validate that also returns the batch's content hash
+// (ContentHash), worked out once and alongside the records' checks.
+func (b Batch) Check(site string) (string, error) {
+	hashed := make(chan string, 1)
+	go func() { hashed <- ContentHash(b.Site, b.Activities) }()
+	var hash string
+	get := func() string {
+		if hash == "" {
+			hash = <-hashed
+		}
+		return hash
+	}
+	err := b.check(site, get)
+	return get(), err
+}
+
+func (b Batch) check(site string, contentHash func() string) error {
 	var bad []Problem
 	add := func(i int, field, format string, args ...any) {
 		bad = append(bad, Problem{Index: i, Field: field, Message: fmt.Sprintf(format, args...)})
@@ -168,10 +189,13 @@ func (b Batch) Validate(site string) error {
 	case strings.IndexFunc(b.ID, func(r rune) bool { return !isIDRune(r) }) >= 0:
 		add(-1, "id", "id: %q: use letters, digits, '-', '_' and '.' only", b.ID)
 	}
-	if b.SHA256 != "" && b.SHA256 != ContentHash(b.Site, b.Activities) {
+	if b.SHA256 != "" && b.SHA256 != contentHash() {
 		add(-1, "sha256", "sha256: %.16s…: does not match the batch's content (altered in transit, or a different content under this id)", b.SHA256)
 	}
 	for i, a := range b.Activities {
+		if len(a.Validate("activities")) == 0 { // the path is only spelt out for a problem
+			continue
+		}
 		for _, fe := range a.Validate(fmt.Sprintf("activities[%d]", i)) {
 			bad = append(bad, Problem{Index: i, Field: strings.TrimPrefix(fe.Path, fmt.Sprintf("activities[%d].", i)), Message: fe.Error()})
 		}

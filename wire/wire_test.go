@@ -66,3 +66,31 @@ func TestAmbiguousOrUnknownMembersAreRefusedByName(t *testing.T) {
 		assert.Contains(t, err.Error(), want, body)
 	}
 }
+
+// Check answers the content hash with the verdict: the same as
+// ContentHash whether the batch is sealed, unsealed or refused; a seal
+// that does not match is refused.
+func TestCheckGivesTheContentHashOnce(t *testing.T) {
+	act := footprint.Activity{Kind: footprint.KindElectricity, Item: "grid", Start: footprint.NewDate(2024, 1, 1), End: footprint.NewDate(2024, 2, 1),
+		Quantity: 1200, Unit: footprint.UnitKWh, Source: "bills", Quality: footprint.QualityMeasured}
+	b := Batch{ID: NewID(), Activities: []footprint.Activity{act}}
+	want := ContentHash(nil, b.Activities)
+	h, err := b.Check("fr-x")
+	require.NoError(t, err)
+	assert.Equal(t, want, h)
+	b.Seal()
+	h, err = b.Check("fr-x")
+	require.NoError(t, err)
+	assert.Equal(t, want, h)
+
+	b.SHA256 = ContentHash(nil, nil)
+	_, err = b.Check("fr-x")
+	require.ErrorContains(t, err, "does not match the batch's content")
+
+	bad := act
+	bad.Quantity = -1
+	b = Batch{ID: NewID(), Activities: []footprint.Activity{act, bad}}
+	h, err = b.Check("fr-x")
+	require.ErrorContains(t, err, "activities[1].quantity")
+	assert.Equal(t, ContentHash(nil, b.Activities), h)
+}
