@@ -35,6 +35,7 @@ type Config struct {
 	Limits        LimitsConf    `mapstructure:"limits"`
 	ESG           ESGConf       `mapstructure:"esg"`
 	Inventory     InventoryConf `mapstructure:"inventory"`
+	Sites         SitesConf     `mapstructure:"sites"`
 }
 
 // InventoryConf holds the calculation's methodological choices.
@@ -82,6 +83,16 @@ type ViewerConf struct {
 	ProtectMetrics bool `mapstructure:"protect_metrics"`
 }
 
+// SitesConf says when a site that stopped sending is flagged silent.
+type SitesConf struct {
+	// SilentAfterDays: no batch received for this many days (an agent
+	// sends at least daily).
+	SilentAfterDays int `mapstructure:"silent_after_days"`
+	// BehindAfterDays: its newest record this many days behind the
+	// group's newest (batches may still arrive, with old data only).
+	BehindAfterDays int `mapstructure:"behind_after_days"`
+}
+
 // TrajConf is the group's reduction trajectory.
 type TrajConf struct {
 	Rate float64 `mapstructure:"rate"`
@@ -123,6 +134,7 @@ var defaults = map[string]any{
 	"limits.max_body": "32MiB", "limits.max_batch": DefaultMaxBatch,
 	"limits.read_header_timeout": "10s", "limits.read_timeout": "2m", "limits.write_timeout": "5m",
 	"limits.idle_timeout": "2m", "limits.max_header_bytes": "64KiB",
+	"sites.silent_after_days": 14, "sites.behind_after_days": 92,
 }
 
 // envKeys are the keys bound to GREENHELP_<KEY> (dots become underscores).
@@ -130,7 +142,8 @@ var envKeys = []string{"addr", "data", "store.backend", "store.influxdb.url", "s
 	"store.influxdb.bucket", "tls.cert", "tls.key", "viewer.user", "viewer.password", "trajectory.rate", "trajectory.mode",
 	"profiles_file", "overrides_file", "factors_file", "limits.max_body", "limits.max_batch",
 	"viewer.protect_metrics", "limits.read_header_timeout", "limits.read_timeout", "limits.write_timeout", "limits.idle_timeout",
-	"limits.max_header_bytes", "inventory.gwp", "trajectory.recalculation_threshold", "esg.ets_share"}
+	"limits.max_header_bytes", "inventory.gwp", "trajectory.recalculation_threshold", "esg.ets_share",
+	"sites.silent_after_days", "sites.behind_after_days"}
 
 // LoadConfig reads the optional file, the environment and the flags
 // (those named like keys: addr, data).
@@ -233,6 +246,12 @@ func (c *Config) Validate(source string) error {
 	}
 	if c.Viewer.ProtectMetrics && c.Viewer.User == "" {
 		add("viewer.protect_metrics", "true", "needs viewer.user and viewer.password")
+	}
+	if c.Sites.SilentAfterDays < 1 {
+		add("sites.silent_after_days", fmt.Sprint(c.Sites.SilentAfterDays), "want a number of days ≥ 1 (default 14)")
+	}
+	if c.Sites.BehindAfterDays < 1 {
+		add("sites.behind_after_days", fmt.Sprint(c.Sites.BehindAfterDays), "want a number of days ≥ 1 (default 92)")
 	}
 	if c.Limits.MaxBatch < 1 {
 		add("limits.max_batch", fmt.Sprint(c.Limits.MaxBatch), "want at least 1")

@@ -53,6 +53,9 @@ func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, err
 	if acts, err = s.expandSince(ctx, site.ID, acts, sinces); err != nil {
 		return nil, err
 	}
+	if acts, err = s.untilClosed(ctx, site, acts); err != nil {
+		return nil, err
+	}
 	o, err := s.Catalog.Override(ctx, site.ID)
 	if err != nil {
 		return nil, err

@@ -68,9 +68,7 @@ func startServer(t *testing.T, env ...string) *server {
 // run runs a greenhelp command against the server's data directory.
 func (s *server) run(t *testing.T, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(s.bin, append(args, "--data", s.data)...).CombinedOutput()
-	require.NoError(t, err, string(out))
-	return string(out)
+	return s.runEnv(t, nil, args...)
 }
 
 // runEnv runs a command that reads the series with the server's store settings.
@@ -78,8 +76,10 @@ func (s *server) runEnv(t *testing.T, env []string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(s.bin, append(args, "--data", s.data)...)
 	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, string(out))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr // "store: …" and errors; stdout is the command's output
+	out, err := cmd.Output()
+	require.NoError(t, err, "%s%s", out, stderr.String())
 	return string(out)
 }
 

@@ -72,7 +72,7 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		}
 		o := s.opts()
 		o.Trace = d.WithRecords
-		acts, err := s.inputs(ctx, st.ID, decl, year, o.Trace)
+		acts, err := s.inputs(ctx, st, decl, year, o.Trace)
 		if err != nil {
 			return d, err
 		}

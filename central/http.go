@@ -54,6 +54,40 @@ func newMetrics() *Metrics {
 	return m
 }
 
+// siteStatusCollector exports each site's status at scrape time:
+// greenhelp_site_silent (1: silent, see SiteStatuses) and
+// greenhelp_site_closed.
+type siteStatusCollector struct{ svc *Service }
+
+var (
+	siteSilentDesc = prometheus.NewDesc("greenhelp_site_silent",
+		"1 when the site stopped sending: no batch for sites.silent_after_days, or its newest record sites.behind_after_days behind the group's.", []string{"site"}, nil)
+	siteClosedDesc = prometheus.NewDesc("greenhelp_site_closed", "1 when the site is closed (sites close).", []string{"site"}, nil)
+)
+
+func (siteStatusCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- siteSilentDesc
+	ch <- siteClosedDesc
+}
+
+func (c siteStatusCollector) Collect(ch chan<- prometheus.Metric) {
+	sts, err := c.svc.SiteStatuses(context.Background())
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(siteSilentDesc, err)
+		return
+	}
+	b := func(v bool) float64 {
+		if v {
+			return 1
+		}
+		return 0
+	}
+	for _, s := range sts {
+		ch <- prometheus.MustNewConstMetric(siteSilentDesc, prometheus.GaugeValue, b(s.Status == StatusSilent), s.ID)
+		ch <- prometheus.MustNewConstMetric(siteClosedDesc, prometheus.GaugeValue, b(s.Status == StatusClosed), s.ID)
+	}
+}
+
 // Handler serves the API, /healthz and /metrics.
 type Handler struct {
 	svc     *Service
@@ -64,7 +98,9 @@ type Handler struct {
 // NewHandler builds the HTTP routes.
 func NewHandler(svc *Service) *Handler {
 	h := &Handler{svc: svc, metrics: newMetrics(), mux: http.NewServeMux()}
+	h.metrics.reg.MustRegister(siteStatusCollector{svc})
 	h.mux.HandleFunc("POST /api/v1/sites/{site}/batches", h.ingest)
+	h.mux.HandleFunc("GET /api/v1/sites/{site}/ping", h.ping)
 	h.mux.HandleFunc("GET /api/v1/sites", h.viewer(h.sites))
 	h.mux.HandleFunc("GET /api/v1/sites/{site}", h.viewer(h.site))
 	h.mux.HandleFunc("GET /api/v1/inventory", h.viewer(h.inventory))

@@ -14,6 +14,58 @@ import (
 	"github.com/greenhelp/greenhelp/wire"
 )
 
+// siteToken checks the request's bearer token is site's; otherwise it
+// answers 401 (unknown token) or 403 (another site's) and returns false.
+func (h *Handler) siteToken(w http.ResponseWriter, r *http.Request, site string) bool {
+	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	owner, err := h.svc.Catalog.Authenticate(r.Context(), strings.TrimSpace(tok))
+	switch {
+	case err != nil:
+		h.storeFailed(w, site, err)
+		return false
+	case owner == "":
+		h.refusedToken(r, site, "unauthorized")
+		writeJSON(w, http.StatusUnauthorized, apiError{Error: "missing or unknown site token"})
+		return false
+	case owner != site:
+		h.refusedToken(r, site, "forbidden")
+		writeJSON(w, http.StatusForbidden, apiError{Error: fmt.Sprintf("this token belongs to site %q, not %q", owner, footprint.Clip(site))})
+		return false
+	}
+	return true
+}
+
+// Ping is GET /api/v1/sites/{site}/ping's answer: the central is reachable
+// and the token is the site's (an agent's `check --ping`).
+type Ping struct {
+	Site       string    `json:"site"`
+	Name       string    `json:"name"`
+	Status     string    `json:"status"`
+	ServerTime time.Time `json:"server_time"`
+	// LastReceived is the site's last batch the central logged.
+	LastReceived time.Time `json:"last_received,omitzero"`
+}
+
+func (h *Handler) ping(w http.ResponseWriter, r *http.Request) {
+	site := r.PathValue("site")
+	if !h.siteToken(w, r, site) {
+		return
+	}
+	st, err := h.svc.Catalog.Site(r.Context(), site)
+	if err != nil {
+		h.storeFailed(w, site, err)
+		return
+	}
+	p := Ping{Site: st.ID, Name: st.Name, Status: StatusOpen, ServerTime: h.svc.now().UTC()}
+	if !st.ClosedOn.IsZero() {
+		p.Status = StatusClosed
+	}
+	if bs, err := h.svc.Catalog.Batches(r.Context(), site, 1); err == nil && len(bs) > 0 {
+		p.LastReceived = bs[0].ReceivedAt
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
 // ingest is POST /api/v1/sites/{site}/batches (DESIGN.md, "The wire"): it
 // authenticates, reads and decodes the body, calls Service.Ingest and maps
 // its errors to status codes.
@@ -21,19 +73,7 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	site := r.PathValue("site")
 	m := h.metrics
-	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	owner, err := h.svc.Catalog.Authenticate(ctx, strings.TrimSpace(tok))
-	switch {
-	case err != nil:
-		h.storeFailed(w, site, err)
-		return
-	case owner == "":
-		h.refusedToken(r, site, "unauthorized")
-		writeJSON(w, http.StatusUnauthorized, apiError{Error: "missing or unknown site token"})
-		return
-	case owner != site:
-		h.refusedToken(r, site, "forbidden")
-		writeJSON(w, http.StatusForbidden, apiError{Error: fmt.Sprintf("this token belongs to site %q, not %q", owner, footprint.Clip(site))})
+	if !h.siteToken(w, r, site) {
 		return
 	}
 	raw, status, msg := h.readBody(w, r)

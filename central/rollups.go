@@ -35,9 +35,14 @@ func (s *Service) RebuildRollups(ctx context.Context) (int, error) {
 // year's months and kept records, and the workstation months before the
 // declaration's power-off roll-out, the site's measured baseline), or with
 // trace the raw records, every one of which the audit trail lists.
-func (s *Service) inputs(ctx context.Context, site string, d footprint.Site, year int, trace bool) ([]footprint.Activity, error) {
+func (s *Service) inputs(ctx context.Context, st store.Site, d footprint.Site, year int, trace bool) ([]footprint.Activity, error) {
+	site := st.ID
 	if trace {
-		return s.rawRecordsFor(ctx, site, d, year)
+		acts, err := s.rawRecordsFor(ctx, site, d, year)
+		if err != nil {
+			return nil, err
+		}
+		return s.untilClosed(ctx, st, acts)
 	}
 	q := store.Query{}
 	if year != 0 {
@@ -59,7 +64,47 @@ func (s *Service) inputs(ctx context.Context, site string, d footprint.Site, yea
 			}
 		}
 	}
-	return s.expandSince(ctx, site, acts, []footprint.Date{since})
+	if acts, err = s.expandSince(ctx, site, acts, []footprint.Date{since}); err != nil {
+		return nil, err
+	}
+	return s.untilClosed(ctx, st, acts)
+}
+
+// untilClosed keeps, of a closed site's activities, those that start
+// before its closing day: a monthly row of the closing month is read as
+// the records it sums (each by its own start), and a record that started
+// before the closing day counts whole. An open site's are all kept.
+func (s *Service) untilClosed(ctx context.Context, st store.Site, acts []footprint.Activity) ([]footprint.Activity, error) {
+	on := st.ClosedOn
+	if on.IsZero() {
+		return acts, nil
+	}
+	month := footprint.NewDate(on.Year(), on.Time().Month(), 1)
+	out := make([]footprint.Activity, 0, len(acts))
+	var kinds []footprint.Kind // of the closing month's rows, to read as records
+	for _, a := range acts {
+		switch {
+		case a.Rolled != nil && a.Start == month && month != on:
+			if !slices.Contains(kinds, a.Kind) {
+				kinds = append(kinds, a.Kind)
+			}
+		case a.Start.Before(on):
+			out = append(out, a)
+		}
+	}
+	if len(kinds) == 0 {
+		return out, nil
+	}
+	recs, err := s.Series.Read(ctx, store.Query{Sites: []string{st.ID}, Kinds: kinds, From: month, To: on, Starting: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		if store.Rolled(r.Activity) && r.Start.Before(on) {
+			out = append(out, r.Activity)
+		}
+	}
+	return out, nil
 }
 
 // expandSince replaces the workstation month holding a power-off roll-out

@@ -139,7 +139,7 @@ func rollupsEqualRaw(t *testing.T, svc *Service) {
 		fromRaw, err := footprint.Calculate(site, in, year, svc.Factors, as, svc.opts())
 		require.NoError(t, err)
 		sameInventory(t, fromRaw, fromRollups)
-		rolledIn, err := svc.inputs(ctx, site.ID, site, year, false)
+		rolledIn, err := svc.inputs(ctx, store.Site{ID: site.ID}, site, year, false)
 		require.NoError(t, err)
 		rolled, raw = rolled+len(rolledIn), raw+len(in)
 	}

@@ -203,7 +203,7 @@ func (s *Service) siteInventory(ctx context.Context, siteID string, year int, o 
 	if err != nil {
 		return nil, err
 	}
-	acts, err := s.inputs(ctx, siteID, d, year, o.Trace)
+	acts, err := s.inputs(ctx, site, d, year, o.Trace)
 	if err != nil {
 		return nil, err
 	}

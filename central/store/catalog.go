@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,6 +159,8 @@ var migrations = []string{
 	DROP TABLE rollup_months;
 	ALTER TABLE rollup_months_6 RENAME TO rollup_months;
 	CREATE INDEX rollup_months_month ON rollup_months(site, month);`,
+	// 7: a site closed on a date (sites close): '' while open.
+	`ALTER TABLE sites ADD COLUMN closed_on TEXT NOT NULL DEFAULT '';`,
 }
 
 // legacyHash prefixes the batch-log hashes written before migration 2.
@@ -313,7 +316,7 @@ func (c *Catalog) Authenticate(ctx context.Context, tok string) (string, error) 
 
 // Sites lists the catalog's sites by id.
 func (c *Catalog) Sites(ctx context.Context) ([]Site, error) {
-	rows, err := c.db.QueryContext(ctx, `SELECT id, name, country, created_at FROM sites ORDER BY id`)
+	rows, err := c.db.QueryContext(ctx, `SELECT id, name, country, created_at, closed_on FROM sites ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
@@ -321,11 +324,16 @@ func (c *Catalog) Sites(ctx context.Context) ([]Site, error) {
 	var out []Site
 	for rows.Next() {
 		var s Site
-		var at string
-		if err := rows.Scan(&s.ID, &s.Name, &s.Country, &at); err != nil {
+		var at, closed string
+		if err := rows.Scan(&s.ID, &s.Name, &s.Country, &at, &closed); err != nil {
 			return nil, err
 		}
 		s.CreatedAt = parseTime(at)
+		if closed != "" {
+			if s.ClosedOn, err = footprint.ParseDate(closed); err != nil {
+				return nil, fmt.Errorf("%w: site %s: closed_on %q: %w", ErrPermanent, s.ID, closed, err)
+			}
+		}
 		out = append(out, s)
 	}
 	return out, rows.Err()
@@ -334,13 +342,137 @@ func (c *Catalog) Sites(ctx context.Context) ([]Site, error) {
 // Site returns one site.
 func (c *Catalog) Site(ctx context.Context, id string) (Site, error) {
 	var s Site
-	var at string
-	err := c.db.QueryRowContext(ctx, `SELECT id, name, country, created_at FROM sites WHERE id = ?`, id).Scan(&s.ID, &s.Name, &s.Country, &at)
+	var at, closed string
+	err := c.db.QueryRowContext(ctx, `SELECT id, name, country, created_at, closed_on FROM sites WHERE id = ?`, id).Scan(&s.ID, &s.Name, &s.Country, &at, &closed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, fmt.Errorf("site %q: %w", id, ErrNotFound)
 	}
+	if err != nil {
+		return s, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
 	s.CreatedAt = parseTime(at)
-	return s, err
+	if closed != "" {
+		if s.ClosedOn, err = footprint.ParseDate(closed); err != nil {
+			return s, fmt.Errorf("%w: site %s: closed_on %q: %w", ErrPermanent, s.ID, closed, err)
+		}
+	}
+	return s, nil
+}
+
+// CloseSite closes a site on a date: its records from that day on are
+// kept (the audit trail) but no longer counted; the years it was open
+// keep it. on zero reopens it.
+func (c *Catalog) CloseSite(ctx context.Context, id string, on footprint.Date) error {
+	v := ""
+	if !on.IsZero() {
+		v = on.String()
+	}
+	res, err := c.db.ExecContext(ctx, `UPDATE sites SET closed_on = ? WHERE id = ?`, v, id)
+	if err != nil {
+		return classify("close site", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("site %q: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// SiteActivity is what the central last received from a site.
+type SiteActivity struct {
+	Batches      int       `json:"batches"`
+	LastReceived time.Time `json:"last_received,omitzero"`
+	// Records are the site's stored records (as the rollups count them).
+	Records int64 `json:"records"`
+	// NewestDay is the last day a record covers (zero: none).
+	NewestDay footprint.Date `json:"newest_day,omitzero"`
+}
+
+// Activity returns every site's SiteActivity, by id, from the batch log
+// and the rollups (never the raw series).
+func (c *Catalog) Activity(ctx context.Context) (map[string]SiteActivity, error) {
+	out := map[string]SiteActivity{}
+	rows, err := c.db.QueryContext(ctx, `SELECT site, count(*), max(received_at) FROM batches GROUP BY site`)
+	if err != nil {
+		return nil, classify("site activity", err)
+	}
+	for rows.Next() {
+		var site, at string
+		var a SiteActivity
+		if err := rows.Scan(&site, &a.Batches, &at); err != nil {
+			rows.Close()
+			return nil, classify("site activity", err)
+		}
+		a.LastReceived = parseTime(at)
+		out[site] = a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, classify("site activity", err)
+	}
+	// The records the monthly rows sum, and the newest day: the highest
+	// day bit of the site's newest month, over every row of that month.
+	rows, err = c.db.QueryContext(ctx, `SELECT site, sum(records) FROM rollup_months GROUP BY site`)
+	if err != nil {
+		return nil, classify("site activity", err)
+	}
+	for rows.Next() {
+		var site string
+		var n int64
+		if err := rows.Scan(&site, &n); err != nil {
+			rows.Close()
+			return nil, classify("site activity", err)
+		}
+		a := out[site]
+		a.Records += n
+		out[site] = a
+	}
+	rows.Close()
+	rows, err = c.db.QueryContext(ctx, `SELECT r.site, r.month, r.days FROM rollup_months r
+		JOIN (SELECT site, max(month) AS month FROM rollup_months GROUP BY site) x ON r.site = x.site AND r.month = x.month`)
+	if err != nil {
+		return nil, classify("site activity", err)
+	}
+	mask := map[string]int64{}
+	month := map[string]string{}
+	for rows.Next() {
+		var site, m string
+		var d int64
+		if err := rows.Scan(&site, &m, &d); err != nil {
+			rows.Close()
+			return nil, classify("site activity", err)
+		}
+		mask[site] |= d
+		month[site] = m
+	}
+	rows.Close()
+	for site, all := range mask {
+		first, err := footprint.ParseDate(month[site])
+		if err != nil || all == 0 {
+			continue
+		}
+		a := out[site]
+		a.NewestDay = first.AddDays(63 - bits.LeadingZeros64(uint64(all))) // bit d is the month's day d+1
+		out[site] = a
+	}
+	rows, err = c.db.QueryContext(ctx, `SELECT site, count(*), max(end) FROM rollup_spans GROUP BY site`)
+	if err != nil {
+		return nil, classify("site activity", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var site, end string
+		var n int64
+		if err := rows.Scan(&site, &n, &end); err != nil {
+			return nil, classify("site activity", err)
+		}
+		a := out[site]
+		a.Records += n
+		if e, err := footprint.ParseDate(end); err == nil && a.NewestDay.Before(e.AddDays(-1)) {
+			a.NewestDay = e.AddDays(-1)
+		}
+		out[site] = a
+	}
+	return out, classify("site activity", rows.Err())
 }
 
 // Ingest records a received batch atomically: in one SQLite transaction

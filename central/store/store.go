@@ -66,6 +66,9 @@ type Site struct {
 	Name      string    `json:"name"`
 	Country   string    `json:"country"`
 	CreatedAt time.Time `json:"created_at"`
+	// ClosedOn is the day the site closed (zero: open): records from that
+	// day on are not counted.
+	ClosedOn footprint.Date `json:"closed_on,omitzero"`
 }
 
 // SiteVersion is one version of a site's declaration, with the date it

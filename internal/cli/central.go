@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 
@@ -20,6 +23,31 @@ import (
 func storeFlags(cmd *cobra.Command) {
 	cmd.Flags().String("config", "", "central.yaml (optional; env GREENHELP_* and flags override it)")
 	cmd.Flags().String("data", "", "data directory (default ./greenhelp-data; env GREENHELP_DATA)")
+	cmd.Flags().Bool("init", false, "create a new store when the data directory holds none (otherwise refused)")
+}
+
+// storeIn checks that cfg's data directory holds a store — or, with
+// --init, lets one be created — and says on stderr which store the
+// command opens: a command run from another folder, or without --data
+// beside a running central, never creates an empty store silently.
+func storeIn(cmd *cobra.Command, cfg *central.Config) error {
+	dir, err := filepath.Abs(cfg.Data)
+	if err != nil {
+		dir = cfg.Data
+	}
+	_, statErr := os.Stat(filepath.Join(dir, store.DBFile))
+	create, _ := cmd.Flags().GetBool("init")
+	switch {
+	case statErr == nil:
+		fmt.Fprintf(cmd.ErrOrStderr(), "store: %s (%s)\n", dir, cfg.Store.Backend)
+	case errors.Is(statErr, fs.ErrNotExist) && create:
+		fmt.Fprintf(cmd.ErrOrStderr(), "store: %s (%s), created\n", dir, cfg.Store.Backend)
+	case errors.Is(statErr, fs.ErrNotExist):
+		return fmt.Errorf("no greenhelp store in %s (no %s there): give --data the central's data directory (or set GREENHELP_DATA; the default is ./greenhelp-data, relative to where you run the command), or add --init to create a new store there", dir, store.DBFile)
+	default:
+		return fmt.Errorf("store %s: %w", dir, statErr)
+	}
+	return nil
 }
 
 func loadCentral(cmd *cobra.Command) (*central.Config, error) {
@@ -32,6 +60,9 @@ func loadCentral(cmd *cobra.Command) (*central.Config, error) {
 func openService(cmd *cobra.Command, log *slog.Logger) (*central.Service, *central.Config, error) {
 	cfg, err := loadCentral(cmd)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := storeIn(cmd, cfg); err != nil {
 		return nil, nil, err
 	}
 	svc, err := central.Open(cmd.Context(), cfg, log)
@@ -76,6 +107,7 @@ environment variables, which override the --config file.`,
 		},
 	}
 	storeFlags(cmd)
+	_ = cmd.Flags().MarkHidden("init") // serve creates its store
 	cmd.Flags().String("addr", "", "listen address HOST:PORT (default 127.0.0.1:8080; env GREENHELP_ADDR)")
 	return cmd
 }
@@ -83,6 +115,9 @@ environment variables, which override the --config file.`,
 func openCatalog(cmd *cobra.Command) (*store.Catalog, error) {
 	cfg, err := loadCentral(cmd)
 	if err != nil {
+		return nil, err
+	}
+	if err := storeIn(cmd, cfg); err != nil {
 		return nil, err
 	}
 	return store.OpenCatalog(cfg.Data)
@@ -121,27 +156,88 @@ func newSitesCmd() *cobra.Command {
 	storeFlags(add)
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the sites",
+		Short: "List the sites: status (open, closed, silent, no data), last batch, newest record, records",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, _ := cmd.Flags().GetString("format")
+			if err := checkFormat(format, "table", "json"); err != nil {
+				return err
+			}
+			svc, _, err := openService(cmd, logger(io.Discard))
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			sites, err := svc.SiteStatuses(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				return writeJSON(cmd.OutOrStdout(), sites)
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tCOUNTRY\tSTATUS\tLAST BATCH\tNEWEST RECORD\tRECORDS\tWHY")
+			for _, s := range sites {
+				last, newest := "-", "-"
+				if !s.LastReceived.IsZero() {
+					last = s.LastReceived.UTC().Format("2006-01-02 15:04")
+				}
+				if !s.NewestDay.IsZero() {
+					newest = s.NewestDay.String()
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.ID, s.Name, s.Country, s.Status, last, newest, s.Records, s.Why)
+			}
+			return tw.Flush()
+		},
+	}
+	list.Flags().String("format", "table", "table or json")
+	storeFlags(list)
+	closeCmd := &cobra.Command{
+		Use:   "close",
+		Short: "Close a site on a date: it stays in the years it was open, its records from that day on are not counted",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			id, _ := cmd.Flags().GetString("id")
+			onS, _ := cmd.Flags().GetString("on")
+			on, err := footprint.ParseDate(onS)
+			if err != nil {
+				return fmt.Errorf("--on %q: want the closing day YYYY-MM-DD (its records from that day on are not counted)", onS)
+			}
 			cat, err := openCatalog(cmd)
 			if err != nil {
 				return err
 			}
 			defer cat.Close()
-			sites, err := cat.Sites(cmd.Context())
+			if err := cat.CloseSite(cmd.Context(), id, on); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "site %s closed on %s: counted until %s; it leaves the trajectory as a structural change (reopen: greenhelp sites reopen --id %s)\n", id, on, on.AddDays(-1), id)
+			return nil
+		},
+	}
+	closeCmd.Flags().String("id", "", "site id")
+	closeCmd.Flags().String("on", "", "closing day YYYY-MM-DD: the first day not counted")
+	storeFlags(closeCmd)
+	reopen := &cobra.Command{
+		Use:   "reopen",
+		Short: "Reopen a closed site: all its records count again",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			id, _ := cmd.Flags().GetString("id")
+			cat, err := openCatalog(cmd)
 			if err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tCOUNTRY\tADDED")
-			for _, s := range sites {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.Name, s.Country, s.CreatedAt.Format("2006-01-02"))
+			defer cat.Close()
+			if err := cat.CloseSite(cmd.Context(), id, footprint.Date{}); err != nil {
+				return err
 			}
-			return tw.Flush()
+			fmt.Fprintf(cmd.OutOrStdout(), "site %s reopened: all its records count\n", id)
+			return nil
 		},
 	}
-	storeFlags(list)
+	reopen.Flags().String("id", "", "site id")
+	storeFlags(reopen)
 	rotate := &cobra.Command{
 		Use:   "rotate-token",
 		Short: "Replace a site's token; the old one stops working at once",
@@ -163,7 +259,7 @@ func newSitesCmd() *cobra.Command {
 	}
 	rotate.Flags().String("id", "", "site id")
 	storeFlags(rotate)
-	cmd.AddCommand(add, list, rotate)
+	cmd.AddCommand(add, list, rotate, closeCmd, reopen)
 	return cmd
 }
 

@@ -93,6 +93,7 @@ the demo is served as it is.`,
 		},
 	}
 	storeFlags(cmd)
+	_ = cmd.Flags().MarkHidden("init") // demo makes its own store
 	cmd.Flags().String("addr", "", "listen address HOST:PORT (default 127.0.0.1:8080; env GREENHELP_ADDR)")
 	cmd.Flags().Uint64("seed", 42, "seed of the generated group")
 	return cmd
