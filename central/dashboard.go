@@ -404,6 +404,15 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 			BaseYear: g.Track.BaseYear, BaseT: g.Track.BaseT, CurrentYear: last.Year, CurrentT: last.ActualT, Levers: g.Levers})
 	}
 	g.Recalculation = d.report.Recalculation
+	sts, err := s.SiteStatuses(ctx)
+	if err != nil {
+		return g, err
+	}
+	for _, st := range sts {
+		if st.Status != StatusOpen {
+			g.Attention = append(g.Attention, charts.SiteNotice{ID: st.ID, Name: st.Name, Status: st.Status, Why: st.Why})
+		}
+	}
 	if ch, err := s.Changes(ctx, d.year); err == nil {
 		g.Change = &ch.Group
 	} else if !errors.Is(err, ErrNoData) {

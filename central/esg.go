@@ -58,9 +58,31 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		}
 	}
 	var invs []*footprint.Inventory
+	activity, err := s.Catalog.Activity(ctx)
+	if err != nil {
+		return d, err
+	}
+	yearFrom, yearTo := footprint.YearBounds(year)
 	for _, st := range sites {
 		if only != "" && st.ID != only {
 			continue
+		}
+		// What the year lacks of the site, in the notes: deterministic
+		// (the data and the closing day, not the clock), so a rerun is
+		// byte-identical.
+		closed := !st.ClosedOn.IsZero() && st.ClosedOn.Before(yearTo)
+		newest := activity[st.ID].NewestDay
+		switch {
+		case closed && !yearFrom.Before(st.ClosedOn):
+			d.Coverage = append(d.Coverage, fmt.Sprintf("%s (%s): closed on %s, not counted in %d", st.Name, st.ID, st.ClosedOn, year))
+		case closed:
+			d.Coverage = append(d.Coverage, fmt.Sprintf("%s (%s): closed on %s, counted until %s", st.Name, st.ID, st.ClosedOn, st.ClosedOn.AddDays(-1)))
+		case newest.IsZero():
+			d.Coverage = append(d.Coverage, fmt.Sprintf("%s (%s): registered, no records received", st.Name, st.ID))
+		case newest.Before(yearFrom):
+			d.Coverage = append(d.Coverage, fmt.Sprintf("%s (%s): no records for %d (its newest record is of %s): not counted", st.Name, st.ID, year, newest))
+		case newest.Before(yearTo.AddDays(-1)):
+			d.Coverage = append(d.Coverage, fmt.Sprintf("%s (%s): records only until %s: %d is partial", st.Name, st.ID, newest, year))
 		}
 		decl, err := s.declaration(ctx, st, year)
 		if err != nil {

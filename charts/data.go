@@ -62,6 +62,14 @@ type GroupData struct {
 	// effects (nil: no year before); Recalculation the base-year policy.
 	Change        *footprint.Change
 	Recalculation *footprint.Recalculation
+	// Attention are the sites that stopped sending, closed or never sent:
+	// absent from (or partial in) the figures, said so.
+	Attention []SiteNotice
+}
+
+// SiteNotice is a site whose data the figures lack, and why.
+type SiteNotice struct {
+	ID, Name, Status, Why string
 }
 
 // SiteData is the ambassador's site page.

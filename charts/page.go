@@ -107,6 +107,13 @@ func RenderGroup(w io.Writer, d GroupData, l Links) error {
 		intro += "</div>"
 	}
 	v.Intro = template.HTML(intro)
+	if len(d.Attention) > 0 {
+		t := table{Title: "Sites missing from the figures or partly so", Head: []string{"site", "status", "why"}}
+		for _, n := range d.Attention {
+			t.Rows = append(t.Rows, []string{n.Name + " (" + n.ID + ")", n.Status, n.Why})
+		}
+		v.Tables = append(v.Tables, t)
+	}
 	if t := changeTable(d.Change); t != nil {
 		v.Tables = append(v.Tables, *t)
 	}

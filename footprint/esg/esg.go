@@ -44,6 +44,9 @@ type Revenue struct {
 type Dataset struct {
 	Year        int
 	Sites       []Site
+	// Coverage names the registered sites the year lacks in whole or in
+	// part (closed, stopped sending, never sent), in words.
+	Coverage []string
 	Group       *footprint.Inventory
 	Trajectory  footprint.TrajectoryReport
 	Offsets     []Offset
@@ -377,6 +380,9 @@ func (d Dataset) methodology() Table {
 		{"factor set", d.FactorSet + "; every factor used is listed in factors_used with its source and year."},
 	} {
 		tb.Rows = append(tb.Rows, []any{m[0], m[1]})
+	}
+	for _, c := range d.Coverage {
+		tb.Rows = append(tb.Rows, []any{"site coverage", c})
 	}
 	return tb
 }
