@@ -342,6 +342,20 @@ func (a *Agent) RecordCollection(c Collected) error {
 	return a.saveState()
 }
 
+// Ping checks the central is reachable and takes the site's token.
+func (a *Agent) Ping(ctx context.Context) (PingResult, error) { return a.uploader().Ping(ctx) }
+
+// Retry moves quarantined batches (named, or all) back to the outbox and
+// delivers what is pending, a few tries each: the acknowledged and the
+// refused (quarantined again) counts.
+func (a *Agent) Retry(ctx context.Context, names []string) (released []Entry, ackedN, refusedN int, err error) {
+	if released, err = a.Outbox.Release(names); err != nil {
+		return nil, 0, 0, err
+	}
+	ackedN, refusedN, err = a.drain(ctx, 3)
+	return released, ackedN, refusedN, err
+}
+
 func (a *Agent) uploader() *Uploader {
 	return &Uploader{BaseURL: a.Cfg.Central.URL, Token: a.Cfg.Central.Token, Site: a.Cfg.Site.ID,
 		Client:         &http.Client{Timeout: a.Cfg.Central.Timeout},

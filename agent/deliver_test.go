@@ -119,13 +119,84 @@ func TestARefusedBatchIsQuarantinedWithTheCentralsReason(t *testing.T) {
 	assert.Equal(t, 1, requests, "a 4xx is not retried")
 }
 
-func TestAWrongTokenIsQuarantinedNotRetried(t *testing.T) {
+// A refused token is the agent's configuration, not the batches: they
+// stay pending (never quarantined), the run stops at once with the fix
+// named, and once the token is fixed they go, each counted once.
+func TestAWrongTokenKeepsTheBatchesPendingUntilItIsFixed(t *testing.T) {
 	central := newFakeCentral("fr-lyo-gerland", "another-token")
 	a := exampleAgent(t, central.start(t, ""))
-	require.Error(t, a.Once(ctxFor(t, 30*time.Second)))
+	err := a.Once(ctxFor(t, 30*time.Second))
+	require.ErrorIs(t, err, ErrToken)
+	assert.Contains(t, err.Error(), "check central.token")
 	st, _ := a.Status()
-	require.Len(t, st.Quarantined, 1)
-	assert.Contains(t, st.Quarantined[0].Reason, "401")
+	assert.Empty(t, st.Quarantined)
+	require.Positive(t, st.Pending)
+	_, _, _, requests := central.stats()
+	assert.Equal(t, 1, requests, "one request: no retry loop on a refused token")
+
+	a.Cfg.Central.Token = "another-token"
+	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
+	records, batches, dups, _ := central.stats()
+	assert.Positive(t, records)
+	assert.Equal(t, st.Pending, batches)
+	assert.Zero(t, dups)
+}
+
+// A batch an earlier agent quarantined on a 401 (or any refusal since
+// fixed at the central) is listed with the central's words, sent again
+// by Retry and counted once; retrying again finds nothing; dropping
+// names what goes.
+func TestAQuarantinedBatchIsRetriedAndCountedOnce(t *testing.T) {
+	central := newFakeCentral("fr-lyo-gerland", "tok-123")
+	a := exampleAgent(t, central.start(t, ""))
+	c := a.Collect(context.Background())
+	es, err := a.Enqueue(c.Activities)
+	require.NoError(t, err)
+	require.NotEmpty(t, es)
+	for _, e := range es {
+		require.NoError(t, a.Outbox.Quarantine(e, `401 Unauthorized: {"error":"missing or unknown site token"}`))
+	}
+	qs, err := a.Outbox.Quarantined()
+	require.NoError(t, err)
+	require.Len(t, qs, len(es))
+	assert.Equal(t, "401 Unauthorized: missing or unknown site token", qs[0].Reason)
+
+	_, err = a.Outbox.Release([]string{"no-such-batch"})
+	require.ErrorContains(t, err, `no quarantined batch "no-such-batch"`)
+
+	released, ackedN, refusedN, err := a.Retry(ctxFor(t, 30*time.Second), nil)
+	require.NoError(t, err)
+	assert.Len(t, released, len(es))
+	assert.Equal(t, len(es), ackedN)
+	assert.Zero(t, refusedN)
+	_, batches, dups, _ := central.stats()
+	assert.Equal(t, len(es), batches)
+	released, ackedN, _, err = a.Retry(ctxFor(t, 30*time.Second), nil)
+	require.NoError(t, err)
+	assert.Empty(t, released)
+	assert.Zero(t, ackedN)
+	_, batches2, dups2, _ := central.stats()
+	assert.Equal(t, batches, batches2)
+	assert.Equal(t, dups, dups2)
+
+	// A batch the central refuses for its content is quarantined again,
+	// with the central's problems in words; drop removes it.
+	bad := c.Activities[:1]
+	bad[0].Quantity = -5
+	es, err = a.Enqueue(bad)
+	require.NoError(t, err)
+	ackedN, refusedN, err = a.Drain(ctxFor(t, 30*time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, 1, refusedN)
+	qs, _ = a.Outbox.Quarantined()
+	require.Len(t, qs, 1)
+	assert.Contains(t, qs[0].Reason, "400 Bad Request")
+	dropped, err := a.Outbox.Drop([]string{qs[0].Name})
+	require.NoError(t, err)
+	require.Len(t, dropped, 1)
+	qs, _ = a.Outbox.Quarantined()
+	assert.Empty(t, qs)
+	_ = es
 }
 
 func TestUnchangedRecordsAreNotSentAgainAndCorrectionsReplace(t *testing.T) {

@@ -150,7 +150,7 @@ func (o *Outbox) list(sub string) ([]Entry, error) {
 		}
 		if sub == "quarantine" {
 			if r, err := os.ReadFile(e.Path + ".reason"); err == nil {
-				e.Reason = string(r)
+				e.Reason = readableReason(string(r))
 			}
 		}
 		out = append(out, e)
@@ -238,4 +238,87 @@ func (o *Outbox) Quarantine(e Entry, reason string) error {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	return syncDir(dir)
+}
+
+// readableReason turns a stored refusal ("400 Bad Request: {"error":
+// "…"}") into words: the status and the central's message.
+func readableReason(raw string) string {
+	status, body, ok := strings.Cut(raw, ": ")
+	if !ok {
+		return raw
+	}
+	var doc struct {
+		Error    string `json:"error"`
+		Problems []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal([]byte(body), &doc) != nil || doc.Error == "" {
+		return raw
+	}
+	msg := status + ": " + doc.Error
+	for i, p := range doc.Problems {
+		if i == 3 {
+			msg += fmt.Sprintf("; … %d more", len(doc.Problems)-3)
+			break
+		}
+		msg += "; " + p.Message
+	}
+	return msg
+}
+
+// quarantined returns the quarantined entries named (all with none),
+// or an error naming one that is not there.
+func (o *Outbox) quarantined(names []string) ([]Entry, error) {
+	all, err := o.Quarantined()
+	if err != nil || len(names) == 0 {
+		return all, err
+	}
+	by := map[string]Entry{}
+	for _, e := range all {
+		by[e.Name] = e
+	}
+	var out []Entry
+	for _, n := range names {
+		e, ok := by[n]
+		if !ok {
+			return nil, fmt.Errorf("no quarantined batch %q in %s (see `greenhelp-agent quarantine list`)", n, filepath.Join(o.dir, "quarantine"))
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Release moves quarantined batches (the names given, or all) back to
+// pending, where the next delivery sends them again under their id: the
+// central counts a batch once whatever the tries.
+func (o *Outbox) Release(names []string) ([]Entry, error) {
+	es, err := o.quarantined(names)
+	if err != nil {
+		return nil, err
+	}
+	pending := filepath.Join(o.dir, "pending")
+	for _, e := range es {
+		if err := os.Rename(e.Path, filepath.Join(pending, e.Name)); err != nil {
+			return nil, fmt.Errorf("outbox: %w", err)
+		}
+		_ = os.Remove(e.Path + ".reason")
+	}
+	return es, syncDir(pending)
+}
+
+// Drop deletes quarantined batches (the names given, or all): their
+// records are not sent. It returns what was dropped.
+func (o *Outbox) Drop(names []string) ([]Entry, error) {
+	es, err := o.quarantined(names)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range es {
+		if err := os.Remove(e.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("outbox: %w", err)
+		}
+		_ = os.Remove(e.Path + ".reason")
+	}
+	return es, syncDir(filepath.Join(o.dir, "quarantine"))
 }

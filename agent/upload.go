@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -23,7 +25,13 @@ const (
 	retry
 	refused
 	setAside // the outbox file did not decode: moved to corrupt/, logged
+	// badToken: the central refused the site's token (401, 403): the
+	// agent's configuration, not the batch, is wrong — it stays pending.
+	badToken
 )
+
+// ErrToken is a delivery stopped because the central refused the token.
+var ErrToken = errors.New("the central refused the site token")
 
 // Uploader posts batches to the central service.
 type Uploader struct {
@@ -62,6 +70,8 @@ func (u *Uploader) post(ctx context.Context, id string, body []byte) (outcome, t
 		return acked, 0, text
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode/100 == 5:
 		return retry, retryAfter(resp.Header.Get("Retry-After")), text
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		return badToken, 0, text
 	default:
 		return refused, 0, text
 	}
@@ -116,6 +126,10 @@ func (u *Uploader) deliver(ctx context.Context, ob *Outbox, e Entry, onAck func(
 		case refused:
 			u.Log.Error("batch refused by the central: quarantined", "batch", b.ID, "reason", msg)
 			return refused, ob.Quarantine(e, msg)
+		case badToken:
+			// Every batch would get the same answer: stop, keep them all
+			// pending, and say what to fix.
+			return badToken, fmt.Errorf("%w (%s): check central.token (or token_file, GREENHELP_AGENT_CENTRAL_TOKEN) against the token `greenhelp sites add` or `sites rotate-token` printed for site %s; the batches stay in the outbox and go once it is fixed", ErrToken, msg, u.Site)
 		}
 		if attempts > 0 && attempt+1 >= attempts {
 			return retry, fmt.Errorf("batch %s: %s", b.ID, msg)
@@ -131,4 +145,53 @@ func (u *Uploader) deliver(ctx context.Context, ob *Outbox, e Entry, onAck func(
 		case <-time.After(wait):
 		}
 	}
+}
+
+// PingResult is what `check --ping` learnt from the central.
+type PingResult struct {
+	URL        string    `json:"url"`
+	Site       string    `json:"site"`
+	Name       string    `json:"name"`
+	Status     string    `json:"status"`
+	ServerTime time.Time `json:"server_time"`
+	// LastReceived is the site's last batch the central logged.
+	LastReceived time.Time `json:"last_received,omitzero"`
+}
+
+// Ping asks the central whether it is reachable and takes the site's
+// token (GET /api/v1/sites/{site}/ping): an error says which of the
+// address, the token or the site id is wrong.
+func (u *Uploader) Ping(ctx context.Context) (PingResult, error) {
+	endpoint := strings.TrimRight(u.BaseURL, "/") + "/api/v1/sites/" + url.PathEscape(u.Site) + "/ping"
+	res := PingResult{URL: u.BaseURL}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
+	if err != nil {
+		return res, fmt.Errorf("central.url %q: %w", u.BaseURL, err)
+	}
+	if u.Token == "" {
+		return res, fmt.Errorf("no central token: set central.token_file or GREENHELP_AGENT_CENTRAL_TOKEN to the token `greenhelp sites add` printed for site %s", u.Site)
+	}
+	req.Header.Set("Authorization", "Bearer "+u.Token)
+	resp, err := u.Client.Do(req)
+	if err != nil {
+		return res, fmt.Errorf("central %s not reachable: %w (check central.url, the network and the proxy)", u.BaseURL, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	text := fmt.Sprintf("%s: %s", resp.Status, strings.TrimSpace(string(body)))
+	switch resp.StatusCode {
+	case http.StatusOK:
+		if err := json.Unmarshal(body, &res); err != nil {
+			return res, fmt.Errorf("central %s answered, but not as greenhelp does (%s): is central.url the greenhelp service?", u.BaseURL, text)
+		}
+		res.URL = u.BaseURL
+		return res, nil
+	case http.StatusUnauthorized:
+		return res, fmt.Errorf("%w (%s): the central knows no site with this token — use the token `greenhelp sites add` (or `sites rotate-token`) printed for site %s", ErrToken, text, u.Site)
+	case http.StatusForbidden:
+		return res, fmt.Errorf("%w (%s): the token is another site's — site.id in site.yaml is %q", ErrToken, text, u.Site)
+	case http.StatusNotFound:
+		return res, fmt.Errorf("central %s has no ping endpoint (%s): is central.url the greenhelp service, and is it up to date?", u.BaseURL, text)
+	}
+	return res, fmt.Errorf("central %s: %s", u.BaseURL, text)
 }

@@ -37,7 +37,7 @@ func NewRoot() *cobra.Command {
 	}
 	root.PersistentFlags().String("config", "site.yaml", "the site's site.yaml")
 	root.PersistentFlags().String("log-level", "info", "debug, info, warn or error")
-	root.AddCommand(checkCmd(), onceCmd(), runCmd(), statusCmd(), sampleCmd())
+	root.AddCommand(checkCmd(), onceCmd(), runCmd(), statusCmd(), sampleCmd(), quarantineCmd())
 	return root
 }
 
@@ -126,6 +126,9 @@ type CheckReport struct {
 	// Implausible are figures off by an order of magnitude against the
 	// declaration or the source's history.
 	Implausible []footprint.PlausibilityWarning `json:"implausible,omitempty"`
+	// Ping is the central's answer to --ping (PingError when it failed).
+	Ping      *agent.PingResult `json:"ping,omitempty"`
+	PingError string            `json:"ping_error,omitempty"`
 }
 
 func checkCmd() *cobra.Command {
@@ -147,7 +150,15 @@ func checkCmd() *cobra.Command {
 			a := &agent.Agent{Cfg: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 			c := a.Collect(cmd.Context())
 			rep := CheckReport{Config: cfg.String(), Sources: c.Health, Summary: summarise(c), OK: c.OK(), Implausible: c.Warnings}
-			if cfg.Central.Token == "" {
+			if ping, _ := cmd.Flags().GetBool("ping"); ping {
+				a.Cfg = cfg
+				p, err := a.Ping(cmd.Context())
+				if err != nil {
+					rep.PingError, rep.OK = err.Error(), false
+				} else {
+					rep.Ping = &p
+				}
+			} else if cfg.Central.Token == "" {
 				rep.Warning = append(rep.Warning, "no central token yet: set central.token_file or GREENHELP_AGENT_CENTRAL_TOKEN before `once` or `run`")
 			}
 			out := cmd.OutOrStdout()
@@ -172,6 +183,87 @@ func checkCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().String("format", "table", "output format: table, json, or csv (the records that would be sent, as greenhelp calc reads them)")
+	cmd.Flags().Bool("ping", false, "also ask the central whether it is reachable, takes the token and knows the site id (nothing is sent)")
+	return cmd
+}
+
+func quarantineCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "quarantine", Short: "The batches the central refused: list them, send them again, or drop them"}
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the quarantined batches with the central's reason",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := open(cmd, false)
+			if err != nil {
+				return err
+			}
+			qs, err := a.Outbox.Quarantined()
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if len(qs) == 0 {
+				fmt.Fprintln(w, "no quarantined batch")
+				return nil
+			}
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "BATCH FILE\tQUEUED\tBYTES\tREFUSED BECAUSE")
+			for _, q := range qs {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", q.Name, q.Written.Format(time.RFC3339), q.Size, q.Reason)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintln(w, "\nOnce the cause is fixed (the data, or the central): greenhelp-agent quarantine retry [BATCH FILE...]; to give them up: quarantine drop BATCH FILE... (or --all)")
+			return nil
+		},
+	}
+	retry := &cobra.Command{
+		Use:   "retry [BATCH FILE...]",
+		Short: "Send quarantined batches again (all without names): the central counts each batch once",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := open(cmd, true)
+			if err != nil {
+				return err
+			}
+			released, ackedN, refusedN, err := a.Retry(cmd.Context(), args)
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%d batch(es) back in the outbox; delivered: %d acknowledged, %d refused again (quarantined)\n", len(released), ackedN, refusedN)
+			if err != nil {
+				return fmt.Errorf("not every batch was delivered (they stay in the outbox): %w", err)
+			}
+			if refusedN > 0 {
+				return fmt.Errorf("%d batch(es) refused again: see `greenhelp-agent quarantine list`", refusedN)
+			}
+			return nil
+		},
+	}
+	drop := &cobra.Command{
+		Use:   "drop BATCH FILE... | --all",
+		Short: "Delete quarantined batches: their records are not sent",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			all, _ := cmd.Flags().GetBool("all")
+			if len(args) == 0 && !all {
+				return fmt.Errorf("name the batch files to drop (see `greenhelp-agent quarantine list`), or --all")
+			}
+			a, err := open(cmd, false)
+			if err != nil {
+				return err
+			}
+			dropped, err := a.Outbox.Drop(args)
+			if err != nil {
+				return err
+			}
+			for _, d := range dropped {
+				fmt.Fprintf(cmd.OutOrStdout(), "dropped %s (%s)\n", d.Name, d.Reason)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d batch(es) dropped\n", len(dropped))
+			return nil
+		},
+	}
+	drop.Flags().Bool("all", false, "drop every quarantined batch")
+	cmd.AddCommand(list, retry, drop)
 	return cmd
 }
 
@@ -222,6 +314,17 @@ func printCheck(w io.Writer, rep CheckReport) {
 	fmt.Fprintln(w, rep.Config)
 	for _, warn := range rep.Warning {
 		fmt.Fprintln(w, "warning:", warn)
+	}
+	if p := rep.Ping; p != nil {
+		last := "none yet"
+		if !p.LastReceived.IsZero() {
+			last = p.LastReceived.Format(time.RFC3339)
+		}
+		fmt.Fprintf(w, "central %s: reachable, token accepted for site %s (%s, %s); its clock %s; last batch received: %s\n",
+			p.URL, p.Site, p.Name, p.Status, p.ServerTime.Format(time.RFC3339), last)
+	}
+	if rep.PingError != "" {
+		fmt.Fprintln(w, "central: FAILED:", rep.PingError)
 	}
 	fmt.Fprintln(w, "\nSources:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
