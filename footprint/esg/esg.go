@@ -42,11 +42,11 @@ type Revenue struct {
 
 // Dataset is everything the export is built from.
 type Dataset struct {
-	Year        int
-	Sites       []Site
+	Year  int
+	Sites []Site
 	// Coverage names the registered sites the year lacks in whole or in
 	// part (closed, stopped sending, never sent), in words.
-	Coverage []string
+	Coverage    []string
 	Group       *footprint.Inventory
 	Trajectory  footprint.TrajectoryReport
 	Offsets     []Offset
