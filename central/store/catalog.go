@@ -163,6 +163,15 @@ var migrations = []string{
 	`ALTER TABLE sites ADD COLUMN closed_on TEXT NOT NULL DEFAULT '';`,
 }
 
+// addsColumn names the (table, column) a migration adds, by its number.
+var addsColumn = map[int][2]string{7: {"sites", "closed_on"}}
+
+func hasColumn(tx *sql.Tx, table, column string) bool {
+	var n int
+	err := tx.QueryRow(`SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n)
+	return err == nil && n > 0
+}
+
 // legacyHash prefixes the batch-log hashes written before migration 2.
 const legacyHash = "legacy:"
 
@@ -219,7 +228,10 @@ func (c *Catalog) migrate() error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(migrations[i]); err != nil {
+		if col, ok := addsColumn[i+1]; ok && hasColumn(tx, col[0], col[1]) {
+			// SQLite has no ADD COLUMN IF NOT EXISTS: a catalog whose
+			// version was set back (restored over a newer schema) has it.
+		} else if _, err := tx.Exec(migrations[i]); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("migration %d: %w", i+1, err)
 		}
