@@ -36,6 +36,9 @@ type SourceHealth struct {
 	RowsRejected int         `json:"rows_rejected"`
 	Records      int         `json:"records"`
 	Error        string      `json:"error,omitempty"`
+	// Warning is what is not wrong yet but worth knowing (a path that
+	// matches no file yet): the source is OK, with nothing to send.
+	Warning string `json:"warning,omitempty"`
 	Rejections   []Rejection `json:"rejections,omitempty"`
 }
 
@@ -175,6 +178,11 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		partial = st.Partial
 	} else {
 		bad, err = s.stream(ctx, base, emit)
+	}
+	if errors.Is(err, errNoFiles) {
+		h.Warning = err.Error()
+		a.Log.Warn("source has nothing to read yet", "source", s.ID, "reason", err)
+		return nil, nil
 	}
 	if err != nil {
 		return nil, err

@@ -60,7 +60,10 @@ func (b byRow) Result() ([]footprint.Activity, []Rejection, error) {
 }
 
 func newState(s SourceConfig, site footprint.Site) *collector {
-	c := &collector{src: s, site: site, sums: map[footprint.Key]*footprint.Activity{}}
+	c := &collector{src: s, site: site, sums: map[footprint.Key]*footprint.Activity{}, events: map[string]string{}}
+	for name, state := range s.Events {
+		c.events[strings.ToLower(strings.TrimSpace(name))] = strings.ToLower(strings.TrimSpace(state))
+	}
 	c.dateLayout, _ = goLayout(s.DateFormat)
 	c.timeLayout, _ = goLayout(s.TimeFormat)
 	c.loc, _ = time.LoadLocation(site.Timezone)
@@ -96,6 +99,7 @@ func collect(s SourceConfig, site footprint.Site, t Table) ([]footprint.Activity
 }
 
 type collector struct {
+	events     map[string]string // the source's own event names → state
 	src        SourceConfig
 	site       footprint.Site
 	loc        *time.Location

@@ -12,12 +12,22 @@ import (
 // or, typed in (type: manual), an estimate at an assumed compliance.
 type workstationCollector struct{}
 
+// eventIgnore maps an event that says nothing of the power state.
+const eventIgnore = "ignore"
+
 func init() { registerCollector("workstation", workstationCollector{}) }
 
 func (workstationCollector) Check(s SourceConfig, cols map[string]string, add addFunc) {
 	requireColumns(s, cols, add, "device|hours", "time|date", "event|state")
 	if s.Type != "manual" && cols["class"] == "" && s.Class == "" {
 		add("class", "", "missing: give class (desktop, laptop, thin_client, monitor) or columns.class")
+	}
+	for name, state := range s.Events {
+		switch strings.ToLower(strings.TrimSpace(state)) {
+		case stOn, stOff, stSleep, eventIgnore:
+		default:
+			add("events."+name, state, "want on, off, sleep or ignore")
+		}
 	}
 	if s.Type == "manual" && s.AssumedCompliance == nil {
 		add("assumed_compliance", "", "missing: the share of power-off window hours the devices are off (0–1), e.g. from the power-management console's compliance report")
@@ -44,6 +54,7 @@ func (workstationCollector) Sample() string {
     path: exports/pc-power-log.csv
     class: desktop                  # or columns.class: desktop, laptop, thin_client, monitor
     time_format: YYYY-MM-DD HH:mm:ss
+    events: {logon: on, logoff: ignore} # the log's own names (on, off, sleep, ignore), before the known ones
     columns:
       device: hostname
       time: timestamp

@@ -62,3 +62,33 @@ func TestWorkstationCollectorSaysWhatItNeeds(t *testing.T) {
 	workstationCollector{}.Check(SourceConfig{Type: "manual", Collector: "workstation"}, nil, add)
 	assert.Equal(t, []string{"assumed_compliance"}, got)
 }
+
+// A log with its own event names: Logon mapped to on, Logoff ignored
+// (the PC stays as it was), an unmapped Lock rejected saying how to map
+// it; a mapping to an unknown state is a configuration error.
+func TestWorkstationEventNamesAreConfigurable(t *testing.T) {
+	log := "hostname,timestamp,event\n" +
+		"pc-1,2024-03-05 06:00:00,Logon\npc-1,2024-03-05 19:00:00,Logoff\npc-1,2024-03-05 19:30:00,Lock\npc-1,2024-03-05 22:00:00,shutdown\n"
+	acts, h := trySample(t, workstationCollector{}.Sample(), map[string]string{"exports/pc-power-log.csv": log})
+	require.Empty(t, h.Error)
+	require.Len(t, h.Rejections, 1)
+	assert.Equal(t, "pc-power-log.csv:4", h.Rejections[0].Where)
+	assert.Contains(t, h.Rejections[0].Reason, `map it under the source's events: (e.g. events: {lock: on})`)
+	hours := map[string]float64{}
+	for _, a := range acts {
+		if a.Start == footprint.NewDate(2024, 3, 5) {
+			hours[a.Attrs["state"]] += a.Quantity
+		}
+	}
+	// Window hours of 5 March: 00:00–07:00 (off until the 06:00 logon,
+	// then on: 1 h missed) and 20:00–24:00 (on until 22:00: 2 h missed,
+	// then off 2 h).
+	assert.InDelta(t, 3, hours["missed"], 1e-9)
+	assert.InDelta(t, 8, hours["off"], 1e-9)
+
+	var got []string
+	add := func(field, value, format string, _ ...any) { got = append(got, field+"="+value) }
+	workstationCollector{}.Check(SourceConfig{Type: "csv", Collector: "workstation", Class: "desktop", Events: map[string]string{"logon": "awake"}},
+		map[string]string{"device": "d", "time": "t", "event": "e"}, add)
+	assert.Equal(t, []string{"events.logon=awake"}, got)
+}

@@ -230,6 +230,9 @@ func (c *Config) Validate() error {
 	ids := map[string]int{}
 	for i, s := range c.Sources {
 		p := fmt.Sprintf("sources[%d]", i)
+		if s.ID != "" {
+			p = fmt.Sprintf("sources[%d](%s)", i, footprint.Clip(s.ID))
+		}
 		if j, dup := ids[s.ID]; dup && s.ID != "" {
 			add(p+".id", s.ID, "already used by sources[%d]", j)
 		}

@@ -109,7 +109,7 @@ func (s SourceConfig) streamResuming(ctx context.Context, base, dir string, site
 		return nil, st, fmt.Errorf("path %q: %w", s.Path, err)
 	}
 	if len(files) == 0 {
-		return nil, st, fmt.Errorf("path %q: no file matches", s.Path)
+		return nil, st, noFiles(s, base)
 	}
 	sort.Strings(files)
 	path := resumePath(dir, s.ID)

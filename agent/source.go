@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -88,6 +89,11 @@ type SourceConfig struct {
 	Class    string `mapstructure:"class"`
 	Location string `mapstructure:"location"` // workstation: site (default) or home
 	Quality  string `mapstructure:"quality"`  // measured (default), estimated
+	// Events maps a power log's own event names to a state: on, off,
+	// sleep, or ignore (a logon or a screen lock that says nothing of the
+	// power). They come before the names the collector knows (startup,
+	// shutdown, sleep, wake, hibernate …).
+	Events map[string]string `mapstructure:"events"`
 	// AssumedCompliance is the share of window hours a workstation
 	// estimate without a log counts as off (0–1): required there, 0
 	// included — there is no default to fall back on silently.
@@ -243,6 +249,9 @@ func (s SourceConfig) validate(p, base string) []footprint.FieldError {
 	if ok {
 		ct.Check(s, s.Columns.mapped(), add)
 	}
+	if len(s.Events) > 0 && s.Collector != "workstation" {
+		add("events", "", "only the workstation collector reads events (this source's collector is %q)", s.Collector)
+	}
 	if _, err := goLayout(s.DateFormat); err != nil {
 		add("date_format", s.DateFormat, "%v", err)
 	}
@@ -381,7 +390,11 @@ func (s SourceConfig) parseStreamAt(in io.Reader, name string, cols map[string]s
 		}
 		if len(missing) > 0 {
 			sort.Strings(missing)
-			return nil, fmt.Errorf("%s:1: header has no column %s: it has %s", name, strings.Join(missing, ", "), strings.Join(head, s.Delimiter))
+			hint := ""
+			if dec == nil && !utf8.ValidString(strings.Join(head, "")) {
+				hint = " — the header is not valid UTF-8: the export is probably Latin-1 or Windows-1252; set encoding: latin-1 (or windows-1252) on this source"
+			}
+			return nil, fmt.Errorf("%s:1: header has no column %s: it has %s%s", name, strings.Join(missing, ", "), strings.ToValidUTF8(strings.Join(head, s.Delimiter), "\uFFFD"), hint)
 		}
 	} else {
 		for field, c := range cols {

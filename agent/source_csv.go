@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -13,11 +14,15 @@ type csvSource struct{}
 
 func init() { registerSource("csv", csvSource{}) }
 
+// errNoFiles is a path that matches no file yet: the source's warning,
+// never an error that stops the agent (an export may appear later).
+var errNoFiles = errors.New("no file matches yet")
+
 func (csvSource) Check(s SourceConfig, base string, add addFunc) {
 	if s.Path == "" {
 		add("path", "", "missing: the export file or a glob such as exports/*.csv")
-	} else if m, _ := filepath.Glob(resolve(base, s.Path)); len(m) == 0 {
-		add("path", s.Path, "no file matches (relative paths start at the folder of site.yaml)")
+	} else if _, err := filepath.Glob(resolve(base, s.Path)); err != nil {
+		add("path", s.Path, "not a valid pattern: %v", err)
 	}
 	if s.Decimal == "," && s.Delimiter == "," {
 		add("decimal", s.Decimal, `a decimal comma needs another delimiter (";")`)
@@ -30,7 +35,7 @@ func (csvSource) Stream(ctx context.Context, s SourceConfig, base string, cols m
 		return nil, fmt.Errorf("path %q: %w", s.Path, err)
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("path %q: no file matches", s.Path)
+		return nil, noFiles(s, base)
 	}
 	sort.Strings(files)
 	var bad []Rejection
@@ -45,6 +50,10 @@ func (csvSource) Stream(ctx context.Context, s SourceConfig, base string, cols m
 		bad = append(bad, part...)
 	}
 	return bad, nil
+}
+
+func noFiles(s SourceConfig, base string) error {
+	return fmt.Errorf("path %q: %w in %s (relative paths start at the folder of site.yaml); the source is read once a file is there", s.Path, errNoFiles, filepath.Dir(resolve(base, s.Path)))
 }
 
 func (csvSource) Sample() string {

@@ -40,5 +40,36 @@ func TestCSVSourceSaysWhatIsWrongWithItsKeys(t *testing.T) {
 	assert.Equal(t, []string{"path=", "decimal=,"}, got)
 	got = nil
 	csvSource{}.Check(SourceConfig{Path: "nothing-*.csv", Delimiter: ";", Decimal: ","}, t.TempDir(), add)
-	assert.Equal(t, []string{"path=nothing-*.csv"}, got)
+	assert.Empty(t, got, "a path matching nothing yet is not a configuration error")
+	csvSource{}.Check(SourceConfig{Path: "[", Delimiter: ";", Decimal: "."}, t.TempDir(), add)
+	assert.Equal(t, []string{"path=["}, got)
+}
+
+// A path that matches no file yet (the first voyages export is next
+// month) is the source's warning: the agent runs, the others are read,
+// and `check` passes saying so.
+func TestAPathMatchingNothingYetIsAWarning(t *testing.T) {
+	acts, h := trySample(t, csvSource{}.Sample(), nil)
+	assert.Empty(t, acts)
+	assert.Empty(t, h.Error)
+	assert.True(t, h.OK())
+	assert.Contains(t, h.Warning, `path "exports/electricity-*.csv": no file matches yet in `)
+	assert.Contains(t, h.Warning, "the source is read once a file is there")
+}
+
+// A Latin-1 export read as UTF-8: the header's accented column is not
+// found, and the error says to set the encoding.
+func TestALatin1HeaderReadAsUTF8SaysToSetTheEncoding(t *testing.T) {
+	block := `  - id: bills
+    type: csv
+    collector: energy
+    path: bills.csv
+    delimiter: ";"
+    kind: electricity
+    item: grid
+    columns: {month: Mois, quantity: "Quantité"}
+`
+	_, h := trySample(t, block, map[string]string{"bills.csv": "Mois;Quantit\xe9\n2024-01;1200\n"})
+	assert.Contains(t, h.Error, `header has no column "Quantité" (for quantity)`)
+	assert.Contains(t, h.Error, "set encoding: latin-1 (or windows-1252) on this source")
 }

@@ -69,9 +69,15 @@ func (c *collector) event(r Row) (dev string, at time.Time, state, name, class s
 		return
 	}
 	name = strings.ToLower(strings.TrimSpace(r.Fields["event"]))
-	state, known := powerEvents[name]
+	state, known := c.events[name]
 	if !known {
-		c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume)", r.Fields["event"])
+		state, known = powerEvents[name]
+	}
+	switch {
+	case state == eventIgnore:
+		return // says nothing of the power: read, not counted, not rejected
+	case !known:
+		c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume), or map it under the source's events: (e.g. events: {%s: on})", r.Fields["event"], footprint.Clip(name))
 		return
 	}
 	class = first(r.Fields["class"], c.src.Class)

@@ -333,6 +333,8 @@ func printCheck(w io.Writer, rep CheckReport) {
 		st := "ok"
 		if h.Error != "" {
 			st = "FAILED: " + h.Error
+		} else if h.Warning != "" {
+			st = "warning: " + h.Warning
 		} else if h.RowsRejected > 0 {
 			st = "rows rejected"
 		}
