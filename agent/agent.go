@@ -31,15 +31,15 @@ type SourceHealth struct {
 	RowsRead    int           `json:"rows_read"`
 	// Resumed: the files were read from where the last run stopped;
 	// BytesRead is what this run parsed.
-	Resumed      bool        `json:"resumed,omitempty"`
-	BytesRead    int64       `json:"bytes_read,omitempty"`
-	RowsRejected int         `json:"rows_rejected"`
-	Records      int         `json:"records"`
-	Error        string      `json:"error,omitempty"`
+	Resumed      bool   `json:"resumed,omitempty"`
+	BytesRead    int64  `json:"bytes_read,omitempty"`
+	RowsRejected int    `json:"rows_rejected"`
+	Records      int    `json:"records"`
+	Error        string `json:"error,omitempty"`
 	// Warning is what is not wrong yet but worth knowing (a path that
 	// matches no file yet): the source is OK, with nothing to send.
-	Warning string `json:"warning,omitempty"`
-	Rejections   []Rejection `json:"rejections,omitempty"`
+	Warning    string      `json:"warning,omitempty"`
+	Rejections []Rejection `json:"rejections,omitempty"`
 }
 
 // OK reports whether the source read and every row was usable.
