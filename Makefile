@@ -33,6 +33,7 @@ assets:
 ## windows: the site agent must build for Windows site servers.
 windows:
 	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/greenhelp-agent
+	GOOS=windows GOARCH=amd64 $(GO) vet ./internal/agentcli
 
 ## unit: every test, with a real influxd on loopback started by the script.
 unit:

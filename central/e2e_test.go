@@ -37,9 +37,15 @@ type server struct {
 
 func startServer(t *testing.T, env ...string) *server {
 	t.Helper()
+	return startServerIn(t, filepath.Join(t.TempDir(), "data"), env...)
+}
+
+// startServerIn starts `greenhelp serve` on the data directory given.
+func startServerIn(t *testing.T, data string, env ...string) *server {
+	t.Helper()
 	bin, err := buildGreenhelp()
 	require.NoError(t, err)
-	s := &server{bin: bin, data: filepath.Join(t.TempDir(), "data")}
+	s := &server{bin: bin, data: data}
 	s.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", s.data)
 	s.cmd.Env = append(os.Environ(), env...)
 	stdout, err := s.cmd.StdoutPipe()

@@ -37,8 +37,22 @@ func NewRoot() *cobra.Command {
 	}
 	root.PersistentFlags().String("config", "site.yaml", "the site's site.yaml")
 	root.PersistentFlags().String("log-level", "info", "debug, info, warn or error")
-	root.AddCommand(checkCmd(), onceCmd(), runCmd(), statusCmd(), sampleCmd(), quarantineCmd())
+	root.PersistentFlags().String("log-format", envOr("GREENHELP_AGENT_LOG_FORMAT", "text"), "log lines as text or json (env GREENHELP_AGENT_LOG_FORMAT)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if f, _ := cmd.Flags().GetString("log-format"); f != "text" && f != "json" {
+			return fmt.Errorf("--log-format %q: want text or json", f)
+		}
+		return nil
+	}
+	root.AddCommand(checkCmd(), onceCmd(), runCmd(), statusCmd(), sampleCmd(), quarantineCmd(), serviceCmd())
 	return root
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }
 
 // Execute runs the tree and returns the exit code.
@@ -92,7 +106,11 @@ func logger(cmd *cobra.Command) *slog.Logger {
 	lvl := new(slog.LevelVar)
 	s, _ := cmd.Flags().GetString("log-level")
 	_ = lvl.UnmarshalText([]byte(s))
-	return slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: lvl}))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if f, _ := cmd.Flags().GetString("log-format"); f == "json" {
+		return slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), opts))
+	}
+	return slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), opts))
 }
 
 func open(cmd *cobra.Command, requireToken bool) (*agent.Agent, error) {

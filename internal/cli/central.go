@@ -72,8 +72,14 @@ func openService(cmd *cobra.Command, log *slog.Logger) (*central.Service, *centr
 	return svc, cfg, nil
 }
 
-func logger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// logger writes to w as --log-format says (text, or json for a log
+// collector; env GREENHELP_LOG_FORMAT).
+func logger(cmd *cobra.Command, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if f, _ := cmd.Flags().GetString("log-format"); f == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 func newServeCmd() *cobra.Command {
@@ -89,7 +95,7 @@ environment variables, which override the --config file.`,
 			if err != nil {
 				return err
 			}
-			log := logger(cmd.ErrOrStderr())
+			log := logger(cmd, cmd.ErrOrStderr())
 			svc, err := central.Open(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
@@ -163,7 +169,7 @@ func newSitesCmd() *cobra.Command {
 			if err := checkFormat(format, "table", "json"); err != nil {
 				return err
 			}
-			svc, _, err := openService(cmd, logger(io.Discard))
+			svc, _, err := openService(cmd, logger(cmd, io.Discard))
 			if err != nil {
 				return err
 			}
@@ -277,7 +283,7 @@ func newReportCmd() *cobra.Command {
 			if year < 1990 || year > 2100 {
 				return fmt.Errorf("--year %d: want the reporting year, e.g. --year 2024", year)
 			}
-			svc, cfg, err := openService(cmd, logger(io.Discard))
+			svc, cfg, err := openService(cmd, logger(cmd, io.Discard))
 			if err != nil {
 				return err
 			}

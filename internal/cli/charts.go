@@ -22,7 +22,7 @@ func newChartsCmd() *cobra.Command {
 				return fmt.Errorf("--out: missing: the folder to write the pages to")
 			}
 			year, _ := cmd.Flags().GetInt("year")
-			log := logger(cmd.ErrOrStderr())
+			log := logger(cmd, cmd.ErrOrStderr())
 			svc, _, err := openService(cmd, log)
 			if err != nil {
 				return err

@@ -38,7 +38,7 @@ gives byte-identical data files; the generation time is in the manifest only.`,
 			if out == "" {
 				return fmt.Errorf("--out: missing: the file (xlsx, json) or folder (csv) to write")
 			}
-			svc, _, err := openService(cmd, logger(io.Discard))
+			svc, _, err := openService(cmd, logger(cmd, io.Discard))
 			if err != nil {
 				return err
 			}
@@ -84,7 +84,7 @@ reason.`,
 			if year < 1990 || year > 2100 {
 				return fmt.Errorf("--year %d: want the reporting year to close, e.g. --year 2024", year)
 			}
-			svc, _, err := openService(cmd, logger(io.Discard))
+			svc, _, err := openService(cmd, logger(cmd, io.Discard))
 			if err != nil {
 				return err
 			}
@@ -117,7 +117,7 @@ func newOffsetsCmd() *cobra.Command {
 			o.Registry, _ = cmd.Flags().GetString("registry")
 			o.Project, _ = cmd.Flags().GetString("project")
 			o.Vintage, _ = cmd.Flags().GetInt("vintage")
-			svc, _, err := openService(cmd, logger(io.Discard))
+			svc, _, err := openService(cmd, logger(cmd, io.Discard))
 			if err != nil {
 				return err
 			}

@@ -21,7 +21,7 @@ InfluxDB), or to check them. A rebuild gives the rollups ingestion keeps.`,
 		Example: "  greenhelp rollups rebuild --data ./greenhelp-data",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, _, err := openService(cmd, logger(io.Discard))
+			svc, _, err := openService(cmd, logger(cmd, io.Discard))
 			if err != nil {
 				return err
 			}

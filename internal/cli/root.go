@@ -29,9 +29,23 @@ func NewRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.PersistentFlags().String("log-format", envOr("GREENHELP_LOG_FORMAT", "text"), "log lines as text or json (env GREENHELP_LOG_FORMAT)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if f, _ := cmd.Flags().GetString("log-format"); f != "text" && f != "json" {
+			return fmt.Errorf("--log-format %q: want text or json", f)
+		}
+		return nil
+	}
 	root.AddCommand(newFactorsCmd(), newCalcCmd(), newProfilesCmd(), newTrajectoryCmd(), newPlanCmd(),
-		newServeCmd(), newSitesCmd(), newReportCmd(), newChartsCmd(), newExportCmd(), newCloseYearCmd(), newOffsetsCmd(), newRollupsCmd(), newDemoCmd())
+		newServeCmd(), newSitesCmd(), newReportCmd(), newChartsCmd(), newExportCmd(), newCloseYearCmd(), newOffsetsCmd(), newRollupsCmd(), newDemoCmd(), newBackupCmd(), newRestoreCmd())
 	return root
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }
 
 // Execute runs the command tree with args and returns the process exit

@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/greenhelp/greenhelp/central/store"
+)
+
+func newBackupCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "backup --out FILE",
+		Short: "Copy the store (catalog, rollups and SQLite series) to FILE, consistently, while the central serves",
+		Long: `Write a consistent copy of greenhelp.db — the catalog, the rollups and, on the
+SQLite backend, every record — to FILE (SQLite's VACUUM INTO: one read
+transaction, so batches accepted meanwhile are either wholly in or wholly
+out). The central keeps serving. On the InfluxDB backend the records are in
+InfluxDB: back them up with influxd backup (see the README) at the same time.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			out, _ := cmd.Flags().GetString("out")
+			if out == "" {
+				return fmt.Errorf("--out FILE: where to write the copy")
+			}
+			if _, err := os.Stat(out); err == nil {
+				return fmt.Errorf("--out %s: the file exists: give a new name (a backup never overwrites)", out)
+			}
+			cat, err := openCatalog(cmd)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			abs, _ := filepath.Abs(out)
+			if _, err := cat.DB().ExecContext(cmd.Context(), `VACUUM INTO ?`, abs); err != nil {
+				return fmt.Errorf("backup to %s: %w", abs, err)
+			}
+			n, err := checkBackup(abs)
+			if err != nil {
+				return err
+			}
+			cfg, _ := loadCentral(cmd)
+			fmt.Fprintf(cmd.OutOrStdout(), "backup written: %s (%d site(s), checked)\n", abs, n)
+			if cfg != nil && cfg.Store.Backend == "influxdb" {
+				fmt.Fprintln(cmd.OutOrStdout(), "the records are in InfluxDB: back them up too (influxd backup -portable …), see the README")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().String("out", "", "the backup file to write (must not exist)")
+	storeFlags(cmd)
+	_ = cmd.Flags().MarkHidden("init")
+	return cmd
+}
+
+// checkBackup opens a backup read-only, runs SQLite's integrity check and
+// returns its number of sites: a file that is not a greenhelp store is
+// refused with what it is missing.
+func checkBackup(path string) (int, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var ok string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil {
+		return 0, fmt.Errorf("%s: not a readable SQLite file: %w", path, err)
+	}
+	if ok != "ok" {
+		return 0, fmt.Errorf("%s: integrity check failed: %s", path, ok)
+	}
+	var v, n int
+	if err := db.QueryRow(`SELECT version FROM schema_version`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("%s: not a greenhelp store (no schema version): %w", path, err)
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM sites`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("%s: not a greenhelp store (no sites table): %w", path, err)
+	}
+	return n, nil
+}
+
+func newRestoreCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "restore --from FILE",
+		Short: "Put a backup in place as the store of the data directory (the central stopped)",
+		Long: `Check FILE (SQLite integrity, a greenhelp schema) and put it in place as the
+data directory's greenhelp.db. Stop greenhelp serve first: restore refuses a
+store that looks in use (its write-ahead log is not empty), and refuses to
+replace an existing store without --force. Start the central afterwards:
+it migrates an older backup's schema.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			from, _ := cmd.Flags().GetString("from")
+			force, _ := cmd.Flags().GetBool("force")
+			if from == "" {
+				return fmt.Errorf("--from FILE: the backup to restore")
+			}
+			n, err := checkBackup(from)
+			if err != nil {
+				return err
+			}
+			cfg, err := loadCentral(cmd)
+			if err != nil {
+				return err
+			}
+			dir, _ := filepath.Abs(cfg.Data)
+			dst := filepath.Join(dir, store.DBFile)
+			if info, err := os.Stat(dst + "-wal"); err == nil && info.Size() > 0 {
+				return fmt.Errorf("store %s looks in use (%s is not empty): stop greenhelp serve, then restore", dir, filepath.Base(dst)+"-wal")
+			}
+			if _, err := os.Stat(dst); err == nil && !force {
+				return fmt.Errorf("store %s exists: add --force to replace it with %s (back it up first: greenhelp backup --out …)", dir, from)
+			} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return err
+			}
+			tmp := dst + ".restore"
+			if err := copyFile(from, tmp); err != nil {
+				return fmt.Errorf("restore: %w", err)
+			}
+			for _, side := range []string{"-wal", "-shm"} {
+				if err := os.Remove(dst + side); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return err
+				}
+			}
+			if err := os.Rename(tmp, dst); err != nil {
+				return fmt.Errorf("restore: %w", err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "restored %s into %s (%d site(s)): start greenhelp serve --data %s\n", from, dir, n, dir)
+			return nil
+		},
+	}
+	cmd.Flags().String("from", "", "the backup file (from greenhelp backup)")
+	cmd.Flags().Bool("force", false, "replace an existing store")
+	storeFlags(cmd)
+	_ = cmd.Flags().MarkHidden("init")
+	return cmd
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
