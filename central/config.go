@@ -36,6 +36,7 @@ type Config struct {
 	ESG           ESGConf       `mapstructure:"esg"`
 	Inventory     InventoryConf `mapstructure:"inventory"`
 	Sites         SitesConf     `mapstructure:"sites"`
+	Admin         AdminConf     `mapstructure:"admin"`
 }
 
 // InventoryConf holds the calculation's methodological choices.
@@ -81,6 +82,13 @@ type ViewerConf struct {
 	// ProtectMetrics puts /metrics behind the same credentials (a
 	// Prometheus scrape then sets basic_auth). /healthz stays open.
 	ProtectMetrics bool `mapstructure:"protect_metrics"`
+}
+
+// AdminConf enables the admin API (admin_http.go).
+type AdminConf struct {
+	// Token is the operators' bearer token (at least 32 characters);
+	// empty: the admin API is off.
+	Token string `mapstructure:"token"`
 }
 
 // SitesConf says when a site that stopped sending is flagged silent.
@@ -143,7 +151,7 @@ var envKeys = []string{"addr", "data", "store.backend", "store.influxdb.url", "s
 	"profiles_file", "overrides_file", "factors_file", "limits.max_body", "limits.max_batch",
 	"viewer.protect_metrics", "limits.read_header_timeout", "limits.read_timeout", "limits.write_timeout", "limits.idle_timeout",
 	"limits.max_header_bytes", "inventory.gwp", "trajectory.recalculation_threshold", "esg.ets_share",
-	"sites.silent_after_days", "sites.behind_after_days"}
+	"sites.silent_after_days", "sites.behind_after_days", "admin.token"}
 
 // LoadConfig reads the optional file, the environment and the flags
 // (those named like keys: addr, data).
@@ -247,6 +255,9 @@ func (c *Config) Validate(source string) error {
 	if c.Viewer.ProtectMetrics && c.Viewer.User == "" {
 		add("viewer.protect_metrics", "true", "needs viewer.user and viewer.password")
 	}
+	if t := c.Admin.Token; t != "" && len(t) < 32 {
+		add("admin.token", "(hidden)", "%d characters: want at least 32 (e.g. openssl rand -hex 32)", len(t))
+	}
 	if c.Sites.SilentAfterDays < 1 {
 		add("sites.silent_after_days", fmt.Sprint(c.Sites.SilentAfterDays), "want a number of days ≥ 1 (default 14)")
 	}
@@ -264,6 +275,6 @@ func (c *Config) Validate(source string) error {
 
 // String hides secrets.
 func (c Config) String() string {
-	return fmt.Sprintf("addr %s, data %s, store %s, trajectory %s %.3f, viewer auth %v (metrics too: %v), tls %v",
-		c.Addr, c.Data, c.Store.Backend, c.Trajectory.Mode, c.Trajectory.Rate, c.Viewer.User != "", c.Viewer.ProtectMetrics, c.TLS.Cert != "")
+	return fmt.Sprintf("addr %s, data %s, store %s, trajectory %s %.3f, viewer auth %v (metrics too: %v), tls %v, admin API %v",
+		c.Addr, c.Data, c.Store.Backend, c.Trajectory.Mode, c.Trajectory.Rate, c.Viewer.User != "", c.Viewer.ProtectMetrics, c.TLS.Cert != "", c.Admin.Token != "")
 }

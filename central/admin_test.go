@@ -1,0 +1,89 @@
+package central
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+const adminToken = "0123456789abcdef0123456789abcdef-admin"
+
+func adminCall(t *testing.T, url, token, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var doc map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&doc)
+	return resp.StatusCode, doc
+}
+
+// The admin API registers a site (its token works for ingestion at once),
+// rotates the token (the old one stops working), closes and reopens the
+// site; without the admin token it answers 401, and off (no token
+// configured) 404 saying how to turn it on.
+func TestTheAdminAPIManagesSitesWithoutAShell(t *testing.T) {
+	svc := testService(t, func(c *Config) { c.Admin.Token = adminToken })
+	srv := httptest.NewServer(NewHandler(svc))
+	defer srv.Close()
+	base := srv.URL + "/api/v1/admin/sites"
+
+	code, doc := adminCall(t, base, "wrong", `{"id":"pt-lis","name":"Lisbon","country":"PT"}`)
+	assert.Equal(t, http.StatusUnauthorized, code, doc)
+	code, doc = adminCall(t, base, adminToken, `{"id":"pt-lis","name":"Lisbon","country":"Portugal"}`)
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, doc["error"], "Portugal")
+	code, doc = adminCall(t, base, adminToken, `{"id":"pt-lis","name":"Lisbon","country":"PT","seats":5}`)
+	assert.Equal(t, http.StatusBadRequest, code, "unknown field")
+
+	code, doc = adminCall(t, base, adminToken, `{"id":"pt-lis","name":"Lisbon","country":"PT"}`)
+	require.Equal(t, http.StatusCreated, code, doc)
+	tok := doc["token"].(string)
+	owner, err := svc.Catalog.Authenticate(context.Background(), tok)
+	require.NoError(t, err)
+	assert.Equal(t, "pt-lis", owner)
+	code, _ = adminCall(t, base, adminToken, `{"id":"pt-lis","name":"Lisbon","country":"PT"}`)
+	assert.Equal(t, http.StatusConflict, code)
+
+	code, doc = adminCall(t, base+"/pt-lis/rotate", adminToken, "")
+	require.Equal(t, http.StatusOK, code, doc)
+	owner, _ = svc.Catalog.Authenticate(context.Background(), tok)
+	assert.Empty(t, owner, "the old token stopped working")
+	owner, _ = svc.Catalog.Authenticate(context.Background(), doc["token"].(string))
+	assert.Equal(t, "pt-lis", owner)
+	code, _ = adminCall(t, base+"/xx-none/rotate", adminToken, "")
+	assert.Equal(t, http.StatusNotFound, code)
+
+	code, doc = adminCall(t, base+"/pt-lis/close", adminToken, `{"on":"2025-07-01"}`)
+	require.Equal(t, http.StatusOK, code, doc)
+	st, err := svc.Catalog.Site(context.Background(), "pt-lis")
+	require.NoError(t, err)
+	assert.Equal(t, footprint.NewDate(2025, 7, 1), st.ClosedOn)
+	code, _ = adminCall(t, base+"/pt-lis/close", adminToken, `{"on":"July"}`)
+	assert.Equal(t, http.StatusBadRequest, code)
+	code, _ = adminCall(t, base+"/pt-lis/reopen", adminToken, "")
+	require.Equal(t, http.StatusOK, code)
+	st, _ = svc.Catalog.Site(context.Background(), "pt-lis")
+	assert.True(t, st.ClosedOn.IsZero())
+
+	off := httptest.NewServer(NewHandler(testService(t, nil)))
+	defer off.Close()
+	resp, err := http.Post(off.URL+"/api/v1/admin/sites", "application/json", bytes.NewReader([]byte(`{}`)))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+}
