@@ -37,7 +37,7 @@ func (s *Service) Changes(ctx context.Context, year int) (*ChangeReport, error) 
 	var prev, cur []*footprint.Inventory
 	for _, sy := range d.sites {
 		full := map[int]bool{}
-		for _, y := range footprint.FullYears(sy.acts) {
+		for _, y := range sy.full {
 			full[y] = true
 		}
 		for _, y := range []int{year - 1, year} {

@@ -232,6 +232,32 @@ func sortLines(ls []Line) {
 }
 
 // overlap returns the share of a's period inside [from, to).
+// Relevant returns, in their order, the activities CalculatePeriod(site,
+// acts, from, to, …) reads: those overlapping [from, to) and the
+// workstation records before site's power-off roll-out (its baseline).
+// Calculating from them gives the same inventory as from acts: a caller
+// holding many years of a site computes each year from its own share.
+func Relevant(site Site, acts []Activity, from, to Date) []Activity {
+	since := site.PowerOff.Since
+	read := func(a *Activity) bool {
+		return (a.Start.Before(to) && from.Before(a.End)) ||
+			(a.Kind == KindWorkstation && !since.IsZero() && !since.Before(a.End))
+	}
+	n := 0
+	for i := range acts {
+		if read(&acts[i]) {
+			n++
+		}
+	}
+	out := make([]Activity, 0, n) // counted first: a year is a tenth of ten
+	for i := range acts {
+		if read(&acts[i]) {
+			out = append(out, acts[i])
+		}
+	}
+	return out
+}
+
 func overlap(a Activity, from, to Date) float64 {
 	s, e := a.Start, a.End
 	if s.Before(from) {

@@ -689,3 +689,43 @@ func TestTheTracedRecordsSumToEveryLine(t *testing.T) {
 		}
 	}
 }
+
+// A site's years computed each from its Relevant share equal the years
+// computed from every record: records of other years (straddling ones
+// prorated), the workstation baseline logged before a roll-out two years
+// earlier, telework, travel and fuel; for months too.
+func TestEachYearFromItsRelevantShareEqualsFromEverything(t *testing.T) {
+	site := testSite()
+	site.PowerOff = PowerOffSchedule{Since: NewDate(2023, 3, 10)}
+	var acts []Activity
+	for y := 2022; y <= 2025; y++ {
+		for m := time.January; m <= time.December; m++ {
+			from, to := NewDate(y, m, 1), NewDate(y, m+1, 1)
+			acts = append(acts, Activity{Kind: KindElectricity, Item: "grid", Start: from, End: to, Quantity: float64(1000*y + int(m)), Unit: UnitKWh, Source: "m", Quality: QualityMeasured})
+			for _, st := range []string{"off", "missed", "on"} {
+				acts = append(acts, Activity{Kind: KindWorkstation, Item: "desktop", Start: NewDate(y, m, 5), End: NewDate(y, m, 6),
+					Quantity: float64(10 + int(m)), Unit: UnitDeviceH, Source: "pm", Quality: QualityMeasured, Attrs: map[string]string{"state": st, "location": "site"}})
+			}
+			acts = append(acts, Activity{Kind: KindTelework, Item: "remote", Start: NewDate(y, m, 7), End: NewDate(y, m, 8), Quantity: 30, Unit: UnitPersonDay, Source: "w", Quality: QualityMeasured},
+				Activity{Kind: KindTelework, Item: "onsite", Start: NewDate(y, m, 7), End: NewDate(y, m, 8), Quantity: 60, Unit: UnitPersonDay, Source: "w", Quality: QualityMeasured})
+		}
+		// A bill straddling the new year, and a trip.
+		acts = append(acts, Activity{Kind: KindFuel, Item: "diesel", Start: NewDate(y, 12, 15), End: NewDate(y+1, 1, 15), Quantity: 310, Unit: UnitLitre, Source: "b", Quality: QualityMeasured},
+			Activity{Kind: KindTravel, Item: "rail", Start: NewDate(y, 6, 1), End: NewDate(y, 6, 2), Quantity: 800, Unit: UnitPKm, Source: "t", Quality: QualityMeasured})
+	}
+	for y := 2022; y <= 2025; y++ {
+		from, to := YearBounds(y)
+		whole, err := Calculate(site, acts, y, factors.Default(), Assumptions{}, Options{SetAsideInvalid: true})
+		require.NoError(t, err)
+		part, err := Calculate(site, Relevant(site, acts, from, to), y, factors.Default(), Assumptions{}, Options{SetAsideInvalid: true})
+		require.NoError(t, err)
+		assert.Equal(t, whole, part, "year %d", y)
+		assert.Less(t, len(Relevant(site, acts, from, to)), len(acts)/2, "year %d: a share, not everything", y)
+		mFrom, mTo := NewDate(y, 4, 1), NewDate(y, 5, 1)
+		wm, err := CalculatePeriod(site, acts, mFrom, mTo, factors.Default(), Assumptions{}, Options{})
+		require.NoError(t, err)
+		pm, err := CalculatePeriod(site, Relevant(site, acts, mFrom, mTo), mFrom, mTo, factors.Default(), Assumptions{}, Options{})
+		require.NoError(t, err)
+		assert.Equal(t, wm, pm, "April %d", y)
+	}
+}

@@ -393,24 +393,25 @@ func (c *Catalog) CloseSite(ctx context.Context, id string, on footprint.Date) e
 type SiteActivity struct {
 	Batches      int       `json:"batches"`
 	LastReceived time.Time `json:"last_received,omitzero"`
-	// Records are the site's stored records (as the rollups count them).
-	Records int64 `json:"records"`
-	// NewestDay is the last day a record covers (zero: none).
+	// Records are the records the site's batches carried (a correction
+	// counts again), from the batch log.
+	Records int64 `json:"records_received"`
+	// NewestDay is the last day a stored record covers (zero: none).
 	NewestDay footprint.Date `json:"newest_day,omitzero"`
 }
 
 // Activity returns every site's SiteActivity, by id, from the batch log
-// and the rollups (never the raw series).
+// and the rollups (never the raw series; a few index lookups a site).
 func (c *Catalog) Activity(ctx context.Context) (map[string]SiteActivity, error) {
 	out := map[string]SiteActivity{}
-	rows, err := c.db.QueryContext(ctx, `SELECT site, count(*), max(received_at) FROM batches GROUP BY site`)
+	rows, err := c.db.QueryContext(ctx, `SELECT site, count(*), max(received_at), sum(count) FROM batches GROUP BY site`)
 	if err != nil {
 		return nil, classify("site activity", err)
 	}
 	for rows.Next() {
 		var site, at string
 		var a SiteActivity
-		if err := rows.Scan(&site, &a.Batches, &at); err != nil {
+		if err := rows.Scan(&site, &a.Batches, &at, &a.Records); err != nil {
 			rows.Close()
 			return nil, classify("site activity", err)
 		}
@@ -421,64 +422,52 @@ func (c *Catalog) Activity(ctx context.Context) (map[string]SiteActivity, error)
 	if err := rows.Err(); err != nil {
 		return nil, classify("site activity", err)
 	}
-	// The records the monthly rows sum, and the newest day: the highest
-	// day bit of the site's newest month, over every row of that month.
-	rows, err = c.db.QueryContext(ctx, `SELECT site, sum(records) FROM rollup_months GROUP BY site`)
+	sites, err := c.Sites(ctx)
 	if err != nil {
-		return nil, classify("site activity", err)
+		return nil, err
 	}
-	for rows.Next() {
-		var site string
-		var n int64
-		if err := rows.Scan(&site, &n); err != nil {
-			rows.Close()
-			return nil, classify("site activity", err)
-		}
-		a := out[site]
-		a.Records += n
-		out[site] = a
-	}
-	rows.Close()
-	rows, err = c.db.QueryContext(ctx, `SELECT r.site, r.month, r.days FROM rollup_months r
-		JOIN (SELECT site, max(month) AS month FROM rollup_months GROUP BY site) x ON r.site = x.site AND r.month = x.month`)
-	if err != nil {
-		return nil, classify("site activity", err)
-	}
-	mask := map[string]int64{}
-	month := map[string]string{}
-	for rows.Next() {
-		var site, m string
-		var d int64
-		if err := rows.Scan(&site, &m, &d); err != nil {
-			rows.Close()
-			return nil, classify("site activity", err)
-		}
-		mask[site] |= d
-		month[site] = m
-	}
-	rows.Close()
-	for site, all := range mask {
-		first, err := footprint.ParseDate(month[site])
-		if err != nil || all == 0 {
+	for _, st := range sites {
+		// The newest month (index on site, month), and the highest day
+		// bit of any of its rows.
+		var month string
+		err := c.db.QueryRowContext(ctx, `SELECT month FROM rollup_months WHERE site = ? ORDER BY month DESC LIMIT 1`, st.ID).Scan(&month)
+		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
-		a := out[site]
-		a.NewestDay = first.AddDays(63 - bits.LeadingZeros64(uint64(all))) // bit d is the month's day d+1
-		out[site] = a
+		if err != nil {
+			return nil, classify("site activity", err)
+		}
+		r2, err := c.db.QueryContext(ctx, `SELECT days FROM rollup_months WHERE site = ? AND month = ?`, st.ID, month)
+		if err != nil {
+			return nil, classify("site activity", err)
+		}
+		var all int64
+		for r2.Next() {
+			var d int64
+			if err := r2.Scan(&d); err != nil {
+				r2.Close()
+				return nil, classify("site activity", err)
+			}
+			all |= d
+		}
+		r2.Close()
+		if first, err := footprint.ParseDate(month); err == nil && all != 0 {
+			a := out[st.ID]
+			a.NewestDay = first.AddDays(63 - bits.LeadingZeros64(uint64(all))) // bit d is the month's day d+1
+			out[st.ID] = a
+		}
 	}
-	rows, err = c.db.QueryContext(ctx, `SELECT site, count(*), max(end) FROM rollup_spans GROUP BY site`)
+	rows, err = c.db.QueryContext(ctx, `SELECT site, max(end) FROM rollup_spans GROUP BY site`)
 	if err != nil {
 		return nil, classify("site activity", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var site, end string
-		var n int64
-		if err := rows.Scan(&site, &n, &end); err != nil {
+		if err := rows.Scan(&site, &end); err != nil {
 			return nil, classify("site activity", err)
 		}
 		a := out[site]
-		a.Records += n
 		if e, err := footprint.ParseDate(end); err == nil && a.NewestDay.Before(e.AddDays(-1)) {
 			a.NewestDay = e.AddDays(-1)
 		}

@@ -248,8 +248,17 @@ func (c *Catalog) ReadRollup(ctx context.Context, site string, q Query) ([]footp
 		return nil, err
 	}
 	out := make([]footprint.Activity, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.Activity())
+	rolled := make([]footprint.Rolled, len(rows))
+	attrsOf := map[string]map[string]string{} // shared by the rows of one attrs text: read-only
+	for i, r := range rows {
+		at, ok := attrsOf[r.Attrs]
+		if !ok {
+			at, _ = footprint.ParseAttrs(r.Attrs)
+			attrsOf[r.Attrs] = at
+		}
+		rolled[i] = footprint.Rolled{Records: r.Records, Days: r.Days}
+		out = append(out, footprint.Activity{Kind: r.Kind, Item: r.Item, Start: r.Month, End: nextMonth(r.Month), Quantity: r.Quantity,
+			Unit: r.Unit, Source: r.Source, Quality: r.Quality, Attrs: at, Rolled: &rolled[i]})
 	}
 	spans, err := c.RollupSpans(ctx, site, q)
 	if err != nil {
@@ -295,17 +304,35 @@ func (c *Catalog) RollupRows(ctx context.Context, site string, q Query) ([]Rollu
 	}
 	defer rows.Close()
 	out := make([]RollupRow, 0, 256)
+	// A site's rows repeat a few keys and months: the text is read into
+	// reused buffers and each distinct value kept once.
+	seen := map[string]string{}
+	intern := func(b sql.RawBytes) string {
+		if v, ok := seen[string(b)]; ok {
+			return v
+		}
+		v := string(b)
+		seen[v] = v
+		return v
+	}
+	months := map[string]footprint.Date{}
+	var kind, item, source, attrs, unit, quality, month sql.RawBytes
 	for rows.Next() {
 		r := RollupRow{Site: site}
-		var kind, unit, quality, month string
 		var days int64
-		if err := rows.Scan(&kind, &r.Item, &r.Source, &r.Attrs, &unit, &quality, &month, &r.Quantity, &r.Records, &days); err != nil {
+		if err := rows.Scan(&kind, &item, &source, &attrs, &unit, &quality, &month, &r.Quantity, &r.Records, &days); err != nil {
 			return nil, classify("read rollups", err)
 		}
-		r.Kind, r.Unit, r.Quality, r.Days = footprint.Kind(kind), footprint.Unit(unit), footprint.Quality(quality), uint32(days)
-		if r.Month, err = footprint.ParseDate(month); err != nil {
-			return nil, fmt.Errorf("%w: rollup month %q: %w", ErrPermanent, month, err)
+		r.Kind, r.Item, r.Source, r.Attrs = footprint.Kind(intern(kind)), intern(item), intern(source), intern(attrs)
+		r.Unit, r.Quality, r.Days = footprint.Unit(intern(unit)), footprint.Quality(intern(quality)), uint32(days)
+		m, ok := months[string(month)]
+		if !ok {
+			if m, err = footprint.ParseDate(string(month)); err != nil {
+				return nil, fmt.Errorf("%w: rollup month %q: %w", ErrPermanent, month, err)
+			}
+			months[string(month)] = m
 		}
+		r.Month = m
 		out = append(out, r)
 	}
 	return out, classify("read rollups", rows.Err())

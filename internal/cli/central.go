@@ -162,7 +162,7 @@ func newSitesCmd() *cobra.Command {
 	storeFlags(add)
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the sites: status (open, closed, silent, no data), last batch, newest record, records",
+		Short: "List the sites: status (open, closed, silent, no data), last batch, newest record, records received",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			format, _ := cmd.Flags().GetString("format")
@@ -182,7 +182,7 @@ func newSitesCmd() *cobra.Command {
 				return writeJSON(cmd.OutOrStdout(), sites)
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tCOUNTRY\tSTATUS\tLAST BATCH\tNEWEST RECORD\tRECORDS\tWHY")
+			fmt.Fprintln(tw, "ID\tNAME\tCOUNTRY\tSTATUS\tLAST BATCH\tNEWEST RECORD\tRECORDS RECEIVED\tWHY")
 			for _, s := range sites {
 				last, newest := "-", "-"
 				if !s.LastReceived.IsZero() {
