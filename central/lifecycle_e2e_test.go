@@ -89,6 +89,12 @@ func TestSiteLifecycleOnTheRealBinaries(t *testing.T) {
 	table := s.run(t, "sites", "list")
 	assert.Regexp(t, `gr-ath\s+GR-ATH\s+GR\s+silent\s+`, table)
 
+	// report on a year the site has nothing for: why, not a row of zeros.
+	rep := exec.Command(s.bin, "report", "--year", "2025", "--site", "gr-ath", "--data", s.data)
+	out3, err := rep.CombinedOutput()
+	require.Error(t, err, string(out3))
+	assert.Contains(t, string(out3), "site gr-ath has no records counted in 2025 (silent: newest record 2022-12-31")
+
 	metrics := string(s.get(t, "/metrics"))
 	assert.Contains(t, metrics, `greenhelp_site_silent{site="gr-ath"} 1`)
 	assert.Contains(t, metrics, `greenhelp_site_closed{site="fr-lille"} 1`)

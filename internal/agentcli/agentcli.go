@@ -44,7 +44,7 @@ func NewRoot() *cobra.Command {
 		}
 		return nil
 	}
-	root.AddCommand(checkCmd(), onceCmd(), runCmd(), statusCmd(), sampleCmd(), quarantineCmd(), serviceCmd())
+	root.AddCommand(checkCmd(), onceCmd(), runCmd(), statusCmd(), sampleCmd(), quarantineCmd(), serviceCmd(), initCmd())
 	return root
 }
 

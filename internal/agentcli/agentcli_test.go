@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,4 +139,36 @@ func TestSamplePrintsBlocksThatLoad(t *testing.T) {
 	require.Equal(t, 1, Execute(context.Background(), []string{"sample", "telwork"}, &out, &errb))
 	assert.Contains(t, errb.String(), `"telwork": no source type or collector of that name`)
 	assert.Contains(t, errb.String(), `did you mean "telework"?`)
+}
+
+// init writes a starter site.yaml: as written, loading it names what to
+// fill in; filled in, it loads and its source reads; it never overwrites.
+func TestInitWritesAStarterThatLoadsOnceFilledIn(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "site.yaml")
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, Execute(context.Background(), []string{"init", "--site", "fr-lyo-gerland", "--country", "fr", "--sources", "telework",
+		"--central", "http://127.0.0.1:1", "--out", out}, &stdout, &stderr), stderr.String())
+	assert.Contains(t, stdout.String(), "wrote "+out+" (1 source(s))")
+	_, err := agent.Load(out, false)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "site.timezone: FILL IN")
+
+	raw, err := os.ReadFile(out)
+	require.NoError(t, err)
+	filled := strings.NewReplacer("name: FILL IN", "name: Lyon Gerland", "city: FILL IN", "city: Lyon", "timezone: FILL IN", "timezone: Europe/Paris",
+		"seats: 0", "seats: 120", "fte: 0", "fte: 110", "count: 0", "count: 120").Replace(string(raw))
+	require.NoError(t, os.WriteFile(out, []byte(filled), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "token"), []byte("gh_site_token"), 0o600))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "exports"), 0o750))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "exports", "wfm-presence.csv"), []byte("date,remote,onsite\n2024-03-04,10,20\n"), 0o600))
+	cfg, err := agent.Load(out, false)
+	require.NoError(t, err)
+	assert.Equal(t, "FR", cfg.Site.Country)
+	c := (&agent.Agent{Cfg: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Collect(context.Background())
+	assert.Len(t, c.Activities, 2)
+
+	stderr.Reset()
+	assert.Equal(t, 1, Execute(context.Background(), []string{"init", "--site", "fr-x", "--country", "FR", "--out", out}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "init never overwrites")
 }

@@ -294,6 +294,18 @@ func newReportCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if len(inv.Lines) == 0 && inv.PowerOff.DeviceHours == nil {
+					// Not a row of zeros: say why there is nothing.
+					why := ""
+					if sts, err := svc.SiteStatuses(cmd.Context()); err == nil {
+						for _, st := range sts {
+							if st.ID == site {
+								why = fmt.Sprintf(" (%s: %s)", st.Status, st.Why)
+							}
+						}
+					}
+					return fmt.Errorf("%w: site %s has no records counted in %d%s", central.ErrNoData, site, year, why)
+				}
 				switch format {
 				case "json":
 					return writeJSON(out, inv)
