@@ -58,8 +58,8 @@ func initCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init --site ID --country CC [--sources energy,workstation,telework,travel] [--central URL] [--out site.yaml]",
 		Short: "Write a commented starter site.yaml for a site and the sources chosen",
-		Long: "Write a commented site.yaml to start from: the site block for the country given, the central, and one sample block per source type or collector named (the blocks `greenhelp-agent sample` prints). It never overwrites a file.",
-		Args: cobra.NoArgs,
+		Long:  "Write a commented site.yaml to start from: the site block for the country given, the central, and one sample block per source type or collector named (the blocks `greenhelp-agent sample` prints). It never overwrites a file.",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, _ := cmd.Flags().GetString("site")
 			country, _ := cmd.Flags().GetString("country")
