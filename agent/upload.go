@@ -178,7 +178,7 @@ func (u *Uploader) Ping(ctx context.Context) (PingResult, error) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	text := fmt.Sprintf("%s: %s", resp.Status, strings.TrimSpace(string(body)))
+	text := readableReason(fmt.Sprintf("%s: %s", resp.Status, strings.TrimSpace(string(body))))
 	switch resp.StatusCode {
 	case http.StatusOK:
 		if err := json.Unmarshal(body, &res); err != nil {
