@@ -321,7 +321,9 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 				continue
 			}
 			for _, ys := range tr.Years {
-				if ys.Year == d.year {
+				// The base year is the line's start, not a result: a site
+				// with nothing after it has no gap to show (never "on track").
+				if ys.Year == d.year && ys.Year > tr.BaseYear {
 					g := ys.GapPct
 					sum.GapPct = &g
 				}

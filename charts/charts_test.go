@@ -152,3 +152,22 @@ func TestTheGroupPageSaysWhatChangedAndWhy(t *testing.T) {
 	assert.Contains(t, html, "<td>-13.0</td>", "the factor effect of business travel")
 	assert.Contains(t, html, "Base year 2019: base restated")
 }
+
+// A site without a full year has "no trajectory yet"; one with only its
+// base year is told when the check starts; neither is "on track". After
+// the base year, the verdict and the gap.
+func TestASiteWithoutAYearAfterItsBaseIsNeverOnTrack(t *testing.T) {
+	render := func(year int, tr footprint.Track) string {
+		var buf bytes.Buffer
+		require.NoError(t, RenderSite(&buf, SiteData{Page: Page{Year: year}, Site: SiteSummary{ID: "ma-rab"}, Track: tr}, ServedLinks("/assets/")))
+		return buf.String()
+	}
+	page := render(2025, footprint.Track{})
+	assert.Contains(t, page, "no trajectory yet")
+	assert.NotContains(t, page, "on track")
+	page = render(2025, footprint.Track{BaseYear: 2025, Years: []footprint.YearStatus{{Year: 2025, OnTrack: true}}})
+	assert.Contains(t, page, "2025 is the base year: the trajectory is checked from 2026")
+	assert.NotContains(t, page, "on track")
+	page = render(2026, footprint.Track{BaseYear: 2025, Years: []footprint.YearStatus{{Year: 2025, OnTrack: true}, {Year: 2026, GapPct: 3.2}}})
+	assert.Contains(t, page, "+3.2 %</b> vs allowed (off track)")
+}

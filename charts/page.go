@@ -153,8 +153,26 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 			rank++
 		}
 	}
-	intro += fmt.Sprintf("<div class=kpis><div><b>%s</b> tCO2e market-based</div><div><b>%.0f</b> kgCO2e per seat — rank %d of %d in its profile</div></div>",
+	intro += fmt.Sprintf("<div class=kpis><div><b>%s</b> tCO2e market-based</div><div><b>%.0f</b> kgCO2e per seat — rank %d of %d in its profile</div>",
 		f1(d.Site.TotalT), d.Site.KgPerSeat, rank, len(d.Peers))
+	// The trajectory's verdict only once there is a year after the base.
+	var last *footprint.YearStatus
+	for i := range d.Track.Years {
+		if y := d.Track.Years[i]; y.Year == d.Year && y.Year > d.Track.BaseYear {
+			last = &d.Track.Years[i]
+		}
+	}
+	switch {
+	case len(d.Track.Years) == 0:
+		intro += "<div><b>no trajectory yet</b>: it starts from the site's first full calendar year of data</div>"
+	case last != nil && last.OnTrack:
+		intro += fmt.Sprintf("<div><b>%+.1f %%</b> vs allowed (on track)</div>", last.GapPct)
+	case last != nil:
+		intro += fmt.Sprintf("<div><b>%+.1f %%</b> vs allowed (off track)</div>", last.GapPct)
+	case d.Year == d.Track.BaseYear:
+		intro += fmt.Sprintf("<div>%d is the base year: the trajectory is checked from %d</div>", d.Year, d.Year+1)
+	}
+	intro += "</div>"
 	v.Intro = template.HTML(intro)
 	lev := table{Title: "Levers, in the profile's order", Head: []string{"lever", "potential tCO2e/yr", "assumptions"}}
 	for _, l := range d.Levers {
