@@ -49,8 +49,9 @@ func fold(s string) string {
 }
 
 // Climate returns the degree days for a site — declared in site.yaml, else
-// the embedded city table, else the country's reference city — and says
-// which. ok is false when none is known.
+// the embedded city table, else the climate grid at the site's
+// coordinates, else the country's reference city — and says which. ok is
+// false when none is known.
 func Climate(site footprint.Site) (hdd, cdd float64, source string, ok bool) {
 	if c := site.Climate; c != nil {
 		return c.HDD, c.CDD, "declared in site.yaml", true
@@ -60,14 +61,20 @@ func Climate(site footprint.Site) (hdd, cdd float64, source string, ok bool) {
 			return c.HDD, c.CDD, "city table: " + c.City + " — " + c.Source, true
 		}
 	}
+	if site.Latitude != 0 || site.Longitude != 0 {
+		if means, err := MonthlyMeans(site.Latitude, site.Longitude); err == nil {
+			hdd, cdd := DegreeDays(means)
+			return math.Round(hdd), math.Round(cdd), fmt.Sprintf("climate grid at %.2f, %.2f: NCEP-NCAR Reanalysis 1 monthly means 1981–2010 (NOAA PSL), 2.5° grid interpolated, monthly-mean method (coarse: a declared value beats it)", site.Latitude, site.Longitude), true
+		}
+	}
 	if city, found := countryCity[site.Country]; found {
 		for _, c := range climateTable() {
 			if c.City == city {
-				return c.HDD, c.CDD, fmt.Sprintf("country default (%s stands in for %s) — %s", c.City, site.Country, c.Source), true
+				return c.HDD, c.CDD, fmt.Sprintf("country default (%s stands in for %s: the site gives no coordinates) — %s", c.City, site.Country, c.Source), true
 			}
 		}
 	}
-	return math.NaN(), math.NaN(), "unknown: no declared climate, city or country reference; declare site.climate.hdd/cdd", false
+	return math.NaN(), math.NaN(), "unknown: no declared climate, no coordinates (site.latitude/longitude), city or country reference; declare site.climate.hdd/cdd or the coordinates", false
 }
 
 // carModes are the commute modes counted as car use.

@@ -89,6 +89,12 @@ func TestDakarUsesSenegalsLatestGridYearAndSaysSo(t *testing.T) {
 }
 
 func TestClimateComesFromTheSiteThenTheCityThenTheCountry(t *testing.T) {
+	lyon := site("x", "Lyon", "FR")
+	lyon.Latitude, lyon.Longitude = 45.7640, 4.8357
+	means, err := MonthlyMeans(lyon.Latitude, lyon.Longitude)
+	require.NoError(t, err)
+	lyonHDD, _ := DegreeDays(means)
+	lyonHDD = math.Round(lyonHDD)
 	declared := site("x", "Paris", "FR")
 	declared.Climate = &footprint.Climate{HDD: 2000, CDD: 100}
 	tests := []struct {
@@ -100,7 +106,8 @@ func TestClimateComesFromTheSiteThenTheCityThenTheCountry(t *testing.T) {
 	}{
 		{"declared wins", declared, 2000, "declared in site.yaml", false},
 		{"the city table, accents folded", site("x", "  durban ", "ZA"), 61, "city table: Durban", false},
-		{"the country's reference city", site("x", "Lyon", "FR"), 2533, "country default (Paris stands in for FR)", false},
+		{"the country's reference city", site("x", "Lyon", "FR"), 2533, "country default (Paris stands in for FR: the site gives no coordinates)", false},
+		{"the climate grid at the coordinates", lyon, lyonHDD, "climate grid at 45.76, 4.84: NCEP-NCAR Reanalysis 1", false},
 		{"nothing known", site("x", "Bogotá", "CO"), math.NaN(), "unknown", true},
 	}
 	for _, tt := range tests {
@@ -191,4 +198,44 @@ func TestTheSitesOwnClimateSetsItsHomeworkingFactorWhenKnown(t *testing.T) {
 	f, _ = SiteFeatures(unknown, factors.Default(), 2024)
 	as = p.AssumptionsFor(f)
 	assert.Equal(t, p.HomeworkingKgPerHour, as.HomeworkingKgPerHour, "no climate known: the profile's centre stands in")
+}
+
+// Held-out cities in every climate, in twelve countries, none of them in
+// the city table: each is placed by its own climate (the grid at its
+// coordinates) with its grid, and the assignment says where the climate
+// came from. Tropical cities go to the tropical profile on their cooling
+// degree days; cold low-carbon grids to the low-carbon profile; mild and
+// arid fossil grids to the mild one; a cold coal grid to the coal one.
+func TestHeldOutCitiesGetTheirProfileFromTheirOwnClimate(t *testing.T) {
+	for _, c := range []struct {
+		city, country, climate string
+		lat, lon               float64
+		profile                string
+	}{
+		{"Kuala Lumpur", "MY", "tropical", 3.1390, 101.6869, "fossil-grid-tropical"},
+		{"Abidjan", "CI", "tropical", 5.3600, -4.0083, "fossil-grid-tropical"},
+		{"Santo Domingo", "DO", "tropical", 18.4861, -69.9312, "fossil-grid-tropical"},
+		{"Mumbai", "IN", "tropical", 19.0760, 72.8777, "fossil-grid-tropical"},
+		{"Cairo", "EG", "arid", 30.0444, 31.2357, "fossil-grid-mild"},
+		{"Monterrey", "MX", "arid", 25.6866, -100.3161, "fossil-grid-mild"},
+		{"Tunis", "TN", "temperate", 36.8065, 10.1815, "fossil-grid-mild"},
+		{"Madrid", "ES", "temperate", 40.4168, -3.7038, "low-carbon-grid"},
+		{"Brussels", "BE", "temperate", 50.8503, 4.3517, "low-carbon-grid"},
+		{"Stockholm", "SE", "continental", 59.3293, 18.0686, "low-carbon-grid"},
+		{"Toronto", "CA", "continental", 43.6532, -79.3832, "low-carbon-grid"},
+		{"Warsaw", "PL", "continental", 52.2297, 21.0122, "coal-grid"},
+	} {
+		s := site("x", c.city, c.country)
+		s.Latitude, s.Longitude = c.lat, c.lon
+		a := assign(t, s)
+		assert.Equal(t, c.profile, a.Profile, "%s (%s): %s", c.city, c.climate, a.Explain)
+		assert.Contains(t, a.Sources["hdd"], "climate grid at", c.city)
+		switch c.climate {
+		case "tropical":
+			assert.Contains(t, a.Explain, "cdd separates them most", c.city)
+			assert.Zero(t, a.Features.HDD, c.city)
+		case "continental":
+			assert.Greater(t, a.Features.HDD, 3500.0, c.city)
+		}
+	}
 }

@@ -1,0 +1,49 @@
+package profiles
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The embedded grid at five cities gives the degree days the reference
+// folder's curator computed from the same NCEP file (bilinear, monthly-mean
+// method, base 18 °C): Paris 2,658 / 33, Stockholm 3,974 / 0, Tunis 749 /
+// 852, Kuala Lumpur 0 / 2,596, Johannesburg 804 / 296 (HDD / CDD).
+func TestTheGridGivesThePublishedCheckValues(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		lat, lon float64
+		hdd, cdd float64
+	}{
+		{"Paris", 48.8566, 2.3522, 2658, 33},
+		{"Stockholm", 59.3293, 18.0686, 3974, 0},
+		{"Tunis", 36.8065, 10.1815, 749, 852},
+		{"Kuala Lumpur", 3.1390, 101.6869, 0, 2596},
+		{"Johannesburg", -26.2041, 28.0473, 804, 296},
+	} {
+		means, err := MonthlyMeans(c.lat, c.lon)
+		require.NoError(t, err, c.name)
+		hdd, cdd := DegreeDays(means)
+		assert.InDelta(t, c.hdd, hdd, 10, c.name+" HDD")
+		assert.InDelta(t, c.cdd, cdd, 10, c.name+" CDD")
+	}
+}
+
+// Interpolation at a grid point is the point; across the antimeridian it
+// wraps; the poles and bad coordinates are handled.
+func TestGridInterpolationEdges(t *testing.T) {
+	g := ncepGrid()
+	at := func(i, j, m int) float64 { return float64(g[(i*gridLon+j)*12+m]) / 10 }
+	means, err := MonthlyMeans(50, 2.5) // i = 16, j = 72
+	require.NoError(t, err)
+	assert.InDelta(t, at(16, 72, 0), means[0], 1e-9)
+	means, err = MonthlyMeans(-17.5, -178.75) // halfway between 180 (j 143) and −177.5 (j 0)
+	require.NoError(t, err)
+	assert.InDelta(t, (at(43, 143, 6)+at(43, 0, 6))/2, means[6], 1e-9)
+	_, err = MonthlyMeans(-90, 180)
+	require.NoError(t, err)
+	_, err = MonthlyMeans(91, 0)
+	assert.ErrorContains(t, err, "want a latitude")
+}
