@@ -424,6 +424,18 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 			BaseYear: g.Track.BaseYear, BaseT: g.Track.BaseT, CurrentYear: last.Year, CurrentT: last.ActualT, Levers: g.Levers})
 	}
 	g.Recalculation = d.report.Recalculation
+	names := map[string]string{}
+	for _, sy := range d.sites {
+		names[sy.site.ID] = sy.site.Name
+	}
+	for _, tr := range d.report.Sites {
+		for _, ys := range tr.Years {
+			if ys.Year == d.year && ys.Year > tr.BaseYear && ys.GapT > 0 {
+				g.OverLine = append(g.OverLine, charts.SiteGap{ID: tr.Site, Name: names[tr.Site], ActualT: ys.ActualT, AllowedT: ys.AllowedT, GapT: ys.GapT, GapPct: ys.GapPct})
+			}
+		}
+	}
+	sort.Slice(g.OverLine, func(i, j int) bool { return g.OverLine[i].GapT > g.OverLine[j].GapT })
 	got := <-stc
 	if got.err != nil {
 		return g, got.err
@@ -537,6 +549,24 @@ func (s *Service) ProfilesPage(ctx context.Context, year int, static bool) (char
 	return charts.ProfilesData{Page: d.page("Profiles", s.Method.Label(), static), Profiles: s.Profiles.Profiles}, nil
 }
 
+// StartPage is the first page of a central without a full year of data.
+func (s *Service) StartPage(ctx context.Context, r *http.Request) (charts.StartData, error) {
+	sts, err := s.SiteStatuses(ctx)
+	if err != nil {
+		return charts.StartData{}, err
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	d := charts.StartData{Page: charts.Page{Title: "Getting started", Method: s.Method.Label(), Generated: time.Now().UTC().Format("2006-01-02 15:04 UTC")},
+		URL: scheme + "://" + r.Host}
+	for _, st := range sts {
+		d.Sites = append(d.Sites, charts.SiteNotice{ID: st.ID, Name: st.Name, Status: st.Status, Why: st.Why})
+	}
+	return d, nil
+}
+
 // AddPages registers the three pages and the assets on the handler.
 func (h *Handler) AddPages() {
 	links := charts.ServedLinks(charts.AssetsBase("/assets/", h.svc.Log))
@@ -566,6 +596,14 @@ func (h *Handler) AddPages() {
 	}
 	h.Handle("GET /{$}", page(func(w http.ResponseWriter, r *http.Request, y int) error {
 		d, err := h.svc.GroupPage(r.Context(), y, false)
+		if errors.Is(err, ErrNoData) && y == 0 {
+			// A central without a full year yet: how to get there.
+			sd, serr := h.svc.StartPage(r.Context(), r)
+			if serr != nil {
+				return serr
+			}
+			return charts.RenderStart(w, sd, links)
+		}
 		if err != nil {
 			return err
 		}

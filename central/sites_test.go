@@ -145,3 +145,64 @@ func TestSilentSitesAreFlagged(t *testing.T) {
 	}
 	assert.False(t, strings.Contains(string(body), `greenhelp_site_silent{site="fr-shut"} 1`), "a closed site is not silent")
 }
+
+// A fresh central's first page says how to add a site and run its agent
+// (200, not a 404), and lists the registered sites as they stand until
+// one has a full year.
+func TestAFreshCentralShowsHowToStart(t *testing.T) {
+	svc := testService(t, nil)
+	srv := httptest.NewServer(NewHandler(svc)) // pages included
+	defer srv.Close()
+	get := func() string {
+		resp, err := http.Get(srv.URL + "/")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+		return string(body)
+	}
+	page := get()
+	assert.Contains(t, page, "greenhelp sites add --id")
+	assert.Contains(t, page, "greenhelp-agent init --site fr-lyo-gerland --country FR --central "+srv.URL)
+	assert.Contains(t, page, "none yet")
+
+	ctx := context.Background()
+	_, err := svc.Catalog.AddSite(ctx, "fr-new", "Lyon", "FR")
+	require.NoError(t, err)
+	_, err = svc.Ingest(ctx, "fr-new", wire.Batch{ID: "half", Activities: daily(footprint.NewDate(2026, 1, 1), footprint.NewDate(2026, 7, 1), 100)})
+	require.NoError(t, err)
+	page = get()
+	assert.Contains(t, page, "Lyon (fr-new)")
+	assert.NotContains(t, page, "none yet")
+}
+
+// The group page ranks the sites over their allowed line by the tonnes
+// over, with the % beside: a big site a little over comes before a small
+// one as much over; a site under its line is not listed; neither is a
+// site in its base year.
+func TestTheGroupPageRanksSitesOverTheirLineByTonnes(t *testing.T) {
+	svc := testService(t, nil)
+	ctx := context.Background()
+	svc.Clock = func() time.Time { return time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC) }
+	post := func(id string, acts []footprint.Activity) {
+		_, err := svc.Catalog.AddSite(ctx, id, "Site "+id, "ZA")
+		require.NoError(t, err)
+		site := footprint.Site{ID: id, Name: "Site " + id, Country: "ZA", Timezone: "Africa/Johannesburg", Seats: 100}
+		_, err = svc.Ingest(ctx, id, wire.Batch{ID: id, Site: &site, Activities: acts})
+		require.NoError(t, err)
+	}
+	post("za-small", append(yearOf(2024, 10000, 1000), yearOf(2025, 10000, 1000)...))
+	post("za-big", append(yearOf(2024, 50000, 1000), yearOf(2025, 49000, 1000)...))
+	post("za-down", append(yearOf(2024, 50000, 1000), yearOf(2025, 40000, 1000)...))
+	post("za-newer", yearOf(2025, 90000, 1000))
+	g, err := svc.GroupPage(ctx, 2025, false)
+	require.NoError(t, err)
+	require.Len(t, g.OverLine, 2, "%+v", g.OverLine)
+	assert.Equal(t, "za-big", g.OverLine[0].ID)
+	assert.Equal(t, "za-small", g.OverLine[1].ID)
+	assert.Greater(t, g.OverLine[1].GapPct, g.OverLine[0].GapPct, "the small site is more over in %, less in tonnes")
+	for _, o := range g.OverLine {
+		assert.InDelta(t, o.ActualT-o.AllowedT, o.GapT, 1e-9)
+		assert.InDelta(t, 100*o.GapT/o.AllowedT, o.GapPct, 1e-9)
+	}
+}

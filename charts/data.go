@@ -62,9 +62,19 @@ type GroupData struct {
 	// effects (nil: no year before); Recalculation the base-year policy.
 	Change        *footprint.Change
 	Recalculation *footprint.Recalculation
+	// OverLine are the sites above their allowed emissions in the year,
+	// most tonnes over first (the CTO's "which sites are off").
+	OverLine []SiteGap
 	// Attention are the sites that stopped sending, closed or never sent:
 	// absent from (or partial in) the figures, said so.
 	Attention []SiteNotice
+}
+
+// SiteGap is a site's year against its trajectory.
+type SiteGap struct {
+	ID, Name                string
+	ActualT, AllowedT, GapT float64
+	GapPct                  float64
 }
 
 // SiteNotice is a site whose data the figures lack, and why.

@@ -107,6 +107,14 @@ func RenderGroup(w io.Writer, d GroupData, l Links) error {
 		intro += "</div>"
 	}
 	v.Intro = template.HTML(intro)
+	if len(d.OverLine) > 0 {
+		t := table{Title: fmt.Sprintf("Sites over their allowed emissions in %d, most tonnes over first", d.Year),
+			Head: []string{"site", "actual tCO2e", "allowed tCO2e", "over by tCO2e", "over by %"}}
+		for _, g := range d.OverLine {
+			t.Rows = append(t.Rows, []string{g.Name + " (" + g.ID + ")", f1(g.ActualT), f1(g.AllowedT), f1(g.GapT), fmt.Sprintf("%+.1f %%", g.GapPct)})
+		}
+		v.Tables = append(v.Tables, t)
+	}
 	if len(d.Attention) > 0 {
 		t := table{Title: "Sites missing from the figures or partly so", Head: []string{"site", "status", "why"}}
 		for _, n := range d.Attention {
@@ -137,6 +145,39 @@ func RenderGroup(w io.Writer, d GroupData, l Links) error {
 		CompensationChart("group_compensation", d.Plan),
 	}
 	return renderPage(w, v, cs)
+}
+
+// StartData is the group page of a central without a full year of data.
+type StartData struct {
+	Page
+	// URL is the central's address as the request reached it (for the
+	// agents' central.url).
+	URL string
+	// Sites are the registered sites and where each stands.
+	Sites []SiteNotice
+}
+
+// RenderStart writes the first page of a central that has no full year of
+// data yet: how to add a site and run its agent, and where each
+// registered site stands — not a 404.
+func RenderStart(w io.Writer, d StartData, l Links) error {
+	v := newView(d.Page, "greenhelp — getting started", l)
+	esc := template.HTMLEscapeString
+	intro := `<p>The group's pages appear once a site has a full calendar year of data. To get there:</p><ol>` +
+		`<li>Register each site on the central's host (it prints the site's token once): <code>greenhelp sites add --id fr-lyo-gerland --name "Lyon Gerland" --country FR --data DIR</code> — or, with <code>admin.token</code> set, <code>POST /api/v1/admin/sites</code>.</li>` +
+		`<li>At the site, the ambassador writes a starter configuration: <code>greenhelp-agent init --site fr-lyo-gerland --country FR --central ` + esc(d.URL) + `</code>, puts the token in the file <code>token</code> beside it and points each source at its export (<code>greenhelp-agent sample</code> shows every kind of source).</li>` +
+		`<li>Check it reaches this central and reads its exports: <code>greenhelp-agent check --ping --config site.yaml</code>; then send: <code>greenhelp-agent once</code>, and keep it running: <code>greenhelp-agent run</code> (or the service files in <code>deploy/</code>, or <code>service install</code> on Windows).</li></ol>` +
+		`<p>A year of bills or meter readings sent at once is enough for a first inventory. The README's "The site agent" has the details.</p>`
+	v.Intro = template.HTML(intro)
+	t := table{Title: "Sites registered", Head: []string{"site", "status", "why"}}
+	for _, n := range d.Sites {
+		t.Rows = append(t.Rows, []string{n.Name + " (" + n.ID + ")", n.Status, n.Why})
+	}
+	if len(t.Rows) == 0 {
+		t.Rows = append(t.Rows, []string{"none yet", "", "greenhelp sites add (step 1)"})
+	}
+	v.Tables = []table{t}
+	return renderPage(w, v, nil)
 }
 
 // RenderSite writes the ambassador's site page.
