@@ -445,8 +445,17 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 			g.Attention = append(g.Attention, charts.SiteNotice{ID: st.ID, Name: st.Name, Status: st.Status, Why: st.Why})
 		}
 	}
+	g.Allowed = map[string]float64{}
+	for _, tr := range d.report.Sites {
+		for _, ys := range tr.Years {
+			if ys.Year == d.year && ys.Year > tr.BaseYear {
+				g.Allowed[tr.Site] = ys.AllowedT
+			}
+		}
+	}
 	if ch, err := s.Changes(ctx, d.year); err == nil {
 		g.Change = &ch.Group
+		g.SiteChanges = ch.Sites
 	} else if !errors.Is(err, ErrNoData) {
 		return g, err
 	}

@@ -1,6 +1,7 @@
 package central
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenhelp/greenhelp/charts"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/wire"
 )
@@ -205,4 +207,15 @@ func TestTheGroupPageRanksSitesOverTheirLineByTonnes(t *testing.T) {
 		assert.InDelta(t, o.ActualT-o.AllowedT, o.GapT, 1e-9)
 		assert.InDelta(t, 100*o.GapT/o.AllowedT, o.GapPct, 1e-9)
 	}
+	// The year-on-year table: every site, its allowed emissions once it
+	// has a year after its base, the change split in three.
+	require.Len(t, g.SiteChanges, 4)
+	assert.Contains(t, g.Allowed, "za-big")
+	assert.NotContains(t, g.Allowed, "za-newer")
+	var buf bytes.Buffer
+	require.NoError(t, charts.RenderGroup(&buf, g, charts.ServedLinks("/assets/")))
+	page := buf.String()
+	assert.Contains(t, page, "Each site, 2025 against 2024")
+	assert.Contains(t, page, "Sites over their allowed emissions in 2025, most tonnes over first")
+	assert.Regexp(t, `za-newer</td>\s*<td>0\.0</td>\s*<td>[0-9.]+</td>\s*<td>no trajectory yet</td>`, page)
 }

@@ -62,6 +62,11 @@ type GroupData struct {
 	// effects (nil: no year before); Recalculation the base-year policy.
 	Change        *footprint.Change
 	Recalculation *footprint.Recalculation
+	// SiteChanges are each site's year against the year before (its
+	// change split in the three effects) and Allowed its allowed
+	// emissions of the year by site id (absent: no trajectory yet).
+	SiteChanges []footprint.Change
+	Allowed     map[string]float64
 	// OverLine are the sites above their allowed emissions in the year,
 	// most tonnes over first (the CTO's "which sites are off").
 	OverLine []SiteGap
