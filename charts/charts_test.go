@@ -171,3 +171,26 @@ func TestASiteWithoutAYearAfterItsBaseIsNeverOnTrack(t *testing.T) {
 	page = render(2026, footprint.Track{BaseYear: 2025, Years: []footprint.YearStatus{{Year: 2025, OnTrack: true}, {Year: 2026, GapPct: 3.2}}})
 	assert.Contains(t, page, "+3.2 %</b> vs allowed (off track)")
 }
+
+// "What next": the three levers with the most tonnes, largest first, in
+// words with what the tonnes do not say; a lever that would raise
+// emissions is not proposed.
+func TestWhatNextNamesTheTopThreeLeversWithTheirCaveats(t *testing.T) {
+	levers := []footprint.Lever{{ID: footprint.LeverTelework, Name: "Telework", PotentialT: -3},
+		{ID: footprint.LeverGreenElectricity, Name: "Green electricity (certificates / PPA)", PotentialT: 120},
+		{ID: footprint.LeverPowerOff, Name: "PC power-off (schedules, compliance)", PotentialT: 14.2},
+		{ID: footprint.LeverLessTravel, Name: "Less business travel", PotentialT: 30},
+		{ID: footprint.LeverEquipment, Name: "Efficient equipment", PotentialT: 2}}
+	var buf bytes.Buffer
+	require.NoError(t, RenderSite(&buf, SiteData{Page: Page{Year: 2025}, Site: SiteSummary{ID: "za", Name: "Sandton"}, Levers: levers}, ServedLinks("/assets/")))
+	page := buf.String()
+	assert.Contains(t, page, "What next for Sandton")
+	g, l, p := strings.Index(page, "Green electricity (certificates / PPA)</td>"), strings.Index(page, "Less business travel</td>"), strings.Index(page, "PC power-off (schedules, compliance)</td>")
+	require.Positive(t, g)
+	assert.Less(t, g, l)
+	assert.Less(t, l, p)
+	assert.Contains(t, page, "changes market-based Scope 2 only")
+	next := footprint.NextActions(levers, 3)
+	require.Len(t, next, 3)
+	assert.Equal(t, footprint.LeverPowerOff, next[2].ID, "the equipment (2 t) and telework (−3 t) are left out")
+}

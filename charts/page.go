@@ -79,6 +79,20 @@ func newView(p Page, heading string, l Links) view {
 
 func f1(v float64) string { return fmt.Sprintf("%.1f", v) }
 
+// nextTable is "what next": the top three levers in words, with tonnes
+// and what the tonnes do not say.
+func nextTable(who string, levers []footprint.Lever) *table {
+	next := footprint.NextActions(levers, 3)
+	if len(next) == 0 {
+		return nil
+	}
+	t := table{Title: "What next for " + who + ": the three levers with the most tonnes", Head: []string{"#", "action", "up to tCO2e/yr", "what the tonnes do not say"}}
+	for i, l := range next {
+		t.Rows = append(t.Rows, []string{fmt.Sprint(i + 1), l.Name, f1(l.PotentialT), footprint.LeverCaveat(l.ID)})
+	}
+	return &t
+}
+
 // RenderGroup writes the CTO's dashboard.
 func RenderGroup(w io.Writer, d GroupData, l Links) error {
 	v := newView(d.Page, fmt.Sprintf("Group — %d", d.Year), l)
@@ -107,6 +121,9 @@ func RenderGroup(w io.Writer, d GroupData, l Links) error {
 		intro += "</div>"
 	}
 	v.Intro = template.HTML(intro)
+	if t := nextTable("the group", d.Levers); t != nil {
+		v.Tables = append(v.Tables, *t)
+	}
 	if len(d.OverLine) > 0 {
 		t := table{Title: fmt.Sprintf("Sites over their allowed emissions in %d, most tonnes over first", d.Year),
 			Head: []string{"site", "actual tCO2e", "allowed tCO2e", "over by tCO2e", "over by %"}}
@@ -246,6 +263,9 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 		dist.Rows = append(dist.Rows, []string{id, fmt.Sprintf("%.2f", a.Distances[id])})
 	}
 	v.Tables = []table{lev, dist, fr}
+	if t := nextTable(d.Site.Name, d.Levers); t != nil {
+		v.Tables = append([]table{*t}, v.Tables...)
+	}
 	if t := changeTable(d.Change); t != nil {
 		v.Tables = append([]table{*t}, v.Tables...)
 	}

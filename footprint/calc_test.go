@@ -729,3 +729,9 @@ func TestEachYearFromItsRelevantShareEqualsFromEverything(t *testing.T) {
 		assert.Equal(t, wm, pm, "April %d", y)
 	}
 }
+
+func TestEveryLeverSaysWhatItsTonnesDoNotSay(t *testing.T) {
+	for _, id := range LeverIDs() {
+		assert.NotEmpty(t, LeverCaveat(id), id)
+	}
+}

@@ -48,6 +48,35 @@ var leverNames = map[string]string{
 	LeverEquipment:        "Efficient equipment renewal (desktops → laptops)",
 }
 
+// leverCaveats is what each lever's tonnes do not say.
+var leverCaveats = map[string]string{
+	LeverPowerOff:         "electricity in the power-off windows only; sized from the site's own logs and device watts, the compliance already reached is not counted again",
+	LeverTelework:         "moves emissions from commuting to homes: with a short, clean commute in a heating climate it can raise the total",
+	LeverGreenElectricity: "changes market-based Scope 2 only: the location-based figure and the grid do not move; needs certificates or a PPA matched to the consumption",
+	LeverCarpooling:       "rests on the commute survey's car share and distances; cars counted at one occupant today",
+	LeverLessTravel:       "business travel (Scope 3 category 6) only, sized on the year's bookings",
+	LeverEquipment:        "the new devices' embodied emissions count in the year they are bought (Scope 3 category 2); the saving is in use over their life",
+}
+
+// LeverCaveat is what a lever's potential does not say, in words.
+func LeverCaveat(id string) string { return leverCaveats[id] }
+
+// NextActions are the (up to) n levers with the largest positive
+// potential, largest first: "what next".
+func NextActions(levers []Lever, n int) []Lever {
+	var out []Lever
+	for _, l := range levers {
+		if l.PotentialT > 0 {
+			out = append(out, l)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].PotentialT > out[j].PotentialT })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
 // LeverIDs returns the lever catalogue's ids, sorted.
 func LeverIDs() []string {
 	ids := make([]string, 0, len(leverNames))
