@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -175,6 +176,10 @@ func TestPagesRenderEveryChartInHeadlessChromium(t *testing.T) {
 		})
 	}
 
+	t.Run("a site is a click away and a chart downloads as CSV", func(t *testing.T) {
+		clickAndDownload(t, browser, s.url)
+	})
+
 	t.Run("the standalone export renders from its folder", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "board-pack")
 		cmd := exec.Command(s.bin, "charts", "--out", out, "--data", s.data)
@@ -185,4 +190,71 @@ func TestPagesRenderEveryChartInHeadlessChromium(t *testing.T) {
 		checkPage(t, browser, "file://"+filepath.Join(out, "index.html"), filepath.Join(shots, "export-index.png"))
 		checkPage(t, browser, "file://"+filepath.Join(out, "sites", ids[0]+".html"), filepath.Join(shots, "export-site.png"))
 	})
+}
+
+// clickAndDownload opens the group page, downloads the trajectory chart's
+// CSV through the browser (greenhelpCSV, what the chart's toolbox button
+// calls) and clicks the first bar of the sites' gap chart, which opens
+// that site's page.
+func clickAndDownload(t *testing.T, browser, base string) {
+	profile, err := os.MkdirTemp("", "gh-chromium-")
+	require.NoError(t, err)
+	defer os.RemoveAll(profile)
+	downloads := t.TempDir()
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("no-first-run", true),
+		chromedp.WindowSize(1280, 900), chromedp.UserDataDir(profile))
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	var csvText string
+	var toolbox bool
+	var at []float64
+	var site string
+	require.NoError(t, chromedp.Run(ctx,
+		cdpbrowser.SetDownloadBehavior(cdpbrowser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitReady("body"),
+		chromedp.Poll(`document.querySelectorAll('div[_echarts_instance_]').length > 0 && !!echarts.getInstanceByDom(document.getElementById('group_gaps'))`, nil, chromedp.WithPollingTimeout(30*time.Second)),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('div[_echarts_instance_]')).every(el => { const o = echarts.getInstanceByDom(el).getOption(); return o.toolbox && o.toolbox[0].feature.myCSV && o.toolbox[0].feature.saveAsImage && o.toolbox[0].feature.dataView; })`, &toolbox),
+		chromedp.Evaluate(`greenhelpCSVText('group_trajectory')`, &csvText),
+		chromedp.Evaluate(`greenhelpCSV('group_trajectory'); true`, nil),
+		// The largest bar of the gap chart, in page pixels.
+		chromedp.Evaluate(`(() => {
+		  const el = document.getElementById('group_gaps'); el.scrollIntoView({block: 'center'});
+		  const c = echarts.getInstanceByDom(el), o = c.getOption(), d = o.series[0].data;
+		  let k = 0; d.forEach((x, i) => { if (Math.abs(x.value) > Math.abs(d[k].value)) k = i; });
+		  const p = c.convertToPixel({seriesIndex: 0}, [d[k].value / 2, k]), r = el.getBoundingClientRect();
+		  return [r.left + p[0], r.top + p[1]];
+		})()`, &at),
+		chromedp.Evaluate(`(() => { const o = echarts.getInstanceByDom(document.getElementById('group_gaps')).getOption(), d = o.series[0].data;
+		  let k = 0; d.forEach((x, i) => { if (Math.abs(x.value) > Math.abs(d[k].value)) k = i; }); return d[k].name; })()`, &site),
+	))
+	assert.True(t, toolbox, "every chart offers an image, its data and a CSV")
+	lines := strings.Split(strings.TrimSpace(csvText), "\n")
+	require.GreaterOrEqual(t, len(lines), 3, csvText)
+	assert.True(t, strings.HasPrefix(lines[0], "year,actual,allowed"), lines[0])
+	var got []byte
+	for i := 0; i < 50 && len(got) == 0; i++ {
+		got, _ = os.ReadFile(filepath.Join(downloads, "group_trajectory.csv"))
+		time.Sleep(100 * time.Millisecond)
+	}
+	assert.Equal(t, csvText, string(got), "the browser downloaded the chart's CSV")
+
+	require.Len(t, at, 2)
+	require.NoError(t, chromedp.Run(ctx, chromedp.MouseClickXY(at[0], at[1])), "clicking %s's bar at %v", site, at)
+	// The page changes under the click: read the location once the new
+	// document answers.
+	var loc string
+	for i := 0; i < 150 && !strings.HasPrefix(loc, "/sites/"); i++ {
+		_ = chromedp.Run(ctx, chromedp.Evaluate(`location.pathname`, &loc))
+		time.Sleep(100 * time.Millisecond)
+	}
+	assert.Regexp(t, `^/sites/[a-z]{2}-`, loc)
+	var heading string
+	require.NoError(t, chromedp.Run(ctx, chromedp.WaitReady("h1"), chromedp.Text("h1", &heading)))
+	assert.Contains(t, heading, site, "the page opened is the clicked site's")
 }

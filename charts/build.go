@@ -41,10 +41,25 @@ func common(id string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{initOpts(id),
 		charts.WithColorsOpts(opts.Colors(palette)),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: opts.FuncOpts("function (v) { return (typeof v === 'number') ? v.toLocaleString(undefined, {maximumFractionDigits: 1}) : v; }")}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Right: "90", Type: "scroll"}), // the toolbox is at the right
 		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", ContainLabel: opts.Bool(true), Top: "40"}),
 		charts.WithAnimation(false),
+		charts.WithToolboxOpts(toolbox(id)),
 	}
+}
+
+// csvIcon is a sheet with rows (ECharts path syntax).
+const csvIcon = "path://M4,2H14L20,8V22H4Z M14,2V8H20 M7,12H17 M7,15H17 M7,18H17"
+
+// toolbox offers every chart as an image, as a table (data view) and as
+// CSV (greenhelpCSV, in the page's script).
+func toolbox(id string) opts.Toolbox {
+	return opts.Toolbox{Show: opts.Bool(true), Left: "right", Top: "0", Feature: &opts.ToolBoxFeature{
+		SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Name: id, Title: "Save as image"},
+		DataView:    &opts.ToolBoxFeatureDataView{Show: opts.Bool(true), Title: "Data", Lang: []string{"Data", "Close", "Refresh"}, BackgroundColor: "#fff"},
+		UserDefined: map[string]opts.ToolBoxFeatureUserDefined{"myCSV": {Show: opts.Bool(true), Title: "Download CSV", Icon: csvIcon,
+			OnClick: opts.FuncOpts("function () { greenhelpCSV('" + id + "'); }")}},
+	}}
 }
 
 func r1(v float64) float64 { return math.Round(v*10) / 10 }

@@ -345,7 +345,18 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1p
 {{range .Tables}}<section class="card tables"><h2>{{.Title}}</h2><table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</table></section>{{end}}
 </main><footer>Generated {{.Generated}} by greenhelp. Figures in tCO2e unless stated; Scope 2 market-based unless stated.</footer>
 {{range .Charts}}{{.Script}}{{end}}
-<script>window.addEventListener('resize',function(){document.querySelectorAll('[_echarts_instance_]').forEach(function(el){var c=echarts.getInstanceByDom(el);if(c)c.resize();});});</script>
+<script>
+var greenhelpSites={ {{- range $i, $s := .Sites}}{{if $i}},{{end}}{{$s.Name}}:{{call $.SiteLink $s.ID}},{{$s.ID}}:{{call $.SiteLink $s.ID}}{{end -}} };
+function greenhelpCSVText(id){var c=echarts.getInstanceByDom(document.getElementById(id));if(!c)return '';var o=c.getOption(),s=o.series||[],rows=[];
+var ax=(o.xAxis||[]).concat(o.yAxis||[]).filter(function(a){return a.type==='category'&&a.data;})[0];
+var val=function(d){if(d===null||d===undefined)return '';if(typeof d==='object'&&!Array.isArray(d))d=d.value;if(Array.isArray(d))return d.join(' ');return d;};
+if(ax){rows.push([ax.name||'category'].concat(s.map(function(e){return e.name||'';})));ax.data.forEach(function(cat,i){rows.push([typeof cat==='object'?cat.value:cat].concat(s.map(function(e){return val((e.data||[])[i]);})));});}
+else{rows.push(['series','name','value']);s.forEach(function(e){(e.data||[]).forEach(function(d){rows.push([e.name||'',(d&&d.name)||'',val(d)]);});});}
+return rows.map(function(r){return r.map(function(v){v=(v===null||v===undefined||v==='-')?'':String(v);return /[",\n]/.test(v)?'"'+v.replace(/"/g,'""')+'"':v;}).join(',');}).join('\n')+'\n';}
+function greenhelpCSV(id){var a=document.createElement('a');a.href=URL.createObjectURL(new Blob([greenhelpCSVText(id)],{type:'text/csv'}));a.download=id+'.csv';document.body.appendChild(a);a.click();a.remove();}
+document.querySelectorAll('[_echarts_instance_]').forEach(function(el){var c=echarts.getInstanceByDom(el);if(!c)return;c.on('click',function(p){var k=[p.name,p.seriesName,p.data&&p.data.name];for(var i=0;i<k.length;i++){if(k[i]&&greenhelpSites[k[i]]){location.href=greenhelpSites[k[i]];return;}}});});
+window.addEventListener('resize',function(){document.querySelectorAll('[_echarts_instance_]').forEach(function(el){var c=echarts.getInstanceByDom(el);if(c)c.resize();});});
+</script>
 </body></html>
 `))
 
