@@ -194,8 +194,8 @@ func TestPagesRenderEveryChartInHeadlessChromium(t *testing.T) {
 
 // clickAndDownload opens the group page, downloads the trajectory chart's
 // CSV through the browser (greenhelpCSV, what the chart's toolbox button
-// calls) and clicks the first bar of the sites' gap chart, which opens
-// that site's page.
+// calls), checks the map has the world's countries and every site, and
+// clicks the largest site's point, which opens that site's page.
 func clickAndDownload(t *testing.T, browser, base string) {
 	profile, err := os.MkdirTemp("", "gh-chromium-")
 	require.NoError(t, err)
@@ -212,7 +212,7 @@ func clickAndDownload(t *testing.T, browser, base string) {
 	defer cancel()
 	var csvText string
 	var toolbox bool
-	var at []float64
+	var at, mapInfo []float64
 	var site string
 	require.NoError(t, chromedp.Run(ctx,
 		cdpbrowser.SetDownloadBehavior(cdpbrowser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(downloads),
@@ -222,18 +222,25 @@ func clickAndDownload(t *testing.T, browser, base string) {
 		chromedp.Evaluate(`Array.from(document.querySelectorAll('div[_echarts_instance_]')).every(el => { const o = echarts.getInstanceByDom(el).getOption(); return o.toolbox && o.toolbox[0].feature.myCSV && o.toolbox[0].feature.saveAsImage && o.toolbox[0].feature.dataView; })`, &toolbox),
 		chromedp.Evaluate(`greenhelpCSVText('group_trajectory')`, &csvText),
 		chromedp.Evaluate(`greenhelpCSV('group_trajectory'); true`, nil),
-		// The largest bar of the gap chart, in page pixels.
+		// The map: the world's countries registered and drawn under the
+		// sites; the largest site's point, in page pixels.
+		chromedp.Evaluate(`(() => { const m = echarts.getMap('world'); const o = echarts.getInstanceByDom(document.getElementById('group_map')).getOption();
+		  return [m ? m.geoJSON.features.length : 0, o.geo && o.geo[0].map === 'world' ? 1 : 0, o.series.reduce((n, s) => n + s.data.length, 0)]; })()`, &mapInfo),
 		chromedp.Evaluate(`(() => {
-		  const el = document.getElementById('group_gaps'); el.scrollIntoView({block: 'center'});
-		  const c = echarts.getInstanceByDom(el), o = c.getOption(), d = o.series[0].data;
-		  let k = 0; d.forEach((x, i) => { if (Math.abs(x.value) > Math.abs(d[k].value)) k = i; });
-		  const p = c.convertToPixel({seriesIndex: 0}, [d[k].value / 2, k]), r = el.getBoundingClientRect();
+		  const el = document.getElementById('group_map'); el.scrollIntoView({block: 'center'});
+		  const c = echarts.getInstanceByDom(el), o = c.getOption();
+		  let best = null; o.series.forEach(s => s.data.forEach(d => { if (!best || d.value[2] > best.value[2]) best = d; }));
+		  const p = c.convertToPixel({geoIndex: 0}, [best.value[0], best.value[1]]), r = el.getBoundingClientRect();
 		  return [r.left + p[0], r.top + p[1]];
 		})()`, &at),
-		chromedp.Evaluate(`(() => { const o = echarts.getInstanceByDom(document.getElementById('group_gaps')).getOption(), d = o.series[0].data;
-		  let k = 0; d.forEach((x, i) => { if (Math.abs(x.value) > Math.abs(d[k].value)) k = i; }); return d[k].name; })()`, &site),
+		chromedp.Evaluate(`(() => { const o = echarts.getInstanceByDom(document.getElementById('group_map')).getOption();
+		  let best = null; o.series.forEach(s => s.data.forEach(d => { if (!best || d.value[2] > best.value[2]) best = d; })); return best.name; })()`, &site),
 	))
 	assert.True(t, toolbox, "every chart offers an image, its data and a CSV")
+	require.Len(t, mapInfo, 3)
+	assert.Greater(t, mapInfo[0], 170.0, "the world's countries are registered (Natural Earth 1:110m: 177)")
+	assert.Equal(t, 1.0, mapInfo[1], "the sites' chart is drawn on the world map")
+	assert.Equal(t, 6.0, mapInfo[2], "every site of the fixture is a point on it")
 	lines := strings.Split(strings.TrimSpace(csvText), "\n")
 	require.GreaterOrEqual(t, len(lines), 3, csvText)
 	assert.True(t, strings.HasPrefix(lines[0], "year,actual,allowed"), lines[0])
@@ -245,7 +252,7 @@ func clickAndDownload(t *testing.T, browser, base string) {
 	assert.Equal(t, csvText, string(got), "the browser downloaded the chart's CSV")
 
 	require.Len(t, at, 2)
-	require.NoError(t, chromedp.Run(ctx, chromedp.MouseClickXY(at[0], at[1])), "clicking %s's bar at %v", site, at)
+	require.NoError(t, chromedp.Run(ctx, chromedp.MouseClickXY(at[0], at[1])), "clicking %s's point at %v", site, at)
 	// The page changes under the click: read the location once the new
 	// document answers.
 	var loc string

@@ -46,5 +46,18 @@ func AssetsHandler() http.Handler {
 	return http.StripPrefix("/assets/", http.FileServer(http.FS(sub)))
 }
 
+// WorldJS registers the world's country boundaries with ECharts
+// (Natural Earth 1:110m via world-atlas, converted by scripts/assets.sh).
+const WorldJS = "world.js"
+
+// WorldMap reports whether the country boundaries were embedded.
+func WorldMap() bool {
+	_, err := fs.Stat(assetsFS, "assets/"+WorldJS)
+	return err == nil
+}
+
+// WorldSource returns the embedded boundaries script, if any.
+func WorldSource() ([]byte, error) { return assetsFS.ReadFile("assets/" + WorldJS) }
+
 // EChartsSource returns the embedded ECharts script, if any.
 func EChartsSource() ([]byte, error) { return assetsFS.ReadFile("assets/" + EChartsJS) }

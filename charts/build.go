@@ -146,18 +146,43 @@ func GapChart(id string, sites []SiteSummary) Chart {
 	return Chart{ID: id, Title: "Sites ranked by gap to their trajectory", Caption: "Gap in % of the allowed emissions. Above 0 (vermillion): over the allowed emissions; below 0 (blue): on track.", r: bar}
 }
 
-// SitesMap places sites by latitude/longitude, coloured by profile and
-// sized by emissions.
+// SitesMap places sites on the map of the world's countries (when the
+// boundaries are embedded: WorldMap), coloured by profile, sized by
+// tCO2e; without them, on latitude/longitude axes.
 func SitesMap(id string, sites []SiteSummary, profileIDs []string) Chart {
-	sc := charts.NewScatter()
-	sc.SetGlobalOptions(append(common(id),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: opts.FuncOpts("function (p) { return p.name + '<br/>' + p.seriesName + '<br/>' + p.value[2].toLocaleString() + ' tCO2e'; }")}),
-		charts.WithXAxisOpts(opts.XAxis{Name: "longitude", Type: "value", Min: -180, Max: 180}),
-		charts.WithYAxisOpts(opts.YAxis{Name: "latitude", Type: "value", Min: -60, Max: 75}))...)
+	return sitesMap(id, sites, profileIDs, WorldMap())
+}
+
+func sitesMap(id string, sites []SiteSummary, profileIDs []string, world bool) Chart {
 	maxT := 1.0
 	for _, s := range sites {
 		maxT = math.Max(maxT, s.TotalT)
 	}
+	tooltip := charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: opts.FuncOpts("function (p) { return p.name + '<br/>' + p.seriesName + '<br/>' + p.value[2].toLocaleString() + ' tCO2e'; }")})
+	if world {
+		g := charts.NewGeo()
+		g.SetGlobalOptions(append(common(id), tooltip,
+			charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: "420px"}),
+			charts.WithGeoComponentOpts(opts.GeoComponent{Map: "world", ItemStyle: &opts.ItemStyle{Color: "#e8ebe6", BorderColor: "#9aa39a"}}))...)
+		for _, p := range profileIDs {
+			var data []opts.GeoData
+			for _, s := range sites {
+				if s.Profile == p {
+					data = append(data, opts.GeoData{Name: s.Name, Value: []float64{r1(s.Longitude), r1(s.Latitude), r1(s.TotalT)}})
+				}
+			}
+			g.AddSeries(p, "scatter", data,
+				charts.WithItemStyleOpts(opts.ItemStyle{Color: profColor[p], Opacity: opts.Float(0.85)}),
+				func(s *charts.SingleSeries) {
+					s.SymbolSize = opts.FuncOpts(fmt.Sprintf("function (v) { return 8 + 32 * Math.sqrt(v[2] / %g); }", r1(maxT)))
+				})
+		}
+		return Chart{ID: id, Title: "Sites by profile", Caption: "On the map of the world's countries (Natural Earth 1:110m); colour by profile; size by tCO2e. Click a site for its page.", r: g}
+	}
+	sc := charts.NewScatter()
+	sc.SetGlobalOptions(append(common(id), tooltip,
+		charts.WithXAxisOpts(opts.XAxis{Name: "longitude", Type: "value", Min: -180, Max: 180}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "latitude", Type: "value", Min: -60, Max: 75}))...)
 	for _, p := range profileIDs {
 		var data []opts.ScatterData
 		for _, s := range sites {
@@ -168,7 +193,7 @@ func SitesMap(id string, sites []SiteSummary, profileIDs []string) Chart {
 		}
 		sc.AddSeries(p, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: profColor[p], Opacity: opts.Float(0.8)}))
 	}
-	return Chart{ID: id, Title: "Sites by profile", Caption: "Position by latitude and longitude; colour by profile; size by tCO2e.", r: sc}
+	return Chart{ID: id, Title: "Sites by profile", Caption: "Position by latitude and longitude (the country boundaries are not in this build: scripts/assets.sh); colour by profile; size by tCO2e.", r: sc}
 }
 
 // PowerOffChart shows avoided MWh (bars) and tCO2e (line) per month.

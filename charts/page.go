@@ -25,6 +25,7 @@ type view struct {
 	Profiles string
 	SiteLink func(id string) string
 	YearLink func(y int) string
+	World    bool // the country boundaries are embedded (world.js)
 }
 
 type table struct {
@@ -74,7 +75,7 @@ func StaticLinks(depth int, assets string) Links {
 }
 
 func newView(p Page, heading string, l Links) view {
-	return view{Page: p, Heading: heading, Assets: l.Assets, Home: l.Home, Profiles: l.Profiles, SiteLink: l.Site, YearLink: l.Year}
+	return view{Page: p, Heading: heading, Assets: l.Assets, Home: l.Home, Profiles: l.Profiles, SiteLink: l.Site, YearLink: l.Year, World: WorldMap()}
 }
 
 func f1(v float64) string { return fmt.Sprintf("%.1f", v) }
@@ -324,6 +325,7 @@ var pageTpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>greenhelp — {{.Heading}}</title>
 <script src="{{.Assets}}echarts.min.js"></script>
+{{if .World}}<script src="{{.Assets}}world.js"></script>{{end}}
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1b1b;background:#f7f7f5}
 header{background:#0b3d2e;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;align-items:center}

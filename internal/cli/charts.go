@@ -39,6 +39,11 @@ func newChartsCmd() *cobra.Command {
 				if err := os.WriteFile(filepath.Join(out, "assets", charts.EChartsJS), js, 0o644); err != nil {
 					return err
 				}
+				if w, err := charts.WorldSource(); err == nil {
+					if err := os.WriteFile(filepath.Join(out, "assets", charts.WorldJS), w, 0o644); err != nil {
+						return err
+					}
+				}
 			} else {
 				assets = charts.AssetsBase("", log) // public host, with a warning
 			}
