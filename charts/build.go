@@ -34,18 +34,25 @@ func (c Chart) Snippet() render.ChartSnippet { return c.r.RenderSnippet() }
 func (c Chart) Option() string { return c.r.RenderSnippet().Option }
 
 func initOpts(id string) charts.GlobalOpts {
-	return charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: "360px"})
+	return charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: "400px"})
 }
 
 func common(id string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{initOpts(id),
 		charts.WithColorsOpts(opts.Colors(palette)),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: opts.FuncOpts("function (v) { return (typeof v === 'number') ? v.toLocaleString(undefined, {maximumFractionDigits: 1}) : v; }")}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Right: "90", Type: "scroll"}), // the toolbox is at the right
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", ContainLabel: opts.Bool(true), Top: "40"}),
+		// Every legend entry in view (wrapped at the bottom, never paged):
+		// the toolbox has the top right.
+		charts.WithLegendOpts(legend()),
+		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", ContainLabel: opts.Bool(true), Top: "40", Bottom: "80"}),
 		charts.WithAnimation(false),
 		charts.WithToolboxOpts(toolbox(id)),
 	}
+}
+
+// legend is the charts' legend: plain (wrapping), at the bottom.
+func legend() opts.Legend {
+	return opts.Legend{Show: opts.Bool(true), Bottom: "0", Type: "plain"}
 }
 
 // csvIcon is a sheet with rows (ECharts path syntax).
@@ -98,8 +105,11 @@ func TrajectoryChart(id string, tr footprint.Track, method string) Chart {
 func ScopesChart(id string, byYear []*footprint.Inventory) Chart {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll",
-			Selected: map[string]bool{"Scope 2 location-based": false, "Scope 2 market-based": true}}),
+		charts.WithLegendOpts(func() opts.Legend {
+			l := legend()
+			l.Selected = map[string]bool{"Scope 2 location-based": false, "Scope 2 market-based": true}
+			return l
+		}()),
 		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e", Type: "value"}))...)
 	var years []string
 	series := map[string][]opts.BarData{}
@@ -131,7 +141,7 @@ func GapChart(id string, sites []SiteSummary) Chart {
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: fmt.Sprintf("%dpx", max(240, 28*len(ss)+80))}),
 		charts.WithXAxisOpts(opts.XAxis{Name: "%", Type: "value"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category"}))...)
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", AxisLabel: &opts.AxisLabel{Interval: "0"}}))...)
 	var names []string
 	var data []opts.BarData
 	for _, s := range ss {
@@ -219,21 +229,28 @@ func PowerOffChart(id string, months []MonthPoint) Chart {
 
 // ComplianceChart shows each site's power-off compliance.
 func ComplianceChart(id string, sites []SiteSummary) Chart {
+	var ss []SiteSummary
+	for _, s := range sites {
+		if s.Compliance != nil {
+			ss = append(ss, s)
+		}
+	}
+	// Lowest compliance on top, every site named (horizontal bars).
+	sort.SliceStable(ss, func(i, j int) bool { return *ss[i].Compliance > *ss[j].Compliance })
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		charts.WithYAxisOpts(opts.YAxis{Name: "%", Type: "value", Min: 0, Max: 100}))...)
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: fmt.Sprintf("%dpx", max(240, 28*len(ss)+80))}),
+		charts.WithXAxisOpts(opts.XAxis{Name: "%", Type: "value", Min: 0, Max: 100}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", AxisLabel: &opts.AxisLabel{Interval: "0"}}))...)
 	var names []string
 	var data []opts.BarData
-	for _, s := range sites {
-		if s.Compliance == nil {
-			continue
-		}
+	for _, s := range ss {
 		names = append(names, s.Name)
-		data = append(data, opts.BarData{Value: r1(*s.Compliance * 100)})
+		data = append(data, opts.BarData{Name: s.Name, Value: r1(*s.Compliance * 100)})
 	}
-	bar.SetXAxis(names).AddSeries("power-off compliance (%)", data)
-	return Chart{ID: id, Title: "Power-off compliance per site", Caption: "Share of device-hours in power-off windows that were actually off.", r: bar}
+	bar.SetXAxis(names).AddSeries("power-off compliance (%)", data).XYReversal()
+	return Chart{ID: id, Title: "Power-off compliance per site", Caption: "Share of device-hours in power-off windows that were actually off; lowest on top.", r: bar}
 }
 
 // TeleworkChart sets the remote share against commuting and home-working

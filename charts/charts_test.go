@@ -82,6 +82,10 @@ func TestChartOptionsMatchTheirGoldenFiles(t *testing.T) {
 			want, err := os.ReadFile(golden)
 			require.NoError(t, err, "go test ./charts -update creates it")
 			assert.JSONEq(t, string(want), opt)
+			// Legible: no paged legend hides a category; every chart has
+			// its toolbox (image, data, CSV).
+			assert.NotContains(t, opt, `"scroll"`, "a paged legend")
+			assert.Contains(t, opt, `"myCSV"`)
 		})
 	}
 }

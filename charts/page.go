@@ -19,6 +19,7 @@ type view struct {
 	Heading  string
 	Intro    template.HTML
 	Charts   []renderedChart
+	Lead     []table // before the charts: the first screen's answers
 	Tables   []table
 	Assets   string
 	Home     string
@@ -123,7 +124,7 @@ func RenderGroup(w io.Writer, d GroupData, l Links) error {
 	}
 	v.Intro = template.HTML(intro)
 	if t := nextTable("the group", d.Levers); t != nil {
-		v.Tables = append(v.Tables, *t)
+		v.Lead = append(v.Lead, *t)
 	}
 	if len(d.OverLine) > 0 {
 		t := table{Title: fmt.Sprintf("Sites over their allowed emissions in %d, most tonnes over first", d.Year),
@@ -131,7 +132,7 @@ func RenderGroup(w io.Writer, d GroupData, l Links) error {
 		for _, g := range d.OverLine {
 			t.Rows = append(t.Rows, []string{g.Name + " (" + g.ID + ")", f1(g.ActualT), f1(g.AllowedT), f1(g.GapT), fmt.Sprintf("%+.1f %%", g.GapPct)})
 		}
-		v.Tables = append(v.Tables, t)
+		v.Lead = append(v.Lead, t)
 	}
 	if len(d.SiteChanges) > 0 {
 		t := table{Title: fmt.Sprintf("Each site, %d against %d (market-based tCO2e): the change split into activity, emission-factor and structural effects", d.Year, d.Year-1),
@@ -265,7 +266,7 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 	}
 	v.Tables = []table{lev, dist, fr}
 	if t := nextTable(d.Site.Name, d.Levers); t != nil {
-		v.Tables = append([]table{*t}, v.Tables...)
+		v.Lead = append(v.Lead, *t)
 	}
 	if t := changeTable(d.Change); t != nil {
 		v.Tables = append([]table{*t}, v.Tables...)
@@ -343,6 +344,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1p
 {{if not .Static}}<label>Year <select id="year-select" onchange="location.search='year='+this.value">{{range .Years}}<option{{if eq . $.Year}} selected{{end}}>{{.}}</option>{{end}}</select></label>{{end}}
 <span>{{.Method}}</span></header>
 <main><h1>{{.Heading}}</h1>{{.Intro}}
+{{if .Lead}}<div class="grid">{{range .Lead}}<section class="card tables"><h2>{{.Title}}</h2><table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</table></section>{{end}}</div><br>{{end}}
 <div class="grid">{{range .Charts}}<section class="card"><h2>{{.Title}}</h2><p class="cap">{{.Caption}}</p>{{.Element}}</section>{{end}}</div>
 {{range .Tables}}<section class="card tables"><h2>{{.Title}}</h2><table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</table></section>{{end}}
 </main><footer>Generated {{.Generated}} by greenhelp. Figures in tCO2e unless stated; Scope 2 market-based unless stated.</footer>
