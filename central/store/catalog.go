@@ -341,10 +341,8 @@ func (c *Catalog) Sites(ctx context.Context) ([]Site, error) {
 			return nil, err
 		}
 		s.CreatedAt = parseTime(at)
-		if closed != "" {
-			if s.ClosedOn, err = footprint.ParseDate(closed); err != nil {
-				return nil, fmt.Errorf("%w: site %s: closed_on %q: %w", ErrPermanent, s.ID, closed, err)
-			}
+		if s.ClosedOn, err = closedOn(s.ID, closed); err != nil {
+			return nil, err
 		}
 		out = append(out, s)
 	}
@@ -363,12 +361,20 @@ func (c *Catalog) Site(ctx context.Context, id string) (Site, error) {
 		return s, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	s.CreatedAt = parseTime(at)
-	if closed != "" {
-		if s.ClosedOn, err = footprint.ParseDate(closed); err != nil {
-			return s, fmt.Errorf("%w: site %s: closed_on %q: %w", ErrPermanent, s.ID, closed, err)
-		}
+	s.ClosedOn, err = closedOn(s.ID, closed)
+	return s, err
+}
+
+// closedOn reads a site's stored closing day ('' while open).
+func closedOn(site, v string) (footprint.Date, error) {
+	if v == "" {
+		return footprint.Date{}, nil
 	}
-	return s, nil
+	d, err := footprint.ParseDate(v)
+	if err != nil {
+		return d, fmt.Errorf("%w: site %s: closed_on %q: %w", ErrPermanent, site, v, err)
+	}
+	return d, nil
 }
 
 // CloseSite closes a site on a date: its records from that day on are
