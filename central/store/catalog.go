@@ -365,7 +365,7 @@ func (c *Catalog) Site(ctx context.Context, id string) (Site, error) {
 	return s, err
 }
 
-// closedOn reads a site's stored closing day ('' while open).
+// closedOn reads a site's stored closing day (” while open).
 func closedOn(site, v string) (footprint.Date, error) {
 	if v == "" {
 		return footprint.Date{}, nil
