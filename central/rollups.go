@@ -95,16 +95,11 @@ func (s *Service) untilClosed(ctx context.Context, st store.Site, acts []footpri
 	if len(kinds) == 0 {
 		return out, nil
 	}
-	recs, err := s.Series.Read(ctx, store.Query{Sites: []string{st.ID}, Kinds: kinds, From: month, To: on, Starting: true})
+	recs, err := s.rolledRecords(ctx, st.ID, kinds, month, on) // those that start before the closing day
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range recs {
-		if store.Rolled(r.Activity) && r.Start.Before(on) {
-			out = append(out, r.Activity)
-		}
-	}
-	return out, nil
+	return append(out, recs...), nil
 }
 
 // expandSince replaces the workstation month holding a power-off roll-out
@@ -133,15 +128,31 @@ func (s *Service) expandSince(ctx context.Context, site string, acts []footprint
 	sort.Slice(months, func(i, j int) bool { return months[i].Before(months[j]) })
 	months = slices.Compact(months)
 	for _, m := range months {
-		end := footprint.NewDate(m.Year(), m.Time().Month()+1, 1)
-		recs, err := s.Series.Read(ctx, store.Query{Sites: []string{site}, Kinds: []footprint.Kind{footprint.KindWorkstation}, From: m, To: end, Starting: true})
+		recs, err := s.rolledRecords(ctx, site, []footprint.Kind{footprint.KindWorkstation}, m, nextMonthOf(m))
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range recs { // the records the month's rows sum
-			if store.Rolled(r.Activity) {
-				out = append(out, r.Activity)
-			}
+		out = append(out, recs...)
+	}
+	return out, nil
+}
+
+func nextMonthOf(m footprint.Date) footprint.Date {
+	return footprint.NewDate(m.Year(), m.Time().Month()+1, 1)
+}
+
+// rolledRecords reads the raw records of kinds that start in [from, to)
+// and that the monthly rollup rows sum (store.Rolled): what a month's rows
+// stand for, when a date inside the month matters.
+func (s *Service) rolledRecords(ctx context.Context, site string, kinds []footprint.Kind, from, to footprint.Date) ([]footprint.Activity, error) {
+	recs, err := s.Series.Read(ctx, store.Query{Sites: []string{site}, Kinds: kinds, From: from, To: to, Starting: true})
+	if err != nil {
+		return nil, err
+	}
+	var out []footprint.Activity
+	for _, r := range recs {
+		if store.Rolled(r.Activity) {
+			out = append(out, r.Activity)
 		}
 	}
 	return out, nil

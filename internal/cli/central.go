@@ -118,6 +118,16 @@ environment variables, which override the --config file.`,
 	return cmd
 }
 
+// withCatalog opens the catalog (openCatalog), runs fn on it and closes it.
+func withCatalog(cmd *cobra.Command, fn func(*store.Catalog) error) error {
+	cat, err := openCatalog(cmd)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	return fn(cat)
+}
+
 func openCatalog(cmd *cobra.Command) (*store.Catalog, error) {
 	cfg, err := loadCentral(cmd)
 	if err != nil {
@@ -209,12 +219,7 @@ func newSitesCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--on %q: want the closing day YYYY-MM-DD (its records from that day on are not counted)", onS)
 			}
-			cat, err := openCatalog(cmd)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			if err := cat.CloseSite(cmd.Context(), id, on); err != nil {
+			if err := withCatalog(cmd, func(cat *store.Catalog) error { return cat.CloseSite(cmd.Context(), id, on) }); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "site %s closed on %s: counted until %s; it leaves the trajectory as a structural change (reopen: greenhelp sites reopen --id %s)\n", id, on, on.AddDays(-1), id)
@@ -230,12 +235,7 @@ func newSitesCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, _ := cmd.Flags().GetString("id")
-			cat, err := openCatalog(cmd)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			if err := cat.CloseSite(cmd.Context(), id, footprint.Date{}); err != nil {
+			if err := withCatalog(cmd, func(cat *store.Catalog) error { return cat.CloseSite(cmd.Context(), id, footprint.Date{}) }); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "site %s reopened: all its records count\n", id)
