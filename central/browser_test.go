@@ -261,7 +261,12 @@ func clickAndDownload(t *testing.T, browser, base string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	assert.Regexp(t, `^/sites/[a-z]{2}-`, loc)
+	// The new document's heading, once it has loaded (the old one's nodes
+	// go away under a query made during the navigation).
 	var heading string
-	require.NoError(t, chromedp.Run(ctx, chromedp.WaitReady("h1"), chromedp.Text("h1", &heading)))
+	for i := 0; i < 150 && !strings.Contains(heading, site); i++ {
+		_ = chromedp.Run(ctx, chromedp.Evaluate(`document.readyState === 'complete' && document.querySelector('h1') ? document.querySelector('h1').textContent : ''`, &heading))
+		time.Sleep(100 * time.Millisecond)
+	}
 	assert.Contains(t, heading, site, "the page opened is the clicked site's")
 }
