@@ -60,10 +60,13 @@ func TestEverythingIsDeliveredOnceTheCentralComesBack(t *testing.T) {
 	central := newFakeCentral("fr-lyo-gerland", "tok-123")
 	done := make(chan error, 1)
 	go func() { done <- a.Once(ctxFor(t, 30*time.Second)) }()
-	time.Sleep(300 * time.Millisecond) // a few failed attempts against the closed port
-	pending, err := a.Outbox.Pending()
-	require.NoError(t, err)
-	assert.NotEmpty(t, pending, "the batch waits on disk while the central is down")
+	// Wait for the collection to be queued (not a fixed sleep: under -race on
+	// a loaded machine it can take longer); delivery fails meanwhile.
+	var pending []Entry
+	require.Eventually(t, func() bool {
+		pending, err = a.Outbox.Pending()
+		return err == nil && len(pending) > 0
+	}, 20*time.Second, 20*time.Millisecond, "the batch waits on disk while the central is down")
 	central.start(t, addr)
 	require.NoError(t, <-done)
 
