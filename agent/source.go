@@ -142,6 +142,8 @@ type Columns struct {
 	Hours      string `mapstructure:"hours"`
 	Nights     string `mapstructure:"nights"`
 	Country    string `mapstructure:"country"`
+	// Temperature is the outdoor temperature (collector weather).
+	Temperature string `mapstructure:"temperature"`
 }
 
 // mapped returns field → column for the columns set.

@@ -28,6 +28,7 @@ type siteYear struct {
 	full     []int              // its full calendar years of data (FullYears), worked out once
 	mu       sync.Mutex         // guards byYear: cached dashboards serve concurrent requests
 	byYear   map[int]*siteCalc
+	measured map[int]footprint.MeasuredClimate // its full measured weather years, worked out once (under mu)
 }
 
 type siteCalc struct {
@@ -149,7 +150,10 @@ func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, 
 	if !ok {
 		d = registered(sy.site)
 	}
-	a, as, order, err := s.assign(d, year, sy.override)
+	if sy.measured == nil {
+		sy.measured = footprint.MeasuredYears(sy.acts)
+	}
+	a, as, order, err := s.assign(d, year, sy.override, sy.measured)
 	if err != nil {
 		return nil, err
 	}

@@ -118,22 +118,33 @@ func (s *Service) assignment(ctx context.Context, d footprint.Site, year int) (p
 	if err != nil {
 		return profiles.Assignment{}, footprint.Assumptions{}, nil, err
 	}
-	return s.assign(d, year, o)
+	temps, err := s.Catalog.ReadRollup(ctx, d.ID, store.Query{Kinds: []footprint.Kind{footprint.KindWeather}})
+	if err != nil {
+		return profiles.Assignment{}, footprint.Assumptions{}, nil, err
+	}
+	return s.assign(d, year, o, footprint.MeasuredYears(temps))
 }
 
 // assign is assignment with the site's override already read (nil: none).
-func (s *Service) assign(d footprint.Site, year int, o *footprint.ProfilePin) (profiles.Assignment, footprint.Assumptions, []string, error) {
+// measured holds the site's full measured weather years (MeasuredYears).
+func (s *Service) assign(d footprint.Site, year int, o *footprint.ProfilePin, measured map[int]footprint.MeasuredClimate) (profiles.Assignment, footprint.Assumptions, []string, error) {
 	pin := d.Profile
 	if o != nil {
 		pin = o
 	}
-	f, src := profiles.SiteFeatures(d, s.Factors, year)
+	var m *footprint.MeasuredClimate
+	if mc, ok := footprint.MeasuredUpTo(measured, year); ok {
+		m = &mc
+	}
+	f, src := profiles.SiteFeaturesWith(d, s.Factors, year, m)
 	a, err := profiles.Assign(d.ID, f, src, s.Profiles, pin)
 	if err != nil {
 		return a, footprint.Assumptions{}, nil, err
 	}
 	p, _ := s.Profiles.Get(a.Profile)
-	return a, p.AssumptionsFor(f), p.Levers, nil
+	as := p.AssumptionsFor(f)
+	as.Climate = profiles.Normal(d)
+	return a, as, p.Levers, nil
 }
 
 // records reads a site's activities overlapping year (or all, year 0).

@@ -274,6 +274,9 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 	if po := powerOffTable(d.ByYear); po != nil {
 		v.Tables = append([]table{*po}, v.Tables...)
 	}
+	if wt := weatherTable(d.ByYear, d.Year); wt != nil {
+		v.Tables = append([]table{*wt}, v.Tables...)
+	}
 	cs := []Chart{
 		TrajectoryChart("site_trajectory", d.Track, d.Method),
 		ScopesChart("site_scopes", d.ByYear),
@@ -377,7 +380,11 @@ func changeTable(c *footprint.Change) *table {
 		}
 		return fmt.Sprintf("%+.1f %%", *p)
 	}
-	t := table{Title: fmt.Sprintf("What changed from %d to %d, and why (market-based tCO2e; at constant factors %s, as reported %s)", c.FromYear, c.ToYear, pct(c.AtConstantFactorsPct), pct(c.ChangePct)),
+	weather := ""
+	if c.WeatherT != nil {
+		weather = fmt.Sprintf("; of the activity effect, %+.1f t is the weather (location-based factors; %d site(s) normalising heating and cooling to their long-term climate)", *c.WeatherT, c.WeatherSites)
+	}
+	t := table{Title: fmt.Sprintf("What changed from %d to %d, and why (market-based tCO2e; at constant factors %s, as reported %s%s)", c.FromYear, c.ToYear, pct(c.AtConstantFactorsPct), pct(c.ChangePct), weather),
 		Head: []string{"scope", fmt.Sprint(c.FromYear), fmt.Sprint(c.ToYear), "change", "activity", "emission factors", "sites in and out"}}
 	for _, s := range c.ByScope {
 		t.Rows = append(t.Rows, []string{string(s.Scope), f1(s.FromT), f1(s.ToT), fmt.Sprintf("%+.1f", s.ToT-s.FromT), fmt.Sprintf("%+.1f", s.ActivityT), fmt.Sprintf("%+.1f", s.FactorT), fmt.Sprintf("%+.1f", s.StructureT)})
@@ -418,5 +425,84 @@ func powerOffTable(byYear []*footprint.Inventory) *table {
 		}
 		t.Rows = append(t.Rows, []string{"coverage", scaled, cv.Note})
 	}
+	return &t
+}
+
+// weatherTable sets out year's heating and cooling energy normalised to
+// the site's long-term climate, beside the year before: what the actual
+// figures call progress, and what is left of it once the weather is
+// taken out.
+func weatherTable(byYear []*footprint.Inventory, year int) *table {
+	var cur, prev *footprint.Weather
+	for _, inv := range byYear {
+		switch inv.Year {
+		case year:
+			cur = inv.Weather
+		case year - 1:
+			prev = inv.Weather
+		}
+	}
+	if cur == nil {
+		return nil
+	}
+	dd := func(p *float64) string {
+		if p == nil {
+			return "unknown"
+		}
+		return fmt.Sprintf("%.0f", *p)
+	}
+	nh, nc := "unknown", "unknown"
+	if cur.Normal.Known() {
+		nh, nc = fmt.Sprintf("%.0f", cur.Normal.HDD), fmt.Sprintf("%.0f", cur.Normal.CDD)
+	}
+	t := table{Title: fmt.Sprintf("Energy normalised to the long-term climate, %d (HDD %s, CDD %s measured; normal HDD %s, CDD %s)", year, dd(cur.HDD), dd(cur.CDD), nh, nc),
+		Head: []string{"energy", "actual", "of which heating", "of which cooling", "normalised", fmt.Sprintf("change from %d, actual", year-1), "normalised", "weather's tCO2e", "fit"}}
+	if cur.Why != "" {
+		t.Rows = append(t.Rows, []string{"—", cur.Why, "", "", "", "", "", "", ""})
+		return &t
+	}
+	find := func(w *footprint.Weather, c footprint.NormalisedEnergy) *footprint.NormalisedEnergy {
+		if w == nil {
+			return nil
+		}
+		for i := range w.Carriers {
+			if w.Carriers[i].Kind == c.Kind && w.Carriers[i].Item == c.Item {
+				return &w.Carriers[i]
+			}
+		}
+		return nil
+	}
+	pct := func(a, b float64) string {
+		if b == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%+.1f %%", (a/b-1)*100)
+	}
+	for _, c := range cur.Carriers {
+		name := c.Kind
+		if c.Item != "" {
+			name = c.Item
+		}
+		name += " (" + c.Unit + ")"
+		if c.Normalised == nil {
+			t.Rows = append(t.Rows, []string{name, fmt.Sprintf("%.0f", c.Actual), "", "", "not normalised: " + c.Why, "", "", "", ""})
+			continue
+		}
+		chA, chN := "—", "—"
+		if p := find(prev, c); p != nil {
+			chA = pct(c.Actual, p.Actual)
+			if p.Normalised != nil {
+				chN = pct(*c.Normalised, *p.Normalised)
+			}
+		}
+		wt := "—"
+		if c.WeatherT != nil {
+			wt = fmt.Sprintf("%+.1f", *c.WeatherT)
+		}
+		t.Rows = append(t.Rows, []string{name, fmt.Sprintf("%.0f", c.Actual), fmt.Sprintf("%.0f", c.Heating), fmt.Sprintf("%.0f", c.Cooling),
+			fmt.Sprintf("%.0f", *c.Normalised), chA, chN, wt,
+			fmt.Sprintf("%.4g/day + %.4g/HDD + %.4g/CDD over %d months, R² %.2f", c.PerDay, c.PerHDD, c.PerCDD, c.FitMonths, c.R2)})
+	}
+	t.Rows = append(t.Rows, []string{"method", "degree-day regression (CTG075, TM41), base 18 °C, monthly-mean degree days; normal: " + cur.Normal.Source, "", "", "", "", "", "", ""})
 	return &t
 }

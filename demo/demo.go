@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/greenhelp/greenhelp/profiles"
 )
 
 // Site is one site of the demo group.
@@ -224,6 +226,20 @@ func (s Site) write(dir string, opt Options, rnd *rand.Rand) error {
 	trav := &csvFile{delim: ","}
 	trav.add("travel_date", "traveller", "mode", "origin", "destination", "distance_km", "cabin", "nights", "country")
 
+	// The heating sites' building-management systems export the outdoor
+	// temperature, and their gas follows it (weather.go).
+	var temps *csvFile
+	var wx *rand.Rand
+	var normals [12]float64
+	if s.Climate == "heating" {
+		temps = &csvFile{delim: ","}
+		temps.add("date", "outdoor_temp_c")
+		wx = rand.New(rand.NewPCG(opt.Seed, uint64(len(s.ID))*7919+uint64(s.Seats)))
+		var err error
+		if normals, err = profiles.MonthlyMeans(s.Lat, s.Lon); err != nil {
+			return err
+		}
+	}
 	fte := float64(s.Seats) * 1.15
 	for y := opt.From; y <= opt.To; y++ {
 		for m := time.January; m <= time.December; m++ {
@@ -279,7 +295,20 @@ func (s Site) write(dir string, opt Options, rnd *rand.Rand) error {
 				fuel.add(start.Format("2006-01"), "diesel", float64(s.Seats)*s.Diesel/12*shed*(0.7+0.6*rnd.Float64()), "L")
 			}
 			if s.Climate == "heating" {
-				gas := float64(s.Seats) * 900 / 12 * math.Max(0, 1.9*math.Cos(2*math.Pi*float64(m-1)/12)+0.4)
+				// Gas for hot water (0.25 kWh a seat a day) and heating
+				// (0.26 kWh a seat per degree day of the month's measured
+				// temperatures, monthly-mean method, base 18 °C).
+				var sum float64
+				days := 0
+				for day := start; day.Before(end); day = day.AddDate(0, 0, 1) {
+					t := normals[m-1] + yearAnomaly(y) + 3*wx.NormFloat64()
+					t = math.Round(t*10) / 10
+					temps.add(day.Format("2006-01-02"), t)
+					sum += t
+					days++
+				}
+				hdd := float64(days) * math.Max(0, 18-sum/float64(days))
+				gas := float64(s.Seats) * (0.25*float64(days) + 0.26*hdd) * (0.98 + 0.04*wx.Float64())
 				fuel.add(start.Format("2006-01"), "natural_gas", gas, "kWh")
 			}
 			if rnd.Float64() < 0.09 { // about one top-up a year
@@ -315,6 +344,11 @@ func (s Site) write(dir string, opt Options, rnd *rand.Rand) error {
 	for name, f := range map[string]*csvFile{"electricity-bills.csv": bills, "fuel.csv": fuel, "refrigerant.csv": refr,
 		"pc-power-report.csv": pc, "wfm-presence.csv": wfm, "travel-bookings.csv": trav} {
 		if err := f.write(filepath.Join(dir, "exports", name)); err != nil {
+			return err
+		}
+	}
+	if temps != nil {
+		if err := temps.write(filepath.Join(dir, "exports", "outdoor-temperature.csv")); err != nil {
 			return err
 		}
 	}
@@ -429,7 +463,26 @@ sources:
     collector: travel
     path: exports/travel-bookings.csv
     columns: {date: travel_date, mode: mode, from: origin, to: destination, distance_km: distance_km, cabin: cabin, nights: nights, country: country}
-`, s.Delimiter, dec, extra, bills)
+`, s.Delimiter, dec, extra, bills) + s.weatherBlock()
+}
+
+func (s Site) weatherBlock() string {
+	if s.Climate != "heating" {
+		return ""
+	}
+	return `  - id: bms-outdoor-temperature
+    type: csv
+    collector: weather
+    path: exports/outdoor-temperature.csv
+    columns: {date: date, temperature: outdoor_temp_c}
+`
+}
+
+// yearAnomaly is the demo's departure of a year from the long-term mean
+// temperature (°C): made up for the demo, a mild 2024 and a cooler 2025
+// so that the site pages show a mild winter taken out of the progress.
+func yearAnomaly(y int) float64 {
+	return map[int]float64{2019: 0.8, 2020: 1.3, 2021: 0.2, 2022: 1.1, 2023: 1.0, 2024: 1.8, 2025: 0.5}[y]
 }
 
 func (s Site) writeConfig(dir string, opt Options) error {

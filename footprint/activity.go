@@ -146,6 +146,10 @@ func (a Activity) Validate(prefix string) []FieldError {
 	switch {
 	case math.IsNaN(a.Quantity) || math.IsInf(a.Quantity, 0):
 		errs.add(p("quantity"), q(), "must be a finite number")
+	case a.Kind == KindWeather:
+		if a.Quantity < MinOutdoorTemp || a.Quantity > MaxOutdoorTemp {
+			errs.add(p("quantity"), q(), "a daily mean outdoor temperature in °C lies between %g and %g (the WMO's recorded extremes): is it in °F or K?", MinOutdoorTemp, MaxOutdoorTemp)
+		}
 	case a.Quantity < 0:
 		errs.add(p("quantity"), q(), "must be ≥ 0 (a correction is sent as the corrected value under the same key)")
 	}
@@ -163,6 +167,8 @@ func (a Activity) Validate(prefix string) []FieldError {
 		errs.add(p("end"), a.End.String(), "must be after start %s (end is exclusive: one day is start + 1)", a.Start)
 	case a.End.Time().After(a.Start.Time().AddDate(1, 0, 0)):
 		errs.add(p("end"), a.End.String(), "period from %s is %d days: a record covers at most one year", a.Start, a.Days())
+	case a.Kind == KindWeather && a.Start.DaysUntil(a.End) != 1:
+		errs.add(p("end"), a.End.String(), "a temperature is a daily mean: the period is one day (end = start + 1 = %s)", a.Start.AddDays(1))
 	default:
 		datesOK = true
 	}

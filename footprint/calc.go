@@ -26,6 +26,9 @@ type Assumptions struct {
 	Commute *CommuteSurvey
 	// Fleet holds default watts per workstation class.
 	Fleet []Workstation
+	// Climate is the site's long-term degree days, which a year with
+	// measured outdoor temperatures is normalised to (zero: unknown).
+	Climate NormalClimate
 }
 
 // Options tune the calculation.
@@ -121,6 +124,9 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 				continue
 			}
 		}
+		if a.Kind == KindWeather { // no emissions: read by NormaliseWeather
+			continue
+		}
 		c.n = a.Count()
 		c.records += c.n
 		c.cur = &acts[i]
@@ -155,6 +161,16 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 		inv.Records = c.traced(inv.Lines)
 	}
 	inv.Totals()
+	if yf.DaysUntil(from) == 0 && yt.DaysUntil(to) == 0 {
+		normal := as.Climate
+		if normal.Source == "" {
+			normal = NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: "unknown"}
+		}
+		if w := NormaliseWeather(acts, year, normal); w != nil {
+			w.effect(inv.Lines)
+			inv.Weather = w
+		}
+	}
 	if setAside > 0 {
 		c.notes[fmt.Sprintf("%d stored record(s) set aside as invalid, not counted (first: %s)", setAside, firstProblem)] = true
 	}
@@ -464,6 +480,8 @@ func (c *calc) add(a Activity, qty float64) error {
 		for i, end := max(0, off), min(len(days), c.from.DaysUntil(a.End)); i < end; i++ {
 			days[i] = true
 		}
+	case KindWeather:
+		// No emissions: the year's degree days (NormaliseWeather).
 	default:
 		return fmt.Errorf("kind %q has no calculation", a.Kind)
 	}

@@ -61,6 +61,39 @@ type Change struct {
 	// AtConstantFactorsPct is the change at constant factors, in %.
 	AtConstantFactorsPct *float64      `json:"at_constant_factors_pct"`
 	ByScope              []ScopeChange `json:"by_scope"`
+	// WeatherT is the part of the activity effect the weather explains,
+	// for the sites normalising their energy both years (WeatherSites):
+	// what the year's weather added against a normal year, minus what the
+	// year before's added (Weather.Carriers' WeatherT). Nil when none can
+	// say.
+	WeatherT     *float64 `json:"weather_t,omitempty"`
+	WeatherSites int      `json:"weather_sites,omitempty"`
+}
+
+// weatherOf is the tonnes the year's weather added to inv against a
+// normal year (ok false when no carrier was normalised).
+func weatherOf(inv *Inventory) (float64, bool) {
+	if inv == nil || inv.Weather == nil {
+		return 0, false
+	}
+	t, ok := 0.0, false
+	for _, c := range inv.Weather.Carriers {
+		if c.WeatherT != nil {
+			t += *c.WeatherT
+			ok = true
+		}
+	}
+	return t, ok
+}
+
+// weatherShift sets c's weather part from its two years' inventories.
+func (c *Change) weatherShift(from, to *Inventory) {
+	a, okA := weatherOf(from)
+	b, okB := weatherOf(to)
+	if okA && okB {
+		d := b - a
+		c.WeatherT, c.WeatherSites = &d, 1
+	}
 }
 
 // DecompositionMethod names the method in every output.
@@ -208,6 +241,15 @@ func GroupChange(fromYear int, prev, cur []*Inventory) (Change, []Change) {
 	for _, id := range ids {
 		e := bySite[id]
 		sc := SiteChange(id, fromYear, e[0], e[1])
+		sc.weatherShift(e[0], e[1])
+		if sc.WeatherT != nil {
+			w := *sc.WeatherT
+			if g.WeatherT != nil {
+				w += *g.WeatherT
+			}
+			g.WeatherT = &w
+			g.WeatherSites++
+		}
 		sites = append(sites, sc)
 		g.FromT += sc.FromT
 		g.ToT += sc.ToT

@@ -141,3 +141,26 @@ func TestTheBaseYearIsRestatedAboveTheThresholdAndNotBelow(t *testing.T) {
 		})
 	}
 }
+
+// The weather's part of a change: what this year's weather added against
+// a normal year minus what last year's added, summed over the sites that
+// normalise both years — by hand, a mild 2023 after a cold 2022.
+func TestTheWeathersPartOfAChangeIsNamed(t *testing.T) {
+	wt := func(year int, ts ...float64) *Inventory {
+		w := &Weather{Year: year}
+		for _, x := range ts {
+			x := x
+			n := 1.0
+			w.Carriers = append(w.Carriers, NormalisedEnergy{Kind: "fuel", Item: "natural_gas", Normalised: &n, WeatherT: &x})
+		}
+		return &Inventory{Site: "a", Year: year, Weather: w}
+	}
+	a22, a23 := wt(2022, 1.5, 0.2), wt(2023, -1.8, -0.1)       // cold: +1.7 t; mild: −1.9 t
+	b22, b23 := wt(2022, 4), &Inventory{Site: "b", Year: 2023} // b stopped sending temperatures
+	b22.Site = "b"
+	g, sites := GroupChange(2022, []*Inventory{a22, b22}, []*Inventory{a23, b23})
+	require.NotNil(t, g.WeatherT)
+	assert.InDelta(t, -1.9-1.7, *g.WeatherT, 1e-9)
+	assert.Equal(t, 1, g.WeatherSites)
+	assert.Nil(t, sites[1].WeatherT)
+}

@@ -47,10 +47,14 @@ type Inventory struct {
 	// TotalMarketT is scope 1 + scope 2 market-based + all scope 3.
 	TotalMarketT float64 `json:"total_market_t"`
 
-	PowerOff PowerOff      `json:"power_off"`
-	Telework Telework      `json:"telework"`
-	Quality  QualityShares `json:"quality"`
-	Lines    []Line        `json:"lines"`
+	PowerOff PowerOff `json:"power_off"`
+	Telework Telework `json:"telework"`
+	// Weather is the year's measured weather and the site's energy
+	// normalised to its long-term climate, when it sends outdoor
+	// temperatures (beside the inventory: nothing in it is restated).
+	Weather *Weather      `json:"weather,omitempty"`
+	Quality QualityShares `json:"quality"`
+	Lines   []Line        `json:"lines"`
 	// Notes lists factor fallbacks and assumptions a reader must know.
 	Notes     []string `json:"notes,omitempty"`
 	FactorSet string   `json:"factor_set"`

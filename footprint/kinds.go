@@ -23,6 +23,9 @@ const (
 	// KindPurchase is IT equipment bought (GHG Protocol Scope 3 category 2,
 	// capital goods, counted in the year of purchase).
 	KindPurchase Kind = "purchase"
+	// KindWeather is the site's daily mean outdoor temperature: no
+	// emissions, the actual degree days of weather normalisation.
+	KindWeather Kind = "weather"
 )
 
 // Unit is a canonical unit of activity.
@@ -38,6 +41,7 @@ const (
 	UnitPKm       Unit = "pkm"
 	UnitRoomNight Unit = "room_night"
 	UnitDevice    Unit = "device"
+	UnitCelsius   Unit = "°C"
 )
 
 // Quality says how a figure was obtained.
@@ -67,6 +71,7 @@ var itemSpec = map[Kind]map[string]Unit{
 	KindTravel: {"flight_domestic": UnitPKm, "flight_short_haul": UnitPKm, "flight_long_haul": UnitPKm,
 		"rail": UnitPKm, "car_petrol": UnitPKm, "car_diesel": UnitPKm, "car_hybrid": UnitPKm,
 		"car_electric": UnitPKm, "taxi": UnitPKm, "bus": UnitPKm, "coach": UnitPKm, "hotel": UnitRoomNight},
+	KindWeather:  {"outdoor_temp": UnitCelsius},
 	KindPurchase: {"desktop": UnitDevice, "laptop": UnitDevice, "thin_client": UnitDevice, "monitor": UnitDevice},
 }
 

@@ -53,8 +53,18 @@ func fold(s string) string {
 // coordinates, else the country's reference city — and says which. ok is
 // false when none is known.
 func Climate(site footprint.Site) (hdd, cdd float64, source string, ok bool) {
+	return ClimateWith(site, nil)
+}
+
+// ClimateWith is Climate with the site's measured climate (nil: none),
+// which comes after a declared one and before the city table and the
+// grid: declared → measured → city table → grid → country reference city.
+func ClimateWith(site footprint.Site, measured *footprint.MeasuredClimate) (hdd, cdd float64, source string, ok bool) {
 	if c := site.Climate; c != nil {
 		return c.HDD, c.CDD, "declared in site.yaml", true
+	}
+	if measured != nil && len(measured.Years) > 0 {
+		return measured.HDD, measured.CDD, measured.Describe(), true
 	}
 	for _, c := range climateTable() {
 		if c.Country == site.Country && fold(c.City) == fold(site.City) {
@@ -83,6 +93,24 @@ var carModes = map[string]bool{"car_petrol": true, "car_diesel": true, "car_hybr
 // SiteFeatures computes a site's features for year and where each came
 // from. Unknown features are NaN (left out of distances).
 func SiteFeatures(site footprint.Site, lib *factors.Library, year int) (Features, map[string]string) {
+	return SiteFeaturesWith(site, lib, year, nil)
+}
+
+// Normal is a site's long-term climate, which a measured year is
+// normalised to: declared → city table → grid → country reference city
+// (never its own measurements: a mild year would be normalised to mild
+// years).
+func Normal(site footprint.Site) footprint.NormalClimate {
+	hdd, cdd, how, ok := Climate(site)
+	if !ok {
+		return footprint.NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: how}
+	}
+	return footprint.NormalClimate{HDD: hdd, CDD: cdd, Source: how}
+}
+
+// SiteFeaturesWith is SiteFeatures with the site's measured climate (nil:
+// none).
+func SiteFeaturesWith(site footprint.Site, lib *factors.Library, year int, measured *footprint.MeasuredClimate) (Features, map[string]string) {
 	src := map[string]string{}
 	f := Features{GridGPerKWh: math.NaN(), HDD: math.NaN(), CDD: math.NaN(), CarShare: math.NaN(), Insulation: site.InsulationClass}
 	if m, err := lib.Lookup("electricity", "grid", site.Country, year); err == nil {
@@ -94,7 +122,7 @@ func SiteFeatures(site footprint.Site, lib *factors.Library, year int) (Features
 	} else {
 		src["grid_g_per_kwh"] = "unknown: " + err.Error()
 	}
-	hdd, cdd, how, _ := Climate(site)
+	hdd, cdd, how, _ := ClimateWith(site, measured)
 	f.HDD, f.CDD = hdd, cdd
 	src["hdd"], src["cdd"] = how, how
 	if c := site.Commute; c != nil && len(c.Modes) > 0 {

@@ -51,7 +51,7 @@ same key (kind, item, start, end, source, attrs) replaces the earlier one.`,
 			if err != nil {
 				return err
 			}
-			_, as, _, err := assignSite(site, v.GetString("profiles"), lib, year)
+			_, as, _, err := assignSite(site, v.GetString("profiles"), lib, year, acts)
 			if err != nil {
 				return err
 			}

@@ -72,7 +72,7 @@ data shows since each action started.`,
 			if err != nil {
 				return err
 			}
-			a, as, order, err := assignSite(site, v.GetString("profiles"), lib, current)
+			a, as, order, err := assignSite(site, v.GetString("profiles"), lib, current, acts)
 			if err != nil {
 				return err
 			}

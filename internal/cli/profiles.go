@@ -72,7 +72,7 @@ func newProfilesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			a, _, _, err := assignSite(site, v.GetString("profiles"), lib, v.GetInt("year"))
+			a, _, _, err := assignSite(site, v.GetString("profiles"), lib, v.GetInt("year"), nil)
 			if err != nil {
 				return err
 			}
@@ -94,18 +94,26 @@ func newProfilesCmd() *cobra.Command {
 
 // assignSite computes a site's profile with the configured sets, and the
 // assumptions the calculation takes from it.
-func assignSite(site footprint.Site, profilesPath string, lib *factors.Library, year int) (profiles.Assignment, footprint.Assumptions, []string, error) {
+// acts are the site's records (nil: none), whose full years of outdoor
+// temperature give its measured climate.
+func assignSite(site footprint.Site, profilesPath string, lib *factors.Library, year int, acts []footprint.Activity) (profiles.Assignment, footprint.Assumptions, []string, error) {
 	set, err := profiles.Load(profilesPath)
 	if err != nil {
 		return profiles.Assignment{}, footprint.Assumptions{}, nil, err
 	}
-	f, src := profiles.SiteFeatures(site, lib, year)
+	var measured *footprint.MeasuredClimate
+	if m, ok := footprint.MeasuredUpTo(footprint.MeasuredYears(acts), year); ok {
+		measured = &m
+	}
+	f, src := profiles.SiteFeaturesWith(site, lib, year, measured)
 	a, err := profiles.Assign(site.ID, f, src, set, site.Profile)
 	if err != nil {
 		return a, footprint.Assumptions{}, nil, err
 	}
 	p, _ := set.Get(a.Profile)
-	return a, p.AssumptionsFor(f), p.Levers, nil
+	as := p.AssumptionsFor(f)
+	as.Climate = profiles.Normal(site)
+	return a, as, p.Levers, nil
 }
 
 func printAssignment(w io.Writer, a profiles.Assignment) error {
