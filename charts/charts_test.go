@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/profiles"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -130,9 +131,11 @@ func TestTheSitePageSetsOutPowerOffWithItsWattsAndCoverage(t *testing.T) {
 			CounterfactualWatts: 39.2, BaselineOffShare: 0.44, BaselineOrigin: "LBNL-46930 (Webber et al. 2001)"}},
 		Coverage: &footprint.PowerOffCoverage{DeclaredDevices: 300, ScaledAvoidedKWh: 52416, ScaledAvoidedT: 37.18, Note: "the records cover 0.3 % of the declared fleet's window hours"}}}
 	var buf bytes.Buffer
-	require.NoError(t, RenderSite(&buf, SiteData{Site: SiteSummary{ID: "za"}, ByYear: []*footprint.Inventory{inv}}, ServedLinks("/assets/")))
+	inv25 := &footprint.Inventory{Year: 2025, PowerOff: footprint.PowerOff{AvoidedKWh: 999, DeviceHours: map[string]float64{"off": 1}}}
+	require.NoError(t, RenderSite(&buf, SiteData{Page: Page{Year: 2024}, Site: SiteSummary{ID: "za"}, ByYear: []*footprint.Inventory{inv, inv25}}, ServedLinks("/assets/")))
 	html := buf.String()
-	assert.Contains(t, html, "PC power-off in 2024")
+	assert.Contains(t, html, "PC power-off in 2024", "the page's year, not the latest")
+	assert.NotContains(t, html, "PC power-off in 2025")
 	assert.Contains(t, html, "1234 kWh = 0.87 tCO2e")
 	assert.Contains(t, html, "70 W on, 3 W asleep, 0 W off")
 	assert.Contains(t, html, "Microsoft Configuration Manager")
@@ -198,4 +201,18 @@ func TestWhatNextNamesTheTopThreeLeversWithTheirCaveats(t *testing.T) {
 	next := footprint.NextActions(levers, 3)
 	require.Len(t, next, 3)
 	assert.Equal(t, footprint.LeverPowerOff, next[2].ID, "the equipment (2 t) and telework (−3 t) are left out")
+}
+
+// The profiles table says its levers and sites in words, never as a Go
+// list.
+func TestTheProfilesTableNamesLeversAndSites(t *testing.T) {
+	set, err := profiles.Load("")
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	d := ProfilesData{Page: Page{Year: 2024, Sites: sites()}, Profiles: set.Profiles}
+	require.NoError(t, RenderProfiles(&buf, d, ServedLinks("/assets/")))
+	html := buf.String()
+	assert.Contains(t, html, "1. "+footprint.LeverName(set.Profiles[0].Levers[0]))
+	assert.NotContains(t, html, "<td>[")
+	assert.Contains(t, html, "<td>none</td>", "a profile without sites says so")
 }

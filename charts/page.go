@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/greenhelp/greenhelp/footprint"
 )
@@ -271,7 +272,7 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 	if t := changeTable(d.Change); t != nil {
 		v.Tables = append([]table{*t}, v.Tables...)
 	}
-	if po := powerOffTable(d.ByYear); po != nil {
+	if po := powerOffTable(d.ByYear, d.Year); po != nil {
 		v.Tables = append([]table{*po}, v.Tables...)
 	}
 	if wt := weatherTable(d.ByYear, d.Year); wt != nil {
@@ -304,7 +305,7 @@ func RenderProfiles(w io.Writer, d ProfilesData, l Links) error {
 		}
 		t.Rows = append(t.Rows, []string{p.ID + " — " + p.Name, p.Centre.City + ", " + p.Centre.Country, fmt.Sprintf("%.0f", p.Features.GridGPerKWh),
 			fmt.Sprintf("%.0f", p.Features.HDD), fmt.Sprintf("%.0f", p.Features.CDD), fmt.Sprintf("%.3f", p.HomeworkingKgPerHour),
-			fmt.Sprint(p.Levers), fmt.Sprint(names)})
+			leverList(p.Levers), siteList(names)})
 	}
 	v.Tables = []table{t}
 	return renderPage(w, v, []Chart{ProfileDistribution("profiles_distribution", d.Sites, ids), SitesMap("profiles_map", d.Sites, ids)})
@@ -396,11 +397,16 @@ func changeTable(c *footprint.Change) *table {
 // powerOffTable sets out the latest year's power-off result with what it
 // rests on: the watts per class and their origin, and the coverage of the
 // records against the declared fleet.
-func powerOffTable(byYear []*footprint.Inventory) *table {
-	if len(byYear) == 0 {
+func powerOffTable(byYear []*footprint.Inventory, year int) *table {
+	var inv *footprint.Inventory
+	for _, y := range byYear { // the page's year, else the latest before it
+		if y.Year <= year {
+			inv = y
+		}
+	}
+	if inv == nil {
 		return nil
 	}
-	inv := byYear[len(byYear)-1]
 	po := inv.PowerOff
 	if po.DeviceHours == nil {
 		return nil
@@ -505,4 +511,26 @@ func weatherTable(byYear []*footprint.Inventory, year int) *table {
 	}
 	t.Rows = append(t.Rows, []string{"method", "degree-day regression (CTG075, TM41), base 18 °C, monthly-mean degree days; normal: " + cur.Normal.Source, "", "", "", "", "", "", ""})
 	return &t
+}
+
+// leverList is a profile's lever order in words: "1. PC power-off …; 2. …".
+func leverList(ids []string) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		name := footprint.LeverName(id)
+		if name == "" {
+			name = id
+		}
+		parts[i] = fmt.Sprintf("%d. %s", i+1, name)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// siteList names a profile's sites, or says it has none.
+func siteList(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	sort.Strings(names)
+	return fmt.Sprintf("%d: %s", len(names), strings.Join(names, ", "))
 }
