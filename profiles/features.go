@@ -50,7 +50,9 @@ func fold(s string) string {
 
 // Climate returns the degree days for a site — declared in site.yaml, else
 // the embedded city table, else the climate grid at the site's
-// coordinates, else the country's reference city — and says which. ok is
+// coordinates, else (no coordinates) the country's reference city in the
+// table, else the grid at the country's capital or most populous place
+// (capitals.csv) — and says which. ok is
 // false when none is known.
 func Climate(site footprint.Site) (hdd, cdd float64, source string, ok bool) {
 	return ClimateWith(site, nil)
@@ -82,6 +84,13 @@ func ClimateWith(site footprint.Site, measured *footprint.MeasuredClimate) (hdd,
 			if c.City == city {
 				return c.HDD, c.CDD, fmt.Sprintf("country default (%s stands in for %s: the site gives no coordinates) — %s", c.City, site.Country, c.Source), true
 			}
+		}
+	}
+	if c, found := CapitalOf(site.Country); found {
+		if means, err := MonthlyMeans(c.Lat, c.Lon); err == nil {
+			hdd, cdd := DegreeDays(means)
+			return math.Round(hdd), math.Round(cdd), fmt.Sprintf("country default: the site gives no coordinates, so %s, %s's %s (%.2f, %.2f; %s), stands in — climate grid there: NCEP-NCAR Reanalysis 1 monthly means 1981–2010 (NOAA PSL), monthly-mean method; declare site.latitude/longitude or site.climate",
+				c.City, site.Country, c.Basis, c.Lat, c.Lon, c.Source), true
 		}
 	}
 	return math.NaN(), math.NaN(), "unknown: no declared climate, no coordinates (site.latitude/longitude), city or country reference; declare site.climate.hdd/cdd or the coordinates", false

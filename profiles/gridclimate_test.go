@@ -1,10 +1,13 @@
 package profiles
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint"
 )
 
 // The embedded grid at five cities gives the degree days the reference
@@ -46,4 +49,28 @@ func TestGridInterpolationEdges(t *testing.T) {
 	require.NoError(t, err)
 	_, err = MonthlyMeans(91, 0)
 	assert.ErrorContains(t, err, "want a latitude")
+}
+
+// A site without coordinates in a country the city table does not hold
+// is placed at its capital and said so.
+func TestASiteWithoutCoordinatesStandsAtItsCapital(t *testing.T) {
+	hdd, cdd, how, ok := Climate(footprint.Site{ID: "my", Country: "MY", City: "Cyberjaya"})
+	require.True(t, ok)
+	assert.Contains(t, how, "Kuala Lumpur, MY's capital")
+	assert.Contains(t, how, "GeoNames 1735161")
+	means, err := MonthlyMeans(3.1412, 101.6865)
+	require.NoError(t, err)
+	wh, wc := DegreeDays(means)
+	assert.Equal(t, math.Round(wh), hdd)
+	assert.Equal(t, math.Round(wc), cdd)
+	assert.Zero(t, hdd, "tropical")
+	// Every country of the factor library's grid rows has a stand-in place.
+	for _, cc := range []string{"FR", "DE", "GB", "US", "IN", "BR", "CN", "NG", "EG", "AU", "JP", "MX", "CA", "SE", "PL"} {
+		c, ok := CapitalOf(cc)
+		require.True(t, ok, cc)
+		assert.Equal(t, "capital", c.Basis, cc)
+	}
+	_, _, how, ok = Climate(footprint.Site{ID: "x", Country: "XX"})
+	assert.False(t, ok)
+	assert.Contains(t, how, "unknown")
 }

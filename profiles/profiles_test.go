@@ -95,6 +95,10 @@ func TestClimateComesFromTheSiteThenTheCityThenTheCountry(t *testing.T) {
 	require.NoError(t, err)
 	lyonHDD, _ := DegreeDays(means)
 	lyonHDD = math.Round(lyonHDD)
+	bm, err := MonthlyMeans(4.6097, -74.0817)
+	require.NoError(t, err)
+	bogotaHDD, _ := DegreeDays(bm)
+	bogotaHDD = math.Round(bogotaHDD)
 	declared := site("x", "Paris", "FR")
 	declared.Climate = &footprint.Climate{HDD: 2000, CDD: 100}
 	tests := []struct {
@@ -108,7 +112,8 @@ func TestClimateComesFromTheSiteThenTheCityThenTheCountry(t *testing.T) {
 		{"the city table, accents folded", site("x", "  durban ", "ZA"), 61, "city table: Durban", false},
 		{"the country's reference city", site("x", "Lyon", "FR"), 2533, "country default (Paris stands in for FR: the site gives no coordinates)", false},
 		{"the climate grid at the coordinates", lyon, lyonHDD, "climate grid at 45.76, 4.84: NCEP-NCAR Reanalysis 1", false},
-		{"nothing known", site("x", "Bogotá", "CO"), math.NaN(), "unknown", true},
+		{"the country's capital, on the grid", site("x", "Medellín", "CO"), bogotaHDD, "so Bogotá, CO's capital (4.61, -74.08; GeoNames 3688689", false},
+		{"nothing known (a country without a capital: Bouvet Island)", site("x", "", "BV"), math.NaN(), "unknown", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -194,7 +199,7 @@ func TestTheSitesOwnClimateSetsItsHomeworkingFactorWhenKnown(t *testing.T) {
 	assert.InDelta(t, want, as.HomeworkingKgPerHour, 1e-12)
 	assert.Contains(t, as.HomeworkingSource, "site climate and grid")
 
-	unknown := site("co", "Bogotá", "CO")
+	unknown := site("bv", "", "BV")
 	f, _ = SiteFeatures(unknown, factors.Default(), 2024)
 	as = p.AssumptionsFor(f)
 	assert.Equal(t, p.HomeworkingKgPerHour, as.HomeworkingKgPerHour, "no climate known: the profile's centre stands in")
