@@ -509,7 +509,7 @@ func weatherTable(byYear []*footprint.Inventory, year int) *table {
 			fmt.Sprintf("%.0f", *c.Normalised), chA, chN, wt,
 			fmt.Sprintf("%.4g/day + %.4g/HDD + %.4g/CDD over %d months, R² %.2f", c.PerDay, c.PerHDD, c.PerCDD, c.FitMonths, c.R2)})
 	}
-	t.Rows = append(t.Rows, []string{"method", "degree-day regression (CTG075, TM41), base 18 °C, monthly-mean degree days; normal: " + cur.Normal.Source, "", "", "", "", "", "", ""})
+	t.Rows = append(t.Rows, []string{"method", "", "", "", "", "", "", "", "degree-day regression (CTG075, TM41), base 18 °C, monthly-mean degree days; normal: " + cur.Normal.Source})
 	return &t
 }
 
