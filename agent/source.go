@@ -88,7 +88,13 @@ type SourceConfig struct {
 	Unit     string `mapstructure:"unit"`
 	Class    string `mapstructure:"class"`
 	Location string `mapstructure:"location"` // workstation: site (default) or home
-	Quality  string `mapstructure:"quality"`  // measured (default), estimated
+	// Report is a cloud provider's export format (collector cloud): aws,
+	// gcp, azure, or usage (compute, storage and transfer to estimate from).
+	Report string `mapstructure:"report"`
+	// Provider is the cloud provider of a usage export (aws, gcp, azure)
+	// when it has no provider column.
+	Provider string `mapstructure:"provider"`
+	Quality  string `mapstructure:"quality"` // measured (default), estimated
 	// Events maps a power log's own event names to a state: on, off,
 	// sleep, or ignore (a logon or a screen lock that says nothing of the
 	// power). They come before the names the collector knows (startup,
@@ -144,6 +150,15 @@ type Columns struct {
 	Country    string `mapstructure:"country"`
 	// Temperature is the outdoor temperature (collector weather).
 	Temperature string `mapstructure:"temperature"`
+	// The cloud collector's fields: set from the provider's documented
+	// columns by `report:`, or mapped by hand.
+	Provider     string `mapstructure:"provider"`
+	Service      string `mapstructure:"service"`
+	Region       string `mapstructure:"region"`
+	Market       string `mapstructure:"market"`
+	MarketUnit   string `mapstructure:"market_unit"`
+	LocationBase string `mapstructure:"location"`
+	LocationUnit string `mapstructure:"location_unit"`
 }
 
 // mapped returns field → column for the columns set.
@@ -205,6 +220,9 @@ func (s *SourceConfig) applyDefaults() {
 	}
 	if s.Location == "" {
 		s.Location = "site"
+	}
+	if t, ok := collectorTypes[s.Collector].(interface{ defaults(*SourceConfig) }); ok {
+		t.defaults(s)
 	}
 }
 

@@ -113,10 +113,10 @@ func ScopesChart(id string, byYear []*footprint.Inventory) Chart {
 		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e", Type: "value"}))...)
 	var years []string
 	series := map[string][]opts.BarData{}
-	names := []string{"Scope 1", "Scope 2 location-based", "Scope 2 market-based", "3.2 IT equipment", "3.3 fuel & energy upstream", "3.6 business travel", "3.7 commuting", "3.7 home-working"}
+	names := []string{"Scope 1", "Scope 2 location-based", "Scope 2 market-based", "3.1 colocation & cloud", "3.2 IT equipment", "3.3 fuel & energy upstream", "3.6 business travel", "3.7 commuting", "3.7 home-working"}
 	for _, inv := range byYear {
 		years = append(years, fmt.Sprint(inv.Year))
-		for i, v := range []float64{inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT, inv.Scope3CapitalGoodsT, inv.Scope3FuelEnergyT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT} {
+		for i, v := range []float64{inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT, inv.Scope3PurchasedGoodsT, inv.Scope3CapitalGoodsT, inv.Scope3FuelEnergyT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT} {
 			series[names[i]] = append(series[names[i]], opts.BarData{Value: r1(v)})
 		}
 	}
@@ -366,4 +366,58 @@ func ProfileDistribution(id string, sites []SiteSummary, profileIDs []string) Ch
 		sc.AddSeries(p, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: profColor[p]}))
 	}
 	return Chart{ID: id, Title: "kgCO2e per seat by profile", Caption: "One dot per site.", r: sc}
+}
+
+// PUEChart is each own data centre's PUE month by month over the years
+// (its trend), when the site has one.
+func PUEChart(id string, byYear []*footprint.Inventory) (Chart, bool) {
+	var x []string
+	byRoom := map[string]map[string]float64{}
+	var rooms []string
+	for _, inv := range byYear {
+		if inv.IT == nil {
+			continue
+		}
+		for _, d := range inv.IT.DataCentres {
+			if byRoom[d.ID] == nil {
+				byRoom[d.ID] = map[string]float64{}
+				rooms = append(rooms, d.ID)
+			}
+			for _, m := range d.Months {
+				if m.PUE != nil {
+					byRoom[d.ID][fmt.Sprintf("%d-%02d", inv.Year, m.Month)] = *m.PUE
+				}
+			}
+		}
+	}
+	if len(rooms) == 0 {
+		return Chart{}, false
+	}
+	seen := map[string]bool{}
+	for _, r := range rooms {
+		for k := range byRoom[r] {
+			if !seen[k] {
+				seen[k] = true
+				x = append(x, k)
+			}
+		}
+	}
+	sort.Strings(x)
+	line := charts.NewLine()
+	line.SetGlobalOptions(append(common(id),
+		charts.WithXAxisOpts(opts.XAxis{Name: "month"}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "PUE", Type: "value", Min: 1}))...)
+	line.SetXAxis(x)
+	for _, r := range rooms {
+		var data []opts.LineData
+		for _, k := range x {
+			if v, ok := byRoom[r][k]; ok {
+				data = append(data, opts.LineData{Value: math.Round(v*100) / 100})
+			} else {
+				data = append(data, opts.LineData{Value: "-"})
+			}
+		}
+		line.AddSeries(r, data)
+	}
+	return Chart{ID: id, Title: "Data-centre PUE, month by month", Caption: "Facility energy ÷ IT energy from the rooms' own meters: 1.0 would be all power reaching the servers.", r: line}, true
 }

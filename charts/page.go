@@ -158,6 +158,9 @@ func RenderGroup(w io.Writer, d GroupData, l Links) error {
 	if t := changeTable(d.Change); t != nil {
 		v.Tables = append(v.Tables, *t)
 	}
+	if t := itTable(latest, "the group's"); t != nil {
+		v.Tables = append(v.Tables, *t)
+	}
 	if r := d.Recalculation; r != nil && len(r.Changes) > 0 {
 		t := table{Title: fmt.Sprintf("Base year %d: %s", r.BaseYear, r.Explanation), Head: []string{"site", "change", "from", "weight in the base (tCO2e)", "share of the base"}}
 		for _, c := range r.Changes {
@@ -278,6 +281,15 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 	if wt := weatherTable(d.ByYear, d.Year); wt != nil {
 		v.Tables = append([]table{*wt}, v.Tables...)
 	}
+	var cur *footprint.Inventory
+	for _, inv := range d.ByYear {
+		if inv.Year == d.Year {
+			cur = inv
+		}
+	}
+	if t := itTable(cur, "the site's"); t != nil {
+		v.Tables = append([]table{*t}, v.Tables...)
+	}
 	cs := []Chart{
 		TrajectoryChart("site_trajectory", d.Track, d.Method),
 		ScopesChart("site_scopes", d.ByYear),
@@ -286,6 +298,9 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 		LeversChart("site_levers", d.Levers),
 		CompensationChart("site_compensation", d.Plan),
 		PeersChart("site_peers", d.Peers, d.Site.ID),
+	}
+	if c, ok := PUEChart("site_pue", d.ByYear); ok {
+		cs = append(cs, c)
 	}
 	return renderPage(w, v, cs)
 }
@@ -533,4 +548,54 @@ func siteList(names []string) string {
 	}
 	sort.Strings(names)
 	return fmt.Sprintf("%d: %s", len(names), strings.Join(names, ", "))
+}
+
+// itTable sets out the year's data centres, colocation and cloud with
+// their energy, PUE, scope and tonnes, and their share of whose total.
+func itTable(inv *footprint.Inventory, whose string) *table {
+	if inv == nil || inv.IT == nil {
+		return nil
+	}
+	dc, colo, cloud := inv.IT.Tonnes()
+	all := dc + colo + cloud
+	share := func(t float64) string {
+		if inv.TotalLocationT <= 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f %%", t/inv.TotalLocationT*100)
+	}
+	at := func(site, id string) string {
+		if site == "" {
+			return id
+		}
+		return site + " / " + id
+	}
+	t := table{Title: fmt.Sprintf("The IT behind the calls, %d: %.1f tCO2e, %s of %s location-based total (data centres %.1f, colocation %.1f, cloud %.1f)",
+		inv.Year, all, share(all), whose, dc, colo, cloud),
+		Head: []string{"what", "energy", "PUE", "counted as", "tCO2e", "share of the total"}}
+	for _, d := range inv.IT.DataCentres {
+		pue := "—"
+		if d.PUE != nil {
+			pue = fmt.Sprintf("%.2f", *d.PUE)
+		}
+		name := d.ID
+		if d.Name != "" {
+			name += " (" + d.Name + ")"
+		}
+		t.Rows = append(t.Rows, []string{"own data centre " + at(d.Site, name), fmt.Sprintf("IT %.0f kWh, facility %.0f kWh", d.ITKWh, d.FacilityKWh), pue,
+			"Scope 2, " + d.Counted, f1(d.LocationT), share(d.LocationT)})
+	}
+	for _, c := range inv.IT.Colocation {
+		t.Rows = append(t.Rows, []string{"colocation " + at(c.Site, c.Contract) + " — " + c.Provider + ", " + c.Country,
+			fmt.Sprintf("IT %.0f kWh × PUE = %.0f kWh", c.ITKWh, c.FacilityKWh), fmt.Sprintf("%.2f (%s)", c.PUE, c.PUESource), c.Rule, f1(c.T), share(c.T)})
+	}
+	for _, c := range inv.IT.Cloud {
+		energy := "—"
+		if c.KWh > 0 {
+			energy = fmt.Sprintf("%.0f kWh estimated", c.KWh)
+		}
+		t.Rows = append(t.Rows, []string{"cloud " + at(c.Site, footprint.CloudProviderName(c.Provider)), energy, "in the provider's figures",
+			"Scope 3 category 1, " + c.Method, f1(c.T), share(c.T)})
+	}
+	return &t
 }

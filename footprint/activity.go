@@ -228,6 +228,22 @@ func (a Activity) validateAttrs(p func(string) string) errList {
 			errs.add(p("attrs."+Clip(k)), Clip(v), "want one of %s", quoteList(allowed))
 		}
 	}
+	for _, k := range requiredAttrs[a.Kind] {
+		if strings.TrimSpace(a.Attrs[k]) == "" {
+			errs.add(p("attrs."+k), "", "missing: a %s record names its %s (attrs %s=…)", a.Kind, k, k)
+		}
+	}
+	if a.Kind == KindCloud {
+		prov := a.Attrs["provider"]
+		switch {
+		case a.Item == "reported" && a.Attrs["method"] == "":
+			errs.add(p("attrs.method"), "", `missing: a reported figure says its Scope 2 method, "location" or "market"`)
+		case a.Item != "reported" && prov == "other":
+			errs.add(p("attrs.provider"), prov, "a usage estimate needs the provider's coefficients: aws, gcp or azure (send the provider's own report as item reported)")
+		case a.Item != "reported" && a.Attrs["region"] == "":
+			errs.add(p("attrs.region"), "", "missing: a usage estimate needs the region, for its grid (e.g. eu-west-3)")
+		}
+	}
 	if a.Kind == KindTravel {
 		if c, ok := a.Attrs["class"]; ok {
 			classes, isFlight := flightClasses[a.Item]

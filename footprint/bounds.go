@@ -30,10 +30,14 @@ var MaxPerDay = map[Unit]float64{
 	UnitLitre:     1e6, // a million litres of fuel a day
 	UnitKg:        1e4, // 10 t of refrigerant leaked a day (a large chiller holds ~0.5 t)
 	UnitDeviceH:   2.4e7,
-	UnitPersonDay: 1e6, // a million people a day
-	UnitPKm:       1e8, // a hundred million passenger-km a day
-	UnitRoomNight: 1e6, // a million hotel nights a day
-	UnitDevice:    1e5, // a hundred thousand devices bought in a day
+	UnitPersonDay: 1e6,   // a million people a day
+	UnitPKm:       1e8,   // a hundred million passenger-km a day
+	UnitRoomNight: 1e6,   // a million hotel nights a day
+	UnitDevice:    1e5,   // a hundred thousand devices bought in a day
+	UnitKgCO2e:    1e7,   // 10,000 t reported by one provider for a day
+	UnitVCPUHour:  2.4e7, // a million vCPUs running all day
+	UnitTBHour:    2.4e7, // a million TB stored all day
+	UnitGB:        1e9,   // a petabyte transferred a day
 }
 
 // Clip shortens a value quoted in an error message or a log line: at most

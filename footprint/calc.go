@@ -105,6 +105,11 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 	yf, yt := YearBounds(year)
 	c.periodShare = float64(from.DaysUntil(to)) / float64(yf.DaysUntil(yt))
 	setAside, firstProblem := 0, ""
+	for _, a := range acts { // providers reporting market-based figures in the period
+		if a.Kind == KindCloud && a.Item == "reported" && a.Attrs["method"] == "market" && overlap(a, from, to) > 0 {
+			c.itc().market[a.Attrs["provider"]] = true
+		}
+	}
 	for i, a := range acts {
 		if a.Kind == KindWorkstation && c.prePolicy(a) && a.Quantity >= 0 && !math.IsInf(a.Quantity, 1) {
 			// Window hours before the roll-out, whatever the period: the
@@ -147,6 +152,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 		return nil, err
 	}
 	inv.PowerOff = po
+	c.itResults(inv)
 	inv.Telework = Telework{RemotePersonDays: c.remoteDays, OnsitePersonDays: c.onsiteDays}
 	if d := c.remoteDays + c.onsiteDays; d > 0 {
 		share := c.remoteDays / d
@@ -185,7 +191,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 // quality shares from the lines.
 func (inv *Inventory) Totals() {
 	inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT = 0, 0, 0
-	inv.Scope3CapitalGoodsT, inv.Scope3FuelEnergyT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT = 0, 0, 0, 0, 0
+	inv.Scope3PurchasedGoodsT, inv.Scope3CapitalGoodsT, inv.Scope3FuelEnergyT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT = 0, 0, 0, 0, 0, 0
 	byQ := map[Quality]float64{}
 	for _, l := range inv.Lines {
 		switch l.Scope {
@@ -195,6 +201,8 @@ func (inv *Inventory) Totals() {
 			inv.Scope2LocationT += l.T
 		case Scope2Market:
 			inv.Scope2MarketT += l.T
+		case Scope3PurchasedGoods:
+			inv.Scope3PurchasedGoodsT += l.T
 		case Scope3CapitalGoods:
 			inv.Scope3CapitalGoodsT += l.T
 		case Scope3FuelEnergy:
@@ -316,6 +324,7 @@ type calc struct {
 	trace                  []traceEntry // Trace: record shares per line
 	periodShare            float64      // share of the year the period covers
 	records                int          // activity records in the period
+	it                     *itCalc      // data centres, colocation, cloud (it.go)
 	n                      int          // records the activity being added stands for (a rollup: many)
 }
 
@@ -482,6 +491,12 @@ func (c *calc) add(a Activity, qty float64) error {
 		}
 	case KindWeather:
 		// No emissions: the year's degree days (NormaliseWeather).
+	case KindDataCentre:
+		return c.dataCentre(a, qty)
+	case KindColocation:
+		return c.colocation(a, qty)
+	case KindCloud:
+		return c.cloud(a, qty)
 	default:
 		return fmt.Errorf("kind %q has no calculation", a.Kind)
 	}

@@ -34,9 +34,12 @@ type Inventory struct {
 	// Profile is the climate/grid profile whose assumptions were used ("" none).
 	Profile string `json:"profile"`
 
-	Scope1T               float64 `json:"scope1_t"`
-	Scope2LocationT       float64 `json:"scope2_location_t"`
-	Scope2MarketT         float64 `json:"scope2_market_t"`
+	Scope1T         float64 `json:"scope1_t"`
+	Scope2LocationT float64 `json:"scope2_location_t"`
+	Scope2MarketT   float64 `json:"scope2_market_t"`
+	// Scope3PurchasedGoodsT is category 1: colocation whose electricity
+	// the provider buys, and the cloud (it.go).
+	Scope3PurchasedGoodsT float64 `json:"scope3_purchased_goods_t"`
 	Scope3CapitalGoodsT   float64 `json:"scope3_capital_goods_t"`
 	Scope3FuelEnergyT     float64 `json:"scope3_fuel_energy_t"`
 	Scope3BusinessTravelT float64 `json:"scope3_business_travel_t"`
@@ -52,7 +55,9 @@ type Inventory struct {
 	// Weather is the year's measured weather and the site's energy
 	// normalised to its long-term climate, when it sends outdoor
 	// temperatures (beside the inventory: nothing in it is restated).
-	Weather *Weather      `json:"weather,omitempty"`
+	Weather *Weather `json:"weather,omitempty"`
+	// IT is the year's own data centres, colocation and cloud (it.go).
+	IT      *IT           `json:"it,omitempty"`
 	Quality QualityShares `json:"quality"`
 	Lines   []Line        `json:"lines"`
 	// Notes lists factor fallbacks and assumptions a reader must know.
@@ -77,7 +82,7 @@ const UpstreamBoundary = "upstream of generation inside Scope 2 (lifecycle grid 
 
 // Scope3T is every Scope 3 category the inventory holds.
 func (inv *Inventory) Scope3T() float64 {
-	return inv.Scope3CapitalGoodsT + inv.Scope3FuelEnergyT + inv.Scope3BusinessTravelT + inv.Scope3CommutingT + inv.Scope3HomeworkingT
+	return inv.Scope3PurchasedGoodsT + inv.Scope3CapitalGoodsT + inv.Scope3FuelEnergyT + inv.Scope3BusinessTravelT + inv.Scope3CommutingT + inv.Scope3HomeworkingT
 }
 
 // Line is one inventory line: Quantity × FactorKgPerUnit / 1000 = T.
@@ -230,6 +235,7 @@ func Merge(id, name string, year int, invs []*Inventory) *Inventory {
 		for _, n := range inv.Notes {
 			notes[inv.Site+": "+n] = true
 		}
+		mergeIT(out, inv)
 		po := inv.PowerOff
 		out.PowerOff.UsedKWh += po.UsedKWh
 		out.PowerOff.AvoidedKWh += po.AvoidedKWh

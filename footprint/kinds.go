@@ -26,6 +26,13 @@ const (
 	// KindWeather is the site's daily mean outdoor temperature: no
 	// emissions, the actual degree days of weather normalisation.
 	KindWeather Kind = "weather"
+	// KindDataCentre is an own data centre's IT and facility energy
+	// (sub-metering for PUE: it.go); KindColocation the group's IT energy
+	// in a provider's facility; KindCloud a cloud provider's reported
+	// emissions or the usage they are estimated from.
+	KindDataCentre Kind = "datacentre"
+	KindColocation Kind = "colocation"
+	KindCloud      Kind = "cloud"
 )
 
 // Unit is a canonical unit of activity.
@@ -42,6 +49,10 @@ const (
 	UnitRoomNight Unit = "room_night"
 	UnitDevice    Unit = "device"
 	UnitCelsius   Unit = "°C"
+	UnitKgCO2e    Unit = "kgCO2e"
+	UnitVCPUHour  Unit = "vCPU_h"
+	UnitTBHour    Unit = "TB_h"
+	UnitGB        Unit = "GB"
 )
 
 // Quality says how a figure was obtained.
@@ -71,8 +82,12 @@ var itemSpec = map[Kind]map[string]Unit{
 	KindTravel: {"flight_domestic": UnitPKm, "flight_short_haul": UnitPKm, "flight_long_haul": UnitPKm,
 		"rail": UnitPKm, "car_petrol": UnitPKm, "car_diesel": UnitPKm, "car_hybrid": UnitPKm,
 		"car_electric": UnitPKm, "taxi": UnitPKm, "bus": UnitPKm, "coach": UnitPKm, "hotel": UnitRoomNight},
-	KindWeather:  {"outdoor_temp": UnitCelsius},
-	KindPurchase: {"desktop": UnitDevice, "laptop": UnitDevice, "thin_client": UnitDevice, "monitor": UnitDevice},
+	KindWeather:    {"outdoor_temp": UnitCelsius},
+	KindDataCentre: {"it_energy": UnitKWh, "facility_energy": UnitKWh},
+	KindColocation: {"it_energy": UnitKWh},
+	KindCloud: {"reported": UnitKgCO2e, "compute": UnitVCPUHour, "storage_ssd": UnitTBHour, "storage_hdd": UnitTBHour,
+		"transfer": UnitGB},
+	KindPurchase: {"desktop": UnitDevice, "laptop": UnitDevice, "thin_client": UnitDevice, "monitor": UnitDevice, "server": UnitDevice},
 }
 
 // Kinds returns every activity kind, sorted.
@@ -112,6 +127,16 @@ var flightClasses = map[string][]string{
 var attrSpec = map[Kind]map[string][]string{
 	KindWorkstation: {"state": {"on", "off", "sleep", "missed"}, "location": {"site", "home"}},
 	KindTravel:      {"class": {"economy", "premium_economy", "business", "first"}, "country": nil},
+	KindDataCentre:  {"room": nil},
+	KindColocation:  {"contract": nil},
+	KindCloud:       {"provider": {"aws", "gcp", "azure", "other"}, "method": {"location", "market"}, "region": nil, "service": nil},
+}
+
+// requiredAttrs are the attributes a kind's records must carry.
+var requiredAttrs = map[Kind][]string{
+	KindDataCentre: {"room"},
+	KindColocation: {"contract"},
+	KindCloud:      {"provider"},
 }
 
 func quoteList(xs []string) string {

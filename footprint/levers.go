@@ -17,6 +17,11 @@ const (
 	LeverCarpooling       = "carpooling"
 	LeverLessTravel       = "less_travel"
 	LeverEquipment        = "equipment"
+	// The IT levers (it.go), sized only for a site with data centres,
+	// colocation or cloud.
+	LeverPUE           = "pue"
+	LeverConsolidation = "consolidation"
+	LeverCloudRegion   = "cloud_region"
 )
 
 // Lever-sizing assumptions, stated with every potential.
@@ -46,6 +51,9 @@ var leverNames = map[string]string{
 	LeverCarpooling:       "Carpooling / commute shift",
 	LeverLessTravel:       "Less business travel (video meetings)",
 	LeverEquipment:        "Efficient equipment renewal (desktops → laptops)",
+	LeverPUE:              "Data-centre efficiency (PUE down to the room's best month)",
+	LeverConsolidation:    "Server consolidation (fewer, busier servers)",
+	LeverCloudRegion:      "Cloud workloads to the provider's lowest-carbon region nearby",
 }
 
 // leverCaveats is what each lever's tonnes do not say.
@@ -56,6 +64,9 @@ var leverCaveats = map[string]string{
 	LeverCarpooling:       "rests on the commute survey's car share and distances; cars counted at one occupant today",
 	LeverLessTravel:       "business travel (Scope 3 category 6) only, sized on the year's bookings",
 	LeverEquipment:        "the new devices' embodied emissions count in the year they are bought (Scope 3 category 2); the saving is in use over their life",
+	LeverPUE:              "the room's own best month shows what its cooling can do; the IT load itself is unchanged",
+	LeverConsolidation:    "needs the declared server count and utilisation; the retired servers' embodied emissions are already spent",
+	LeverCloudRegion:      "moves location-based emissions only; check latency, data residency and the provider's market-based figures first",
 }
 
 // LeverCaveat is what a lever's potential does not say, in words.
@@ -196,6 +207,8 @@ func Levers(site Site, inv *Inventory, order []string, as Assumptions, lib *fact
 		add(LeverEquipment, eq-perYear, "%d desktops (%.0f kWh/yr at %g W) replaced by %g W laptops: %.2f t/yr of electricity saved − %d × %.1f kgCO2e to make the laptops (%s) over a %g-year life = %.2f t/yr",
 			desktops.Count, desktopKWh, wOn, LaptopWatts, eq, desktops.Count, embodied.KgPerUnit, embodied.Source, LaptopLifeYears, perYear)
 	}
+
+	itLevers(site, inv, lib, add)
 
 	var out []Lever
 	for _, id := range order {

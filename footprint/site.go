@@ -34,6 +34,10 @@ type Site struct {
 	Workstations []Workstation       `mapstructure:"workstations" yaml:"workstations" json:"workstations,omitempty"`
 	PowerOff     PowerOffSchedule    `mapstructure:"power_off" yaml:"power_off" json:"power_off"`
 	Climate      *Climate            `mapstructure:"climate" yaml:"climate" json:"climate,omitempty"`
+	// DataCentres are the site's own server rooms and data centres;
+	// Colocation its contracts for IT in providers' facilities (it.go).
+	DataCentres []DataCentre `mapstructure:"data_centres" yaml:"data_centres" json:"data_centres,omitempty"`
+	Colocation  []Colocation `mapstructure:"colocation" yaml:"colocation" json:"colocation,omitempty"`
 
 	// Profile pins the site to a profile, overriding the computed assignment.
 	Profile *ProfilePin `mapstructure:"profile" yaml:"profile" json:"profile,omitempty"`
@@ -255,6 +259,7 @@ func (s Site) Validate(source string) error {
 			e.add(wp+"to", w.To, "equals from: an empty window (use all_day: true for whole days)")
 		}
 	}
+	validateIT(s, p, &e)
 	if c := s.Climate; c != nil {
 		if c.HDD < 0 || c.HDD > 10000 {
 			e.add(p("climate.hdd"), ftoa(c.HDD), "heating degree days (base 18 °C) must be between 0 and 10000")

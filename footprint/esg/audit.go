@@ -120,7 +120,7 @@ func (d Dataset) scope3Categories() Table {
 		v      any
 		reason string
 	}{
-		{1, "Purchased goods and services", "excluded", "", "not yet measured: no spend or supplier data collected (cloud and hosted contact-centre platforms are planned)"},
+		{1, "Purchased goods and services", "included", inc(g.Scope3PurchasedGoodsT), "IT bought as a service: colocation whose electricity the provider buys (IT energy × PUE × the facility's grid) and the cloud (the providers' own reports, else usage × Cloud Carbon Footprint coefficients × the region's grid); other purchased goods and services not yet measured (no spend data collected)"},
 		{2, "Capital goods", "included", inc(g.Scope3CapitalGoodsT), "IT equipment bought (purchase records), cradle to gate; buildings and furniture not measured"},
 		{3, "Fuel- and energy-related activities", "included", inc(g.Scope3FuelEnergyT), "fuels' well-to-tank; grid T&D losses where a national loss share is published (see the notes); upstream of generation is in Scope 2 (lifecycle grid factors)"},
 		{4, "Upstream transportation and distribution", "excluded", "", "not relevant: a service business without significant inbound freight"},

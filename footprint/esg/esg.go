@@ -134,7 +134,8 @@ func (d Dataset) Summary() []Datapoint {
 		{"GrossScope1GreenhouseGasEmissions", "Gross Scope 1 GHG emissions", ref + " §44(a), §48(a)", num(g.Scope1T), "tCO2e", ""},
 		{"GrossLocationBasedScope2GreenhouseGasEmissions", "Gross location-based Scope 2 GHG emissions", ref + " §44(b), §49(a)", num(g.Scope2LocationT), "tCO2e", ""},
 		{"GrossMarketBasedScope2GreenhouseGasEmissions", "Gross market-based Scope 2 GHG emissions", ref + " §44(b), §49(b)", num(g.Scope2MarketT), "tCO2e", ""},
-		{"GrossScope3GreenhouseGasEmissions", "Gross Scope 3 GHG emissions (categories 2, 3, 6 and 7)", ref + " §44(c), §51", num(s3), "tCO2e", ""},
+		{"GrossScope3GreenhouseGasEmissions", "Gross Scope 3 GHG emissions (categories 1, 2, 3, 6 and 7)", ref + " §44(c), §51", num(s3), "tCO2e", ""},
+		{"GrossScope3GreenhouseGasEmissionsCategory1PurchasedGoodsAndServices", "Scope 3 category 1: purchased goods and services (colocation whose electricity the provider buys; cloud)", ref + " §51, AR 46", num(g.Scope3PurchasedGoodsT), "tCO2e", ""},
 		{"GrossScope3GreenhouseGasEmissionsCategory2CapitalGoods", "Scope 3 category 2: capital goods (IT equipment bought, cradle to gate)", ref + " §51, AR 46", num(g.Scope3CapitalGoodsT), "tCO2e", ""},
 		{"GrossScope3GreenhouseGasEmissionsCategory3FuelAndEnergyRelatedActivities", "Scope 3 category 3: fuel- and energy-related activities (fuels' well-to-tank, grid T&D losses; upstream of generation is in Scope 2)", ref + " §51, AR 46", num(g.Scope3FuelEnergyT), "tCO2e", ""},
 		{"GrossScope3GreenhouseGasEmissionsCategory6BusinessTravel", "Scope 3 category 6: business travel", ref + " §51, AR 46", num(g.Scope3BusinessTravelT), "tCO2e", ""},
@@ -209,10 +210,10 @@ func (d Dataset) summaryTable() Table {
 }
 
 var figureHead = []string{"scope 1 (tCO2e)", "scope 2 location (tCO2e)", "scope 2 market (tCO2e)", "scope 3 total (tCO2e)",
-	"scope 3.2 capital goods (tCO2e)", "scope 3.3 fuel and energy (tCO2e)", "scope 3.6 business travel (tCO2e)", "scope 3.7 commuting (tCO2e)", "scope 3.7 home-working (tCO2e)", "total location (tCO2e)", "total market (tCO2e)"}
+	"scope 3.1 purchased goods and services (tCO2e)", "scope 3.2 capital goods (tCO2e)", "scope 3.3 fuel and energy (tCO2e)", "scope 3.6 business travel (tCO2e)", "scope 3.7 commuting (tCO2e)", "scope 3.7 home-working (tCO2e)", "total location (tCO2e)", "total market (tCO2e)"}
 
 func figures(inv *footprint.Inventory) []any {
-	return []any{t(inv.Scope1T), t(inv.Scope2LocationT), t(inv.Scope2MarketT), t(inv.Scope3T()), t(inv.Scope3CapitalGoodsT), t(inv.Scope3FuelEnergyT), t(inv.Scope3BusinessTravelT),
+	return []any{t(inv.Scope1T), t(inv.Scope2LocationT), t(inv.Scope2MarketT), t(inv.Scope3T()), t(inv.Scope3PurchasedGoodsT), t(inv.Scope3CapitalGoodsT), t(inv.Scope3FuelEnergyT), t(inv.Scope3BusinessTravelT),
 		t(inv.Scope3CommutingT), t(inv.Scope3HomeworkingT), t(inv.TotalLocationT), t(inv.TotalMarketT)}
 }
 
@@ -232,6 +233,7 @@ var scopeNames = []struct {
 	name  string
 }{
 	{footprint.Scope1, "Scope 1"}, {footprint.Scope2Location, "Scope 2 location-based"}, {footprint.Scope2Market, "Scope 2 market-based"},
+	{footprint.Scope3PurchasedGoods, "Scope 3 category 1 purchased goods and services (colocation, cloud)"},
 	{footprint.Scope3CapitalGoods, "Scope 3 category 2 capital goods (IT equipment)"},
 	{footprint.Scope3FuelEnergy, "Scope 3 category 3 fuel- and energy-related activities"},
 	{footprint.Scope3BusinessTravel, "Scope 3 category 6 business travel"}, {footprint.Scope3Commuting, "Scope 3 category 7 commuting"},

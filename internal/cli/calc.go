@@ -111,6 +111,7 @@ var scopeLabels = []struct {
 	{"Scope 1 (fuels, refrigerants)", func(i *footprint.Inventory) float64 { return i.Scope1T }},
 	{"Scope 2 location-based", func(i *footprint.Inventory) float64 { return i.Scope2LocationT }},
 	{"Scope 2 market-based", func(i *footprint.Inventory) float64 { return i.Scope2MarketT }},
+	{"Scope 3.1 colocation and cloud", func(i *footprint.Inventory) float64 { return i.Scope3PurchasedGoodsT }},
 	{"Scope 3.2 IT equipment bought", func(i *footprint.Inventory) float64 { return i.Scope3CapitalGoodsT }},
 	{"Scope 3.3 fuel & energy upstream", func(i *footprint.Inventory) float64 { return i.Scope3FuelEnergyT }},
 	{"Scope 3.6 business travel", func(i *footprint.Inventory) float64 { return i.Scope3BusinessTravelT }},

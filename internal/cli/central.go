@@ -329,10 +329,10 @@ func newReportCmd() *cobra.Command {
 			}
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintf(out, "GHG inventory %d — %d site(s)\n\n", year, len(g.Sites))
-			fmt.Fprintln(tw, "SITE\tSCOPE 1\tSCOPE 2 LOC\tSCOPE 2 MKT\t3.2 IT\t3.3 UPSTREAM\t3.6 TRAVEL\t3.7 COMMUTE\t3.7 HOME\tTOTAL LOC\tTOTAL MKT\t")
+			fmt.Fprintln(tw, "SITE\tSCOPE 1\tSCOPE 2 LOC\tSCOPE 2 MKT\t3.1 COLO+CLOUD\t3.2 IT\t3.3 UPSTREAM\t3.6 TRAVEL\t3.7 COMMUTE\t3.7 HOME\tTOTAL LOC\tTOTAL MKT\t")
 			for _, inv := range append(g.Sites, g.Group) {
-				fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t\n", inv.Site, inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT,
-					inv.Scope3CapitalGoodsT, inv.Scope3FuelEnergyT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT, inv.TotalLocationT, inv.TotalMarketT)
+				fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t\n", inv.Site, inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT,
+					inv.Scope3PurchasedGoodsT, inv.Scope3CapitalGoodsT, inv.Scope3FuelEnergyT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT, inv.TotalLocationT, inv.TotalMarketT)
 			}
 			return tw.Flush()
 		},
@@ -346,12 +346,12 @@ func newReportCmd() *cobra.Command {
 
 func inventoryCSV(w io.Writer, invs []*footprint.Inventory) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"year", "site", "profile", "scope1_t", "scope2_location_t", "scope2_market_t", "scope3_capital_goods_t", "scope3_fuel_energy_t", "scope3_business_travel_t",
+	_ = cw.Write([]string{"year", "site", "profile", "scope1_t", "scope2_location_t", "scope2_market_t", "scope3_purchased_goods_t", "scope3_capital_goods_t", "scope3_fuel_energy_t", "scope3_business_travel_t",
 		"scope3_commuting_t", "scope3_homeworking_t", "total_location_t", "total_market_t", "power_off_avoided_kwh", "power_off_avoided_t"})
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
 	for _, inv := range invs {
 		_ = cw.Write([]string{strconv.Itoa(inv.Year), inv.Site, inv.Profile, f(inv.Scope1T), f(inv.Scope2LocationT), f(inv.Scope2MarketT),
-			f(inv.Scope3CapitalGoodsT), f(inv.Scope3FuelEnergyT), f(inv.Scope3BusinessTravelT), f(inv.Scope3CommutingT), f(inv.Scope3HomeworkingT), f(inv.TotalLocationT), f(inv.TotalMarketT),
+			f(inv.Scope3PurchasedGoodsT), f(inv.Scope3CapitalGoodsT), f(inv.Scope3FuelEnergyT), f(inv.Scope3BusinessTravelT), f(inv.Scope3CommutingT), f(inv.Scope3HomeworkingT), f(inv.TotalLocationT), f(inv.TotalMarketT),
 			f(inv.PowerOff.AvoidedKWh), f(inv.PowerOff.AvoidedT)})
 	}
 	cw.Flush()

@@ -1,0 +1,657 @@
+package footprint
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/greenhelp/greenhelp/footprint/factors"
+)
+
+// The IT behind the calls: the group's own server rooms and data centres,
+// its racks in colocation facilities, and the cloud platforms it rents.
+//
+//   - An own data centre or server room is declared under the site that
+//     holds it (site.data_centres). Its PDU/UPS exports give the IT energy
+//     and its facility meter the total (kind datacentre, items it_energy
+//     and facility_energy, attr room): PUE = facility ÷ IT, per month.
+//     The facility energy is counted once: a room inside the site's meter
+//     (in_site_meter, the default) is already in the site's electricity
+//     records, so its datacentre records are sub-metering, never counted
+//     again; a room on its own supply, outside the site's electricity
+//     records (in_site_meter: false), has its facility energy counted as
+//     the site's grid electricity (Scope 2, the site's contract).
+//   - A colocation contract (site.colocation) is the group's IT energy in
+//     a provider's facility (kind colocation, item it_energy, attr
+//     contract) × the provider's PUE (declared, else DefaultColocationPUE)
+//     × the grid of the facility's country. Who buys the electricity
+//     decides the scope (GHG Protocol Scope 2 Guidance (2015) ch. 5 and
+//     Scope 3 Standard (2011) ch. 5): electricity the group buys —
+//     its own supply contract for the cage — is Scope 2; electricity the
+//     provider buys and sells on as part of the service is Scope 3
+//     category 1 (purchased goods and services).
+//   - The cloud (kind cloud) is Scope 3 category 1: the provider's own
+//     emissions report where it exports one (item reported, kgCO2e, attrs
+//     provider, method, service, region), else an estimate from usage —
+//     compute (vCPU-hours), storage (TB-hours, SSD or HDD) and data
+//     transfer (GB) — with Cloud Carbon Footprint's coefficients, the
+//     provider's PUE and the grid of the region's country.
+
+// DataCentre is an own server room or data centre of the site.
+type DataCentre struct {
+	ID   string `mapstructure:"id" yaml:"id" json:"id"`
+	Name string `mapstructure:"name" yaml:"name" json:"name,omitempty"`
+	// InSiteMeter (default true) says the room's facility energy is in
+	// the site's electricity records already.
+	InSiteMeter *bool `mapstructure:"in_site_meter" yaml:"in_site_meter" json:"in_site_meter,omitempty"`
+	// Servers and Utilisation (mean CPU utilisation, 0–1), when declared,
+	// size the consolidation lever.
+	Servers     int     `mapstructure:"servers" yaml:"servers" json:"servers,omitempty"`
+	Utilisation float64 `mapstructure:"utilisation" yaml:"utilisation" json:"utilisation,omitempty"`
+}
+
+// Inside reports whether the room is inside the site's meter.
+func (d DataCentre) Inside() bool { return d.InSiteMeter == nil || *d.InSiteMeter }
+
+// Colocation is a contract for the group's IT in a provider's facility.
+type Colocation struct {
+	ID       string `mapstructure:"id" yaml:"id" json:"id"`
+	Provider string `mapstructure:"provider" yaml:"provider" json:"provider"`
+	// Country is the facility's country (ISO 3166-1 alpha-2): its grid.
+	Country string `mapstructure:"country" yaml:"country" json:"country"`
+	// PUE is the facility's power usage effectiveness as the provider
+	// declares it, with its source; zero: DefaultColocationPUE.
+	PUE       float64 `mapstructure:"pue" yaml:"pue" json:"pue,omitempty"`
+	PUESource string  `mapstructure:"pue_source" yaml:"pue_source" json:"pue_source,omitempty"`
+	// ElectricityBoughtBy is "group" (Scope 2) or "provider" (Scope 3
+	// category 1).
+	ElectricityBoughtBy string `mapstructure:"electricity_bought_by" yaml:"electricity_bought_by" json:"electricity_bought_by"`
+}
+
+// DefaultColocationPUE is the industry's average annual PUE: Uptime
+// Institute, Global Data Center Survey 2023 (1.58, the survey's
+// weighted average of its respondents' largest data centres). A
+// provider's declared figure replaces it.
+const (
+	DefaultColocationPUE       = 1.58
+	DefaultColocationPUESource = "Uptime Institute Global Data Center Survey 2023: industry average annual PUE 1.58 (no figure declared by the provider)"
+)
+
+// Scope3PurchasedGoods is Scope 3 category 1, purchased goods and
+// services: colocation whose electricity the provider buys, and the cloud.
+const Scope3PurchasedGoods Scope = "3.1"
+
+// The providers whose usage greenhelp estimates, with Cloud Carbon
+// Footprint's (Thoughtworks, Apache-2.0) coefficients: the mean watts per
+// vCPU at the minimum and maximum load of the provider's processors, and
+// its PUE — github cloud-carbon-footprint/cloud-carbon-footprint
+// packages/aws/src/domain/AwsFootprintEstimationConstants.ts (@3668d2e1),
+// packages/gcp/src/domain/GcpFootprintEstimationConstants.ts (@8027bcb3:
+// medians), packages/azure/src/domain/AzureFootprintEstimationConstants.ts
+// (@7736c5d0); methodology at cloudcarbonfootprint.org/docs/methodology.
+type cloudProvider struct {
+	name                 string
+	minW, maxW, pue      float64
+	constants, reportsAs string
+}
+
+var cloudProviders = map[string]cloudProvider{
+	"aws":   {"AWS", 0.74, 3.5, 1.135, "AwsFootprintEstimationConstants.ts @3668d2e1", "Customer Carbon Footprint Tool data export (Amazon Data Exports, carbon emissions columns): location- (LBM) and market-based (MBM) method, Scope 1 and 2"},
+	"gcp":   {"Google Cloud", 0.71, 4.26, 1.1, "GcpFootprintEstimationConstants.ts @8027bcb3", "Carbon Footprint export (BigQuery): Scope 1, 2 (location- and market-based) and 3"},
+	"azure": {"Microsoft Azure", 0.74, 3.54, 1.185, "AzureFootprintEstimationConstants.ts @7736c5d0", "Emissions Impact Dashboard / Cloud for Sustainability API (EnrollmentEmission): Scope 1, 2 and 3 as Microsoft reports them"},
+	"other": {"other provider", 0, 0, 0, "", "the provider's own report"},
+}
+
+// Cloud Carbon Footprint's shared coefficients (packages/core and the
+// provider constants above).
+const (
+	CloudCPUUtilisation = 0.50  // AVG_CPU_UTILIZATION_2020: 50 %
+	CloudSSDWhPerTBh    = 1.2   // SSDCOEFFICIENT, Wh per TB-hour
+	CloudHDDWhPerTBh    = 0.65  // HDDCOEFFICIENT, Wh per TB-hour
+	CloudKWhPerGB       = 0.001 // NETWORKING_COEFFICIENT, kWh per GB transferred
+)
+
+// cloudRegions places the providers' regions in their country (the
+// providers' published region lists), for the grid of a usage estimate.
+var cloudRegions = map[string]string{
+	// AWS
+	"us-east-1": "US", "us-east-2": "US", "us-west-1": "US", "us-west-2": "US", "ca-central-1": "CA",
+	"eu-west-1": "IE", "eu-west-2": "GB", "eu-west-3": "FR", "eu-central-1": "DE", "eu-north-1": "SE",
+	"eu-south-1": "IT", "eu-south-2": "ES", "ap-south-1": "IN", "ap-southeast-1": "SG", "ap-southeast-2": "AU",
+	"ap-northeast-1": "JP", "ap-northeast-2": "KR", "sa-east-1": "BR", "af-south-1": "ZA", "me-south-1": "BH", "ap-east-1": "HK",
+	// Google Cloud
+	"us-central1": "US", "us-east1": "US", "us-east4": "US", "us-west1": "US", "northamerica-northeast1": "CA",
+	"europe-west1": "BE", "europe-west2": "GB", "europe-west3": "DE", "europe-west4": "NL", "europe-west9": "FR",
+	"europe-north1": "FI", "europe-southwest1": "ES", "asia-south1": "IN", "asia-southeast1": "SG", "asia-southeast2": "ID",
+	"asia-east1": "TW", "asia-northeast1": "JP", "australia-southeast1": "AU", "southamerica-east1": "BR",
+	"africa-south1": "ZA", "me-west1": "IL",
+	// Microsoft Azure
+	"eastus": "US", "eastus2": "US", "westus": "US", "westus2": "US", "centralus": "US", "canadacentral": "CA",
+	"northeurope": "IE", "westeurope": "NL", "francecentral": "FR", "germanywestcentral": "DE", "uksouth": "GB",
+	"swedencentral": "SE", "spaincentral": "ES", "southafricanorth": "ZA", "centralindia": "IN", "southeastasia": "SG",
+	"eastasia": "HK", "japaneast": "JP", "australiaeast": "AU", "brazilsouth": "BR",
+}
+
+// CloudRegionCountry returns the country of a provider's region.
+func CloudRegionCountry(region string) (string, bool) {
+	cc, ok := cloudRegions[strings.ToLower(strings.TrimSpace(region))]
+	return cc, ok
+}
+
+// CloudProviderName returns a provider id's display name ("" unknown).
+func CloudProviderName(id string) string { return cloudProviders[id].name }
+
+// usageKWh is the electricity one unit of a cloud usage item draws at the
+// provider's servers (before PUE), and how it is derived.
+func usageKWh(item string, p cloudProvider) (float64, string) {
+	switch item {
+	case "compute":
+		w := p.minW + CloudCPUUtilisation*(p.maxW-p.minW)
+		return w / 1000, fmt.Sprintf("%.3g W per vCPU (%g W idle + %.0f %% × (%g − %g W))", w, p.minW, CloudCPUUtilisation*100, p.maxW, p.minW)
+	case "storage_ssd":
+		return CloudSSDWhPerTBh / 1000, fmt.Sprintf("%g Wh per TB-hour of SSD", CloudSSDWhPerTBh)
+	case "storage_hdd":
+		return CloudHDDWhPerTBh / 1000, fmt.Sprintf("%g Wh per TB-hour of HDD", CloudHDDWhPerTBh)
+	case "transfer":
+		return CloudKWhPerGB, fmt.Sprintf("%g kWh per GB transferred", CloudKWhPerGB)
+	}
+	return 0, ""
+}
+
+// PUEMonth is one month of a data centre's energy.
+type PUEMonth struct {
+	Month       int      `json:"month"`
+	ITKWh       float64  `json:"it_kwh"`
+	FacilityKWh float64  `json:"facility_kwh"`
+	PUE         *float64 `json:"pue,omitempty"`
+}
+
+// DataCentreResult is a data centre's year.
+type DataCentreResult struct {
+	Site        string     `json:"site,omitempty"`
+	ID          string     `json:"id"`
+	Name        string     `json:"name,omitempty"`
+	InSiteMeter bool       `json:"in_site_meter"`
+	ITKWh       float64    `json:"it_kwh"`
+	FacilityKWh float64    `json:"facility_kwh"`
+	PUE         *float64   `json:"pue,omitempty"`
+	Months      []PUEMonth `json:"months"`
+	// LocationT is the facility energy at the site's location-based grid
+	// factor: the part of the site's Scope 2 the room stands for (counted
+	// once, in the site's electricity lines or, on its own supply, its
+	// own).
+	LocationT float64 `json:"location_t"`
+	Counted   string  `json:"counted"`
+}
+
+// ColocationResult is a colocation contract's year.
+type ColocationResult struct {
+	Site        string  `json:"site,omitempty"`
+	Contract    string  `json:"contract"`
+	Provider    string  `json:"provider"`
+	Country     string  `json:"country"`
+	ITKWh       float64 `json:"it_kwh"`
+	PUE         float64 `json:"pue"`
+	PUESource   string  `json:"pue_source"`
+	FacilityKWh float64 `json:"facility_kwh"`
+	Scope       Scope   `json:"scope"`
+	Rule        string  `json:"rule"`
+	T           float64 `json:"t"`
+}
+
+// CloudResult is a provider's year.
+type CloudResult struct {
+	Site     string  `json:"site,omitempty"`
+	Provider string  `json:"provider"`
+	Method   string  `json:"method"`
+	KWh      float64 `json:"kwh,omitempty"` // usage estimates: the energy estimated
+	T        float64 `json:"t"`
+	// Regions is a usage estimate's energy per region (kWh).
+	Regions map[string]float64 `json:"regions,omitempty"`
+}
+
+// IT is the year's data centres, colocation and cloud.
+type IT struct {
+	DataCentres []DataCentreResult `json:"data_centres,omitempty"`
+	Colocation  []ColocationResult `json:"colocation,omitempty"`
+	Cloud       []CloudResult      `json:"cloud,omitempty"`
+}
+
+// Tonnes returns the location-based tonnes of each part: own data
+// centres (their facility energy), colocation and cloud.
+func (it *IT) Tonnes() (dc, colo, cloud float64) {
+	if it == nil {
+		return
+	}
+	for _, d := range it.DataCentres {
+		dc += d.LocationT
+	}
+	for _, c := range it.Colocation {
+		colo += c.T
+	}
+	for _, c := range it.Cloud {
+		cloud += c.T
+	}
+	return
+}
+
+func (it *IT) empty() bool {
+	return it == nil || len(it.DataCentres)+len(it.Colocation)+len(it.Cloud) == 0
+}
+
+// itCalc accumulates the IT records of a calculation.
+type itCalc struct {
+	dc     map[string]*dcAcc
+	colo   map[string]*ColocationResult
+	cloud  map[[2]string]*CloudResult // provider, method
+	market map[string]bool            // providers with market-based reported records in the period
+}
+
+type dcAcc struct {
+	it, fac [12]float64
+}
+
+func (c *calc) itc() *itCalc {
+	if c.it == nil {
+		c.it = &itCalc{dc: map[string]*dcAcc{}, colo: map[string]*ColocationResult{}, cloud: map[[2]string]*CloudResult{}, market: map[string]bool{}}
+	}
+	return c.it
+}
+
+// byMonth spreads qty (the record's share in the period) over the months
+// of the period it covers, by days.
+func (c *calc) byMonth(a Activity, qty float64, fn func(m int, q float64)) {
+	s, e := maxDate(a.Start, c.from), a.End
+	if c.to.Before(e) {
+		e = c.to
+	}
+	days := s.DaysUntil(e)
+	if days <= 0 {
+		return
+	}
+	for d := s; d.Before(e); {
+		next := NewDate(d.Year(), d.Time().Month()+1, 1)
+		if e.Before(next) {
+			next = e
+		}
+		fn(int(d.Time().Month())-1, qty*float64(d.DaysUntil(next))/float64(days))
+		d = next
+	}
+}
+
+func (c *calc) dataCentre(a Activity, qty float64) error {
+	room := a.Attrs["room"]
+	decl, declared := DataCentre{ID: room}, false
+	for _, d := range c.site.DataCentres {
+		if d.ID == room {
+			decl, declared = d, true
+		}
+	}
+	if !declared {
+		c.notes[fmt.Sprintf("data centre %q is not declared in site.data_centres: taken as inside the site's meter (its energy not counted again); declare it to say otherwise", room)] = true
+	}
+	acc := c.itc().dc[room]
+	if acc == nil {
+		acc = &dcAcc{}
+		c.itc().dc[room] = acc
+	}
+	c.byMonth(a, qty, func(m int, q float64) {
+		if a.Item == "it_energy" {
+			acc.it[m] += q
+		} else {
+			acc.fac[m] += q
+		}
+	})
+	if a.Item == "facility_energy" && declared && !decl.Inside() {
+		// On its own supply: the facility energy is the room's grid
+		// electricity, under the site's contract.
+		g := a
+		g.Kind, g.Item = KindElectricity, "grid"
+		return c.electricity(g, qty)
+	}
+	return nil
+}
+
+func (c *calc) colocation(a Activity, qty float64) error {
+	id := a.Attrs["contract"]
+	var con Colocation
+	found := false
+	for _, k := range c.site.Colocation {
+		if k.ID == id {
+			con, found = k, true
+		}
+	}
+	q := a.Quality
+	if !found {
+		con = Colocation{ID: id, Provider: id, Country: c.site.Country, ElectricityBoughtBy: "provider"}
+		q = worse(q, QualityEstimated)
+		c.notes[fmt.Sprintf("colocation contract %q is not declared in site.colocation: counted in %s's grid, at the default PUE, as the provider's electricity (Scope 3.1); declare it", id, c.site.Country)] = true
+	}
+	pue, pueSrc := con.PUE, con.PUESource
+	if pue == 0 {
+		pue, pueSrc = DefaultColocationPUE, DefaultColocationPUESource
+	}
+	grid, err := c.lookup("electricity", "grid", con.Country, true)
+	if err != nil {
+		return err
+	}
+	kwh := qty * pue
+	scope, rule := Scope3PurchasedGoods, "the provider buys the electricity and sells it on with the service: Scope 3 category 1, purchased goods and services (GHG Protocol Scope 3 Standard, ch. 5)"
+	if con.ElectricityBoughtBy == "group" {
+		scope, rule = Scope2Location, "the group buys the cage's electricity: Scope 2 (GHG Protocol Scope 2 Guidance, ch. 5)"
+	}
+	basis := fmt.Sprintf("contract %s (%s, %s): IT kWh × PUE %.2f (%s); %s", con.ID, con.Provider, con.Country, pue, pueSrc, rule)
+	c.addLine(scope, "colocation", a.Item, kwh, string(UnitKWh), grid, q, basis, c.n)
+	if scope == Scope2Location {
+		mkt := grid
+		mkt.fallback = strings.TrimPrefix(strings.Join([]string{grid.fallback, "no contractual instrument declared for the colocation supply: the location-based grid factor stands in"}, "; "), "; ")
+		c.addLine(Scope2Market, "colocation", a.Item, kwh, string(UnitKWh), mkt, q, basis, c.n)
+	}
+	r := c.itc().colo[con.ID]
+	if r == nil {
+		r = &ColocationResult{Contract: con.ID, Provider: con.Provider, Country: con.Country, PUE: pue, PUESource: pueSrc, Scope: scope, Rule: rule}
+		c.itc().colo[con.ID] = r
+	}
+	r.ITKWh += qty
+	r.FacilityKWh += kwh
+	r.T += kwh * grid.kg / 1000
+	return nil
+}
+
+func (c *calc) cloud(a Activity, qty float64) error {
+	prov := a.Attrs["provider"]
+	p := cloudProviders[prov]
+	if a.Item == "reported" {
+		method := a.Attrs["method"]
+		if method == "location" && c.itc().market[prov] {
+			c.notes[fmt.Sprintf("cloud %s: both location- and market-based reports for the period; the market-based ones are counted (a provider's own figure), the location-based ones left out", p.name)] = true
+			return nil
+		}
+		f := factorRef{id: "cloud/" + prov + "/report", kg: 1, source: p.name + " " + p.reportsAs, year: c.year}
+		c.addLine(Scope3PurchasedGoods, "cloud", "reported", qty, string(UnitKgCO2e), f, a.Quality,
+			fmt.Sprintf("%s's own report, %s-based method", p.name, method), c.n)
+		r := c.cloudResult(prov, method+"-based, as reported")
+		r.T += qty / 1000
+		return nil
+	}
+	per, how := usageKWh(a.Item, p)
+	region := a.Attrs["region"]
+	cc, known := CloudRegionCountry(region)
+	if !known {
+		cc = "WORLD"
+		c.notes[fmt.Sprintf("cloud region %q is not in greenhelp's region table: the world grid stands in", region)] = true
+	}
+	grid, err := c.lookup("electricity", "grid", cc, true)
+	if err != nil {
+		return err
+	}
+	kwh := qty * per * p.pue
+	basis := fmt.Sprintf("usage estimate (Cloud Carbon Footprint, %s): %s × PUE %g; region %s in %s", p.constants, how, p.pue, region, cc)
+	c.addLine(Scope3PurchasedGoods, "cloud", a.Item, kwh, string(UnitKWh), grid, worse(a.Quality, QualityEstimated), basis, c.n)
+	r := c.cloudResult(prov, "usage estimate")
+	if r.Regions == nil {
+		r.Regions = map[string]float64{}
+	}
+	r.Regions[strings.ToLower(region)] += kwh
+	r.KWh += kwh
+	r.T += kwh * grid.kg / 1000
+	return nil
+}
+
+func (c *calc) cloudResult(prov, method string) *CloudResult {
+	k := [2]string{prov, method}
+	r := c.itc().cloud[k]
+	if r == nil {
+		r = &CloudResult{Provider: prov, Method: method}
+		c.itc().cloud[k] = r
+	}
+	return r
+}
+
+// itResults closes the IT records of the calculation into inv.IT.
+func (c *calc) itResults(inv *Inventory) {
+	if c.it == nil {
+		return
+	}
+	it := &IT{}
+	gridKg := 0.0
+	if f, err := c.lookup("electricity", "grid", c.site.Country, true); err == nil {
+		gridKg = f.kg
+	}
+	rooms := make([]string, 0, len(c.it.dc))
+	for r := range c.it.dc {
+		rooms = append(rooms, r)
+	}
+	sort.Strings(rooms)
+	for _, room := range rooms {
+		acc := c.it.dc[room]
+		d := DataCentreResult{ID: room, InSiteMeter: true}
+		for _, decl := range c.site.DataCentres {
+			if decl.ID == room {
+				d.Name, d.InSiteMeter = decl.Name, decl.Inside()
+			}
+		}
+		for m := 0; m < 12; m++ {
+			pm := PUEMonth{Month: m + 1, ITKWh: acc.it[m], FacilityKWh: acc.fac[m]}
+			if acc.it[m] > 0 && acc.fac[m] > 0 {
+				p := acc.fac[m] / acc.it[m]
+				pm.PUE = &p
+			}
+			if acc.it[m] > 0 || acc.fac[m] > 0 {
+				d.Months = append(d.Months, pm)
+			}
+			d.ITKWh += acc.it[m]
+			d.FacilityKWh += acc.fac[m]
+		}
+		if d.ITKWh > 0 && d.FacilityKWh > 0 {
+			p := d.FacilityKWh / d.ITKWh
+			d.PUE = &p
+		}
+		d.LocationT = d.FacilityKWh * gridKg / 1000
+		if d.InSiteMeter {
+			d.Counted = "inside the site's meter: in the site's electricity lines already, not counted again"
+		} else {
+			d.Counted = "on its own supply: its facility energy counted as the site's grid electricity (Scope 2)"
+		}
+		it.DataCentres = append(it.DataCentres, d)
+	}
+	for _, r := range c.it.colo {
+		it.Colocation = append(it.Colocation, *r)
+	}
+	sort.Slice(it.Colocation, func(i, j int) bool { return it.Colocation[i].Contract < it.Colocation[j].Contract })
+	for _, r := range c.it.cloud {
+		it.Cloud = append(it.Cloud, *r)
+	}
+	sort.Slice(it.Cloud, func(i, j int) bool {
+		if it.Cloud[i].Provider != it.Cloud[j].Provider {
+			return it.Cloud[i].Provider < it.Cloud[j].Provider
+		}
+		return it.Cloud[i].Method < it.Cloud[j].Method
+	})
+	if !it.empty() {
+		inv.IT = it
+	}
+}
+
+// mergeIT appends a site's IT results to the group's, each named by site.
+func mergeIT(out *Inventory, inv *Inventory) {
+	if inv.IT.empty() {
+		return
+	}
+	if out.IT == nil {
+		out.IT = &IT{}
+	}
+	for _, d := range inv.IT.DataCentres {
+		d.Site = inv.Site
+		out.IT.DataCentres = append(out.IT.DataCentres, d)
+	}
+	for _, c := range inv.IT.Colocation {
+		c.Site = inv.Site
+		out.IT.Colocation = append(out.IT.Colocation, c)
+	}
+	for _, c := range inv.IT.Cloud {
+		c.Site = inv.Site
+		out.IT.Cloud = append(out.IT.Cloud, c)
+	}
+}
+
+// validateIT checks the site's data-centre and colocation declarations.
+func validateIT(s Site, p func(string) string, e *errList) {
+	seen := map[string]string{}
+	for i, d := range s.DataCentres {
+		dp := fmt.Sprintf("data_centres[%d].", i)
+		switch {
+		case strings.TrimSpace(d.ID) == "":
+			e.add(p(dp+"id"), "", "missing: the room's id, as the datacentre records' room attribute names it")
+		case seen[d.ID] != "":
+			e.add(p(dp+"id"), d.ID, "already used by %s", seen[d.ID])
+		default:
+			seen[d.ID] = "data_centres[" + fmt.Sprint(i) + "]"
+		}
+		if d.Utilisation < 0 || d.Utilisation > 1 || math.IsNaN(d.Utilisation) {
+			e.add(p(dp+"utilisation"), ftoa(d.Utilisation), "the servers' mean CPU utilisation is a share between 0 and 1")
+		}
+		if d.Servers < 0 {
+			e.add(p(dp+"servers"), fmt.Sprint(d.Servers), "must be ≥ 0")
+		}
+	}
+	for i, k := range s.Colocation {
+		cp := fmt.Sprintf("colocation[%d].", i)
+		switch {
+		case strings.TrimSpace(k.ID) == "":
+			e.add(p(cp+"id"), "", "missing: the contract's id, as the colocation records' contract attribute names it")
+		case seen[k.ID] != "":
+			e.add(p(cp+"id"), k.ID, "already used by %s", seen[k.ID])
+		default:
+			seen[k.ID] = "colocation[" + fmt.Sprint(i) + "]"
+		}
+		if strings.TrimSpace(k.Provider) == "" {
+			e.add(p(cp+"provider"), "", "missing: the colocation provider and facility, e.g. Equinix PA3")
+		}
+		if !ValidCountry(k.Country) {
+			e.add(p(cp+"country"), k.Country, "want the facility's ISO 3166-1 alpha-2 country code (its grid), e.g. FR")
+		}
+		switch {
+		case k.PUE != 0 && (k.PUE < 1 || k.PUE > 3 || math.IsNaN(k.PUE)):
+			e.add(p(cp+"pue"), ftoa(k.PUE), "a PUE is facility energy ÷ IT energy: between 1 and 3 (omit it for the industry default %.2f)", DefaultColocationPUE)
+		case k.PUE != 0 && strings.TrimSpace(k.PUESource) == "":
+			e.add(p(cp+"pue_source"), "", "missing: a declared PUE needs its source (the provider's report, year)")
+		}
+		if k.ElectricityBoughtBy != "group" && k.ElectricityBoughtBy != "provider" {
+			e.add(p(cp+"electricity_bought_by"), k.ElectricityBoughtBy, `want "group" (the group's own supply contract: Scope 2) or "provider" (in the service fee: Scope 3 category 1)`)
+		}
+	}
+}
+
+// regionArea groups the region table's countries by part of the world:
+// a workload moves within its area (latency, data residency).
+var regionArea = map[string]string{
+	"US": "North America", "CA": "North America",
+	"IE": "Europe", "GB": "Europe", "FR": "Europe", "DE": "Europe", "SE": "Europe", "IT": "Europe", "ES": "Europe",
+	"BE": "Europe", "NL": "Europe", "FI": "Europe",
+	"IN": "Asia-Pacific", "SG": "Asia-Pacific", "AU": "Asia-Pacific", "JP": "Asia-Pacific", "KR": "Asia-Pacific",
+	"HK": "Asia-Pacific", "TW": "Asia-Pacific", "ID": "Asia-Pacific",
+	"BR": "South America", "ZA": "Africa", "BH": "Middle East", "IL": "Middle East",
+}
+
+// providerOf tells which provider a region name belongs to, by the
+// providers' naming schemes.
+func providerOf(region string) string {
+	switch {
+	case strings.Count(region, "-") == 2:
+		return "aws"
+	case strings.Contains(region, "-"):
+		return "gcp"
+	}
+	return "azure"
+}
+
+// itLevers sizes the IT levers of a site with data centres, colocation
+// or cloud, from its own year.
+func itLevers(site Site, inv *Inventory, lib *factors.Library, add func(id string, t float64, format string, args ...any)) {
+	if inv.IT.empty() || lib == nil {
+		return
+	}
+	grid := func(cc string) (float64, bool) {
+		m, err := lib.Lookup("electricity", "grid", cc, inv.Year)
+		if err != nil || !strings.EqualFold(m.Region, cc) {
+			return 0, false
+		}
+		return m.KgPerUnit, true
+	}
+	siteKg, _ := grid(site.Country)
+	if len(inv.IT.DataCentres) > 0 {
+		var t float64
+		var parts []string
+		for _, d := range inv.IT.DataCentres {
+			best := math.Inf(1)
+			for _, m := range d.Months {
+				if m.PUE != nil && *m.PUE < best {
+					best = *m.PUE
+				}
+			}
+			if d.PUE == nil || math.IsInf(best, 1) {
+				continue
+			}
+			kwh := d.FacilityKWh - d.ITKWh*best
+			t += kwh * siteKg / 1000
+			parts = append(parts, fmt.Sprintf("%s: PUE %.2f → %.2f (its best month) on %.0f kWh of IT = %.0f kWh", d.ID, *d.PUE, best, d.ITKWh, kwh))
+		}
+		if len(parts) > 0 {
+			add(LeverPUE, t, "%s × %.3f kgCO2e/kWh (grid, location-based)", strings.Join(parts, "; "), siteKg)
+		} else {
+			add(LeverPUE, 0, "no month with both IT and facility energy: send the PDU/UPS and facility meter exports to size this lever")
+		}
+		var ct float64
+		var cparts []string
+		for _, d := range inv.IT.DataCentres {
+			for _, decl := range site.DataCentres {
+				if decl.ID != d.ID || decl.Servers == 0 || decl.Utilisation <= 0 || decl.Utilisation >= CloudCPUUtilisation || d.PUE == nil {
+					continue
+				}
+				keep := decl.Utilisation / CloudCPUUtilisation
+				kwh := d.ITKWh * (1 - keep) * *d.PUE
+				ct += kwh * siteKg / 1000
+				cparts = append(cparts, fmt.Sprintf("%s: %d servers at %.0f %% CPU → %.0f at %.0f %% (Cloud Carbon Footprint's reference utilisation) saves %.0f kWh of IT × PUE %.2f",
+					d.ID, decl.Servers, decl.Utilisation*100, math.Ceil(float64(decl.Servers)*keep), CloudCPUUtilisation*100, d.ITKWh*(1-keep), *d.PUE))
+			}
+		}
+		if len(cparts) > 0 {
+			add(LeverConsolidation, ct, "%s × %.3f kgCO2e/kWh; energy taken as proportional to the number of servers", strings.Join(cparts, "; "), siteKg)
+		} else {
+			add(LeverConsolidation, 0, "declare the rooms' servers and mean CPU utilisation (site.data_centres) to size this lever")
+		}
+	}
+	var rt float64
+	var rparts []string
+	for _, c := range inv.IT.Cloud {
+		for region, kwh := range c.Regions {
+			cc, ok := CloudRegionCountry(region)
+			if !ok {
+				continue
+			}
+			cur, ok := grid(cc)
+			if !ok {
+				continue
+			}
+			bestR, bestKg := region, cur
+			for r, rcc := range cloudRegions {
+				if providerOf(r) != c.Provider || regionArea[rcc] != regionArea[cc] {
+					continue
+				}
+				if kg, ok := grid(rcc); ok && (kg < bestKg || (kg == bestKg && r < bestR)) {
+					bestR, bestKg = r, kg
+				}
+			}
+			if bestR != region {
+				rt += kwh * (cur - bestKg) / 1000
+				rparts = append(rparts, fmt.Sprintf("%s %s (%s, %.3f kg/kWh) → %s (%s, %.3f) for %.0f kWh", CloudProviderName(c.Provider), region, cc, cur, bestR, cloudRegions[bestR], bestKg, kwh))
+			}
+		}
+	}
+	if len(rparts) > 0 {
+		sort.Strings(rparts)
+		add(LeverCloudRegion, rt, "%s; usage estimates only (a provider's own report does not say its energy per region)", strings.Join(rparts, "; "))
+	}
+}

@@ -1,0 +1,252 @@
+package footprint
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenhelp/greenhelp/footprint/factors"
+)
+
+func itSite() Site {
+	out := false
+	return Site{ID: "fr-dc", Name: "Paris DC", Country: "FR", Timezone: "Europe/Paris", Seats: 100,
+		DataCentres: []DataCentre{{ID: "room-a", Name: "Server room A"}, {ID: "hall-b", Name: "Hall B", InSiteMeter: &out}},
+		Colocation: []Colocation{
+			{ID: "fra1", Provider: "Colo FRA1", Country: "DE", PUE: 1.4, PUESource: "provider's 2024 report", ElectricityBoughtBy: "provider"},
+			{ID: "par2", Provider: "Colo PAR2", Country: "FR", ElectricityBoughtBy: "group"},
+		}}
+}
+
+func monthly(year int, kind Kind, item string, q float64, attrs map[string]string) []Activity {
+	var out []Activity
+	for m := time.January; m <= time.December; m++ {
+		out = append(out, Activity{Kind: kind, Item: item, Start: NewDate(year, m, 1), End: NewDate(year, m+1, 1),
+			Quantity: q, Unit: UnitKWh, Source: "pdu", Quality: QualityMeasured, Attrs: attrs})
+	}
+	return out
+}
+
+func line(t *testing.T, inv *Inventory, scope Scope, kind, item string) Line {
+	t.Helper()
+	var out Line
+	n := 0
+	for _, l := range inv.Lines {
+		if l.Scope == scope && l.Kind == kind && l.Item == item {
+			out.Quantity += l.Quantity
+			out.T += l.T
+			out.Basis, out.FactorID = l.Basis, l.FactorID
+			n++
+		}
+	}
+	require.NotZero(t, n, "no %s line %s/%s", scope, kind, item)
+	return out
+}
+
+// A server room inside the site's meter whose PUE falls from 1.8 (2024:
+// 10,000 kWh of IT, 18,000 of facility a month) to 1.5 (2025: 15,000):
+// by hand, PUE 1.8 then 1.5 every month and over the year; its facility
+// energy is in the site's grid line (144,000 kWh a year of site meter),
+// never counted twice; its tonnes are 216,000 and 180,000 kWh × the FR
+// grid factor of the year.
+func TestADataCentresPUEFallsFrom18To15ByHand(t *testing.T) {
+	room := map[string]string{"room": "room-a"}
+	for _, c := range []struct {
+		year     int
+		facility float64
+		pue      float64
+	}{{2024, 18000, 1.8}, {2025, 15000, 1.5}} {
+		acts := append(monthly(c.year, KindDataCentre, "it_energy", 10000, room), monthly(c.year, KindDataCentre, "facility_energy", c.facility, room)...)
+		acts = append(acts, monthly(c.year, KindElectricity, "grid", 30000, nil)...) // the site meter, room included
+		inv, err := Calculate(itSite(), acts, c.year, factors.Default(), Assumptions{}, Options{})
+		require.NoError(t, err)
+		require.NotNil(t, inv.IT)
+		require.Len(t, inv.IT.DataCentres, 1)
+		d := inv.IT.DataCentres[0]
+		assert.Equal(t, "room-a", d.ID)
+		assert.True(t, d.InSiteMeter)
+		require.NotNil(t, d.PUE)
+		assert.InDelta(t, c.pue, *d.PUE, 1e-12)
+		require.Len(t, d.Months, 12)
+		for _, m := range d.Months {
+			assert.InDelta(t, c.pue, *m.PUE, 1e-12)
+		}
+		assert.InDelta(t, 12*c.facility, d.FacilityKWh, 1e-6)
+		assert.InDelta(t, 12*c.facility*kg(t, "electricity", "grid", "FR", c.year)/1000, d.LocationT, 1e-9)
+		// Counted once: the site's grid line is the meter's 360,000 kWh.
+		assert.InDelta(t, 360000, line(t, inv, Scope2Location, "electricity", "grid").Quantity, 1e-6)
+		for _, l := range inv.Lines {
+			assert.NotEqual(t, "datacentre", l.Kind)
+		}
+	}
+}
+
+// A hall on its own supply, outside the site's electricity records: its
+// facility energy is the site's grid electricity, once.
+func TestADataCentreOnItsOwnSupplyIsCountedAsGridElectricity(t *testing.T) {
+	hall := map[string]string{"room": "hall-b"}
+	acts := append(monthly(2025, KindDataCentre, "it_energy", 10000, hall), monthly(2025, KindDataCentre, "facility_energy", 15000, hall)...)
+	acts = append(acts, monthly(2025, KindElectricity, "grid", 30000, nil)...)
+	inv, err := Calculate(itSite(), acts, 2025, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	assert.InDelta(t, 360000+180000, line(t, inv, Scope2Location, "electricity", "grid").Quantity, 1e-6)
+	assert.False(t, inv.IT.DataCentres[0].InSiteMeter)
+	assert.Contains(t, inv.IT.DataCentres[0].Counted, "own supply")
+}
+
+// Colocation under each rule, by hand: FRA1, 100,000 kWh of IT × the
+// declared PUE 1.4 = 140,000 kWh × the DE grid, the provider's
+// electricity: Scope 3 category 1; PAR2, 50,000 kWh × the default PUE
+// 1.58 (Uptime 2023) = 79,000 kWh × the FR grid, the group's electricity:
+// Scope 2 (location-based, and market-based at the same factor for want
+// of a contract).
+func TestColocationUnderEachAccountingRuleByHand(t *testing.T) {
+	d := NewDate(2025, time.March, 1)
+	acts := []Activity{
+		{Kind: KindColocation, Item: "it_energy", Start: d, End: d.AddDays(31), Quantity: 100000, Unit: UnitKWh, Source: "colo-portal", Quality: QualityMeasured, Attrs: map[string]string{"contract": "fra1"}},
+		{Kind: KindColocation, Item: "it_energy", Start: d, End: d.AddDays(31), Quantity: 50000, Unit: UnitKWh, Source: "colo-portal", Quality: QualityMeasured, Attrs: map[string]string{"contract": "par2"}},
+	}
+	inv, err := Calculate(itSite(), acts, 2025, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	de, fr := kg(t, "electricity", "grid", "DE", 2025), kg(t, "electricity", "grid", "FR", 2025)
+	s31 := line(t, inv, Scope3PurchasedGoods, "colocation", "it_energy")
+	assert.InDelta(t, 140000, s31.Quantity, 1e-6)
+	assert.InDelta(t, 140000*de/1000, s31.T, 1e-9)
+	assert.Contains(t, s31.Basis, "PUE 1.40 (provider's 2024 report)")
+	assert.Contains(t, s31.Basis, "Scope 3 category 1")
+	s2 := line(t, inv, Scope2Location, "colocation", "it_energy")
+	assert.InDelta(t, 79000, s2.Quantity, 1e-6)
+	assert.InDelta(t, 79000*fr/1000, s2.T, 1e-9)
+	assert.Contains(t, s2.Basis, "Uptime Institute")
+	assert.InDelta(t, 79000*fr/1000, line(t, inv, Scope2Market, "colocation", "it_energy").T, 1e-9)
+	assert.InDelta(t, 140000*de/1000, inv.Scope3PurchasedGoodsT, 1e-9)
+	assert.InDelta(t, inv.Scope2LocationT+inv.Scope3T(), inv.TotalLocationT, 1e-9)
+	require.Len(t, inv.IT.Colocation, 2)
+	assert.Equal(t, Scope3PurchasedGoods, inv.IT.Colocation[0].Scope)
+	assert.Equal(t, Scope2Location, inv.IT.Colocation[1].Scope)
+}
+
+// The providers' reports count as reported (kg → t, Scope 3.1); a
+// provider reporting both methods counts market-based only. The usage
+// estimate, by hand for AWS in eu-west-3 (Paris): 10,000 vCPU-h × 2.12 W
+// (0.74 + 50 % × (3.5 − 0.74)) = 21.2 kWh; 5,000 TB-h of SSD × 1.2 Wh =
+// 6 kWh; 2,000 GB × 0.001 kWh = 2 kWh; 29.2 kWh × PUE 1.135 = 33.142 kWh
+// × the FR grid.
+func TestCloudReportsAndAUsageEstimateByHand(t *testing.T) {
+	jan, feb := NewDate(2025, time.January, 1), NewDate(2025, time.February, 1)
+	rep := func(prov, method string, kg float64) Activity {
+		return Activity{Kind: KindCloud, Item: "reported", Start: jan, End: feb, Quantity: kg, Unit: UnitKgCO2e, Source: prov + "-export", Quality: QualityMeasured,
+			Attrs: map[string]string{"provider": prov, "method": method, "service": "x"}}
+	}
+	use := func(item string, q float64, unit Unit) Activity {
+		return Activity{Kind: KindCloud, Item: item, Start: jan, End: feb, Quantity: q, Unit: unit, Source: "aws-usage", Quality: QualityMeasured,
+			Attrs: map[string]string{"provider": "aws", "region": "eu-west-3"}}
+	}
+	acts := []Activity{rep("aws", "market", 1200), rep("aws", "location", 1500), rep("gcp", "market", 300), rep("azure", "market", 50),
+		use("compute", 10000, UnitVCPUHour), use("storage_ssd", 5000, UnitTBHour), use("transfer", 2000, UnitGB)}
+	for _, a := range acts {
+		require.Empty(t, a.Validate("r"))
+	}
+	inv, err := Calculate(itSite(), acts, 2025, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	reported := line(t, inv, Scope3PurchasedGoods, "cloud", "reported")
+	assert.InDelta(t, 1200+300+50, reported.Quantity, 1e-9)
+	assert.InDelta(t, 1.55, reported.T, 1e-12)
+	assert.Contains(t, inv.Notes, "cloud AWS: both location- and market-based reports for the period; the market-based ones are counted (a provider's own figure), the location-based ones left out")
+	fr := kg(t, "electricity", "grid", "FR", 2025)
+	var kwh float64
+	for _, item := range []string{"compute", "storage_ssd", "transfer"} {
+		kwh += line(t, inv, Scope3PurchasedGoods, "cloud", item).Quantity
+	}
+	assert.InDelta(t, 33.142, kwh, 1e-9)
+	assert.InDelta(t, 1.55+33.142*fr/1000, inv.Scope3PurchasedGoodsT, 1e-9)
+	assert.Contains(t, line(t, inv, Scope3PurchasedGoods, "cloud", "compute").Basis, "2.12 W per vCPU")
+	byMethod := map[string]float64{}
+	for _, c := range inv.IT.Cloud {
+		byMethod[c.Provider+" "+c.Method] = c.T
+	}
+	assert.InDelta(t, 1.2, byMethod["aws market-based, as reported"], 1e-12)
+	assert.InDelta(t, 33.142*fr/1000, byMethod["aws usage estimate"], 1e-12)
+}
+
+// A server bought is Scope 3 category 2 at the library's per-server
+// embodied figure (ADEME Base IMPACTS / NegaOctet, 3,660 kgCO2e).
+func TestAServerBoughtIsCapitalGoods(t *testing.T) {
+	d := NewDate(2025, time.June, 3)
+	inv, err := Calculate(itSite(), []Activity{{Kind: KindPurchase, Item: "server", Start: d, End: d.AddDays(1), Quantity: 4, Unit: UnitDevice, Source: "it-register", Quality: QualityMeasured}},
+		2025, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	assert.InDelta(t, 4*3660/1000.0, inv.Scope3CapitalGoodsT, 1e-12)
+}
+
+func TestITRecordsAndDeclarationsSayWhatIsWrong(t *testing.T) {
+	d := NewDate(2025, time.January, 1)
+	a := Activity{Kind: KindColocation, Item: "it_energy", Start: d, End: d.AddDays(1), Quantity: 1, Unit: UnitKWh, Source: "s", Quality: QualityMeasured}
+	require.Len(t, a.Validate("r"), 1)
+	assert.Contains(t, a.Validate("r")[0].Error(), "attrs.contract")
+	u := Activity{Kind: KindCloud, Item: "compute", Start: d, End: d.AddDays(1), Quantity: 1, Unit: UnitVCPUHour, Source: "s", Quality: QualityMeasured, Attrs: map[string]string{"provider": "other", "region": "x"}}
+	assert.Contains(t, u.Validate("r")[0].Error(), "needs the provider's coefficients")
+	s := itSite()
+	s.Colocation[0].PUE, s.Colocation[1].ElectricityBoughtBy = 0.9, "tenant"
+	s.Colocation = append(s.Colocation, Colocation{ID: "room-a", Provider: "x", Country: "France", ElectricityBoughtBy: "group"})
+	err := s.Validate("site.yaml")
+	require.Error(t, err)
+	for _, want := range []string{"colocation[0].pue: 0.9", `colocation[1].electricity_bought_by: tenant: want "group"`, "colocation[2].id: room-a: already used by data_centres[0]", "colocation[2].country: France"} {
+		assert.Contains(t, err.Error(), want)
+	}
+}
+
+// The IT levers, by hand. PUE: eleven months at 1.8 and a best month at
+// 1.5 (15,000 kWh of facility on 10,000 of IT): 213,000 kWh of facility
+// for 120,000 of IT; at 1.5 all year 180,000: 33,000 kWh × the FR grid.
+// Consolidation: 40 servers at 20 % CPU to 50 % keep 40 % of the IT
+// energy: 120,000 × 60 % × PUE 1.775 = 127,800 kWh × the FR grid. Cloud:
+// 1,000 kWh estimated in AWS eu-central-1 (DE) to the lowest-carbon AWS
+// region in Europe.
+func TestTheITLeversAreSizedFromTheSitesOwnYear(t *testing.T) {
+	room := map[string]string{"room": "room-a"}
+	acts := monthly(2025, KindDataCentre, "it_energy", 10000, room)
+	for _, a := range monthly(2025, KindDataCentre, "facility_energy", 18000, room) {
+		if a.Start.Time().Month() == time.April {
+			a.Quantity = 15000
+		}
+		acts = append(acts, a)
+	}
+	jan := NewDate(2025, time.January, 1)
+	acts = append(acts, Activity{Kind: KindCloud, Item: "compute", Start: jan, End: jan.AddDays(31), Quantity: 1000 / (2.12e-3 * 1.135), Unit: UnitVCPUHour,
+		Source: "aws-usage", Quality: QualityMeasured, Attrs: map[string]string{"provider": "aws", "region": "eu-central-1"}})
+	site := itSite()
+	site.DataCentres[0].Servers, site.DataCentres[0].Utilisation = 40, 0.2
+	lib := factors.Default()
+	inv, err := Calculate(site, acts, 2025, lib, Assumptions{}, Options{})
+	require.NoError(t, err)
+	got := map[string]Lever{}
+	for _, l := range Levers(site, inv, nil, Assumptions{}, lib) {
+		got[l.ID] = l
+	}
+	fr := kg(t, "electricity", "grid", "FR", 2025)
+	assert.InDelta(t, 33000*fr/1000, got[LeverPUE].PotentialT, 1e-9)
+	assert.Contains(t, got[LeverPUE].Assumptions, "PUE 1.77 → 1.50")
+	assert.InDelta(t, 127800*fr/1000, got[LeverConsolidation].PotentialT, 1e-9)
+	assert.Contains(t, got[LeverConsolidation].Assumptions, "40 servers at 20 % CPU → 16 at 50 %")
+	de := kg(t, "electricity", "grid", "DE", 2025)
+	best, bestRegion := de, ""
+	for _, r := range []string{"eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "eu-south-2"} {
+		cc, _ := CloudRegionCountry(r)
+		if m, err := lib.Lookup("electricity", "grid", cc, 2025); err == nil && m.Region == cc && m.KgPerUnit < best {
+			best, bestRegion = m.KgPerUnit, r
+		}
+	}
+	require.NotEmpty(t, bestRegion)
+	assert.InDelta(t, 1000*(de-best)/1000, got[LeverCloudRegion].PotentialT, 1e-9)
+	assert.Contains(t, got[LeverCloudRegion].Assumptions, "eu-central-1 (DE")
+	assert.Contains(t, got[LeverCloudRegion].Assumptions, "→ "+bestRegion)
+	// A site without IT gets none of them.
+	plain, err := Calculate(testSite(), nil, 2025, lib, Assumptions{}, Options{})
+	require.NoError(t, err)
+	for _, l := range Levers(testSite(), plain, nil, Assumptions{}, lib) {
+		assert.NotContains(t, []string{LeverPUE, LeverConsolidation, LeverCloudRegion}, l.ID)
+	}
+}
