@@ -48,6 +48,12 @@ func (energyCollector) Sample() string {
       start: period_start
       end: period_end
       quantity: kwh
+  # The same collector reads an own server room's meters — kind:
+  # datacentre, item: it_energy (the PDU/UPS export) or facility_energy
+  # (the room's facility meter), attrs: {room: <id under
+  # site.data_centres>} — and a colocation contract's IT energy — kind:
+  # colocation, item: it_energy, attrs: {contract: <id under
+  # site.colocation>}.
 `
 }
 
@@ -108,5 +114,11 @@ func (c *collector) energy(r Row) {
 		a.Unit = footprint.Unit(unit)
 	}
 	a.Quantity = q
+	if len(c.src.Attrs) > 0 {
+		a.Attrs = map[string]string{}
+		for k, v := range c.src.Attrs {
+			a.Attrs[k] = v
+		}
+	}
 	c.emit(r, a)
 }

@@ -51,3 +51,18 @@ func TestEnergyCollectorSaysWhatItNeeds(t *testing.T) {
 	energyCollector{}.Check(SourceConfig{Type: "csv", Collector: "energy"}, map[string]string{"start": "s"}, add)
 	assert.Equal(t, []string{"columns.quantity", "kind", "item", "columns.end"}, got)
 }
+
+// A server room's PDU export: the source's attrs name the room on every
+// record; a colocation record without its contract is refused by line.
+func TestEnergyRecordsCarryTheSourcesAttributes(t *testing.T) {
+	acts, h := trySample(t, energyCollector{}.Sample(), map[string]string{"exports/electricity.csv": "period_start,period_end,kwh\n2024-01-01,2024-02-01,5952\n"},
+		"    kind: electricity ", "    attrs: {room: sr1}\n    kind: datacentre ", "item: grid ", "item: it_energy ")
+	require.Empty(t, h.Rejections)
+	require.Len(t, acts, 1)
+	assert.Equal(t, footprint.KindDataCentre, acts[0].Kind)
+	assert.Equal(t, map[string]string{"room": "sr1"}, acts[0].Attrs)
+	_, h = trySample(t, energyCollector{}.Sample(), map[string]string{"exports/electricity.csv": "period_start,period_end,kwh\n2024-01-01,2024-02-01,5952\n"},
+		"    kind: electricity ", "    kind: colocation ", "item: grid ", "item: it_energy ")
+	require.Len(t, h.Rejections, 1)
+	assert.Contains(t, h.Rejections[0].Reason, "attrs.contract: missing")
+}

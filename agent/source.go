@@ -88,6 +88,10 @@ type SourceConfig struct {
 	Unit     string `mapstructure:"unit"`
 	Class    string `mapstructure:"class"`
 	Location string `mapstructure:"location"` // workstation: site (default) or home
+	// Attrs are attributes every record of the source carries (collector
+	// energy): room for a data centre's meters (kind datacentre),
+	// contract for a colocation contract's IT energy (kind colocation).
+	Attrs map[string]string `mapstructure:"attrs"`
 	// Report is a cloud provider's export format (collector cloud): aws,
 	// gcp, azure, or usage (compute, storage and transfer to estimate from).
 	Report string `mapstructure:"report"`

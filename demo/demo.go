@@ -44,6 +44,10 @@ type Site struct {
 	Airport      string
 	Home         string // an airport of the group's HQ trips
 	Delimiter    string // ";" for French exports, with a decimal comma
+	// IT is what runs the calls there beyond the desks: "server-room" (an
+	// own server room inside the site's meter) or "hq-it" (the group's
+	// colocation contract and its cloud contact-centre platform).
+	IT string
 }
 
 func d(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
@@ -60,8 +64,8 @@ var franceFirst, international = d(2020, time.September, 1), d(2022, time.March,
 // Sites is the demo group: 17 sites in 11 countries over the four profiles.
 func Sites() []Site {
 	return []Site{
-		{ID: "fr-par-batignolles", Name: "Paris Batignolles", City: "Paris", Country: "FR", Timezone: "Europe/Paris", Lat: 48.887, Lon: 2.318, Seats: 450, Climate: "heating", KWhPerSeat: 1150, PowerOffFrom: franceFirst, Remote: 0.40, Commute: commuteTransit, Insulation: "C", Airport: "CDG", Home: "LYS", Delimiter: ";"},
-		{ID: "fr-lil-euralille", Name: "Lille Euralille", City: "Lille", Country: "FR", Timezone: "Europe/Paris", Lat: 50.637, Lon: 3.075, Seats: 320, Climate: "heating", KWhPerSeat: 1200, PowerOffFrom: franceFirst, Remote: 0.35, Commute: commuteTransit, Insulation: "D", Airport: "LIL", Home: "NCE", Delimiter: ";"},
+		{ID: "fr-par-batignolles", Name: "Paris Batignolles", City: "Paris", Country: "FR", Timezone: "Europe/Paris", Lat: 48.887, Lon: 2.318, Seats: 450, Climate: "heating", KWhPerSeat: 1150, PowerOffFrom: franceFirst, Remote: 0.40, Commute: commuteTransit, Insulation: "C", Airport: "CDG", Home: "LYS", Delimiter: ";", IT: "hq-it"},
+		{ID: "fr-lil-euralille", Name: "Lille Euralille", City: "Lille", Country: "FR", Timezone: "Europe/Paris", Lat: 50.637, Lon: 3.075, Seats: 320, Climate: "heating", KWhPerSeat: 1200, PowerOffFrom: franceFirst, Remote: 0.35, Commute: commuteTransit, Insulation: "D", Airport: "LIL", Home: "NCE", Delimiter: ";", IT: "server-room"},
 		{ID: "pt-lis-oriente", Name: "Lisbon Oriente", City: "Lisbon", Country: "PT", Timezone: "Europe/Lisbon", Lat: 38.768, Lon: -9.098, Seats: 700, Climate: "mild", KWhPerSeat: 1300, GreenFrom: d(2022, time.January, 1), PowerOffFrom: international, Remote: 0.35, Commute: commuteTransit, Insulation: "D", Airport: "LIS", Home: "CDG", Delimiter: ","},
 		{ID: "pt-opo-boavista", Name: "Porto Boavista", City: "Porto", Country: "PT", Timezone: "Europe/Lisbon", Lat: 41.158, Lon: -8.629, Seats: 260, Climate: "mild", KWhPerSeat: 1250, PowerOffFrom: international, Remote: 0.30, Commute: commuteMixed, Insulation: "E", Airport: "OPO", Home: "CDG", Delimiter: ","},
 		{ID: "ro-buh-pipera", Name: "Bucharest Pipera", City: "Bucharest", Country: "RO", Timezone: "Europe/Bucharest", Lat: 44.478, Lon: 26.117, Seats: 900, Climate: "heating", KWhPerSeat: 1350, PowerOffFrom: international, Remote: 0.30, Commute: commuteMixed, Insulation: "E", Airport: "OTP", Home: "CDG", Delimiter: ","},
@@ -240,6 +244,7 @@ func (s Site) write(dir string, opt Options, rnd *rand.Rand) error {
 			return err
 		}
 	}
+	it := newITExports(s, opt)
 	fte := float64(s.Seats) * 1.15
 	for y := opt.From; y <= opt.To; y++ {
 		for m := time.January; m <= time.December; m++ {
@@ -281,7 +286,7 @@ func (s Site) write(dir string, opt Options, rnd *rand.Rand) error {
 			}
 			occupancy := 1 - 0.35*s.remoteShare(start)
 			building := float64(s.Seats) * s.KWhPerSeat / 12 * seasonal(s.Climate, m) * (0.75 + 0.25*occupancy) * (0.97 + 0.06*rnd.Float64())
-			kwh := building + pcKWh
+			kwh := building + pcKWh + it.month(start, end)
 			if s.Delimiter == ";" {
 				bills.add(start.Format("02/01/2006"), end.Format("02/01/2006"), kwh, "PDL-"+strings.ToUpper(s.ID[:6]))
 			} else {
@@ -352,6 +357,9 @@ func (s Site) write(dir string, opt Options, rnd *rand.Rand) error {
 			return err
 		}
 	}
+	if err := it.write(filepath.Join(dir, "exports")); err != nil {
+		return err
+	}
 	return s.writeConfig(dir, opt)
 }
 
@@ -403,7 +411,7 @@ func (s Site) Declaration(green bool) string {
     windows:
       - {days: [mon, tue, wed, thu, fri, sat, sun], from: "23:00", to: "06:00"}
 `, s.ID, s.Name, s.Country, s.City, s.Lat, s.Lon, s.Timezone, eff, s.Seats, int(float64(s.Seats)*1.15), s.Insulation,
-		contract, s.Seats/4, s.Commute, s.Seats, desktopOn, desktopOff, s.Seats, monitorOn, monitorOff)
+		contract, s.Seats/4, s.Commute, s.Seats, desktopOn, desktopOff, s.Seats, monitorOn, monitorOff) + s.itDeclaration()
 }
 
 func (s Site) agentBlock() string {
@@ -463,7 +471,7 @@ sources:
     collector: travel
     path: exports/travel-bookings.csv
     columns: {date: travel_date, mode: mode, from: origin, to: destination, distance_km: distance_km, cabin: cabin, nights: nights, country: country}
-`, s.Delimiter, dec, extra, bills) + s.weatherBlock()
+`, s.Delimiter, dec, extra, bills) + s.weatherBlock() + s.itBlock()
 }
 
 func (s Site) weatherBlock() string {
@@ -476,6 +484,62 @@ func (s Site) weatherBlock() string {
     path: exports/outdoor-temperature.csv
     columns: {date: date, temperature: outdoor_temp_c}
 `
+}
+
+func (s Site) itBlock() string {
+	switch s.IT {
+	case "server-room":
+		return `  - id: server-room-pdu
+    type: csv
+    collector: energy
+    path: exports/server-room-pdu.csv
+    kind: datacentre
+    item: it_energy
+    attrs: {room: lil-sr1}
+    columns: {month: month, quantity: kwh}
+  - id: server-room-meter
+    type: csv
+    collector: energy
+    path: exports/server-room-meter.csv
+    kind: datacentre
+    item: facility_energy
+    attrs: {room: lil-sr1}
+    columns: {month: month, quantity: kwh}
+`
+	case "hq-it":
+		return `  - id: colocation-portal
+    type: csv
+    collector: energy
+    path: exports/colocation-it-energy.csv
+    kind: colocation
+    item: it_energy
+    attrs: {contract: colo-paris}
+    columns: {month: month, quantity: kwh}
+  - id: aws-carbon
+    type: csv
+    collector: cloud
+    report: aws
+    path: exports/aws-carbon-emissions.csv
+  - id: recordings-archive
+    type: csv
+    collector: cloud
+    report: usage
+    provider: gcp
+    path: exports/gcp-recordings-usage.csv
+`
+	}
+	return ""
+}
+
+// itDeclaration is the site.yaml block of the site's IT.
+func (s Site) itDeclaration() string {
+	switch s.IT {
+	case "server-room":
+		return "  data_centres:\n    - {id: lil-sr1, name: Lille server room (telephony and call recording), servers: 24, utilisation: 0.18}\n"
+	case "hq-it":
+		return "  colocation:\n    - {id: colo-paris, provider: \"colocation provider, Paris region (demo)\", country: FR, electricity_bought_by: provider}\n"
+	}
+	return ""
 }
 
 // yearAnomaly is the demo's departure of a year from the long-term mean
