@@ -590,11 +590,11 @@ func itTable(inv *footprint.Inventory, whose string) *table {
 			fmt.Sprintf("IT %.0f kWh × PUE = %.0f kWh", c.ITKWh, c.FacilityKWh), fmt.Sprintf("%.2f (%s)", c.PUE, c.PUESource), c.Rule, f1(c.T), share(c.T)})
 	}
 	for _, c := range inv.IT.Cloud {
-		energy := "—"
+		energy, pue := "—", "in the provider's report"
 		if c.KWh > 0 {
-			energy = fmt.Sprintf("%.0f kWh estimated", c.KWh)
+			energy, pue = fmt.Sprintf("%.0f kWh estimated", c.KWh), "the provider's, in the estimate"
 		}
-		t.Rows = append(t.Rows, []string{"cloud " + at(c.Site, footprint.CloudProviderName(c.Provider)), energy, "in the provider's figures",
+		t.Rows = append(t.Rows, []string{"cloud " + at(c.Site, footprint.CloudProviderName(c.Provider)), energy, pue,
 			"Scope 3 category 1, " + c.Method, f1(c.T), share(c.T)})
 	}
 	return &t
