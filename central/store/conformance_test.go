@@ -211,6 +211,24 @@ func conformance(t *testing.T, mk func(t *testing.T) backend) {
 		require.Len(t, got, 2)
 		assert.Equal(t, []Record{{Site: "fr-par", Activity: b}, {Site: "fr-par", Activity: a}}, got)
 	})
+	t.Run("a frosty day, a cloud report and a room's meter read back", func(t *testing.T) {
+		s := mk(t).open(t)
+		w := rec(footprint.KindWeather, "outdoor_temp", "2024-01-09", "2024-01-10", -12.25, footprint.UnitCelsius, nil)
+		c := rec(footprint.KindCloud, "reported", "2024-01-01", "2024-02-01", 250.5, footprint.UnitKgCO2e,
+			map[string]string{"provider": "aws", "method": "market", "service": "AmazonConnect", "region": "eu-west-3"})
+		d := rec(footprint.KindDataCentre, "facility_energy", "2024-01-01", "2024-02-01", 1800, footprint.UnitKWh, map[string]string{"room": "sr1"})
+		require.NoError(t, s.Write(ctx, "fr-par", []footprint.Activity{w, c, d}))
+		got, err := s.Read(ctx, Query{})
+		require.NoError(t, err)
+		require.Len(t, got, 3)
+		byKind := map[footprint.Kind]footprint.Activity{}
+		for _, r := range got {
+			byKind[r.Kind] = r.Activity
+		}
+		assert.Equal(t, w, byKind[footprint.KindWeather])
+		assert.Equal(t, c, byKind[footprint.KindCloud])
+		assert.Equal(t, d, byKind[footprint.KindDataCentre])
+	})
 	t.Run("data survives close and reopen", func(t *testing.T) {
 		b := mk(t)
 		s := b.open(t)
