@@ -160,3 +160,28 @@ func TestPlanRanksLeversAndFindsTheCompensationYear(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "full years [2024]")
 }
+
+// A site with an own hall, colocation and cloud: the planner sizes the
+// IT levers from its year (PUE to the hall's best month, 1.5 → 1.4 on
+// 120,000 kWh of IT = 12,000 kWh; 30 servers at 25 % consolidated to 50 %
+// = 60,000 kWh of IT × PUE 1.5 = 90,000 kWh; both × the DE grid).
+func TestPlanSizesTheITLevers(t *testing.T) {
+	dir := "testdata/calc/it-room-colocation-cloud"
+	code, out, stderr := run(t, "plan", "--site", dir+"/site.yaml", "--activities", dir+"/activities.csv", "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var p struct {
+		Levers []struct {
+			ID         string  `json:"id"`
+			PotentialT float64 `json:"potential_t_per_year"`
+		} `json:"levers"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &p))
+	got := map[string]float64{}
+	for _, l := range p.Levers {
+		got[l.ID] = l.PotentialT
+	}
+	de := 0.34414 // electricity/grid/DE/2024, the calc case's expected.json
+	assert.InDelta(t, 12000*de/1000, got["pue"], 1e-9)
+	assert.InDelta(t, 90000*de/1000, got["consolidation"], 1e-9)
+	assert.Contains(t, got, "cloud_region")
+}
