@@ -157,6 +157,16 @@ func carrierOf(a Activity) (string, bool) {
 // no temperature reading at all.
 func NormaliseWeather(acts []Activity, year int, normal NormalClimate) *Weather {
 	from, to := YearBounds(year)
+	any := false
+	for i := range acts { // most sites send no temperature: nothing to do
+		if acts[i].Kind == KindWeather && acts[i].Start.Before(to) && from.Before(acts[i].End) {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return nil
+	}
 	type monthT struct {
 		sum     float64
 		records int
