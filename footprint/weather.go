@@ -66,9 +66,11 @@ type NormalClimate struct {
 	Source string  `json:"source"`
 }
 
-// Known reports whether the normals are usable.
+// Known reports whether the normals are usable: a source that does not
+// say "unknown", and finite degree days ≥ 0.
 func (n NormalClimate) Known() bool {
-	return !math.IsNaN(n.HDD) && !math.IsNaN(n.CDD) && n.HDD >= 0 && n.CDD >= 0 && n.Source != ""
+	return !math.IsNaN(n.HDD) && !math.IsNaN(n.CDD) && !math.IsInf(n.HDD, 0) && !math.IsInf(n.CDD, 0) && n.HDD >= 0 && n.CDD >= 0 &&
+		n.Source != "" && !strings.HasPrefix(n.Source, "unknown")
 }
 
 // WeatherMonth is one month's measured outdoor temperature.
@@ -233,6 +235,12 @@ func NormaliseWeather(acts []Activity, year int, normal NormalClimate) *Weather 
 	}
 	if len(sources) == 0 {
 		return nil
+	}
+	if !normal.Known() { // never NaN in a document: JSON has no NaN
+		normal.HDD, normal.CDD = 0, 0
+		if normal.Source == "" || !strings.HasPrefix(normal.Source, "unknown") {
+			normal.Source = "unknown: " + normal.Source
+		}
 	}
 	w := &Weather{Year: year, Normal: normal}
 	for s := range sources {

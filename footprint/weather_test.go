@@ -1,6 +1,8 @@
 package footprint
 
 import (
+	"encoding/json"
+	"math"
 	"testing"
 	"time"
 
@@ -254,4 +256,23 @@ func TestRollupsNormaliseLikeTheRawRecords(t *testing.T) {
 	assert.Equal(t, []int{2022}, m.Years, "a year's climate never uses later weather")
 	_, ok = MeasuredUpTo(years, 2021)
 	assert.False(t, ok)
+}
+
+// A site sending temperatures without a known long-term climate: the
+// inventory says why and still encodes (JSON has no NaN).
+func TestWeatherWithoutAKnownClimateStillEncodes(t *testing.T) {
+	site := testSite()
+	site.Workstations = nil
+	inv, err := Calculate(site, weatherYear(2023, mildMeans), 2023, factors.Default(),
+		Assumptions{Climate: NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: "unknown: no coordinates"}}, Options{})
+	require.NoError(t, err)
+	require.NotNil(t, inv.Weather)
+	assert.Contains(t, inv.Weather.Why, "no long-term climate")
+	_, err = json.Marshal(inv)
+	require.NoError(t, err)
+	inv, err = Calculate(site, weatherYear(2023, mildMeans), 2023, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	_, err = json.Marshal(inv)
+	require.NoError(t, err)
+	assert.False(t, inv.Weather.Normal.Known())
 }
