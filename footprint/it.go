@@ -112,30 +112,27 @@ const (
 	CloudKWhPerGB       = 0.001 // NETWORKING_COEFFICIENT, kWh per GB transferred
 )
 
-// cloudRegions places the providers' regions in their country (the
+// cloudRegions places each provider's regions in their country (the
 // providers' published region lists), for the grid of a usage estimate.
-var cloudRegions = map[string]string{
-	// AWS
-	"us-east-1": "US", "us-east-2": "US", "us-west-1": "US", "us-west-2": "US", "ca-central-1": "CA",
-	"eu-west-1": "IE", "eu-west-2": "GB", "eu-west-3": "FR", "eu-central-1": "DE", "eu-north-1": "SE",
-	"eu-south-1": "IT", "eu-south-2": "ES", "ap-south-1": "IN", "ap-southeast-1": "SG", "ap-southeast-2": "AU",
-	"ap-northeast-1": "JP", "ap-northeast-2": "KR", "sa-east-1": "BR", "af-south-1": "ZA", "me-south-1": "BH", "ap-east-1": "HK",
-	// Google Cloud
-	"us-central1": "US", "us-east1": "US", "us-east4": "US", "us-west1": "US", "northamerica-northeast1": "CA",
-	"europe-west1": "BE", "europe-west2": "GB", "europe-west3": "DE", "europe-west4": "NL", "europe-west9": "FR",
-	"europe-north1": "FI", "europe-southwest1": "ES", "asia-south1": "IN", "asia-southeast1": "SG", "asia-southeast2": "ID",
-	"asia-east1": "TW", "asia-northeast1": "JP", "australia-southeast1": "AU", "southamerica-east1": "BR",
-	"africa-south1": "ZA", "me-west1": "IL",
-	// Microsoft Azure
-	"eastus": "US", "eastus2": "US", "westus": "US", "westus2": "US", "centralus": "US", "canadacentral": "CA",
-	"northeurope": "IE", "westeurope": "NL", "francecentral": "FR", "germanywestcentral": "DE", "uksouth": "GB",
-	"swedencentral": "SE", "spaincentral": "ES", "southafricanorth": "ZA", "centralindia": "IN", "southeastasia": "SG",
-	"eastasia": "HK", "japaneast": "JP", "australiaeast": "AU", "brazilsouth": "BR",
+var cloudRegions = map[string]map[string]string{
+	"aws": {"us-east-1": "US", "us-east-2": "US", "us-west-1": "US", "us-west-2": "US", "ca-central-1": "CA",
+		"eu-west-1": "IE", "eu-west-2": "GB", "eu-west-3": "FR", "eu-central-1": "DE", "eu-north-1": "SE",
+		"eu-south-1": "IT", "eu-south-2": "ES", "ap-south-1": "IN", "ap-southeast-1": "SG", "ap-southeast-2": "AU",
+		"ap-northeast-1": "JP", "ap-northeast-2": "KR", "sa-east-1": "BR", "af-south-1": "ZA", "me-south-1": "BH", "ap-east-1": "HK"},
+	"gcp": {"us-central1": "US", "us-east1": "US", "us-east4": "US", "us-west1": "US", "northamerica-northeast1": "CA",
+		"europe-west1": "BE", "europe-west2": "GB", "europe-west3": "DE", "europe-west4": "NL", "europe-west9": "FR",
+		"europe-north1": "FI", "europe-southwest1": "ES", "asia-south1": "IN", "asia-southeast1": "SG", "asia-southeast2": "ID",
+		"asia-east1": "TW", "asia-northeast1": "JP", "australia-southeast1": "AU", "southamerica-east1": "BR",
+		"africa-south1": "ZA", "me-west1": "IL"},
+	"azure": {"eastus": "US", "eastus2": "US", "westus": "US", "westus2": "US", "centralus": "US", "canadacentral": "CA",
+		"northeurope": "IE", "westeurope": "NL", "francecentral": "FR", "germanywestcentral": "DE", "uksouth": "GB",
+		"swedencentral": "SE", "spaincentral": "ES", "southafricanorth": "ZA", "centralindia": "IN", "southeastasia": "SG",
+		"eastasia": "HK", "japaneast": "JP", "australiaeast": "AU", "brazilsouth": "BR"},
 }
 
 // CloudRegionCountry returns the country of a provider's region.
-func CloudRegionCountry(region string) (string, bool) {
-	cc, ok := cloudRegions[strings.ToLower(strings.TrimSpace(region))]
+func CloudRegionCountry(provider, region string) (string, bool) {
+	cc, ok := cloudRegions[provider][strings.ToLower(strings.TrimSpace(region))]
 	return cc, ok
 }
 
@@ -377,10 +374,10 @@ func (c *calc) cloud(a Activity, qty float64) error {
 	}
 	per, how := usageKWh(a.Item, p)
 	region := a.Attrs["region"]
-	cc, known := CloudRegionCountry(region)
+	cc, known := CloudRegionCountry(prov, region)
 	if !known {
 		cc = "WORLD"
-		c.notes[fmt.Sprintf("cloud region %q is not in greenhelp's region table: the world grid stands in", region)] = true
+		c.notes[fmt.Sprintf("cloud region %q is not in greenhelp's %s region table: the world grid stands in", region, p.name)] = true
 	}
 	grid, err := c.lookup("electricity", "grid", cc, true)
 	if err != nil {
@@ -555,18 +552,6 @@ var regionArea = map[string]string{
 	"BR": "South America", "ZA": "Africa", "BH": "Middle East", "IL": "Middle East",
 }
 
-// providerOf tells which provider a region name belongs to, by the
-// providers' naming schemes.
-func providerOf(region string) string {
-	switch {
-	case strings.Count(region, "-") == 2:
-		return "aws"
-	case strings.Contains(region, "-"):
-		return "gcp"
-	}
-	return "azure"
-}
-
 // itLevers sizes the IT levers of a site with data centres, colocation
 // or cloud, from its own year.
 func itLevers(site Site, inv *Inventory, lib *factors.Library, add func(id string, t float64, format string, args ...any)) {
@@ -627,7 +612,7 @@ func itLevers(site Site, inv *Inventory, lib *factors.Library, add func(id strin
 	var rparts []string
 	for _, c := range inv.IT.Cloud {
 		for region, kwh := range c.Regions {
-			cc, ok := CloudRegionCountry(region)
+			cc, ok := CloudRegionCountry(c.Provider, region)
 			if !ok {
 				continue
 			}
@@ -636,8 +621,8 @@ func itLevers(site Site, inv *Inventory, lib *factors.Library, add func(id strin
 				continue
 			}
 			bestR, bestKg := region, cur
-			for r, rcc := range cloudRegions {
-				if providerOf(r) != c.Provider || regionArea[rcc] != regionArea[cc] {
+			for r, rcc := range cloudRegions[c.Provider] {
+				if regionArea[rcc] != regionArea[cc] {
 					continue
 				}
 				if kg, ok := grid(rcc); ok && (kg < bestKg || (kg == bestKg && r < bestR)) {
@@ -646,7 +631,7 @@ func itLevers(site Site, inv *Inventory, lib *factors.Library, add func(id strin
 			}
 			if bestR != region {
 				rt += kwh * (cur - bestKg) / 1000
-				rparts = append(rparts, fmt.Sprintf("%s %s (%s, %.3f kg/kWh) → %s (%s, %.3f) for %.0f kWh", CloudProviderName(c.Provider), region, cc, cur, bestR, cloudRegions[bestR], bestKg, kwh))
+				rparts = append(rparts, fmt.Sprintf("%s %s (%s, %.3f kg/kWh) → %s (%s, %.3f) for %.0f kWh", CloudProviderName(c.Provider), region, cc, cur, bestR, cloudRegions[c.Provider][bestR], bestKg, kwh))
 			}
 		}
 	}

@@ -234,7 +234,7 @@ func TestTheITLeversAreSizedFromTheSitesOwnYear(t *testing.T) {
 	de := kg(t, "electricity", "grid", "DE", 2025)
 	best, bestRegion := de, ""
 	for _, r := range []string{"eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "eu-south-2"} {
-		cc, _ := CloudRegionCountry(r)
+		cc, _ := CloudRegionCountry("aws", r)
 		if m, err := lib.Lookup("electricity", "grid", cc, 2025); err == nil && m.Region == cc && m.KgPerUnit < best {
 			best, bestRegion = m.KgPerUnit, r
 		}

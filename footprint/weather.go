@@ -169,12 +169,7 @@ func NormaliseWeather(acts []Activity, year int, normal NormalClimate) *Weather 
 	if !any {
 		return nil
 	}
-	type monthT struct {
-		sum     float64
-		records int
-		days    uint32
-	}
-	var temp [12]monthT
+	var temp [12]tempMonth
 	type carrier struct {
 		unit  Unit
 		month [12]float64
@@ -190,16 +185,7 @@ func NormaliseWeather(acts []Activity, year int, normal NormalClimate) *Weather 
 			if !tempOK(a) {
 				continue // refused at ingestion; never let one stored value skew a month
 			}
-			m := int(a.Start.Time().Month()) - 1
-			t := &temp[m]
-			t.sum += a.Quantity
-			if a.Rolled != nil {
-				t.records += a.Rolled.Records
-				t.days |= a.Rolled.Days
-			} else {
-				t.records++
-				t.days |= 1 << (a.Start.Time().Day() - 1)
-			}
+			temp[a.Start.Time().Month()-1].add(a)
 			sources[a.Source] = true
 			continue
 		}
@@ -256,11 +242,10 @@ func NormaliseWeather(acts []Activity, year int, normal NormalClimate) *Weather 
 		t := temp[m]
 		wm := WeatherMonth{Month: m + 1, DaysRead: bits.OnesCount32(t.days)}
 		if t.records > 0 {
-			mean := t.sum / float64(t.records)
+			mean := t.mean()
 			wm.MeanC = &mean
-			wm.HDD = float64(monthDays[m]) * math.Max(0, DegreeDayBase-mean)
-			wm.CDD = float64(monthDays[m]) * math.Max(0, mean-DegreeDayBase)
-			wm.Used = float64(wm.DaysRead) >= minWeatherDays*float64(monthDays[m])
+			wm.HDD, wm.CDD = t.degreeDays(monthDays[m])
+			wm.Used = t.used(monthDays[m])
 		}
 		if wm.Used {
 			used++
@@ -471,32 +456,18 @@ func (m MeasuredClimate) Describe() string {
 // MeasuredYears returns the actual degree days of every year of acts
 // whose twelve months all have their temperature readings, read once.
 func MeasuredYears(acts []Activity) map[int]MeasuredClimate {
-	type monthT struct {
-		sum     float64
-		records int
-		days    uint32
-		sources map[string]bool
-	}
-	months := map[[2]int]*monthT{}
+	months := map[[2]int]*tempMonth{}
+	sources := map[[2]int]map[string]bool{}
 	for _, a := range acts {
 		if a.Kind != KindWeather || !tempOK(a) {
 			continue
 		}
 		k := [2]int{a.Start.Year(), int(a.Start.Time().Month())}
-		t := months[k]
-		if t == nil {
-			t = &monthT{sources: map[string]bool{}}
-			months[k] = t
+		if months[k] == nil {
+			months[k], sources[k] = &tempMonth{}, map[string]bool{}
 		}
-		t.sum += a.Quantity
-		t.sources[a.Source] = true
-		if a.Rolled != nil {
-			t.records += a.Rolled.Records
-			t.days |= a.Rolled.Days
-		} else {
-			t.records++
-			t.days |= 1 << (a.Start.Time().Day() - 1)
-		}
+		months[k].add(a)
+		sources[k][a.Source] = true
 	}
 	out := map[int]MeasuredClimate{}
 	seen := map[int]bool{}
@@ -510,14 +481,14 @@ func MeasuredYears(acts []Activity) map[int]MeasuredClimate {
 		for mo := 1; mo <= 12; mo++ {
 			t := months[[2]int{y, mo}]
 			n := NewDate(y, time.Month(mo), 1).DaysUntil(NewDate(y, time.Month(mo)+1, 1))
-			if t == nil || t.records == 0 || float64(bits.OnesCount32(t.days)) < minWeatherDays*float64(n) {
+			if t == nil || !t.used(n) {
 				full = false
 				break
 			}
-			mean := t.sum / float64(t.records)
-			m.HDD += float64(n) * math.Max(0, DegreeDayBase-mean)
-			m.CDD += float64(n) * math.Max(0, mean-DegreeDayBase)
-			for s := range t.sources {
+			h, c := t.degreeDays(n)
+			m.HDD += h
+			m.CDD += c
+			for s := range sources[[2]int{y, mo}] {
 				src[s] = true
 			}
 		}
@@ -562,6 +533,40 @@ func MeasuredUpTo(years map[int]MeasuredClimate, year int) (MeasuredClimate, boo
 	}
 	sort.Strings(out.Sources)
 	return out, true
+}
+
+// tempMonth is a month's temperature readings: their sum, their count
+// and the days they were read on.
+type tempMonth struct {
+	sum     float64
+	records int
+	days    uint32 // bit i: day i+1
+}
+
+// add counts a daily record, or a rollup of them.
+func (t *tempMonth) add(a Activity) {
+	t.sum += a.Quantity
+	if a.Rolled != nil {
+		t.records += a.Rolled.Records
+		t.days |= a.Rolled.Days
+		return
+	}
+	t.records++
+	t.days |= 1 << (a.Start.Time().Day() - 1)
+}
+
+func (t tempMonth) mean() float64 { return t.sum / float64(t.records) }
+
+// used reports whether the month's readings stand for it: readings on
+// minWeatherDays of its n days.
+func (t tempMonth) used(n int) bool {
+	return t.records > 0 && float64(bits.OnesCount32(t.days)) >= minWeatherDays*float64(n)
+}
+
+// degreeDays are the month's HDD and CDD by the monthly-mean method.
+func (t tempMonth) degreeDays(n int) (hdd, cdd float64) {
+	m := t.mean()
+	return float64(n) * math.Max(0, DegreeDayBase-m), float64(n) * math.Max(0, m-DegreeDayBase)
 }
 
 // tempOK reports whether a temperature record (or a rollup of them: its
