@@ -496,16 +496,20 @@ func mergeIT(out *Inventory, inv *Inventory) {
 // validateIT checks the site's data-centre and colocation declarations.
 func validateIT(s Site, p func(string) string, e *errList) {
 	seen := map[string]string{}
+	// id checks an id is given and unique across rooms and contracts.
+	id := func(where, v, missing string) {
+		switch {
+		case strings.TrimSpace(v) == "":
+			e.add(p(where+".id"), "", "missing: %s", missing)
+		case seen[v] != "":
+			e.add(p(where+".id"), v, "already used by %s", seen[v])
+		default:
+			seen[v] = where
+		}
+	}
 	for i, d := range s.DataCentres {
 		dp := fmt.Sprintf("data_centres[%d].", i)
-		switch {
-		case strings.TrimSpace(d.ID) == "":
-			e.add(p(dp+"id"), "", "missing: the room's id, as the datacentre records' room attribute names it")
-		case seen[d.ID] != "":
-			e.add(p(dp+"id"), d.ID, "already used by %s", seen[d.ID])
-		default:
-			seen[d.ID] = "data_centres[" + fmt.Sprint(i) + "]"
-		}
+		id(strings.TrimSuffix(dp, "."), d.ID, "the room's id, as the datacentre records' room attribute names it")
 		if d.Utilisation < 0 || d.Utilisation > 1 || math.IsNaN(d.Utilisation) {
 			e.add(p(dp+"utilisation"), ftoa(d.Utilisation), "the servers' mean CPU utilisation is a share between 0 and 1")
 		}
@@ -515,14 +519,7 @@ func validateIT(s Site, p func(string) string, e *errList) {
 	}
 	for i, k := range s.Colocation {
 		cp := fmt.Sprintf("colocation[%d].", i)
-		switch {
-		case strings.TrimSpace(k.ID) == "":
-			e.add(p(cp+"id"), "", "missing: the contract's id, as the colocation records' contract attribute names it")
-		case seen[k.ID] != "":
-			e.add(p(cp+"id"), k.ID, "already used by %s", seen[k.ID])
-		default:
-			seen[k.ID] = "colocation[" + fmt.Sprint(i) + "]"
-		}
+		id(strings.TrimSuffix(cp, "."), k.ID, "the contract's id, as the colocation records' contract attribute names it")
 		if strings.TrimSpace(k.Provider) == "" {
 			e.add(p(cp+"provider"), "", "missing: the colocation provider and facility, e.g. Equinix PA3")
 		}
