@@ -366,7 +366,8 @@ func (a *Agent) Retry(ctx context.Context, names []string) (released []Entry, ac
 
 func (a *Agent) uploader() *Uploader {
 	return &Uploader{BaseURL: a.Cfg.Central.URL, Token: a.Cfg.Central.Token, Site: a.Cfg.Site.ID,
-		Client:         &http.Client{Timeout: a.Cfg.Central.Timeout},
+		// Redirects are never followed: the token stays with central.url.
+		Client:         &http.Client{Timeout: a.Cfg.Central.Timeout, CheckRedirect: NoRedirects},
 		BackoffInitial: a.Cfg.Upload.BackoffInitial, BackoffMax: a.Cfg.Upload.BackoffMax, Log: a.Log}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/wire"
 )
 
 // fakeCentral implements the central's side of the wire contract
@@ -101,9 +102,11 @@ func (c *fakeCentral) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.beforeApply != nil {
 		c.beforeApply()
 	}
+	ack := wire.Ack{ID: b.ID, Status: wire.AckAccepted, Accepted: len(b.Activities)}
 	c.mu.Lock()
 	if c.applied[b.ID] > 0 {
 		c.dups++
+		ack.Status, ack.Accepted = wire.AckDuplicate, 0
 	} else {
 		c.applied[b.ID]++
 		for _, a := range b.Activities {
@@ -114,8 +117,9 @@ func (c *fakeCentral) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.afterApply != nil {
 		c.afterApply()
 	}
+	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	fmt.Fprintf(w, `{"id":%q,"accepted":%d}`, b.ID, len(b.Activities))
+	_ = json.NewEncoder(w).Encode(ack)
 }
 
 func (c *fakeCentral) stats() (records, batches, dups, requests int) {

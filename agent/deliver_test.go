@@ -92,6 +92,7 @@ func TestRetryAfterFromTheCentralIsHonoured(t *testing.T) {
 		return false
 	}
 	a := exampleAgent(t, central.start(t, ""))
+	a.Cfg.Upload.BackoffMax = time.Minute // Retry-After is capped at the backoff maximum
 	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
 	_, batches, _, requests := central.stats()
 	assert.Equal(t, 1, batches)

@@ -4,17 +4,23 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/wire"
 )
 
 // outcome of one delivery attempt.
@@ -28,6 +34,11 @@ const (
 	// badToken: the central refused the site's token (401, 403): the
 	// agent's configuration, not the batch, is wrong — it stays pending.
 	badToken
+	// foreign: the answer is not the central's — a 2xx that is not its
+	// acknowledgement, or a redirect (never followed). The batch stays
+	// pending and is tried again; it is logged as an error, since it
+	// points at central.url, a proxy or a captive portal.
+	foreign
 )
 
 // ErrToken is a delivery stopped because the central refused the token.
@@ -36,14 +47,45 @@ var ErrToken = errors.New("the central refused the site token")
 // Uploader posts batches to the central service.
 type Uploader struct {
 	BaseURL, Token, Site string
-	Client               *http.Client
-	BackoffInitial       time.Duration
-	BackoffMax           time.Duration
-	Log                  *slog.Logger
+	// Client is used without following redirects, whatever its
+	// CheckRedirect (the token must never go to another origin).
+	Client         *http.Client
+	BackoffInitial time.Duration
+	// BackoffMax also caps a Retry-After the central asks for.
+	BackoffMax time.Duration
+	Log        *slog.Logger
+}
+
+// NoRedirects is the agent's http.Client CheckRedirect: a redirect is
+// answered to the caller, never followed, so that the site token and the
+// batch never go to another origin.
+func NoRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// do sends req with u.Client, redirects not followed.
+func (u *Uploader) do(req *http.Request) (*http.Response, error) {
+	c := http.DefaultClient
+	if u.Client != nil {
+		c = u.Client
+	}
+	nc := *c
+	nc.CheckRedirect = NoRedirects
+	return nc.Do(req)
+}
+
+// readAnswer reads at most wire.MaxAckSize bytes of an answer; the rest is
+// never read (closing the body then drops the connection instead of
+// draining it). over says the answer was longer.
+func readAnswer(resp *http.Response) (body []byte, over bool, err error) {
+	body, err = io.ReadAll(io.LimitReader(resp.Body, wire.MaxAckSize+1))
+	if len(body) > wire.MaxAckSize {
+		return body[:wire.MaxAckSize], true, err
+	}
+	return body, false, err
 }
 
 // post sends one batch body; it returns how the central answered, the
-// delay the central asked for (Retry-After), and its message.
+// delay the central asked for (Retry-After, capped at BackoffMax), and its
+// message.
 func (u *Uploader) post(ctx context.Context, id string, body []byte) (outcome, time.Duration, string) {
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
@@ -58,35 +100,114 @@ func (u *Uploader) post(ctx context.Context, id string, body []byte) (outcome, t
 	req.Header.Set("Content-Encoding", "gzip")
 	req.Header.Set("Authorization", "Bearer "+u.Token)
 	req.Header.Set("Idempotency-Key", id)
-	resp, err := u.Client.Do(req)
+	resp, err := u.do(req)
 	if err != nil {
 		return retry, 0, "network: " + err.Error()
 	}
 	defer resp.Body.Close()
-	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	msg, over, rerr := readAnswer(resp)
 	text := fmt.Sprintf("%s: %s", resp.Status, strings.TrimSpace(string(msg)))
-	switch {
-	case resp.StatusCode/100 == 2:
+	switch code := resp.StatusCode; {
+	case code/100 == 2:
+		if rerr != nil { // the answer broke off: the batch may be stored, a resend is a duplicate
+			return retry, 0, fmt.Sprintf("network: the answer (%s) broke off: %v", resp.Status, rerr)
+		}
+		if err := u.isAnswer(resp, msg, over, func(raw []byte) error {
+			a, err := wire.DecodeAck(raw)
+			if err != nil {
+				return err
+			}
+			return a.For(id)
+		}); err != nil {
+			return foreign, 0, err.Error()
+		}
 		return acked, 0, text
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode/100 == 5:
-		return retry, retryAfter(resp.Header.Get("Retry-After")), text
-	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+	case code/100 == 3:
+		return foreign, 0, u.redirected(resp)
+	case code == http.StatusRequestTimeout || code == http.StatusTooEarly || code == http.StatusTooManyRequests || code/100 == 5:
+		return retry, u.retryAfter(resp.Header.Get("Retry-After")), text
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return badToken, 0, text
-	default:
+	case code/100 == 4:
 		return refused, 0, text
+	default:
+		return foreign, 0, fmt.Sprintf("central %s answered %q, a status HTTP does not define: is central.url right? a proxy or captive portal?", u.BaseURL, resp.Status)
 	}
 }
 
-// retryAfter parses a Retry-After header (seconds or an HTTP date).
-func retryAfter(h string) time.Duration {
+// isAnswer checks a 2xx answer is the central's own: JSON, whole (at most
+// wire.MaxAckSize), and accepted by check. Otherwise the error names the
+// status, the content type and the start of the body.
+func (u *Uploader) isAnswer(resp *http.Response, body []byte, over bool, check func([]byte) error) error {
+	ct := resp.Header.Get("Content-Type")
+	mt, _, _ := mime.ParseMediaType(ct)
+	var why error
+	switch {
+	case mt != "application/json":
+		why = fmt.Errorf("content type %q, not application/json", ct)
+	case over:
+		why = fmt.Errorf("an answer over %d KiB, the rest not read", wire.MaxAckSize>>10)
+	default:
+		why = check(body)
+	}
+	if why == nil {
+		return nil
+	}
+	return fmt.Errorf("central %s answered %s but not as the greenhelp central does (%v; content type %q; body %s): is central.url right? a proxy or captive portal?",
+		u.BaseURL, resp.Status, why, ct, bodyStart(body))
+}
+
+// redirected describes a 3xx answer: where it pointed, and that it is not
+// followed.
+func (u *Uploader) redirected(resp *http.Response) string {
+	where := resp.Header.Get("Location")
+	if where == "" {
+		where = "(no Location)"
+	}
+	return fmt.Sprintf("central %s answered %s, a redirect to %q: the agent never follows one (the site token would go with it): set central.url to the central's own address (is a proxy or captive portal in the way?)",
+		u.BaseURL, resp.Status, footprint.Clip(where))
+}
+
+// bodyStart quotes the start of an answer's body for a message.
+func bodyStart(body []byte) string {
+	if len(body) == 0 {
+		return "empty"
+	}
+	const n = 120
+	s := string(body[:min(len(body), n)])
+	if len(body) > n {
+		return strconv.Quote(strings.ToValidUTF8(s, "")) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// retryAfter parses a Retry-After header (seconds or an HTTP date),
+// capped at BackoffMax: one answer must never stop delivery for days. A
+// negative or unreadable value is ignored (0: the backoff applies).
+func (u *Uploader) retryAfter(h string) time.Duration {
+	h = strings.TrimSpace(h)
 	if h == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && s >= 0 {
+	limit := u.BackoffMax
+	if limit <= 0 {
+		limit = 10 * time.Minute // the default upload.backoff_max
+	}
+	s, err := strconv.ParseInt(h, 10, 64)
+	if errors.Is(err, strconv.ErrRange) && h[0] != '-' {
+		return limit // more seconds than an int64 holds
+	}
+	if err == nil {
+		if s < 0 {
+			return 0
+		}
+		if s > int64(limit/time.Second) {
+			return limit
+		}
 		return time.Duration(s) * time.Second
 	}
 	if t, err := http.ParseTime(h); err == nil {
-		return max(0, time.Until(t))
+		return min(max(0, time.Until(t)), limit)
 	}
 	return 0
 }
@@ -132,13 +253,20 @@ func (u *Uploader) deliver(ctx context.Context, ob *Outbox, e Entry, onAck func(
 			return badToken, fmt.Errorf("%w (%s): check central.token (or token_file, GREENHELP_AGENT_CENTRAL_TOKEN) against the token `greenhelp sites add` or `sites rotate-token` printed for site %s; the batches stay in the outbox and go once it is fixed", ErrToken, msg, u.Site)
 		}
 		if attempts > 0 && attempt+1 >= attempts {
+			if res == foreign {
+				u.Log.Error("batch not acknowledged: the answer is not the central's; it stays in the outbox", "batch", b.ID, "attempt", attempt+1, "reason", msg)
+			}
 			return retry, fmt.Errorf("batch %s: %s", b.ID, msg)
 		}
 		wait := u.backoff(attempt)
 		if after > 0 {
-			wait = after
+			wait = after // already capped at BackoffMax
 		}
-		u.Log.Warn("central unavailable, will retry", "batch", b.ID, "attempt", attempt+1, "wait", wait.Round(time.Millisecond), "reason", msg)
+		if res == foreign {
+			u.Log.Error("batch not acknowledged: the answer is not the central's; it stays in the outbox, will retry", "batch", b.ID, "attempt", attempt+1, "wait", wait.Round(time.Millisecond), "reason", msg)
+		} else {
+			u.Log.Warn("central unavailable, will retry", "batch", b.ID, "attempt", attempt+1, "wait", wait.Round(time.Millisecond), "reason", msg)
+		}
 		select {
 		case <-ctx.Done():
 			return retry, ctx.Err()
@@ -160,7 +288,9 @@ type PingResult struct {
 
 // Ping asks the central whether it is reachable and takes the site's
 // token (GET /api/v1/sites/{site}/ping): an error says which of the
-// address, the token or the site id is wrong.
+// address, the token or the site id is wrong. The answer is checked as a
+// batch's is: a redirect is not followed, and a 200 counts only as the
+// central's JSON naming the site.
 func (u *Uploader) Ping(ctx context.Context) (PingResult, error) {
 	endpoint := strings.TrimRight(u.BaseURL, "/") + "/api/v1/sites/" + url.PathEscape(u.Site) + "/ping"
 	res := PingResult{URL: u.BaseURL}
@@ -172,26 +302,55 @@ func (u *Uploader) Ping(ctx context.Context) (PingResult, error) {
 		return res, fmt.Errorf("no central token: set central.token_file or GREENHELP_AGENT_CENTRAL_TOKEN to the token `greenhelp sites add` printed for site %s", u.Site)
 	}
 	req.Header.Set("Authorization", "Bearer "+u.Token)
-	resp, err := u.Client.Do(req)
+	resp, err := u.do(req)
 	if err != nil {
 		return res, fmt.Errorf("central %s not reachable: %w (check central.url, the network and the proxy)", u.BaseURL, err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	body, over, rerr := readAnswer(resp)
 	text := readableReason(fmt.Sprintf("%s: %s", resp.Status, strings.TrimSpace(string(body))))
-	switch resp.StatusCode {
-	case http.StatusOK:
-		if err := json.Unmarshal(body, &res); err != nil {
-			return res, fmt.Errorf("central %s answered, but not as greenhelp does (%s): is central.url the greenhelp service?", u.BaseURL, text)
+	switch code := resp.StatusCode; {
+	case code == http.StatusOK:
+		if rerr != nil {
+			return res, fmt.Errorf("central %s: the answer (%s) broke off: %w", u.BaseURL, resp.Status, rerr)
 		}
-		res.URL = u.BaseURL
-		return res, nil
-	case http.StatusUnauthorized:
+		var got PingResult
+		if err := u.isAnswer(resp, body, over, func(raw []byte) error {
+			if err := decodeAnswer(raw, &got); err != nil {
+				return err
+			}
+			if got.Site != u.Site {
+				return fmt.Errorf("it names site %q, not %q", footprint.Clip(got.Site), u.Site)
+			}
+			return nil
+		}); err != nil {
+			return res, err
+		}
+		got.URL = u.BaseURL
+		return got, nil
+	case code/100 == 3:
+		return res, errors.New(u.redirected(resp))
+	case code == http.StatusUnauthorized:
 		return res, fmt.Errorf("%w (%s): the central knows no site with this token — use the token `greenhelp sites add` (or `sites rotate-token`) printed for site %s", ErrToken, text, u.Site)
-	case http.StatusForbidden:
+	case code == http.StatusForbidden:
 		return res, fmt.Errorf("%w (%s): the token is another site's — site.id in site.yaml is %q", ErrToken, text, u.Site)
-	case http.StatusNotFound:
+	case code == http.StatusNotFound:
 		return res, fmt.Errorf("central %s has no ping endpoint (%s): is central.url the greenhelp service, and is it up to date?", u.BaseURL, text)
+	case code/100 == 2:
+		return res, u.isAnswer(resp, body, over, func([]byte) error { return fmt.Errorf("status %s, want 200", resp.Status) })
 	}
 	return res, fmt.Errorf("central %s: %s", u.BaseURL, text)
+}
+
+// decodeAnswer decodes one JSON object of the central's into v: a member
+// named twice, a wrong type or text after the object is refused.
+func decodeAnswer(raw []byte, v any) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(raw))
+	if err := jsonv2.UnmarshalDecode(dec, v); err != nil {
+		return err
+	}
+	if _, err := dec.ReadToken(); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("data after the object (offset %d)", dec.InputOffset())
+	}
+	return nil
 }

@@ -12,12 +12,9 @@ import (
 	"github.com/greenhelp/greenhelp/wire"
 )
 
-// IngestResult is what the central did with a batch.
-type IngestResult struct {
-	ID       string `json:"id"`
-	Status   string `json:"status"` // accepted or duplicate
-	Accepted int    `json:"accepted"`
-}
+// IngestResult is what the central did with a batch: the answer the agent
+// acknowledges a batch on (wire.Ack, {"id", "status", "accepted"}).
+type IngestResult = wire.Ack
 
 // Errors of Ingest besides *wire.InvalidError, store.ErrConflict,
 // store.ErrUnavailable and store.ErrPermanent.
@@ -76,10 +73,10 @@ func (s *Service) Ingest(ctx context.Context, site string, b wire.Batch) (Ingest
 		return IngestResult{}, err
 	}
 	if dup {
-		return IngestResult{ID: b.ID, Status: "duplicate"}, nil
+		return IngestResult{ID: b.ID, Status: wire.AckDuplicate}, nil
 	}
 	s.Changed() // the pages' cached data is stale from here on
-	return IngestResult{ID: b.ID, Status: "accepted", Accepted: len(b.Activities)}, nil
+	return IngestResult{ID: b.ID, Status: wire.AckAccepted, Accepted: len(b.Activities)}, nil
 }
 
 // now is the service's clock (tests inject one).

@@ -224,7 +224,7 @@ func agentDaily(t *testing.T, bin, full string, days int) {
 	central := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"status":"accepted"}`)
+		fmt.Fprintf(w, `{"id":%q,"status":"accepted"}`, r.Header.Get("Idempotency-Key")) // the agent acknowledges its batch only
 	}))
 	defer central.Close()
 	raw, err := os.ReadFile(full)
