@@ -276,6 +276,7 @@ func (s Site) Validate(source string) error {
 			e.add(p("profile.reason"), "", "missing: say why the site is pinned (the override is shown with its reason)")
 		}
 	}
+	validateTexts(s, p, &e)
 	if s.BaseYear != 0 && (s.BaseYear < 1990 || s.BaseYear > 2100) {
 		e.add(p("base_year"), strconv.Itoa(s.BaseYear), "want a year such as 2019")
 	}
@@ -302,6 +303,38 @@ func (s Site) Validate(source string) error {
 		}
 	}
 	return e.err(source)
+}
+
+// validateTexts checks the declaration's names and free texts: bounded
+// and printable (TextProblem), since they reach terminals, pages and
+// spreadsheets. A problem is refused, never cleaned silently: the value
+// is shown quoted, with what is wrong in it.
+func validateTexts(s Site, p func(string) string, e *errList) {
+	type text struct {
+		path, v string
+		max     int
+	}
+	texts := []text{{"name", s.Name, MaxNameLength}, {"city", s.City, MaxNameLength},
+		{"electricity.instrument", s.Electricity.Instrument, MaxNameLength}, {"electricity.supplier_source", s.Electricity.SupplierSource, MaxTextLength}}
+	if pin := s.Profile; pin != nil {
+		texts = append(texts, text{"profile.pin", pin.Pin, MaxNameLength}, text{"profile.reason", pin.Reason, MaxTextLength})
+	}
+	for i, a := range s.Actions {
+		ap := fmt.Sprintf("actions[%d].", i)
+		texts = append(texts, text{ap + "id", a.ID, MaxNameLength}, text{ap + "owner", a.Owner, MaxNameLength})
+	}
+	for i, d := range s.DataCentres {
+		texts = append(texts, text{fmt.Sprintf("data_centres[%d].name", i), d.Name, MaxNameLength})
+	}
+	for i, k := range s.Colocation {
+		cp := fmt.Sprintf("colocation[%d].", i)
+		texts = append(texts, text{cp + "provider", k.Provider, MaxNameLength}, text{cp + "pue_source", k.PUESource, MaxTextLength})
+	}
+	for _, t := range texts {
+		if why := TextProblem(t.v, t.max); why != "" {
+			e.add(p(t.path), QuoteClip(t.v), "%s", why)
+		}
+	}
 }
 
 func validateCommute(c CommuteSurvey, prefix string, e *errList) {

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/greenhelp/greenhelp/internal/csvsafe"
 )
 
 // Formats the export writes.
@@ -108,6 +110,9 @@ func Export(d Dataset, format, out string, now time.Time) (Manifest, error) {
 	return m, nil
 }
 
+// cell writes one CSV cell: numbers as numbers, text guarded against
+// being read as a formula (a site named =HYPERLINK(…) stays text in a
+// spreadsheet; csvsafe).
 func cell(v any) string {
 	switch x := v.(type) {
 	case float64:
@@ -115,9 +120,9 @@ func cell(v any) string {
 	case int:
 		return strconv.Itoa(x)
 	case string:
-		return x
+		return csvsafe.Text(x)
 	}
-	return fmt.Sprint(v)
+	return csvsafe.Text(fmt.Sprint(v))
 }
 
 func tableCSV(tb Table) ([]byte, error) {
@@ -195,7 +200,8 @@ func (d Dataset) fixedTime() string {
 }
 
 // XLSX renders one sheet per section, in order, with bold frozen headers
-// and numbers stored as numbers.
+// and numbers stored as numbers. Text is stored as string cells (shared
+// strings), never as formulas, whatever it starts with.
 func (d Dataset) XLSX() ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
