@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/greenhelp/greenhelp/internal/csvsafe"
 )
 
 // CSVColumns are the columns of the activity CSV, the wire fields in order.
@@ -19,7 +21,8 @@ const maxCSVErrors = 100
 // any order, attrs optional, extra columns ignored). name is the file name
 // used in errors. It reads the whole input and reports every bad record
 // (up to 100) as a *ValidationError; nothing is returned unless every
-// record is good.
+// record is good. A source or attrs cell guarded against spreadsheet
+// formulas ('-meter for -meter; csvsafe) is read as it was written.
 func ReadActivitiesCSV(r io.Reader, name string) ([]Activity, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -89,7 +92,7 @@ func parseRecord(rec []string, col map[string]int, where string) (Activity, []Fi
 	}
 	var errs errList
 	a := Activity{Kind: Kind(get("kind")), Item: get("item"), Unit: Unit(get("unit")),
-		Source: get("source"), Quality: Quality(get("quality"))}
+		Source: csvsafe.Untext(get("source")), Quality: Quality(get("quality"))}
 	var dateErr bool
 	for _, f := range []struct {
 		name string
@@ -115,7 +118,7 @@ func parseRecord(rec []string, col map[string]int, where string) (Activity, []Fi
 		errs.add(where+": quantity", q, "%s", hint)
 	}
 	a.Quantity = qv
-	attrs, err := ParseAttrs(get("attrs"))
+	attrs, err := ParseAttrs(csvsafe.Untext(get("attrs")))
 	if err != nil {
 		errs.add(where+": attrs", get("attrs"), "%v", err)
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/agent"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/internal/csvsafe"
 )
 
 // Version is set at build time.
@@ -285,12 +286,15 @@ func quarantineCmd() *cobra.Command {
 	return cmd
 }
 
+// writeActivitiesCSV writes the records in the activity CSV; a source
+// that a spreadsheet would read as a formula is written guarded (csvsafe),
+// and footprint.ReadActivitiesCSV reads it back as it was.
 func writeActivitiesCSV(w io.Writer, acts []footprint.Activity) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write(footprint.CSVColumns)
 	for _, a := range acts {
 		_ = cw.Write([]string{string(a.Kind), a.Item, a.Start.String(), a.End.String(), strconv.FormatFloat(a.Quantity, 'f', -1, 64),
-			string(a.Unit), a.Source, string(a.Quality), footprint.FormatAttrs(a.Attrs)})
+			string(a.Unit), csvsafe.Text(a.Source), string(a.Quality), csvsafe.Text(footprint.FormatAttrs(a.Attrs))})
 	}
 	cw.Flush()
 	return cw.Error()
