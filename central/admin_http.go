@@ -1,6 +1,7 @@
 package central
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -8,15 +9,21 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
-// The admin API: an operator registers, re-keys, closes and reopens sites
-// without a shell on the central's host, behind admin.token (env
-// GREENHELP_ADMIN_TOKEN). Without it the routes answer 404.
+// The admin API: an operator registers, re-keys, closes and reopens sites,
+// records offsets, closes a reporting year and rebuilds the rollups without
+// a shell on the central's host, behind admin.token (env
+// GREENHELP_ADMIN_TOKEN); without it the routes answer 404. The same
+// routes answer on the central's local operator socket (LocalOperator)
+// without a token: the commands of `greenhelp` that change the store go
+// through it while a central serves the data directory.
 
 // AdminSite is the answer of POST /api/v1/admin/sites and …/rotate: the
 // site's token, shown only in this answer.
@@ -29,15 +36,72 @@ type AdminSite struct {
 	ClosedOn string `json:"closed_on,omitempty"`
 }
 
+// AdminOffset is the body and the answer of POST /api/v1/admin/offsets.
+type AdminOffset struct {
+	ID       int64   `json:"id,omitempty"`
+	Year     int     `json:"year"`
+	T        float64 `json:"t"`
+	Registry string  `json:"registry"`
+	Project  string  `json:"project"`
+	Vintage  int     `json:"vintage"`
+}
+
+// AdminRollups is the answer of POST /api/v1/admin/rollups/rebuild.
+type AdminRollups struct {
+	Sites   int     `json:"sites"`
+	Seconds float64 `json:"seconds"`
+}
+
+// adminRoutes are the admin API's routes, registered on the public mux
+// (behind admin.token) and on the local operator socket.
+func (h *Handler) adminRoutes(handle func(pattern string, hf http.HandlerFunc)) {
+	handle("POST /api/v1/admin/sites", h.adminAddSite)
+	handle("POST /api/v1/admin/sites/{site}/rotate", h.adminRotate)
+	handle("POST /api/v1/admin/sites/{site}/close", h.adminClose)
+	handle("POST /api/v1/admin/sites/{site}/reopen", h.adminReopen)
+	handle("POST /api/v1/admin/offsets", h.adminAddOffset)
+	handle("POST /api/v1/admin/years/{year}/close", h.adminCloseYear)
+	handle("POST /api/v1/admin/rollups/rebuild", h.adminRebuildRollups)
+}
+
+// localOperator marks a request that came through the local operator
+// socket: only that server sets it.
+type localOperator struct{}
+
+// LocalOperator is the handler of the central's local operator socket
+// (a Unix socket in the data directory, or in a private folder, readable
+// by the central's user only): the admin routes, without a token — whoever
+// can open the socket can write the store's files anyway.
+func (h *Handler) LocalOperator() http.Handler {
+	mux := http.NewServeMux()
+	h.adminRoutes(func(pattern string, hf http.HandlerFunc) { mux.HandleFunc(pattern, hf) })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), localOperator{}, true)))
+	})
+}
+
+// bearer is the request's bearer token: the scheme matched without regard
+// to case (RFC 6750 §2.1, RFC 9110 §11.1), the token as sent.
+func bearer(r *http.Request) string {
+	scheme, tok, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(tok)
+}
+
 func (h *Handler) admin(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Context().Value(localOperator{}) == true {
+			next(w, r)
+			return
+		}
 		want := h.svc.Cfg.Admin.Token
 		if want == "" {
 			writeJSON(w, http.StatusNotFound, apiError{Error: "the admin API is off: set admin.token (or GREENHELP_ADMIN_TOKEN) on the central"})
 			return
 		}
-		got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		a, b := sha256.Sum256([]byte(strings.TrimSpace(got))), sha256.Sum256([]byte(want))
+		a, b := sha256.Sum256([]byte(bearer(r))), sha256.Sum256([]byte(want))
 		if subtle.ConstantTimeCompare(a[:], b[:]) != 1 {
 			h.metrics.rejections.WithLabelValues("admin_unauthorized").Inc()
 			h.svc.Log.Warn("admin token refused", "path", r.URL.Path, "remote", r.RemoteAddr)
@@ -48,12 +112,31 @@ func (h *Handler) admin(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// decodeAdmin reads a small JSON body into v, refusing unknown fields.
+// decodeAdmin reads a small JSON body into v as strictly as ingestion
+// reads a batch: one JSON object, no unknown field, nothing after it. An
+// empty body is an empty object (for the routes whose fields are all
+// optional, the route checks what it needs).
 func decodeAdmin(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+	const limit = 64 << 10
+	raw, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	switch {
+	case err != nil:
 		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: " + err.Error()})
+		return false
+	case len(raw) > limit:
+		writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("body over %d bytes: an admin request is one small JSON object", limit)})
+		return false
+	case len(strings.TrimSpace(string(raw))) == 0:
+		return true
+	}
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: " + err.Error()})
+		return false
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: data after the JSON object: send one object"})
 		return false
 	}
 	return true
@@ -61,13 +144,23 @@ func decodeAdmin(w http.ResponseWriter, r *http.Request, v any) bool {
 
 func (h *Handler) adminError(w http.ResponseWriter, site string, err error) {
 	switch {
-	case errors.Is(err, store.ErrExists):
+	case errors.Is(err, ErrInvalid):
+		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
+	case errors.Is(err, store.ErrExists), errors.Is(err, store.ErrYearClosed):
 		writeJSON(w, http.StatusConflict, apiError{Error: err.Error()})
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNoData):
 		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error()})
 	default:
 		h.storeFailed(w, site, err)
 	}
+}
+
+// actor names who asked, for the log.
+func actor(r *http.Request) string {
+	if r.Context().Value(localOperator{}) == true {
+		return "local operator socket"
+	}
+	return r.RemoteAddr
 }
 
 func (h *Handler) adminAddSite(w http.ResponseWriter, r *http.Request) {
@@ -75,28 +168,30 @@ func (h *Handler) adminAddSite(w http.ResponseWriter, r *http.Request) {
 	if !decodeAdmin(w, r, &in) {
 		return
 	}
-	probe := footprint.Site{ID: in.ID, Name: in.Name, Country: in.Country, Timezone: "UTC", Seats: 1}
-	if err := probe.Validate("site"); err != nil {
-		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
+	if in.Token != "" || in.ClosedOn != "" {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: a new site takes id, name and country only (its token is made by the central)"})
 		return
 	}
-	tok, err := h.svc.Catalog.AddSite(r.Context(), in.ID, in.Name, in.Country)
+	tok, err := h.svc.AddSite(r.Context(), in.ID, in.Name, in.Country)
 	if err != nil {
 		h.adminError(w, in.ID, err)
 		return
 	}
-	h.svc.Log.Info("site added through the admin API", "site", in.ID, "remote", r.RemoteAddr)
+	h.svc.Log.Info("site added through the admin API", "site", in.ID, "by", actor(r))
 	writeJSON(w, http.StatusCreated, AdminSite{ID: in.ID, Name: in.Name, Country: in.Country, Token: tok})
 }
 
 func (h *Handler) adminRotate(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("site")
-	tok, err := h.svc.Catalog.RotateToken(r.Context(), id)
+	if !decodeAdmin(w, r, &struct{}{}) {
+		return
+	}
+	tok, err := h.svc.RotateToken(r.Context(), id)
 	if err != nil {
 		h.adminError(w, id, err)
 		return
 	}
-	h.svc.Log.Info("site token rotated through the admin API", "site", id, "remote", r.RemoteAddr)
+	h.svc.Log.Info("site token rotated through the admin API", "site", id, "by", actor(r))
 	writeJSON(w, http.StatusOK, AdminSite{ID: id, Token: tok})
 }
 
@@ -110,23 +205,77 @@ func (h *Handler) adminClose(w http.ResponseWriter, r *http.Request) {
 	}
 	on, err := footprint.ParseDate(in.On)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, apiError{Error: fmt.Sprintf("on: %q: want the closing day YYYY-MM-DD (its records from that day on are not counted)", in.On)})
+		writeJSON(w, http.StatusBadRequest, apiError{Error: fmt.Sprintf("on: %q: want the closing day YYYY-MM-DD (its records from that day on are not counted)", footprint.Clip(in.On))})
 		return
 	}
-	if err := h.svc.Catalog.CloseSite(r.Context(), id, on); err != nil {
+	if err := h.svc.CloseSite(r.Context(), id, on); err != nil {
 		h.adminError(w, id, err)
 		return
 	}
-	h.svc.Changed()
+	h.svc.Log.Info("site closed through the admin API", "site", id, "on", on.String(), "by", actor(r))
 	writeJSON(w, http.StatusOK, AdminSite{ID: id, ClosedOn: on.String()})
 }
 
 func (h *Handler) adminReopen(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("site")
-	if err := h.svc.Catalog.CloseSite(r.Context(), id, footprint.Date{}); err != nil {
+	if !decodeAdmin(w, r, &struct{}{}) {
+		return
+	}
+	if err := h.svc.ReopenSite(r.Context(), id); err != nil {
 		h.adminError(w, id, err)
 		return
 	}
-	h.svc.Changed()
+	h.svc.Log.Info("site reopened through the admin API", "site", id, "by", actor(r))
 	writeJSON(w, http.StatusOK, AdminSite{ID: id})
+}
+
+func (h *Handler) adminAddOffset(w http.ResponseWriter, r *http.Request) {
+	var in AdminOffset
+	if !decodeAdmin(w, r, &in) {
+		return
+	}
+	if in.ID != 0 {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: id: an offset's id is given by the central"})
+		return
+	}
+	id, err := h.svc.AddOffset(r.Context(), store.Offset{Year: in.Year, T: in.T, Registry: in.Registry, Project: in.Project, Vintage: in.Vintage})
+	if err != nil {
+		h.adminError(w, "", err)
+		return
+	}
+	in.ID = id
+	h.svc.Log.Info("offset recorded through the admin API", "id", id, "year", in.Year, "by", actor(r))
+	writeJSON(w, http.StatusCreated, in)
+}
+
+func (h *Handler) adminCloseYear(w http.ResponseWriter, r *http.Request) {
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil || year < 1990 || year > 2100 {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: fmt.Sprintf("year %q: want the reporting year to close, e.g. 2024", footprint.Clip(r.PathValue("year")))})
+		return
+	}
+	if !decodeAdmin(w, r, &struct{}{}) {
+		return
+	}
+	cy, err := h.svc.CloseYear(r.Context(), year, h.svc.now())
+	if err != nil {
+		h.adminError(w, "", err)
+		return
+	}
+	h.svc.Log.Info("reporting year closed through the admin API", "year", year, "by", actor(r))
+	writeJSON(w, http.StatusOK, cy)
+}
+
+func (h *Handler) adminRebuildRollups(w http.ResponseWriter, r *http.Request) {
+	if !decodeAdmin(w, r, &struct{}{}) {
+		return
+	}
+	start := time.Now()
+	n, err := h.svc.RebuildRollups(r.Context())
+	if err != nil {
+		h.adminError(w, "", err)
+		return
+	}
+	h.svc.Log.Info("rollups rebuilt through the admin API", "sites", n, "by", actor(r))
+	writeJSON(w, http.StatusOK, AdminRollups{Sites: n, Seconds: time.Since(start).Seconds()})
 }

@@ -45,7 +45,7 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	}
 	out, err = restore("--from", backup, "--data", s.data)
 	require.Error(t, err, out)
-	assert.Contains(t, out, "looks in use")
+	assert.Contains(t, out, "in use by `greenhelp serve`")
 
 	junk := filepath.Join(t.TempDir(), "junk.db")
 	require.NoError(t, os.WriteFile(junk, []byte("not sqlite at all, not at all, not at all............................................."), 0o600))

@@ -211,7 +211,11 @@ func (s *Service) CloseYear(ctx context.Context, year int, now time.Time) (store
 		return store.ClosedYear{}, err
 	}
 	cy := store.ClosedYear{Year: year, ClosedAt: now, InputDigest: d.InputDigest, FactorSet: d.FactorSet, GWPSet: d.GWPSet, Figures: figuresOf(d)}
-	return cy, s.Catalog.CloseYear(ctx, cy)
+	if err := s.Catalog.CloseYear(ctx, cy); err != nil {
+		return cy, err
+	}
+	s.Changed()
+	return cy, nil
 }
 
 // restatements compares every closed year up to year with what greenhelp
@@ -272,7 +276,18 @@ func (s *Service) restatements(ctx context.Context, year int, cur esg.Dataset) (
 // AddOffset records compensation retired.
 func (s *Service) AddOffset(ctx context.Context, o store.Offset) (int64, error) {
 	if o.T <= 0 || o.Year < 1990 || o.Registry == "" || o.Project == "" || o.Vintage < 1990 {
-		return 0, fmt.Errorf("offset: want --year, --t > 0, --registry, --project and --vintage")
+		return 0, invalid("offset: want --year, --t > 0, --registry, --project and --vintage")
 	}
-	return s.Catalog.AddOffset(ctx, o)
+	// Registry and project reach the pages, the export and terminals: names,
+	// bounded and printable like a site's.
+	for _, f := range []struct{ flag, v string }{{"--registry", o.Registry}, {"--project", o.Project}} {
+		if why := footprint.TextProblem(f.v, footprint.MaxNameLength); why != "" {
+			return 0, fmt.Errorf("%w: offset: %s %s: %s", ErrInvalid, f.flag, footprint.QuoteClip(f.v), why)
+		}
+	}
+	id, err := s.Catalog.AddOffset(ctx, o)
+	if err == nil {
+		s.Changed()
+	}
+	return id, err
 }

@@ -56,26 +56,40 @@ func newMetrics() *Metrics {
 
 // siteStatusCollector exports each site's status at scrape time:
 // greenhelp_site_silent (1: silent, see SiteStatuses) and
-// greenhelp_site_closed.
-type siteStatusCollector struct{ svc *Service }
+// greenhelp_site_closed. A store that cannot be read is
+// greenhelp_collector_up{collector="sites"} 0 and a log line, never a
+// failed scrape: the other metrics still answer.
+type siteStatusCollector struct{ h *Handler }
 
 var (
 	siteSilentDesc = prometheus.NewDesc("greenhelp_site_silent",
 		"1 when the site stopped sending: no batch for sites.silent_after_days, or its newest record sites.behind_after_days behind the group's.", []string{"site"}, nil)
 	siteClosedDesc = prometheus.NewDesc("greenhelp_site_closed", "1 when the site is closed (sites close).", []string{"site"}, nil)
+	collectorUpDesc = prometheus.NewDesc("greenhelp_collector_up",
+		"1 when the collector read what it exports at this scrape, 0 when it failed (the reason is in the central's log).", []string{"collector"}, nil)
 )
+
+// collectTimeout bounds a collector's store reads (a scrape times out
+// after 10 s by default in Prometheus).
+const collectTimeout = 5 * time.Second
 
 func (siteStatusCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- siteSilentDesc
 	ch <- siteClosedDesc
+	ch <- collectorUpDesc
 }
 
 func (c siteStatusCollector) Collect(ch chan<- prometheus.Metric) {
-	sts, err := c.svc.SiteStatuses(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), collectTimeout)
+	defer cancel()
+	sts, err := c.h.svc.SiteStatuses(ctx)
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(siteSilentDesc, err)
+		c.h.health.observe(c.h.svc.now(), err)
+		c.h.svc.Log.Error("metrics: site statuses not collected", "collector", "sites", "err", err)
+		ch <- prometheus.MustNewConstMetric(collectorUpDesc, prometheus.GaugeValue, 0, "sites")
 		return
 	}
+	ch <- prometheus.MustNewConstMetric(collectorUpDesc, prometheus.GaugeValue, 1, "sites")
 	b := func(v bool) float64 {
 		if v {
 			return 1
@@ -93,18 +107,16 @@ type Handler struct {
 	svc     *Service
 	metrics *Metrics
 	mux     *http.ServeMux
+	health  health
 }
 
 // NewHandler builds the HTTP routes.
 func NewHandler(svc *Service) *Handler {
 	h := &Handler{svc: svc, metrics: newMetrics(), mux: http.NewServeMux()}
-	h.metrics.reg.MustRegister(siteStatusCollector{svc})
+	h.metrics.reg.MustRegister(siteStatusCollector{h})
 	h.mux.HandleFunc("POST /api/v1/sites/{site}/batches", h.ingest)
 	h.mux.HandleFunc("GET /api/v1/sites/{site}/ping", h.ping)
-	h.mux.HandleFunc("POST /api/v1/admin/sites", h.admin(h.adminAddSite))
-	h.mux.HandleFunc("POST /api/v1/admin/sites/{site}/rotate", h.admin(h.adminRotate))
-	h.mux.HandleFunc("POST /api/v1/admin/sites/{site}/close", h.admin(h.adminClose))
-	h.mux.HandleFunc("POST /api/v1/admin/sites/{site}/reopen", h.admin(h.adminReopen))
+	h.adminRoutes(func(pattern string, hf http.HandlerFunc) { h.mux.HandleFunc(pattern, h.admin(hf)) })
 	h.mux.HandleFunc("GET /api/v1/sites", h.viewer(h.sites))
 	h.mux.HandleFunc("GET /api/v1/sites/{site}", h.viewer(h.site))
 	h.mux.HandleFunc("GET /api/v1/inventory", h.viewer(h.inventory))
@@ -113,7 +125,11 @@ func NewHandler(svc *Service) *Handler {
 	h.mux.HandleFunc("GET /api/v1/records", h.viewer(h.records))
 	h.mux.HandleFunc("GET /api/v1/profiles", h.viewer(h.profiles))
 	h.mux.HandleFunc("GET /healthz", h.healthz)
-	metrics := promhttp.HandlerFor(h.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP
+	// A collector that fails is logged and the rest is served: a scrape
+	// never fails whole for one metric (siteStatusCollector says so as
+	// greenhelp_collector_up).
+	metrics := promhttp.HandlerFor(h.metrics.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError,
+		ErrorLog: slog.NewLogLogger(svc.Log.Handler(), slog.LevelError)}).ServeHTTP
 	if svc.Cfg.Viewer.ProtectMetrics {
 		metrics = h.viewer(metrics)
 	}
@@ -130,7 +146,7 @@ func (h *Handler) Handle(pattern string, hf http.HandlerFunc, protect bool) {
 	h.mux.HandleFunc(pattern, hf)
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { withSecurityHeaders(w, r, h.mux) }
 
 // writeJSON encodes v before sending anything, so that a value JSON
 // cannot carry (a non-finite number) is a logged 500 with a message, never
@@ -181,16 +197,10 @@ func (h *Handler) viewer(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func (h *Handler) unavailable(w http.ResponseWriter, err error) {
-	h.svc.Log.Error("store unavailable", "err", err)
-	w.Header().Set("Retry-After", "30")
-	writeJSON(w, http.StatusServiceUnavailable, apiError{Error: "store unavailable, retry later"})
-}
-
 func (h *Handler) sites(w http.ResponseWriter, r *http.Request) {
 	sites, err := h.svc.Catalog.Sites(r.Context())
 	if err != nil {
-		h.unavailable(w, err)
+		h.fail(w, err)
 		return
 	}
 	if sites == nil {
@@ -219,25 +229,26 @@ func (h *Handler) site(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("site")
 	s, err := h.svc.Catalog.Site(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error()})
-		return
-	}
 	if err != nil {
-		h.unavailable(w, err)
+		h.fail(w, err)
 		return
 	}
 	d := SiteDetail{Site: s, Versions: []store.SiteVersion{}, Freshness: []SourceFreshness{}}
 	if d.Versions, err = h.svc.Catalog.Versions(ctx, id); err != nil {
-		h.unavailable(w, err)
+		h.fail(w, err)
 		return
 	}
-	if bs, err := h.svc.Catalog.Batches(ctx, id, 1); err == nil && len(bs) > 0 {
+	bs, err := h.svc.Catalog.Batches(ctx, id, 1)
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
+	if len(bs) > 0 {
 		d.LastBatch = &bs[0]
 	}
 	recs, err := h.svc.Series.Read(ctx, store.Query{Sites: []string{id}})
 	if err != nil {
-		h.unavailable(w, err)
+		h.fail(w, err)
 		return
 	}
 	by := map[string]*SourceFreshness{}
@@ -276,17 +287,62 @@ func yearParam(r *http.Request) (int, error) {
 	return y, nil
 }
 
-func (h *Handler) fail(w http.ResponseWriter, err error) {
+// errorStatus is the one mapping of an error to an HTTP status, for the
+// API, ingestion, the admin API and the pages alike:
+//
+//   - nothing there (store.ErrNotFound, ErrNoData, footprint.ErrNoHistory): 404;
+//   - a clash with what is stored (store.ErrConflict, store.ErrExists,
+//     store.ErrYearClosed): 409;
+//   - a store failure a retry cannot cure (store.ErrPermanent: a corrupt
+//     file, one that is not a database, a read-only file): 500, never
+//     Retry-After — an agent would retry it for ever;
+//   - a store failure that may pass (store.ErrUnavailable: busy or locked,
+//     a full disk; a context that ended): 503 with Retry-After;
+//   - anything else: 500.
+func errorStatus(err error) int {
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error()})
-	case errors.Is(err, ErrNoData), errors.Is(err, footprint.ErrNoHistory):
-		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error()})
-	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
-		h.unavailable(w, err)
-	default:
-		writeJSON(w, http.StatusInternalServerError, apiError{Error: err.Error()})
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNoData), errors.Is(err, footprint.ErrNoHistory):
+		return http.StatusNotFound
+	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrExists), errors.Is(err, store.ErrYearClosed):
+		return http.StatusConflict
+	case errors.Is(err, store.ErrPermanent):
+		return http.StatusInternalServerError
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return http.StatusServiceUnavailable
 	}
+	return http.StatusInternalServerError
+}
+
+// retryAfter is the Retry-After of a 503: the agent waits that long (at
+// most its backoff maximum) before it sends again.
+const retryAfter = "30"
+
+// failStatus logs a server-side failure, notes a damaged or full store for
+// /healthz, sets Retry-After on a 503 and returns err's status
+// (errorStatus) and the message to answer with.
+func (h *Handler) failStatus(w http.ResponseWriter, err error) (int, string) {
+	status := errorStatus(err)
+	msg := err.Error()
+	switch status {
+	case http.StatusServiceUnavailable:
+		h.health.observe(h.svc.now(), err)
+		h.svc.Log.Warn("store unavailable", "err", err)
+		w.Header().Set("Retry-After", retryAfter)
+		msg = "store unavailable, retry later: " + msg
+	case http.StatusInternalServerError:
+		h.health.observe(h.svc.now(), err)
+		h.svc.Log.Error("request failed", "err", err)
+		if advice := storeAdvice(err); advice != "" {
+			msg += ": " + advice
+		}
+	}
+	return status, msg
+}
+
+// fail answers err as JSON with errorStatus's status.
+func (h *Handler) fail(w http.ResponseWriter, err error) {
+	status, msg := h.failStatus(w, err)
+	writeJSON(w, status, apiError{Error: msg})
 }
 
 func (h *Handler) inventory(w http.ResponseWriter, r *http.Request) {
@@ -374,11 +430,8 @@ func (h *Handler) profiles(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
-	if _, err := h.svc.Catalog.SchemaVersion(); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": err.Error()})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "store": h.svc.Cfg.Store.Backend})
+	status, body := h.checkHealth(r.Context())
+	writeJSON(w, status, body)
 }
 
 // Serve runs the HTTP server until ctx ends, then shuts down gracefully:

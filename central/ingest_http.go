@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
-	"strings"
+	"os"
 	"time"
 
 	"github.com/greenhelp/greenhelp/central/store"
@@ -17,8 +18,7 @@ import (
 // siteToken checks the request's bearer token is site's; otherwise it
 // answers 401 (unknown token) or 403 (another site's) and returns false.
 func (h *Handler) siteToken(w http.ResponseWriter, r *http.Request, site string) bool {
-	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	owner, err := h.svc.Catalog.Authenticate(r.Context(), strings.TrimSpace(tok))
+	owner, err := h.svc.Catalog.Authenticate(r.Context(), bearer(r))
 	switch {
 	case err != nil:
 		h.storeFailed(w, site, err)
@@ -60,7 +60,12 @@ func (h *Handler) ping(w http.ResponseWriter, r *http.Request) {
 	if !st.ClosedOn.IsZero() {
 		p.Status = StatusClosed
 	}
-	if bs, err := h.svc.Catalog.Batches(r.Context(), site, 1); err == nil && len(bs) > 0 {
+	bs, err := h.svc.Catalog.Batches(r.Context(), site, 1)
+	if err != nil {
+		h.storeFailed(w, site, err)
+		return
+	}
+	if len(bs) > 0 {
 		p.LastReceived = bs[0].ReceivedAt
 	}
 	writeJSON(w, http.StatusOK, p)
@@ -95,6 +100,7 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 			m.storeLatency.WithLabelValues("write").Observe(time.Since(start).Seconds())
 			m.batches.WithLabelValues(site, res.Status).Inc()
 			if res.Status == "accepted" {
+				h.health.wrote() // the store takes writes again (a full disk was freed)
 				m.activities.Add(float64(res.Accepted))
 				m.lastSeen.WithLabelValues(site).SetToCurrentTime()
 				h.svc.Log.Info("batch accepted", "site", site, "batch", b.ID, "records", res.Accepted, "declaration", b.Site != nil)
@@ -126,12 +132,28 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 }
 
 // readBody reads the (possibly gzipped) body within limits.max_body, both
-// compressed and decompressed. A non-zero status is the answer to give.
+// compressed and decompressed. A non-zero status is the answer to give. A
+// body still arriving when limits.read_timeout ends is 408: a slow uplink,
+// not a bad batch (the agent sends it again; a 400 would set it aside).
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int, string) {
 	limit := int64(h.svc.Cfg.Limits.MaxBody)
 	body := io.Reader(http.MaxBytesReader(w, r.Body, limit))
+	// isTimeout: the read deadline (limits.read_timeout) passed, nothing
+	// was wrong with what was read.
+	isTimeout := func(err error) bool {
+		var ne net.Error
+		return err != nil && (errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout())
+	}
+	timedOut := func(err error) (int, string) {
+		h.svc.Log.Warn("batch body not received within limits.read_timeout", "site", footprint.Clip(r.PathValue("site")), "read_timeout", h.svc.Cfg.Limits.ReadTimeout, "remote", r.RemoteAddr)
+		return http.StatusRequestTimeout, fmt.Sprintf("body: not received within limits.read_timeout (%s): the connection is too slow for this batch; send it again (smaller batches go faster): %v", h.svc.Cfg.Limits.ReadTimeout, err)
+	}
 	if r.Header.Get("Content-Encoding") == "gzip" {
 		zr, err := gzip.NewReader(body)
+		if isTimeout(err) {
+			status, msg := timedOut(err)
+			return nil, status, msg
+		}
 		if err != nil {
 			return nil, http.StatusBadRequest, "body: not gzip: " + err.Error()
 		}
@@ -143,24 +165,29 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int,
 	if errors.As(err, &mbe) || int64(len(raw)) > limit {
 		return nil, http.StatusRequestEntityTooLarge, fmt.Sprintf("body over limits.max_body (%s): send smaller batches", h.svc.Cfg.Limits.MaxBody)
 	}
+	if isTimeout(err) {
+		status, msg := timedOut(err)
+		return nil, status, msg
+	}
 	if err != nil {
 		return nil, http.StatusBadRequest, "body: " + err.Error()
 	}
 	return raw, 0, ""
 }
 
-// storeFailed answers a store failure: 503 with Retry-After when a retry
-// may succeed, 500 when it cannot (the agent then quarantines the batch
-// instead of retrying for ever).
+// storeFailed answers a store failure as every handler does (errorStatus):
+// 503 with Retry-After when a retry may succeed, 500 with the message when
+// it cannot (the agent then sets the batch aside instead of retrying for
+// ever). It counts the batch as unavailable or failed.
 func (h *Handler) storeFailed(w http.ResponseWriter, site string, err error) {
-	if errors.Is(err, store.ErrUnavailable) {
+	status, msg := h.failStatus(w, err)
+	switch status {
+	case http.StatusServiceUnavailable:
 		h.metrics.batches.WithLabelValues(site, "unavailable").Inc()
-		h.unavailable(w, err)
-		return
+	case http.StatusInternalServerError:
+		h.metrics.batches.WithLabelValues(site, "failed").Inc()
 	}
-	h.metrics.batches.WithLabelValues(site, "failed").Inc()
-	h.svc.Log.Error("store error", "site", site, "err", err)
-	writeJSON(w, http.StatusInternalServerError, apiError{Error: "store error: " + err.Error()})
+	writeJSON(w, status, apiError{Error: msg})
 }
 
 // refusedToken logs and counts a refused token (never the token itself),

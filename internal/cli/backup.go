@@ -111,15 +111,22 @@ it migrates an older backup's schema.`,
 			}
 			dir, _ := filepath.Abs(cfg.Data)
 			dst := filepath.Join(dir, store.DBFile)
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return err
+			}
+			// The store is replaced only while no process has it: a central
+			// serving it would go on writing into the file replaced.
+			lock, err := store.LockDir(dir, store.Holder{Command: "restore"})
+			if err != nil {
+				return fmt.Errorf("%w: stop it, then restore", err)
+			}
+			defer lock.Close()
 			if info, err := os.Stat(dst + "-wal"); err == nil && info.Size() > 0 {
-				return fmt.Errorf("store %s looks in use (%s is not empty): stop greenhelp serve, then restore", dir, filepath.Base(dst)+"-wal")
+				return fmt.Errorf("store %s looks in use (%s is not empty) by a process that does not take the data directory's lock: stop it (an older greenhelp serve?), then restore", dir, filepath.Base(dst)+"-wal")
 			}
 			if _, err := os.Stat(dst); err == nil && !force {
 				return fmt.Errorf("store %s exists: add --force to replace it with %s (back it up first: greenhelp backup --out …)", dir, from)
 			} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return err
 			}
 			tmp := dst + ".restore"

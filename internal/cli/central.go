@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/internal/csvsafe"
 )
 
 // storeFlags are the flags every command that reads the store takes.
@@ -96,6 +98,11 @@ environment variables, which override the --config file.`,
 				return err
 			}
 			log := logger(cmd, cmd.ErrOrStderr())
+			lock, err := holdData(cfg, "serve")
+			if err != nil {
+				return err
+			}
+			defer lock.Close()
 			svc, err := central.Open(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
@@ -103,7 +110,7 @@ environment variables, which override the --config file.`,
 			defer svc.Close()
 			h := central.NewHandler(svc)
 			log.Info("greenhelp serve", "config", cfg.String())
-			return central.Serve(cmd.Context(), svc, h, func(addr string) {
+			return serveHeld(cmd.Context(), lock, svc, h, log, func(addr string) {
 				scheme := "http"
 				if cfg.TLS.Cert != "" {
 					scheme = "https"
@@ -116,6 +123,16 @@ environment variables, which override the --config file.`,
 	_ = cmd.Flags().MarkHidden("init") // serve creates its store
 	cmd.Flags().String("addr", "", "listen address HOST:PORT (default 127.0.0.1:8080; env GREENHELP_ADDR)")
 	return cmd
+}
+
+// withService opens the service (openService), runs fn on it and closes it.
+func withService(cmd *cobra.Command, fn func(*central.Service) error) error {
+	svc, _, err := openService(cmd, logger(cmd, io.Discard))
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	return fn(svc)
 }
 
 // withCatalog opens the catalog (openCatalog), runs fn on it and closes it.
@@ -153,12 +170,20 @@ func newSitesCmd() *cobra.Command {
 			if err := probe.Validate("sites add"); err != nil {
 				return err
 			}
-			cat, err := openCatalog(cmd)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			tok, err := cat.AddSite(cmd.Context(), id, name, country)
+			var tok string
+			err := changeStore(cmd, "sites add",
+				func(op *operator) error {
+					var out central.AdminSite
+					err := op.call(cmd.Context(), "/api/v1/admin/sites", central.AdminSite{ID: id, Name: name, Country: country}, &out)
+					tok = out.Token
+					return err
+				},
+				func() error {
+					return withService(cmd, func(svc *central.Service) (err error) {
+						tok, err = svc.AddSite(cmd.Context(), id, name, country)
+						return err
+					})
+				})
 			if err != nil {
 				return err
 			}
@@ -201,7 +226,9 @@ func newSitesCmd() *cobra.Command {
 				if !s.NewestDay.IsZero() {
 					newest = s.NewestDay.String()
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.ID, s.Name, s.Country, s.Status, last, newest, s.Records, s.Why)
+				// Names stored before they were checked may hold control
+				// characters: escaped, so that they cannot drive the terminal.
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", footprint.Printable(s.ID), footprint.Printable(s.Name), footprint.Printable(s.Country), s.Status, last, newest, s.Records, footprint.Printable(s.Why))
 			}
 			return tw.Flush()
 		},
@@ -219,7 +246,14 @@ func newSitesCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--on %q: want the closing day YYYY-MM-DD (its records from that day on are not counted)", onS)
 			}
-			if err := withCatalog(cmd, func(cat *store.Catalog) error { return cat.CloseSite(cmd.Context(), id, on) }); err != nil {
+			err = changeStore(cmd, "sites close",
+				func(op *operator) error {
+					return op.call(cmd.Context(), "/api/v1/admin/sites/"+url.PathEscape(id)+"/close", map[string]string{"on": on.String()}, nil)
+				},
+				func() error {
+					return withService(cmd, func(svc *central.Service) error { return svc.CloseSite(cmd.Context(), id, on) })
+				})
+			if err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "site %s closed on %s: counted until %s; it leaves the trajectory as a structural change (reopen: greenhelp sites reopen --id %s)\n", id, on, on.AddDays(-1), id)
@@ -235,7 +269,14 @@ func newSitesCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, _ := cmd.Flags().GetString("id")
-			if err := withCatalog(cmd, func(cat *store.Catalog) error { return cat.CloseSite(cmd.Context(), id, footprint.Date{}) }); err != nil {
+			err := changeStore(cmd, "sites reopen",
+				func(op *operator) error {
+					return op.call(cmd.Context(), "/api/v1/admin/sites/"+url.PathEscape(id)+"/reopen", nil, nil)
+				},
+				func() error {
+					return withService(cmd, func(svc *central.Service) error { return svc.ReopenSite(cmd.Context(), id) })
+				})
+			if err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "site %s reopened: all its records count\n", id)
@@ -250,12 +291,20 @@ func newSitesCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, _ := cmd.Flags().GetString("id")
-			cat, err := openCatalog(cmd)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			tok, err := cat.RotateToken(cmd.Context(), id)
+			var tok string
+			err := changeStore(cmd, "sites rotate-token",
+				func(op *operator) error {
+					var out central.AdminSite
+					err := op.call(cmd.Context(), "/api/v1/admin/sites/"+url.PathEscape(id)+"/rotate", nil, &out)
+					tok = out.Token
+					return err
+				},
+				func() error {
+					return withCatalog(cmd, func(cat *store.Catalog) (err error) {
+						tok, err = cat.RotateToken(cmd.Context(), id)
+						return err
+					})
+				})
 			if err != nil {
 				return err
 			}
@@ -350,7 +399,7 @@ func inventoryCSV(w io.Writer, invs []*footprint.Inventory) error {
 		"scope3_commuting_t", "scope3_homeworking_t", "total_location_t", "total_market_t", "power_off_avoided_kwh", "power_off_avoided_t"})
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
 	for _, inv := range invs {
-		_ = cw.Write([]string{strconv.Itoa(inv.Year), inv.Site, inv.Profile, f(inv.Scope1T), f(inv.Scope2LocationT), f(inv.Scope2MarketT),
+		_ = cw.Write([]string{strconv.Itoa(inv.Year), csvsafe.Text(inv.Site), csvsafe.Text(inv.Profile), f(inv.Scope1T), f(inv.Scope2LocationT), f(inv.Scope2MarketT),
 			f(inv.Scope3PurchasedGoodsT), f(inv.Scope3CapitalGoodsT), f(inv.Scope3FuelEnergyT), f(inv.Scope3BusinessTravelT), f(inv.Scope3CommutingT), f(inv.Scope3HomeworkingT), f(inv.TotalLocationT), f(inv.TotalMarketT),
 			f(inv.PowerOff.AvoidedKWh), f(inv.PowerOff.AvoidedT)})
 	}

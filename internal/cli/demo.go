@@ -45,6 +45,11 @@ the demo is served as it is.`,
 			out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			// Warnings only: per-batch lines would bury the progress bar.
 			log := slog.New(slog.NewTextHandler(errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			lock, err := holdData(cfg, "demo")
+			if err != nil {
+				return err
+			}
+			defer lock.Close()
 			svc, err := central.Open(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
@@ -54,7 +59,7 @@ the demo is served as it is.`,
 			defer cancel()
 			ready := make(chan string, 1)
 			served := make(chan error, 1)
-			go func() { served <- central.Serve(ctx, svc, central.NewHandler(svc), func(a string) { ready <- a }) }()
+			go func() { served <- serveHeld(ctx, lock, svc, central.NewHandler(svc), log, func(a string) { ready <- a }) }()
 			var addr string
 			select {
 			case addr = <-ready:

@@ -84,12 +84,17 @@ reason.`,
 			if year < 1990 || year > 2100 {
 				return fmt.Errorf("--year %d: want the reporting year to close, e.g. --year 2024", year)
 			}
-			svc, _, err := openService(cmd, logger(cmd, io.Discard))
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
-			cy, err := svc.CloseYear(cmd.Context(), year, time.Now())
+			var cy store.ClosedYear
+			err := changeStore(cmd, "close-year",
+				func(op *operator) error {
+					return op.call(cmd.Context(), fmt.Sprintf("/api/v1/admin/years/%d/close", year), nil, &cy)
+				},
+				func() error {
+					return withService(cmd, func(svc *central.Service) (err error) {
+						cy, err = svc.CloseYear(cmd.Context(), year, time.Now())
+						return err
+					})
+				})
 			if err != nil {
 				return err
 			}
@@ -117,12 +122,20 @@ func newOffsetsCmd() *cobra.Command {
 			o.Registry, _ = cmd.Flags().GetString("registry")
 			o.Project, _ = cmd.Flags().GetString("project")
 			o.Vintage, _ = cmd.Flags().GetInt("vintage")
-			svc, _, err := openService(cmd, logger(cmd, io.Discard))
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
-			id, err := svc.AddOffset(cmd.Context(), o)
+			var id int64
+			err := changeStore(cmd, "offsets add",
+				func(op *operator) error {
+					var out central.AdminOffset
+					err := op.call(cmd.Context(), "/api/v1/admin/offsets", central.AdminOffset{Year: o.Year, T: o.T, Registry: o.Registry, Project: o.Project, Vintage: o.Vintage}, &out)
+					id = out.ID
+					return err
+				},
+				func() error {
+					return withService(cmd, func(svc *central.Service) (err error) {
+						id, err = svc.AddOffset(cmd.Context(), o)
+						return err
+					})
+				})
 			if err != nil {
 				return err
 			}

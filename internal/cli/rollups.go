@@ -2,10 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/greenhelp/greenhelp/central"
 )
 
 func newRollupsCmd() *cobra.Command {
@@ -17,17 +18,29 @@ func newRollupsCmd() *cobra.Command {
 trajectory, pages, export), maintained with every accepted batch. The raw
 records stay the source of truth: rebuild the rollups after writing records
 into the store other than through the API (an import straight into SQLite or
-InfluxDB), or to check them. A rebuild gives the rollups ingestion keeps.`,
+InfluxDB), or to check them. A rebuild gives the rollups ingestion keeps.
+While a central serves the data directory, the rebuild is done by it,
+between two batches (nothing accepted meanwhile is left out).`,
 		Example: "  greenhelp rollups rebuild --data ./greenhelp-data",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, _, err := openService(cmd, logger(cmd, io.Discard))
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
 			start := time.Now()
-			n, err := svc.RebuildRollups(cmd.Context())
+			var n int
+			err := changeStore(cmd, "rollups rebuild",
+				func(op *operator) error {
+					// The central rebuilds them between two batches: none is
+					// half in the raw records and half out of the rollups.
+					var out central.AdminRollups
+					err := op.call(cmd.Context(), "/api/v1/admin/rollups/rebuild", nil, &out)
+					n = out.Sites
+					return err
+				},
+				func() error {
+					return withService(cmd, func(svc *central.Service) (err error) {
+						n, err = svc.RebuildRollups(cmd.Context())
+						return err
+					})
+				})
 			if err != nil {
 				return err
 			}
