@@ -59,7 +59,9 @@ the demo is served as it is.`,
 			defer cancel()
 			ready := make(chan string, 1)
 			served := make(chan error, 1)
-			go func() { served <- serveHeld(ctx, lock, svc, central.NewHandler(svc), log, func(a string) { ready <- a }) }()
+			go func() {
+				served <- serveHeld(ctx, lock, svc, central.NewHandler(svc), log, func(a string) { ready <- a })
+			}()
 			var addr string
 			select {
 			case addr = <-ready:
