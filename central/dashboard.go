@@ -582,9 +582,11 @@ func (s *Service) StartPage(ctx context.Context, r *http.Request) (charts.StartD
 
 // AddPages registers the three pages and the assets on the handler.
 func (h *Handler) AddPages() {
-	links := charts.ServedLinks(charts.AssetsBase("/assets/", h.svc.Log))
-	page := func(fn func(w http.ResponseWriter, r *http.Request, year int) error) http.HandlerFunc {
+	served := charts.ServedLinks(charts.AssetsBase("/assets/", h.svc.Log))
+	page := func(fn func(w http.ResponseWriter, r *http.Request, year int, links charts.Links) error) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
+			links := served
+			links.Nonce = cspNonce(r.Context()) // the page's inline scripts run under the answer's policy
 			year := 0
 			if q := r.URL.Query().Get("year"); q != "" {
 				y, err := yearParam(r)
@@ -595,19 +597,13 @@ func (h *Handler) AddPages() {
 				year = y
 			}
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			if err := fn(w, r, year); err != nil {
-				status := http.StatusInternalServerError
-				switch {
-				case errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNoData):
-					status = http.StatusNotFound
-				case errors.Is(err, store.ErrUnavailable):
-					status = http.StatusServiceUnavailable
-				}
-				http.Error(w, err.Error(), status)
+			if err := fn(w, r, year, links); err != nil {
+				status, msg := h.failStatus(w, err) // the API's mapping (errorStatus)
+				http.Error(w, msg, status)
 			}
 		}
 	}
-	h.Handle("GET /{$}", page(func(w http.ResponseWriter, r *http.Request, y int) error {
+	h.Handle("GET /{$}", page(func(w http.ResponseWriter, r *http.Request, y int, links charts.Links) error {
 		d, err := h.svc.GroupPage(r.Context(), y, false)
 		if errors.Is(err, ErrNoData) && y == 0 {
 			// A central without a full year yet: how to get there.
@@ -622,14 +618,14 @@ func (h *Handler) AddPages() {
 		}
 		return charts.RenderGroup(w, d, links)
 	}), true)
-	h.Handle("GET /sites/{site}", page(func(w http.ResponseWriter, r *http.Request, y int) error {
+	h.Handle("GET /sites/{site}", page(func(w http.ResponseWriter, r *http.Request, y int, links charts.Links) error {
 		d, err := h.svc.SitePage(r.Context(), r.PathValue("site"), y, false)
 		if err != nil {
 			return err
 		}
 		return charts.RenderSite(w, d, links)
 	}), true)
-	h.Handle("GET /profiles", page(func(w http.ResponseWriter, r *http.Request, y int) error {
+	h.Handle("GET /profiles", page(func(w http.ResponseWriter, r *http.Request, y int, links charts.Links) error {
 		d, err := h.svc.ProfilesPage(r.Context(), y, false)
 		if err != nil {
 			return err

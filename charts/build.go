@@ -7,7 +7,6 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
-	"github.com/go-echarts/go-echarts/v2/render"
 
 	"github.com/greenhelp/greenhelp/footprint"
 )
@@ -21,17 +20,22 @@ var (
 	profColor = map[string]string{"low-carbon-grid": "#009E73", "fossil-grid-mild": "#E69F00", "fossil-grid-tropical": "#CC79A7", "coal-grid": "#000000"}
 )
 
-// Chart is a built chart: its id, title and go-echarts renderer.
+// Chart is a built chart: its id, title and go-echarts chart (render.go
+// writes it into a page).
 type Chart struct {
 	ID, Title, Caption string
-	r                  render.Renderer
+	c                  echart
 }
 
-// Snippet renders the chart's element and script.
-func (c Chart) Snippet() render.ChartSnippet { return c.r.RenderSnippet() }
-
-// Option is the chart's ECharts option JSON (stable: fixed ids).
-func (c Chart) Option() string { return c.r.RenderSnippet().Option }
+// Option is the chart's ECharts option JSON (stable: fixed ids), the
+// package's functions as their code in strings.
+func (c Chart) Option() string {
+	s, err := c.optionText()
+	if err != nil {
+		return fmt.Sprintf("{\"error\": %q}", err.Error())
+	}
+	return s
+}
 
 func initOpts(id string) charts.GlobalOpts {
 	return charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: "400px"})
@@ -40,7 +44,7 @@ func initOpts(id string) charts.GlobalOpts {
 func common(id string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{initOpts(id),
 		charts.WithColorsOpts(opts.Colors(palette)),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: opts.FuncOpts("function (v) { return (typeof v === 'number') ? v.toLocaleString(undefined, {maximumFractionDigits: 1}) : v; }")}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: jsFunc("function (v) { return (typeof v === 'number') ? v.toLocaleString(undefined, {maximumFractionDigits: 1}) : v; }")}),
 		// Every legend entry in view (wrapped at the bottom, never paged):
 		// the toolbox has the top right.
 		charts.WithLegendOpts(legend()),
@@ -65,7 +69,7 @@ func toolbox(id string) opts.Toolbox {
 		SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Name: id, Title: "Save as image"},
 		DataView:    &opts.ToolBoxFeatureDataView{Show: opts.Bool(true), Title: "Data", Lang: []string{"Data", "Close", "Refresh"}, BackgroundColor: "#fff"},
 		UserDefined: map[string]opts.ToolBoxFeatureUserDefined{"myCSV": {Show: opts.Bool(true), Title: "Download CSV", Icon: csvIcon,
-			OnClick: opts.FuncOpts("function () { greenhelpCSV('" + id + "'); }")}},
+			OnClick: jsFunc("function () { greenhelpCSV('" + id + "'); }")}},
 	}}
 }
 
@@ -97,7 +101,7 @@ func TrajectoryChart(id string, tr footprint.Track, method string) Chart {
 		AddSeries("actual", actual, charts.WithLineStyleOpts(opts.LineStyle{Width: 3})).
 		AddSeries("allowed ("+method+")", allowed, charts.WithLineStyleOpts(opts.LineStyle{Width: 2})).
 		AddSeries("projection (trend)", proj, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 2}))
-	return Chart{ID: id, Title: "Emissions against the trajectory", Caption: "tCO2e, market-based: actual emissions, the allowed line (" + method + ") and next year's projection from the last three years' trend (dashed).", r: line}
+	return Chart{ID: id, Title: "Emissions against the trajectory", Caption: "tCO2e, market-based: actual emissions, the allowed line (" + method + ") and next year's projection from the last three years' trend (dashed).", c: line}
 }
 
 // ScopesChart stacks emissions by scope and category per year; Scope 2
@@ -124,7 +128,7 @@ func ScopesChart(id string, byYear []*footprint.Inventory) Chart {
 	for _, n := range names {
 		bar.AddSeries(n, series[n], charts.WithBarChartOpts(opts.BarChart{Stack: "total"}))
 	}
-	return Chart{ID: id, Title: "Emissions by scope and category", Caption: "Click a legend entry to switch Scope 2 between market-based (shown) and location-based.", r: bar}
+	return Chart{ID: id, Title: "Emissions by scope and category", Caption: "Click a legend entry to switch Scope 2 between market-based (shown) and location-based.", c: bar}
 }
 
 // GapChart ranks sites by their gap to their own trajectory.
@@ -153,7 +157,7 @@ func GapChart(id string, sites []SiteSummary) Chart {
 		data = append(data, opts.BarData{Name: s.Name, Value: r1(*s.GapPct), ItemStyle: &opts.ItemStyle{Color: c}})
 	}
 	bar.SetXAxis(names).AddSeries("gap to trajectory (%)", data).XYReversal()
-	return Chart{ID: id, Title: "Sites ranked by gap to their trajectory", Caption: "Gap in % of the allowed emissions. Above 0 (vermillion): over the allowed emissions; below 0 (blue): on track.", r: bar}
+	return Chart{ID: id, Title: "Sites ranked by gap to their trajectory", Caption: "Gap in % of the allowed emissions. Above 0 (vermillion): over the allowed emissions; below 0 (blue): on track.", c: bar}
 }
 
 // SitesMap places sites on the map of the world's countries (when the
@@ -168,7 +172,7 @@ func sitesMap(id string, sites []SiteSummary, profileIDs []string, world bool) C
 	for _, s := range sites {
 		maxT = math.Max(maxT, s.TotalT)
 	}
-	tooltip := charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: opts.FuncOpts("function (p) { return p.name + '<br/>' + p.seriesName + '<br/>' + p.value[2].toLocaleString() + ' tCO2e'; }")})
+	tooltip := charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: jsFunc("function (p) { var e = echarts.format.encodeHTML; return e(p.name) + '<br/>' + e(p.seriesName) + '<br/>' + e(p.value[2].toLocaleString()) + ' tCO2e'; }")})
 	if world {
 		g := charts.NewGeo()
 		g.SetGlobalOptions(append(common(id), tooltip,
@@ -184,10 +188,10 @@ func sitesMap(id string, sites []SiteSummary, profileIDs []string, world bool) C
 			g.AddSeries(p, "scatter", data,
 				charts.WithItemStyleOpts(opts.ItemStyle{Color: profColor[p], Opacity: opts.Float(0.85)}),
 				func(s *charts.SingleSeries) {
-					s.SymbolSize = opts.FuncOpts(fmt.Sprintf("function (v) { return 8 + 32 * Math.sqrt(v[2] / %g); }", r1(maxT)))
+					s.SymbolSize = jsFunc(fmt.Sprintf("function (v) { return 8 + 32 * Math.sqrt(v[2] / %g); }", r1(maxT)))
 				})
 		}
-		return Chart{ID: id, Title: "Sites by profile", Caption: "On the map of the world's countries (Natural Earth 1:110m); colour by profile; size by tCO2e. Click a site for its page.", r: g}
+		return Chart{ID: id, Title: "Sites by profile", Caption: "On the map of the world's countries (Natural Earth 1:110m); colour by profile; size by tCO2e. Click a site for its page.", c: g}
 	}
 	sc := charts.NewScatter()
 	sc.SetGlobalOptions(append(common(id), tooltip,
@@ -203,7 +207,7 @@ func sitesMap(id string, sites []SiteSummary, profileIDs []string, world bool) C
 		}
 		sc.AddSeries(p, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: profColor[p], Opacity: opts.Float(0.8)}))
 	}
-	return Chart{ID: id, Title: "Sites by profile", Caption: "Position by latitude and longitude (the country boundaries are not in this build: scripts/assets.sh); colour by profile; size by tCO2e.", r: sc}
+	return Chart{ID: id, Title: "Sites by profile", Caption: "Position by latitude and longitude (the country boundaries are not in this build: scripts/assets.sh); colour by profile; size by tCO2e.", c: sc}
 }
 
 // PowerOffChart shows avoided MWh (bars) and tCO2e (line) per month.
@@ -224,7 +228,7 @@ func PowerOffChart(id string, months []MonthPoint) Chart {
 	line := charts.NewLine()
 	line.SetXAxis(x).AddSeries("tCO2e avoided", t, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
 	bar.Overlap(line)
-	return Chart{ID: id, Title: "PC power-off: energy and emissions avoided per month", Caption: "MWh (bars) and tCO2e (line) avoided: a lever result, reported beside the inventory, never subtracted from it.", r: bar}
+	return Chart{ID: id, Title: "PC power-off: energy and emissions avoided per month", Caption: "MWh (bars) and tCO2e (line) avoided: a lever result, reported beside the inventory, never subtracted from it.", c: bar}
 }
 
 // ComplianceChart shows each site's power-off compliance.
@@ -250,7 +254,7 @@ func ComplianceChart(id string, sites []SiteSummary) Chart {
 		data = append(data, opts.BarData{Name: s.Name, Value: r1(*s.Compliance * 100)})
 	}
 	bar.SetXAxis(names).AddSeries("power-off compliance (%)", data).XYReversal()
-	return Chart{ID: id, Title: "Power-off compliance per site", Caption: "Share of device-hours in power-off windows that were actually off; lowest on top.", r: bar}
+	return Chart{ID: id, Title: "Power-off compliance per site", Caption: "Share of device-hours in power-off windows that were actually off; lowest on top.", c: bar}
 }
 
 // TeleworkChart sets the remote share against commuting and home-working
@@ -278,7 +282,7 @@ func TeleworkChart(id string, byYear []*footprint.Inventory) Chart {
 	line := charts.NewLine()
 	line.SetXAxis(x).AddSeries("remote share (%)", share, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
 	bar.Overlap(line)
-	return Chart{ID: id, Title: "Telework against commuting and home-working", Caption: "Scope 3.7 emissions (bars) and the share of person-days worked from home (line).", r: bar}
+	return Chart{ID: id, Title: "Telework against commuting and home-working", Caption: "Scope 3.7 emissions (bars) and the share of person-days worked from home (line).", c: bar}
 }
 
 // LeversChart shows each lever's remaining potential, in order.
@@ -299,7 +303,7 @@ func LeversChart(id string, levers []footprint.Lever) Chart {
 		data = append(data, opts.BarData{Value: r1(l.PotentialT), ItemStyle: &opts.ItemStyle{Color: c}})
 	}
 	bar.SetXAxis(names).AddSeries("potential (tCO2e/yr)", data).XYReversal()
-	return Chart{ID: id, Title: "What each lever can still deliver", Caption: "Sized from the site's own data; negative (vermillion) would raise emissions.", r: bar}
+	return Chart{ID: id, Title: "What each lever can still deliver", Caption: "Sized from the site's own data; negative (vermillion) would raise emissions.", c: bar}
 }
 
 // CompensationChart is the planner's curve: the reduction the trajectory
@@ -324,7 +328,7 @@ func CompensationChart(id string, p footprint.Plan) Chart {
 	if p.CompensationYear != nil {
 		cap = fmt.Sprintf("tCO2e/yr below current emissions. Known levers stop covering the trajectory in %d: compensation from then on.", *p.CompensationYear)
 	}
-	return Chart{ID: id, Title: "Easy at first, then a challenge: the compensation curve", Caption: cap, r: line}
+	return Chart{ID: id, Title: "Easy at first, then a challenge: the compensation curve", Caption: cap, c: line}
 }
 
 // PeersChart ranks the sites of a profile by kgCO2e per seat.
@@ -346,14 +350,14 @@ func PeersChart(id string, peers []SiteSummary, highlight string) Chart {
 		data = append(data, opts.BarData{Value: math.Round(s.KgPerSeat), ItemStyle: &opts.ItemStyle{Color: c}})
 	}
 	bar.SetXAxis(names).AddSeries("kgCO2e per seat", data)
-	return Chart{ID: id, Title: "Rank among sites of the same profile", Caption: "Market-based kgCO2e per seat; this site in dark blue.", r: bar}
+	return Chart{ID: id, Title: "Rank among sites of the same profile", Caption: "Market-based kgCO2e per seat; this site in dark blue.", c: bar}
 }
 
 // ProfileDistribution shows kgCO2e per seat of the sites of each profile.
 func ProfileDistribution(id string, sites []SiteSummary, profileIDs []string) Chart {
 	sc := charts.NewScatter()
 	sc.SetGlobalOptions(append(common(id),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: opts.FuncOpts("function (p) { return p.name + ': ' + Math.round(p.value[1]) + ' kgCO2e/seat'; }")}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: jsFunc("function (p) { return echarts.format.encodeHTML(p.name) + ': ' + Math.round(p.value[1]) + ' kgCO2e/seat'; }")}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: profileIDs}),
 		charts.WithYAxisOpts(opts.YAxis{Name: "kg/seat", Type: "value"}))...)
 	for _, p := range profileIDs {
@@ -365,7 +369,7 @@ func ProfileDistribution(id string, sites []SiteSummary, profileIDs []string) Ch
 		}
 		sc.AddSeries(p, data, charts.WithItemStyleOpts(opts.ItemStyle{Color: profColor[p]}))
 	}
-	return Chart{ID: id, Title: "kgCO2e per seat by profile", Caption: "One dot per site.", r: sc}
+	return Chart{ID: id, Title: "kgCO2e per seat by profile", Caption: "One dot per site.", c: sc}
 }
 
 // PUEChart is each own data centre's PUE month by month over the years
@@ -419,5 +423,5 @@ func PUEChart(id string, byYear []*footprint.Inventory) (Chart, bool) {
 		}
 		line.AddSeries(r, data)
 	}
-	return Chart{ID: id, Title: "Data-centre PUE, month by month", Caption: "Facility energy ÷ IT energy from the rooms' own meters: 1.0 would be all power reaching the servers.", r: line}, true
+	return Chart{ID: id, Title: "Data-centre PUE, month by month", Caption: "Facility energy ÷ IT energy from the rooms' own meters: 1.0 would be all power reaching the servers.", c: line}, true
 }

@@ -28,6 +28,11 @@ type view struct {
 	SiteLink func(id string) string
 	YearLink func(y int) string
 	World    bool // the country boundaries are embedded (world.js)
+	// Nonce is the response's Content-Security-Policy nonce for the
+	// page's scripts ("" for the board pack's files).
+	Nonce string
+	// SiteLinks is [[name or id, link], …] as JSON (renderPage).
+	SiteLinks template.JS
 }
 
 type table struct {
@@ -38,9 +43,28 @@ type table struct {
 
 func renderPage(w io.Writer, v view, cs []Chart) error {
 	for _, c := range cs {
-		s := c.Snippet()
-		v.Charts = append(v.Charts, renderedChart{Chart: c, Element: template.HTML(s.Element), Script: template.HTML(s.Script)})
+		el, sc, err := c.render(v.Nonce)
+		if err != nil {
+			return err
+		}
+		v.Charts = append(v.Charts, renderedChart{Chart: c, Element: el, Script: sc})
 	}
+	// The sites by name and id for a click on a chart: JSON (escaped for
+	// a script element), read into a Map, so that no name is code and none
+	// ("__proto__", "constructor") finds anything but its own link.
+	var pairs [][2]string
+	for _, s := range v.Sites {
+		link := v.SiteLink(s.ID)
+		pairs = append(pairs, [2]string{s.Name, link}, [2]string{s.ID, link})
+	}
+	js, err := scriptJSON(pairs)
+	if err != nil {
+		return err
+	}
+	if pairs == nil {
+		js = "[]"
+	}
+	v.SiteLinks = template.JS(js)
 	return pageTpl.Execute(w, v)
 }
 
@@ -52,6 +76,9 @@ type Links struct {
 	Profiles string
 	Site     func(id string) string
 	Year     func(y int) string
+	// Nonce is the response's Content-Security-Policy nonce: the page's
+	// inline scripts carry it.
+	Nonce string
 }
 
 // ServedLinks are the routes of `greenhelp serve`.
@@ -77,7 +104,7 @@ func StaticLinks(depth int, assets string) Links {
 }
 
 func newView(p Page, heading string, l Links) view {
-	return view{Page: p, Heading: heading, Assets: l.Assets, Home: l.Home, Profiles: l.Profiles, SiteLink: l.Site, YearLink: l.Year, World: WorldMap()}
+	return view{Page: p, Heading: heading, Assets: l.Assets, Home: l.Home, Profiles: l.Profiles, SiteLink: l.Site, YearLink: l.Year, World: WorldMap(), Nonce: l.Nonce}
 }
 
 func f1(v float64) string { return fmt.Sprintf("%.1f", v) }
@@ -359,8 +386,8 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1p
 .tables{overflow-x:auto}footer{color:#666;font-size:.8rem;padding:1rem}
 </style></head><body>
 <header><a href="{{.Home}}">greenhelp</a><a href="{{.Home}}">Group</a><a href="{{.Profiles}}">Profiles</a>
-<label>Site <select id="site-filter" onchange="if(this.value)location.href=this.value"><option value="">—</option>{{range .Sites}}<option value="{{call $.SiteLink .ID}}">{{.Name}}</option>{{end}}</select></label>
-{{if not .Static}}<label>Year <select id="year-select" onchange="location.search='year='+this.value">{{range .Years}}<option{{if eq . $.Year}} selected{{end}}>{{.}}</option>{{end}}</select></label>{{end}}
+<label>Site <select id="site-filter"><option value="">—</option>{{range .Sites}}<option value="{{call $.SiteLink .ID}}">{{.Name}}</option>{{end}}</select></label>
+{{if not .Static}}<label>Year <select id="year-select">{{range .Years}}<option{{if eq . $.Year}} selected{{end}}>{{.}}</option>{{end}}</select></label>{{end}}
 <span>{{.Method}}</span></header>
 <main><h1>{{.Heading}}</h1>{{.Intro}}
 {{if .Lead}}<div class="grid">{{range .Lead}}<section class="card tables"><h2>{{.Title}}</h2><table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</table></section>{{end}}</div><br>{{end}}
@@ -368,8 +395,10 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1p
 {{range .Tables}}<section class="card tables"><h2>{{.Title}}</h2><table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</table></section>{{end}}
 </main><footer>Generated {{.Generated}} by greenhelp. Figures in tCO2e unless stated; Scope 2 market-based unless stated.</footer>
 {{range .Charts}}{{.Script}}{{end}}
-<script>
-var greenhelpSites={ {{- range $i, $s := .Sites}}{{if $i}},{{end}}{{$s.Name}}:{{call $.SiteLink $s.ID}},{{$s.ID}}:{{call $.SiteLink $s.ID}}{{end -}} };
+<script{{if .Nonce}} nonce="{{.Nonce}}"{{end}}>
+var greenhelpSites=new Map({{.SiteLinks}});
+document.getElementById('site-filter').addEventListener('change',function(){if(this.value)location.href=this.value;});
+(function(){var y=document.getElementById('year-select');if(y)y.addEventListener('change',function(){location.search='year='+encodeURIComponent(this.value);});})();
 function greenhelpCSVText(id){var c=echarts.getInstanceByDom(document.getElementById(id));if(!c)return '';var o=c.getOption(),s=o.series||[],rows=[];
 var ax=(o.xAxis||[]).concat(o.yAxis||[]).filter(function(a){return a.type==='category'&&a.data;})[0];
 var val=function(d){if(d===null||d===undefined)return '';if(typeof d==='object'&&!Array.isArray(d))d=d.value;if(Array.isArray(d))return d.join(' ');return d;};
@@ -377,7 +406,7 @@ if(ax){rows.push([ax.name||'category'].concat(s.map(function(e){return e.name||'
 else{rows.push(['series','name','value']);s.forEach(function(e){(e.data||[]).forEach(function(d){rows.push([e.name||'',(d&&d.name)||'',val(d)]);});});}
 return rows.map(function(r){return r.map(function(v){v=(v===null||v===undefined||v==='-')?'':String(v);return /[",\n]/.test(v)?'"'+v.replace(/"/g,'""')+'"':v;}).join(',');}).join('\n')+'\n';}
 function greenhelpCSV(id){var a=document.createElement('a');a.href=URL.createObjectURL(new Blob([greenhelpCSVText(id)],{type:'text/csv'}));a.download=id+'.csv';document.body.appendChild(a);a.click();a.remove();}
-document.querySelectorAll('[_echarts_instance_]').forEach(function(el){var c=echarts.getInstanceByDom(el);if(!c)return;c.on('click',function(p){var k=[p.name,p.seriesName,p.data&&p.data.name];for(var i=0;i<k.length;i++){if(k[i]&&greenhelpSites[k[i]]){location.href=greenhelpSites[k[i]];return;}}});});
+document.querySelectorAll('[_echarts_instance_]').forEach(function(el){var c=echarts.getInstanceByDom(el);if(!c)return;c.on('click',function(p){var k=[p.name,p.seriesName,p.data&&p.data.name];for(var i=0;i<k.length;i++){if(typeof k[i]==='string'&&greenhelpSites.has(k[i])){location.href=greenhelpSites.get(k[i]);return;}}});});
 window.addEventListener('resize',function(){document.querySelectorAll('[_echarts_instance_]').forEach(function(el){var c=echarts.getInstanceByDom(el);if(c)c.resize();});});
 </script>
 </body></html>

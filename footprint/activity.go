@@ -228,6 +228,7 @@ func (a Activity) validateAttrs(p func(string) string) errList {
 			errs.add(p("attrs."+Clip(k)), Clip(v), "want one of %s", quoteList(allowed))
 		}
 	}
+	errs = append(errs, a.validateITIDs(p)...) // rooms and contracts are ids (it.go)
 	for _, k := range requiredAttrs[a.Kind] {
 		if strings.TrimSpace(a.Attrs[k]) == "" {
 			errs.add(p("attrs."+k), "", "missing: a %s record names its %s (attrs %s=…)", a.Kind, k, k)

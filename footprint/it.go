@@ -493,14 +493,37 @@ func mergeIT(out *Inventory, inv *Inventory) {
 	}
 }
 
+// itIDRule is what a data-centre room's or a colocation contract's id may
+// be: an identifier, like a site id (it names a series on the site page
+// and a row of its tables).
+const itIDRule = "want 1–64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (an id, like a site's)"
+
+// itIDAttrs are the attributes that name a declared room or contract.
+var itIDAttrs = map[Kind]string{KindDataCentre: "room", KindColocation: "contract"}
+
+// validateITIDs checks that a datacentre record's room and a colocation
+// record's contract are ids (given: requiredAttrs says when one is missing).
+func (a Activity) validateITIDs(p func(string) string) errList {
+	var errs errList
+	if k, ok := itIDAttrs[a.Kind]; ok {
+		if v, ok := a.Attrs[k]; ok && strings.TrimSpace(v) != "" && !siteIDPattern.MatchString(v) {
+			errs.add(p("attrs."+k), Clip(v), "%s", itIDRule)
+		}
+	}
+	return errs
+}
+
 // validateIT checks the site's data-centre and colocation declarations.
 func validateIT(s Site, p func(string) string, e *errList) {
 	seen := map[string]string{}
-	// id checks an id is given and unique across rooms and contracts.
+	// id checks an id is given, is an id and is unique across rooms and
+	// contracts.
 	id := func(where, v, missing string) {
 		switch {
 		case strings.TrimSpace(v) == "":
 			e.add(p(where+".id"), "", "missing: %s", missing)
+		case !siteIDPattern.MatchString(v):
+			e.add(p(where+".id"), Clip(v), "%s", itIDRule)
 		case seen[v] != "":
 			e.add(p(where+".id"), v, "already used by %s", seen[v])
 		default:
