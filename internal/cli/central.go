@@ -135,16 +135,6 @@ func withService(cmd *cobra.Command, fn func(*central.Service) error) error {
 	return fn(svc)
 }
 
-// withCatalog opens the catalog (openCatalog), runs fn on it and closes it.
-func withCatalog(cmd *cobra.Command, fn func(*store.Catalog) error) error {
-	cat, err := openCatalog(cmd)
-	if err != nil {
-		return err
-	}
-	defer cat.Close()
-	return fn(cat)
-}
-
 func openCatalog(cmd *cobra.Command) (*store.Catalog, error) {
 	cfg, err := loadCentral(cmd)
 	if err != nil {
@@ -300,8 +290,8 @@ func newSitesCmd() *cobra.Command {
 					return err
 				},
 				func() error {
-					return withCatalog(cmd, func(cat *store.Catalog) (err error) {
-						tok, err = cat.RotateToken(cmd.Context(), id)
+					return withService(cmd, func(svc *central.Service) (err error) {
+						tok, err = svc.RotateToken(cmd.Context(), id)
 						return err
 					})
 				})
