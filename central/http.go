@@ -64,7 +64,7 @@ type siteStatusCollector struct{ h *Handler }
 var (
 	siteSilentDesc = prometheus.NewDesc("greenhelp_site_silent",
 		"1 when the site stopped sending: no batch for sites.silent_after_days, or its newest record sites.behind_after_days behind the group's.", []string{"site"}, nil)
-	siteClosedDesc = prometheus.NewDesc("greenhelp_site_closed", "1 when the site is closed (sites close).", []string{"site"}, nil)
+	siteClosedDesc  = prometheus.NewDesc("greenhelp_site_closed", "1 when the site is closed (sites close).", []string{"site"}, nil)
 	collectorUpDesc = prometheus.NewDesc("greenhelp_collector_up",
 		"1 when the collector read what it exports at this scrape, 0 when it failed (the reason is in the central's log).", []string{"collector"}, nil)
 )

@@ -50,7 +50,16 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) 
 	}
 	cat, err := store.OpenCatalog(cfg.Data)
 	if err != nil {
+		if advice := storeAdvice(err); advice != "" {
+			err = fmt.Errorf("%w: %s", err, advice)
+		}
 		return nil, err
+	}
+	// A store that cannot be written would serve "ready" and fail every
+	// batch: refuse to start instead.
+	if rerr, werr := cat.Check(ctx); rerr != nil || werr != nil {
+		cat.Close()
+		return nil, unusableStore(cat.Path(), errors.Join(rerr, werr))
 	}
 	s := &Service{Cfg: cfg, Catalog: cat, Factors: lib, Profiles: set, Log: log,
 		Method: footprint.Method{Mode: cfg.Trajectory.Mode, Rate: cfg.Trajectory.Rate}}
@@ -85,6 +94,16 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) 
 		}
 	}
 	return s, nil
+}
+
+// unusableStore is the error of a store the service cannot read and
+// write: the file, what failed and what to do.
+func unusableStore(file string, err error) error {
+	advice := storeAdvice(err)
+	if advice == "" {
+		advice = "check that the file and its directory are writable by the central, that the disk has free space and that no other process holds the file locked"
+	}
+	return fmt.Errorf("the store %s cannot be read and written (%w): %s", file, err, advice)
 }
 
 // Close closes the stores.

@@ -24,7 +24,8 @@ import (
 
 // Catalog is the SQLite catalog.
 type Catalog struct {
-	db *sql.DB
+	db   *sql.DB
+	path string
 }
 
 // DBFile is the name of the SQLite file inside the data directory.
@@ -161,6 +162,9 @@ var migrations = []string{
 	CREATE INDEX rollup_months_month ON rollup_months(site, month);`,
 	// 7: a site closed on a date (sites close): '' while open.
 	`ALTER TABLE sites ADD COLUMN closed_on TEXT NOT NULL DEFAULT '';`,
+	// 8: the row Check writes: proof that the file can still be written.
+	`CREATE TABLE IF NOT EXISTS heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);
+	INSERT INTO heartbeat(id, at) SELECT 1, '' WHERE NOT EXISTS (SELECT 1 FROM heartbeat);`,
 }
 
 // addsColumn names the (table, column) a migration adds, by its number.
@@ -178,20 +182,83 @@ const legacyHash = "legacy:"
 // OpenCatalog opens (creating if needed) the SQLite file in dir and
 // migrates it to the current schema.
 func OpenCatalog(dir string) (*Catalog, error) {
+	return OpenCatalogWith(dir, Options{})
+}
+
+// Options are how OpenCatalogWith opens the file; the zero value is
+// OpenCatalog's.
+type Options struct {
+	// BusyTimeout is how long a statement waits for another connection's
+	// lock before it fails with SQLITE_BUSY (0: 10 s).
+	BusyTimeout time.Duration
+	// ReadOnly opens the file as SQLite opens one it may not write
+	// (mode=ro): every write fails with SQLITE_READONLY. The tests stage a
+	// read-only store with it.
+	ReadOnly bool
+	// MaxPages caps the file's size in pages (PRAGMA max_page_count; 0:
+	// SQLite's own cap): a write that needs one page more fails with
+	// SQLITE_FULL, as on a full disk. The tests stage a full store with it.
+	MaxPages int
+}
+
+// OpenCatalogWith is OpenCatalog with options.
+func OpenCatalogWith(dir string, o Options) (*Catalog, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	dsn := "file:" + filepath.Join(dir, DBFile) + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	busy := o.BusyTimeout
+	if busy <= 0 {
+		busy = 10 * time.Second
+	}
+	path := filepath.Join(dir, DBFile)
+	dsn := "file:" + path + fmt.Sprintf("?_pragma=busy_timeout(%d)", busy.Milliseconds()) +
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	if o.ReadOnly {
+		dsn += "&mode=ro"
+	}
+	if o.MaxPages > 0 {
+		dsn += fmt.Sprintf("&_pragma=max_page_count(%d)", o.MaxPages)
+	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open catalog: %w", err)
+		return nil, fmt.Errorf("open catalog %s: %w", path, err)
 	}
-	c := &Catalog{db: db}
+	c := &Catalog{db: db, path: path}
 	if err := c.migrate(); err != nil {
 		db.Close()
-		return nil, err
+		return nil, fmt.Errorf("catalog %s: %w", path, err)
 	}
 	return c, nil
+}
+
+// Path is the catalog's SQLite file.
+func (c *Catalog) Path() string { return c.path }
+
+// PageCount is the number of pages the file holds (PRAGMA page_count).
+func (c *Catalog) PageCount(ctx context.Context) (int, error) {
+	var n int
+	err := c.db.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&n)
+	return n, classify("page count", err)
+}
+
+// Check reads and writes the store as a request would: it reads the
+// schema version and every site, then writes and commits the heartbeat
+// row — what fails on a file SQLite finds corrupt or is not allowed to
+// write, or one another process holds locked. Both errors are classified
+// (ErrPermanent or ErrUnavailable); write is not tried when read failed.
+// A full disk is not always seen here: a write that reuses the space of
+// the write-ahead log succeeds where a batch that needs more fails.
+func (c *Catalog) Check(ctx context.Context) (read, write error) {
+	var v, n int
+	if err := c.db.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&v); err != nil {
+		return classify("read the schema version", err), nil
+	}
+	if err := c.db.QueryRowContext(ctx, `SELECT count(*) FROM sites`).Scan(&n); err != nil {
+		return classify("read the sites", err), nil
+	}
+	_, err := c.db.ExecContext(ctx, `INSERT INTO heartbeat(id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at`,
+		time.Now().UTC().Format("2006-01-02T15:04:05.000000000Z"))
+	return nil, classify("write the heartbeat", err)
 }
 
 // DB exposes the SQLite handle to the SQLite series in the same file.
@@ -204,7 +271,7 @@ func (c *Catalog) Close() error { return c.db.Close() }
 func (c *Catalog) SchemaVersion() (int, error) {
 	var v int
 	err := c.db.QueryRow(`SELECT version FROM schema_version`).Scan(&v)
-	return v, err
+	return v, classify("schema version", err)
 }
 
 func (c *Catalog) migrate() error {
@@ -284,7 +351,7 @@ func (c *Catalog) AddSite(ctx context.Context, id, name, country string) (string
 		if strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY") {
 			return "", fmt.Errorf("site %q: %w", id, ErrExists)
 		}
-		return "", fmt.Errorf("add site: %w", err)
+		return "", classify("add site", err)
 	}
 	return tok, nil
 }
@@ -298,7 +365,7 @@ func (c *Catalog) RotateToken(ctx context.Context, id string) (string, error) {
 	}
 	res, err := c.db.ExecContext(ctx, `UPDATE sites SET token_hash = ? WHERE id = ?`, hashToken(tok), id)
 	if err != nil {
-		return "", fmt.Errorf("rotate token: %w", err)
+		return "", classify("rotate token", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return "", fmt.Errorf("site %q: %w", id, ErrNotFound)
@@ -318,7 +385,7 @@ func (c *Catalog) Authenticate(ctx context.Context, tok string) (string, error) 
 		return "", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return "", classify("site token", err)
 	}
 	if subtle.ConstantTimeCompare([]byte(h), []byte(stored)) != 1 {
 		return "", nil
@@ -330,7 +397,7 @@ func (c *Catalog) Authenticate(ctx context.Context, tok string) (string, error) 
 func (c *Catalog) Sites(ctx context.Context) ([]Site, error) {
 	rows, err := c.db.QueryContext(ctx, `SELECT id, name, country, created_at, closed_on FROM sites ORDER BY id`)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return nil, classify("read sites", err)
 	}
 	defer rows.Close()
 	var out []Site
@@ -338,7 +405,7 @@ func (c *Catalog) Sites(ctx context.Context) ([]Site, error) {
 		var s Site
 		var at, closed string
 		if err := rows.Scan(&s.ID, &s.Name, &s.Country, &at, &closed); err != nil {
-			return nil, err
+			return nil, classify("read sites", err)
 		}
 		s.CreatedAt = parseTime(at)
 		if s.ClosedOn, err = closedOn(s.ID, closed); err != nil {
@@ -346,7 +413,7 @@ func (c *Catalog) Sites(ctx context.Context) ([]Site, error) {
 		}
 		out = append(out, s)
 	}
-	return out, rows.Err()
+	return out, classify("read sites", rows.Err())
 }
 
 // Site returns one site.
@@ -358,7 +425,7 @@ func (c *Catalog) Site(ctx context.Context, id string) (Site, error) {
 		return s, fmt.Errorf("site %q: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return s, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return s, classify("read site "+id, err)
 	}
 	s.CreatedAt = parseTime(at)
 	s.ClosedOn, err = closedOn(s.ID, closed)
@@ -544,7 +611,7 @@ func addVersion(ctx context.Context, tx *sql.Tx, site string, received time.Time
 func (c *Catalog) Versions(ctx context.Context, site string) ([]SiteVersion, error) {
 	rows, err := c.db.QueryContext(ctx, `SELECT effective_from, received_at, hash, declaration FROM site_versions WHERE site = ? ORDER BY effective_from, received_at`, site)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return nil, classify("read declarations", err)
 	}
 	defer rows.Close()
 	var out []SiteVersion
@@ -552,16 +619,16 @@ func (c *Catalog) Versions(ctx context.Context, site string) ([]SiteVersion, err
 		var v SiteVersion
 		var eff, at, decl string
 		if err := rows.Scan(&eff, &at, &v.Hash, &decl); err != nil {
-			return nil, err
+			return nil, classify("read declarations", err)
 		}
 		v.Site, v.ReceivedAt = site, parseTime(at)
 		v.EffectiveFrom, _ = footprint.ParseDate(eff)
 		if err := json.Unmarshal([]byte(decl), &v.Declaration); err != nil {
-			return nil, fmt.Errorf("site %s version %s: %w", site, v.Hash, err)
+			return nil, fmt.Errorf("%w: site %s version %s: %w", ErrPermanent, site, v.Hash, err)
 		}
 		out = append(out, v)
 	}
-	return out, rows.Err()
+	return out, classify("read declarations", rows.Err())
 }
 
 // DeclarationFor returns the site's declaration in force for year: the
@@ -597,7 +664,7 @@ func DeclarationIn(vs []SiteVersion, year int) (footprint.Site, bool) {
 func (c *Catalog) Batches(ctx context.Context, site string, limit int) ([]BatchLog, error) {
 	rows, err := c.db.QueryContext(ctx, `SELECT id, received_at, count, sha256 FROM batches WHERE site = ? ORDER BY received_at DESC LIMIT ?`, site, limit)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return nil, classify("read batch log", err)
 	}
 	defer rows.Close()
 	var out []BatchLog
@@ -605,19 +672,19 @@ func (c *Catalog) Batches(ctx context.Context, site string, limit int) ([]BatchL
 		b := BatchLog{Site: site}
 		var at string
 		if err := rows.Scan(&b.ID, &at, &b.Count, &b.SHA256); err != nil {
-			return nil, err
+			return nil, classify("read batch log", err)
 		}
 		b.ReceivedAt = parseTime(at)
 		out = append(out, b)
 	}
-	return out, rows.Err()
+	return out, classify("read batch log", rows.Err())
 }
 
 // SetOverride pins a site to a profile with a reason.
 func (c *Catalog) SetOverride(ctx context.Context, site, profile, reason string) error {
 	_, err := c.db.ExecContext(ctx, `INSERT INTO profile_overrides(site, profile, reason, set_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT(site) DO UPDATE SET profile = excluded.profile, reason = excluded.reason, set_at = excluded.set_at`, site, profile, reason, now())
-	return err
+	return classify("set profile override", err)
 }
 
 // Override returns a site's profile pin, if any.
@@ -627,14 +694,17 @@ func (c *Catalog) Override(ctx context.Context, site string) (*footprint.Profile
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
-	return &p, err
+	if err != nil {
+		return nil, classify("read profile override", err)
+	}
+	return &p, nil
 }
 
 // AddOffset records retired compensation.
 func (c *Catalog) AddOffset(ctx context.Context, o Offset) (int64, error) {
 	res, err := c.db.ExecContext(ctx, `INSERT INTO offsets(year, t, registry, project, vintage) VALUES (?, ?, ?, ?, ?)`, o.Year, o.T, o.Registry, o.Project, o.Vintage)
 	if err != nil {
-		return 0, err
+		return 0, classify("add offset", err)
 	}
 	return res.LastInsertId()
 }
@@ -643,18 +713,18 @@ func (c *Catalog) AddOffset(ctx context.Context, o Offset) (int64, error) {
 func (c *Catalog) Offsets(ctx context.Context, year int) ([]Offset, error) {
 	rows, err := c.db.QueryContext(ctx, `SELECT id, year, t, registry, project, vintage FROM offsets WHERE ? = 0 OR year = ? ORDER BY year, id`, year, year)
 	if err != nil {
-		return nil, err
+		return nil, classify("read offsets", err)
 	}
 	defer rows.Close()
 	var out []Offset
 	for rows.Next() {
 		var o Offset
 		if err := rows.Scan(&o.ID, &o.Year, &o.T, &o.Registry, &o.Project, &o.Vintage); err != nil {
-			return nil, err
+			return nil, classify("read offsets", err)
 		}
 		out = append(out, o)
 	}
-	return out, rows.Err()
+	return out, classify("read offsets", rows.Err())
 }
 
 // ClosedYear is a reporting year as it was published: per entity (site id
@@ -682,14 +752,14 @@ func (c *Catalog) CloseYear(ctx context.Context, y ClosedYear) error {
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
 		return fmt.Errorf("%w: %d", ErrYearClosed, y.Year)
 	}
-	return err
+	return classify("close year", err)
 }
 
 // ClosedYears returns every closed year up to year (0: all), oldest first.
 func (c *Catalog) ClosedYears(ctx context.Context, upTo int) ([]ClosedYear, error) {
 	rows, err := c.db.QueryContext(ctx, `SELECT year, closed_at, input_digest, factor_set, gwp_set, figures FROM closed_years WHERE ? = 0 OR year <= ? ORDER BY year`, upTo, upTo)
 	if err != nil {
-		return nil, err
+		return nil, classify("read closed years", err)
 	}
 	defer rows.Close()
 	var out []ClosedYear
@@ -697,13 +767,13 @@ func (c *Catalog) ClosedYears(ctx context.Context, upTo int) ([]ClosedYear, erro
 		var y ClosedYear
 		var at, fig string
 		if err := rows.Scan(&y.Year, &at, &y.InputDigest, &y.FactorSet, &y.GWPSet, &fig); err != nil {
-			return nil, err
+			return nil, classify("read closed years", err)
 		}
 		y.ClosedAt, _ = time.Parse(time.RFC3339, at)
 		if err := json.Unmarshal([]byte(fig), &y.Figures); err != nil {
-			return nil, fmt.Errorf("closed year %d: figures: %w", y.Year, err)
+			return nil, fmt.Errorf("%w: closed year %d: figures: %w", ErrPermanent, y.Year, err)
 		}
 		out = append(out, y)
 	}
-	return out, rows.Err()
+	return out, classify("read closed years", rows.Err())
 }

@@ -1,0 +1,165 @@
+package central
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/greenhelp/greenhelp/central/store"
+)
+
+// Health is GET /healthz's answer: 200 when the store was read and
+// written, 503 when what failed may pass by itself (a lock, a full disk),
+// 500 when it cannot (a corrupt file, one that is not a database, a
+// read-only one).
+type Health struct {
+	// Status is ok, unavailable (503) or failed (500).
+	Status string `json:"status"`
+	// Store is the series backend (sqlite or influxdb).
+	Store string `json:"store"`
+	// Read and Write are "ok" or what failed ("not tried" for a write
+	// after a failed read).
+	Read  string `json:"read"`
+	Write string `json:"write"`
+	// Error says what is wrong and what to do.
+	Error     string    `json:"error,omitempty"`
+	CheckedAt time.Time `json:"checked_at"`
+}
+
+// Health statuses.
+const (
+	healthOK          = "ok"
+	healthUnavailable = "unavailable"
+	healthFailed      = "failed"
+)
+
+// healthTTL is how long a check's result is served again: /healthz is
+// polled, and its check commits a write.
+const healthTTL = time.Second
+
+// healthTimeout bounds a check: a store locked longer is unavailable.
+const healthTimeout = 2 * time.Second
+
+// health is what /healthz knows: the last check of the store (at most one
+// every healthTTL), and what requests met since that a check may miss — a
+// damaged file met by a request (SQLite finds it only on the pages read;
+// kept until the central restarts) and a full disk met by a write (a
+// small write into the space of the write-ahead log succeeds where a
+// batch fails; kept until a batch is stored again).
+type health struct {
+	mu        sync.Mutex
+	checked   time.Time
+	read      error
+	write     error
+	corrupt   error
+	corruptAt time.Time
+	full      error
+	fullAt    time.Time
+}
+
+// observe notes a failure a request met, when it says the store is damaged
+// or full.
+func (hs *health) observe(now time.Time, err error) {
+	hs.mu.Lock()
+	defer hs.mu.Unlock()
+	switch {
+	case store.Corrupt(err) && hs.corrupt == nil:
+		hs.corrupt, hs.corruptAt = err, now
+	case store.Full(err):
+		hs.full, hs.fullAt = err, now
+	}
+}
+
+// wrote notes a write that succeeded: the disk is no longer full.
+func (hs *health) wrote() {
+	hs.mu.Lock()
+	defer hs.mu.Unlock()
+	hs.full = nil
+}
+
+// checkHealth checks the store (or reuses a check younger than healthTTL
+// on the service's clock) and returns /healthz's status and answer.
+func (h *Handler) checkHealth(ctx context.Context) (int, Health) {
+	hs := &h.health
+	hs.mu.Lock()
+	defer hs.mu.Unlock()
+	now := h.svc.now()
+	if hs.checked.IsZero() || now.Before(hs.checked) || now.Sub(hs.checked) >= healthTTL {
+		// The request ending does not end the check: its result serves
+		// the next requests.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), healthTimeout)
+		hs.read, hs.write = h.svc.Catalog.Check(cctx)
+		cancel()
+		hs.checked = now
+		for _, err := range []error{hs.read, hs.write} {
+			switch {
+			case err == nil:
+			case store.Corrupt(err) && hs.corrupt == nil:
+				hs.corrupt, hs.corruptAt = err, now
+			case store.Full(err):
+				hs.full, hs.fullAt = err, now
+			}
+		}
+		if hs.read != nil || hs.write != nil {
+			h.svc.Log.Error("health check failed", "file", h.svc.Catalog.Path(), "read", hs.read, "write", hs.write)
+		}
+	}
+	body := Health{Status: healthOK, Store: h.svc.Cfg.Store.Backend, Read: "ok", Write: "ok", CheckedAt: hs.checked.UTC()}
+	if hs.read != nil {
+		body.Read, body.Write = hs.read.Error(), "not tried"
+	} else if hs.write != nil {
+		body.Write = hs.write.Error()
+	}
+	// The worst finding decides: permanent (500) over transient (503).
+	failed := func(err error, since time.Time) {
+		status := errorStatus(err)
+		if status == http.StatusServiceUnavailable && body.Status == healthFailed {
+			return
+		}
+		body.Status = healthUnavailable
+		if status != http.StatusServiceUnavailable {
+			body.Status = healthFailed
+		}
+		body.Error = err.Error()
+		if !since.IsZero() {
+			body.Error = fmt.Sprintf("since %s: %s", since.UTC().Format(time.RFC3339), body.Error)
+		}
+		if advice := storeAdvice(err); advice != "" {
+			body.Error += ": " + advice
+		}
+	}
+	if hs.full != nil {
+		failed(hs.full, hs.fullAt)
+	}
+	for _, err := range []error{hs.write, hs.read} {
+		if err != nil {
+			failed(err, time.Time{})
+		}
+	}
+	if hs.corrupt != nil {
+		failed(hs.corrupt, hs.corruptAt)
+	}
+	switch body.Status {
+	case healthFailed:
+		return http.StatusInternalServerError, body
+	case healthUnavailable:
+		return http.StatusServiceUnavailable, body
+	}
+	return http.StatusOK, body
+}
+
+// storeAdvice says what to do about a store failure an operator must
+// act on ("" for the others).
+func storeAdvice(err error) string {
+	switch {
+	case store.Corrupt(err):
+		return "the store's file is damaged or is not a greenhelp database: stop the central and restore the data directory from a backup (greenhelp restore)"
+	case store.ReadOnly(err):
+		return "the store's file cannot be written: check that the file and its directory are writable by the central and that the file system is mounted read-write, then restart the central"
+	case store.Full(err):
+		return "the disk of the data directory is full: free some space (the agents send again by themselves)"
+	}
+	return ""
+}
