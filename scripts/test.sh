@@ -14,6 +14,15 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "chromium not installed and not root: the browser tests will be skipped" >&2
   fi
 fi
+# Exports are opened in a real LibreOffice Calc (headless conversion).
+if ! command -v soffice >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing LibreOffice Calc (Debian package) for the spreadsheet tests…"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null
+  else
+    echo "soffice not installed and not root: the spreadsheet test will be skipped" >&2
+  fi
+fi
 work="$(mktemp -d)"
 cleanup() { scripts/influxd.sh stop "$work/influx" || true; rm -rf "$work"; }
 trap cleanup EXIT
