@@ -118,14 +118,14 @@ func TestOnlyTheCentralsOwnAnswerAcknowledgesABatch(t *testing.T) {
 		want   string
 	}{
 		{"an HTML page", answer(200, "text/html; charset=utf-8", "<html><body>Please log in to the guest Wi-Fi</body></html>"),
-			`answered 200 OK but not as the greenhelp central does (content type "text/html; charset=utf-8", not application/json; content type "text/html; charset=utf-8"; body "<html><body>Please log in`},
+			`answered 200 OK but not as the greenhelp central does (not JSON; content type "text/html; charset=utf-8"; body "<html><body>Please log in`},
 		{"an empty 200", answer(200, "application/json", ""), "body empty"},
 		{"204 No Content", answer(204, "", ""), "answered 204 No Content but not as the greenhelp central does"},
 		{`{"status":"rejected"}`, answer(200, "application/json", `{"status":"rejected"}`), "no id"},
 		{"the batch's id, rejected", answer(200, "application/json", `{"id":"$ID","status":"rejected","accepted":0}`), `status "rejected", want "accepted" or "duplicate"`},
 		{"another batch's id", answer(200, "application/json", `{"id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","status":"accepted","accepted":1}`), `names batch "01ARZ3NDEKTSV4RRFFQ69G5FAV"`},
 		{"the id as a number", answer(200, "application/json", `{"id":1,"status":"accepted"}`), "not the central's acknowledgement"},
-		{"the central's words as text/plain", answer(200, "text/plain", `{"id":"$ID","status":"accepted","accepted":1}`), `content type "text/plain", not application/json`},
+		{"the central's words as text/plain", answer(200, "text/plain", `{"id":"$ID","status":"accepted","accepted":1}`), `(not JSON; content type "text/plain"; body "{`},
 		{"an acknowledgement and more", answer(200, "application/json", `{"id":"$ID","status":"accepted","accepted":1} {"id":"$ID"}`), "data after the object"},
 		{"a member named twice", answer(200, "application/json", `{"id":"$ID","status":"rejected","status":"accepted"}`), "not the central's acknowledgement"},
 		{"a 10 GB page", huge("text/html"), `body "\x00\x00`},
@@ -267,7 +267,7 @@ func TestPingTakesOnlyTheCentralsOwnAnswer(t *testing.T) {
 		{"an HTML page", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = io.WriteString(w, "<html>portal</html>")
-		}, `answered 200 OK but not as the greenhelp central does (content type "text/html", not application/json`},
+		}, `answered 200 OK but not as the greenhelp central does (not JSON; content type "text/html"; body "<html>portal</html>")`},
 		{"JSON naming no site", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, `{"status":"ok"}`)

@@ -144,7 +144,7 @@ func (u *Uploader) isAnswer(resp *http.Response, body []byte, over bool, check f
 	var why error
 	switch {
 	case mt != "application/json":
-		why = fmt.Errorf("content type %q, not application/json", ct)
+		why = errors.New("not JSON")
 	case over:
 		why = fmt.Errorf("an answer over %d KiB, the rest not read", wire.MaxAckSize>>10)
 	default:

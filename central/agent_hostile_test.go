@@ -224,7 +224,7 @@ func TestTheRealAgentThroughAHostileUplinkDeliversEveryRecordOnce(t *testing.T) 
 	}
 	var hugeWritten atomic.Int64
 	modes := []hostileMode{
-		{"HTML 200", html, `answered 200 OK but not as the greenhelp central does (content type \"text/html; charset=utf-8\", not application/json`},
+		{"HTML 200", html, `answered 200 OK but not as the greenhelp central does (not JSON; content type \"text/html; charset=utf-8\"; body \"<html><body><h1>Guest Wi-Fi`},
 		{"empty 200", func(w http.ResponseWriter, r *http.Request) {}, "body empty"},
 		{"foreign JSON 200", jsonAnswer(`{"status":"rejected"}`), "no id"},
 		{"another batch's acknowledgement", jsonAnswer(`{"id":"01ARZ3NDEKTSV4RRFFQ69G5FAV","status":"accepted","accepted":20}`), `names batch \"01ARZ3NDEKTSV4RRFFQ69G5FAV\"`},
