@@ -409,7 +409,8 @@ func TestACorruptPageARequestMetFailsHealthz(t *testing.T) {
 }
 
 // Issue 25, item 7: a store that cannot be written refuses to start (what
-// `greenhelp serve` calls), with the file named and what to do.
+// `greenhelp serve` calls: Open, then CheckWritable), with the file named
+// and what to do.
 func TestAStoreThatCannotBeWrittenRefusesToStart(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -435,7 +436,12 @@ func TestAStoreThatCannotBeWrittenRefusesToStart(t *testing.T) {
 			if !c.stage(t, hs) {
 				t.Skip("cannot make it read-only here: chattr +i failed and root ignores chmod")
 			}
-			_, err := Open(context.Background(), hs.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			// What serve does before it answers.
+			svc, err := Open(context.Background(), hs.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err == nil {
+				err = svc.CheckWritable(context.Background())
+				svc.Close()
+			}
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), hs.file, "the file is named")
 			for _, w := range c.want {

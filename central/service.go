@@ -55,12 +55,6 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) 
 		}
 		return nil, err
 	}
-	// A store that cannot be written would serve "ready" and fail every
-	// batch: refuse to start instead.
-	if rerr, werr := cat.Check(ctx); rerr != nil || werr != nil {
-		cat.Close()
-		return nil, unusableStore(cat.Path(), errors.Join(rerr, werr))
-	}
 	s := &Service{Cfg: cfg, Catalog: cat, Factors: lib, Profiles: set, Log: log,
 		Method: footprint.Method{Mode: cfg.Trajectory.Mode, Rate: cfg.Trajectory.Rate}}
 	if err := s.loadOverrides(ctx); err != nil {
@@ -90,20 +84,36 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) 
 		}
 		if err != nil {
 			s.Close()
-			return nil, fmt.Errorf("building the rollups: %w", err)
+			return nil, s.storeError(fmt.Errorf("building the rollups: %w", err))
 		}
 	}
 	return s, nil
 }
 
-// unusableStore is the error of a store the service cannot read and
-// write: the file, what failed and what to do.
-func unusableStore(file string, err error) error {
+// CheckWritable reads the store and commits a write to it (the check of
+// /healthz) and says, naming the file, what failed and what to do. serve
+// calls it before it answers: a store that cannot be written would serve
+// "ready" and fail every batch. (The commands that only read a store,
+// such as export, do not: they work on a read-only copy.)
+func (s *Service) CheckWritable(ctx context.Context) error {
+	read, write := s.Catalog.Check(ctx)
+	if read == nil && write == nil {
+		return nil
+	}
+	return s.storeError(errors.Join(read, write))
+}
+
+// storeError says of a store failure which file failed and what to do;
+// other errors are returned as they are.
+func (s *Service) storeError(err error) error {
+	if !errors.Is(err, store.ErrPermanent) && !errors.Is(err, store.ErrUnavailable) {
+		return err
+	}
 	advice := storeAdvice(err)
 	if advice == "" {
 		advice = "check that the file and its directory are writable by the central, that the disk has free space and that no other process holds the file locked"
 	}
-	return fmt.Errorf("the store %s cannot be read and written (%w): %s", file, err, advice)
+	return fmt.Errorf("the store %s cannot be read and written (%w): %s", s.Catalog.Path(), err, advice)
 }
 
 // Close closes the stores.

@@ -108,6 +108,9 @@ environment variables, which override the --config file.`,
 				return err
 			}
 			defer svc.Close()
+			if err := svc.CheckWritable(cmd.Context()); err != nil {
+				return err
+			}
 			h := central.NewHandler(svc)
 			log.Info("greenhelp serve", "config", cfg.String())
 			return serveHeld(cmd.Context(), lock, svc, h, log, func(addr string) {
