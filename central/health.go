@@ -49,6 +49,9 @@ const healthTimeout = 2 * time.Second
 // small write into the space of the write-ahead log succeeds where a
 // batch fails; kept until a batch is stored again).
 type health struct {
+	// checking is held for a check (up to healthTimeout), mu for the
+	// fields only: a request that notes a failure never waits for a check.
+	checking  sync.Mutex
 	mu        sync.Mutex
 	checked   time.Time
 	read      error
@@ -83,29 +86,32 @@ func (hs *health) wrote() {
 // on the service's clock) and returns /healthz's status and answer.
 func (h *Handler) checkHealth(ctx context.Context) (int, Health) {
 	hs := &h.health
-	hs.mu.Lock()
-	defer hs.mu.Unlock()
+	hs.checking.Lock()
+	defer hs.checking.Unlock()
 	now := h.svc.now()
-	if hs.checked.IsZero() || now.Before(hs.checked) || now.Sub(hs.checked) >= healthTTL {
+	hs.mu.Lock()
+	stale := hs.checked.IsZero() || now.Before(hs.checked) || now.Sub(hs.checked) >= healthTTL
+	hs.mu.Unlock()
+	if stale {
 		// The request ending does not end the check: its result serves
 		// the next requests.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), healthTimeout)
-		hs.read, hs.write = h.svc.Catalog.Check(cctx)
+		read, write := h.svc.Catalog.Check(cctx)
 		cancel()
-		hs.checked = now
-		for _, err := range []error{hs.read, hs.write} {
-			switch {
-			case err == nil:
-			case store.Corrupt(err) && hs.corrupt == nil:
-				hs.corrupt, hs.corruptAt = err, now
-			case store.Full(err):
-				hs.full, hs.fullAt = err, now
+		if read != nil || write != nil {
+			h.svc.Log.Error("health check failed", "file", h.svc.Catalog.Path(), "read", read, "write", write)
+		}
+		for _, err := range []error{read, write} {
+			if err != nil {
+				hs.observe(now, err)
 			}
 		}
-		if hs.read != nil || hs.write != nil {
-			h.svc.Log.Error("health check failed", "file", h.svc.Catalog.Path(), "read", hs.read, "write", hs.write)
-		}
+		hs.mu.Lock()
+		hs.read, hs.write, hs.checked = read, write, now
+		hs.mu.Unlock()
 	}
+	hs.mu.Lock()
+	defer hs.mu.Unlock()
 	body := Health{Status: healthOK, Store: h.svc.Cfg.Store.Backend, Read: "ok", Write: "ok", CheckedAt: hs.checked.UTC()}
 	if hs.read != nil {
 		body.Read, body.Write = hs.read.Error(), "not tried"
