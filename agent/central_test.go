@@ -94,9 +94,10 @@ func (c *fakeCentral) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			errs = append(errs, map[string]any{"index": i, "field": fe.Path, "message": fe.Message})
 		}
 	}
-	if len(errs) > 0 {
+	if len(errs) > 0 { // as the central refuses a batch: JSON, its reason and every problem
+		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
-		_ = json.NewEncoder(w).Encode(map[string]any{"errors": errs})
+		_ = json.NewEncoder(w).Encode(map[string]any{"error": fmt.Sprintf("%d problem(s): nothing of this batch was stored", len(errs)), "errors": errs})
 		return
 	}
 	if c.beforeApply != nil {

@@ -105,8 +105,9 @@ func TestRetryAfterFromTheCentralIsHonoured(t *testing.T) {
 func TestARefusedBatchIsQuarantinedWithTheCentralsReason(t *testing.T) {
 	central := newFakeCentral("fr-lyo-gerland", "tok-123")
 	central.fail = func(n int, w http.ResponseWriter) bool {
+		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
-		_, _ = w.Write([]byte(`{"errors":[{"index":3,"field":"quantity","message":"must be ≥ 0"}]}`))
+		_, _ = w.Write([]byte(`{"error":"1 problem(s): nothing of this batch was stored","errors":[{"index":3,"field":"quantity","message":"must be ≥ 0"}]}`))
 		return true
 	}
 	a := exampleAgent(t, central.start(t, ""))
@@ -118,7 +119,7 @@ func TestARefusedBatchIsQuarantinedWithTheCentralsReason(t *testing.T) {
 	assert.Zero(t, st.Pending)
 	require.Len(t, st.Quarantined, 1)
 	assert.Contains(t, st.Quarantined[0].Reason, "400 Bad Request")
-	assert.Contains(t, st.Quarantined[0].Reason, `"index":3`)
+	assert.Contains(t, st.Quarantined[0].Reason, "must be ≥ 0")
 	_, _, _, requests := central.stats()
 	assert.Equal(t, 1, requests, "a 4xx is not retried")
 }
@@ -257,4 +258,43 @@ func TestAFullOutboxRefusesANewBatchAndKeepsTheOld(t *testing.T) {
 	b, _, err := ob.Load(pending[0])
 	require.NoError(t, err)
 	assert.Equal(t, "A", b.ID)
+}
+
+// A 4xx that is not the central's refusal — a web server's 404 page at a
+// wrong central.url, a proxy's 400 — quarantines nothing: the batch stays
+// pending, and goes once the central itself answers.
+func TestA4xxThatIsNotTheCentralsRefusalKeepsTheBatch(t *testing.T) {
+	tests := []struct {
+		name        string
+		status      int
+		contentType string
+		body        string
+	}{
+		{"a web server's 404 page", http.StatusNotFound, "text/html", "<html><body>Not Found</body></html>"},
+		{"a proxy's plain 400", http.StatusBadRequest, "text/plain", "Bad Request"},
+		{"JSON without the central's error", http.StatusBadRequest, "application/json", `{"status":"rejected"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			central := newFakeCentral("fr-lyo-gerland", "tok-123")
+			central.fail = func(n int, w http.ResponseWriter) bool {
+				if n > 2 {
+					return false
+				}
+				w.Header().Set("Content-Type", tt.contentType)
+				w.WriteHeader(tt.status)
+				_, _ = w.Write([]byte(tt.body))
+				return true
+			}
+			a := exampleAgent(t, central.start(t, ""))
+			require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
+			st, err := a.Status()
+			require.NoError(t, err)
+			assert.Zero(t, st.Pending)
+			assert.Empty(t, st.Quarantined, "nothing quarantined on an answer that is not the central's")
+			_, batches, _, requests := central.stats()
+			assert.Equal(t, 1, batches, "stored once the central answers")
+			assert.Equal(t, 3, requests)
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -129,6 +130,12 @@ func (u *Uploader) post(ctx context.Context, id string, body []byte) (outcome, t
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return badToken, 0, text
 	case code/100 == 4:
+		// Only the central's own refusal (its JSON error) quarantines a
+		// batch: a 404 page of a web server at a wrong central.url, a
+		// proxy's 400, would otherwise quarantine every batch.
+		if err := u.isAnswer(resp, msg, over, centralRefusal); err != nil {
+			return foreign, 0, err.Error()
+		}
 		return refused, 0, text
 	default:
 		return foreign, 0, fmt.Sprintf("central %s answered %q, a status HTTP does not define: is central.url right? a proxy or captive portal?", u.BaseURL, resp.Status)
@@ -155,6 +162,18 @@ func (u *Uploader) isAnswer(resp *http.Response, body []byte, over bool, check f
 	}
 	return fmt.Errorf("central %s answered %s but not as the greenhelp central does (%v; content type %q; body %s): is central.url right? a proxy or captive portal?",
 		u.BaseURL, resp.Status, why, ct, bodyStart(body))
+}
+
+// centralRefusal checks a 4xx body is the central's refusal: a JSON
+// object whose "error" says why.
+func centralRefusal(raw []byte) error {
+	var doc struct {
+		Error string `json:"error"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil || doc.Error == "" {
+		return errors.New(`not the central's refusal (a JSON object with its "error")`)
+	}
+	return nil
 }
 
 // redirected describes a 3xx answer: where it pointed, and that it is not
