@@ -142,19 +142,6 @@ func decodeAdmin(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-func (h *Handler) adminError(w http.ResponseWriter, site string, err error) {
-	switch {
-	case errors.Is(err, ErrInvalid):
-		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
-	case errors.Is(err, store.ErrExists), errors.Is(err, store.ErrYearClosed):
-		writeJSON(w, http.StatusConflict, apiError{Error: err.Error()})
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNoData):
-		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error()})
-	default:
-		h.storeFailed(w, site, err)
-	}
-}
-
 // actor names who asked, for the log.
 func actor(r *http.Request) string {
 	if r.Context().Value(localOperator{}) == true {
@@ -174,7 +161,7 @@ func (h *Handler) adminAddSite(w http.ResponseWriter, r *http.Request) {
 	}
 	tok, err := h.svc.AddSite(r.Context(), in.ID, in.Name, in.Country)
 	if err != nil {
-		h.adminError(w, in.ID, err)
+		h.fail(w, err)
 		return
 	}
 	h.svc.Log.Info("site added through the admin API", "site", in.ID, "by", actor(r))
@@ -188,7 +175,7 @@ func (h *Handler) adminRotate(w http.ResponseWriter, r *http.Request) {
 	}
 	tok, err := h.svc.RotateToken(r.Context(), id)
 	if err != nil {
-		h.adminError(w, id, err)
+		h.fail(w, err)
 		return
 	}
 	h.svc.Log.Info("site token rotated through the admin API", "site", id, "by", actor(r))
@@ -209,7 +196,7 @@ func (h *Handler) adminClose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.svc.CloseSite(r.Context(), id, on); err != nil {
-		h.adminError(w, id, err)
+		h.fail(w, err)
 		return
 	}
 	h.svc.Log.Info("site closed through the admin API", "site", id, "on", on.String(), "by", actor(r))
@@ -222,7 +209,7 @@ func (h *Handler) adminReopen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.svc.ReopenSite(r.Context(), id); err != nil {
-		h.adminError(w, id, err)
+		h.fail(w, err)
 		return
 	}
 	h.svc.Log.Info("site reopened through the admin API", "site", id, "by", actor(r))
@@ -240,7 +227,7 @@ func (h *Handler) adminAddOffset(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := h.svc.AddOffset(r.Context(), store.Offset{Year: in.Year, T: in.T, Registry: in.Registry, Project: in.Project, Vintage: in.Vintage})
 	if err != nil {
-		h.adminError(w, "", err)
+		h.fail(w, err)
 		return
 	}
 	in.ID = id
@@ -259,7 +246,7 @@ func (h *Handler) adminCloseYear(w http.ResponseWriter, r *http.Request) {
 	}
 	cy, err := h.svc.CloseYear(r.Context(), year, h.svc.now())
 	if err != nil {
-		h.adminError(w, "", err)
+		h.fail(w, err)
 		return
 	}
 	h.svc.Log.Info("reporting year closed through the admin API", "year", year, "by", actor(r))
@@ -273,7 +260,7 @@ func (h *Handler) adminRebuildRollups(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	n, err := h.svc.RebuildRollups(r.Context())
 	if err != nil {
-		h.adminError(w, "", err)
+		h.fail(w, err)
 		return
 	}
 	h.svc.Log.Info("rollups rebuilt through the admin API", "sites", n, "by", actor(r))

@@ -301,6 +301,8 @@ func yearParam(r *http.Request) (int, error) {
 //   - anything else: 500.
 func errorStatus(err error) int {
 	switch {
+	case errors.Is(err, ErrInvalid):
+		return http.StatusBadRequest
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNoData), errors.Is(err, footprint.ErrNoHistory):
 		return http.StatusNotFound
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrExists), errors.Is(err, store.ErrYearClosed):
