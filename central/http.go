@@ -295,7 +295,8 @@ func yearParam(r *http.Request) (int, error) {
 //     store.ErrYearClosed): 409;
 //   - a store failure a retry cannot cure (store.ErrPermanent: a corrupt
 //     file, one that is not a database, a read-only file): 500, never
-//     Retry-After — an agent would retry it for ever;
+//     Retry-After — it does not pass by itself: the operator must act (an
+//     agent keeps the batch and retries at its own backoff);
 //   - a store failure that may pass (store.ErrUnavailable: busy or locked,
 //     a full disk; a context that ended): 503 with Retry-After;
 //   - anything else: 500.

@@ -177,8 +177,9 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int,
 
 // storeFailed answers a store failure as every handler does (errorStatus):
 // 503 with Retry-After when a retry may succeed, 500 with the message when
-// it cannot (the agent then sets the batch aside instead of retrying for
-// ever). It counts the batch as unavailable or failed.
+// only the operator can cure it (/healthz says so too; the agent keeps the
+// batch and retries at its backoff, so nothing waits on a site once the
+// store is mended). It counts the batch as unavailable or failed.
 func (h *Handler) storeFailed(w http.ResponseWriter, site string, err error) {
 	status, msg := h.failStatus(w, err)
 	switch status {

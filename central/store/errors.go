@@ -13,8 +13,8 @@ var ErrConflict = errors.New("batch id already used for other content")
 
 // ErrPermanent wraps a store failure a retry cannot cure (a constraint, a
 // corrupt file, a file that is not a database, a read-only file, a schema
-// mismatch): the HTTP layer answers 500 with the message, never a 503 the
-// agent would retry for ever.
+// mismatch): the HTTP layer answers 500 with the message and /healthz
+// 500, never a 503 whose Retry-After says it will pass by itself.
 var ErrPermanent = errors.New("store error")
 
 // SQLite primary result codes (https://sqlite.org/rescode.html) that a

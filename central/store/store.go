@@ -33,7 +33,7 @@ type Query struct {
 
 // Series stores activity records, one per key: writing a key again
 // replaces its value. Every backend passes the conformance suite in
-// store_conformance_test.go.
+// conformance_test.go.
 type Series interface {
 	// Write stores every record of acts for site, all or none.
 	Write(ctx context.Context, site string, acts []footprint.Activity) error
