@@ -17,7 +17,7 @@ import (
 )
 
 // fakeCentral implements the central's side of the wire contract
-// (DESIGN.md, "The wire") on a real loopback HTTP server: bearer token,
+// (docs/ARCHITECTURE.md, "The wire contract") on a real loopback HTTP server: bearer token,
 // gzip bodies, all-or-nothing validation, idempotency by batch id and
 // replacement by activity key.
 type fakeCentral struct {

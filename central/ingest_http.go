@@ -71,7 +71,7 @@ func (h *Handler) ping(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, p)
 }
 
-// ingest is POST /api/v1/sites/{site}/batches (DESIGN.md, "The wire"): it
+// ingest is POST /api/v1/sites/{site}/batches (docs/ARCHITECTURE.md, "The wire contract"): it
 // authenticates, reads and decodes the body, calls Service.Ingest and maps
 // its errors to status codes.
 func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {

@@ -93,6 +93,17 @@ func TestOneCentralPerDataDirectory(t *testing.T) {
 	assert.Contains(t, string(out), "closing day 1900-01-01: want a day from 1990-01-01")
 	assert.InDelta(t, after, pageTotal(), 1e-9)
 
+	// The read commands read beside the serving central and write
+	// nothing: an overrides file given to `report` is checked, not
+	// applied (the central's are the store's).
+	overrides := filepath.Join(t.TempDir(), "overrides.yaml")
+	require.NoError(t, os.WriteFile(overrides, []byte("overrides:\n  - site: fr-lyon\n    profile: coal-grid\n    reason: a test of the one writer\n"), 0o600))
+	var rep footprint.Inventory
+	require.NoError(t, json.Unmarshal([]byte(s.runEnv(t, []string{"GREENHELP_OVERRIDES_FILE=" + overrides}, "report", "--year", "2024", "--site", "fr-lyon", "--format", "json")), &rep))
+	assert.NotEqual(t, "coal-grid", rep.Profile)
+	assert.False(t, strings.Contains(string(s.get(t, "/api/v1/profiles?year=2024")), "a test of the one writer"), "report wrote its override beside the central")
+	assert.Contains(t, s.run(t, "sites", "list"), "fr-lille")
+
 	// A command holding the directory (here: this test, as `sites add`
 	// would while no central serves) keeps a central from starting.
 	idle := filepath.Join(t.TempDir(), "idle")

@@ -161,10 +161,13 @@ func (s *Service) rolledRecords(ctx context.Context, site string, kinds []footpr
 // upgradeInflux rewrites, once, the points of an InfluxDB series written
 // in format 1 (see store.InfluxSeries): the records read are the same
 // before and after, so the rollups stand.
-func (s *Service) upgradeInflux(ctx context.Context, ix *store.InfluxSeries) error {
+func (s *Service) upgradeInflux(ctx context.Context, ix *store.InfluxSeries, readOnly bool) error {
 	f, err := s.Catalog.InfluxFormat(ctx)
 	if err != nil || f >= store.InfluxFormat {
 		return err
+	}
+	if readOnly {
+		return fmt.Errorf("the InfluxDB points are in format %d, this greenhelp reads format %d: opened read-only, they are not upgraded (the central serving the store upgrades them when it starts)", f, store.InfluxFormat)
 	}
 	sites, err := s.Catalog.Sites(ctx)
 	if err != nil {

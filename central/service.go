@@ -38,8 +38,23 @@ type Service struct {
 	ingestMu sync.Mutex // the single writer path (Ingest)
 }
 
-// Open opens the stores the configuration names.
+// Open opens the stores the configuration names, for the one writer of
+// the data directory: it migrates an older schema, applies the overrides
+// file, upgrades an older InfluxDB point format and builds missing
+// rollups.
 func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) {
+	return open(ctx, cfg, log, false)
+}
+
+// OpenReadOnly opens the stores to read them beside the central that
+// serves them (their one writer, docs/ARCHITECTURE.md "One writer"): the
+// catalog is opened read-only and nothing is migrated, applied, upgraded
+// or built — a store that needs it is refused, with what to do.
+func OpenReadOnly(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) {
+	return open(ctx, cfg, log, true)
+}
+
+func open(ctx context.Context, cfg *Config, log *slog.Logger, readOnly bool) (*Service, error) {
 	lib, err := factors.LoadList(cfg.FactorsFile)
 	if err != nil {
 		return nil, err
@@ -48,7 +63,7 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) 
 	if err != nil {
 		return nil, err
 	}
-	cat, err := store.OpenCatalog(cfg.Data)
+	cat, err := store.OpenCatalogWith(cfg.Data, store.Options{ReadOnly: readOnly})
 	if err != nil {
 		if advice := storeAdvice(err); advice != "" {
 			err = fmt.Errorf("%w: %s", err, advice)
@@ -57,7 +72,7 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) 
 	}
 	s := &Service{Cfg: cfg, Catalog: cat, Factors: lib, Profiles: set, Log: log,
 		Method: footprint.Method{Mode: cfg.Trajectory.Mode, Rate: cfg.Trajectory.Rate}}
-	if err := s.loadOverrides(ctx); err != nil {
+	if err := s.loadOverrides(ctx, !readOnly); err != nil {
 		cat.Close()
 		return nil, err
 	}
@@ -69,7 +84,7 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) 
 			return nil, err
 		}
 		s.Series = ix
-		if err := s.upgradeInflux(ctx, ix); err != nil {
+		if err := s.upgradeInflux(ctx, ix, readOnly); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -79,7 +94,9 @@ func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) 
 	if built, err := cat.RollupsBuilt(ctx); err != nil || !built {
 		// A catalog from before the rollups: build them once from the
 		// series (as `greenhelp rollups rebuild`).
-		if err == nil {
+		if err == nil && readOnly {
+			err = errors.New("the store has no rollups yet, and it is opened read-only: the central serving it builds them when it starts (or run greenhelp rollups rebuild)")
+		} else if err == nil {
 			_, err = s.RebuildRollups(ctx)
 		}
 		if err != nil {
@@ -351,9 +368,10 @@ type Override struct {
 	Reason  string `mapstructure:"reason"`
 }
 
-// loadOverrides applies the overrides file to the catalog: every entry
-// needs a known profile and a reason.
-func (s *Service) loadOverrides(ctx context.Context) error {
+// loadOverrides reads and checks the overrides file — every entry needs a
+// known profile and a reason — and, with apply, writes its rows into the
+// catalog (a read-only service reads those the serving central applied).
+func (s *Service) loadOverrides(ctx context.Context, apply bool) error {
 	if s.Cfg.OverridesFile == "" {
 		return nil
 	}
@@ -384,6 +402,9 @@ func (s *Service) loadOverrides(ctx context.Context) error {
 		return &footprint.ValidationError{Source: s.Cfg.OverridesFile, Errors: errs}
 	}
 	for _, o := range f.Overrides {
+		if !apply {
+			break
+		}
 		if err := s.Catalog.SetOverride(ctx, o.Site, o.Profile, o.Reason); err != nil {
 			return err
 		}

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// Kind is the kind of an activity record (DESIGN.md, "Kinds, items, units").
+// Kind is the kind of an activity record (docs/ARCHITECTURE.md, "The wire contract": kinds, items, units).
 type Kind string
 
 // The activity kinds the wire carries.

@@ -26,7 +26,7 @@ var embeddedProfiles []byte
 //go:embed climate.csv
 var embeddedClimate []byte
 
-// Count is the number of profiles a set must define (DESIGN.md: four).
+// Count is the number of profiles a set must define (docs/ARCHITECTURE.md: four).
 const Count = 4
 
 // Features is a point in the profile space. Missing features (NaN) are

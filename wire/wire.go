@@ -1,5 +1,5 @@
 // Package wire is the contract between the site agent and the central
-// (DESIGN.md, "The wire"): the batch both sides exchange, its id and
+// (docs/ARCHITECTURE.md, "The wire contract"): the batch both sides exchange, its id and
 // content hash, and the strict decoding and validation the central applies
 // before anything is stored. Both binaries import it, so the two sides
 // cannot drift apart.

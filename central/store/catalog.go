@@ -24,8 +24,9 @@ import (
 
 // Catalog is the SQLite catalog.
 type Catalog struct {
-	db   *sql.DB
-	path string
+	db       *sql.DB
+	path     string
+	readOnly bool
 }
 
 // DBFile is the name of the SQLite file inside the data directory.
@@ -192,8 +193,10 @@ type Options struct {
 	// lock before it fails with SQLITE_BUSY (0: 10 s).
 	BusyTimeout time.Duration
 	// ReadOnly opens the file as SQLite opens one it may not write
-	// (mode=ro): every write fails with SQLITE_READONLY. The tests stage a
-	// read-only store with it.
+	// (mode=ro): every write fails with SQLITE_READONLY, and a schema
+	// older than this greenhelp's is refused rather than migrated. The
+	// read commands open a store a central serves so (it is the one
+	// writer); the tests stage a read-only store with it.
 	ReadOnly bool
 	// MaxPages caps the file's size in pages (PRAGMA max_page_count; 0:
 	// SQLite's own cap): a write that needs one page more fails with
@@ -223,7 +226,7 @@ func OpenCatalogWith(dir string, o Options) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open catalog %s: %w", path, err)
 	}
-	c := &Catalog{db: db, path: path}
+	c := &Catalog{db: db, path: path, readOnly: o.ReadOnly}
 	if err := c.migrate(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("catalog %s: %w", path, err)
@@ -275,6 +278,16 @@ func (c *Catalog) SchemaVersion() (int, error) {
 }
 
 func (c *Catalog) migrate() error {
+	if c.readOnly {
+		var v int
+		if err := c.db.QueryRow(`SELECT version FROM schema_version`).Scan(&v); err != nil {
+			return classify("reading the schema version", err)
+		}
+		if v != len(migrations) {
+			return fmt.Errorf("catalog schema version %d, this greenhelp's is %d: opened read-only, it is not migrated (greenhelp serve migrates it when it starts)", v, len(migrations))
+		}
+		return nil
+	}
 	if _, err := c.db.Exec(`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -141,4 +142,27 @@ func ReadHolder(dir string) (Holder, error) {
 		return h, err
 	}
 	return h, json.Unmarshal(raw, &h)
+}
+
+// Held says whether a process holds dir's lock (this one included,
+// through another LockDir), and who, without taking it for longer than
+// the look and without writing anything (a read-only copy of a store can
+// be read).
+func Held(dir string) (Holder, bool, error) {
+	f, err := os.Open(filepath.Join(dir, LockFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return Holder{}, false, nil // never locked
+	}
+	if err != nil {
+		return Holder{}, false, fmt.Errorf("the data directory's lock: %w", err)
+	}
+	defer f.Close() // releases the look's lock, if it took it
+	switch err := flock(f); {
+	case errors.Is(err, errWouldBlock):
+		h, _ := ReadHolder(dir)
+		return h, true, nil
+	case err != nil:
+		return Holder{}, false, fmt.Errorf("the data directory's lock: %w", err)
+	}
+	return Holder{}, false, nil
 }

@@ -67,11 +67,38 @@ func openService(cmd *cobra.Command, log *slog.Logger) (*central.Service, *centr
 	if err := storeIn(cmd, cfg); err != nil {
 		return nil, nil, err
 	}
-	svc, err := central.Open(cmd.Context(), cfg, log)
+	open := central.Open
+	// Beside the central that serves it (or a command that changes it),
+	// the store is read only: its one writer migrates, applies and builds.
+	if _, held, err := store.Held(cfg.Data); err != nil {
+		return nil, nil, err
+	} else if held {
+		open = central.OpenReadOnly
+	}
+	svc, err := open(cmd.Context(), cfg, log)
 	if err != nil {
 		return nil, nil, err
 	}
 	return svc, cfg, nil
+}
+
+// withService opens the service for the command that holds the data
+// directory's lock (changeStore's local path), runs fn on it and closes
+// it.
+func withService(cmd *cobra.Command, fn func(*central.Service) error) error {
+	cfg, err := loadCentral(cmd)
+	if err != nil {
+		return err
+	}
+	if err := storeIn(cmd, cfg); err != nil {
+		return err
+	}
+	svc, err := central.Open(cmd.Context(), cfg, logger(cmd, io.Discard))
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	return fn(svc)
 }
 
 // logger writes to w as --log-format says (text, or json for a log
@@ -126,16 +153,6 @@ environment variables, which override the --config file.`,
 	_ = cmd.Flags().MarkHidden("init") // serve creates its store
 	cmd.Flags().String("addr", "", "listen address HOST:PORT (default 127.0.0.1:8080; env GREENHELP_ADDR)")
 	return cmd
-}
-
-// withService opens the service (openService), runs fn on it and closes it.
-func withService(cmd *cobra.Command, fn func(*central.Service) error) error {
-	svc, _, err := openService(cmd, logger(cmd, io.Discard))
-	if err != nil {
-		return err
-	}
-	defer svc.Close()
-	return fn(svc)
 }
 
 func openCatalog(cmd *cobra.Command) (*store.Catalog, error) {
