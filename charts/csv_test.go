@@ -44,8 +44,15 @@ func TestAChartsCSVKeepsAFormulaNamedSiteAsText(t *testing.T) {
 	require.NoError(t, RenderGroup(f, g, StaticLinks(0, "")))
 	require.NoError(t, f.Close())
 
+	// The profile is a folder of our own, removed best-effort: Chromium's
+	// helpers may still write in it after the browser exits, which would
+	// fail t.TempDir's cleanup.
+	profile, err := os.MkdirTemp("", "greenhelp-chromium")
+	require.NoError(t, err)
+	defer os.RemoveAll(profile)
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.Flag("no-first-run", true), chromedp.UserDataDir(filepath.Join(dir, "profile")))
+		chromedp.DisableGPU, chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(profile))
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(alloc)
 	defer cancel()
