@@ -188,39 +188,37 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 }
 
 // Totals recomputes every scope total, the two grand totals and the
-// quality shares from the lines.
+// quality shares from the lines: each line adds to its scope's row of the
+// table (scopes.go); the totals add the rows that count in them, then
+// Scope 3.
 func (inv *Inventory) Totals() {
-	inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT = 0, 0, 0
-	inv.Scope3PurchasedGoodsT, inv.Scope3CapitalGoodsT, inv.Scope3FuelEnergyT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT = 0, 0, 0, 0, 0, 0
+	for _, s := range scopeTable {
+		*s.total(inv) = 0
+	}
 	byQ := map[Quality]float64{}
 	for _, l := range inv.Lines {
-		switch l.Scope {
-		case Scope1:
-			inv.Scope1T += l.T
-		case Scope2Location:
-			inv.Scope2LocationT += l.T
-		case Scope2Market:
-			inv.Scope2MarketT += l.T
-		case Scope3PurchasedGoods:
-			inv.Scope3PurchasedGoodsT += l.T
-		case Scope3CapitalGoods:
-			inv.Scope3CapitalGoodsT += l.T
-		case Scope3FuelEnergy:
-			inv.Scope3FuelEnergyT += l.T
-		case Scope3BusinessTravel:
-			inv.Scope3BusinessTravelT += l.T
-		case Scope3Commuting:
-			inv.Scope3CommutingT += l.T
-		case Scope3Homeworking:
-			inv.Scope3HomeworkingT += l.T
+		if i, ok := scopeIndex[l.Scope]; ok {
+			*scopeTable[i].total(inv) += l.T
 		}
 		if l.Scope != Scope2Market {
 			byQ[l.Quality] += l.T
 		}
 	}
 	s3 := inv.Scope3T()
-	inv.TotalLocationT = inv.Scope1T + inv.Scope2LocationT + s3
-	inv.TotalMarketT = inv.Scope1T + inv.Scope2MarketT + s3
+	inv.TotalLocationT, inv.TotalMarketT = 0, 0
+	for _, s := range scopeTable {
+		if s.Category > 0 {
+			continue
+		}
+		if s.Location {
+			inv.TotalLocationT += s.Of(inv)
+		}
+		if s.Market {
+			inv.TotalMarketT += s.Of(inv)
+		}
+	}
+	inv.TotalLocationT += s3
+	inv.TotalMarketT += s3
 	inv.Quality = QualityShares{}
 	if inv.TotalLocationT > 0 {
 		inv.Quality = QualityShares{
@@ -231,13 +229,15 @@ func (inv *Inventory) Totals() {
 	}
 }
 
-var scopeOrder = map[Scope]int{Scope1: 0, Scope2Location: 1, Scope2Market: 2, Scope3CapitalGoods: 3, Scope3FuelEnergy: 4, Scope3BusinessTravel: 5, Scope3Commuting: 6, Scope3Homeworking: 7}
-
+// sortLines orders lines by scope (the table's order), kind, item,
+// factor, quality, basis and unit: every field of their key, so that no
+// two lines of one inventory tie and the order never depends on the
+// order they came in.
 func sortLines(ls []Line) {
 	sort.Slice(ls, func(i, j int) bool {
 		a, b := ls[i], ls[j]
-		if a.Scope != b.Scope {
-			return scopeOrder[a.Scope] < scopeOrder[b.Scope]
+		if c := compareScopes(a.Scope, b.Scope); c != 0 {
+			return c < 0
 		}
 		if a.Kind != b.Kind {
 			return a.Kind < b.Kind
@@ -251,7 +251,10 @@ func sortLines(ls []Line) {
 		if a.Quality != b.Quality {
 			return a.Quality < b.Quality
 		}
-		return a.Basis < b.Basis
+		if a.Basis != b.Basis {
+			return a.Basis < b.Basis
+		}
+		return a.Unit < b.Unit
 	})
 }
 

@@ -157,14 +157,9 @@ func SiteChange(site string, fromYear int, prev, cur *Inventory) Change {
 		}
 		return byScope[s]
 	}
-	keys := map[changeKey]bool{}
-	for k := range p {
-		keys[k] = true
-	}
-	for k := range n {
-		keys[k] = true
-	}
-	for k := range keys {
+	// In the keys' order, so that the sums (and their last digits) are
+	// the same on every run.
+	for _, k := range changeKeys(p, n) {
 		a0, a1 := p[k], n[k]
 		var e Effects
 		switch {
@@ -204,12 +199,42 @@ func (c *Change) finish() {
 	}
 }
 
+// changeKeys is every key of the two years, by scope (the table's
+// order), kind, item and unit.
+func changeKeys(p, n map[changeKey]lineAgg) []changeKey {
+	keys := make([]changeKey, 0, len(p)+len(n))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	for k := range n {
+		if _, ok := p[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if c := compareScopes(a.scope, b.scope); c != 0 {
+			return c < 0
+		}
+		if a.kind != b.kind {
+			return a.kind < b.kind
+		}
+		if a.item != b.item {
+			return a.item < b.item
+		}
+		return a.unit < b.unit
+	})
+	return keys
+}
+
+// sortedScopes lists the scopes' changes in the table's order (one per
+// scope: the map's key).
 func sortedScopes(m map[Scope]*ScopeChange) []ScopeChange {
 	out := make([]ScopeChange, 0, len(m))
 	for _, sc := range m {
 		out = append(out, *sc)
 	}
-	sort.Slice(out, func(i, j int) bool { return scopeOrder[out[i].Scope] < scopeOrder[out[j].Scope] })
+	sort.Slice(out, func(i, j int) bool { return compareScopes(out[i].Scope, out[j].Scope) < 0 })
 	return out
 }
 

@@ -5,25 +5,6 @@ import (
 	"sort"
 )
 
-// Scope labels an inventory line (GHG Protocol scope and, for scope 3, the
-// category).
-type Scope string
-
-// The scopes and categories greenhelp reports.
-const (
-	Scope1             Scope = "1"
-	Scope2Location     Scope = "2-location"
-	Scope2Market       Scope = "2-market"
-	Scope3CapitalGoods Scope = "3.2"
-	// Scope3FuelEnergy is category 3, fuel- and energy-related activities
-	// not in Scope 1 or 2: the fuels' well-to-tank and the grid's
-	// transmission and distribution losses.
-	Scope3FuelEnergy     Scope = "3.3"
-	Scope3BusinessTravel Scope = "3.6"
-	Scope3Commuting      Scope = "3.7-commuting"
-	Scope3Homeworking    Scope = "3.7-homeworking"
-)
-
 // Inventory is one site's GHG inventory for one calendar year, in tonnes
 // CO2e. Every total is the sum of its lines.
 type Inventory struct {
@@ -34,6 +15,7 @@ type Inventory struct {
 	// Profile is the climate/grid profile whose assumptions were used ("" none).
 	Profile string `json:"profile"`
 
+	// One field per scope of the table (scopes.go), its total.
 	Scope1T         float64 `json:"scope1_t"`
 	Scope2LocationT float64 `json:"scope2_location_t"`
 	Scope2MarketT   float64 `json:"scope2_market_t"`
@@ -80,9 +62,16 @@ type Inventory struct {
 // which holds the fuels' well-to-tank and the T&D losses only.
 const UpstreamBoundary = "upstream of generation inside Scope 2 (lifecycle grid factors, Ember); Scope 3.3 holds fuels' well-to-tank and T&D losses only"
 
-// Scope3T is every Scope 3 category the inventory holds.
+// Scope3T is every Scope 3 category the inventory holds: the table's
+// scopes in a category, in its order.
 func (inv *Inventory) Scope3T() float64 {
-	return inv.Scope3PurchasedGoodsT + inv.Scope3CapitalGoodsT + inv.Scope3FuelEnergyT + inv.Scope3BusinessTravelT + inv.Scope3CommutingT + inv.Scope3HomeworkingT
+	t := 0.0
+	for _, s := range scopeTable {
+		if s.Category > 0 {
+			t += s.Of(inv)
+		}
+	}
+	return t
 }
 
 // Line is one inventory line: Quantity × FactorKgPerUnit / 1000 = T.

@@ -78,10 +78,6 @@ const (
 	DefaultColocationPUESource = "Uptime Institute Global Data Center Survey 2023: industry average annual PUE 1.58 (no figure declared by the provider)"
 )
 
-// Scope3PurchasedGoods is Scope 3 category 1, purchased goods and
-// services: colocation whose electricity the provider buys, and the cloud.
-const Scope3PurchasedGoods Scope = "3.1"
-
 // The providers whose usage greenhelp estimates, with Cloud Carbon
 // Footprint's (Thoughtworks, Apache-2.0) coefficients: the mean watts per
 // vCPU at the minimum and maximum load of the provider's processors, and
@@ -631,7 +627,13 @@ func itLevers(site Site, inv *Inventory, lib *factors.Library, add func(id strin
 	var rt float64
 	var rparts []string
 	for _, c := range inv.IT.Cloud {
-		for region, kwh := range c.Regions {
+		regions := make([]string, 0, len(c.Regions))
+		for region := range c.Regions {
+			regions = append(regions, region)
+		}
+		sort.Strings(regions) // the potential's sum the same on every run
+		for _, region := range regions {
+			kwh := c.Regions[region]
 			cc, ok := CloudRegionCountry(c.Provider, region)
 			if !ok {
 				continue

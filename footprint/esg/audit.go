@@ -81,21 +81,13 @@ func (d Dataset) priorYear(ref string) []Datapoint {
 	}
 	g := d.Group
 	var out []Datapoint
-	for _, f := range []struct {
-		name     string
-		cur, old float64
-	}{
-		{"GrossScope1GreenhouseGasEmissions", g.Scope1T, p.Scope1T},
-		{"GrossLocationBasedScope2GreenhouseGasEmissions", g.Scope2LocationT, p.Scope2LocationT},
-		{"GrossMarketBasedScope2GreenhouseGasEmissions", g.Scope2MarketT, p.Scope2MarketT},
-		{"GrossScope3GreenhouseGasEmissions", g.Scope3T(), p.Scope3T()},
-		{"TotalGHGEmissionsLocationBased", g.TotalLocationT, p.TotalLocationT},
-		{"TotalGHGEmissionsMarketBased", g.TotalMarketT, p.TotalMarketT},
-	} {
-		out = append(out, Datapoint{f.name + "PriorYear", fmt.Sprintf("%s, %d (comparative)", f.name, d.Year-1), ref + " AR 48", num(f.old), "tCO2e", ""})
-		if f.old > 0 {
-			pct := round((f.cur-f.old)/f.old*100, 4)
-			out = append(out, Datapoint{f.name + "ChangePercent", fmt.Sprintf("%s, %% change %d / %d", f.name, d.Year, d.Year-1), ref + " AR 48", &pct, "%", ""})
+	// The headline figures of the table of scopes (footprint.Headline).
+	for _, f := range footprint.Headline() {
+		name, cur, old := f.Datapoint.Name, f.Of(g), f.Of(p)
+		out = append(out, Datapoint{name + "PriorYear", fmt.Sprintf("%s, %d (comparative)", name, d.Year-1), ref + " AR 48", num(old), "tCO2e", ""})
+		if old > 0 {
+			pct := round((cur-old)/old*100, 4)
+			out = append(out, Datapoint{name + "ChangePercent", fmt.Sprintf("%s, %% change %d / %d", name, d.Year, d.Year-1), ref + " AR 48", &pct, "%", ""})
 		}
 	}
 	if c := d.Changes; c != nil {
@@ -108,35 +100,17 @@ func (d Dataset) priorYear(ref string) []Datapoint {
 }
 
 // scope3Categories lists the fifteen categories, included or excluded
-// with the reason, as ESRS E1-6 §51 and AR 46 ask.
+// with the reason, as ESRS E1-6 §51 and AR 46 ask (footprint.Categories:
+// a category is included when a scope of the table is in it).
 func (d Dataset) scope3Categories() Table {
 	g := d.Group
 	tb := Table{Name: "scope3_categories", Head: []string{"category", "name", "status", "tCO2e", "reason"}}
-	inc := func(v float64) any { return t(v) }
-	for _, c := range []struct {
-		n      int
-		name   string
-		status string
-		v      any
-		reason string
-	}{
-		{1, "Purchased goods and services", "included", inc(g.Scope3PurchasedGoodsT), "IT bought as a service: colocation whose electricity the provider buys (IT energy × PUE × the facility's grid) and the cloud (the providers' own reports, else usage × Cloud Carbon Footprint coefficients × the region's grid); other purchased goods and services not yet measured (no spend data collected)"},
-		{2, "Capital goods", "included", inc(g.Scope3CapitalGoodsT), "IT equipment bought (purchase records), cradle to gate; buildings and furniture not measured"},
-		{3, "Fuel- and energy-related activities", "included", inc(g.Scope3FuelEnergyT), "fuels' well-to-tank; grid T&D losses where a national loss share is published (see the notes); upstream of generation is in Scope 2 (lifecycle grid factors)"},
-		{4, "Upstream transportation and distribution", "excluded", "", "not relevant: a service business without significant inbound freight"},
-		{5, "Waste generated in operations", "excluded", "", "not yet measured: office waste, expected to be small"},
-		{6, "Business travel", "included", inc(g.Scope3BusinessTravelT), "flights, rail, cars, taxis, buses and hotel nights from travel bookings"},
-		{7, "Employee commuting", "included", inc(g.Scope3CommutingT + g.Scope3HomeworkingT), "commute surveys × on-site days, and home-working"},
-		{8, "Upstream leased assets", "excluded", "", "included in Scopes 1 and 2: leased offices are under operational control"},
-		{9, "Downstream transportation and distribution", "excluded", "", "not relevant: no products shipped"},
-		{10, "Processing of sold products", "excluded", "", "not relevant: services only"},
-		{11, "Use of sold products", "excluded", "", "not relevant: services only"},
-		{12, "End-of-life treatment of sold products", "excluded", "", "not relevant: services only"},
-		{13, "Downstream leased assets", "excluded", "", "not relevant: no assets leased out"},
-		{14, "Franchises", "excluded", "", "not relevant: no franchises"},
-		{15, "Investments", "excluded", "", "not relevant: no financial investments reported by the group"},
-	} {
-		tb.Rows = append(tb.Rows, []any{c.n, c.name, c.status, c.v, c.reason})
+	for _, c := range footprint.Categories() {
+		status, v := "excluded", any("")
+		if c.Included() {
+			status, v = "included", t(c.Of(g))
+		}
+		tb.Rows = append(tb.Rows, []any{c.Number, c.Name, status, v, c.Boundary})
 	}
 	return tb
 }

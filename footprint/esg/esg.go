@@ -122,7 +122,6 @@ func num(v float64) *float64 { x := t(v); return &x }
 // Summary returns the ESRS E1-6 datapoints for the group.
 func (d Dataset) Summary() []Datapoint {
 	g := d.Group
-	s3 := g.Scope3T()
 	var seats int
 	var fte float64
 	for _, s := range d.Sites {
@@ -130,20 +129,7 @@ func (d Dataset) Summary() []Datapoint {
 		fte += s.FTE
 	}
 	ref := "ESRS E1-6 (Commission Delegated Regulation (EU) 2023/2772)"
-	dp := []Datapoint{
-		{"GrossScope1GreenhouseGasEmissions", "Gross Scope 1 GHG emissions", ref + " §44(a), §48(a)", num(g.Scope1T), "tCO2e", ""},
-		{"GrossLocationBasedScope2GreenhouseGasEmissions", "Gross location-based Scope 2 GHG emissions", ref + " §44(b), §49(a)", num(g.Scope2LocationT), "tCO2e", ""},
-		{"GrossMarketBasedScope2GreenhouseGasEmissions", "Gross market-based Scope 2 GHG emissions", ref + " §44(b), §49(b)", num(g.Scope2MarketT), "tCO2e", ""},
-		{"GrossScope3GreenhouseGasEmissions", "Gross Scope 3 GHG emissions (categories 1, 2, 3, 6 and 7)", ref + " §44(c), §51", num(s3), "tCO2e", ""},
-		{"GrossScope3GreenhouseGasEmissionsCategory1PurchasedGoodsAndServices", "Scope 3 category 1: purchased goods and services (colocation whose electricity the provider buys; cloud)", ref + " §51, AR 46", num(g.Scope3PurchasedGoodsT), "tCO2e", ""},
-		{"GrossScope3GreenhouseGasEmissionsCategory2CapitalGoods", "Scope 3 category 2: capital goods (IT equipment bought, cradle to gate)", ref + " §51, AR 46", num(g.Scope3CapitalGoodsT), "tCO2e", ""},
-		{"GrossScope3GreenhouseGasEmissionsCategory3FuelAndEnergyRelatedActivities", "Scope 3 category 3: fuel- and energy-related activities (fuels' well-to-tank, grid T&D losses; upstream of generation is in Scope 2)", ref + " §51, AR 46", num(g.Scope3FuelEnergyT), "tCO2e", ""},
-		{"GrossScope3GreenhouseGasEmissionsCategory6BusinessTravel", "Scope 3 category 6: business travel", ref + " §51, AR 46", num(g.Scope3BusinessTravelT), "tCO2e", ""},
-		{"GrossScope3GreenhouseGasEmissionsCategory7EmployeeCommuting", "Scope 3 category 7: employee commuting, incl. home-working", ref + " §51, AR 46", num(g.Scope3CommutingT + g.Scope3HomeworkingT), "tCO2e", ""},
-		{"GrossScope3Category7HomeWorking", "of which home-working (entity-specific breakdown)", ref + " §51", num(g.Scope3HomeworkingT), "tCO2e", ""},
-		{"TotalGHGEmissionsLocationBased", "Total GHG emissions, location-based", ref + " §44(d), §52(a)", num(g.TotalLocationT), "tCO2e", ""},
-		{"TotalGHGEmissionsMarketBased", "Total GHG emissions, market-based", ref + " §44(d), §52(b)", num(g.TotalMarketT), "tCO2e", ""},
-	}
+	dp := scopeDatapoints(g, ref)
 	dp = append(dp, d.methodDatapoints(ref)...)
 	dp = append(dp, d.priorYear(ref)...)
 	if d.Revenue != nil && d.Revenue.Amount > 0 {
@@ -209,16 +195,76 @@ func (d Dataset) summaryTable() Table {
 	return tb
 }
 
-var figureHead = []string{"scope 1 (tCO2e)", "scope 2 location (tCO2e)", "scope 2 market (tCO2e)", "scope 3 total (tCO2e)",
-	"scope 3.1 purchased goods and services (tCO2e)", "scope 3.2 capital goods (tCO2e)", "scope 3.3 fuel and energy (tCO2e)", "scope 3.6 business travel (tCO2e)", "scope 3.7 commuting (tCO2e)", "scope 3.7 home-working (tCO2e)", "total location (tCO2e)", "total market (tCO2e)"}
+// datapoint is a figure of the table of scopes as a summary row.
+func datapoint(p footprint.Datapoint, ref string, v float64) Datapoint {
+	return Datapoint{p.Name, p.Description, ref + " " + p.Paragraph, num(v), "tCO2e", ""}
+}
+
+// scopeDatapoints are the E1-6 figures of the table of scopes, in its
+// order: each scope outside Scope 3, Scope 3's total, then each category
+// at its first scope (and a scope's own breakdown within its category),
+// then the two totals.
+func scopeDatapoints(g *footprint.Inventory, ref string) []Datapoint {
+	var dp []Datapoint
+	cats := footprint.Categories()
+	done := map[int]bool{}
+	for _, s := range footprint.Scopes() {
+		if s.Category == 0 {
+			dp = append(dp, datapoint(s.Datapoint, ref, s.Of(g)))
+			continue
+		}
+		if len(done) == 0 {
+			dp = append(dp, datapoint(footprint.Scope3Figure.Datapoint, ref, g.Scope3T()))
+		}
+		if !done[s.Category] {
+			done[s.Category] = true
+			c := cats[s.Category-1]
+			dp = append(dp, datapoint(c.Datapoint, ref, c.Of(g)))
+		}
+		if s.Datapoint.Name != "" {
+			dp = append(dp, datapoint(s.Datapoint, ref, s.Of(g)))
+		}
+	}
+	for _, f := range []footprint.Figure{footprint.LocationFigure, footprint.MarketFigure} {
+		dp = append(dp, datapoint(f.Datapoint, ref, f.Of(g)))
+	}
+	return dp
+}
+
+// figureHead and figures are an inventory's figures in the by_site
+// table: each scope in the table's order, Scope 3's total before its
+// categories, then the two totals.
+func figureHead() []string {
+	var out []string
+	for _, f := range figureList() {
+		out = append(out, f.Column)
+	}
+	return out
+}
 
 func figures(inv *footprint.Inventory) []any {
-	return []any{t(inv.Scope1T), t(inv.Scope2LocationT), t(inv.Scope2MarketT), t(inv.Scope3T()), t(inv.Scope3PurchasedGoodsT), t(inv.Scope3CapitalGoodsT), t(inv.Scope3FuelEnergyT), t(inv.Scope3BusinessTravelT),
-		t(inv.Scope3CommutingT), t(inv.Scope3HomeworkingT), t(inv.TotalLocationT), t(inv.TotalMarketT)}
+	var out []any
+	for _, f := range figureList() {
+		out = append(out, t(f.Of(inv)))
+	}
+	return out
+}
+
+func figureList() []footprint.Figure {
+	var out []footprint.Figure
+	s3 := false
+	for _, s := range footprint.Scopes() {
+		if s.Category > 0 && !s3 {
+			s3 = true
+			out = append(out, footprint.Scope3Figure)
+		}
+		out = append(out, footprint.Figure{Field: s.Field, Column: s.Column, Datapoint: s.Datapoint, Of: s.Of})
+	}
+	return append(out, footprint.LocationFigure, footprint.MarketFigure)
 }
 
 func (d Dataset) bySite() Table {
-	tb := Table{Name: "by_site", Head: append(append([]string{"site", "name", "country", "profile", "seats", "fte"}, figureHead...),
+	tb := Table{Name: "by_site", Head: append(append([]string{"site", "name", "country", "profile", "seats", "fte"}, figureHead()...),
 		"measured share", "estimated share", "default share")}
 	for _, s := range d.Sites {
 		q := s.Inventory.Quality
@@ -228,18 +274,6 @@ func (d Dataset) bySite() Table {
 	return tb
 }
 
-var scopeNames = []struct {
-	scope footprint.Scope
-	name  string
-}{
-	{footprint.Scope1, "Scope 1"}, {footprint.Scope2Location, "Scope 2 location-based"}, {footprint.Scope2Market, "Scope 2 market-based"},
-	{footprint.Scope3PurchasedGoods, "Scope 3 category 1 purchased goods and services (colocation, cloud)"},
-	{footprint.Scope3CapitalGoods, "Scope 3 category 2 capital goods (IT equipment)"},
-	{footprint.Scope3FuelEnergy, "Scope 3 category 3 fuel- and energy-related activities"},
-	{footprint.Scope3BusinessTravel, "Scope 3 category 6 business travel"}, {footprint.Scope3Commuting, "Scope 3 category 7 commuting"},
-	{footprint.Scope3Homeworking, "Scope 3 category 7 home-working"},
-}
-
 func (d Dataset) byScopeCategory() Table {
 	tb := Table{Name: "by_scope_category", Head: []string{"entity", "scope", "scope and category", "tCO2e"}}
 	add := func(entity string, inv *footprint.Inventory) {
@@ -247,8 +281,8 @@ func (d Dataset) byScopeCategory() Table {
 		for _, l := range inv.Lines {
 			sum[l.Scope] += l.T
 		}
-		for _, s := range scopeNames {
-			tb.Rows = append(tb.Rows, []any{entity, string(s.scope), s.name, t(sum[s.scope])})
+		for _, s := range footprint.Scopes() {
+			tb.Rows = append(tb.Rows, []any{entity, string(s.ID), s.Label, t(sum[s.ID])})
 		}
 	}
 	add("group", d.Group)

@@ -104,21 +104,20 @@ func readActivities(files []string) ([]footprint.Activity, error) {
 	return out, nil
 }
 
-var scopeLabels = []struct {
+// scopeLabel is one figure of `greenhelp calc`'s table.
+type scopeLabel struct {
 	label string
 	get   func(*footprint.Inventory) float64
-}{
-	{"Scope 1 (fuels, refrigerants)", func(i *footprint.Inventory) float64 { return i.Scope1T }},
-	{"Scope 2 location-based", func(i *footprint.Inventory) float64 { return i.Scope2LocationT }},
-	{"Scope 2 market-based", func(i *footprint.Inventory) float64 { return i.Scope2MarketT }},
-	{"Scope 3.1 colocation and cloud", func(i *footprint.Inventory) float64 { return i.Scope3PurchasedGoodsT }},
-	{"Scope 3.2 IT equipment bought", func(i *footprint.Inventory) float64 { return i.Scope3CapitalGoodsT }},
-	{"Scope 3.3 fuel & energy upstream", func(i *footprint.Inventory) float64 { return i.Scope3FuelEnergyT }},
-	{"Scope 3.6 business travel", func(i *footprint.Inventory) float64 { return i.Scope3BusinessTravelT }},
-	{"Scope 3.7 commuting", func(i *footprint.Inventory) float64 { return i.Scope3CommutingT }},
-	{"Scope 3.7 home-working", func(i *footprint.Inventory) float64 { return i.Scope3HomeworkingT }},
-	{"Total location-based", func(i *footprint.Inventory) float64 { return i.TotalLocationT }},
-	{"Total market-based", func(i *footprint.Inventory) float64 { return i.TotalMarketT }},
+}
+
+// scopeLabels are each scope of the table (footprint.Scopes), then the
+// two totals.
+func scopeLabels() []scopeLabel {
+	var out []scopeLabel
+	for _, s := range footprint.Scopes() {
+		out = append(out, scopeLabel{s.Text, s.Of})
+	}
+	return append(out, scopeLabel{"Total location-based", footprint.LocationFigure.Of}, scopeLabel{"Total market-based", footprint.MarketFigure.Of})
 }
 
 func printInventory(w io.Writer, inv *footprint.Inventory) error {
@@ -130,7 +129,7 @@ func printInventory(w io.Writer, inv *footprint.Inventory) error {
 	fmt.Fprintf(w, "factor set %s; profile %s\n\n", inv.FactorSet, prof)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "\ttCO2e\t")
-	for _, s := range scopeLabels {
+	for _, s := range scopeLabels() {
 		fmt.Fprintf(tw, "%s\t%.3f\t\n", s.label, s.get(inv))
 	}
 	if err := tw.Flush(); err != nil {

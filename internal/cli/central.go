@@ -82,6 +82,15 @@ func openService(cmd *cobra.Command, log *slog.Logger) (*central.Service, *centr
 	return svc, cfg, nil
 }
 
+// checkSiteID refuses an --id that cannot be a site's, before any store
+// is opened or a central asked.
+func checkSiteID(id string) error {
+	if !footprint.ValidSiteID(id) {
+		return fmt.Errorf("--id %q: %s", footprint.Clip(id), footprint.SiteIDRule)
+	}
+	return nil
+}
+
 // withService opens the service for the command that holds the data
 // directory's lock (changeStore's local path), runs fn on it and closes
 // it.
@@ -251,6 +260,9 @@ func newSitesCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, _ := cmd.Flags().GetString("id")
+			if err := checkSiteID(id); err != nil {
+				return err
+			}
 			onS, _ := cmd.Flags().GetString("on")
 			on, err := footprint.ParseDate(onS)
 			if err != nil {
@@ -279,6 +291,9 @@ func newSitesCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, _ := cmd.Flags().GetString("id")
+			if err := checkSiteID(id); err != nil {
+				return err
+			}
 			err := changeStore(cmd, "sites reopen",
 				func(op *operator) error {
 					return op.call(cmd.Context(), "/api/v1/admin/sites/"+url.PathEscape(id)+"/reopen", nil, nil)
@@ -301,6 +316,9 @@ func newSitesCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, _ := cmd.Flags().GetString("id")
+			if err := checkSiteID(id); err != nil {
+				return err
+			}
 			var tok string
 			err := changeStore(cmd, "sites rotate-token",
 				func(op *operator) error {
@@ -388,10 +406,20 @@ func newReportCmd() *cobra.Command {
 			}
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintf(out, "GHG inventory %d — %d site(s)\n\n", year, len(g.Sites))
-			fmt.Fprintln(tw, "SITE\tSCOPE 1\tSCOPE 2 LOC\tSCOPE 2 MKT\t3.1 COLO+CLOUD\t3.2 IT\t3.3 UPSTREAM\t3.6 TRAVEL\t3.7 COMMUTE\t3.7 HOME\tTOTAL LOC\tTOTAL MKT\t")
+			// One column per scope of the table (footprint.Scopes), then
+			// the two totals.
+			scopes := footprint.Scopes()
+			head := "SITE\t"
+			for _, s := range scopes {
+				head += s.Head + "\t"
+			}
+			fmt.Fprintln(tw, head+"TOTAL LOC\tTOTAL MKT\t")
 			for _, inv := range append(g.Sites, g.Group) {
-				fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t\n", inv.Site, inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT,
-					inv.Scope3PurchasedGoodsT, inv.Scope3CapitalGoodsT, inv.Scope3FuelEnergyT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT, inv.TotalLocationT, inv.TotalMarketT)
+				row := inv.Site + "\t"
+				for _, s := range scopes {
+					row += fmt.Sprintf("%.1f\t", s.Of(inv))
+				}
+				fmt.Fprintf(tw, "%s%.1f\t%.1f\t\n", row, inv.TotalLocationT, inv.TotalMarketT)
 			}
 			return tw.Flush()
 		},
@@ -405,13 +433,20 @@ func newReportCmd() *cobra.Command {
 
 func inventoryCSV(w io.Writer, invs []*footprint.Inventory) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"year", "site", "profile", "scope1_t", "scope2_location_t", "scope2_market_t", "scope3_purchased_goods_t", "scope3_capital_goods_t", "scope3_fuel_energy_t", "scope3_business_travel_t",
-		"scope3_commuting_t", "scope3_homeworking_t", "total_location_t", "total_market_t", "power_off_avoided_kwh", "power_off_avoided_t"})
+	// One column per scope of the table (footprint.Scopes), by its JSON name.
+	scopes := footprint.Scopes()
+	head := []string{"year", "site", "profile"}
+	for _, s := range scopes {
+		head = append(head, s.Field)
+	}
+	_ = cw.Write(append(head, "total_location_t", "total_market_t", "power_off_avoided_kwh", "power_off_avoided_t"))
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
 	for _, inv := range invs {
-		_ = cw.Write([]string{strconv.Itoa(inv.Year), csvsafe.Text(inv.Site), csvsafe.Text(inv.Profile), f(inv.Scope1T), f(inv.Scope2LocationT), f(inv.Scope2MarketT),
-			f(inv.Scope3PurchasedGoodsT), f(inv.Scope3CapitalGoodsT), f(inv.Scope3FuelEnergyT), f(inv.Scope3BusinessTravelT), f(inv.Scope3CommutingT), f(inv.Scope3HomeworkingT), f(inv.TotalLocationT), f(inv.TotalMarketT),
-			f(inv.PowerOff.AvoidedKWh), f(inv.PowerOff.AvoidedT)})
+		row := []string{strconv.Itoa(inv.Year), csvsafe.Text(inv.Site), csvsafe.Text(inv.Profile)}
+		for _, s := range scopes {
+			row = append(row, f(s.Of(inv)))
+		}
+		_ = cw.Write(append(row, f(inv.TotalLocationT), f(inv.TotalMarketT), f(inv.PowerOff.AvoidedKWh), f(inv.PowerOff.AvoidedT)))
 	}
 	cw.Flush()
 	return cw.Error()

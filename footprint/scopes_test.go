@@ -1,0 +1,169 @@
+package footprint
+
+import (
+	"encoding/json"
+	"math/rand"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Each row of the table of scopes is one scope, feeds its own Inventory
+// field (the JSON member it names), and says of itself what its id says:
+// "3.N…" is category N, in both totals; Scope 2 is in one total.
+func TestTheTableOfScopesHasEveryScopeOnceEachFeedingItsOwnField(t *testing.T) {
+	var inv Inventory
+	seen := map[Scope]bool{}
+	for i, s := range Scopes() {
+		require.False(t, seen[s.ID], "%s twice", s.ID)
+		seen[s.ID] = true
+		*s.total(&inv) = float64(i + 1)
+		for _, text := range []string{s.Label, s.Column, s.Chart, s.Text, s.Head, s.Field} {
+			assert.NotEmpty(t, text, "%s", s.ID)
+		}
+		got, ok := ScopeOf(s.ID)
+		require.True(t, ok)
+		assert.Equal(t, s.ID, got.ID)
+		switch id := string(s.ID); {
+		case strings.HasPrefix(id, "3."):
+			n, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(id, "3."), "-", 2)[0])
+			require.NoError(t, err)
+			assert.Equal(t, n, s.Category, "%s", id)
+			assert.True(t, s.Location && s.Market, "%s counts in both totals", id)
+			assert.True(t, Categories()[n-1].Included())
+		case strings.HasPrefix(id, "2-"):
+			assert.Zero(t, s.Category)
+			assert.True(t, s.Location != s.Market, "%s counts in one total", id)
+			assert.NotEmpty(t, s.Datapoint.Name)
+		default:
+			assert.Zero(t, s.Category)
+			assert.True(t, s.Location && s.Market)
+			assert.NotEmpty(t, s.Datapoint.Name)
+		}
+	}
+	b, err := json.Marshal(&inv)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	for i, s := range Scopes() {
+		assert.Equal(t, float64(i+1), m[s.Field], "%s feeds %s", s.ID, s.Field)
+	}
+	for _, id := range []Scope{Scope1, Scope2Location, Scope2Market, Scope3PurchasedGoods, Scope3CapitalGoods, Scope3FuelEnergy, Scope3BusinessTravel, Scope3Commuting, Scope3Homeworking} {
+		assert.True(t, seen[id], "%s has a row", id)
+	}
+	_, ok := ScopeOf("3.15")
+	assert.False(t, ok)
+	assert.Len(t, Categories(), 15)
+	assert.Equal(t, "Gross Scope 3 GHG emissions (categories 1, 2, 3, 6 and 7)", Scope3Figure.Datapoint.Description)
+}
+
+// Totals add each line to its scope and the scopes to the totals the
+// table counts them in: checked on tonnes that are powers of two, so
+// every sum is exact.
+func TestTotalsFollowTheTable(t *testing.T) {
+	inv := &Inventory{}
+	want := map[Scope]float64{}
+	for i, s := range Scopes() {
+		v := float64(int(1) << i)
+		want[s.ID] = v
+		inv.Lines = append(inv.Lines, Line{Scope: s.ID, Kind: "k", T: v / 2, Quality: QualityMeasured}, Line{Scope: s.ID, Kind: "k2", T: v / 2, Quality: QualityMeasured})
+	}
+	inv.Lines = append(inv.Lines, Line{Scope: "9.9", Kind: "k", T: 1 << 20, Quality: QualityMeasured})
+	inv.Totals()
+	var loc, mkt, s3 float64
+	for _, s := range Scopes() {
+		assert.Equal(t, want[s.ID], s.Of(inv), "%s", s.ID)
+		if s.Location {
+			loc += want[s.ID]
+		}
+		if s.Market {
+			mkt += want[s.ID]
+		}
+		if s.Category > 0 {
+			s3 += want[s.ID]
+		}
+	}
+	assert.Equal(t, s3, inv.Scope3T())
+	assert.Equal(t, loc, inv.TotalLocationT, "a line outside the table counts in no total")
+	assert.Equal(t, mkt, inv.TotalMarketT)
+	assert.Equal(t, want[Scope3Commuting]+want[Scope3Homeworking], Categories()[6].Of(inv))
+	var fields []string
+	for _, f := range Headline() {
+		fields = append(fields, f.Field)
+	}
+	assert.Equal(t, []string{"scope1_t", "scope2_location_t", "scope2_market_t", "scope3_t", "total_location_t", "total_market_t"}, fields)
+}
+
+// Lines come out in one order whatever order they went in: by the
+// table's order of scopes (3.1 after Scope 2, never tied with Scope 1),
+// then by every field of their key down to the unit.
+func TestLineOrderIsTheSameWhateverTheInputOrder(t *testing.T) {
+	var lines []Line
+	for _, s := range Scopes() {
+		lines = append(lines, Line{Scope: s.ID, Kind: "b", Item: "x"}, Line{Scope: s.ID, Kind: "a", Item: "y"})
+	}
+	lines = append(lines,
+		Line{Scope: Scope1, Kind: "fuel", Item: "diesel", FactorID: "f", Unit: "L"},
+		Line{Scope: Scope1, Kind: "fuel", Item: "diesel", FactorID: "f", Unit: "kWh"},
+		Line{Scope: Scope3PurchasedGoods, Kind: "cloud", Item: "reported"},
+		Line{Scope: Scope3PurchasedGoods, Kind: "colocation", Item: "it_energy"},
+		Line{Scope: "9.9", Kind: "a"}, Line{Scope: "0.5", Kind: "a"})
+	sortLines(lines)
+	want := append([]Line(nil), lines...)
+	rnd := rand.New(rand.NewSource(26))
+	for i := 0; i < 200; i++ {
+		got := append([]Line(nil), want...)
+		rnd.Shuffle(len(got), func(i, j int) { got[i], got[j] = got[j], got[i] })
+		sortLines(got)
+		require.Equal(t, want, got, "shuffle %d", i)
+	}
+	var order []Scope
+	for _, l := range want {
+		if len(order) == 0 || order[len(order)-1] != l.Scope {
+			order = append(order, l.Scope)
+		}
+	}
+	var table []Scope
+	for _, s := range Scopes() {
+		table = append(table, s.ID)
+	}
+	assert.Equal(t, append(table, "0.5", "9.9"), order, "the table's order, then scopes outside it by id")
+}
+
+// The change by scope lists the scopes in the table's order, and the same
+// inventories give the same change to the last digit every time.
+func TestTheChangeByScopeIsInTheTablesOrderAndTheSameEveryTime(t *testing.T) {
+	mk := func(site string, year int, f float64) *Inventory {
+		inv := &Inventory{Site: site, Year: year}
+		for i, s := range Scopes() {
+			for j, kind := range []string{"a", "b", "c", "d"} {
+				q := 1000*f + float64(i*7+j)/3
+				inv.Lines = append(inv.Lines, Line{Scope: s.ID, Kind: kind, Item: "x", Unit: "u", Quantity: q, T: q * 0.1 * float64(j+1) / 3})
+			}
+		}
+		inv.Totals()
+		return inv
+	}
+	prev := []*Inventory{mk("s1", 2023, 1), mk("s2", 2023, 1.1)}
+	cur := []*Inventory{mk("s1", 2024, 0.9), mk("s2", 2024, 1.3), mk("s3", 2024, 0.7)}
+	g, sites := GroupChange(2023, prev, cur)
+	var got []Scope
+	for _, s := range g.ByScope {
+		got = append(got, s.Scope)
+	}
+	var table []Scope
+	for _, s := range Scopes() {
+		if s.ID != Scope2Location { // the change is of market-based totals
+			table = append(table, s.ID)
+		}
+	}
+	assert.Equal(t, table, got)
+	for i := 0; i < 50; i++ {
+		g2, sites2 := GroupChange(2023, prev, cur)
+		require.Equal(t, g, g2, "run %d", i)
+		require.Equal(t, sites, sites2, "run %d", i)
+	}
+}
