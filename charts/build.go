@@ -104,29 +104,35 @@ func TrajectoryChart(id string, tr footprint.Track, method string) Chart {
 	return Chart{ID: id, Title: "Emissions against the trajectory", Caption: "tCO2e, market-based: actual emissions, the allowed line (" + method + ") and next year's projection from the last three years' trend (dashed).", c: line}
 }
 
-// ScopesChart stacks emissions by scope and category per year; Scope 2
-// location-based and market-based are both in the legend, market shown.
+// ScopesChart stacks emissions by scope and category per year, a series
+// per scope of the table (footprint.Scopes); Scope 2 location-based and
+// market-based are both in the legend, market shown.
 func ScopesChart(id string, byYear []*footprint.Inventory) Chart {
+	scopes := footprint.Scopes()
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
 		charts.WithLegendOpts(func() opts.Legend {
 			l := legend()
-			l.Selected = map[string]bool{"Scope 2 location-based": false, "Scope 2 market-based": true}
+			l.Selected = map[string]bool{}
+			for _, s := range scopes {
+				if s.Location != s.Market { // Scope 2: one method shown
+					l.Selected[s.Chart] = s.Market
+				}
+			}
 			return l
 		}()),
 		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e", Type: "value"}))...)
 	var years []string
-	series := map[string][]opts.BarData{}
-	names := []string{"Scope 1", "Scope 2 location-based", "Scope 2 market-based", "3.1 colocation & cloud", "3.2 IT equipment", "3.3 fuel & energy upstream", "3.6 business travel", "3.7 commuting", "3.7 home-working"}
+	series := make([][]opts.BarData, len(scopes))
 	for _, inv := range byYear {
 		years = append(years, fmt.Sprint(inv.Year))
-		for i, v := range []float64{inv.Scope1T, inv.Scope2LocationT, inv.Scope2MarketT, inv.Scope3PurchasedGoodsT, inv.Scope3CapitalGoodsT, inv.Scope3FuelEnergyT, inv.Scope3BusinessTravelT, inv.Scope3CommutingT, inv.Scope3HomeworkingT} {
-			series[names[i]] = append(series[names[i]], opts.BarData{Value: r1(v)})
+		for i, s := range scopes {
+			series[i] = append(series[i], opts.BarData{Value: r1(s.Of(inv))})
 		}
 	}
 	bar.SetXAxis(years)
-	for _, n := range names {
-		bar.AddSeries(n, series[n], charts.WithBarChartOpts(opts.BarChart{Stack: "total"}))
+	for i, s := range scopes {
+		bar.AddSeries(s.Chart, series[i], charts.WithBarChartOpts(opts.BarChart{Stack: "total"}))
 	}
 	return Chart{ID: id, Title: "Emissions by scope and category", Caption: "Click a legend entry to switch Scope 2 between market-based (shown) and location-based.", c: bar}
 }
@@ -139,7 +145,12 @@ func GapChart(id string, sites []SiteSummary) Chart {
 			ss = append(ss, s)
 		}
 	}
-	sort.Slice(ss, func(i, j int) bool { return *ss[i].GapPct < *ss[j].GapPct })
+	sort.Slice(ss, func(i, j int) bool {
+		if *ss[i].GapPct != *ss[j].GapPct {
+			return *ss[i].GapPct < *ss[j].GapPct
+		}
+		return ss[i].ID < ss[j].ID
+	})
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
@@ -240,7 +251,12 @@ func ComplianceChart(id string, sites []SiteSummary) Chart {
 		}
 	}
 	// Lowest compliance on top, every site named (horizontal bars).
-	sort.SliceStable(ss, func(i, j int) bool { return *ss[i].Compliance > *ss[j].Compliance })
+	sort.Slice(ss, func(i, j int) bool {
+		if *ss[i].Compliance != *ss[j].Compliance {
+			return *ss[i].Compliance > *ss[j].Compliance
+		}
+		return ss[i].ID < ss[j].ID
+	})
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
@@ -334,7 +350,12 @@ func CompensationChart(id string, p footprint.Plan) Chart {
 // PeersChart ranks the sites of a profile by kgCO2e per seat.
 func PeersChart(id string, peers []SiteSummary, highlight string) Chart {
 	ps := append([]SiteSummary(nil), peers...)
-	sort.Slice(ps, func(i, j int) bool { return ps[i].KgPerSeat < ps[j].KgPerSeat })
+	sort.Slice(ps, func(i, j int) bool {
+		if ps[i].KgPerSeat != ps[j].KgPerSeat {
+			return ps[i].KgPerSeat < ps[j].KgPerSeat
+		}
+		return ps[i].ID < ps[j].ID
+	})
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
