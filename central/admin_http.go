@@ -4,14 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
@@ -129,14 +129,10 @@ func decodeAdmin(w http.ResponseWriter, r *http.Request, v any) bool {
 	case len(strings.TrimSpace(string(raw))) == 0:
 		return true
 	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	// encoding/json/v2's rules: a member named twice, an unknown member,
+	// a name in another case, or anything after the object is refused.
+	if err := jsonv2.Unmarshal(raw, v, jsonv2.RejectUnknownMembers(true)); err != nil {
 		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: " + err.Error()})
-		return false
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: data after the JSON object: send one object"})
 		return false
 	}
 	return true
@@ -236,8 +232,9 @@ func (h *Handler) adminAddOffset(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) adminCloseYear(w http.ResponseWriter, r *http.Request) {
-	year, err := strconv.Atoi(r.PathValue("year"))
-	if err != nil || year < 1990 || year > 2100 {
+	y := r.PathValue("year")
+	year, err := strconv.Atoi(y)
+	if err != nil || len(y) != 4 || y[0] < '0' || y[0] > '9' || year < 1990 || year > 2100 {
 		writeJSON(w, http.StatusBadRequest, apiError{Error: fmt.Sprintf("year %q: want the reporting year to close, e.g. 2024", footprint.Clip(r.PathValue("year")))})
 		return
 	}

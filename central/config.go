@@ -257,6 +257,8 @@ func (c *Config) Validate(source string) error {
 	}
 	if t := c.Admin.Token; t != "" && len(t) < 32 {
 		add("admin.token", "(hidden)", "%d characters: want at least 32 (e.g. openssl rand -hex 32)", len(t))
+	} else if t != strings.TrimSpace(t) || strings.ContainsAny(t, " \t\r\n") {
+		add("admin.token", "(hidden)", "holds spaces or line ends, which no Authorization header can carry: want the token alone (e.g. openssl rand -hex 32)")
 	}
 	if c.Sites.SilentAfterDays < 1 {
 		add("sites.silent_after_days", fmt.Sprint(c.Sites.SilentAfterDays), "want a number of days ≥ 1 (default 14)")

@@ -53,7 +53,7 @@ func startServerIn(t *testing.T, data string, env ...string) *server {
 	var logs bytes.Buffer
 	s.cmd.Stderr = &logs
 	require.NoError(t, s.cmd.Start())
-	t.Cleanup(func() { _ = s.cmd.Process.Kill(); _ = s.cmd.Wait() })
+	t.Cleanup(func() { stopServe(s.cmd) })
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -69,6 +69,21 @@ func startServerIn(t *testing.T, data string, env ...string) *server {
 		t.Fatalf("serve did not start: %s", logs.String())
 	}
 	return s
+}
+
+// stopServe stops a central as its service manager would (SIGTERM: it
+// removes its operator socket's folder, which may be in the system's
+// temporary directory), and kills it if it has not ended in 30 s.
+func stopServe(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
 }
 
 // run runs a greenhelp command against the server's data directory.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -276,21 +277,55 @@ func (s *Service) restatements(ctx context.Context, year int, cur esg.Dataset) (
 	return out, nil
 }
 
+// maxOffsetT bounds the tonnes of one offset record: a thousand times the
+// yearly emissions of a 200-site group of ~30,000 t (the demo's), against a
+// figure in kilograms given as tonnes — greenhelp's own bound, not a
+// published one.
+const maxOffsetT = 30e6
+
 // AddOffset records compensation retired.
 func (s *Service) AddOffset(ctx context.Context, o store.Offset) (int64, error) {
-	if o.T <= 0 || o.Year < 1990 || o.Registry == "" || o.Project == "" || o.Vintage < 1990 {
-		return 0, invalid("offset: want --year, --t > 0, --registry, --project and --vintage")
-	}
-	// Registry and project reach the pages, the export and terminals: names,
-	// bounded and printable like a site's.
-	for _, f := range []struct{ flag, v string }{{"--registry", o.Registry}, {"--project", o.Project}} {
-		if why := footprint.TextProblem(f.v, footprint.MaxNameLength); why != "" {
-			return 0, fmt.Errorf("%w: offset: %s %s: %s", ErrInvalid, f.flag, footprint.QuoteClip(f.v), why)
-		}
+	if err := CheckOffset(o); err != nil {
+		return 0, err
 	}
 	id, err := s.Catalog.AddOffset(ctx, o)
 	if err == nil {
 		s.Changed()
 	}
 	return id, err
+}
+
+// CheckOffset returns every problem of an offset record at once (an
+// ErrInvalid), each field by its API name and its flag; the CLI checks
+// before it sends one to the central.
+func CheckOffset(o store.Offset) error {
+	var problems []string
+	bad := func(field, value, want string) {
+		problems = append(problems, fmt.Sprintf("%s %s: %s", field, value, want))
+	}
+	switch {
+	case math.IsNaN(o.T) || math.IsInf(o.T, 0) || o.T <= 0:
+		bad("t (--t)", strconv.FormatFloat(o.T, 'g', -1, 64), "want the tonnes of CO2e retired, a number > 0")
+	case o.T > maxOffsetT:
+		bad("t (--t)", strconv.FormatFloat(o.T, 'g', -1, 64), fmt.Sprintf("over %.0f t: tonnes, not kilograms?", maxOffsetT))
+	}
+	if o.Year < 1990 || o.Year > 2100 {
+		bad("year (--year)", strconv.Itoa(o.Year), "want the year the credits were retired, 1990–2100")
+	}
+	if o.Vintage < 1990 || (o.Year >= 1990 && o.Vintage > o.Year) {
+		bad("vintage (--vintage)", strconv.Itoa(o.Vintage), "want the credits' vintage year, from 1990 to the year retired")
+	}
+	// Registry and project reach the pages, the export and terminals: names,
+	// bounded and printable like a site's.
+	for _, f := range []struct{ field, v string }{{"registry (--registry)", o.Registry}, {"project (--project)", o.Project}} {
+		if strings.TrimSpace(f.v) == "" {
+			bad(f.field, `""`, "missing")
+		} else if why := footprint.TextProblem(f.v, footprint.MaxNameLength); why != "" {
+			bad(f.field, footprint.QuoteClip(f.v), why)
+		}
+	}
+	if len(problems) > 0 {
+		return invalid("offset: %s", strings.Join(problems, "; "))
+	}
+	return nil
 }

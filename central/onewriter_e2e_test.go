@@ -3,10 +3,12 @@
 package central_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"os"
@@ -218,4 +220,86 @@ func (s *server) tryPost(site, token string, body any) (int, map[string]any, err
 	var doc map[string]any
 	err = json.NewDecoder(resp.Body).Decode(&doc)
 	return resp.StatusCode, doc, err
+}
+
+// serveIn starts `greenhelp serve` with args, run from folder dir, and
+// returns its URL once ready.
+func serveIn(t *testing.T, bin, dir string, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Dir = dir
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { stopServe(cmd) })
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "ready: "); ok {
+				ready <- strings.TrimSuffix(u, "/")
+			}
+		}
+	}()
+	select {
+	case u := <-ready:
+		return cmd, u
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not start: %s", logs.String())
+	}
+	return nil, ""
+}
+
+// A central started on a relative data directory (the default
+// ./greenhelp-data is one) takes commands run from any folder; one killed
+// with SIGKILL leaves nothing that stops the next start, a command without
+// a central, or a restore.
+func TestAKilledCentralOnARelativeDataDirectory(t *testing.T) {
+	bin, err := buildGreenhelp()
+	require.NoError(t, err)
+	base := t.TempDir()
+	data := filepath.Join(base, "rel")
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = t.TempDir() // another folder
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	central, _ := serveIn(t, bin, base, "--data", "./rel")
+	out, err := run("sites", "add", "--data", data, "--id", "fr-par", "--name", "Paris", "--country", "FR")
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "through the central that serves it")
+	held, err := store.ReadHolder(data)
+	require.NoError(t, err)
+	assert.True(t, filepath.IsAbs(held.Socket), held.Socket)
+
+	// A store's own file is no backup while it is in use.
+	out, err = run("restore", "--from", filepath.Join(data, store.DBFile), "--data", filepath.Join(base, "copy"))
+	require.Error(t, err, out)
+	assert.Contains(t, out, "make a backup of it with greenhelp backup")
+
+	require.NoError(t, central.Process.Kill())
+	_ = central.Wait()
+	out, err = run("sites", "add", "--data", data, "--id", "fr-lyo", "--name", "Lyon", "--country", "FR")
+	require.NoError(t, err, "no central: the command works on the store itself: %s", out)
+	assert.NotContains(t, out, "through the central")
+	_, err = os.Stat(filepath.Dir(held.Socket))
+	require.NoError(t, err, "the killed central's socket folder is still there")
+	_, url := serveIn(t, bin, base, "--data", "./rel")
+	_, err = os.Stat(filepath.Dir(held.Socket))
+	assert.True(t, os.IsNotExist(err), "the next central removed the killed one's socket folder")
+	assert.Contains(t, string(getURL(t, url+"/api/v1/sites")), "fr-lyo")
+}
+
+func getURL(t *testing.T, url string) []byte {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(raw))
+	return raw
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -36,13 +38,19 @@ const maxSocketPath = 107
 // data directory's lock, so none of them is in use. The returned function
 // closes the listener and removes the folder.
 func ListenOperator(dataDir string) (net.Listener, string, func(), error) {
+	dataDir, err := filepath.Abs(dataDir) // the lock file gives the path to commands run from anywhere
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("the local operator socket: %w", err)
+	}
 	stale, _ := filepath.Glob(filepath.Join(dataDir, operatorDirPrefix+"*"))
 	for _, d := range stale {
-		_ = os.RemoveAll(d)
+		RemoveOperatorDir(d)
 	}
 	parent := dataDir
 	if len(filepath.Join(dataDir, operatorDirPrefix+"0123456789", "sock")) > maxSocketPath {
-		parent = ""
+		if parent, err = filepath.Abs(os.TempDir()); err != nil {
+			return nil, "", nil, fmt.Errorf("the local operator socket: %w", err)
+		}
 	}
 	dir, err := os.MkdirTemp(parent, operatorDirPrefix)
 	if err != nil {
@@ -59,6 +67,29 @@ func ListenOperator(dataDir string) (net.Listener, string, func(), error) {
 		return nil, "", nil, fmt.Errorf("the local operator socket %s: %w", path, err)
 	}
 	return ln, path, func() { _ = ln.Close(); _ = os.RemoveAll(dir) }, nil
+}
+
+// operatorDirName is the name os.MkdirTemp gives an operator folder.
+var operatorDirName = regexp.MustCompile(`^` + operatorDirPrefix + `[0-9]+$`)
+
+// RemoveOperatorDir removes the folder of a central's operator socket
+// that no longer runs (it was killed): dir only if it is one of ours — its
+// name operator-<digits>, holding nothing but a socket named sock. The
+// caller holds the data directory's lock.
+func RemoveOperatorDir(dir string) {
+	if !operatorDirName.MatchString(filepath.Base(dir)) {
+		return
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.Name() != "sock" || e.Type()&fs.ModeSocket == 0 {
+			return
+		}
+	}
+	_ = os.RemoveAll(dir)
 }
 
 // ServeOperator serves h's local operator routes on ln until ctx ends.

@@ -140,6 +140,12 @@ var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
 var siteIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
+// SiteIDRule is what a site id may be.
+const SiteIDRule = "want 1–64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit"
+
+// ValidSiteID says whether id is a site id (SiteIDRule).
+func ValidSiteID(id string) bool { return siteIDPattern.MatchString(id) }
+
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 // Validate returns every problem with the declaration, as a
@@ -148,7 +154,7 @@ func (s Site) Validate(source string) error {
 	var e errList
 	p := func(f string) string { return "site." + f }
 	if !siteIDPattern.MatchString(s.ID) {
-		e.add(p("id"), s.ID, "want 1–64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit")
+		e.add(p("id"), s.ID, SiteIDRule)
 	}
 	if strings.TrimSpace(s.Name) == "" {
 		e.add(p("name"), "", "missing: the site's name as people know it")

@@ -70,6 +70,41 @@ type DirLock struct {
 // ErrLocked) names the process that holds it. The lock ends with Close or
 // with the process, however it ends.
 func LockDir(dir string, h Holder) (*DirLock, error) {
+	return LockDirWait(dir, h, nil)
+}
+
+// lockPoll is how often LockDirWait tries again.
+const lockPoll = 25 * time.Millisecond
+
+// LockDirWait is LockDir, trying again while wait says so of the holder
+// (nil: never): a command waits for another command to end, or for a
+// central that starts to listen, instead of being refused. A holder is
+// read only after a failed try, so a process that merely looked at the
+// lock (Held) is waited for, never taken for the holder the file names.
+func LockDirWait(dir string, h Holder, wait func(Holder) bool) (*DirLock, error) {
+	looks := 0
+	for {
+		l, err := lockDir(dir, h)
+		var le *LockedError
+		if !errors.As(err, &le) {
+			return l, err
+		}
+		switch {
+		case le.Holder.PID == 0 || !alive(le.Holder.PID):
+			// No live holder named: a process is only looking at the lock
+			// (Held: microseconds), or a holder is starting or ending.
+			if looks++; looks > 200 { // 5 s
+				le.Holder = Holder{}
+				return nil, le
+			}
+		case wait == nil || !wait(le.Holder):
+			return nil, le
+		}
+		time.Sleep(lockPoll)
+	}
+}
+
+func lockDir(dir string, h Holder) (*DirLock, error) {
 	path := filepath.Join(dir, LockFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {

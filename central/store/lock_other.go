@@ -15,3 +15,5 @@ var errWouldBlock = errors.New("would block")
 func flock(*os.File) error {
 	return errors.New("locking a data directory is not supported on " + runtime.GOOS + ": run the central on Linux")
 }
+
+func alive(int) bool { return true }

@@ -20,3 +20,10 @@ func flock(f *os.File) error {
 		}
 	}
 }
+
+// alive says whether a process with pid runs (signal 0: no signal sent,
+// only the check; EPERM is a process of another user).
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || err == syscall.EPERM
+}

@@ -101,6 +101,14 @@ it migrates an older backup's schema.`,
 			if from == "" {
 				return fmt.Errorf("--from FILE: the backup to restore")
 			}
+			// A store's own file is not a backup: its latest batches may be
+			// in its write-ahead log beside it, which a copy leaves out.
+			if info, err := os.Stat(from + "-wal"); err == nil && info.Size() > 0 {
+				return fmt.Errorf("--from %s: a store in use or not closed cleanly (%s beside it holds changes not yet in the file): make a backup of it with greenhelp backup --data %s --out FILE, and restore that", from, filepath.Base(from)+"-wal", filepath.Dir(from))
+			}
+			if _, held, _ := store.Held(filepath.Dir(from)); held && filepath.Base(from) == store.DBFile {
+				return fmt.Errorf("--from %s: the store of a data directory a greenhelp process holds: make a backup of it with greenhelp backup --data %s --out FILE, and restore that", from, filepath.Dir(from))
+			}
 			n, err := checkBackup(from)
 			if err != nil {
 				return err
@@ -121,8 +129,10 @@ it migrates an older backup's schema.`,
 				return fmt.Errorf("%w: stop it, then restore", err)
 			}
 			defer lock.Close()
-			if info, err := os.Stat(dst + "-wal"); err == nil && info.Size() > 0 {
-				return fmt.Errorf("store %s looks in use (%s is not empty) by a process that does not take the data directory's lock: stop it (an older greenhelp serve?), then restore", dir, filepath.Base(dst)+"-wal")
+			if info, err := os.Stat(dst + "-wal"); err == nil && info.Size() > 0 && !force {
+				// No process holds the lock: a central was killed, or one
+				// of a greenhelp from before the lock still runs.
+				return fmt.Errorf("store %s was not closed cleanly (%s holds changes not yet in %s): stop any greenhelp still using it; then --force replaces the store, those changes with it (back it up first: greenhelp backup --data %s --out …)", dir, filepath.Base(dst)+"-wal", store.DBFile, dir)
 			}
 			if _, err := os.Stat(dst); err == nil && !force {
 				return fmt.Errorf("store %s exists: add --force to replace it with %s (back it up first: greenhelp backup --out …)", dir, from)

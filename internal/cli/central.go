@@ -82,6 +82,15 @@ func openService(cmd *cobra.Command, log *slog.Logger) (*central.Service, *centr
 	return svc, cfg, nil
 }
 
+// checkSiteID refuses an --id that cannot be a site's, before any store
+// is opened or a central asked.
+func checkSiteID(id string) error {
+	if !footprint.ValidSiteID(id) {
+		return fmt.Errorf("--id %q: %s", footprint.Clip(id), footprint.SiteIDRule)
+	}
+	return nil
+}
+
 // withService opens the service for the command that holds the data
 // directory's lock (changeStore's local path), runs fn on it and closes
 // it.
@@ -251,6 +260,9 @@ func newSitesCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, _ := cmd.Flags().GetString("id")
+			if err := checkSiteID(id); err != nil {
+				return err
+			}
 			onS, _ := cmd.Flags().GetString("on")
 			on, err := footprint.ParseDate(onS)
 			if err != nil {
@@ -279,6 +291,9 @@ func newSitesCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, _ := cmd.Flags().GetString("id")
+			if err := checkSiteID(id); err != nil {
+				return err
+			}
 			err := changeStore(cmd, "sites reopen",
 				func(op *operator) error {
 					return op.call(cmd.Context(), "/api/v1/admin/sites/"+url.PathEscape(id)+"/reopen", nil, nil)
@@ -301,6 +316,9 @@ func newSitesCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, _ := cmd.Flags().GetString("id")
+			if err := checkSiteID(id); err != nil {
+				return err
+			}
 			var tok string
 			err := changeStore(cmd, "sites rotate-token",
 				func(op *operator) error {

@@ -122,6 +122,9 @@ func newOffsetsCmd() *cobra.Command {
 			o.Registry, _ = cmd.Flags().GetString("registry")
 			o.Project, _ = cmd.Flags().GetString("project")
 			o.Vintage, _ = cmd.Flags().GetInt("vintage")
+			if err := central.CheckOffset(o); err != nil {
+				return err
+			}
 			var id int64
 			err := changeStore(cmd, "offsets add",
 				func(op *operator) error {

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -31,7 +33,10 @@ func holdData(cfg *central.Config, command string) (*store.DirLock, error) {
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", cfg.Data, err)
 	}
-	lock, err := store.LockDir(cfg.Data, store.Holder{Command: command})
+	prev, _ := store.ReadHolder(cfg.Data)
+	// A command that changes the store is waited for (a little); another
+	// central is not.
+	lock, err := store.LockDirWait(cfg.Data, store.Holder{Command: command}, waitFor(commandWait, func(h store.Holder) bool { return h.URL == "" }))
 	var le *store.LockedError
 	if errors.As(err, &le) {
 		if le.Holder.URL != "" {
@@ -39,7 +44,24 @@ func holdData(cfg *central.Config, command string) (*store.DirLock, error) {
 		}
 		return nil, fmt.Errorf("%w: start the central once it has finished", err)
 	}
+	if err == nil && prev.Socket != "" {
+		// The folder of a central that was killed (a clean stop removes
+		// it): one in the system's temporary directory is not in the
+		// data directory ListenOperator cleans.
+		central.RemoveOperatorDir(filepath.Dir(prev.Socket))
+	}
 	return lock, err
+}
+
+// commandWait is how long a command or a central waits for another
+// command that holds the data directory, or for a central that starts.
+const commandWait = 30 * time.Second
+
+// waitFor is a LockDirWait condition: while holding says so of the
+// holder, for at most d.
+func waitFor(d time.Duration, holding func(store.Holder) bool) func(store.Holder) bool {
+	deadline := time.Now().Add(d)
+	return func(h store.Holder) bool { return holding(h) && time.Now().Before(deadline) }
 }
 
 // serveHeld serves svc as the holder of lock: the HTTP server, and the
@@ -80,7 +102,15 @@ type operator struct {
 
 // call sends in (JSON; nil: none) to path of the admin routes and decodes
 // the answer into out; the central's refusal is the error, in its words.
+// It waits for the answer at most operatorWait (a rollups rebuild,
+// rebuildWait).
 func (o *operator) call(ctx context.Context, path string, in, out any) error {
+	wait := operatorWait
+	if strings.HasSuffix(path, "/rollups/rebuild") {
+		wait = rebuildWait
+	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
 	var body io.Reader = http.NoBody
 	if in != nil {
 		raw, err := json.Marshal(in)
@@ -95,6 +125,9 @@ func (o *operator) call(ctx context.Context, path string, in, out any) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := o.client.Do(req)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("the central that serves the data directory, %s, did not answer within %s on its operator socket %s: the change may have been applied all the same — look before running the command again (greenhelp sites list; a site's token not seen: sites rotate-token)", o.holder, wait, o.holder.Socket)
+	}
 	if err != nil {
 		return fmt.Errorf("the central that serves the data directory, %s, did not answer on its operator socket %s: %w", o.holder, o.holder.Socket, err)
 	}
@@ -118,6 +151,12 @@ func (o *operator) call(ctx context.Context, path string, in, out any) error {
 	return nil
 }
 
+// operatorWait and rebuildWait bound the wait for the central's answer.
+const (
+	operatorWait = time.Minute
+	rebuildWait  = 30 * time.Minute
+)
+
 // changeStore runs a command that changes the store: through the central
 // that serves the data directory when one does (remote), otherwise here
 // (local) with the directory locked, so that no central starts meanwhile.
@@ -140,14 +179,16 @@ func changeStore(cmd *cobra.Command, what string, remote func(*operator) error, 
 			return err
 		}
 	}
-	lock, err := store.LockDir(dir, store.Holder{Command: what})
+	// Another command is waited for, and a central that starts until it
+	// listens; a serving central takes the command.
+	lock, err := store.LockDirWait(dir, store.Holder{Command: what}, waitFor(commandWait, func(h store.Holder) bool { return h.Socket == "" }))
 	var le *store.LockedError
 	switch {
 	case errors.As(err, &le) && le.Holder.Socket != "":
 		fmt.Fprintf(cmd.ErrOrStderr(), "store: %s, through the central that serves it: %s\n", dir, le.Holder)
 		return remote(&operator{holder: le.Holder, client: central.OperatorClient(le.Holder.Socket)})
 	case errors.As(err, &le):
-		return fmt.Errorf("%w: run the command again once it has finished", err)
+		return fmt.Errorf("%w, for more than %s: run the command again once it has finished", err, commandWait)
 	case err != nil:
 		return err
 	}
