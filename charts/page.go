@@ -291,7 +291,12 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 	for id := range a.Distances {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(i, j int) bool { return a.Distances[ids[i]] < a.Distances[ids[j]] })
+	sort.Slice(ids, func(i, j int) bool { // nearest first; equal distances by id
+		if di, dj := a.Distances[ids[i]], a.Distances[ids[j]]; di != dj {
+			return di < dj
+		}
+		return ids[i] < ids[j]
+	})
 	for _, id := range ids {
 		dist.Rows = append(dist.Rows, []string{id, fmt.Sprintf("%.2f", a.Distances[id])})
 	}
