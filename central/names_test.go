@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -73,8 +74,8 @@ func TestAnOffsetsRegistryAndProjectAreNames(t *testing.T) {
 	for _, c := range []struct {
 		registry, project, want string
 	}{
-		{"Verra\x1b[2J", "VCS-1", `offset: --registry "Verra\x1b[2J": contains the control character \x1b`},
-		{"Verra", "VCS\u202e1", `offset: --project "VCS\u202e1": contains the direction override U+202E`},
+		{"Verra\x1b[2J", "VCS-1", `offset: registry (--registry) "Verra\x1b[2J": contains the control character \x1b`},
+		{"Verra", "VCS\u202e1", `offset: project (--project) "VCS\u202e1": contains the direction override U+202E`},
 		{"Verra", strings.Repeat("p", 200), "200 characters: at most 128"},
 	} {
 		_, err := svc.AddOffset(ctx, store.Offset{Year: 2024, T: 10, Registry: c.registry, Project: c.project, Vintage: 2023})
@@ -82,6 +83,13 @@ func TestAnOffsetsRegistryAndProjectAreNames(t *testing.T) {
 		assert.Contains(t, err.Error(), c.want)
 		assert.ErrorIs(t, err, ErrInvalid)
 	}
+	// Tonnes, years: every problem at once, each field named.
+	_, err := svc.AddOffset(ctx, store.Offset{Year: 2024, T: math.Inf(1), Registry: "Verra", Project: "VCS-1", Vintage: 2025})
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.Contains(t, err.Error(), "t (--t) +Inf: want the tonnes of CO2e retired, a number > 0")
+	assert.Contains(t, err.Error(), "vintage (--vintage) 2025: want the credits' vintage year, from 1990 to the year retired")
+	_, err = svc.AddOffset(ctx, store.Offset{Year: 2024, T: 1e300, Registry: "Verra", Project: "VCS-1", Vintage: 2023})
+	assert.ErrorContains(t, err, "t (--t) 1e+300: over 30000000 t: tonnes, not kilograms?")
 	offs, err := svc.Catalog.Offsets(ctx, 2024)
 	require.NoError(t, err)
 	assert.Empty(t, offs, "nothing stored")
