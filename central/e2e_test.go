@@ -3,7 +3,6 @@
 package central_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -46,28 +45,7 @@ func startServerIn(t *testing.T, data string, env ...string) *server {
 	bin, err := buildGreenhelp()
 	require.NoError(t, err)
 	s := &server{bin: bin, data: data}
-	s.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", s.data)
-	s.cmd.Env = append(os.Environ(), env...)
-	stdout, err := s.cmd.StdoutPipe()
-	require.NoError(t, err)
-	var logs bytes.Buffer
-	s.cmd.Stderr = &logs
-	require.NoError(t, s.cmd.Start())
-	t.Cleanup(func() { stopServe(s.cmd) })
-	ready := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "ready: "); ok {
-				ready <- strings.TrimSuffix(u, "/")
-			}
-		}
-	}()
-	select {
-	case s.url = <-ready:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("serve did not start: %s", logs.String())
-	}
+	s.cmd, s.url = serveIn(t, bin, "", env, "--data", s.data)
 	return s
 }
 

@@ -222,12 +222,14 @@ func (s *server) tryPost(site, token string, body any) (int, map[string]any, err
 	return resp.StatusCode, doc, err
 }
 
-// serveIn starts `greenhelp serve` with args, run from folder dir, and
-// returns its URL once ready.
-func serveIn(t *testing.T, bin, dir string, args ...string) (*exec.Cmd, string) {
+// serveIn starts `greenhelp serve` with args and env added to the
+// environment, run from folder dir ("": this one), and returns it and its
+// URL once ready; the test's cleanup stops it.
+func serveIn(t *testing.T, bin, dir string, env []string, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	var logs bytes.Buffer
@@ -267,7 +269,7 @@ func TestAKilledCentralOnARelativeDataDirectory(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-	central, _ := serveIn(t, bin, base, "--data", "./rel")
+	central, _ := serveIn(t, bin, base, nil, "--data", "./rel")
 	out, err := run("sites", "add", "--data", data, "--id", "fr-par", "--name", "Paris", "--country", "FR")
 	require.NoError(t, err, out)
 	assert.Contains(t, out, "through the central that serves it")
@@ -287,7 +289,7 @@ func TestAKilledCentralOnARelativeDataDirectory(t *testing.T) {
 	assert.NotContains(t, out, "through the central")
 	_, err = os.Stat(filepath.Dir(held.Socket))
 	require.NoError(t, err, "the killed central's socket folder is still there")
-	_, url := serveIn(t, bin, base, "--data", "./rel")
+	_, url := serveIn(t, bin, base, nil, "--data", "./rel")
 	_, err = os.Stat(filepath.Dir(held.Socket))
 	assert.True(t, os.IsNotExist(err), "the next central removed the killed one's socket folder")
 	assert.Contains(t, string(getURL(t, url+"/api/v1/sites")), "fr-lyo")
