@@ -30,9 +30,8 @@ func invalid(format string, args ...any) error {
 
 // AddSite registers a site and returns its token, shown only then.
 func (s *Service) AddSite(ctx context.Context, id, name, country string) (string, error) {
-	probe := footprint.Site{ID: id, Name: name, Country: country, Timezone: "UTC", Seats: 1}
-	if err := probe.Validate("site"); err != nil {
-		return "", invalidError{err}
+	if err := CheckNewSite("site", id, name, country); err != nil {
+		return "", err
 	}
 	tok, err := s.Catalog.AddSite(ctx, id, name, country)
 	if err != nil {
@@ -40,6 +39,17 @@ func (s *Service) AddSite(ctx context.Context, id, name, country string) (string
 	}
 	s.Changed()
 	return tok, nil
+}
+
+// CheckNewSite returns every problem of a new site's id, name and country
+// (the declaration's rules; source names where they came from) as an
+// ErrInvalid: the CLI checks before it asks a central.
+func CheckNewSite(source, id, name, country string) error {
+	probe := footprint.Site{ID: id, Name: name, Country: country, Timezone: "UTC", Seats: 1}
+	if err := probe.Validate(source); err != nil {
+		return invalidError{err}
+	}
+	return nil
 }
 
 // RotateToken replaces a site's token; the old one stops working at once.

@@ -66,7 +66,8 @@ type DirLock struct {
 }
 
 // LockDir takes dir's lock for the calling process, which h describes
-// (PID and Since are filled in), without waiting: a *LockedError (Is
+// (PID and Since are filled in), without waiting for a live holder (only,
+// up to 5 s, for a process that merely looks at the lock): a *LockedError (Is
 // ErrLocked) names the process that holds it. The lock ends with Close or
 // with the process, however it ends.
 func LockDir(dir string, h Holder) (*DirLock, error) {

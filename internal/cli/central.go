@@ -185,8 +185,7 @@ func newSitesCmd() *cobra.Command {
 			id, _ := cmd.Flags().GetString("id")
 			name, _ := cmd.Flags().GetString("name")
 			country, _ := cmd.Flags().GetString("country")
-			probe := footprint.Site{ID: id, Name: name, Country: country, Timezone: "UTC", Seats: 1}
-			if err := probe.Validate("sites add"); err != nil {
+			if err := central.CheckNewSite("sites add", id, name, country); err != nil {
 				return err
 			}
 			var tok string
