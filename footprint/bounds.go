@@ -67,3 +67,13 @@ func keyFieldProblem(s string) string {
 	}
 	return ""
 }
+
+// The plausible range of a daily mean outdoor temperature (°C): the WMO's
+// recorded extremes of any single reading are −89.2 °C (Vostok, 1983)
+// and 56.7 °C (Death Valley, 1913) — WMO World Weather and Climate
+// Extremes Archive — so a daily mean outside [−90, 60] is a unit or a
+// typing error (a Fahrenheit or Kelvin figure, say).
+const (
+	MinOutdoorTemp = -90.0
+	MaxOutdoorTemp = 60.0
+)

@@ -76,9 +76,6 @@ func ValidateGWP(set string) error {
 	return fmt.Errorf("gwp: %q: want %s (default) or %s", set, GWPAR6, GWPAR5)
 }
 
-// DefaultHoursPerDay is used when the site declares no working hours.
-const DefaultHoursPerDay = 8.0
-
 // WorkingDaysPerFTE is the greenhelp convention for on-site person-days per
 // FTE-year when a site records no attendance (365 − 104 weekend days − 25
 // days leave − 16 public holidays ≈ 220).
@@ -173,7 +170,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 			normal = NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: "unknown"}
 		}
 		if w := NormaliseWeather(acts, year, normal); w != nil {
-			w.effect(inv.Lines)
+			weatherEffect(w, inv.Lines)
 			inv.Weather = w
 		}
 	}
@@ -236,7 +233,7 @@ func (inv *Inventory) Totals() {
 func sortLines(ls []Line) {
 	sort.Slice(ls, func(i, j int) bool {
 		a, b := ls[i], ls[j]
-		if c := compareScopes(a.Scope, b.Scope); c != 0 {
+		if c := CompareScopes(a.Scope, b.Scope); c != 0 {
 			return c < 0
 		}
 		if a.Kind != b.Kind {
@@ -949,4 +946,27 @@ func worse(a, b Quality) Quality {
 		return b
 	}
 	return a
+}
+
+// weatherEffect sets each normalised carrier's WeatherT from the inventory's
+// lines: the fuel's Scope 1 line, the grid's Scope 2 location-based line
+// (the degree-day-driven kWh come from the grid, not the panels).
+func weatherEffect(w *Weather, lines []Line) {
+	for i := range w.Carriers {
+		ne := &w.Carriers[i]
+		if ne.Normalised == nil {
+			continue
+		}
+		kind, item, scope := ne.Kind, ne.Item, Scope1
+		if kind == string(KindElectricity) {
+			item, scope = "grid", Scope2Location
+		}
+		for _, l := range lines {
+			if l.Kind == kind && l.Item == item && l.Scope == scope {
+				t := (ne.Actual - *ne.Normalised) * l.FactorKgPerUnit / 1000
+				ne.WeatherT, ne.FactorID = &t, l.FactorID
+				break
+			}
+		}
+	}
 }

@@ -213,7 +213,7 @@ func changeKeys(p, n map[changeKey]lineAgg) []changeKey {
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		a, b := keys[i], keys[j]
-		if c := compareScopes(a.scope, b.scope); c != 0 {
+		if c := CompareScopes(a.scope, b.scope); c != 0 {
 			return c < 0
 		}
 		if a.kind != b.kind {
@@ -234,7 +234,7 @@ func sortedScopes(m map[Scope]*ScopeChange) []ScopeChange {
 	for _, sc := range m {
 		out = append(out, *sc)
 	}
-	sort.Slice(out, func(i, j int) bool { return compareScopes(out[i].Scope, out[j].Scope) < 0 })
+	sort.Slice(out, func(i, j int) bool { return CompareScopes(out[i].Scope, out[j].Scope) < 0 })
 	return out
 }
 

@@ -73,3 +73,6 @@ func DefaultCounterfactual(class string) (Counterfactual, bool) {
 	cf, ok := defaultCounterfactual[class]
 	return cf, ok
 }
+
+// DefaultHoursPerDay is used when the site declares no working hours.
+const DefaultHoursPerDay = 8.0

@@ -32,7 +32,10 @@ func ReadHistoryCSV(r io.Reader, name string) ([]History, error) {
 	}
 	bySite := map[string]*History{}
 	firstLine := map[string]int{}
-	var errs errList
+	var errs []FieldError
+	add := func(path, value, format string, args ...any) {
+		errs = append(errs, FieldError{Path: path, Value: value, Message: fmt.Sprintf(format, args...)})
+	}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -45,21 +48,21 @@ func ReadHistoryCSV(r io.Reader, name string) ([]History, error) {
 		where := fmt.Sprintf("%s:%d", name, line)
 		site, ys, ts := strings.TrimSpace(rec[col["site"]]), strings.TrimSpace(rec[col["year"]]), strings.TrimSpace(rec[col["t"]])
 		if site == "" {
-			errs.add(where+": site", "", "missing")
+			add(where+": site", "", "missing")
 			continue
 		}
 		y, err := strconv.Atoi(ys)
 		if err != nil || y < 1990 || y > 2100 {
-			errs.add(where+": year", ys, "want a year such as 2022")
+			add(where+": year", ys, "want a year such as 2022")
 			continue
 		}
 		t, err := strconv.ParseFloat(ts, 64)
 		if err != nil || math.IsNaN(t) || math.IsInf(t, 0) {
-			errs.add(where+": t", ts, "want tonnes CO2e as a number with a decimal point")
+			add(where+": t", ts, "want tonnes CO2e as a number with a decimal point")
 			continue
 		}
 		if t < 0 {
-			errs.add(where+": t", ts, "must be ≥ 0 tCO2e")
+			add(where+": t", ts, "must be ≥ 0 tCO2e")
 			continue
 		}
 		h := bySite[site]
@@ -69,14 +72,14 @@ func ReadHistoryCSV(r io.Reader, name string) ([]History, error) {
 		}
 		key := fmt.Sprintf("%s/%d", site, y)
 		if prev, dup := firstLine[key]; dup {
-			errs.add(where+": year", ys, "site %s has %d already (line %d): one figure per site and year", site, y, prev)
+			add(where+": year", ys, "site %s has %d already (line %d): one figure per site and year", site, y, prev)
 			continue
 		}
 		firstLine[key] = line
 		h.Actual[y] = t
 	}
 	if len(errs) > 0 {
-		return nil, errs.err(name)
+		return nil, &ValidationError{Source: name, Errors: errs}
 	}
 	if len(bySite) == 0 {
 		return nil, fmt.Errorf("%s: %w: no rows after the header", name, ErrNoHistory)

@@ -2,80 +2,8 @@ package footprint
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strings"
-
-	"github.com/greenhelp/greenhelp/footprint/factors"
-)
-
-// The IT behind the calls: the group's own server rooms and data centres,
-// its racks in colocation facilities, and the cloud platforms it rents.
-//
-//   - An own data centre or server room is declared under the site that
-//     holds it (site.data_centres). Its PDU/UPS exports give the IT energy
-//     and its facility meter the total (kind datacentre, items it_energy
-//     and facility_energy, attr room): PUE = facility ÷ IT, per month.
-//     The facility energy is counted once: a room inside the site's meter
-//     (in_site_meter, the default) is already in the site's electricity
-//     records, so its datacentre records are sub-metering, never counted
-//     again; a room on its own supply, outside the site's electricity
-//     records (in_site_meter: false), has its facility energy counted as
-//     the site's grid electricity (Scope 2, the site's contract).
-//   - A colocation contract (site.colocation) is the group's IT energy in
-//     a provider's facility (kind colocation, item it_energy, attr
-//     contract) × the provider's PUE (declared, else DefaultColocationPUE)
-//     × the grid of the facility's country. Who buys the electricity
-//     decides the scope (GHG Protocol Scope 2 Guidance (2015) ch. 5 and
-//     Scope 3 Standard (2011) ch. 5): electricity the group buys —
-//     its own supply contract for the cage — is Scope 2; electricity the
-//     provider buys and sells on as part of the service is Scope 3
-//     category 1 (purchased goods and services).
-//   - The cloud (kind cloud) is Scope 3 category 1: the provider's own
-//     emissions report where it exports one (item reported, kgCO2e, attrs
-//     provider, method, service, region), else an estimate from usage —
-//     compute (vCPU-hours), storage (TB-hours, SSD or HDD) and data
-//     transfer (GB) — with Cloud Carbon Footprint's coefficients, the
-//     provider's PUE and the grid of the region's country.
-
-// DataCentre is an own server room or data centre of the site.
-type DataCentre struct {
-	ID   string `mapstructure:"id" yaml:"id" json:"id"`
-	Name string `mapstructure:"name" yaml:"name" json:"name,omitempty"`
-	// InSiteMeter (default true) says the room's facility energy is in
-	// the site's electricity records already.
-	InSiteMeter *bool `mapstructure:"in_site_meter" yaml:"in_site_meter" json:"in_site_meter,omitempty"`
-	// Servers and Utilisation (mean CPU utilisation, 0–1), when declared,
-	// size the consolidation lever.
-	Servers     int     `mapstructure:"servers" yaml:"servers" json:"servers,omitempty"`
-	Utilisation float64 `mapstructure:"utilisation" yaml:"utilisation" json:"utilisation,omitempty"`
-}
-
-// Inside reports whether the room is inside the site's meter.
-func (d DataCentre) Inside() bool { return d.InSiteMeter == nil || *d.InSiteMeter }
-
-// Colocation is a contract for the group's IT in a provider's facility.
-type Colocation struct {
-	ID       string `mapstructure:"id" yaml:"id" json:"id"`
-	Provider string `mapstructure:"provider" yaml:"provider" json:"provider"`
-	// Country is the facility's country (ISO 3166-1 alpha-2): its grid.
-	Country string `mapstructure:"country" yaml:"country" json:"country"`
-	// PUE is the facility's power usage effectiveness as the provider
-	// declares it, with its source; zero: DefaultColocationPUE.
-	PUE       float64 `mapstructure:"pue" yaml:"pue" json:"pue,omitempty"`
-	PUESource string  `mapstructure:"pue_source" yaml:"pue_source" json:"pue_source,omitempty"`
-	// ElectricityBoughtBy is "group" (Scope 2) or "provider" (Scope 3
-	// category 1).
-	ElectricityBoughtBy string `mapstructure:"electricity_bought_by" yaml:"electricity_bought_by" json:"electricity_bought_by"`
-}
-
-// DefaultColocationPUE is the industry's average annual PUE: Uptime
-// Institute, Global Data Center Survey 2023 (1.58, the survey's
-// weighted average of its respondents' largest data centres). A
-// provider's declared figure replaces it.
-const (
-	DefaultColocationPUE       = 1.58
-	DefaultColocationPUESource = "Uptime Institute Global Data Center Survey 2023: industry average annual PUE 1.58 (no figure declared by the provider)"
 )
 
 // The providers whose usage greenhelp estimates, with Cloud Carbon
@@ -133,6 +61,16 @@ func CloudRegionCountry(provider, region string) (string, bool) {
 }
 
 // CloudProviderName returns a provider id's display name ("" unknown).
+// CloudRegions returns the regions of a provider greenhelp knows, each with
+// its country (its grid); a copy.
+func CloudRegions(provider string) map[string]string {
+	out := make(map[string]string, len(cloudRegions[provider]))
+	for r, c := range cloudRegions[provider] {
+		out[r] = c
+	}
+	return out
+}
+
 func CloudProviderName(id string) string { return cloudProviders[id].name }
 
 // usageKWh is the electricity one unit of a cloud usage item draws at the
@@ -486,179 +424,5 @@ func mergeIT(out *Inventory, inv *Inventory) {
 	for _, c := range inv.IT.Cloud {
 		c.Site = inv.Site
 		out.IT.Cloud = append(out.IT.Cloud, c)
-	}
-}
-
-// itIDRule is what a data-centre room's or a colocation contract's id may
-// be: an identifier, like a site id (it names a series on the site page
-// and a row of its tables).
-const itIDRule = "want 1–64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (an id, like a site's)"
-
-// itIDAttrs are the attributes that name a declared room or contract.
-var itIDAttrs = map[Kind]string{KindDataCentre: "room", KindColocation: "contract"}
-
-// validateITIDs checks that a datacentre record's room and a colocation
-// record's contract are ids (given: requiredAttrs says when one is missing).
-func (a Activity) validateITIDs(p func(string) string) errList {
-	var errs errList
-	if k, ok := itIDAttrs[a.Kind]; ok {
-		if v, ok := a.Attrs[k]; ok && strings.TrimSpace(v) != "" && !siteIDPattern.MatchString(v) {
-			errs.add(p("attrs."+k), Clip(v), "%s", itIDRule)
-		}
-	}
-	return errs
-}
-
-// validateIT checks the site's data-centre and colocation declarations.
-func validateIT(s Site, p func(string) string, e *errList) {
-	seen := map[string]string{}
-	// id checks an id is given, is an id and is unique across rooms and
-	// contracts.
-	id := func(where, v, missing string) {
-		switch {
-		case strings.TrimSpace(v) == "":
-			e.add(p(where+".id"), "", "missing: %s", missing)
-		case !siteIDPattern.MatchString(v):
-			e.add(p(where+".id"), Clip(v), "%s", itIDRule)
-		case seen[v] != "":
-			e.add(p(where+".id"), v, "already used by %s", seen[v])
-		default:
-			seen[v] = where
-		}
-	}
-	for i, d := range s.DataCentres {
-		dp := fmt.Sprintf("data_centres[%d].", i)
-		id(strings.TrimSuffix(dp, "."), d.ID, "the room's id, as the datacentre records' room attribute names it")
-		if d.Utilisation < 0 || d.Utilisation > 1 || math.IsNaN(d.Utilisation) {
-			e.add(p(dp+"utilisation"), ftoa(d.Utilisation), "the servers' mean CPU utilisation is a share between 0 and 1")
-		}
-		if d.Servers < 0 {
-			e.add(p(dp+"servers"), fmt.Sprint(d.Servers), "must be ≥ 0")
-		}
-	}
-	for i, k := range s.Colocation {
-		cp := fmt.Sprintf("colocation[%d].", i)
-		id(strings.TrimSuffix(cp, "."), k.ID, "the contract's id, as the colocation records' contract attribute names it")
-		if strings.TrimSpace(k.Provider) == "" {
-			e.add(p(cp+"provider"), "", "missing: the colocation provider and facility, e.g. Equinix PA3")
-		}
-		if !ValidCountry(k.Country) {
-			e.add(p(cp+"country"), k.Country, "want the facility's ISO 3166-1 alpha-2 country code (its grid), e.g. FR")
-		}
-		switch {
-		case k.PUE != 0 && (k.PUE < 1 || k.PUE > 3 || math.IsNaN(k.PUE)):
-			e.add(p(cp+"pue"), ftoa(k.PUE), "a PUE is facility energy ÷ IT energy: between 1 and 3 (omit it for the industry default %.2f)", DefaultColocationPUE)
-		case k.PUE != 0 && strings.TrimSpace(k.PUESource) == "":
-			e.add(p(cp+"pue_source"), "", "missing: a declared PUE needs its source (the provider's report, year)")
-		}
-		if k.ElectricityBoughtBy != "group" && k.ElectricityBoughtBy != "provider" {
-			e.add(p(cp+"electricity_bought_by"), k.ElectricityBoughtBy, `want "group" (the group's own supply contract: Scope 2) or "provider" (in the service fee: Scope 3 category 1)`)
-		}
-	}
-}
-
-// regionArea groups the region table's countries by part of the world:
-// a workload moves within its area (latency, data residency).
-var regionArea = map[string]string{
-	"US": "North America", "CA": "North America",
-	"IE": "Europe", "GB": "Europe", "FR": "Europe", "DE": "Europe", "SE": "Europe", "IT": "Europe", "ES": "Europe",
-	"BE": "Europe", "NL": "Europe", "FI": "Europe",
-	"IN": "Asia-Pacific", "SG": "Asia-Pacific", "AU": "Asia-Pacific", "JP": "Asia-Pacific", "KR": "Asia-Pacific",
-	"HK": "Asia-Pacific", "TW": "Asia-Pacific", "ID": "Asia-Pacific",
-	"BR": "South America", "ZA": "Africa", "BH": "Middle East", "IL": "Middle East",
-}
-
-// itLevers sizes the IT levers of a site with data centres, colocation
-// or cloud, from its own year.
-func itLevers(site Site, inv *Inventory, lib *factors.Library, add func(id string, t float64, format string, args ...any)) {
-	if inv.IT.empty() || lib == nil {
-		return
-	}
-	grid := func(cc string) (float64, bool) {
-		m, err := lib.Lookup("electricity", "grid", cc, inv.Year)
-		if err != nil || !strings.EqualFold(m.Region, cc) {
-			return 0, false
-		}
-		return m.KgPerUnit, true
-	}
-	siteKg, _ := grid(site.Country)
-	if len(inv.IT.DataCentres) > 0 {
-		var t float64
-		var parts []string
-		for _, d := range inv.IT.DataCentres {
-			best := math.Inf(1)
-			for _, m := range d.Months {
-				if m.PUE != nil && *m.PUE < best {
-					best = *m.PUE
-				}
-			}
-			if d.PUE == nil || math.IsInf(best, 1) {
-				continue
-			}
-			kwh := d.FacilityKWh - d.ITKWh*best
-			t += kwh * siteKg / 1000
-			parts = append(parts, fmt.Sprintf("%s: PUE %.2f → %.2f (its best month) on %.0f kWh of IT = %.0f kWh", d.ID, *d.PUE, best, d.ITKWh, kwh))
-		}
-		if len(parts) > 0 {
-			add(LeverPUE, t, "%s × %.3f kgCO2e/kWh (grid, location-based)", strings.Join(parts, "; "), siteKg)
-		} else {
-			add(LeverPUE, 0, "no month with both IT and facility energy: send the PDU/UPS and facility meter exports to size this lever")
-		}
-		var ct float64
-		var cparts []string
-		for _, d := range inv.IT.DataCentres {
-			for _, decl := range site.DataCentres {
-				if decl.ID != d.ID || decl.Servers == 0 || decl.Utilisation <= 0 || decl.Utilisation >= CloudCPUUtilisation || d.PUE == nil {
-					continue
-				}
-				keep := decl.Utilisation / CloudCPUUtilisation
-				kwh := d.ITKWh * (1 - keep) * *d.PUE
-				ct += kwh * siteKg / 1000
-				cparts = append(cparts, fmt.Sprintf("%s: %d servers at %.0f %% CPU → %.0f at %.0f %% (Cloud Carbon Footprint's reference utilisation) saves %.0f kWh of IT × PUE %.2f",
-					d.ID, decl.Servers, decl.Utilisation*100, math.Ceil(float64(decl.Servers)*keep), CloudCPUUtilisation*100, d.ITKWh*(1-keep), *d.PUE))
-			}
-		}
-		if len(cparts) > 0 {
-			add(LeverConsolidation, ct, "%s × %.3f kgCO2e/kWh; energy taken as proportional to the number of servers", strings.Join(cparts, "; "), siteKg)
-		} else {
-			add(LeverConsolidation, 0, "declare the rooms' servers and mean CPU utilisation (site.data_centres) to size this lever")
-		}
-	}
-	var rt float64
-	var rparts []string
-	for _, c := range inv.IT.Cloud {
-		regions := make([]string, 0, len(c.Regions))
-		for region := range c.Regions {
-			regions = append(regions, region)
-		}
-		sort.Strings(regions) // the potential's sum the same on every run
-		for _, region := range regions {
-			kwh := c.Regions[region]
-			cc, ok := CloudRegionCountry(c.Provider, region)
-			if !ok {
-				continue
-			}
-			cur, ok := grid(cc)
-			if !ok {
-				continue
-			}
-			bestR, bestKg := region, cur
-			for r, rcc := range cloudRegions[c.Provider] {
-				if regionArea[rcc] != regionArea[cc] {
-					continue
-				}
-				if kg, ok := grid(rcc); ok && (kg < bestKg || (kg == bestKg && r < bestR)) {
-					bestR, bestKg = r, kg
-				}
-			}
-			if bestR != region {
-				rt += kwh * (cur - bestKg) / 1000
-				rparts = append(rparts, fmt.Sprintf("%s %s (%s, %.3f kg/kWh) → %s (%s, %.3f) for %.0f kWh", CloudProviderName(c.Provider), region, cc, cur, bestR, cloudRegions[c.Provider][bestR], bestKg, kwh))
-			}
-		}
-	}
-	if len(rparts) > 0 {
-		sort.Strings(rparts)
-		add(LeverCloudRegion, rt, "%s; usage estimates only (a provider's own report does not say its energy per region)", strings.Join(rparts, "; "))
 	}
 }

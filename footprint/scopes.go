@@ -243,9 +243,9 @@ func includedCategories() string {
 	return "categories " + strings.Join(ns[:len(ns)-1], ", ") + " and " + ns[len(ns)-1]
 }
 
-// compareScopes orders two scopes by the table, a scope not in it after
+// CompareScopes orders two scopes by the table, a scope not in it after
 // every one that is, by its id.
-func compareScopes(a, b Scope) int {
+func CompareScopes(a, b Scope) int {
 	ia, oka := scopeIndex[a]
 	ib, okb := scopeIndex[b]
 	switch {

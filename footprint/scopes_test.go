@@ -132,38 +132,3 @@ func TestLineOrderIsTheSameWhateverTheInputOrder(t *testing.T) {
 	}
 	assert.Equal(t, append(table, "0.5", "9.9"), order, "the table's order, then scopes outside it by id")
 }
-
-// The change by scope lists the scopes in the table's order, and the same
-// inventories give the same change to the last digit every time.
-func TestTheChangeByScopeIsInTheTablesOrderAndTheSameEveryTime(t *testing.T) {
-	mk := func(site string, year int, f float64) *Inventory {
-		inv := &Inventory{Site: site, Year: year}
-		for i, s := range Scopes() {
-			for j, kind := range []string{"a", "b", "c", "d"} {
-				q := 1000*f + float64(i*7+j)/3
-				inv.Lines = append(inv.Lines, Line{Scope: s.ID, Kind: kind, Item: "x", Unit: "u", Quantity: q, T: q * 0.1 * float64(j+1) / 3})
-			}
-		}
-		inv.Totals()
-		return inv
-	}
-	prev := []*Inventory{mk("s1", 2023, 1), mk("s2", 2023, 1.1)}
-	cur := []*Inventory{mk("s1", 2024, 0.9), mk("s2", 2024, 1.3), mk("s3", 2024, 0.7)}
-	g, sites := GroupChange(2023, prev, cur)
-	var got []Scope
-	for _, s := range g.ByScope {
-		got = append(got, s.Scope)
-	}
-	var table []Scope
-	for _, s := range Scopes() {
-		if s.ID != Scope2Location { // the change is of market-based totals
-			table = append(table, s.ID)
-		}
-	}
-	assert.Equal(t, table, got)
-	for i := 0; i < 50; i++ {
-		g2, sites2 := GroupChange(2023, prev, cur)
-		require.Equal(t, g, g2, "run %d", i)
-		require.Equal(t, sites, sites2, "run %d", i)
-	}
-}

@@ -38,16 +38,6 @@ import (
 // the one of the profiles' climate features.
 const DegreeDayBase = 18.0
 
-// The plausible range of a daily mean outdoor temperature (°C): the WMO's
-// recorded extremes of any single reading are −89.2 °C (Vostok, 1983)
-// and 56.7 °C (Death Valley, 1913) — WMO World Weather and Climate
-// Extremes Archive — so a daily mean outside [−90, 60] is a unit or a
-// typing error (a Fahrenheit or Kelvin figure, say).
-const (
-	MinOutdoorTemp = -90.0
-	MaxOutdoorTemp = 60.0
-)
-
 // minWeatherDays is the share of a month's days that must have a reading
 // for its mean to stand for the month: greenhelp's own threshold (no
 // published one found), so that a week-long gap in a station export does
@@ -409,29 +399,6 @@ func leastSquares(xs [][3]float64, ys []float64, idx []int) ([]float64, bool) {
 		out[r] = a[r][n] / a[r][r]
 	}
 	return out, true
-}
-
-// effect sets each normalised carrier's WeatherT from the inventory's
-// lines: the fuel's Scope 1 line, the grid's Scope 2 location-based line
-// (the degree-day-driven kWh come from the grid, not the panels).
-func (w *Weather) effect(lines []Line) {
-	for i := range w.Carriers {
-		ne := &w.Carriers[i]
-		if ne.Normalised == nil {
-			continue
-		}
-		kind, item, scope := ne.Kind, ne.Item, Scope1
-		if kind == string(KindElectricity) {
-			item, scope = "grid", Scope2Location
-		}
-		for _, l := range lines {
-			if l.Kind == kind && l.Item == item && l.Scope == scope {
-				t := (ne.Actual - *ne.Normalised) * l.FactorKgPerUnit / 1000
-				ne.WeatherT, ne.FactorID = &t, l.FactorID
-				break
-			}
-		}
-	}
 }
 
 // MeasuredClimate is a site's climate from its own outdoor temperatures:

@@ -1,0 +1,144 @@
+package footprint
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// The IT behind the calls: the group's own server rooms and data centres,
+// its racks in colocation facilities, and the cloud platforms it rents.
+//
+//   - An own data centre or server room is declared under the site that
+//     holds it (site.data_centres). Its PDU/UPS exports give the IT energy
+//     and its facility meter the total (kind datacentre, items it_energy
+//     and facility_energy, attr room): PUE = facility ÷ IT, per month.
+//     The facility energy is counted once: a room inside the site's meter
+//     (in_site_meter, the default) is already in the site's electricity
+//     records, so its datacentre records are sub-metering, never counted
+//     again; a room on its own supply, outside the site's electricity
+//     records (in_site_meter: false), has its facility energy counted as
+//     the site's grid electricity (Scope 2, the site's contract).
+//   - A colocation contract (site.colocation) is the group's IT energy in
+//     a provider's facility (kind colocation, item it_energy, attr
+//     contract) × the provider's PUE (declared, else DefaultColocationPUE)
+//     × the grid of the facility's country. Who buys the electricity
+//     decides the scope (GHG Protocol Scope 2 Guidance (2015) ch. 5 and
+//     Scope 3 Standard (2011) ch. 5): electricity the group buys —
+//     its own supply contract for the cage — is Scope 2; electricity the
+//     provider buys and sells on as part of the service is Scope 3
+//     category 1 (purchased goods and services).
+//   - The cloud (kind cloud) is Scope 3 category 1: the provider's own
+//     emissions report where it exports one (item reported, kgCO2e, attrs
+//     provider, method, service, region), else an estimate from usage —
+//     compute (vCPU-hours), storage (TB-hours, SSD or HDD) and data
+//     transfer (GB) — with Cloud Carbon Footprint's coefficients, the
+//     provider's PUE and the grid of the region's country.
+
+// DataCentre is an own server room or data centre of the site.
+type DataCentre struct {
+	ID   string `mapstructure:"id" yaml:"id" json:"id"`
+	Name string `mapstructure:"name" yaml:"name" json:"name,omitempty"`
+	// InSiteMeter (default true) says the room's facility energy is in
+	// the site's electricity records already.
+	InSiteMeter *bool `mapstructure:"in_site_meter" yaml:"in_site_meter" json:"in_site_meter,omitempty"`
+	// Servers and Utilisation (mean CPU utilisation, 0–1), when declared,
+	// size the consolidation lever.
+	Servers     int     `mapstructure:"servers" yaml:"servers" json:"servers,omitempty"`
+	Utilisation float64 `mapstructure:"utilisation" yaml:"utilisation" json:"utilisation,omitempty"`
+}
+
+// Inside reports whether the room is inside the site's meter.
+func (d DataCentre) Inside() bool { return d.InSiteMeter == nil || *d.InSiteMeter }
+
+// Colocation is a contract for the group's IT in a provider's facility.
+type Colocation struct {
+	ID       string `mapstructure:"id" yaml:"id" json:"id"`
+	Provider string `mapstructure:"provider" yaml:"provider" json:"provider"`
+	// Country is the facility's country (ISO 3166-1 alpha-2): its grid.
+	Country string `mapstructure:"country" yaml:"country" json:"country"`
+	// PUE is the facility's power usage effectiveness as the provider
+	// declares it, with its source; zero: DefaultColocationPUE.
+	PUE       float64 `mapstructure:"pue" yaml:"pue" json:"pue,omitempty"`
+	PUESource string  `mapstructure:"pue_source" yaml:"pue_source" json:"pue_source,omitempty"`
+	// ElectricityBoughtBy is "group" (Scope 2) or "provider" (Scope 3
+	// category 1).
+	ElectricityBoughtBy string `mapstructure:"electricity_bought_by" yaml:"electricity_bought_by" json:"electricity_bought_by"`
+}
+
+// DefaultColocationPUE is the industry's average annual PUE: Uptime
+// Institute, Global Data Center Survey 2023 (1.58, the survey's
+// weighted average of its respondents' largest data centres). A
+// provider's declared figure replaces it.
+const (
+	DefaultColocationPUE       = 1.58
+	DefaultColocationPUESource = "Uptime Institute Global Data Center Survey 2023: industry average annual PUE 1.58 (no figure declared by the provider)"
+)
+
+// itIDRule is what a data-centre room's or a colocation contract's id may
+// be: an identifier, like a site id (it names a series on the site page
+// and a row of its tables).
+const itIDRule = "want 1–64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (an id, like a site's)"
+
+// itIDAttrs are the attributes that name a declared room or contract.
+var itIDAttrs = map[Kind]string{KindDataCentre: "room", KindColocation: "contract"}
+
+// validateITIDs checks that a datacentre record's room and a colocation
+// record's contract are ids (given: requiredAttrs says when one is missing).
+func (a Activity) validateITIDs(p func(string) string) errList {
+	var errs errList
+	if k, ok := itIDAttrs[a.Kind]; ok {
+		if v, ok := a.Attrs[k]; ok && strings.TrimSpace(v) != "" && !siteIDPattern.MatchString(v) {
+			errs.add(p("attrs."+k), Clip(v), "%s", itIDRule)
+		}
+	}
+	return errs
+}
+
+// validateIT checks the site's data-centre and colocation declarations.
+func validateIT(s Site, p func(string) string, e *errList) {
+	seen := map[string]string{}
+	// id checks an id is given, is an id and is unique across rooms and
+	// contracts.
+	id := func(where, v, missing string) {
+		switch {
+		case strings.TrimSpace(v) == "":
+			e.add(p(where+".id"), "", "missing: %s", missing)
+		case !siteIDPattern.MatchString(v):
+			e.add(p(where+".id"), Clip(v), "%s", itIDRule)
+		case seen[v] != "":
+			e.add(p(where+".id"), v, "already used by %s", seen[v])
+		default:
+			seen[v] = where
+		}
+	}
+	for i, d := range s.DataCentres {
+		dp := fmt.Sprintf("data_centres[%d].", i)
+		id(strings.TrimSuffix(dp, "."), d.ID, "the room's id, as the datacentre records' room attribute names it")
+		if d.Utilisation < 0 || d.Utilisation > 1 || math.IsNaN(d.Utilisation) {
+			e.add(p(dp+"utilisation"), ftoa(d.Utilisation), "the servers' mean CPU utilisation is a share between 0 and 1")
+		}
+		if d.Servers < 0 {
+			e.add(p(dp+"servers"), fmt.Sprint(d.Servers), "must be ≥ 0")
+		}
+	}
+	for i, k := range s.Colocation {
+		cp := fmt.Sprintf("colocation[%d].", i)
+		id(strings.TrimSuffix(cp, "."), k.ID, "the contract's id, as the colocation records' contract attribute names it")
+		if strings.TrimSpace(k.Provider) == "" {
+			e.add(p(cp+"provider"), "", "missing: the colocation provider and facility, e.g. Equinix PA3")
+		}
+		if !ValidCountry(k.Country) {
+			e.add(p(cp+"country"), k.Country, "want the facility's ISO 3166-1 alpha-2 country code (its grid), e.g. FR")
+		}
+		switch {
+		case k.PUE != 0 && (k.PUE < 1 || k.PUE > 3 || math.IsNaN(k.PUE)):
+			e.add(p(cp+"pue"), ftoa(k.PUE), "a PUE is facility energy ÷ IT energy: between 1 and 3 (omit it for the industry default %.2f)", DefaultColocationPUE)
+		case k.PUE != 0 && strings.TrimSpace(k.PUESource) == "":
+			e.add(p(cp+"pue_source"), "", "missing: a declared PUE needs its source (the provider's report, year)")
+		}
+		if k.ElectricityBoughtBy != "group" && k.ElectricityBoughtBy != "provider" {
+			e.add(p(cp+"electricity_bought_by"), k.ElectricityBoughtBy, `want "group" (the group's own supply contract: Scope 2) or "provider" (in the service fee: Scope 3 category 1)`)
+		}
+	}
+}
