@@ -5,17 +5,18 @@ import (
 	"fmt"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
 // ChangeReport is what changed from the year before to year, and why:
 // the group's and every site's change split into activity, emission-factor
 // and structural effects (footprint.GroupChange).
 type ChangeReport struct {
-	Year   int                `json:"year"`
-	Method string             `json:"method"`
-	Basis  string             `json:"basis"`
-	Group  footprint.Change   `json:"group"`
-	Sites  []footprint.Change `json:"sites"`
+	Year   int               `json:"year"`
+	Method string            `json:"method"`
+	Basis  string            `json:"basis"`
+	Group  planning.Change   `json:"group"`
+	Sites  []planning.Change `json:"sites"`
 	// Prior is the group's inventory of the year before, over the sites
 	// counted in it (the ESG export's comparative figures).
 	Prior *footprint.Inventory `json:"-"`
@@ -64,20 +65,20 @@ func (s *Service) Changes(ctx context.Context, year int) (*ChangeReport, error) 
 	if len(prev) == 0 {
 		return nil, fmt.Errorf("%w for %d: no year before to compare with", ErrNoData, year-1)
 	}
-	g, sites := footprint.GroupChange(year-1, prev, cur)
-	return &ChangeReport{Year: year, Method: footprint.DecompositionMethod,
+	g, sites := planning.GroupChange(year-1, prev, cur)
+	return &ChangeReport{Year: year, Method: planning.DecompositionMethod,
 		Basis: "market-based totals (the trajectory's basis): scope 1 + scope 2 market-based + scope 3; sites with a full calendar year of data",
 		Group: g, Sites: sites, Prior: footprint.Merge("group", "Group", year-1, prev)}, nil
 }
 
 // trajectories is footprint.Trajectories with the group's base-year
 // recalculation under the configured policy.
-func (s *Service) trajectories(hist []footprint.History) (footprint.TrajectoryReport, error) {
-	rep, err := footprint.Trajectories(hist, s.Method)
+func (s *Service) trajectories(hist []planning.History) (planning.TrajectoryReport, error) {
+	rep, err := planning.Trajectories(hist, s.Method)
 	if err != nil {
 		return rep, err
 	}
-	if r, err := footprint.Recalculate(hist, s.Cfg.Trajectory.RecalculationThreshold); err == nil {
+	if r, err := planning.Recalculate(hist, s.Cfg.Trajectory.RecalculationThreshold); err == nil {
 		rep.Recalculation = &r
 	}
 	return rep, nil

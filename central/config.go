@@ -15,6 +15,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/internal/config"
 )
 
@@ -137,8 +138,8 @@ const (
 
 var defaults = map[string]any{
 	"addr": DefaultAddr, "data": DefaultData, "store.backend": "sqlite",
-	"trajectory.rate": footprint.DefaultRate, "trajectory.mode": footprint.ModeCompound,
-	"trajectory.recalculation_threshold": footprint.DefaultRecalculationThreshold, "inventory.gwp": footprint.GWPAR6,
+	"trajectory.rate": planning.DefaultRate, "trajectory.mode": planning.ModeCompound,
+	"trajectory.recalculation_threshold": planning.DefaultRecalculationThreshold, "inventory.gwp": footprint.GWPAR6,
 	"limits.max_body": "32MiB", "limits.max_batch": DefaultMaxBatch,
 	"limits.read_header_timeout": "10s", "limits.read_timeout": "2m", "limits.write_timeout": "5m",
 	"limits.idle_timeout": "2m", "limits.max_header_bytes": "64KiB",
@@ -225,7 +226,7 @@ func (c *Config) Validate(source string) error {
 	if (c.Viewer.User == "") != (c.Viewer.Password == "") {
 		add("viewer", "", "give both user and password, or neither")
 	}
-	if err := (footprint.Method{Mode: c.Trajectory.Mode, Rate: c.Trajectory.Rate}).Validate(); err != nil {
+	if err := (planning.Method{Mode: c.Trajectory.Mode, Rate: c.Trajectory.Rate}).Validate(); err != nil {
 		add("trajectory", "", "%v", err)
 	}
 	if th := c.Trajectory.RecalculationThreshold; !(th >= 0 && th < 1) {

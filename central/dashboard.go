@@ -14,6 +14,7 @@ import (
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/charts"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/profiles"
 )
 
@@ -24,9 +25,9 @@ type siteYear struct {
 	acts     []footprint.Activity // all years
 	versions []store.SiteVersion  // its declarations, read once
 	override *footprint.ProfilePin
-	hist     *footprint.History // with loadSites(…, true), when it has a full year
-	full     []int              // its full calendar years of data (FullYears), worked out once
-	mu       sync.Mutex         // guards byYear: cached dashboards serve concurrent requests
+	hist     *planning.History // with loadSites(…, true), when it has a full year
+	full     []int             // its full calendar years of data (FullYears), worked out once
+	mu       sync.Mutex        // guards byYear: cached dashboards serve concurrent requests
 	byYear   map[int]*siteCalc
 	measured map[int]footprint.MeasuredClimate // its full measured weather years, worked out once (under mu)
 }
@@ -182,12 +183,12 @@ func (sy *siteYear) inventory(ctx context.Context, s *Service, year int) (*footp
 // history is the site's market-based total for each full calendar year of
 // data, with its declared base year when it has data for it; ok is false
 // when the site has no full year yet.
-func (sy *siteYear) history(ctx context.Context, s *Service) (footprint.History, bool, error) {
+func (sy *siteYear) history(ctx context.Context, s *Service) (planning.History, bool, error) {
 	years := sy.full
 	if len(years) == 0 {
-		return footprint.History{}, false, nil
+		return planning.History{}, false, nil
 	}
-	h := footprint.History{Site: sy.site.ID, Actual: map[int]float64{}}
+	h := planning.History{Site: sy.site.ID, Actual: map[int]float64{}}
 	for _, y := range years {
 		c, err := sy.calc(ctx, s, y)
 		if err != nil {
@@ -231,7 +232,7 @@ type dashboard struct {
 	years  []int
 	sites  []*siteYear
 	sums   []charts.SiteSummary
-	report footprint.TrajectoryReport
+	report planning.TrajectoryReport
 }
 
 // dashCache keeps the pages' data until the next accepted batch: reading
@@ -294,7 +295,7 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 		d.year = d.years[len(d.years)-1]
 	}
 	// The trajectory from the same cached inventories.
-	var hist []footprint.History
+	var hist []planning.History
 	for _, sy := range d.sites {
 		if sy.hist != nil {
 			hist = append(hist, *sy.hist)
@@ -362,7 +363,7 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 		stc <- statuses{sts, err}
 	}()
 	months := make([]charts.MonthPoint, 12)
-	leverSum := map[string]*footprint.Lever{}
+	leverSum := map[string]*planning.Lever{}
 	for _, y := range d.years {
 		var invs []*footprint.Inventory
 		for _, sy := range d.sites {
@@ -382,7 +383,7 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 	// workers, summed in the sites' order.
 	type part struct {
 		ms     []charts.MonthPoint
-		levers []footprint.Lever
+		levers []planning.Lever
 	}
 	parts := make([]*part, len(d.sites))
 	err = parallel(ctx, len(d.sites), func(ctx context.Context, i int) error {
@@ -395,7 +396,7 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 		if err != nil {
 			return err
 		}
-		parts[i] = &part{ms: ms, levers: footprint.Levers(c.decl, c.inv, c.levers, c.as, s.Factors)}
+		parts[i] = &part{ms: ms, levers: planning.Levers(c.decl, c.inv, c.levers, c.as, s.Factors)}
 		return nil
 	})
 	if err != nil {
@@ -412,7 +413,7 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 		}
 		for _, l := range p.levers {
 			if leverSum[l.ID] == nil {
-				leverSum[l.ID] = &footprint.Lever{ID: l.ID, Name: l.Name, Assumptions: "sum over sites of each site's potential"}
+				leverSum[l.ID] = &planning.Lever{ID: l.ID, Name: l.Name, Assumptions: "sum over sites of each site's potential"}
 			}
 			leverSum[l.ID].PotentialT += l.PotentialT
 		}
@@ -424,7 +425,7 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 	sort.Slice(g.Levers, func(i, j int) bool { return g.Levers[i].PotentialT > g.Levers[j].PotentialT })
 	if n := len(g.Track.Years); n > 0 {
 		last := g.Track.Years[n-1]
-		g.Plan = footprint.PlanSite(footprint.PlanInput{Site: "group", Method: s.Method, Basis: "market",
+		g.Plan = planning.PlanSite(planning.PlanInput{Site: "group", Method: s.Method, Basis: "market",
 			BaseYear: g.Track.BaseYear, BaseT: g.Track.BaseT, CurrentYear: last.Year, CurrentT: last.ActualT, Levers: g.Levers})
 	}
 	g.Recalculation = d.report.Recalculation
@@ -517,10 +518,10 @@ func (s *Service) SitePage(ctx context.Context, id string, year int, static bool
 	if out.PowerOffMonthly, err = sy.monthly(ctx, s, d.year); err != nil {
 		return out, err
 	}
-	out.Levers = footprint.Levers(cur.decl, cur.inv, cur.levers, cur.as, s.Factors)
+	out.Levers = planning.Levers(cur.decl, cur.inv, cur.levers, cur.as, s.Factors)
 	if n := len(out.Track.Years); n > 0 {
 		last := out.Track.Years[n-1]
-		out.Plan = footprint.PlanSite(footprint.PlanInput{Site: id, Profile: cur.assign.Profile, Method: s.Method, Basis: "market",
+		out.Plan = planning.PlanSite(planning.PlanInput{Site: id, Profile: cur.assign.Profile, Method: s.Method, Basis: "market",
 			BaseYear: out.Track.BaseYear, BaseT: out.Track.BaseT, CurrentYear: last.Year, CurrentT: last.ActualT, Levers: out.Levers})
 	}
 	byLast := map[string]*charts.Freshness{}

@@ -18,6 +18,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/esg"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
 // ESGOption tunes the export.
@@ -131,7 +132,7 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 	}
 	d.Group = footprint.Merge("group", "Group", year, invs)
 	if d.Trajectory, err = s.Trajectory(ctx, only); err != nil {
-		d.Trajectory = footprint.TrajectoryReport{Mode: s.Method.Mode, Rate: s.Method.Rate, Label: s.Method.Label()}
+		d.Trajectory = planning.TrajectoryReport{Mode: s.Method.Mode, Rate: s.Method.Rate, Label: s.Method.Label()}
 	}
 	offs, err := s.Catalog.Offsets(ctx, year)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
 // Metrics are the service's Prometheus metrics.
@@ -304,7 +305,7 @@ func errorStatus(err error) int {
 	switch {
 	case errors.Is(err, ErrInvalid):
 		return http.StatusBadRequest
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNoData), errors.Is(err, footprint.ErrNoHistory):
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNoData), errors.Is(err, planning.ErrNoHistory):
 		return http.StatusNotFound
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrExists), errors.Is(err, store.ErrYearClosed):
 		return http.StatusConflict

@@ -14,6 +14,7 @@ import (
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/profiles"
 )
@@ -27,7 +28,7 @@ type Service struct {
 	Series   store.Series
 	Factors  *factors.Library
 	Profiles *profiles.Set
-	Method   footprint.Method
+	Method   planning.Method
 	Log      *slog.Logger
 
 	// Clock is the time source (nil: time.Now); tests inject one.
@@ -71,7 +72,7 @@ func open(ctx context.Context, cfg *Config, log *slog.Logger, readOnly bool) (*S
 		return nil, err
 	}
 	s := &Service{Cfg: cfg, Catalog: cat, Factors: lib, Profiles: set, Log: log,
-		Method: footprint.Method{Mode: cfg.Trajectory.Mode, Rate: cfg.Trajectory.Rate}}
+		Method: planning.Method{Mode: cfg.Trajectory.Mode, Rate: cfg.Trajectory.Rate}}
 	if err := s.loadOverrides(ctx, !readOnly); err != nil {
 		cat.Close()
 		return nil, err
@@ -312,29 +313,29 @@ func (s *Service) Inventory(ctx context.Context, year int) (*GroupInventory, err
 // Trajectory tracks every site (own base year: its declaration's
 // base_year, else its first full year of data) and the group. The
 // trajectory applies to market-based totals.
-func (s *Service) Trajectory(ctx context.Context, only string) (footprint.TrajectoryReport, error) {
+func (s *Service) Trajectory(ctx context.Context, only string) (planning.TrajectoryReport, error) {
 	sites, err := s.Catalog.Sites(ctx)
 	if err != nil {
-		return footprint.TrajectoryReport{}, err
+		return planning.TrajectoryReport{}, err
 	}
 	if only != "" {
 		sites = slices.DeleteFunc(sites, func(st store.Site) bool { return st.ID != only })
 	}
 	loaded, err := s.loadSites(ctx, sites, true)
 	if err != nil {
-		return footprint.TrajectoryReport{}, err
+		return planning.TrajectoryReport{}, err
 	}
-	var hist []footprint.History
+	var hist []planning.History
 	for _, sy := range loaded {
 		if sy.hist != nil {
 			hist = append(hist, *sy.hist)
 		}
 	}
 	if len(hist) == 0 {
-		return footprint.TrajectoryReport{}, fmt.Errorf("%w: no site has a full calendar year of data yet", ErrNoData)
+		return planning.TrajectoryReport{}, fmt.Errorf("%w: no site has a full calendar year of data yet", ErrNoData)
 	}
 	if only != "" {
-		return footprint.Trajectories(hist, s.Method)
+		return planning.Trajectories(hist, s.Method)
 	}
 	return s.trajectories(hist)
 }

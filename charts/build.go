@@ -9,6 +9,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
 // Okabe–Ito palette: distinguishable with the common colour-vision
@@ -77,7 +78,7 @@ func r1(v float64) float64 { return math.Round(v*10) / 10 }
 
 // TrajectoryChart draws actual emissions against the allowed line, with
 // next year's projection dashed.
-func TrajectoryChart(id string, tr footprint.Track, method string) Chart {
+func TrajectoryChart(id string, tr planning.Track, method string) Chart {
 	line := charts.NewLine()
 	line.SetGlobalOptions(append(common(id),
 		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e", Type: "value"}),
@@ -302,7 +303,7 @@ func TeleworkChart(id string, byYear []*footprint.Inventory) Chart {
 }
 
 // LeversChart shows each lever's remaining potential, in order.
-func LeversChart(id string, levers []footprint.Lever) Chart {
+func LeversChart(id string, levers []planning.Lever) Chart {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
@@ -324,7 +325,7 @@ func LeversChart(id string, levers []footprint.Lever) Chart {
 
 // CompensationChart is the planner's curve: the reduction the trajectory
 // needs each year, what the levers cover and what must be compensated.
-func CompensationChart(id string, p footprint.Plan) Chart {
+func CompensationChart(id string, p planning.Plan) Chart {
 	line := charts.NewLine()
 	line.SetGlobalOptions(append(common(id),
 		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e/yr", Type: "value"}))...)

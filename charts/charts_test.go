@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/profiles"
 )
 
@@ -25,16 +26,16 @@ func fixture() GroupData {
 		return &footprint.Inventory{Year: y, Scope1T: s1, Scope2LocationT: s2l, Scope2MarketT: s2m, Scope3BusinessTravelT: tr,
 			Scope3CommutingT: com, Scope3HomeworkingT: home, Telework: footprint.Telework{RemoteShare: ptr(remote)}}
 	}
-	tr := footprint.Track{BaseYear: 2022, BaseT: 1000, NextYear: 2025, NextYearRequiredT: 871.0, ProjectedNextT: 905,
-		Years: []footprint.YearStatus{{Year: 2022, ActualT: 1000, AllowedT: 1000}, {Year: 2023, ActualT: 960, AllowedT: 955}, {Year: 2024, ActualT: 930, AllowedT: 912}}}
+	tr := planning.Track{BaseYear: 2022, BaseT: 1000, NextYear: 2025, NextYearRequiredT: 871.0, ProjectedNextT: 905,
+		Years: []planning.YearStatus{{Year: 2022, ActualT: 1000, AllowedT: 1000}, {Year: 2023, ActualT: 960, AllowedT: 955}, {Year: 2024, ActualT: 930, AllowedT: 912}}}
 	cy := 2031
 	return GroupData{
 		Page:            Page{Title: "Group", Year: 2024, Years: []int{2022, 2023, 2024}, Method: "compound 4.5 %/yr", Generated: "fixed"},
 		Track:           tr,
 		ByYear:          []*footprint.Inventory{inv(2022, 20, 600, 600, 100, 250, 30, 0.1), inv(2023, 19, 590, 500, 80, 240, 40, 0.2), inv(2024, 18, 580, 480, 70, 230, 45, 0.25)},
 		PowerOffMonthly: []MonthPoint{{"2024-01", 12000, 8.5}, {"2024-02", 11000, 7.8}},
-		Levers:          []footprint.Lever{{ID: "power_off", Name: "PC power-off", PotentialT: 40}, {ID: "telework", Name: "Telework", PotentialT: -5}},
-		Plan:            footprint.Plan{Horizon: 2050, CompensationYear: &cy, Years: []footprint.PlanYear{{Year: 2025, NeededT: 59, CoveredT: 40, MissingT: 19}}},
+		Levers:          []planning.Lever{{ID: "power_off", Name: "PC power-off", PotentialT: 40}, {ID: "telework", Name: "Telework", PotentialT: -5}},
+		Plan:            planning.Plan{Horizon: 2050, CompensationYear: &cy, Years: []planning.PlanYear{{Year: 2025, NeededT: 59, CoveredT: 40, MissingT: 19}}},
 	}
 }
 
@@ -149,10 +150,10 @@ func TestTheGroupPageSaysWhatChangedAndWhy(t *testing.T) {
 	g := fixture()
 	g.Sites = sites()
 	pct := -1.8
-	g.Change = &footprint.Change{FromYear: 2024, ToYear: 2025, FromT: 1000, ToT: 982, ChangeT: -18, ChangePct: &pct,
-		Effects: footprint.Effects{ActivityT: -5, FactorT: -13}, ByScope: []footprint.ScopeChange{
-			{Scope: footprint.Scope3BusinessTravel, FromT: 100, ToT: 82, Effects: footprint.Effects{ActivityT: -5, FactorT: -13}}}}
-	g.Recalculation = &footprint.Recalculation{BaseYear: 2019, Explanation: "base restated", Changes: []footprint.StructuralChange{{Site: "gr", Kind: "left", Year: 2023, BaseT: 600, Share: 0.02}}}
+	g.Change = &planning.Change{FromYear: 2024, ToYear: 2025, FromT: 1000, ToT: 982, ChangeT: -18, ChangePct: &pct,
+		Effects: planning.Effects{ActivityT: -5, FactorT: -13}, ByScope: []planning.ScopeChange{
+			{Scope: footprint.Scope3BusinessTravel, FromT: 100, ToT: 82, Effects: planning.Effects{ActivityT: -5, FactorT: -13}}}}
+	g.Recalculation = &planning.Recalculation{BaseYear: 2019, Explanation: "base restated", Changes: []planning.StructuralChange{{Site: "gr", Kind: "left", Year: 2023, BaseT: 600, Share: 0.02}}}
 	var buf bytes.Buffer
 	require.NoError(t, RenderGroup(&buf, g, ServedLinks("/assets/")))
 	html := buf.String()
@@ -165,18 +166,18 @@ func TestTheGroupPageSaysWhatChangedAndWhy(t *testing.T) {
 // base year is told when the check starts; neither is "on track". After
 // the base year, the verdict and the gap.
 func TestASiteWithoutAYearAfterItsBaseIsNeverOnTrack(t *testing.T) {
-	render := func(year int, tr footprint.Track) string {
+	render := func(year int, tr planning.Track) string {
 		var buf bytes.Buffer
 		require.NoError(t, RenderSite(&buf, SiteData{Page: Page{Year: year}, Site: SiteSummary{ID: "ma-rab"}, Track: tr}, ServedLinks("/assets/")))
 		return buf.String()
 	}
-	page := render(2025, footprint.Track{})
+	page := render(2025, planning.Track{})
 	assert.Contains(t, page, "no trajectory yet")
 	assert.NotContains(t, page, "on track")
-	page = render(2025, footprint.Track{BaseYear: 2025, Years: []footprint.YearStatus{{Year: 2025, OnTrack: true}}})
+	page = render(2025, planning.Track{BaseYear: 2025, Years: []planning.YearStatus{{Year: 2025, OnTrack: true}}})
 	assert.Contains(t, page, "2025 is the base year: the trajectory is checked from 2026")
 	assert.NotContains(t, page, "on track")
-	page = render(2026, footprint.Track{BaseYear: 2025, Years: []footprint.YearStatus{{Year: 2025, OnTrack: true}, {Year: 2026, GapPct: 3.2}}})
+	page = render(2026, planning.Track{BaseYear: 2025, Years: []planning.YearStatus{{Year: 2025, OnTrack: true}, {Year: 2026, GapPct: 3.2}}})
 	assert.Contains(t, page, "+3.2 %</b> vs allowed (off track)")
 }
 
@@ -184,7 +185,7 @@ func TestASiteWithoutAYearAfterItsBaseIsNeverOnTrack(t *testing.T) {
 // words with what the tonnes do not say; a lever that would raise
 // emissions is not proposed.
 func TestWhatNextNamesTheTopThreeLeversWithTheirCaveats(t *testing.T) {
-	levers := []footprint.Lever{{ID: footprint.LeverTelework, Name: "Telework", PotentialT: -3},
+	levers := []planning.Lever{{ID: footprint.LeverTelework, Name: "Telework", PotentialT: -3},
 		{ID: footprint.LeverGreenElectricity, Name: "Green electricity (certificates / PPA)", PotentialT: 120},
 		{ID: footprint.LeverPowerOff, Name: "PC power-off (schedules, compliance)", PotentialT: 14.2},
 		{ID: footprint.LeverLessTravel, Name: "Less business travel", PotentialT: 30},
@@ -198,7 +199,7 @@ func TestWhatNextNamesTheTopThreeLeversWithTheirCaveats(t *testing.T) {
 	assert.Less(t, g, l)
 	assert.Less(t, l, p)
 	assert.Contains(t, page, "changes market-based Scope 2 only")
-	next := footprint.NextActions(levers, 3)
+	next := planning.NextActions(levers, 3)
 	require.Len(t, next, 3)
 	assert.Equal(t, footprint.LeverPowerOff, next[2].ID, "the equipment (2 t) and telework (−3 t) are left out")
 }

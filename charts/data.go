@@ -7,6 +7,7 @@ package charts
 
 import (
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/profiles"
 )
 
@@ -53,19 +54,19 @@ type Page struct {
 // GroupData is the CTO's dashboard.
 type GroupData struct {
 	Page
-	Track           footprint.Track        // the group's trajectory
+	Track           planning.Track         // the group's trajectory
 	ByYear          []*footprint.Inventory // the group's inventory per year
 	PowerOffMonthly []MonthPoint
-	Levers          []footprint.Lever // summed over sites
-	Plan            footprint.Plan
+	Levers          []planning.Lever // summed over sites
+	Plan            planning.Plan
 	// Change is the year's change from the year before in its three
 	// effects (nil: no year before); Recalculation the base-year policy.
-	Change        *footprint.Change
-	Recalculation *footprint.Recalculation
+	Change        *planning.Change
+	Recalculation *planning.Recalculation
 	// SiteChanges are each site's year against the year before (its
 	// change split in the three effects) and Allowed its allowed
 	// emissions of the year by site id (absent: no trajectory yet).
-	SiteChanges []footprint.Change
+	SiteChanges []planning.Change
 	Allowed     map[string]float64
 	// OverLine are the sites above their allowed emissions in the year,
 	// most tonnes over first (the CTO's "which sites are off").
@@ -93,14 +94,14 @@ type SiteData struct {
 	Site            SiteSummary
 	Assignment      profiles.Assignment
 	ProfileName     string
-	Track           footprint.Track
+	Track           planning.Track
 	ByYear          []*footprint.Inventory
 	PowerOffMonthly []MonthPoint
-	Levers          []footprint.Lever
-	Plan            footprint.Plan
+	Levers          []planning.Lever
+	Plan            planning.Plan
 	Peers           []SiteSummary // sites of the same profile
 	Freshness       []Freshness
-	Change          *footprint.Change // the year's change in its three effects
+	Change          *planning.Change // the year's change in its three effects
 }
 
 // ProfilesData is the profiles page.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
 type renderedChart struct {
@@ -111,8 +112,8 @@ func f1(v float64) string { return fmt.Sprintf("%.1f", v) }
 
 // nextTable is "what next": the top three levers in words, with tonnes
 // and what the tonnes do not say.
-func nextTable(who string, levers []footprint.Lever) *table {
-	next := footprint.NextActions(levers, 3)
+func nextTable(who string, levers []planning.Lever) *table {
+	next := planning.NextActions(levers, 3)
 	if len(next) == 0 {
 		return nil
 	}
@@ -260,7 +261,7 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 	intro += fmt.Sprintf("<div class=kpis><div><b>%s</b> tCO2e market-based</div><div><b>%.0f</b> kgCO2e per seat — rank %d of %d in its profile</div>",
 		f1(d.Site.TotalT), d.Site.KgPerSeat, rank, len(d.Peers))
 	// The trajectory's verdict only once there is a year after the base.
-	var last *footprint.YearStatus
+	var last *planning.YearStatus
 	for i := range d.Track.Years {
 		if y := d.Track.Years[i]; y.Year == d.Year && y.Year > d.Track.BaseYear {
 			last = &d.Track.Years[i]
@@ -420,7 +421,7 @@ window.addEventListener('resize',function(){document.querySelectorAll('[_echarts
 // changeTable splits the year's change into what the activity, the
 // emission factors and sites joining or leaving did, scope by scope, so
 // that a factor change never reads as progress.
-func changeTable(c *footprint.Change) *table {
+func changeTable(c *planning.Change) *table {
 	if c == nil {
 		return nil
 	}

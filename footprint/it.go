@@ -167,7 +167,8 @@ func (it *IT) Tonnes() (dc, colo, cloud float64) {
 	return
 }
 
-func (it *IT) empty() bool {
+// Empty reports whether the inventory has no IT at all.
+func (it *IT) Empty() bool {
 	return it == nil || len(it.DataCentres)+len(it.Colocation)+len(it.Cloud) == 0
 }
 
@@ -400,14 +401,14 @@ func (c *calc) itResults(inv *Inventory) {
 		}
 		return it.Cloud[i].Method < it.Cloud[j].Method
 	})
-	if !it.empty() {
+	if !it.Empty() {
 		inv.IT = it
 	}
 }
 
 // mergeIT appends a site's IT results to the group's, each named by site.
 func mergeIT(out *Inventory, inv *Inventory) {
-	if inv.IT.empty() {
+	if inv.IT.Empty() {
 		return
 	}
 	if out.IT == nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
 func (d Dataset) gwpName() string {
@@ -92,7 +93,7 @@ func (d Dataset) priorYear(ref string) []Datapoint {
 	}
 	if c := d.Changes; c != nil {
 		out = append(out,
-			Datapoint{"ChangeActivityEffectMarketBased", "Change from the year before due to activity (entity-specific: " + footprint.DecompositionMethod + ")", "entity-specific", num(c.Group.ActivityT), "tCO2e", ""},
+			Datapoint{"ChangeActivityEffectMarketBased", "Change from the year before due to activity (entity-specific: " + planning.DecompositionMethod + ")", "entity-specific", num(c.Group.ActivityT), "tCO2e", ""},
 			Datapoint{"ChangeEmissionFactorEffectMarketBased", "Change due to emission factors (grid decarbonisation, factor-set updates, contracts)", "entity-specific", num(c.Group.FactorT), "tCO2e", ""},
 			Datapoint{"ChangeStructuralEffectMarketBased", "Change due to sites joining and leaving", "entity-specific", num(c.Group.StructureT), "tCO2e", ""})
 	}
@@ -124,7 +125,7 @@ func (d Dataset) changeDecomposition() Table {
 	if c == nil {
 		return tb
 	}
-	row := func(ch footprint.Change) {
+	row := func(ch planning.Change) {
 		var pct any = ""
 		if ch.AtConstantFactorsPct != nil {
 			pct = round(*ch.AtConstantFactorsPct, 4)

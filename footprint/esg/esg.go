@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
 // Site is one site's entry in the export.
@@ -48,7 +49,7 @@ type Dataset struct {
 	// part (closed, stopped sending, never sent), in words.
 	Coverage    []string
 	Group       *footprint.Inventory
-	Trajectory  footprint.TrajectoryReport
+	Trajectory  planning.TrajectoryReport
 	Offsets     []Offset
 	Revenue     *Revenue
 	Version     string // greenhelp version
@@ -73,8 +74,8 @@ type Dataset struct {
 // ChangeSet is the year's change decomposition, group and sites.
 type ChangeSet struct {
 	Method string
-	Group  footprint.Change
-	Sites  []footprint.Change
+	Group  planning.Change
+	Sites  []planning.Change
 }
 
 // Restatement is one figure published earlier and what it is now.
@@ -338,7 +339,7 @@ func (d Dataset) factorsUsed() Table {
 
 func (d Dataset) trajectory() Table {
 	tb := Table{Name: "trajectory", Head: []string{"entity", "method", "base year", "base (tCO2e)", "year", "actual (tCO2e)", "allowed (tCO2e)", "gap (tCO2e)", "gap (%)", "on track"}}
-	add := func(entity string, tr footprint.Track) {
+	add := func(entity string, tr planning.Track) {
 		for _, y := range tr.Years {
 			if y.Year > d.Year {
 				continue
@@ -403,7 +404,7 @@ func (d Dataset) methodology() Table {
 		{"scope 1", "Fuels × UK DESNZ conversion factors (combustion): diesel as the UK average biofuel blend at UK sites, 100 % mineral elsewhere; refrigerant leaks (top-ups) × GWP100."},
 		{"GWP set", d.gwpText()},
 		{"scope 3 category 3", "Fuels' well-to-tank (DESNZ WTT factors: natural gas, diesel, LPG; a fuel without a WTT row is noted and left out) and the grid's transmission and distribution losses: kWh × the country's published loss share × the same lifecycle grid factor as Scope 2, where a loss share is in the library (the UK's from DESNZ); elsewhere noted per site. Boundary: " + footprint.UpstreamBoundary + " — never both."},
-		{"year-on-year change", footprint.DecompositionMethod + "; on market-based totals. Methodology changes (GWP set, boundary, factor choice per item) are applied to every year, so earlier years are restated; the yearly factor updates (Ember's grid, DESNZ's yearly tables) stay year-specific and show as the emission-factor effect."},
+		{"year-on-year change", planning.DecompositionMethod + "; on market-based totals. Methodology changes (GWP set, boundary, factor choice per item) are applied to every year, so earlier years are restated; the yearly factor updates (Ember's grid, DESNZ's yearly tables) stay year-specific and show as the emission-factor effect."},
 		{"base-year recalculation", "Policy: sites that joined or left since the base year are structural changes; when together they reach the significance threshold of the group's base-year emissions the base and every year are restated on the current sites (a site that left is taken out; one that joined enters the years before it at its first full year's emissions). Below the threshold the base stands; every change is listed in restatements."},
 		{"scope 3 category 2", "IT equipment bought (purchase records: devices per class) × cradle-to-gate factors per device (ADEME/Arcep 2022 for desktops, laptops and monitors; Boavizta's median of manufacturers' footprints for thin clients), counted whole in the year of purchase."},
 		{"scope 3 category 6", "Business travel per passenger-km × UK DESNZ factors (flights of UK sites by haul and class, of other sites DESNZ's international to/from non-UK factors, with radiative forcing; cars per vehicle-km with one occupant; taxi, bus, coach, rail; France rail: ADEME); hotels per room-night by country (DESNZ), else the median of DESNZ's countries. IATA pairs are converted to great-circle distance + 8 % (DESNZ)."},

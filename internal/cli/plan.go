@@ -10,6 +10,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/internal/config"
 )
 
@@ -35,7 +36,7 @@ data shows since each action started.`,
 			if basis != "market" && basis != "location" {
 				return fmt.Errorf("--basis %q: want market or location", basis)
 			}
-			m := footprint.Method{Mode: v.GetString("mode"), Rate: v.GetFloat64("rate")}
+			m := planning.Method{Mode: v.GetString("mode"), Rate: v.GetFloat64("rate")}
 			if err := m.Validate(); err != nil {
 				return err
 			}
@@ -90,11 +91,11 @@ data shows since each action started.`,
 				}
 				return inv.TotalMarketT
 			}
-			plan := footprint.PlanSite(footprint.PlanInput{
+			plan := planning.PlanSite(planning.PlanInput{
 				Site: site.ID, Profile: a.Profile, Method: m, Basis: basis,
 				BaseYear: base, BaseT: total(byYear[base]), CurrentYear: current, CurrentT: total(byYear[current]),
-				Levers:  footprint.Levers(site, byYear[current], order, as, lib),
-				Actions: footprint.EvaluateActions(site.Actions, byYear, current),
+				Levers:  planning.Levers(site, byYear[current], order, as, lib),
+				Actions: planning.EvaluateActions(site.Actions, byYear, current),
 				Horizon: v.GetInt("horizon"),
 			})
 			if format == "json" {
@@ -117,7 +118,7 @@ data shows since each action started.`,
 	return cmd
 }
 
-func printPlan(w io.Writer, p footprint.Plan) error {
+func printPlan(w io.Writer, p planning.Plan) error {
 	fmt.Fprintf(w, "Plan for %s (profile %s), trajectory %s on %s-based totals\n", p.Site, p.Profile, p.Method, p.Basis)
 	fmt.Fprintf(w, "base %d: %.1f t; current %d: %.1f t\n\nLevers in the profile's order (potential tCO2e/yr):\n", p.BaseYear, p.BaseT, p.CurrentYear, p.CurrentT)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

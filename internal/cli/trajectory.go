@@ -8,12 +8,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
 func addMethodFlags(cmd *cobra.Command) {
-	cmd.Flags().Float64("rate", footprint.DefaultRate, "yearly reduction rate, a share (0.045 = 4.5 %)")
-	cmd.Flags().String("mode", footprint.ModeCompound, "trajectory: compound (base × (1−r)^n) or linear (base × (1 − r·n), SBTi style)")
+	cmd.Flags().Float64("rate", planning.DefaultRate, "yearly reduction rate, a share (0.045 = 4.5 %)")
+	cmd.Flags().String("mode", planning.ModeCompound, "trajectory: compound (base × (1−r)^n) or linear (base × (1 − r·n), SBTi style)")
 }
 
 func newTrajectoryCmd() *cobra.Command {
@@ -31,7 +31,7 @@ of historic inventories with columns site,year,t.`,
 			if err := checkFormat(format, "table", "json"); err != nil {
 				return err
 			}
-			m := footprint.Method{Mode: v.GetString("mode"), Rate: v.GetFloat64("rate")}
+			m := planning.Method{Mode: v.GetString("mode"), Rate: v.GetFloat64("rate")}
 			if err := m.Validate(); err != nil {
 				return err
 			}
@@ -43,7 +43,7 @@ of historic inventories with columns site,year,t.`,
 			if err != nil {
 				return fmt.Errorf("--history: %w", err)
 			}
-			hist, err := footprint.ReadHistoryCSV(f, path)
+			hist, err := planning.ReadHistoryCSV(f, path)
 			f.Close()
 			if err != nil {
 				return err
@@ -53,7 +53,7 @@ of historic inventories with columns site,year,t.`,
 					hist[i].BaseYear = by
 				}
 			}
-			rep, err := footprint.Trajectories(hist, m)
+			rep, err := planning.Trajectories(hist, m)
 			if err != nil {
 				return err
 			}
@@ -70,9 +70,9 @@ of historic inventories with columns site,year,t.`,
 	return cmd
 }
 
-func printTrajectory(w io.Writer, rep footprint.TrajectoryReport) error {
+func printTrajectory(w io.Writer, rep planning.TrajectoryReport) error {
 	fmt.Fprintf(w, "Trajectory: %s\n", rep.Label)
-	tracks := append(append([]footprint.Track(nil), rep.Sites...), rep.Group)
+	tracks := append(append([]planning.Track(nil), rep.Sites...), rep.Group)
 	for i, t := range tracks {
 		name := t.Site
 		if i == len(tracks)-1 {

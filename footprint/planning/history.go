@@ -1,4 +1,4 @@
-package footprint
+package planning
 
 import (
 	"encoding/csv"
@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/greenhelp/greenhelp/footprint"
 )
 
 // ReadHistoryCSV reads historic inventories, columns site,year,t (tCO2e),
@@ -32,9 +34,9 @@ func ReadHistoryCSV(r io.Reader, name string) ([]History, error) {
 	}
 	bySite := map[string]*History{}
 	firstLine := map[string]int{}
-	var errs []FieldError
+	var errs []footprint.FieldError
 	add := func(path, value, format string, args ...any) {
-		errs = append(errs, FieldError{Path: path, Value: value, Message: fmt.Sprintf(format, args...)})
+		errs = append(errs, footprint.FieldError{Path: path, Value: value, Message: fmt.Sprintf(format, args...)})
 	}
 	for {
 		rec, err := cr.Read()
@@ -79,7 +81,7 @@ func ReadHistoryCSV(r io.Reader, name string) ([]History, error) {
 		h.Actual[y] = t
 	}
 	if len(errs) > 0 {
-		return nil, &ValidationError{Source: name, Errors: errs}
+		return nil, &footprint.ValidationError{Source: name, Errors: errs}
 	}
 	if len(bySite) == 0 {
 		return nil, fmt.Errorf("%s: %w: no rows after the header", name, ErrNoHistory)

@@ -1,4 +1,4 @@
-package footprint
+package planning
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 )
 
@@ -60,21 +61,21 @@ type Lever struct {
 // Levers sizes every lever of the catalogue for the site from its
 // inventory inv, in the order given (a profile's order; unknown ids are
 // skipped). gridKg is the site's location-based grid factor (kg/kWh).
-func Levers(site Site, inv *Inventory, order []string, as Assumptions, lib *factors.Library) []Lever {
-	byScope := map[Scope]float64{}
+func Levers(site footprint.Site, inv *footprint.Inventory, order []string, as footprint.Assumptions, lib *factors.Library) []Lever {
+	byScope := map[footprint.Scope]float64{}
 	var flightsT, carCommuteT, uncoveredT, uncoveredKWh float64
 	var gridKg float64
 	for _, l := range inv.Lines {
 		byScope[l.Scope] += l.T
 		switch {
-		case l.Scope == Scope3BusinessTravel && strings.HasPrefix(l.Item, "flight_"):
+		case l.Scope == footprint.Scope3BusinessTravel && strings.HasPrefix(l.Item, "flight_"):
 			flightsT += l.T
-		case l.Scope == Scope3Commuting && strings.HasPrefix(l.Item, "car_"):
+		case l.Scope == footprint.Scope3Commuting && strings.HasPrefix(l.Item, "car_"):
 			carCommuteT += l.T
-		case l.Scope == Scope2Market && l.Item == "grid" && l.FactorKgPerUnit > 0:
+		case l.Scope == footprint.Scope2Market && l.Item == "grid" && l.FactorKgPerUnit > 0:
 			uncoveredT += l.T
 			uncoveredKWh += l.Quantity
-		case l.Scope == Scope2Location && l.Item == "grid":
+		case l.Scope == footprint.Scope2Location && l.Item == "grid":
 			gridKg = l.FactorKgPerUnit
 		}
 	}
@@ -86,7 +87,7 @@ func Levers(site Site, inv *Inventory, order []string, as Assumptions, lib *fact
 	}
 	calc := map[string]Lever{}
 	add := func(id string, t float64, format string, args ...any) {
-		calc[id] = Lever{ID: id, Name: LeverName(id), PotentialT: t, Assumptions: fmt.Sprintf(format, args...)}
+		calc[id] = Lever{ID: id, Name: footprint.LeverName(id), PotentialT: t, Assumptions: fmt.Sprintf(format, args...)}
 	}
 	// Power-off: bring compliance to the target, over the declared fleet
 	// and the whole year when the records cover less (PowerOffCoverage).
@@ -99,30 +100,30 @@ func Levers(site Site, inv *Inventory, order []string, as Assumptions, lib *fact
 		}
 		extra := math.Max(0, PowerOffTargetCompliance*(off+missed)-off) * scale
 		wSaved := po.AvoidedKWh * 1000 / off // mean W saved per off device-hour
-		add(LeverPowerOff, extra*wSaved/1e6*gridKg, "compliance %.0f %% → %.0f %%: %.0f more device-hours off a year × %.1f W saved × %.3f kgCO2e/kWh%s",
+		add(footprint.LeverPowerOff, extra*wSaved/1e6*gridKg, "compliance %.0f %% → %.0f %%: %.0f more device-hours off a year × %.1f W saved × %.3f kgCO2e/kWh%s",
 			ratio(off, off+missed)*100, PowerOffTargetCompliance*100, extra, wSaved, gridKg, scaled)
 	} else {
-		add(LeverPowerOff, 0, "no power-state records in window hours: collect the power-management log to size this lever")
+		add(footprint.LeverPowerOff, 0, "no power-state records in window hours: collect the power-management log to size this lever")
 	}
 	// Green electricity: cover the rest of grid consumption.
-	add(LeverGreenElectricity, uncoveredT, "certificates or a PPA for the %.0f kWh not yet covered (market-based Scope 2 only; location-based unchanged)", uncoveredKWh)
+	add(footprint.LeverGreenElectricity, uncoveredT, "certificates or a PPA for the %.0f kWh not yet covered (market-based Scope 2 only; location-based unchanged)", uncoveredKWh)
 	// Telework: one more day a week at home.
-	if d := inv.Telework.OnsitePersonDays; d > 0 && byScope[Scope3Commuting] > 0 {
-		commuteKg := byScope[Scope3Commuting] * 1000 / d
+	if d := inv.Telework.OnsitePersonDays; d > 0 && byScope[footprint.Scope3Commuting] > 0 {
+		commuteKg := byScope[footprint.Scope3Commuting] * 1000 / d
 		hours := site.HoursPerDay
 		if hours == 0 {
-			hours = DefaultHoursPerDay
+			hours = footprint.DefaultHoursPerDay
 		}
 		homeKgH := homeworkingKgPerHour(inv, as)
 		homeKg := hours * homeKgH
-		add(LeverTelework, TeleworkShift*d*(commuteKg-homeKg)/1000,
+		add(footprint.LeverTelework, TeleworkShift*d*(commuteKg-homeKg)/1000,
 			"%.0f %% of %.0f on-site person-days move home: commute %.2f kg/day avoided, home-working %.2f kg/day added (%.3f kg/h × %g h)",
 			TeleworkShift*100, d, commuteKg, homeKg, homeKgH, hours)
 	} else {
-		add(LeverTelework, 0, "no on-site attendance or commuting figure to size this lever")
+		add(footprint.LeverTelework, 0, "no on-site attendance or commuting figure to size this lever")
 	}
-	add(LeverCarpooling, carCommuteT*CarpoolShare*0.5, "%.0f %% of solo-car commuting (%.1f t) switches to carpools of two", CarpoolShare*100, carCommuteT)
-	add(LeverLessTravel, flightsT*FlightCut, "%.0f %% of flights (%.1f t) replaced by video meetings", FlightCut*100, flightsT)
+	add(footprint.LeverCarpooling, carCommuteT*CarpoolShare*0.5, "%.0f %% of solo-car commuting (%.1f t) switches to carpools of two", CarpoolShare*100, carCommuteT)
+	add(footprint.LeverLessTravel, flightsT*FlightCut, "%.0f %% of flights (%.1f t) replaced by video meetings", FlightCut*100, flightsT)
 	// Equipment: the declared desktops replaced by laptops now — the energy
 	// saved each year, net of the new laptops' cradle-to-gate emissions
 	// spread over their life. A renewal on a low-carbon grid can cost more
@@ -141,14 +142,14 @@ func Levers(site Site, inv *Inventory, order []string, as Assumptions, lib *fact
 	}
 	switch {
 	case desktopKWh == 0 && desktops.Count > 0:
-		add(LeverEquipment, 0, "no desktop energy recorded: collect the power-management log to size this lever")
+		add(footprint.LeverEquipment, 0, "no desktop energy recorded: collect the power-management log to size this lever")
 	case desktopKWh == 0:
-		add(LeverEquipment, 0, "no desktops recorded or declared: nothing to renew")
+		add(footprint.LeverEquipment, 0, "no desktops recorded or declared: nothing to renew")
 	case desktops.Count == 0 || lib == nil || err != nil:
-		add(LeverEquipment, eq, "desktops (%.0f kWh/yr) replaced by %g W laptops: energy only — declare the desktop count (site.workstations) to net the new laptops' manufacture", desktopKWh, LaptopWatts)
+		add(footprint.LeverEquipment, eq, "desktops (%.0f kWh/yr) replaced by %g W laptops: energy only — declare the desktop count (site.workstations) to net the new laptops' manufacture", desktopKWh, LaptopWatts)
 	default:
 		perYear := float64(desktops.Count) * embodied.KgPerUnit / LaptopLifeYears / 1000
-		add(LeverEquipment, eq-perYear, "%d desktops (%.0f kWh/yr at %g W) replaced by %g W laptops: %.2f t/yr of electricity saved − %d × %.1f kgCO2e to make the laptops (%s) over a %g-year life = %.2f t/yr",
+		add(footprint.LeverEquipment, eq-perYear, "%d desktops (%.0f kWh/yr at %g W) replaced by %g W laptops: %.2f t/yr of electricity saved − %d × %.1f kgCO2e to make the laptops (%s) over a %g-year life = %.2f t/yr",
 			desktops.Count, desktopKWh, wOn, LaptopWatts, eq, desktops.Count, embodied.KgPerUnit, embodied.Source, LaptopLifeYears, perYear)
 	}
 
@@ -161,7 +162,7 @@ func Levers(site Site, inv *Inventory, order []string, as Assumptions, lib *fact
 			delete(calc, id)
 		}
 	}
-	for _, id := range LeverIDs() { // levers the order omits come last
+	for _, id := range footprint.LeverIDs() { // levers the order omits come last
 		if l, ok := calc[id]; ok {
 			out = append(out, l)
 		}
@@ -169,9 +170,9 @@ func Levers(site Site, inv *Inventory, order []string, as Assumptions, lib *fact
 	return out
 }
 
-func homeworkingKgPerHour(inv *Inventory, as Assumptions) float64 {
+func homeworkingKgPerHour(inv *footprint.Inventory, as footprint.Assumptions) float64 {
 	for _, l := range inv.Lines {
-		if l.Scope == Scope3Homeworking {
+		if l.Scope == footprint.Scope3Homeworking {
 			return l.FactorKgPerUnit
 		}
 	}
@@ -233,7 +234,7 @@ type Plan struct {
 // ActionResult sets an action's expected reduction against what the data
 // shows since it started.
 type ActionResult struct {
-	Action
+	footprint.Action
 	// ObservedT is the reduction seen in the lever's emissions between the
 	// year before the action started and the current year (nil: no data
 	// from before the start).
@@ -307,19 +308,19 @@ func PlanSite(in PlanInput) Plan {
 // LeverEmissionsT is the part of an inventory a lever acts on, for
 // comparing years: lower is better except for power-off, where it is the
 // avoided tonnes (higher is better) and returned negated.
-func LeverEmissionsT(lever string, inv *Inventory) float64 {
+func LeverEmissionsT(lever string, inv *footprint.Inventory) float64 {
 	switch lever {
-	case LeverPowerOff:
+	case footprint.LeverPowerOff:
 		return -inv.PowerOff.AvoidedT
-	case LeverGreenElectricity:
+	case footprint.LeverGreenElectricity:
 		return inv.Scope2MarketT
-	case LeverTelework:
+	case footprint.LeverTelework:
 		return inv.Scope3CommutingT + inv.Scope3HomeworkingT
-	case LeverCarpooling:
+	case footprint.LeverCarpooling:
 		return inv.Scope3CommutingT
-	case LeverLessTravel:
+	case footprint.LeverLessTravel:
 		return inv.Scope3BusinessTravelT
-	case LeverEquipment:
+	case footprint.LeverEquipment:
 		return inv.PowerOff.UsedKWh * inv.PowerOff.GridKgPerKWh / 1000
 	}
 	return 0
@@ -328,7 +329,7 @@ func LeverEmissionsT(lever string, inv *Inventory) float64 {
 // EvaluateActions compares each action's expected reduction with the
 // change in its lever's emissions between the year before it started and
 // the current year, from the inventories by year.
-func EvaluateActions(actions []Action, byYear map[int]*Inventory, current int) []ActionResult {
+func EvaluateActions(actions []footprint.Action, byYear map[int]*footprint.Inventory, current int) []ActionResult {
 	var out []ActionResult
 	for _, a := range actions {
 		r := ActionResult{Action: a}

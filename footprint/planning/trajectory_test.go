@@ -1,11 +1,13 @@
-package footprint
+package planning
 
 import (
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -130,7 +132,7 @@ func TestReadHistoryCSVRejectsBadRows(t *testing.T) {
 }
 
 func TestThePlannerFindsTheYearLeversRunOut(t *testing.T) {
-	levers := []Lever{{ID: LeverPowerOff, PotentialT: 120}, {ID: LeverTelework, PotentialT: -15}, {ID: LeverLessTravel, PotentialT: 80}}
+	levers := []Lever{{ID: footprint.LeverPowerOff, PotentialT: 120}, {ID: footprint.LeverTelework, PotentialT: -15}, {ID: footprint.LeverLessTravel, PotentialT: 80}}
 	p := PlanSite(PlanInput{Site: "s", Method: DefaultMethod, BaseYear: 2024, BaseT: 1000, CurrentYear: 2024, CurrentT: 1000, Levers: levers})
 	// needed(y) = 1000 × (1 − 0.955^(y−2024)) first exceeds 200 when
 	// 0.955^n < 0.8: n = 5, i.e. 2029.
@@ -143,8 +145,8 @@ func TestThePlannerFindsTheYearLeversRunOut(t *testing.T) {
 	}
 	assert.InDelta(t, 0, byYear[2028].MissingT, 1e-9)
 	assert.InDelta(t, 1000*(1-math.Pow(0.955, 5))-200, byYear[2029].MissingT, 1e-9)
-	assert.Equal(t, []string{LeverPowerOff}, byYear[2025].Levers, "the first lever alone covers the first year")
-	assert.Equal(t, []string{LeverPowerOff, LeverLessTravel}, byYear[2029].Levers)
+	assert.Equal(t, []string{footprint.LeverPowerOff}, byYear[2025].Levers, "the first lever alone covers the first year")
+	assert.Equal(t, []string{footprint.LeverPowerOff, footprint.LeverLessTravel}, byYear[2029].Levers)
 	assert.Len(t, p.Years, 2050-2024)
 	// Missing tonnes grow every year after the compensation year.
 	for y := 2030; y <= 2050; y++ {
@@ -155,15 +157,15 @@ func TestThePlannerFindsTheYearLeversRunOut(t *testing.T) {
 func TestThePlannerSeesNoCompensationWhenLeversLastTo2050(t *testing.T) {
 	// needed(2050) = 1000 × (1 − 0.955^26) = 697.6 t.
 	p := PlanSite(PlanInput{Site: "s", Method: DefaultMethod, BaseYear: 2024, BaseT: 1000, CurrentYear: 2024, CurrentT: 1000,
-		Levers: []Lever{{ID: LeverGreenElectricity, PotentialT: 500}, {ID: LeverPowerOff, PotentialT: 200}}})
+		Levers: []Lever{{ID: footprint.LeverGreenElectricity, PotentialT: 500}, {ID: footprint.LeverPowerOff, PotentialT: 200}}})
 	assert.Nil(t, p.CompensationYear)
 	assert.InDelta(t, 1000*(1-math.Pow(0.955, 26)), p.Years[len(p.Years)-1].NeededT, 1e-9)
 }
 
 func TestTheActionPlanIsSetAgainstTheTrajectory(t *testing.T) {
-	actions := []ActionResult{{Action: Action{ID: "pcs", Lever: LeverPowerOff, Start: NewDate(2025, 3, 1), ExpectedTPerYear: 60}}}
+	actions := []ActionResult{{Action: footprint.Action{ID: "pcs", Lever: footprint.LeverPowerOff, Start: footprint.NewDate(2025, 3, 1), ExpectedTPerYear: 60}}}
 	p := PlanSite(PlanInput{Site: "s", Method: DefaultMethod, BaseYear: 2024, BaseT: 1000, CurrentYear: 2024, CurrentT: 1000,
-		Levers: []Lever{{ID: LeverPowerOff, PotentialT: 500}}, Actions: actions})
+		Levers: []Lever{{ID: footprint.LeverPowerOff, PotentialT: 500}}, Actions: actions})
 	require.NotNil(t, p.PlanCompensationYear)
 	// The plan's 60 t cover 2025 (45 t needed) but not 2026 (87.98 t).
 	assert.Equal(t, 2026, *p.PlanCompensationYear)
@@ -171,22 +173,22 @@ func TestTheActionPlanIsSetAgainstTheTrajectory(t *testing.T) {
 }
 
 func TestLeversAreSizedFromTheSitesOwnInventory(t *testing.T) {
-	site := testSite()
-	site.Electricity = ElectricityContract{}
-	acts := []Activity{
-		act(KindElectricity, "grid", "2024-01-01", "2025-01-01", 100000, UnitKWh, nil),
-		act(KindTravel, "flight_long_haul", "2024-06-01", "2024-07-01", 10000, UnitPKm, map[string]string{"class": "economy"}),
-		act(KindTelework, "remote", "2024-06-03", "2024-06-04", 20, UnitPersonDay, nil),
-		act(KindTelework, "onsite", "2024-06-03", "2024-06-04", 80, UnitPersonDay, nil),
-		act(KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 600, UnitDeviceH, map[string]string{"state": "off"}),
-		act(KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 400, UnitDeviceH, map[string]string{"state": "missed"}),
+	site := fixture.Site()
+	site.Electricity = footprint.ElectricityContract{}
+	acts := []footprint.Activity{
+		fixture.Act(footprint.KindElectricity, "grid", "2024-01-01", "2025-01-01", 100000, footprint.UnitKWh, nil),
+		fixture.Act(footprint.KindTravel, "flight_long_haul", "2024-06-01", "2024-07-01", 10000, footprint.UnitPKm, map[string]string{"class": "economy"}),
+		fixture.Act(footprint.KindTelework, "remote", "2024-06-03", "2024-06-04", 20, footprint.UnitPersonDay, nil),
+		fixture.Act(footprint.KindTelework, "onsite", "2024-06-03", "2024-06-04", 80, footprint.UnitPersonDay, nil),
+		fixture.Act(footprint.KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 600, footprint.UnitDeviceH, map[string]string{"state": "off"}),
+		fixture.Act(footprint.KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 400, footprint.UnitDeviceH, map[string]string{"state": "missed"}),
 	}
-	inv, err := Calculate(site, acts, 2024, defaultLib(t), Assumptions{}, Options{})
+	inv, err := footprint.Calculate(site, acts, 2024, factors.Default(), footprint.Assumptions{}, footprint.Options{})
 	require.NoError(t, err)
-	ls := Levers(site, inv, []string{LeverLessTravel, LeverPowerOff}, Assumptions{}, factors.Default())
-	require.Len(t, ls, len(LeverIDs())-3, "every lever but the three IT ones: the site has no data centre, colocation or cloud")
-	assert.Equal(t, LeverLessTravel, ls[0].ID, "the profile's order first")
-	assert.Equal(t, LeverPowerOff, ls[1].ID)
+	ls := Levers(site, inv, []string{footprint.LeverLessTravel, footprint.LeverPowerOff}, footprint.Assumptions{}, factors.Default())
+	require.Len(t, ls, len(footprint.LeverIDs())-3, "every lever but the three IT ones: the site has no data centre, colocation or cloud")
+	assert.Equal(t, footprint.LeverLessTravel, ls[0].ID, "the profile's order first")
+	assert.Equal(t, footprint.LeverPowerOff, ls[1].ID)
 	by := map[string]Lever{}
 	for _, l := range ls {
 		by[l.ID] = l
@@ -194,29 +196,29 @@ func TestLeversAreSizedFromTheSitesOwnInventory(t *testing.T) {
 	grid := 0.70937
 	// Power-off: 60 % → 95 % compliance = 350 more off hours × 32.48 W
 	// saved (counterfactual 0.44 × 2 + 0.56 × 60 = 34.48 W, less 2 W off).
-	assert.InDelta(t, 350*32.48/1e6*grid, by[LeverPowerOff].PotentialT, 1e-9)
-	assert.InDelta(t, 100000*grid/1000, by[LeverGreenElectricity].PotentialT, 1e-9)
+	assert.InDelta(t, 350*32.48/1e6*grid, by[footprint.LeverPowerOff].PotentialT, 1e-9)
+	assert.InDelta(t, 100000*grid/1000, by[footprint.LeverGreenElectricity].PotentialT, 1e-9)
 	// A South African site flies on DESNZ 2024 international economy, 0.13465.
-	assert.InDelta(t, 0.3*10000*0.13465/1000, by[LeverLessTravel].PotentialT, 1e-9)
+	assert.InDelta(t, 0.3*10000*0.13465/1000, by[footprint.LeverLessTravel].PotentialT, 1e-9)
 	// Telework: 20 % of 80 on-site days × (commute kg/day − 8 h × 0.33378).
 	commuteKg := inv.Scope3CommutingT * 1000 / 80
-	assert.InDelta(t, 0.2*80*(commuteKg-8*0.33378)/1000, by[LeverTelework].PotentialT, 1e-9)
+	assert.InDelta(t, 0.2*80*(commuteKg-8*0.33378)/1000, by[footprint.LeverTelework].PotentialT, 1e-9)
 	// Carpooling: a quarter of solo-car commuting, halved.
-	assert.Greater(t, by[LeverCarpooling].PotentialT, 0.0)
-	assert.NotEmpty(t, by[LeverEquipment].Assumptions)
+	assert.Greater(t, by[footprint.LeverCarpooling].PotentialT, 0.0)
+	assert.NotEmpty(t, by[footprint.LeverEquipment].Assumptions)
 }
 
 func TestTeleworkCanRaiseEmissionsInAHeatingClimate(t *testing.T) {
-	site := Site{ID: "fr", Name: "fr", Country: "FR", HoursPerDay: 7.5,
-		Commute: &CommuteSurvey{Modes: []CommuteMode{{Mode: "metro", Share: 1, OneWayKm: 8}}}}
-	acts := []Activity{act(KindTelework, "onsite", "2024-06-03", "2024-06-04", 100, UnitPersonDay, nil),
-		act(KindTelework, "remote", "2024-06-03", "2024-06-04", 50, UnitPersonDay, nil)}
-	as := Assumptions{Profile: "low-carbon-grid", HomeworkingKgPerHour: 0.347, HomeworkingSource: "profile"}
-	inv, err := Calculate(site, acts, 2024, defaultLib(t), as, Options{})
+	site := footprint.Site{ID: "fr", Name: "fr", Country: "FR", HoursPerDay: 7.5,
+		Commute: &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "metro", Share: 1, OneWayKm: 8}}}}
+	acts := []footprint.Activity{fixture.Act(footprint.KindTelework, "onsite", "2024-06-03", "2024-06-04", 100, footprint.UnitPersonDay, nil),
+		fixture.Act(footprint.KindTelework, "remote", "2024-06-03", "2024-06-04", 50, footprint.UnitPersonDay, nil)}
+	as := footprint.Assumptions{Profile: "low-carbon-grid", HomeworkingKgPerHour: 0.347, HomeworkingSource: "profile"}
+	inv, err := footprint.Calculate(site, acts, 2024, factors.Default(), as, footprint.Options{})
 	require.NoError(t, err)
 	var tele Lever
 	for _, l := range Levers(site, inv, nil, as, factors.Default()) {
-		if l.ID == LeverTelework {
+		if l.ID == footprint.LeverTelework {
 			tele = l
 		}
 	}
@@ -224,12 +226,12 @@ func TestTeleworkCanRaiseEmissionsInAHeatingClimate(t *testing.T) {
 }
 
 func TestActionsAreComparedWithWhatTheDataShows(t *testing.T) {
-	before := &Inventory{Scope3BusinessTravelT: 100}
-	after := &Inventory{Scope3BusinessTravelT: 70}
-	res := EvaluateActions([]Action{
-		{ID: "video", Lever: LeverLessTravel, Start: NewDate(2024, 1, 15), ExpectedTPerYear: 25},
-		{ID: "later", Lever: LeverLessTravel, Start: NewDate(2022, 1, 1), ExpectedTPerYear: 5},
-	}, map[int]*Inventory{2023: before, 2024: after}, 2024)
+	before := &footprint.Inventory{Scope3BusinessTravelT: 100}
+	after := &footprint.Inventory{Scope3BusinessTravelT: 70}
+	res := EvaluateActions([]footprint.Action{
+		{ID: "video", Lever: footprint.LeverLessTravel, Start: footprint.NewDate(2024, 1, 15), ExpectedTPerYear: 25},
+		{ID: "later", Lever: footprint.LeverLessTravel, Start: footprint.NewDate(2022, 1, 1), ExpectedTPerYear: 5},
+	}, map[int]*footprint.Inventory{2023: before, 2024: after}, 2024)
 	require.NotNil(t, res[0].ObservedT)
 	assert.InDelta(t, 30, *res[0].ObservedT, 1e-9)
 	assert.Nil(t, res[1].ObservedT)

@@ -1,4 +1,4 @@
-package footprint
+package planning
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 )
 
@@ -22,8 +23,8 @@ var regionArea = map[string]string{
 
 // itLevers sizes the IT levers of a site with data centres, colocation
 // or cloud, from its own year.
-func itLevers(site Site, inv *Inventory, lib *factors.Library, add func(id string, t float64, format string, args ...any)) {
-	if inv.IT.empty() || lib == nil {
+func itLevers(site footprint.Site, inv *footprint.Inventory, lib *factors.Library, add func(id string, t float64, format string, args ...any)) {
+	if inv.IT.Empty() || lib == nil {
 		return
 	}
 	grid := func(cc string) (float64, bool) {
@@ -52,28 +53,28 @@ func itLevers(site Site, inv *Inventory, lib *factors.Library, add func(id strin
 			parts = append(parts, fmt.Sprintf("%s: PUE %.2f → %.2f (its best month) on %.0f kWh of IT = %.0f kWh", d.ID, *d.PUE, best, d.ITKWh, kwh))
 		}
 		if len(parts) > 0 {
-			add(LeverPUE, t, "%s × %.3f kgCO2e/kWh (grid, location-based)", strings.Join(parts, "; "), siteKg)
+			add(footprint.LeverPUE, t, "%s × %.3f kgCO2e/kWh (grid, location-based)", strings.Join(parts, "; "), siteKg)
 		} else {
-			add(LeverPUE, 0, "no month with both IT and facility energy: send the PDU/UPS and facility meter exports to size this lever")
+			add(footprint.LeverPUE, 0, "no month with both IT and facility energy: send the PDU/UPS and facility meter exports to size this lever")
 		}
 		var ct float64
 		var cparts []string
 		for _, d := range inv.IT.DataCentres {
 			for _, decl := range site.DataCentres {
-				if decl.ID != d.ID || decl.Servers == 0 || decl.Utilisation <= 0 || decl.Utilisation >= CloudCPUUtilisation || d.PUE == nil {
+				if decl.ID != d.ID || decl.Servers == 0 || decl.Utilisation <= 0 || decl.Utilisation >= footprint.CloudCPUUtilisation || d.PUE == nil {
 					continue
 				}
-				keep := decl.Utilisation / CloudCPUUtilisation
+				keep := decl.Utilisation / footprint.CloudCPUUtilisation
 				kwh := d.ITKWh * (1 - keep) * *d.PUE
 				ct += kwh * siteKg / 1000
 				cparts = append(cparts, fmt.Sprintf("%s: %d servers at %.0f %% CPU → %.0f at %.0f %% (Cloud Carbon Footprint's reference utilisation) saves %.0f kWh of IT × PUE %.2f",
-					d.ID, decl.Servers, decl.Utilisation*100, math.Ceil(float64(decl.Servers)*keep), CloudCPUUtilisation*100, d.ITKWh*(1-keep), *d.PUE))
+					d.ID, decl.Servers, decl.Utilisation*100, math.Ceil(float64(decl.Servers)*keep), footprint.CloudCPUUtilisation*100, d.ITKWh*(1-keep), *d.PUE))
 			}
 		}
 		if len(cparts) > 0 {
-			add(LeverConsolidation, ct, "%s × %.3f kgCO2e/kWh; energy taken as proportional to the number of servers", strings.Join(cparts, "; "), siteKg)
+			add(footprint.LeverConsolidation, ct, "%s × %.3f kgCO2e/kWh; energy taken as proportional to the number of servers", strings.Join(cparts, "; "), siteKg)
 		} else {
-			add(LeverConsolidation, 0, "declare the rooms' servers and mean CPU utilisation (site.data_centres) to size this lever")
+			add(footprint.LeverConsolidation, 0, "declare the rooms' servers and mean CPU utilisation (site.data_centres) to size this lever")
 		}
 	}
 	var rt float64
@@ -86,7 +87,7 @@ func itLevers(site Site, inv *Inventory, lib *factors.Library, add func(id strin
 		sort.Strings(regions) // the potential's sum the same on every run
 		for _, region := range regions {
 			kwh := c.Regions[region]
-			cc, ok := CloudRegionCountry(c.Provider, region)
+			cc, ok := footprint.CloudRegionCountry(c.Provider, region)
 			if !ok {
 				continue
 			}
@@ -95,7 +96,7 @@ func itLevers(site Site, inv *Inventory, lib *factors.Library, add func(id strin
 				continue
 			}
 			bestR, bestKg := region, cur
-			for r, rcc := range CloudRegions(c.Provider) {
+			for r, rcc := range footprint.CloudRegions(c.Provider) {
 				if regionArea[rcc] != regionArea[cc] {
 					continue
 				}
@@ -105,12 +106,12 @@ func itLevers(site Site, inv *Inventory, lib *factors.Library, add func(id strin
 			}
 			if bestR != region {
 				rt += kwh * (cur - bestKg) / 1000
-				rparts = append(rparts, fmt.Sprintf("%s %s (%s, %.3f kg/kWh) → %s (%s, %.3f) for %.0f kWh", CloudProviderName(c.Provider), region, cc, cur, bestR, CloudRegions(c.Provider)[bestR], bestKg, kwh))
+				rparts = append(rparts, fmt.Sprintf("%s %s (%s, %.3f kg/kWh) → %s (%s, %.3f) for %.0f kWh", footprint.CloudProviderName(c.Provider), region, cc, cur, bestR, footprint.CloudRegions(c.Provider)[bestR], bestKg, kwh))
 			}
 		}
 	}
 	if len(rparts) > 0 {
 		sort.Strings(rparts)
-		add(LeverCloudRegion, rt, "%s; usage estimates only (a provider's own report does not say its energy per region)", strings.Join(rparts, "; "))
+		add(footprint.LeverCloudRegion, rt, "%s; usage estimates only (a provider's own report does not say its energy per region)", strings.Join(rparts, "; "))
 	}
 }

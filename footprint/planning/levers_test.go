@@ -1,0 +1,148 @@
+package planning
+
+import (
+	"testing"
+	"time"
+
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The change by scope lists the scopes in the table's order, and the same
+// inventories give the same change to the last digit every time.
+func TestTheChangeByScopeIsInTheTablesOrderAndTheSameEveryTime(t *testing.T) {
+	mk := func(site string, year int, f float64) *footprint.Inventory {
+		inv := &footprint.Inventory{Site: site, Year: year}
+		for i, s := range footprint.Scopes() {
+			for j, kind := range []string{"a", "b", "c", "d"} {
+				q := 1000*f + float64(i*7+j)/3
+				inv.Lines = append(inv.Lines, footprint.Line{Scope: s.ID, Kind: kind, Item: "x", Unit: "u", Quantity: q, T: q * 0.1 * float64(j+1) / 3})
+			}
+		}
+		inv.Totals()
+		return inv
+	}
+	prev := []*footprint.Inventory{mk("s1", 2023, 1), mk("s2", 2023, 1.1)}
+	cur := []*footprint.Inventory{mk("s1", 2024, 0.9), mk("s2", 2024, 1.3), mk("s3", 2024, 0.7)}
+	g, sites := GroupChange(2023, prev, cur)
+	var got []footprint.Scope
+	for _, s := range g.ByScope {
+		got = append(got, s.Scope)
+	}
+	var table []footprint.Scope
+	for _, s := range footprint.Scopes() {
+		if s.ID != footprint.Scope2Location { // the change is of market-based totals
+			table = append(table, s.ID)
+		}
+	}
+	assert.Equal(t, table, got)
+	for i := 0; i < 50; i++ {
+		g2, sites2 := GroupChange(2023, prev, cur)
+		require.Equal(t, g, g2, "run %d", i)
+		require.Equal(t, sites, sites2, "run %d", i)
+	}
+}
+
+// The IT levers, by hand. PUE: eleven months at 1.8 and a best month at
+// 1.5 (15,000 kWh of facility on 10,000 of IT): 213,000 kWh of facility
+// for 120,000 of IT; at 1.5 all year 180,000: 33,000 kWh × the FR grid.
+// Consolidation: 40 servers at 20 % CPU to 50 % keep 40 % of the IT
+// energy: 120,000 × 60 % × PUE 1.775 = 127,800 kWh × the FR grid. Cloud:
+// 1,000 kWh estimated in AWS eu-central-1 (DE) to the lowest-carbon AWS
+// region in Europe.
+func TestTheITLeversAreSizedFromTheSitesOwnYear(t *testing.T) {
+	room := map[string]string{"room": "room-a"}
+	acts := fixture.Monthly(2025, footprint.KindDataCentre, "it_energy", 10000, room)
+	for _, a := range fixture.Monthly(2025, footprint.KindDataCentre, "facility_energy", 18000, room) {
+		if a.Start.Time().Month() == time.April {
+			a.Quantity = 15000
+		}
+		acts = append(acts, a)
+	}
+	jan := footprint.NewDate(2025, time.January, 1)
+	acts = append(acts, footprint.Activity{Kind: footprint.KindCloud, Item: "compute", Start: jan, End: jan.AddDays(31), Quantity: 1000 / (2.12e-3 * 1.135), Unit: footprint.UnitVCPUHour,
+		Source: "aws-usage", Quality: footprint.QualityMeasured, Attrs: map[string]string{"provider": "aws", "region": "eu-central-1"}})
+	site := fixture.ITSite()
+	site.DataCentres[0].Servers, site.DataCentres[0].Utilisation = 40, 0.2
+	lib := factors.Default()
+	inv, err := footprint.Calculate(site, acts, 2025, lib, footprint.Assumptions{}, footprint.Options{})
+	require.NoError(t, err)
+	got := map[string]Lever{}
+	for _, l := range Levers(site, inv, nil, footprint.Assumptions{}, lib) {
+		got[l.ID] = l
+	}
+	fr := fixture.KG(t, "electricity", "grid", "FR", 2025)
+	assert.InDelta(t, 33000*fr/1000, got[footprint.LeverPUE].PotentialT, 1e-9)
+	assert.Contains(t, got[footprint.LeverPUE].Assumptions, "PUE 1.77 → 1.50")
+	assert.InDelta(t, 127800*fr/1000, got[footprint.LeverConsolidation].PotentialT, 1e-9)
+	assert.Contains(t, got[footprint.LeverConsolidation].Assumptions, "40 servers at 20 % CPU → 16 at 50 %")
+	de := fixture.KG(t, "electricity", "grid", "DE", 2025)
+	best, bestRegion := de, ""
+	for _, r := range []string{"eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "eu-south-2"} {
+		cc, _ := footprint.CloudRegionCountry("aws", r)
+		if m, err := lib.Lookup("electricity", "grid", cc, 2025); err == nil && m.Region == cc && m.KgPerUnit < best {
+			best, bestRegion = m.KgPerUnit, r
+		}
+	}
+	require.NotEmpty(t, bestRegion)
+	assert.InDelta(t, 1000*(de-best)/1000, got[footprint.LeverCloudRegion].PotentialT, 1e-9)
+	assert.Contains(t, got[footprint.LeverCloudRegion].Assumptions, "eu-central-1 (DE")
+	assert.Contains(t, got[footprint.LeverCloudRegion].Assumptions, "→ "+bestRegion)
+	// A site without IT gets none of them.
+	plain, err := footprint.Calculate(fixture.Site(), nil, 2025, lib, footprint.Assumptions{}, footprint.Options{})
+	require.NoError(t, err)
+	for _, l := range Levers(fixture.Site(), plain, nil, footprint.Assumptions{}, lib) {
+		assert.NotContains(t, []string{footprint.LeverPUE, footprint.LeverConsolidation, footprint.LeverCloudRegion}, l.ID)
+	}
+}
+
+// The planner's power-off and equipment levers used to show 0 t for a site
+// without electricity bills (no Scope 2 line carried the grid factor).
+func TestPowerOffLeversUseTheGridFactorWithoutElectricityBills(t *testing.T) {
+	site := footprint.Site{ID: "za-x", Country: "ZA", Workstations: []footprint.Workstation{{Class: "desktop", Count: 1, WattsOn: 70}}}
+	inv, err := footprint.Calculate(site, []footprint.Activity{fixture.DevH("desktop", "off", 80), fixture.DevH("desktop", "missed", 20)}, 2024, factors.Default(), footprint.Assumptions{}, footprint.Options{})
+	require.NoError(t, err)
+	levers := Levers(site, inv, []string{footprint.LeverPowerOff, footprint.LeverEquipment}, footprint.Assumptions{}, factors.Default())
+	require.Equal(t, footprint.LeverPowerOff, levers[0].ID)
+	require.Equal(t, footprint.LeverEquipment, levers[1].ID)
+	grid := fixture.KG(t, "electricity", "grid", "ZA", 2024)
+	// 95 % of 100 window hours off: 15 more hours × 39.2 W saved (the
+	// counterfactual 0.56 × 70 W).
+	assert.InDelta(t, 15*39.2/1e6*grid, levers[0].PotentialT, 1e-12)
+	// 20 h on × 70 W = 1.4 kWh used; a 20 W laptop saves 50/70 of it, less
+	// one laptop's manufacture (182.6 kg) over 5 years.
+	assert.InDelta(t, 1.4*(1-LaptopWatts/70)*grid/1000-182.6/5/1000, levers[1].PotentialT, 1e-12)
+}
+
+// Hand-computed renewal lever: 100 desktops at 70 W used 2,000 h a year
+// each (14,000 kWh) replaced by 20 W laptops save 10,000 kWh a year; the
+// laptops' manufacture is 100 × 182.6 kg over 5 years = 3.652 t a year.
+// On South Africa's coal grid the renewal pays; on France's nuclear grid it
+// costs more carbon than it saves, and the lever says so.
+func TestTheRenewalLeverNetsTheNewLaptopsManufacture(t *testing.T) {
+	for _, tt := range []struct {
+		country string
+		pays    bool
+	}{{"ZA", true}, {"FR", false}} {
+		t.Run(tt.country, func(t *testing.T) {
+			site := footprint.Site{ID: "x", Country: tt.country, Workstations: []footprint.Workstation{{Class: "desktop", Count: 100, WattsOn: 70}}}
+			inv, err := footprint.Calculate(site, []footprint.Activity{fixture.DevH("desktop", "on", 200000)}, 2024, factors.Default(), footprint.Assumptions{}, footprint.Options{})
+			require.NoError(t, err)
+			ls := Levers(site, inv, []string{footprint.LeverEquipment}, footprint.Assumptions{}, factors.Default())
+			require.Equal(t, footprint.LeverEquipment, ls[0].ID)
+			want := 10000*fixture.KG(t, "electricity", "grid", tt.country, 2024)/1000 - 3.652
+			assert.InDelta(t, want, ls[0].PotentialT, 1e-9)
+			assert.Equal(t, tt.pays, ls[0].PotentialT > 0)
+			assert.Contains(t, ls[0].Assumptions, "100 × 182.6 kgCO2e to make the laptops")
+		})
+	}
+}
+
+func TestEveryLeverSaysWhatItsTonnesDoNotSay(t *testing.T) {
+	for _, id := range footprint.LeverIDs() {
+		assert.NotEmpty(t, footprint.LeverCaveat(id), id)
+	}
+}
