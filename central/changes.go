@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
@@ -19,7 +19,7 @@ type ChangeReport struct {
 	Sites  []planning.Change `json:"sites"`
 	// Prior is the group's inventory of the year before, over the sites
 	// counted in it (the ESG export's comparative figures).
-	Prior *footprint.Inventory `json:"-"`
+	Prior *ghg.Inventory `json:"-"`
 }
 
 // Changes decomposes the change from year−1 to year, from the same cached
@@ -35,7 +35,7 @@ func (s *Service) Changes(ctx context.Context, year int) (*ChangeReport, error) 
 	if year == 0 {
 		year = d.year
 	}
-	var prev, cur []*footprint.Inventory
+	var prev, cur []*ghg.Inventory
 	for _, sy := range d.sites {
 		full := map[int]bool{}
 		for _, y := range sy.full {
@@ -68,7 +68,7 @@ func (s *Service) Changes(ctx context.Context, year int) (*ChangeReport, error) 
 	g, sites := planning.GroupChange(year-1, prev, cur)
 	return &ChangeReport{Year: year, Method: planning.DecompositionMethod,
 		Basis: "market-based totals (the trajectory's basis): scope 1 + scope 2 market-based + scope 3; sites with a full calendar year of data",
-		Group: g, Sites: sites, Prior: footprint.Merge("group", "Group", year-1, prev)}, nil
+		Group: g, Sites: sites, Prior: ghg.Merge("group", "Group", year-1, prev)}, nil
 }
 
 // trajectories is footprint.Trajectories with the group's base-year

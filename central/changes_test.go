@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/wire"
 )
 
@@ -77,8 +78,8 @@ func TestTheChangesAPISplitsTheYearAndTheRecordsAPIShowsTheTrail(t *testing.T) {
 	assert.InDelta(t, rep.Sites[1].StructureT+rep.Sites[2].StructureT, g.StructureT, 1e-9)
 
 	var recs struct {
-		Lines   []footprint.Line       `json:"lines"`
-		Records []footprint.LineRecord `json:"records"`
+		Lines   []ghg.Line       `json:"lines"`
+		Records []ghg.LineRecord `json:"records"`
 	}
 	require.Equal(t, http.StatusOK, getJSON(t, srv.URL+"/api/v1/records?site=fr-a&year=2025", &recs))
 	sum := make([]float64, len(recs.Lines))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/internal/config"
 )
@@ -139,7 +140,7 @@ const (
 var defaults = map[string]any{
 	"addr": DefaultAddr, "data": DefaultData, "store.backend": "sqlite",
 	"trajectory.rate": planning.DefaultRate, "trajectory.mode": planning.ModeCompound,
-	"trajectory.recalculation_threshold": planning.DefaultRecalculationThreshold, "inventory.gwp": footprint.GWPAR6,
+	"trajectory.recalculation_threshold": planning.DefaultRecalculationThreshold, "inventory.gwp": ghg.GWPAR6,
 	"limits.max_body": "32MiB", "limits.max_batch": DefaultMaxBatch,
 	"limits.read_header_timeout": "10s", "limits.read_timeout": "2m", "limits.write_timeout": "5m",
 	"limits.idle_timeout": "2m", "limits.max_header_bytes": "64KiB",
@@ -232,7 +233,7 @@ func (c *Config) Validate(source string) error {
 	if th := c.Trajectory.RecalculationThreshold; !(th >= 0 && th < 1) {
 		add("trajectory.recalculation_threshold", fmt.Sprint(th), "want a share between 0 and 1 (5 %% is 0.05)")
 	}
-	if err := footprint.ValidateGWP(c.Inventory.GWP); err != nil {
+	if err := ghg.ValidateGWP(c.Inventory.GWP); err != nil {
 		add("inventory.gwp", c.Inventory.GWP, "want AR6 (default) or AR5")
 	}
 	if s := c.ESG.ETSShare; !(s >= 0 && s <= 1) {

@@ -14,6 +14,7 @@ import (
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/charts"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/profiles"
 )
@@ -35,9 +36,9 @@ type siteYear struct {
 type siteCalc struct {
 	decl   footprint.Site
 	assign profiles.Assignment
-	as     footprint.Assumptions
+	as     ghg.Assumptions
 	levers []string
-	inv    *footprint.Inventory
+	inv    *ghg.Inventory
 	acts   []footprint.Activity // the year's share of the site's records (footprint.Relevant)
 }
 
@@ -162,8 +163,8 @@ func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, 
 	// baseline): the same inventory as from all of them, a tenth of the
 	// work for a site with ten years.
 	from, to := footprint.YearBounds(year)
-	acts := footprint.Relevant(d, sy.acts, from, to)
-	inv, err := footprint.Calculate(d, acts, year, s.Factors, as, s.opts())
+	acts := ghg.Relevant(d, sy.acts, from, to)
+	inv, err := ghg.Calculate(d, acts, year, s.Factors, as, s.opts())
 	if err != nil {
 		return nil, fmt.Errorf("site %s: %w", sy.site.ID, err)
 	}
@@ -172,7 +173,7 @@ func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, 
 	return c, nil
 }
 
-func (sy *siteYear) inventory(ctx context.Context, s *Service, year int) (*footprint.Inventory, error) {
+func (sy *siteYear) inventory(ctx context.Context, s *Service, year int) (*ghg.Inventory, error) {
 	c, err := sy.calc(ctx, s, year)
 	if err != nil {
 		return nil, err
@@ -205,7 +206,7 @@ func (sy *siteYear) history(ctx context.Context, s *Service) (planning.History, 
 	return h, true, nil
 }
 
-func (sy *siteYear) hasData(inv *footprint.Inventory) bool {
+func (sy *siteYear) hasData(inv *ghg.Inventory) bool {
 	return len(inv.Lines) > 0 || inv.PowerOff.DeviceHours != nil
 }
 
@@ -217,7 +218,7 @@ func (sy *siteYear) monthly(ctx context.Context, s *Service, year int) ([]charts
 	var out []charts.MonthPoint
 	for m := time.January; m <= time.December; m++ {
 		from := footprint.NewDate(year, m, 1)
-		inv, err := footprint.CalculatePeriod(c.decl, c.acts, from, footprint.NewDate(year, m+1, 1), s.Factors, c.as, s.opts())
+		inv, err := ghg.CalculatePeriod(c.decl, c.acts, from, footprint.NewDate(year, m+1, 1), s.Factors, c.as, s.opts())
 		if err != nil {
 			return nil, err
 		}
@@ -365,7 +366,7 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 	months := make([]charts.MonthPoint, 12)
 	leverSum := map[string]*planning.Lever{}
 	for _, y := range d.years {
-		var invs []*footprint.Inventory
+		var invs []*ghg.Inventory
 		for _, sy := range d.sites {
 			inv, err := sy.inventory(ctx, s, y)
 			if err != nil {
@@ -376,7 +377,7 @@ func (s *Service) GroupPage(ctx context.Context, year int, static bool) (charts.
 			}
 		}
 		if len(invs) > 0 {
-			g.ByYear = append(g.ByYear, footprint.Merge("group", "Group", y, invs))
+			g.ByYear = append(g.ByYear, ghg.Merge("group", "Group", y, invs))
 		}
 	}
 	// Each site's months and levers (twelve calculations a site) on the

@@ -18,6 +18,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/esg"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
@@ -59,7 +60,7 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 			fmt.Fprintf(h, "factor override %s %v %s %s\n", r.ID(), r.KgPerUnit, r.Unit, r.Source)
 		}
 	}
-	var invs []*footprint.Inventory
+	var invs []*ghg.Inventory
 	activity, err := s.Catalog.Activity(ctx)
 	if err != nil {
 		return d, err
@@ -100,7 +101,7 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		if err != nil {
 			return d, err
 		}
-		inv, err := footprint.Calculate(decl, acts, year, s.Factors, as, o)
+		inv, err := ghg.Calculate(decl, acts, year, s.Factors, as, o)
 		if err != nil {
 			return d, err
 		}
@@ -130,7 +131,7 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		}
 		return d, fmt.Errorf("%w: %s has no activity data for %d", ErrNoData, what, year)
 	}
-	d.Group = footprint.Merge("group", "Group", year, invs)
+	d.Group = ghg.Merge("group", "Group", year, invs)
 	if d.Trajectory, err = s.Trajectory(ctx, only); err != nil {
 		d.Trajectory = planning.TrajectoryReport{Mode: s.Method.Mode, Rate: s.Method.Rate, Label: s.Method.Label()}
 	}
@@ -189,9 +190,9 @@ func usedFactors(sites []esg.Site) []string {
 // closedFigures are the figures a closed year keeps per entity: the
 // headline figures of the table of scopes (footprint.Headline), whose
 // order the restatements follow.
-func closedFigures(inv *footprint.Inventory) map[string]float64 {
+func closedFigures(inv *ghg.Inventory) map[string]float64 {
 	out := map[string]float64{}
-	for _, f := range footprint.Headline() {
+	for _, f := range ghg.Headline() {
 		out[f.Field] = f.Of(inv)
 	}
 	return out
@@ -264,7 +265,7 @@ func (s *Service) restatements(ctx context.Context, year int, cur esg.Dataset) (
 		}
 		sort.Strings(entities)
 		for _, e := range entities {
-			for _, f := range footprint.Headline() {
+			for _, f := range ghg.Headline() {
 				n := f.Field
 				was, is := cy.Figures[e][n], now[e][n]
 				if math.Abs(was-is) < 5e-7 {

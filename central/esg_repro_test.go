@@ -16,6 +16,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/esg"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/wire"
 )
@@ -147,11 +148,11 @@ func TestAnExportOfEveryScopeIsTheSameBytesTwentyTimes(t *testing.T) {
 	ctx := context.Background()
 	d, err := svc.ESGDataset(ctx, 2024, "", "test", WithRecords())
 	require.NoError(t, err)
-	have := map[footprint.Scope]bool{}
+	have := map[ghg.Scope]bool{}
 	for _, l := range d.Group.Lines {
 		have[l.Scope] = true
 	}
-	for _, s := range footprint.Scopes() {
+	for _, s := range ghg.Scopes() {
 		require.True(t, have[s.ID], "the store has no line in scope %s: give it one", s.ID)
 	}
 	require.NotNil(t, d.Changes, "the export holds the change from 2023")

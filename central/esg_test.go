@@ -24,6 +24,7 @@ import (
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/esg"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/wire"
 )
@@ -285,7 +286,7 @@ func TestPagesUseTheDeclarationInForceEachYearLikeTheAPI(t *testing.T) {
 	page, err := svc.GroupPage(ctx, 0, false)
 	require.NoError(t, err)
 	require.Equal(t, 2024, page.Year)
-	var pageInv *footprint.Inventory
+	var pageInv *ghg.Inventory
 	for _, inv := range page.ByYear {
 		if inv.Year == 2024 {
 			pageInv = inv
@@ -319,7 +320,7 @@ func TestCachedPagesFollowNewBatches(t *testing.T) {
 	after, err := svc.GroupPage(ctx, 2024, false)
 	require.NoError(t, err)
 	assert.Len(t, after.Sites, len(before.Sites)+1, "the new site is on the page")
-	last := func(g []*footprint.Inventory) float64 { return g[len(g)-1].Scope2LocationT }
+	last := func(g []*ghg.Inventory) float64 { return g[len(g)-1].Scope2LocationT }
 	assert.InDelta(t, last(before.ByYear)+100000*0.57765/1000, last(after.ByYear), 1e-6, "and its kWh × the Moroccan grid factor")
 }
 
@@ -431,7 +432,7 @@ func TestTheExportCarriesTheAuditorsDatapointsAndTheRecordsSumToTheLines(t *test
 	// Johannesburg none: the share is of the group's grid kWh.
 	var grid, covered float64
 	for _, l := range d.Group.Lines {
-		if l.Scope == footprint.Scope2Market && l.Item == "grid" {
+		if l.Scope == ghg.Scope2Market && l.Item == "grid" {
 			grid += l.Quantity
 			if strings.HasPrefix(l.FactorID, "contract/") {
 				covered += l.Quantity
@@ -517,7 +518,7 @@ func TestAClosedYearShowsALaterCorrectionAsARestatement(t *testing.T) {
 	grid := 0.0
 	for _, st := range d.Sites {
 		for _, l := range st.Inventory.Lines {
-			if st.Inventory.Site == "fr-par-batignolles" && l.Scope == footprint.Scope2Location && l.Item == "grid" {
+			if st.Inventory.Site == "fr-par-batignolles" && l.Scope == ghg.Scope2Location && l.Item == "grid" {
 				grid = l.FactorKgPerUnit
 			}
 		}

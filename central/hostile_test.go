@@ -28,6 +28,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/wire"
 )
 
@@ -57,7 +58,7 @@ func sealed(id string, acts ...footprint.Activity) wire.Batch {
 
 // scope1 is the site's 2024 Scope 1 from the API.
 func scope1(t *testing.T, s *server, site string) float64 {
-	var inv footprint.Inventory
+	var inv ghg.Inventory
 	require.NoError(t, json.Unmarshal(s.get(t, "/api/v1/inventory?year=2024&site="+site), &inv))
 	return inv.Scope1T
 }
@@ -91,7 +92,7 @@ func TestACorrectionReturningToAnEarlierValueIsStoredThroughTheRealAgent(t *test
 		require.NoError(t, os.WriteFile(bills, enc, 0o600))
 	}
 	scope2 := func() float64 {
-		var inv footprint.Inventory
+		var inv ghg.Inventory
 		require.NoError(t, json.Unmarshal(s.get(t, "/api/v1/inventory?year=2024&site=fr-lyo-gerland"), &inv))
 		return inv.Scope2LocationT
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/wire"
 )
@@ -52,14 +53,14 @@ func TestDataCentresColocationAndCloudReachTheAPIThePagesAndTheExport(t *testing
 	require.Equal(t, http.StatusOK, getJSON(t, srv.URL+"/api/v1/inventory?year=2024", &g))
 	fr := 0.0
 	for _, l := range g.Group.Lines {
-		if l.Scope == footprint.Scope3PurchasedGoods && l.Kind == "colocation" {
+		if l.Scope == ghg.Scope3PurchasedGoods && l.Kind == "colocation" {
 			fr = l.FactorKgPerUnit
 		}
 	}
 	require.NotZero(t, fr)
 	// 12 × 5,000 kWh × 1.4 = 84,000 kWh × FR grid, and the AWS report's 250 kg.
 	assert.InDelta(t, 84000*fr/1000+0.25, g.Group.Scope3PurchasedGoodsT, 1e-9)
-	var paris *footprint.Inventory
+	var paris *ghg.Inventory
 	for _, s := range g.Sites {
 		if s.Site == "fr-par-batignolles" {
 			paris = s

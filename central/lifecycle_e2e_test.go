@@ -15,6 +15,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
 
 func dailyKWh(from, to footprint.Date, kwh float64) []footprint.Activity {
@@ -26,10 +27,10 @@ func dailyKWh(from, to footprint.Date, kwh float64) []footprint.Activity {
 	return acts
 }
 
-func gridQuantity(inv *footprint.Inventory) float64 {
+func gridQuantity(inv *ghg.Inventory) float64 {
 	q := 0.0
 	for _, l := range inv.Lines {
-		if l.Kind == string(footprint.KindElectricity) && l.Item == "grid" && l.Scope == footprint.Scope2Location {
+		if l.Kind == string(footprint.KindElectricity) && l.Item == "grid" && l.Scope == ghg.Scope2Location {
 			q += l.Quantity
 		}
 	}
@@ -70,7 +71,7 @@ func TestSiteLifecycleOnTheRealBinaries(t *testing.T) {
 
 	out2 := s.run(t, "sites", "close", "--id", "fr-lille", "--on", "2024-07-15")
 	assert.Contains(t, out2, "site fr-lille closed on 2024-07-15: counted until 2024-07-14")
-	var inv footprint.Inventory
+	var inv ghg.Inventory
 	require.NoError(t, json.Unmarshal([]byte(s.run(t, "report", "--year", "2024", "--site", "fr-lille", "--format", "json")), &inv))
 	assert.InDelta(t, 19600, gridQuantity(&inv), 1e-9)
 

@@ -27,6 +27,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
 
 // One writer per data directory, on the real binaries: a second central
@@ -74,7 +75,7 @@ func TestOneCentralPerDataDirectory(t *testing.T) {
 	}
 	apiTotal := func() float64 {
 		var g struct {
-			Group footprint.Inventory `json:"group"`
+			Group ghg.Inventory `json:"group"`
 		}
 		require.NoError(t, json.Unmarshal(s.get(t, "/api/v1/inventory?year=2024"), &g))
 		return g.Group.TotalMarketT
@@ -100,7 +101,7 @@ func TestOneCentralPerDataDirectory(t *testing.T) {
 	// applied (the central's are the store's).
 	overrides := filepath.Join(t.TempDir(), "overrides.yaml")
 	require.NoError(t, os.WriteFile(overrides, []byte("overrides:\n  - site: fr-lyon\n    profile: coal-grid\n    reason: a test of the one writer\n"), 0o600))
-	var rep footprint.Inventory
+	var rep ghg.Inventory
 	require.NoError(t, json.Unmarshal([]byte(s.runEnv(t, []string{"GREENHELP_OVERRIDES_FILE=" + overrides}, "report", "--year", "2024", "--site", "fr-lyon", "--format", "json")), &rep))
 	assert.NotEqual(t, "coal-grid", rep.Profile)
 	assert.False(t, strings.Contains(string(s.get(t, "/api/v1/profiles?year=2024")), "a test of the one writer"), "report wrote its override beside the central")
@@ -178,10 +179,10 @@ func TestRollupsRebuildWhileTwoSitesPost(t *testing.T) {
 	}
 
 	for n, id := range ids {
-		var rolled footprint.Inventory
+		var rolled ghg.Inventory
 		require.NoError(t, json.Unmarshal(s.get(t, "/api/v1/inventory?year=2024&site="+id), &rolled))
 		var raw struct {
-			Lines   []footprint.Line  `json:"lines"`
+			Lines   []ghg.Line        `json:"lines"`
 			Records []json.RawMessage `json:"records"`
 		}
 		require.NoError(t, json.Unmarshal(s.get(t, "/api/v1/records?year=2024&site="+id), &raw))
@@ -194,7 +195,7 @@ func TestRollupsRebuildWhileTwoSitesPost(t *testing.T) {
 			assert.Equal(t, w.Records, g.Records, what+": records")
 			assert.InDelta(t, w.Quantity, g.Quantity, 1e-9*math.Max(1, w.Quantity), what+": quantity")
 			assert.InDelta(t, w.T, g.T, 1e-9*math.Max(1, w.T), what+": t")
-			if w.Kind == string(footprint.KindElectricity) && w.Scope == footprint.Scope2Location {
+			if w.Kind == string(footprint.KindElectricity) && w.Scope == ghg.Scope2Location {
 				assert.Equal(t, int(sent), w.Records, "%s: every accepted record, once", id)
 			}
 		}

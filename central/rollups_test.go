@@ -17,6 +17,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/wire"
 )
@@ -136,7 +137,7 @@ func rollupsEqualRaw(t *testing.T, svc *Service) {
 		require.NoError(t, err)
 		_, as, _, err := svc.assignment(ctx, site, year)
 		require.NoError(t, err)
-		fromRaw, err := footprint.Calculate(site, in, year, svc.Factors, as, svc.opts())
+		fromRaw, err := ghg.Calculate(site, in, year, svc.Factors, as, svc.opts())
 		require.NoError(t, err)
 		sameInventory(t, fromRaw, fromRollups)
 		rolledIn, err := svc.inputs(ctx, store.Site{ID: site.ID}, site, year, false)
@@ -154,9 +155,9 @@ func rollupsEqualRaw(t *testing.T, svc *Service) {
 	require.NoError(t, err)
 	for m := time.January; m <= time.December; m++ {
 		from, to := footprint.NewDate(2024, m, 1), footprint.NewDate(2024, m+1, 1)
-		a, err := footprint.CalculatePeriod(site, all, from, to, svc.Factors, as, svc.opts())
+		a, err := ghg.CalculatePeriod(site, all, from, to, svc.Factors, as, svc.opts())
 		require.NoError(t, err)
-		b, err := footprint.CalculatePeriod(site, sy.acts, from, to, svc.Factors, as, svc.opts())
+		b, err := ghg.CalculatePeriod(site, sy.acts, from, to, svc.Factors, as, svc.opts())
 		require.NoError(t, err)
 		sameInventory(t, a, b)
 	}
@@ -164,7 +165,7 @@ func rollupsEqualRaw(t *testing.T, svc *Service) {
 
 // sameInventory compares two inventories line by line, to the last float
 // digits (the rollups sum in another order), counts exactly.
-func sameInventory(t *testing.T, want, got *footprint.Inventory) {
+func sameInventory(t *testing.T, want, got *ghg.Inventory) {
 	t.Helper()
 	near := func(a, b float64, what string) {
 		t.Helper()

@@ -14,6 +14,7 @@ import (
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/profiles"
@@ -160,21 +161,21 @@ func registered(site store.Site) footprint.Site {
 
 // assignment places a site in its profile (a catalog override wins over a
 // pin in the declaration) and returns the calculation's assumptions.
-func (s *Service) assignment(ctx context.Context, d footprint.Site, year int) (profiles.Assignment, footprint.Assumptions, []string, error) {
+func (s *Service) assignment(ctx context.Context, d footprint.Site, year int) (profiles.Assignment, ghg.Assumptions, []string, error) {
 	o, err := s.Catalog.Override(ctx, d.ID)
 	if err != nil {
-		return profiles.Assignment{}, footprint.Assumptions{}, nil, err
+		return profiles.Assignment{}, ghg.Assumptions{}, nil, err
 	}
 	temps, err := s.Catalog.ReadRollup(ctx, d.ID, store.Query{Kinds: []footprint.Kind{footprint.KindWeather}})
 	if err != nil {
-		return profiles.Assignment{}, footprint.Assumptions{}, nil, err
+		return profiles.Assignment{}, ghg.Assumptions{}, nil, err
 	}
 	return s.assign(d, year, o, footprint.MeasuredYears(temps))
 }
 
 // assign is assignment with the site's override already read (nil: none).
 // measured holds the site's full measured weather years (MeasuredYears).
-func (s *Service) assign(d footprint.Site, year int, o *footprint.ProfilePin, measured map[int]footprint.MeasuredClimate) (profiles.Assignment, footprint.Assumptions, []string, error) {
+func (s *Service) assign(d footprint.Site, year int, o *footprint.ProfilePin, measured map[int]footprint.MeasuredClimate) (profiles.Assignment, ghg.Assumptions, []string, error) {
 	pin := d.Profile
 	if o != nil {
 		pin = o
@@ -186,7 +187,7 @@ func (s *Service) assign(d footprint.Site, year int, o *footprint.ProfilePin, me
 	f, src := profiles.SiteFeaturesWith(d, s.Factors, year, m)
 	a, err := profiles.Assign(d.ID, f, src, s.Profiles, pin)
 	if err != nil {
-		return a, footprint.Assumptions{}, nil, err
+		return a, ghg.Assumptions{}, nil, err
 	}
 	p, _ := s.Profiles.Get(a.Profile)
 	as := p.AssumptionsFor(f)
@@ -236,19 +237,19 @@ func (s *Service) rawRecordsFor(ctx context.Context, site string, d footprint.Si
 }
 
 // SiteInventory computes one site's inventory for year.
-func (s *Service) SiteInventory(ctx context.Context, siteID string, year int) (*footprint.Inventory, error) {
+func (s *Service) SiteInventory(ctx context.Context, siteID string, year int) (*ghg.Inventory, error) {
 	return s.siteInventory(ctx, siteID, year, s.opts())
 }
 
 // TracedInventory is SiteInventory with every record's share of each line
 // (Inventory.Records): the audit trail below the summed lines.
-func (s *Service) TracedInventory(ctx context.Context, siteID string, year int) (*footprint.Inventory, error) {
+func (s *Service) TracedInventory(ctx context.Context, siteID string, year int) (*ghg.Inventory, error) {
 	o := s.opts()
 	o.Trace = true
 	return s.siteInventory(ctx, siteID, year, o)
 }
 
-func (s *Service) siteInventory(ctx context.Context, siteID string, year int, o footprint.Options) (*footprint.Inventory, error) {
+func (s *Service) siteInventory(ctx context.Context, siteID string, year int, o ghg.Options) (*ghg.Inventory, error) {
 	site, err := s.Catalog.Site(ctx, siteID)
 	if err != nil {
 		return nil, err
@@ -265,14 +266,14 @@ func (s *Service) siteInventory(ctx context.Context, siteID string, year int, o 
 	if err != nil {
 		return nil, err
 	}
-	return footprint.Calculate(d, acts, year, s.Factors, as, o)
+	return ghg.Calculate(d, acts, year, s.Factors, as, o)
 }
 
 // GroupInventory is the group's inventory document.
 type GroupInventory struct {
-	Year  int                    `json:"year"`
-	Sites []*footprint.Inventory `json:"sites"`
-	Group *footprint.Inventory   `json:"group"`
+	Year  int              `json:"year"`
+	Sites []*ghg.Inventory `json:"sites"`
+	Group *ghg.Inventory   `json:"group"`
 }
 
 // ErrNoData is returned for a year without any record.
@@ -285,7 +286,7 @@ func (s *Service) Inventory(ctx context.Context, year int) (*GroupInventory, err
 		return nil, err
 	}
 	g := &GroupInventory{Year: year}
-	invs := make([]*footprint.Inventory, len(sites))
+	invs := make([]*ghg.Inventory, len(sites))
 	err = parallel(ctx, len(sites), func(ctx context.Context, i int) error {
 		inv, err := s.SiteInventory(ctx, sites[i].ID, year)
 		if err != nil {
@@ -306,7 +307,7 @@ func (s *Service) Inventory(ctx context.Context, year int) (*GroupInventory, err
 	if len(g.Sites) == 0 {
 		return nil, fmt.Errorf("%w for %d", ErrNoData, year)
 	}
-	g.Group = footprint.Merge("group", "Group", year, g.Sites)
+	g.Group = ghg.Merge("group", "Group", year, g.Sites)
 	return g, nil
 }
 
@@ -417,6 +418,6 @@ func (s *Service) loadOverrides(ctx context.Context, apply bool) error {
 // stored record that breaks the activity contract (written before a check
 // existed, or straight into InfluxDB) is set aside with a note; the GWP
 // set is the configuration's.
-func (s *Service) opts() footprint.Options {
-	return footprint.Options{SetAsideInvalid: true, GWP: s.Cfg.Inventory.GWP}
+func (s *Service) opts() ghg.Options {
+	return ghg.Options{SetAsideInvalid: true, GWP: s.Cfg.Inventory.GWP}
 }

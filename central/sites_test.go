@@ -15,6 +15,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/charts"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/wire"
 )
 
@@ -28,10 +29,10 @@ func daily(from, to footprint.Date, kwh float64) []footprint.Activity {
 	return acts
 }
 
-func gridKWh(inv *footprint.Inventory) float64 {
+func gridKWh(inv *ghg.Inventory) float64 {
 	q := 0.0
 	for _, l := range inv.Lines {
-		if l.Kind == string(footprint.KindElectricity) && l.Item == "grid" && l.Scope == footprint.Scope2Location {
+		if l.Kind == string(footprint.KindElectricity) && l.Item == "grid" && l.Scope == ghg.Scope2Location {
 			q += l.Quantity
 		}
 	}
@@ -66,7 +67,7 @@ func TestAClosedSiteCountsUntilItsClosingDay(t *testing.T) {
 	assert.InDelta(t, 19600, gridKWh(traced), 1e-9)
 	gas := 0.0
 	for _, l := range inv.Lines {
-		if l.Item == "natural_gas" && l.Scope == footprint.Scope1 {
+		if l.Item == "natural_gas" && l.Scope == ghg.Scope1 {
 			gas += l.Quantity
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/profiles"
 	"github.com/greenhelp/greenhelp/wire"
 )
@@ -58,7 +59,7 @@ func TestTheCentralNormalisesAMildWinterFromTheRollups(t *testing.T) {
 
 	normal := profiles.Normal(site)
 	require.InDelta(t, 2533, normal.HDD, 0.5, "the city table's Paris")
-	gasOf := func(inv *footprint.Inventory) footprint.NormalisedEnergy {
+	gasOf := func(inv *ghg.Inventory) footprint.NormalisedEnergy {
 		require.NotNil(t, inv.Weather)
 		require.Empty(t, inv.Weather.Why)
 		for _, c := range inv.Weather.Carriers {
@@ -71,7 +72,7 @@ func TestTheCentralNormalisesAMildWinterFromTheRollups(t *testing.T) {
 	}
 	srv := httptest.NewServer(NewHandler(svc))
 	defer srv.Close()
-	var i22, i23 footprint.Inventory
+	var i22, i23 ghg.Inventory
 	require.Equal(t, http.StatusOK, getJSON(t, srv.URL+"/api/v1/inventory?site=fr-par&year=2022", &i22))
 	require.Equal(t, http.StatusOK, getJSON(t, srv.URL+"/api/v1/inventory?site=fr-par&year=2023", &i23))
 	g22, g23 := gasOf(&i22), gasOf(&i23)

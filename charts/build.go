@@ -8,7 +8,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
@@ -108,8 +108,8 @@ func TrajectoryChart(id string, tr planning.Track, method string) Chart {
 // ScopesChart stacks emissions by scope and category per year, a series
 // per scope of the table (footprint.Scopes); Scope 2 location-based and
 // market-based are both in the legend, market shown.
-func ScopesChart(id string, byYear []*footprint.Inventory) Chart {
-	scopes := footprint.Scopes()
+func ScopesChart(id string, byYear []*ghg.Inventory) Chart {
+	scopes := ghg.Scopes()
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
 		charts.WithLegendOpts(func() opts.Legend {
@@ -276,7 +276,7 @@ func ComplianceChart(id string, sites []SiteSummary) Chart {
 
 // TeleworkChart sets the remote share against commuting and home-working
 // emissions per year.
-func TeleworkChart(id string, byYear []*footprint.Inventory) Chart {
+func TeleworkChart(id string, byYear []*ghg.Inventory) Chart {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(id),
 		charts.WithYAxisOpts(opts.YAxis{Name: "tCO2e", Type: "value"}))...)
@@ -396,7 +396,7 @@ func ProfileDistribution(id string, sites []SiteSummary, profileIDs []string) Ch
 
 // PUEChart is each own data centre's PUE month by month over the years
 // (its trend), when the site has one.
-func PUEChart(id string, byYear []*footprint.Inventory) (Chart, bool) {
+func PUEChart(id string, byYear []*ghg.Inventory) (Chart, bool) {
 	var x []string
 	byRoom := map[string]map[string]float64{}
 	var rooms []string

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/profiles"
 )
@@ -22,9 +23,9 @@ var update = flag.Bool("update", false, "rewrite golden files")
 func ptr(f float64) *float64 { return &f }
 
 func fixture() GroupData {
-	inv := func(y int, s1, s2l, s2m, tr, com, home, remote float64) *footprint.Inventory {
-		return &footprint.Inventory{Year: y, Scope1T: s1, Scope2LocationT: s2l, Scope2MarketT: s2m, Scope3BusinessTravelT: tr,
-			Scope3CommutingT: com, Scope3HomeworkingT: home, Telework: footprint.Telework{RemoteShare: ptr(remote)}}
+	inv := func(y int, s1, s2l, s2m, tr, com, home, remote float64) *ghg.Inventory {
+		return &ghg.Inventory{Year: y, Scope1T: s1, Scope2LocationT: s2l, Scope2MarketT: s2m, Scope3BusinessTravelT: tr,
+			Scope3CommutingT: com, Scope3HomeworkingT: home, Telework: ghg.Telework{RemoteShare: ptr(remote)}}
 	}
 	tr := planning.Track{BaseYear: 2022, BaseT: 1000, NextYear: 2025, NextYearRequiredT: 871.0, ProjectedNextT: 905,
 		Years: []planning.YearStatus{{Year: 2022, ActualT: 1000, AllowedT: 1000}, {Year: 2023, ActualT: 960, AllowedT: 955}, {Year: 2024, ActualT: 930, AllowedT: 912}}}
@@ -32,7 +33,7 @@ func fixture() GroupData {
 	return GroupData{
 		Page:            Page{Title: "Group", Year: 2024, Years: []int{2022, 2023, 2024}, Method: "compound 4.5 %/yr", Generated: "fixed"},
 		Track:           tr,
-		ByYear:          []*footprint.Inventory{inv(2022, 20, 600, 600, 100, 250, 30, 0.1), inv(2023, 19, 590, 500, 80, 240, 40, 0.2), inv(2024, 18, 580, 480, 70, 230, 45, 0.25)},
+		ByYear:          []*ghg.Inventory{inv(2022, 20, 600, 600, 100, 250, 30, 0.1), inv(2023, 19, 590, 500, 80, 240, 40, 0.2), inv(2024, 18, 580, 480, 70, 230, 45, 0.25)},
 		PowerOffMonthly: []MonthPoint{{"2024-01", 12000, 8.5}, {"2024-02", 11000, 7.8}},
 		Levers:          []planning.Lever{{ID: "power_off", Name: "PC power-off", PotentialT: 40}, {ID: "telework", Name: "Telework", PotentialT: -5}},
 		Plan:            planning.Plan{Horizon: 2050, CompensationYear: &cy, Years: []planning.PlanYear{{Year: 2025, NeededT: 59, CoveredT: 40, MissingT: 19}}},
@@ -126,14 +127,14 @@ func TestPagesRenderWithLocalAssetsAndFixedIDs(t *testing.T) {
 
 func TestTheSitePageSetsOutPowerOffWithItsWattsAndCoverage(t *testing.T) {
 	comp := 0.9
-	inv := &footprint.Inventory{Year: 2024, PowerOff: footprint.PowerOff{AvoidedKWh: 1234, AvoidedT: 0.87, Compliance: &comp, GridKgPerKWh: 0.70937,
+	inv := &ghg.Inventory{Year: 2024, PowerOff: ghg.PowerOff{AvoidedKWh: 1234, AvoidedT: 0.87, Compliance: &comp, GridKgPerKWh: 0.70937,
 		DeviceHours: map[string]float64{"off": 10},
-		Watts: []footprint.ClassWatts{{Class: "desktop", WattsOn: 70, WattsSleep: 3, Origin: "Microsoft Configuration Manager power-management defaults",
+		Watts: []ghg.ClassWatts{{Class: "desktop", WattsOn: 70, WattsSleep: 3, Origin: "Microsoft Configuration Manager power-management defaults",
 			CounterfactualWatts: 39.2, BaselineOffShare: 0.44, BaselineOrigin: "LBNL-46930 (Webber et al. 2001)"}},
-		Coverage: &footprint.PowerOffCoverage{DeclaredDevices: 300, ScaledAvoidedKWh: 52416, ScaledAvoidedT: 37.18, Note: "the records cover 0.3 % of the declared fleet's window hours"}}}
+		Coverage: &ghg.PowerOffCoverage{DeclaredDevices: 300, ScaledAvoidedKWh: 52416, ScaledAvoidedT: 37.18, Note: "the records cover 0.3 % of the declared fleet's window hours"}}}
 	var buf bytes.Buffer
-	inv25 := &footprint.Inventory{Year: 2025, PowerOff: footprint.PowerOff{AvoidedKWh: 999, DeviceHours: map[string]float64{"off": 1}}}
-	require.NoError(t, RenderSite(&buf, SiteData{Page: Page{Year: 2024}, Site: SiteSummary{ID: "za"}, ByYear: []*footprint.Inventory{inv, inv25}}, ServedLinks("/assets/")))
+	inv25 := &ghg.Inventory{Year: 2025, PowerOff: ghg.PowerOff{AvoidedKWh: 999, DeviceHours: map[string]float64{"off": 1}}}
+	require.NoError(t, RenderSite(&buf, SiteData{Page: Page{Year: 2024}, Site: SiteSummary{ID: "za"}, ByYear: []*ghg.Inventory{inv, inv25}}, ServedLinks("/assets/")))
 	html := buf.String()
 	assert.Contains(t, html, "PC power-off in 2024", "the page's year, not the latest")
 	assert.NotContains(t, html, "PC power-off in 2025")
@@ -152,7 +153,7 @@ func TestTheGroupPageSaysWhatChangedAndWhy(t *testing.T) {
 	pct := -1.8
 	g.Change = &planning.Change{FromYear: 2024, ToYear: 2025, FromT: 1000, ToT: 982, ChangeT: -18, ChangePct: &pct,
 		Effects: planning.Effects{ActivityT: -5, FactorT: -13}, ByScope: []planning.ScopeChange{
-			{Scope: footprint.Scope3BusinessTravel, FromT: 100, ToT: 82, Effects: planning.Effects{ActivityT: -5, FactorT: -13}}}}
+			{Scope: ghg.Scope3BusinessTravel, FromT: 100, ToT: 82, Effects: planning.Effects{ActivityT: -5, FactorT: -13}}}}
 	g.Recalculation = &planning.Recalculation{BaseYear: 2019, Explanation: "base restated", Changes: []planning.StructuralChange{{Site: "gr", Kind: "left", Year: 2023, BaseT: 600, Share: 0.02}}}
 	var buf bytes.Buffer
 	require.NoError(t, RenderGroup(&buf, g, ServedLinks("/assets/")))

@@ -6,7 +6,7 @@
 package charts
 
 import (
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/profiles"
 )
@@ -54,8 +54,8 @@ type Page struct {
 // GroupData is the CTO's dashboard.
 type GroupData struct {
 	Page
-	Track           planning.Track         // the group's trajectory
-	ByYear          []*footprint.Inventory // the group's inventory per year
+	Track           planning.Track   // the group's trajectory
+	ByYear          []*ghg.Inventory // the group's inventory per year
 	PowerOffMonthly []MonthPoint
 	Levers          []planning.Lever // summed over sites
 	Plan            planning.Plan
@@ -95,7 +95,7 @@ type SiteData struct {
 	Assignment      profiles.Assignment
 	ProfileName     string
 	Track           planning.Track
-	ByYear          []*footprint.Inventory
+	ByYear          []*ghg.Inventory
 	PowerOffMonthly []MonthPoint
 	Levers          []planning.Lever
 	Plan            planning.Plan

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
 
 // Text from a site — its name, a room's id and name, a colocation
@@ -25,13 +25,13 @@ func TestTextFromASiteIsDataInThePage(t *testing.T) {
 		img         = "<img src=x onerror=alert(1)>\u2028"
 	)
 	pue := 1.6
-	inv := &footprint.Inventory{Year: 2024, TotalLocationT: 10, IT: &footprint.IT{
-		DataCentres: []footprint.DataCentreResult{{ID: closeScript, Name: img, PUE: &pue, Months: []footprint.PUEMonth{{Month: 1, PUE: &pue}}},
-			{ID: fn, PUE: &pue, Months: []footprint.PUEMonth{{Month: 2, PUE: &pue}}}},
-		Colocation: []footprint.ColocationResult{{Contract: fn, Provider: img, Country: "FR", PUE: 1.4, PUESource: closeScript}}}}
+	inv := &ghg.Inventory{Year: 2024, TotalLocationT: 10, IT: &ghg.IT{
+		DataCentres: []ghg.DataCentreResult{{ID: closeScript, Name: img, PUE: &pue, Months: []ghg.PUEMonth{{Month: 1, PUE: &pue}}},
+			{ID: fn, PUE: &pue, Months: []ghg.PUEMonth{{Month: 2, PUE: &pue}}}},
+		Colocation: []ghg.ColocationResult{{Contract: fn, Provider: img, Country: "FR", PUE: 1.4, PUESource: closeScript}}}}
 	site := SiteSummary{ID: "fr-x", Name: closeScript, Profile: "low-carbon-grid", KgPerSeat: 10}
 	peers := []SiteSummary{site, {ID: "fr-y", Name: fn, Profile: "low-carbon-grid", KgPerSeat: 20}, {ID: "fr-z", Name: img, Profile: "low-carbon-grid", KgPerSeat: 30}}
-	d := SiteData{Page: Page{Year: 2024, Years: []int{2024}, Sites: peers}, Site: site, Peers: peers, ByYear: []*footprint.Inventory{inv},
+	d := SiteData{Page: Page{Year: 2024, Years: []int{2024}, Sites: peers}, Site: site, Peers: peers, ByYear: []*ghg.Inventory{inv},
 		Freshness: []Freshness{{Source: img, LastDay: "2024-12-31", Records: 1}}}
 	l := ServedLinks("/assets/")
 	l.Nonce = "n0nce"

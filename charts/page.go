@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
@@ -127,7 +128,7 @@ func nextTable(who string, levers []planning.Lever) *table {
 // RenderGroup writes the CTO's dashboard.
 func RenderGroup(w io.Writer, d GroupData, l Links) error {
 	v := newView(d.Page, fmt.Sprintf("Group — %d", d.Year), l)
-	var latest *footprint.Inventory
+	var latest *ghg.Inventory
 	for _, inv := range d.ByYear {
 		if inv.Year == d.Year {
 			latest = inv
@@ -314,7 +315,7 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 	if wt := weatherTable(d.ByYear, d.Year); wt != nil {
 		v.Tables = append([]table{*wt}, v.Tables...)
 	}
-	var cur *footprint.Inventory
+	var cur *ghg.Inventory
 	for _, inv := range d.ByYear {
 		if inv.Year == d.Year {
 			cur = inv
@@ -447,8 +448,8 @@ func changeTable(c *planning.Change) *table {
 // powerOffTable sets out the latest year's power-off result with what it
 // rests on: the watts per class and their origin, and the coverage of the
 // records against the declared fleet.
-func powerOffTable(byYear []*footprint.Inventory, year int) *table {
-	var inv *footprint.Inventory
+func powerOffTable(byYear []*ghg.Inventory, year int) *table {
+	var inv *ghg.Inventory
 	for _, y := range byYear { // the page's year, else the latest before it
 		if y.Year <= year {
 			inv = y
@@ -488,7 +489,7 @@ func powerOffTable(byYear []*footprint.Inventory, year int) *table {
 // the site's long-term climate, beside the year before: what the actual
 // figures call progress, and what is left of it once the weather is
 // taken out.
-func weatherTable(byYear []*footprint.Inventory, year int) *table {
+func weatherTable(byYear []*ghg.Inventory, year int) *table {
 	var cur, prev *footprint.Weather
 	for _, inv := range byYear {
 		switch inv.Year {
@@ -587,7 +588,7 @@ func siteList(names []string) string {
 
 // itTable sets out the year's data centres, colocation and cloud with
 // their energy, PUE, scope and tonnes, and their share of whose total.
-func itTable(inv *footprint.Inventory, whose string) *table {
+func itTable(inv *ghg.Inventory, whose string) *table {
 	if inv == nil || inv.IT == nil {
 		return nil
 	}
@@ -629,7 +630,7 @@ func itTable(inv *footprint.Inventory, whose string) *table {
 		if c.KWh > 0 {
 			energy, pue = fmt.Sprintf("%.0f kWh estimated", c.KWh), "the provider's, in the estimate"
 		}
-		t.Rows = append(t.Rows, []string{"cloud " + at(c.Site, footprint.CloudProviderName(c.Provider)), energy, pue,
+		t.Rows = append(t.Rows, []string{"cloud " + at(c.Site, ghg.CloudProviderName(c.Provider)), energy, pue,
 			"Scope 3 category 1, " + c.Method, f1(c.T), share(c.T)})
 	}
 	return &t

@@ -44,3 +44,13 @@ func defaultLib(t *testing.T) *factors.Library {
 	t.Helper()
 	return factors.Default()
 }
+
+func itSite() Site {
+	out := false
+	return Site{ID: "fr-dc", Name: "Paris DC", Country: "FR", Timezone: "Europe/Paris", Seats: 100,
+		DataCentres: []DataCentre{{ID: "room-a", Name: "Server room A"}, {ID: "hall-b", Name: "Hall B", InSiteMeter: &out}},
+		Colocation: []Colocation{
+			{ID: "fra1", Provider: "Colo FRA1", Country: "DE", PUE: 1.4, PUESource: "provider's 2024 report", ElectricityBoughtBy: "provider"},
+			{ID: "par2", Provider: "Colo PAR2", Country: "FR", ElectricityBoughtBy: "group"},
+		}}
+}

@@ -190,7 +190,7 @@ func NormaliseWeather(acts []Activity, year int, normal NormalClimate) *Weather 
 		}
 		// The record's quantity spread evenly over its days, month by month.
 		n := float64(a.Days())
-		for d := maxDate(a.Start, from); d.Before(a.End) && d.Before(to); {
+		for d := later(a.Start, from); d.Before(a.End) && d.Before(to); {
 			m := d.Time().Month()
 			next := NewDate(d.Year(), m+1, 1)
 			end := next
@@ -541,4 +541,12 @@ func (t tempMonth) degreeDays(n int) (hdd, cdd float64) {
 func tempOK(a Activity) bool {
 	mean := a.Quantity / float64(a.Count())
 	return a.Item == "outdoor_temp" && a.Count() > 0 && !math.IsNaN(mean) && mean >= MinOutdoorTemp && mean <= MaxOutdoorTemp
+}
+
+// later returns the later of two dates.
+func later(a, b Date) Date {
+	if a.Before(b) {
+		return b
+	}
+	return a
 }

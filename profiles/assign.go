@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
 
 // Scale is one feature's standardisation: distances add
@@ -131,8 +132,8 @@ func Assign(siteID string, f Features, sources map[string]string, set *Set, pin 
 }
 
 // Assumptions returns the defaults profile p supplies to the calculation.
-func (p Profile) Assumptions() footprint.Assumptions {
-	return footprint.Assumptions{
+func (p Profile) Assumptions() ghg.Assumptions {
+	return ghg.Assumptions{
 		Profile:              p.ID,
 		HomeworkingKgPerHour: p.HomeworkingKgPerHour,
 		HomeworkingSource:    "profile " + p.ID + ": " + p.HomeworkingBasis,
@@ -145,7 +146,7 @@ func (p Profile) Assumptions() footprint.Assumptions {
 // profile p: the home-working factor comes from the site's own climate and
 // grid when both are known (the profile's model applied to the site), else
 // from the profile's centre.
-func (p Profile) AssumptionsFor(f Features) footprint.Assumptions {
+func (p Profile) AssumptionsFor(f Features) ghg.Assumptions {
 	as := p.Assumptions()
 	if !math.IsNaN(f.GridGPerKWh) && !math.IsNaN(f.HDD) && !math.IsNaN(f.CDD) {
 		kg, basis := Homeworking(f)

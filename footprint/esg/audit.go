@@ -5,19 +5,19 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
 func (d Dataset) gwpName() string {
 	if d.GWPSet == "" {
-		return footprint.GWPAR6
+		return ghg.GWPAR6
 	}
 	return d.GWPSet
 }
 
 func (d Dataset) gwpText() string {
-	if d.gwpName() == footprint.GWPAR5 {
+	if d.gwpName() == ghg.GWPAR5 {
 		return "IPCC AR5 GWP100 (selected: inventory.gwp AR5), the basis of the UK DESNZ tables (R410A 1924, R32 677, R134a 1300)."
 	}
 	return "IPCC AR6 GWP100 (WG1 ch. 7, Table 7.SM.7), the latest IPCC assessment as ESRS E1 asks: R32 771, R134a 1530, R22 1960; blends by mass (R410A 2255.5, R407C 1907.93, R404A 4728). The EU F-gas Regulation (EU) 2024/573 Annex I lists AR4 values for its phase-down; it is not the inventory's basis."
@@ -35,7 +35,7 @@ func (d Dataset) methodDatapoints(ref string) []Datapoint {
 	// Biogenic CO2 outside the scopes: only a biofuel blend carries it.
 	var blends []string
 	for _, l := range g.Lines {
-		if l.Scope == footprint.Scope1 && l.Kind == "fuel" && (strings.HasPrefix(l.FactorID, "fuel/diesel/GB/") || l.Item == "petrol") {
+		if l.Scope == ghg.Scope1 && l.Kind == "fuel" && (strings.HasPrefix(l.FactorID, "fuel/diesel/GB/") || l.Item == "petrol") {
 			blends = append(blends, l.Item)
 		}
 	}
@@ -48,7 +48,7 @@ func (d Dataset) methodDatapoints(ref string) []Datapoint {
 	}
 	var grid, covered float64
 	for _, l := range g.Lines {
-		if l.Scope == footprint.Scope2Market && l.Kind == "electricity" && l.Item == "grid" {
+		if l.Scope == ghg.Scope2Market && l.Kind == "electricity" && l.Item == "grid" {
 			grid += l.Quantity
 			if strings.HasPrefix(l.FactorID, "contract/") {
 				covered += l.Quantity
@@ -83,7 +83,7 @@ func (d Dataset) priorYear(ref string) []Datapoint {
 	g := d.Group
 	var out []Datapoint
 	// The headline figures of the table of scopes (footprint.Headline).
-	for _, f := range footprint.Headline() {
+	for _, f := range ghg.Headline() {
 		name, cur, old := f.Datapoint.Name, f.Of(g), f.Of(p)
 		out = append(out, Datapoint{name + "PriorYear", fmt.Sprintf("%s, %d (comparative)", name, d.Year-1), ref + " AR 48", num(old), "tCO2e", ""})
 		if old > 0 {
@@ -106,7 +106,7 @@ func (d Dataset) priorYear(ref string) []Datapoint {
 func (d Dataset) scope3Categories() Table {
 	g := d.Group
 	tb := Table{Name: "scope3_categories", Head: []string{"category", "name", "status", "tCO2e", "reason"}}
-	for _, c := range footprint.Categories() {
+	for _, c := range ghg.Categories() {
 		status, v := "excluded", any("")
 		if c.Included() {
 			status, v = "included", t(c.Of(g))

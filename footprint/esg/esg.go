@@ -13,12 +13,13 @@ import (
 	"strings"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 )
 
 // Site is one site's entry in the export.
 type Site struct {
-	Inventory *footprint.Inventory
+	Inventory *ghg.Inventory
 	Name      string
 	Country   string
 	Profile   string
@@ -48,7 +49,7 @@ type Dataset struct {
 	// Coverage names the registered sites the year lacks in whole or in
 	// part (closed, stopped sending, never sent), in words.
 	Coverage    []string
-	Group       *footprint.Inventory
+	Group       *ghg.Inventory
 	Trajectory  planning.TrajectoryReport
 	Offsets     []Offset
 	Revenue     *Revenue
@@ -58,7 +59,7 @@ type Dataset struct {
 	// GWPSet names the GWP100 set of the refrigerant lines (AR6, AR5).
 	GWPSet string
 	// Prior is the group's inventory of the year before (nil: none).
-	Prior *footprint.Inventory
+	Prior *ghg.Inventory
 	// Changes decomposes the change from the year before (nil: none).
 	Changes *ChangeSet
 	// ETSShare is the share of Scope 1 under a regulated ETS (declared).
@@ -197,7 +198,7 @@ func (d Dataset) summaryTable() Table {
 }
 
 // datapoint is a figure of the table of scopes as a summary row.
-func datapoint(p footprint.Datapoint, ref string, v float64) Datapoint {
+func datapoint(p ghg.Datapoint, ref string, v float64) Datapoint {
 	return Datapoint{p.Name, p.Description, ref + " " + p.Paragraph, num(v), "tCO2e", ""}
 }
 
@@ -205,17 +206,17 @@ func datapoint(p footprint.Datapoint, ref string, v float64) Datapoint {
 // order: each scope outside Scope 3, Scope 3's total, then each category
 // at its first scope (and a scope's own breakdown within its category),
 // then the two totals.
-func scopeDatapoints(g *footprint.Inventory, ref string) []Datapoint {
+func scopeDatapoints(g *ghg.Inventory, ref string) []Datapoint {
 	var dp []Datapoint
-	cats := footprint.Categories()
+	cats := ghg.Categories()
 	done := map[int]bool{}
-	for _, s := range footprint.Scopes() {
+	for _, s := range ghg.Scopes() {
 		if s.Category == 0 {
 			dp = append(dp, datapoint(s.Datapoint, ref, s.Of(g)))
 			continue
 		}
 		if len(done) == 0 {
-			dp = append(dp, datapoint(footprint.Scope3Figure.Datapoint, ref, g.Scope3T()))
+			dp = append(dp, datapoint(ghg.Scope3Figure.Datapoint, ref, g.Scope3T()))
 		}
 		if !done[s.Category] {
 			done[s.Category] = true
@@ -226,7 +227,7 @@ func scopeDatapoints(g *footprint.Inventory, ref string) []Datapoint {
 			dp = append(dp, datapoint(s.Datapoint, ref, s.Of(g)))
 		}
 	}
-	for _, f := range []footprint.Figure{footprint.LocationFigure, footprint.MarketFigure} {
+	for _, f := range []ghg.Figure{ghg.LocationFigure, ghg.MarketFigure} {
 		dp = append(dp, datapoint(f.Datapoint, ref, f.Of(g)))
 	}
 	return dp
@@ -243,7 +244,7 @@ func figureHead() []string {
 	return out
 }
 
-func figures(inv *footprint.Inventory) []any {
+func figures(inv *ghg.Inventory) []any {
 	var out []any
 	for _, f := range figureList() {
 		out = append(out, t(f.Of(inv)))
@@ -251,17 +252,17 @@ func figures(inv *footprint.Inventory) []any {
 	return out
 }
 
-func figureList() []footprint.Figure {
-	var out []footprint.Figure
+func figureList() []ghg.Figure {
+	var out []ghg.Figure
 	s3 := false
-	for _, s := range footprint.Scopes() {
+	for _, s := range ghg.Scopes() {
 		if s.Category > 0 && !s3 {
 			s3 = true
-			out = append(out, footprint.Scope3Figure)
+			out = append(out, ghg.Scope3Figure)
 		}
-		out = append(out, footprint.Figure{Field: s.Field, Column: s.Column, Datapoint: s.Datapoint, Of: s.Of})
+		out = append(out, ghg.Figure{Field: s.Field, Column: s.Column, Datapoint: s.Datapoint, Of: s.Of})
 	}
-	return append(out, footprint.LocationFigure, footprint.MarketFigure)
+	return append(out, ghg.LocationFigure, ghg.MarketFigure)
 }
 
 func (d Dataset) bySite() Table {
@@ -277,12 +278,12 @@ func (d Dataset) bySite() Table {
 
 func (d Dataset) byScopeCategory() Table {
 	tb := Table{Name: "by_scope_category", Head: []string{"entity", "scope", "scope and category", "tCO2e"}}
-	add := func(entity string, inv *footprint.Inventory) {
-		sum := map[footprint.Scope]float64{}
+	add := func(entity string, inv *ghg.Inventory) {
+		sum := map[ghg.Scope]float64{}
 		for _, l := range inv.Lines {
 			sum[l.Scope] += l.T
 		}
-		for _, s := range footprint.Scopes() {
+		for _, s := range ghg.Scopes() {
 			tb.Rows = append(tb.Rows, []any{entity, string(s.ID), s.Label, t(sum[s.ID])})
 		}
 	}
@@ -356,7 +357,7 @@ func (d Dataset) trajectory() Table {
 
 func (d Dataset) powerOff() Table {
 	tb := Table{Name: "power_off", Head: []string{"entity", "energy used (kWh)", "energy avoided (kWh)", "emissions avoided (tCO2e)", "compliance"}}
-	add := func(entity string, po footprint.PowerOff) {
+	add := func(entity string, po ghg.PowerOff) {
 		var comp any = ""
 		if po.Compliance != nil {
 			comp = round(*po.Compliance, 6)
@@ -372,7 +373,7 @@ func (d Dataset) powerOff() Table {
 
 func (d Dataset) telework() Table {
 	tb := Table{Name: "telework", Head: []string{"entity", "remote person-days", "on-site person-days", "remote share", "commuting (tCO2e)", "home-working (tCO2e)"}}
-	add := func(entity string, inv *footprint.Inventory) {
+	add := func(entity string, inv *ghg.Inventory) {
 		var share any = ""
 		if inv.Telework.RemoteShare != nil {
 			share = round(*inv.Telework.RemoteShare, 6)
@@ -403,7 +404,7 @@ func (d Dataset) methodology() Table {
 		{"scope 2 market-based", "Consumption covered by energy attribute certificates or PPAs at 0 kgCO2e/kWh; the rest at the supplier-specific factor when declared, else at the location-based factor (no residual-mix factors in the library yet — disclosed per line). On-site solar counts 0 under both methods."},
 		{"scope 1", "Fuels × UK DESNZ conversion factors (combustion): diesel as the UK average biofuel blend at UK sites, 100 % mineral elsewhere; refrigerant leaks (top-ups) × GWP100."},
 		{"GWP set", d.gwpText()},
-		{"scope 3 category 3", "Fuels' well-to-tank (DESNZ WTT factors: natural gas, diesel, LPG; a fuel without a WTT row is noted and left out) and the grid's transmission and distribution losses: kWh × the country's published loss share × the same lifecycle grid factor as Scope 2, where a loss share is in the library (the UK's from DESNZ); elsewhere noted per site. Boundary: " + footprint.UpstreamBoundary + " — never both."},
+		{"scope 3 category 3", "Fuels' well-to-tank (DESNZ WTT factors: natural gas, diesel, LPG; a fuel without a WTT row is noted and left out) and the grid's transmission and distribution losses: kWh × the country's published loss share × the same lifecycle grid factor as Scope 2, where a loss share is in the library (the UK's from DESNZ); elsewhere noted per site. Boundary: " + ghg.UpstreamBoundary + " — never both."},
 		{"year-on-year change", planning.DecompositionMethod + "; on market-based totals. Methodology changes (GWP set, boundary, factor choice per item) are applied to every year, so earlier years are restated; the yearly factor updates (Ember's grid, DESNZ's yearly tables) stay year-specific and show as the emission-factor effect."},
 		{"base-year recalculation", "Policy: sites that joined or left since the base year are structural changes; when together they reach the significance threshold of the group's base-year emissions the base and every year are restated on the current sites (a site that left is taken out; one that joined enters the years before it at its first full year's emissions). Below the threshold the base stands; every change is listed in restatements."},
 		{"scope 3 category 2", "IT equipment bought (purchase records: devices per class) × cradle-to-gate factors per device (ADEME/Arcep 2022 for desktops, laptops and monitors; Boavizta's median of manufacturers' footprints for thin clients), counted whole in the year of purchase."},

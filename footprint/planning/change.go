@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
 
 // Effects splits a change in emissions (tCO2e) into its causes. They add
@@ -33,9 +33,9 @@ func (e *Effects) add(o Effects) {
 
 // ScopeChange is one scope or category's part of a Change.
 type ScopeChange struct {
-	Scope footprint.Scope `json:"scope"`
-	FromT float64         `json:"from_t"`
-	ToT   float64         `json:"to_t"`
+	Scope ghg.Scope `json:"scope"`
+	FromT float64   `json:"from_t"`
+	ToT   float64   `json:"to_t"`
 	Effects
 }
 
@@ -74,7 +74,7 @@ type Change struct {
 
 // weatherOf is the tonnes the year's weather added to inv against a
 // normal year (ok false when no carrier was normalised).
-func weatherOf(inv *footprint.Inventory) (float64, bool) {
+func weatherOf(inv *ghg.Inventory) (float64, bool) {
 	if inv == nil || inv.Weather == nil {
 		return 0, false
 	}
@@ -89,7 +89,7 @@ func weatherOf(inv *footprint.Inventory) (float64, bool) {
 }
 
 // weatherShift sets c's weather part from its two years' inventories.
-func (c *Change) weatherShift(from, to *footprint.Inventory) {
+func (c *Change) weatherShift(from, to *ghg.Inventory) {
 	a, okA := weatherOf(from)
 	b, okB := weatherOf(to)
 	if okA && okB {
@@ -105,20 +105,20 @@ const DecompositionMethod = "two-factor Shapley (Sun 1998) per inventory line: Î
 type lineAgg struct{ qty, t float64 }
 
 type changeKey struct {
-	scope            footprint.Scope
+	scope            ghg.Scope
 	kind, item, unit string
 }
 
 // marketLines sums an inventory's market-based lines (every line but
 // Scope 2 location-based) per scope, kind, item and unit: two years'
 // lines meet on that key whatever factor row each used.
-func marketLines(inv *footprint.Inventory) map[changeKey]lineAgg {
+func marketLines(inv *ghg.Inventory) map[changeKey]lineAgg {
 	out := map[changeKey]lineAgg{}
 	if inv == nil {
 		return out
 	}
 	for _, l := range inv.Lines {
-		if l.Scope == footprint.Scope2Location {
+		if l.Scope == ghg.Scope2Location {
 			continue
 		}
 		k := changeKey{l.Scope, l.Kind, l.Item, l.Unit}
@@ -149,11 +149,11 @@ func shapley(a0, a1 lineAgg) Effects {
 
 // SiteChange decomposes one site's change from prev (year before, nil when
 // the site had no data) to cur (nil when it has none this year).
-func SiteChange(site string, fromYear int, prev, cur *footprint.Inventory) Change {
+func SiteChange(site string, fromYear int, prev, cur *ghg.Inventory) Change {
 	c := Change{Entity: site, FromYear: fromYear, ToYear: fromYear + 1, Status: "continuing"}
 	p, n := marketLines(prev), marketLines(cur)
-	byScope := map[footprint.Scope]*ScopeChange{}
-	scope := func(s footprint.Scope) *ScopeChange {
+	byScope := map[ghg.Scope]*ScopeChange{}
+	scope := func(s ghg.Scope) *ScopeChange {
 		if byScope[s] == nil {
 			byScope[s] = &ScopeChange{Scope: s}
 		}
@@ -215,7 +215,7 @@ func changeKeys(p, n map[changeKey]lineAgg) []changeKey {
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		a, b := keys[i], keys[j]
-		if c := footprint.CompareScopes(a.scope, b.scope); c != 0 {
+		if c := ghg.CompareScopes(a.scope, b.scope); c != 0 {
 			return c < 0
 		}
 		if a.kind != b.kind {
@@ -231,12 +231,12 @@ func changeKeys(p, n map[changeKey]lineAgg) []changeKey {
 
 // sortedScopes lists the scopes' changes in the table's order (one per
 // scope: the map's key).
-func sortedScopes(m map[footprint.Scope]*ScopeChange) []ScopeChange {
+func sortedScopes(m map[ghg.Scope]*ScopeChange) []ScopeChange {
 	out := make([]ScopeChange, 0, len(m))
 	for _, sc := range m {
 		out = append(out, *sc)
 	}
-	sort.Slice(out, func(i, j int) bool { return footprint.CompareScopes(out[i].Scope, out[j].Scope) < 0 })
+	sort.Slice(out, func(i, j int) bool { return ghg.CompareScopes(out[i].Scope, out[j].Scope) < 0 })
 	return out
 }
 
@@ -245,8 +245,8 @@ func sortedScopes(m map[footprint.Scope]*ScopeChange) []ScopeChange {
 // absent from one side joined or left). It returns the group's change and
 // every site's, sites sorted by id; the group's effects are the sum of the
 // sites'.
-func GroupChange(fromYear int, prev, cur []*footprint.Inventory) (Change, []Change) {
-	bySite := map[string][2]*footprint.Inventory{}
+func GroupChange(fromYear int, prev, cur []*ghg.Inventory) (Change, []Change) {
+	bySite := map[string][2]*ghg.Inventory{}
 	for _, inv := range prev {
 		e := bySite[inv.Site]
 		e[0] = inv
@@ -263,7 +263,7 @@ func GroupChange(fromYear int, prev, cur []*footprint.Inventory) (Change, []Chan
 	}
 	sort.Strings(ids)
 	g := Change{Entity: "group", FromYear: fromYear, ToYear: fromYear + 1, Status: "group"}
-	byScope := map[footprint.Scope]*ScopeChange{}
+	byScope := map[ghg.Scope]*ScopeChange{}
 	var sites []Change
 	for _, id := range ids {
 		e := bySite[id]

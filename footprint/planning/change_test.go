@@ -8,13 +8,14 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
 )
 
-func gridInv(site string, year int, kwh, kgPerKWh float64) *footprint.Inventory {
-	inv := &footprint.Inventory{Site: site, Year: year, Lines: []footprint.Line{
-		{Scope: footprint.Scope2Location, Kind: "electricity", Item: "grid", Unit: "kWh", Quantity: kwh, FactorKgPerUnit: 0.9, T: kwh * 0.9 / 1000},
-		{Scope: footprint.Scope2Market, Kind: "electricity", Item: "grid", Unit: "kWh", Quantity: kwh, FactorKgPerUnit: kgPerKWh, T: kwh * kgPerKWh / 1000},
+func gridInv(site string, year int, kwh, kgPerKWh float64) *ghg.Inventory {
+	inv := &ghg.Inventory{Site: site, Year: year, Lines: []ghg.Line{
+		{Scope: ghg.Scope2Location, Kind: "electricity", Item: "grid", Unit: "kWh", Quantity: kwh, FactorKgPerUnit: 0.9, T: kwh * 0.9 / 1000},
+		{Scope: ghg.Scope2Market, Kind: "electricity", Item: "grid", Unit: "kWh", Quantity: kwh, FactorKgPerUnit: kgPerKWh, T: kwh * kgPerKWh / 1000},
 	}}
 	inv.Totals()
 	return inv
@@ -23,8 +24,8 @@ func gridInv(site string, year int, kwh, kgPerKWh float64) *footprint.Inventory 
 func TestTheThreeEffectsAddUpExactlyToTheYearsChange(t *testing.T) {
 	// a: 100 MWh at 0.5 kg/kWh → 90 MWh at 0.4 (a greener contract);
 	// b: 40 t in 2024, closed in 2025; c: opened in 2025 with 30 t.
-	prev := []*footprint.Inventory{gridInv("a", 2024, 100000, 0.5), gridInv("b", 2024, 80000, 0.5)}
-	cur := []*footprint.Inventory{gridInv("a", 2025, 90000, 0.4), gridInv("c", 2025, 60000, 0.5)}
+	prev := []*ghg.Inventory{gridInv("a", 2024, 100000, 0.5), gridInv("b", 2024, 80000, 0.5)}
+	cur := []*ghg.Inventory{gridInv("a", 2025, 90000, 0.4), gridInv("c", 2025, 60000, 0.5)}
 	g, sites := GroupChange(2024, prev, cur)
 	require.Len(t, sites, 3)
 	a := sites[0]
@@ -51,7 +52,7 @@ func TestTheThreeEffectsAddUpExactlyToTheYearsChange(t *testing.T) {
 	require.NotNil(t, g.ChangePct)
 	assert.InDelta(t, -24/90.0*100, *g.ChangePct, 1e-9)
 	require.Len(t, g.ByScope, 1, "market-based: the location-based lines are not the trajectory's basis")
-	assert.Equal(t, footprint.Scope2Market, g.ByScope[0].Scope)
+	assert.Equal(t, ghg.Scope2Market, g.ByScope[0].Scope)
 }
 
 func TestAnyLinesDecomposeExactly(t *testing.T) {
@@ -82,9 +83,9 @@ func TestDESNZ2025FlightFactorsShowAsAFactorEffect(t *testing.T) {
 	lib := factors.Default()
 	f24 := []footprint.Activity{fixture.Act(footprint.KindTravel, "flight_long_haul", "2024-05-01", "2024-05-02", 100000, footprint.UnitPKm, map[string]string{"class": "economy"})}
 	f25 := []footprint.Activity{fixture.Act(footprint.KindTravel, "flight_long_haul", "2025-05-01", "2025-05-02", 97500, footprint.UnitPKm, map[string]string{"class": "economy"})}
-	i24, err := footprint.Calculate(site, f24, 2024, lib, footprint.Assumptions{}, footprint.Options{})
+	i24, err := ghg.Calculate(site, f24, 2024, lib, ghg.Assumptions{}, ghg.Options{})
 	require.NoError(t, err)
-	i25, err := footprint.Calculate(site, f25, 2025, lib, footprint.Assumptions{}, footprint.Options{})
+	i25, err := ghg.Calculate(site, f25, 2025, lib, ghg.Assumptions{}, ghg.Options{})
 	require.NoError(t, err)
 	c := SiteChange("p", 2024, i24, i25)
 	e24, e25 := 100000*0.13465/1000, 97500*0.10916/1000
@@ -148,19 +149,19 @@ func TestTheBaseYearIsRestatedAboveTheThresholdAndNotBelow(t *testing.T) {
 // a normal year minus what last year's added, summed over the sites that
 // normalise both years — by hand, a mild 2023 after a cold 2022.
 func TestTheWeathersPartOfAChangeIsNamed(t *testing.T) {
-	wt := func(year int, ts ...float64) *footprint.Inventory {
+	wt := func(year int, ts ...float64) *ghg.Inventory {
 		w := &footprint.Weather{Year: year}
 		for _, x := range ts {
 			x := x
 			n := 1.0
 			w.Carriers = append(w.Carriers, footprint.NormalisedEnergy{Kind: "fuel", Item: "natural_gas", Normalised: &n, WeatherT: &x})
 		}
-		return &footprint.Inventory{Site: "a", Year: year, Weather: w}
+		return &ghg.Inventory{Site: "a", Year: year, Weather: w}
 	}
-	a22, a23 := wt(2022, 1.5, 0.2), wt(2023, -1.8, -0.1)                 // cold: +1.7 t; mild: −1.9 t
-	b22, b23 := wt(2022, 4), &footprint.Inventory{Site: "b", Year: 2023} // b stopped sending temperatures
+	a22, a23 := wt(2022, 1.5, 0.2), wt(2023, -1.8, -0.1)           // cold: +1.7 t; mild: −1.9 t
+	b22, b23 := wt(2022, 4), &ghg.Inventory{Site: "b", Year: 2023} // b stopped sending temperatures
 	b22.Site = "b"
-	g, sites := GroupChange(2022, []*footprint.Inventory{a22, b22}, []*footprint.Inventory{a23, b23})
+	g, sites := GroupChange(2022, []*ghg.Inventory{a22, b22}, []*ghg.Inventory{a23, b23})
 	require.NotNil(t, g.WeatherT)
 	assert.InDelta(t, -1.9-1.7, *g.WeatherT, 1e-9)
 	assert.Equal(t, 1, g.WeatherSites)

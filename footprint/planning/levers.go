@@ -8,6 +8,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
 
 // Lever-sizing assumptions, stated with every potential.
@@ -61,21 +62,21 @@ type Lever struct {
 // Levers sizes every lever of the catalogue for the site from its
 // inventory inv, in the order given (a profile's order; unknown ids are
 // skipped). gridKg is the site's location-based grid factor (kg/kWh).
-func Levers(site footprint.Site, inv *footprint.Inventory, order []string, as footprint.Assumptions, lib *factors.Library) []Lever {
-	byScope := map[footprint.Scope]float64{}
+func Levers(site footprint.Site, inv *ghg.Inventory, order []string, as ghg.Assumptions, lib *factors.Library) []Lever {
+	byScope := map[ghg.Scope]float64{}
 	var flightsT, carCommuteT, uncoveredT, uncoveredKWh float64
 	var gridKg float64
 	for _, l := range inv.Lines {
 		byScope[l.Scope] += l.T
 		switch {
-		case l.Scope == footprint.Scope3BusinessTravel && strings.HasPrefix(l.Item, "flight_"):
+		case l.Scope == ghg.Scope3BusinessTravel && strings.HasPrefix(l.Item, "flight_"):
 			flightsT += l.T
-		case l.Scope == footprint.Scope3Commuting && strings.HasPrefix(l.Item, "car_"):
+		case l.Scope == ghg.Scope3Commuting && strings.HasPrefix(l.Item, "car_"):
 			carCommuteT += l.T
-		case l.Scope == footprint.Scope2Market && l.Item == "grid" && l.FactorKgPerUnit > 0:
+		case l.Scope == ghg.Scope2Market && l.Item == "grid" && l.FactorKgPerUnit > 0:
 			uncoveredT += l.T
 			uncoveredKWh += l.Quantity
-		case l.Scope == footprint.Scope2Location && l.Item == "grid":
+		case l.Scope == ghg.Scope2Location && l.Item == "grid":
 			gridKg = l.FactorKgPerUnit
 		}
 	}
@@ -108,8 +109,8 @@ func Levers(site footprint.Site, inv *footprint.Inventory, order []string, as fo
 	// Green electricity: cover the rest of grid consumption.
 	add(footprint.LeverGreenElectricity, uncoveredT, "certificates or a PPA for the %.0f kWh not yet covered (market-based Scope 2 only; location-based unchanged)", uncoveredKWh)
 	// Telework: one more day a week at home.
-	if d := inv.Telework.OnsitePersonDays; d > 0 && byScope[footprint.Scope3Commuting] > 0 {
-		commuteKg := byScope[footprint.Scope3Commuting] * 1000 / d
+	if d := inv.Telework.OnsitePersonDays; d > 0 && byScope[ghg.Scope3Commuting] > 0 {
+		commuteKg := byScope[ghg.Scope3Commuting] * 1000 / d
 		hours := site.HoursPerDay
 		if hours == 0 {
 			hours = footprint.DefaultHoursPerDay
@@ -170,9 +171,9 @@ func Levers(site footprint.Site, inv *footprint.Inventory, order []string, as fo
 	return out
 }
 
-func homeworkingKgPerHour(inv *footprint.Inventory, as footprint.Assumptions) float64 {
+func homeworkingKgPerHour(inv *ghg.Inventory, as ghg.Assumptions) float64 {
 	for _, l := range inv.Lines {
-		if l.Scope == footprint.Scope3Homeworking {
+		if l.Scope == ghg.Scope3Homeworking {
 			return l.FactorKgPerUnit
 		}
 	}
@@ -308,7 +309,7 @@ func PlanSite(in PlanInput) Plan {
 // LeverEmissionsT is the part of an inventory a lever acts on, for
 // comparing years: lower is better except for power-off, where it is the
 // avoided tonnes (higher is better) and returned negated.
-func LeverEmissionsT(lever string, inv *footprint.Inventory) float64 {
+func LeverEmissionsT(lever string, inv *ghg.Inventory) float64 {
 	switch lever {
 	case footprint.LeverPowerOff:
 		return -inv.PowerOff.AvoidedT
@@ -329,7 +330,7 @@ func LeverEmissionsT(lever string, inv *footprint.Inventory) float64 {
 // EvaluateActions compares each action's expected reduction with the
 // change in its lever's emissions between the year before it started and
 // the current year, from the inventories by year.
-func EvaluateActions(actions []footprint.Action, byYear map[int]*footprint.Inventory, current int) []ActionResult {
+func EvaluateActions(actions []footprint.Action, byYear map[int]*ghg.Inventory, current int) []ActionResult {
 	var out []ActionResult
 	for _, a := range actions {
 		r := ActionResult{Action: a}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
 
 // regionArea groups the region table's countries by part of the world:
@@ -23,7 +24,7 @@ var regionArea = map[string]string{
 
 // itLevers sizes the IT levers of a site with data centres, colocation
 // or cloud, from its own year.
-func itLevers(site footprint.Site, inv *footprint.Inventory, lib *factors.Library, add func(id string, t float64, format string, args ...any)) {
+func itLevers(site footprint.Site, inv *ghg.Inventory, lib *factors.Library, add func(id string, t float64, format string, args ...any)) {
 	if inv.IT.Empty() || lib == nil {
 		return
 	}
@@ -61,14 +62,14 @@ func itLevers(site footprint.Site, inv *footprint.Inventory, lib *factors.Librar
 		var cparts []string
 		for _, d := range inv.IT.DataCentres {
 			for _, decl := range site.DataCentres {
-				if decl.ID != d.ID || decl.Servers == 0 || decl.Utilisation <= 0 || decl.Utilisation >= footprint.CloudCPUUtilisation || d.PUE == nil {
+				if decl.ID != d.ID || decl.Servers == 0 || decl.Utilisation <= 0 || decl.Utilisation >= ghg.CloudCPUUtilisation || d.PUE == nil {
 					continue
 				}
-				keep := decl.Utilisation / footprint.CloudCPUUtilisation
+				keep := decl.Utilisation / ghg.CloudCPUUtilisation
 				kwh := d.ITKWh * (1 - keep) * *d.PUE
 				ct += kwh * siteKg / 1000
 				cparts = append(cparts, fmt.Sprintf("%s: %d servers at %.0f %% CPU → %.0f at %.0f %% (Cloud Carbon Footprint's reference utilisation) saves %.0f kWh of IT × PUE %.2f",
-					d.ID, decl.Servers, decl.Utilisation*100, math.Ceil(float64(decl.Servers)*keep), footprint.CloudCPUUtilisation*100, d.ITKWh*(1-keep), *d.PUE))
+					d.ID, decl.Servers, decl.Utilisation*100, math.Ceil(float64(decl.Servers)*keep), ghg.CloudCPUUtilisation*100, d.ITKWh*(1-keep), *d.PUE))
 			}
 		}
 		if len(cparts) > 0 {
@@ -87,7 +88,7 @@ func itLevers(site footprint.Site, inv *footprint.Inventory, lib *factors.Librar
 		sort.Strings(regions) // the potential's sum the same on every run
 		for _, region := range regions {
 			kwh := c.Regions[region]
-			cc, ok := footprint.CloudRegionCountry(c.Provider, region)
+			cc, ok := ghg.CloudRegionCountry(c.Provider, region)
 			if !ok {
 				continue
 			}
@@ -96,7 +97,7 @@ func itLevers(site footprint.Site, inv *footprint.Inventory, lib *factors.Librar
 				continue
 			}
 			bestR, bestKg := region, cur
-			for r, rcc := range footprint.CloudRegions(c.Provider) {
+			for r, rcc := range ghg.CloudRegions(c.Provider) {
 				if regionArea[rcc] != regionArea[cc] {
 					continue
 				}
@@ -106,7 +107,7 @@ func itLevers(site footprint.Site, inv *footprint.Inventory, lib *factors.Librar
 			}
 			if bestR != region {
 				rt += kwh * (cur - bestKg) / 1000
-				rparts = append(rparts, fmt.Sprintf("%s %s (%s, %.3f kg/kWh) → %s (%s, %.3f) for %.0f kWh", footprint.CloudProviderName(c.Provider), region, cc, cur, bestR, footprint.CloudRegions(c.Provider)[bestR], bestKg, kwh))
+				rparts = append(rparts, fmt.Sprintf("%s %s (%s, %.3f kg/kWh) → %s (%s, %.3f) for %.0f kWh", ghg.CloudProviderName(c.Provider), region, cc, cur, bestR, ghg.CloudRegions(c.Provider)[bestR], bestKg, kwh))
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,27 +15,27 @@ import (
 // The change by scope lists the scopes in the table's order, and the same
 // inventories give the same change to the last digit every time.
 func TestTheChangeByScopeIsInTheTablesOrderAndTheSameEveryTime(t *testing.T) {
-	mk := func(site string, year int, f float64) *footprint.Inventory {
-		inv := &footprint.Inventory{Site: site, Year: year}
-		for i, s := range footprint.Scopes() {
+	mk := func(site string, year int, f float64) *ghg.Inventory {
+		inv := &ghg.Inventory{Site: site, Year: year}
+		for i, s := range ghg.Scopes() {
 			for j, kind := range []string{"a", "b", "c", "d"} {
 				q := 1000*f + float64(i*7+j)/3
-				inv.Lines = append(inv.Lines, footprint.Line{Scope: s.ID, Kind: kind, Item: "x", Unit: "u", Quantity: q, T: q * 0.1 * float64(j+1) / 3})
+				inv.Lines = append(inv.Lines, ghg.Line{Scope: s.ID, Kind: kind, Item: "x", Unit: "u", Quantity: q, T: q * 0.1 * float64(j+1) / 3})
 			}
 		}
 		inv.Totals()
 		return inv
 	}
-	prev := []*footprint.Inventory{mk("s1", 2023, 1), mk("s2", 2023, 1.1)}
-	cur := []*footprint.Inventory{mk("s1", 2024, 0.9), mk("s2", 2024, 1.3), mk("s3", 2024, 0.7)}
+	prev := []*ghg.Inventory{mk("s1", 2023, 1), mk("s2", 2023, 1.1)}
+	cur := []*ghg.Inventory{mk("s1", 2024, 0.9), mk("s2", 2024, 1.3), mk("s3", 2024, 0.7)}
 	g, sites := GroupChange(2023, prev, cur)
-	var got []footprint.Scope
+	var got []ghg.Scope
 	for _, s := range g.ByScope {
 		got = append(got, s.Scope)
 	}
-	var table []footprint.Scope
-	for _, s := range footprint.Scopes() {
-		if s.ID != footprint.Scope2Location { // the change is of market-based totals
+	var table []ghg.Scope
+	for _, s := range ghg.Scopes() {
+		if s.ID != ghg.Scope2Location { // the change is of market-based totals
 			table = append(table, s.ID)
 		}
 	}
@@ -68,10 +69,10 @@ func TestTheITLeversAreSizedFromTheSitesOwnYear(t *testing.T) {
 	site := fixture.ITSite()
 	site.DataCentres[0].Servers, site.DataCentres[0].Utilisation = 40, 0.2
 	lib := factors.Default()
-	inv, err := footprint.Calculate(site, acts, 2025, lib, footprint.Assumptions{}, footprint.Options{})
+	inv, err := ghg.Calculate(site, acts, 2025, lib, ghg.Assumptions{}, ghg.Options{})
 	require.NoError(t, err)
 	got := map[string]Lever{}
-	for _, l := range Levers(site, inv, nil, footprint.Assumptions{}, lib) {
+	for _, l := range Levers(site, inv, nil, ghg.Assumptions{}, lib) {
 		got[l.ID] = l
 	}
 	fr := fixture.KG(t, "electricity", "grid", "FR", 2025)
@@ -82,7 +83,7 @@ func TestTheITLeversAreSizedFromTheSitesOwnYear(t *testing.T) {
 	de := fixture.KG(t, "electricity", "grid", "DE", 2025)
 	best, bestRegion := de, ""
 	for _, r := range []string{"eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "eu-south-2"} {
-		cc, _ := footprint.CloudRegionCountry("aws", r)
+		cc, _ := ghg.CloudRegionCountry("aws", r)
 		if m, err := lib.Lookup("electricity", "grid", cc, 2025); err == nil && m.Region == cc && m.KgPerUnit < best {
 			best, bestRegion = m.KgPerUnit, r
 		}
@@ -92,9 +93,9 @@ func TestTheITLeversAreSizedFromTheSitesOwnYear(t *testing.T) {
 	assert.Contains(t, got[footprint.LeverCloudRegion].Assumptions, "eu-central-1 (DE")
 	assert.Contains(t, got[footprint.LeverCloudRegion].Assumptions, "→ "+bestRegion)
 	// A site without IT gets none of them.
-	plain, err := footprint.Calculate(fixture.Site(), nil, 2025, lib, footprint.Assumptions{}, footprint.Options{})
+	plain, err := ghg.Calculate(fixture.Site(), nil, 2025, lib, ghg.Assumptions{}, ghg.Options{})
 	require.NoError(t, err)
-	for _, l := range Levers(fixture.Site(), plain, nil, footprint.Assumptions{}, lib) {
+	for _, l := range Levers(fixture.Site(), plain, nil, ghg.Assumptions{}, lib) {
 		assert.NotContains(t, []string{footprint.LeverPUE, footprint.LeverConsolidation, footprint.LeverCloudRegion}, l.ID)
 	}
 }
@@ -103,9 +104,9 @@ func TestTheITLeversAreSizedFromTheSitesOwnYear(t *testing.T) {
 // without electricity bills (no Scope 2 line carried the grid factor).
 func TestPowerOffLeversUseTheGridFactorWithoutElectricityBills(t *testing.T) {
 	site := footprint.Site{ID: "za-x", Country: "ZA", Workstations: []footprint.Workstation{{Class: "desktop", Count: 1, WattsOn: 70}}}
-	inv, err := footprint.Calculate(site, []footprint.Activity{fixture.DevH("desktop", "off", 80), fixture.DevH("desktop", "missed", 20)}, 2024, factors.Default(), footprint.Assumptions{}, footprint.Options{})
+	inv, err := ghg.Calculate(site, []footprint.Activity{fixture.DevH("desktop", "off", 80), fixture.DevH("desktop", "missed", 20)}, 2024, factors.Default(), ghg.Assumptions{}, ghg.Options{})
 	require.NoError(t, err)
-	levers := Levers(site, inv, []string{footprint.LeverPowerOff, footprint.LeverEquipment}, footprint.Assumptions{}, factors.Default())
+	levers := Levers(site, inv, []string{footprint.LeverPowerOff, footprint.LeverEquipment}, ghg.Assumptions{}, factors.Default())
 	require.Equal(t, footprint.LeverPowerOff, levers[0].ID)
 	require.Equal(t, footprint.LeverEquipment, levers[1].ID)
 	grid := fixture.KG(t, "electricity", "grid", "ZA", 2024)
@@ -129,9 +130,9 @@ func TestTheRenewalLeverNetsTheNewLaptopsManufacture(t *testing.T) {
 	}{{"ZA", true}, {"FR", false}} {
 		t.Run(tt.country, func(t *testing.T) {
 			site := footprint.Site{ID: "x", Country: tt.country, Workstations: []footprint.Workstation{{Class: "desktop", Count: 100, WattsOn: 70}}}
-			inv, err := footprint.Calculate(site, []footprint.Activity{fixture.DevH("desktop", "on", 200000)}, 2024, factors.Default(), footprint.Assumptions{}, footprint.Options{})
+			inv, err := ghg.Calculate(site, []footprint.Activity{fixture.DevH("desktop", "on", 200000)}, 2024, factors.Default(), ghg.Assumptions{}, ghg.Options{})
 			require.NoError(t, err)
-			ls := Levers(site, inv, []string{footprint.LeverEquipment}, footprint.Assumptions{}, factors.Default())
+			ls := Levers(site, inv, []string{footprint.LeverEquipment}, ghg.Assumptions{}, factors.Default())
 			require.Equal(t, footprint.LeverEquipment, ls[0].ID)
 			want := 10000*fixture.KG(t, "electricity", "grid", tt.country, 2024)/1000 - 3.652
 			assert.InDelta(t, want, ls[0].PotentialT, 1e-9)

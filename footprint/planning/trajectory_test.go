@@ -7,6 +7,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -183,9 +184,9 @@ func TestLeversAreSizedFromTheSitesOwnInventory(t *testing.T) {
 		fixture.Act(footprint.KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 600, footprint.UnitDeviceH, map[string]string{"state": "off"}),
 		fixture.Act(footprint.KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 400, footprint.UnitDeviceH, map[string]string{"state": "missed"}),
 	}
-	inv, err := footprint.Calculate(site, acts, 2024, factors.Default(), footprint.Assumptions{}, footprint.Options{})
+	inv, err := ghg.Calculate(site, acts, 2024, factors.Default(), ghg.Assumptions{}, ghg.Options{})
 	require.NoError(t, err)
-	ls := Levers(site, inv, []string{footprint.LeverLessTravel, footprint.LeverPowerOff}, footprint.Assumptions{}, factors.Default())
+	ls := Levers(site, inv, []string{footprint.LeverLessTravel, footprint.LeverPowerOff}, ghg.Assumptions{}, factors.Default())
 	require.Len(t, ls, len(footprint.LeverIDs())-3, "every lever but the three IT ones: the site has no data centre, colocation or cloud")
 	assert.Equal(t, footprint.LeverLessTravel, ls[0].ID, "the profile's order first")
 	assert.Equal(t, footprint.LeverPowerOff, ls[1].ID)
@@ -213,8 +214,8 @@ func TestTeleworkCanRaiseEmissionsInAHeatingClimate(t *testing.T) {
 		Commute: &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "metro", Share: 1, OneWayKm: 8}}}}
 	acts := []footprint.Activity{fixture.Act(footprint.KindTelework, "onsite", "2024-06-03", "2024-06-04", 100, footprint.UnitPersonDay, nil),
 		fixture.Act(footprint.KindTelework, "remote", "2024-06-03", "2024-06-04", 50, footprint.UnitPersonDay, nil)}
-	as := footprint.Assumptions{Profile: "low-carbon-grid", HomeworkingKgPerHour: 0.347, HomeworkingSource: "profile"}
-	inv, err := footprint.Calculate(site, acts, 2024, factors.Default(), as, footprint.Options{})
+	as := ghg.Assumptions{Profile: "low-carbon-grid", HomeworkingKgPerHour: 0.347, HomeworkingSource: "profile"}
+	inv, err := ghg.Calculate(site, acts, 2024, factors.Default(), as, ghg.Options{})
 	require.NoError(t, err)
 	var tele Lever
 	for _, l := range Levers(site, inv, nil, as, factors.Default()) {
@@ -226,12 +227,12 @@ func TestTeleworkCanRaiseEmissionsInAHeatingClimate(t *testing.T) {
 }
 
 func TestActionsAreComparedWithWhatTheDataShows(t *testing.T) {
-	before := &footprint.Inventory{Scope3BusinessTravelT: 100}
-	after := &footprint.Inventory{Scope3BusinessTravelT: 70}
+	before := &ghg.Inventory{Scope3BusinessTravelT: 100}
+	after := &ghg.Inventory{Scope3BusinessTravelT: 70}
 	res := EvaluateActions([]footprint.Action{
 		{ID: "video", Lever: footprint.LeverLessTravel, Start: footprint.NewDate(2024, 1, 15), ExpectedTPerYear: 25},
 		{ID: "later", Lever: footprint.LeverLessTravel, Start: footprint.NewDate(2022, 1, 1), ExpectedTPerYear: 5},
-	}, map[int]*footprint.Inventory{2023: before, 2024: after}, 2024)
+	}, map[int]*ghg.Inventory{2023: before, 2024: after}, 2024)
 	require.NotNil(t, res[0].ObservedT)
 	assert.InDelta(t, 30, *res[0].ObservedT, 1e-9)
 	assert.Nil(t, res[1].ObservedT)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/internal/config"
 )
 
@@ -55,11 +56,11 @@ same key (kind, item, start, end, source, attrs) replaces the earlier one.`,
 			if err != nil {
 				return err
 			}
-			if err := footprint.ValidateGWP(v.GetString("gwp")); err != nil {
+			if err := ghg.ValidateGWP(v.GetString("gwp")); err != nil {
 				return fmt.Errorf("--%w", err)
 			}
-			inv, err := footprint.Calculate(site, acts, year, lib, as,
-				footprint.Options{FlightsWithoutRF: v.GetBool("flights-without-rf"), GWP: v.GetString("gwp")})
+			inv, err := ghg.Calculate(site, acts, year, lib, as,
+				ghg.Options{FlightsWithoutRF: v.GetBool("flights-without-rf"), GWP: v.GetString("gwp")})
 			if err != nil {
 				return err
 			}
@@ -77,7 +78,7 @@ same key (kind, item, start, end, source, attrs) replaces the earlier one.`,
 	fl.String("factors", "", "factor override CSV(s), comma-separated (env GREENHELP_FACTORS)")
 	fl.String("profiles", "", "profiles.yaml replacing the embedded one (env GREENHELP_PROFILES)")
 	fl.Bool("flights-without-rf", false, "use flight factors without the radiative-forcing uplift (default: with)")
-	fl.String("gwp", footprint.GWPAR6, "GWP100 set for refrigerants: AR6 or AR5")
+	fl.String("gwp", ghg.GWPAR6, "GWP100 set for refrigerants: AR6 or AR5")
 	return cmd
 }
 
@@ -107,20 +108,20 @@ func readActivities(files []string) ([]footprint.Activity, error) {
 // scopeLabel is one figure of `greenhelp calc`'s table.
 type scopeLabel struct {
 	label string
-	get   func(*footprint.Inventory) float64
+	get   func(*ghg.Inventory) float64
 }
 
 // scopeLabels are each scope of the table (footprint.Scopes), then the
 // two totals.
 func scopeLabels() []scopeLabel {
 	var out []scopeLabel
-	for _, s := range footprint.Scopes() {
+	for _, s := range ghg.Scopes() {
 		out = append(out, scopeLabel{s.Text, s.Of})
 	}
-	return append(out, scopeLabel{"Total location-based", footprint.LocationFigure.Of}, scopeLabel{"Total market-based", footprint.MarketFigure.Of})
+	return append(out, scopeLabel{"Total location-based", ghg.LocationFigure.Of}, scopeLabel{"Total market-based", ghg.MarketFigure.Of})
 }
 
-func printInventory(w io.Writer, inv *footprint.Inventory) error {
+func printInventory(w io.Writer, inv *ghg.Inventory) error {
 	fmt.Fprintf(w, "%s (%s, %s) — GHG inventory %d\n", inv.SiteName, inv.Site, inv.Country, inv.Year)
 	prof := inv.Profile
 	if prof == "" {

@@ -18,6 +18,7 @@ import (
 	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/internal/csvsafe"
 )
 
@@ -386,7 +387,7 @@ func newReportCmd() *cobra.Command {
 				case "json":
 					return writeJSON(out, inv)
 				case "csv":
-					return inventoryCSV(out, []*footprint.Inventory{inv})
+					return inventoryCSV(out, []*ghg.Inventory{inv})
 				}
 				return printInventory(out, inv)
 			}
@@ -407,7 +408,7 @@ func newReportCmd() *cobra.Command {
 			fmt.Fprintf(out, "GHG inventory %d — %d site(s)\n\n", year, len(g.Sites))
 			// One column per scope of the table (footprint.Scopes), then
 			// the two totals.
-			scopes := footprint.Scopes()
+			scopes := ghg.Scopes()
 			head := "SITE\t"
 			for _, s := range scopes {
 				head += s.Head + "\t"
@@ -430,10 +431,10 @@ func newReportCmd() *cobra.Command {
 	return cmd
 }
 
-func inventoryCSV(w io.Writer, invs []*footprint.Inventory) error {
+func inventoryCSV(w io.Writer, invs []*ghg.Inventory) error {
 	cw := csv.NewWriter(w)
 	// One column per scope of the table (footprint.Scopes), by its JSON name.
-	scopes := footprint.Scopes()
+	scopes := ghg.Scopes()
 	head := []string{"year", "site", "profile"}
 	for _, s := range scopes {
 		head = append(head, s.Field)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/internal/config"
 )
@@ -77,15 +78,15 @@ data shows since each action started.`,
 			if err != nil {
 				return err
 			}
-			byYear := map[int]*footprint.Inventory{}
+			byYear := map[int]*ghg.Inventory{}
 			for y := base; y <= current; y++ {
-				inv, err := footprint.Calculate(site, acts, y, lib, as, footprint.Options{})
+				inv, err := ghg.Calculate(site, acts, y, lib, as, ghg.Options{})
 				if err != nil {
 					return err
 				}
 				byYear[y] = inv
 			}
-			total := func(inv *footprint.Inventory) float64 {
+			total := func(inv *ghg.Inventory) float64 {
 				if basis == "location" {
 					return inv.TotalLocationT
 				}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/profiles"
 )
@@ -96,10 +97,10 @@ func newProfilesCmd() *cobra.Command {
 // assumptions the calculation takes from it.
 // acts are the site's records (nil: none), whose full years of outdoor
 // temperature give its measured climate.
-func assignSite(site footprint.Site, profilesPath string, lib *factors.Library, year int, acts []footprint.Activity) (profiles.Assignment, footprint.Assumptions, []string, error) {
+func assignSite(site footprint.Site, profilesPath string, lib *factors.Library, year int, acts []footprint.Activity) (profiles.Assignment, ghg.Assumptions, []string, error) {
 	set, err := profiles.Load(profilesPath)
 	if err != nil {
-		return profiles.Assignment{}, footprint.Assumptions{}, nil, err
+		return profiles.Assignment{}, ghg.Assumptions{}, nil, err
 	}
 	var measured *footprint.MeasuredClimate
 	if m, ok := footprint.MeasuredUpTo(footprint.MeasuredYears(acts), year); ok {
@@ -108,7 +109,7 @@ func assignSite(site footprint.Site, profilesPath string, lib *factors.Library, 
 	f, src := profiles.SiteFeaturesWith(site, lib, year, measured)
 	a, err := profiles.Assign(site.ID, f, src, set, site.Profile)
 	if err != nil {
-		return a, footprint.Assumptions{}, nil, err
+		return a, ghg.Assumptions{}, nil, err
 	}
 	p, _ := set.Get(a.Profile)
 	as := p.AssumptionsFor(f)

@@ -1,4 +1,4 @@
-package footprint
+package ghg
 
 import (
 	"math"
@@ -11,37 +11,39 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
 )
 
 func TestEveryScopeEqualsAHandComputationFromTheFactorRows(t *testing.T) {
-	site := testSite()
-	acts := []Activity{
-		act(KindElectricity, "grid", "2024-01-01", "2024-02-01", 10000, UnitKWh, nil),
-		act(KindElectricity, "grid", "2024-02-01", "2024-03-01", 8000, UnitKWh, nil),
-		act(KindFuel, "diesel", "2024-03-01", "2024-04-01", 200, UnitLitre, nil),
-		act(KindRefrigerant, "R410A", "2024-05-10", "2024-05-11", 2, UnitKg, nil),
-		act(KindTravel, "flight_long_haul", "2024-06-01", "2024-07-01", 10000, UnitPKm, map[string]string{"class": "business"}),
-		act(KindTravel, "hotel", "2024-06-01", "2024-07-01", 5, UnitRoomNight, map[string]string{"country": "FR"}),
-		act(KindTravel, "rail", "2024-06-01", "2024-07-01", 400, UnitPKm, nil),
-		act(KindTelework, "remote", "2024-06-03", "2024-06-04", 20, UnitPersonDay, nil),
-		act(KindTelework, "onsite", "2024-06-03", "2024-06-04", 80, UnitPersonDay, nil),
-		act(KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 100, UnitDeviceH, map[string]string{"state": "off"}),
-		act(KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 20, UnitDeviceH, map[string]string{"state": "missed"}),
-		act(KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 120, UnitDeviceH, map[string]string{"state": "on"}),
+	site := fixture.Site()
+	acts := []footprint.Activity{
+		fixture.Act(footprint.KindElectricity, "grid", "2024-01-01", "2024-02-01", 10000, footprint.UnitKWh, nil),
+		fixture.Act(footprint.KindElectricity, "grid", "2024-02-01", "2024-03-01", 8000, footprint.UnitKWh, nil),
+		fixture.Act(footprint.KindFuel, "diesel", "2024-03-01", "2024-04-01", 200, footprint.UnitLitre, nil),
+		fixture.Act(footprint.KindRefrigerant, "R410A", "2024-05-10", "2024-05-11", 2, footprint.UnitKg, nil),
+		fixture.Act(footprint.KindTravel, "flight_long_haul", "2024-06-01", "2024-07-01", 10000, footprint.UnitPKm, map[string]string{"class": "business"}),
+		fixture.Act(footprint.KindTravel, "hotel", "2024-06-01", "2024-07-01", 5, footprint.UnitRoomNight, map[string]string{"country": "FR"}),
+		fixture.Act(footprint.KindTravel, "rail", "2024-06-01", "2024-07-01", 400, footprint.UnitPKm, nil),
+		fixture.Act(footprint.KindTelework, "remote", "2024-06-03", "2024-06-04", 20, footprint.UnitPersonDay, nil),
+		fixture.Act(footprint.KindTelework, "onsite", "2024-06-03", "2024-06-04", 80, footprint.UnitPersonDay, nil),
+		fixture.Act(footprint.KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 100, footprint.UnitDeviceH, map[string]string{"state": "off"}),
+		fixture.Act(footprint.KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 20, footprint.UnitDeviceH, map[string]string{"state": "missed"}),
+		fixture.Act(footprint.KindWorkstation, "desktop", "2024-06-03", "2024-06-04", 120, footprint.UnitDeviceH, map[string]string{"state": "on"}),
 	}
 	inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 
-	grid := kg(t, "electricity", "grid", "ZA", 2024)
+	grid := fixture.KG(t, "electricity", "grid", "ZA", 2024)
 	assert.InDelta(t, 0.70937, grid, 1e-9, "Ember ZA 2024")
 	kwh := 18000.0
 
 	// A South African genset burns mineral diesel (DESNZ 2024 "Diesel,
 	// 100% mineral" 2.66155 kg/L), not the UK biofuel blend; R410A at its
 	// AR6 GWP100, 0.5 × 771 + 0.5 × 3740 = 2255.5.
-	assert.InDelta(t, 2.66155, kg(t, "fuel", "diesel", "ZA", 2024), 1e-12)
-	assert.InDelta(t, 2255.5, kg(t, "refrigerant", "R410A", "WORLD", 2024), 1e-12)
+	assert.InDelta(t, 2.66155, fixture.KG(t, "fuel", "diesel", "ZA", 2024), 1e-12)
+	assert.InDelta(t, 2255.5, fixture.KG(t, "refrigerant", "R410A", "WORLD", 2024), 1e-12)
 	scope1 := (200*2.66155 + 2*2255.5) / 1000
 	assert.InDelta(t, scope1, inv.Scope1T, 1e-9)
 	// Scope 3.3: the diesel's well-to-tank (DESNZ 2024 0.61101 kg/L); no
@@ -53,17 +55,17 @@ func TestEveryScopeEqualsAHandComputationFromTheFactorRows(t *testing.T) {
 	assert.InDelta(t, kwh*0.75*0.05/1000, inv.Scope2MarketT, 1e-9)
 	// A flight of a site outside the UK takes DESNZ's international
 	// (to/from non-UK) factor for its class.
-	travel := (10000*kg(t, "travel", "flight_international.business", "WORLD", 2024) +
-		5*kg(t, "travel", "hotel", "FR", 2024) + 400*kg(t, "travel", "rail", "WORLD", 2024)) / 1000
+	travel := (10000*fixture.KG(t, "travel", "flight_international.business", "WORLD", 2024) +
+		5*fixture.KG(t, "travel", "hotel", "FR", 2024) + 400*fixture.KG(t, "travel", "rail", "WORLD", 2024)) / 1000
 	assert.InDelta(t, travel, inv.Scope3BusinessTravelT, 1e-9)
 	assert.InDelta(t, (10000*0.39044+5*6.7+400*0.03546)/1000, inv.Scope3BusinessTravelT, 1e-9, "DESNZ 2024 published values")
 	// Commuting: 80 on-site person-days × share × 2 × km × mode factor;
 	// carpool as vehicle-km: person-km ÷ 3 occupants × average car.
-	commute := (80*0.5*2*20*kg(t, "travel", "car_petrol", "WORLD", 2024) +
-		80*0.2*2*30/3*kg(t, "travel", "car", "WORLD", 2024) +
-		80*0.3*2*10*kg(t, "travel", "bus", "WORLD", 2024)) / 1000
+	commute := (80*0.5*2*20*fixture.KG(t, "travel", "car_petrol", "WORLD", 2024) +
+		80*0.2*2*30/3*fixture.KG(t, "travel", "car", "WORLD", 2024) +
+		80*0.3*2*10*fixture.KG(t, "travel", "bus", "WORLD", 2024)) / 1000
 	assert.InDelta(t, commute, inv.Scope3CommutingT, 1e-9)
-	home := 20 * 8 * kg(t, "homeworking", "total", "WORLD", 2024) / 1000
+	home := 20 * 8 * fixture.KG(t, "homeworking", "total", "WORLD", 2024) / 1000
 	assert.InDelta(t, 20*8*0.33378/1000, home, 1e-12)
 	assert.InDelta(t, home, inv.Scope3HomeworkingT, 1e-9)
 
@@ -128,8 +130,8 @@ func TestExampleScope2EqualsMeteredKWhTimesTheEmberFactor(t *testing.T) {
 			inv := exampleInventory(t, tt.site, 2024)
 			kwh := 0.0
 			for _, a := range exampleActivities(t, tt.site) {
-				if a.Kind == KindElectricity && a.Item == "grid" {
-					kwh += a.Quantity * overlap(a, NewDate(2024, 1, 1), NewDate(2025, 1, 1))
+				if a.Kind == footprint.KindElectricity && a.Item == "grid" {
+					kwh += a.Quantity * overlap(a, footprint.NewDate(2024, 1, 1), footprint.NewDate(2025, 1, 1))
 				}
 			}
 			assert.InDelta(t, kwh*tt.gridKgKWh/1000, inv.Scope2LocationT, 1e-6)
@@ -139,17 +141,17 @@ func TestExampleScope2EqualsMeteredKWhTimesTheEmberFactor(t *testing.T) {
 }
 
 func TestARecordStraddlingTheYearIsProratedByDays(t *testing.T) {
-	site := testSite()
-	site.Electricity, site.FTE = ElectricityContract{}, 0
+	site := fixture.Site()
+	site.Electricity, site.FTE = footprint.ElectricityContract{}, 0
 	// 31 days, 17 of them in 2024 (Dec 15 – Jan 15).
-	a := act(KindElectricity, "grid", "2023-12-15", "2024-01-15", 3100, UnitKWh, nil)
+	a := fixture.Act(footprint.KindElectricity, "grid", "2023-12-15", "2024-01-15", 3100, footprint.UnitKWh, nil)
 	for year, days := range map[int]float64{2023: 17, 2024: 14} {
-		inv, err := Calculate(site, []Activity{a}, year, factors.Default(), Assumptions{}, Options{})
+		inv, err := Calculate(site, []footprint.Activity{a}, year, factors.Default(), Assumptions{}, Options{})
 		require.NoError(t, err)
 		require.Len(t, inv.Lines, 2)
 		assert.InDelta(t, 3100*days/31, inv.Lines[0].Quantity, 1e-9, "year %d", year)
 	}
-	inv, err := Calculate(site, []Activity{a}, 2025, factors.Default(), Assumptions{}, Options{})
+	inv, err := Calculate(site, []footprint.Activity{a}, 2025, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	assert.Empty(t, inv.Lines)
 }
@@ -158,17 +160,17 @@ func TestMarketBasedScope2FollowsTheContract(t *testing.T) {
 	supplier := 0.1
 	tests := []struct {
 		name     string
-		contract ElectricityContract
+		contract footprint.ElectricityContract
 		wantKg   float64 // market kgCO2e for 1000 kWh in FR 2024
 	}{
-		{"grid average equals location-based", ElectricityContract{}, 1000 * 0.04418},
-		{"full certificates give zero", ElectricityContract{GreenShare: 1, Instrument: "GO"}, 0},
-		{"a supplier factor applies to the uncovered share", ElectricityContract{GreenShare: 0.4, Instrument: "GO", SupplierKgPerKWh: &supplier, SupplierSource: "x"}, 600 * 0.1},
+		{"grid average equals location-based", footprint.ElectricityContract{}, 1000 * 0.04418},
+		{"full certificates give zero", footprint.ElectricityContract{GreenShare: 1, Instrument: "GO"}, 0},
+		{"a supplier factor applies to the uncovered share", footprint.ElectricityContract{GreenShare: 0.4, Instrument: "GO", SupplierKgPerKWh: &supplier, SupplierSource: "x"}, 600 * 0.1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			site := Site{ID: "fr", Name: "fr", Country: "FR", Electricity: tt.contract}
-			inv, err := Calculate(site, []Activity{act(KindElectricity, "grid", "2024-03-01", "2024-04-01", 1000, UnitKWh, nil)},
+			site := footprint.Site{ID: "fr", Name: "fr", Country: "FR", Electricity: tt.contract}
+			inv, err := Calculate(site, []footprint.Activity{fixture.Act(footprint.KindElectricity, "grid", "2024-03-01", "2024-04-01", 1000, footprint.UnitKWh, nil)},
 				2024, factors.Default(), Assumptions{}, Options{})
 			require.NoError(t, err)
 			assert.InDelta(t, tt.wantKg/1000, inv.Scope2MarketT, 1e-12)
@@ -189,11 +191,11 @@ func TestFlightsWithoutRadiativeForcingUseTheNoRFRows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			site := Site{ID: "x", Name: "x", Country: tt.country}
-			a := act(KindTravel, "flight_short_haul", "2024-03-01", "2024-04-01", 1000, UnitPKm, nil)
-			with, err := Calculate(site, []Activity{a}, 2024, factors.Default(), Assumptions{}, Options{})
+			site := footprint.Site{ID: "x", Name: "x", Country: tt.country}
+			a := fixture.Act(footprint.KindTravel, "flight_short_haul", "2024-03-01", "2024-04-01", 1000, footprint.UnitPKm, nil)
+			with, err := Calculate(site, []footprint.Activity{a}, 2024, factors.Default(), Assumptions{}, Options{})
 			require.NoError(t, err)
-			without, err := Calculate(site, []Activity{a}, 2024, factors.Default(), Assumptions{}, Options{FlightsWithoutRF: true})
+			without, err := Calculate(site, []footprint.Activity{a}, 2024, factors.Default(), Assumptions{}, Options{FlightsWithoutRF: true})
 			require.NoError(t, err)
 			assert.InDelta(t, 1000*tt.withRF/1000, with.Scope3BusinessTravelT, 1e-12)
 			assert.InDelta(t, 1000*tt.withou/1000, without.Scope3BusinessTravelT, 1e-12)
@@ -202,19 +204,19 @@ func TestFlightsWithoutRadiativeForcingUseTheNoRFRows(t *testing.T) {
 }
 
 func TestProfileAssumptionsFillWhatTheSiteLacks(t *testing.T) {
-	site := Site{ID: "x", Name: "x", Country: "PH", FTE: 10}
+	site := footprint.Site{ID: "x", Name: "x", Country: "PH", FTE: 10}
 	as := Assumptions{Profile: "fossil-grid-tropical", HomeworkingKgPerHour: 0.2, HomeworkingSource: "profile",
-		Commute: &CommuteSurvey{Modes: []CommuteMode{{Mode: "bus", Share: 1, OneWayKm: 10}}},
-		Fleet:   []Workstation{{Class: "thin_client", WattsOn: 15, WattsOff: 1}}}
-	acts := []Activity{
-		act(KindTelework, "remote", "2024-03-01", "2024-03-02", 4, UnitPersonDay, nil),
-		act(KindTelework, "onsite", "2024-03-01", "2024-03-02", 6, UnitPersonDay, nil),
-		act(KindWorkstation, "thin_client", "2024-03-01", "2024-03-02", 10, UnitDeviceH, map[string]string{"state": "off"}),
+		Commute: &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "bus", Share: 1, OneWayKm: 10}}},
+		Fleet:   []footprint.Workstation{{Class: "thin_client", WattsOn: 15, WattsOff: 1}}}
+	acts := []footprint.Activity{
+		fixture.Act(footprint.KindTelework, "remote", "2024-03-01", "2024-03-02", 4, footprint.UnitPersonDay, nil),
+		fixture.Act(footprint.KindTelework, "onsite", "2024-03-01", "2024-03-02", 6, footprint.UnitPersonDay, nil),
+		fixture.Act(footprint.KindWorkstation, "thin_client", "2024-03-01", "2024-03-02", 10, footprint.UnitDeviceH, map[string]string{"state": "off"}),
 	}
 	inv, err := Calculate(site, acts, 2024, factors.Default(), as, Options{})
 	require.NoError(t, err)
-	assert.InDelta(t, 4*DefaultHoursPerDay*0.2/1000, inv.Scope3HomeworkingT, 1e-12)
-	assert.InDelta(t, 6*2*10*kg(t, "travel", "bus", "WORLD", 2024)/1000, inv.Scope3CommutingT, 1e-12)
+	assert.InDelta(t, 4*footprint.DefaultHoursPerDay*0.2/1000, inv.Scope3HomeworkingT, 1e-12)
+	assert.InDelta(t, 6*2*10*fixture.KG(t, "travel", "bus", "WORLD", 2024)/1000, inv.Scope3CommutingT, 1e-12)
 	// Thin client 15 W on, 1 W off: counterfactual 0.44 × 1 + 0.56 × 15 = 8.84 W.
 	assert.InDelta(t, 10*(8.84-1)/1000.0, inv.PowerOff.AvoidedKWh, 1e-12)
 	assert.InDelta(t, inv.Scope3CommutingT/inv.TotalLocationT, inv.Quality.DefaultShare, 1e-12, "commuting rests on the profile's default split")
@@ -222,40 +224,40 @@ func TestProfileAssumptionsFillWhatTheSiteLacks(t *testing.T) {
 }
 
 func TestCommutingIsEstimatedFromFTEWhenNoAttendanceIsRecorded(t *testing.T) {
-	site := testSite()
-	bill := act(KindElectricity, "grid", "2024-01-01", "2024-02-01", 0, UnitKWh, nil)
+	site := fixture.Site()
+	bill := fixture.Act(footprint.KindElectricity, "grid", "2024-01-01", "2024-02-01", 0, footprint.UnitKWh, nil)
 	none, err := Calculate(site, nil, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	assert.Empty(t, none.Lines, "a period without any data is not estimated into existence")
-	inv, err := Calculate(site, []Activity{bill}, 2024, factors.Default(), Assumptions{}, Options{})
+	inv, err := Calculate(site, []footprint.Activity{bill}, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	days := site.FTE * WorkingDaysPerFTE
-	want := (days*0.5*2*20*kg(t, "travel", "car_petrol", "WORLD", 2024) +
-		days*0.2*2*30/3*kg(t, "travel", "car", "WORLD", 2024) +
-		days*0.3*2*10*kg(t, "travel", "bus", "WORLD", 2024)) / 1000
+	want := (days*0.5*2*20*fixture.KG(t, "travel", "car_petrol", "WORLD", 2024) +
+		days*0.2*2*30/3*fixture.KG(t, "travel", "car", "WORLD", 2024) +
+		days*0.3*2*10*fixture.KG(t, "travel", "bus", "WORLD", 2024)) / 1000
 	assert.InDelta(t, want, inv.Scope3CommutingT, 1e-9)
 	assert.InDelta(t, 1.0, inv.Quality.DefaultShare, 1e-12)
 	assert.Contains(t, inv.Notes, "commuting: no on-site person-days recorded; estimated from FTE × 220 working days")
 }
 
 func TestAWorkstationClassWithoutPowerFiguresIsAnError(t *testing.T) {
-	site := Site{ID: "x", Name: "x", Country: "FR"}
-	_, err := Calculate(site, []Activity{act(KindWorkstation, "thin_client", "2024-03-01", "2024-03-02", 10, UnitDeviceH, map[string]string{"state": "off"})},
+	site := footprint.Site{ID: "x", Name: "x", Country: "FR"}
+	_, err := Calculate(site, []footprint.Activity{fixture.Act(footprint.KindWorkstation, "thin_client", "2024-03-01", "2024-03-02", 10, footprint.UnitDeviceH, map[string]string{"state": "off"})},
 		2024, factors.Default(), Assumptions{}, Options{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `class "thin_client" has device-hours but no power figure`)
 }
 
 func TestAnActivityWithoutAFactorIsAnErrorNotAZero(t *testing.T) {
-	lib, err := factors.Parse(stringsReader("kind,item,region,year,kg_co2e_per_unit,unit,source\nfuel,diesel,WORLD,2024,2.5,L,x\n"), "tiny.csv")
+	lib, err := factors.Parse(strings.NewReader("kind,item,region,year,kg_co2e_per_unit,unit,source\nfuel,diesel,WORLD,2024,2.5,L,x\n"), "tiny.csv")
 	require.NoError(t, err)
-	_, err = Calculate(Site{ID: "x", Country: "FR"}, []Activity{act(KindFuel, "petrol", "2024-01-01", "2024-01-02", 1, UnitLitre, nil)}, 2024, lib, Assumptions{}, Options{})
+	_, err = Calculate(footprint.Site{ID: "x", Country: "FR"}, []footprint.Activity{fixture.Act(footprint.KindFuel, "petrol", "2024-01-01", "2024-01-02", 1, footprint.UnitLitre, nil)}, 2024, lib, Assumptions{}, Options{})
 	require.ErrorIs(t, err, factors.ErrNotFound)
 	assert.Contains(t, err.Error(), "fuel/petrol")
 }
 
 func TestTheInventoryHasNoNaN(t *testing.T) {
-	inv, err := Calculate(Site{ID: "x", Country: "FR"}, nil, 2024, factors.Default(), Assumptions{}, Options{})
+	inv, err := Calculate(footprint.Site{ID: "x", Country: "FR"}, nil, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	for _, v := range []float64{inv.TotalLocationT, inv.Quality.MeasuredShare, inv.PowerOff.AvoidedKWh} {
 		assert.False(t, math.IsNaN(v))
@@ -263,12 +265,12 @@ func TestTheInventoryHasNoNaN(t *testing.T) {
 	assert.Nil(t, inv.PowerOff.Compliance)
 }
 
-func exampleActivities(t *testing.T, name string) []Activity {
+func exampleActivities(t *testing.T, name string) []footprint.Activity {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "examples", name, "activities.csv"))
+	f, err := os.Open(filepath.Join("..", "..", "examples", name, "activities.csv"))
 	require.NoError(t, err)
 	defer f.Close()
-	acts, err := ReadActivitiesCSV(f, name)
+	acts, err := footprint.ReadActivitiesCSV(f, name)
 	require.NoError(t, err)
 	return acts
 }
@@ -278,30 +280,25 @@ func exampleActivities(t *testing.T, name string) []Activity {
 // internal/cli tests read the examples' site.yaml themselves.
 func exampleInventory(t *testing.T, name string, year int) *Inventory {
 	t.Helper()
-	site := map[string]Site{
+	site := map[string]footprint.Site{
 		"johannesburg": {ID: "za-jnb-sandton", Name: "Johannesburg Sandton", Country: "ZA", FTE: 950, HoursPerDay: 8,
-			Commute:      &CommuteSurvey{Modes: []CommuteMode{{Mode: "car_petrol", Share: 0.6, OneWayKm: 22}, {Mode: "bus", Share: 0.4, OneWayKm: 17}}},
-			Workstations: []Workstation{{Class: "desktop", WattsOn: 65, WattsOff: 1}, {Class: "monitor", WattsOn: 22, WattsOff: 0.5}}},
+			Commute:      &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "car_petrol", Share: 0.6, OneWayKm: 22}, {Mode: "bus", Share: 0.4, OneWayKm: 17}}},
+			Workstations: []footprint.Workstation{{Class: "desktop", WattsOn: 65, WattsOff: 1}, {Class: "monitor", WattsOn: 22, WattsOff: 0.5}}},
 		"paris": {ID: "fr-par-batignolles", Name: "Paris Batignolles", Country: "FR", FTE: 420, HoursPerDay: 7.5,
-			Electricity: ElectricityContract{GreenShare: 0.5, Instrument: "GO"},
-			Commute:     &CommuteSurvey{Modes: []CommuteMode{{Mode: "metro", Share: 0.7, OneWayKm: 11}, {Mode: "bicycle", Share: 0.3, OneWayKm: 6}}}},
+			Electricity: footprint.ElectricityContract{GreenShare: 0.5, Instrument: "GO"},
+			Commute:     &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "metro", Share: 0.7, OneWayKm: 11}, {Mode: "bicycle", Share: 0.3, OneWayKm: 6}}}},
 	}[name]
 	inv, err := Calculate(site, exampleActivities(t, name), year, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	return inv
 }
 
-func devH(class, state string, h float64) Activity {
-	return Activity{Kind: KindWorkstation, Item: class, Start: NewDate(2024, 3, 4), End: NewDate(2024, 3, 5), Quantity: h,
-		Unit: UnitDeviceH, Source: "pm", Quality: QualityMeasured, Attrs: map[string]string{"state": state}}
-}
-
 // Hand-computed: a device asleep in a window draws its sleep power, so it
 // saves less than one switched off, and it is not compliant (the policy
 // asks for off).
 func TestASleepingDeviceCostsItsSleepPowerAndIsNotCompliant(t *testing.T) {
-	site := Site{ID: "fr-x", Country: "FR", Workstations: []Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1, WattsSleep: 3}}}
-	acts := []Activity{devH("desktop", "off", 10), devH("desktop", "sleep", 10), devH("desktop", "missed", 5), devH("desktop", "on", 9)}
+	site := footprint.Site{ID: "fr-x", Country: "FR", Workstations: []footprint.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1, WattsSleep: 3}}}
+	acts := []footprint.Activity{fixture.DevH("desktop", "off", 10), fixture.DevH("desktop", "sleep", 10), fixture.DevH("desktop", "missed", 5), fixture.DevH("desktop", "on", 9)}
 	inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	po := inv.PowerOff
@@ -312,7 +309,7 @@ func TestASleepingDeviceCostsItsSleepPowerAndIsNotCompliant(t *testing.T) {
 	assert.InDelta(t, 0.6408, po.AvoidedKWh, 1e-12)
 	require.NotNil(t, po.Compliance)
 	assert.InDelta(t, 10.0/25, *po.Compliance, 1e-12)
-	grid := kg(t, "electricity", "grid", "FR", 2024)
+	grid := fixture.KG(t, "electricity", "grid", "FR", 2024)
 	assert.InDelta(t, 0.6408*grid/1000, po.AvoidedT, 1e-12)
 	assert.InDelta(t, grid, po.GridKgPerKWh, 1e-12, "the grid factor is there without any electricity record")
 }
@@ -320,9 +317,9 @@ func TestASleepingDeviceCostsItsSleepPowerAndIsNotCompliant(t *testing.T) {
 // A site declaring only class and count gets the documented defaults,
 // said in the origin (watts_on used to be compulsory).
 func TestAFleetDeclaredByClassAndCountUsesTheDocumentedDefaults(t *testing.T) {
-	site := Site{ID: "fr-x", Name: "X", Timezone: "Europe/Paris", Country: "FR", Seats: 1, Workstations: []Workstation{{Class: "desktop", Count: 1}, {Class: "monitor", Count: 2}}}
+	site := footprint.Site{ID: "fr-x", Name: "X", Timezone: "Europe/Paris", Country: "FR", Seats: 1, Workstations: []footprint.Workstation{{Class: "desktop", Count: 1}, {Class: "monitor", Count: 2}}}
 	require.NoError(t, site.Validate("site"))
-	inv, err := Calculate(site, []Activity{devH("desktop", "off", 10), devH("monitor", "off", 20)}, 2024, factors.Default(), Assumptions{}, Options{})
+	inv, err := Calculate(site, []footprint.Activity{fixture.DevH("desktop", "off", 10), fixture.DevH("monitor", "off", 20)}, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	require.Len(t, inv.PowerOff.Watts, 2)
 	d, m := inv.PowerOff.Watts[0], inv.PowerOff.Watts[1]
@@ -340,13 +337,13 @@ func TestAFleetDeclaredByClassAndCountUsesTheDocumentedDefaults(t *testing.T) {
 // Hand-computed: a power log of 20 PCs for two weeks of a 300-PC site,
 // weekends off. It used to give a lever of 0.0 t without a word.
 func TestAPartialLogIsScaledToTheDeclaredFleetWithItsCoverageStated(t *testing.T) {
-	site := Site{ID: "za-x", Name: "X", Country: "ZA", Timezone: "UTC", Seats: 300,
-		Workstations: []Workstation{{Class: "desktop", Count: 300}},
-		PowerOff:     PowerOffSchedule{Windows: []PowerOffWindow{{Days: []string{"sat", "sun"}, AllDay: true}}}}
-	var acts []Activity
-	for d := NewDate(2024, 3, 4); d.Before(NewDate(2024, 3, 18)); d = d.AddDays(1) {
+	site := footprint.Site{ID: "za-x", Name: "X", Country: "ZA", Timezone: "UTC", Seats: 300,
+		Workstations: []footprint.Workstation{{Class: "desktop", Count: 300}},
+		PowerOff:     footprint.PowerOffSchedule{Windows: []footprint.PowerOffWindow{{Days: []string{"sat", "sun"}, AllDay: true}}}}
+	var acts []footprint.Activity
+	for d := footprint.NewDate(2024, 3, 4); d.Before(footprint.NewDate(2024, 3, 18)); d = d.AddDays(1) {
 		if wd := d.Time().Weekday(); wd == time.Saturday || wd == time.Sunday {
-			a := devH("desktop", "off", 20*24)
+			a := fixture.DevH("desktop", "off", 20*24)
 			a.Start, a.End = d, d.AddDays(1)
 			acts = append(acts, a)
 		}
@@ -365,7 +362,7 @@ func TestAPartialLogIsScaledToTheDeclaredFleetWithItsCoverageStated(t *testing.T
 	// 70 W) = 75.264 kWh; scaled × 748,800 / 1,920 = 29,352.96 kWh.
 	assert.InDelta(t, 75.264, inv.PowerOff.AvoidedKWh, 1e-9)
 	assert.InDelta(t, 29352.96, cv.ScaledAvoidedKWh, 1e-6)
-	assert.InDelta(t, 29352.96*kg(t, "electricity", "grid", "ZA", 2024)/1000, cv.ScaledAvoidedT, 1e-9)
+	assert.InDelta(t, 29352.96*fixture.KG(t, "electricity", "grid", "ZA", 2024)/1000, cv.ScaledAvoidedT, 1e-9)
 	assert.Contains(t, cv.Note, "extrapolates a sample")
 	assert.Contains(t, cv.Note, "300 devices, 4 of 366 days")
 }
@@ -373,12 +370,12 @@ func TestAPartialLogIsScaledToTheDeclaredFleetWithItsCoverageStated(t *testing.T
 // Hand-computed Scope 3 category 2: 120 desktops and 240 monitors bought
 // in 2024 × the ADEME/Arcep 2022 cradle-to-gate factors.
 func TestITPurchasesAreScope3Category2InTheYearOfPurchase(t *testing.T) {
-	buy := func(item string, n float64) Activity {
-		return Activity{Kind: KindPurchase, Item: item, Start: NewDate(2024, 3, 1), End: NewDate(2024, 4, 1), Quantity: n,
-			Unit: UnitDevice, Source: "fleet-register", Quality: QualityMeasured}
+	buy := func(item string, n float64) footprint.Activity {
+		return footprint.Activity{Kind: footprint.KindPurchase, Item: item, Start: footprint.NewDate(2024, 3, 1), End: footprint.NewDate(2024, 4, 1), Quantity: n,
+			Unit: footprint.UnitDevice, Source: "fleet-register", Quality: footprint.QualityMeasured}
 	}
-	site := Site{ID: "fr-x", Country: "FR"}
-	inv, err := Calculate(site, []Activity{buy("desktop", 120), buy("monitor", 240)}, 2024, factors.Default(), Assumptions{}, Options{})
+	site := footprint.Site{ID: "fr-x", Country: "FR"}
+	inv, err := Calculate(site, []footprint.Activity{buy("desktop", 120), buy("monitor", 240)}, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	// 120 × 204.4 + 240 × 65.9 = 24,528 + 15,816 = 40,344 kgCO2e
 	assert.InDelta(t, 40.344, inv.Scope3CapitalGoodsT, 1e-9)
@@ -387,7 +384,7 @@ func TestITPurchasesAreScope3Category2InTheYearOfPurchase(t *testing.T) {
 	require.Len(t, inv.Lines, 2)
 	assert.Equal(t, Scope3CapitalGoods, inv.Lines[0].Scope)
 	assert.Contains(t, inv.Lines[0].FactorSource, "ADEME/Arcep")
-	next, err := Calculate(site, []Activity{buy("desktop", 120)}, 2025, factors.Default(), Assumptions{}, Options{})
+	next, err := Calculate(site, []footprint.Activity{buy("desktop", 120)}, 2025, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	assert.Zero(t, next.Scope3CapitalGoodsT, "counted in the year of purchase only")
 }
@@ -396,15 +393,15 @@ func TestITPurchasesAreScope3Category2InTheYearOfPurchase(t *testing.T) {
 // 1 March has its own baseline: 40 % of window hours already off, the rest
 // left on (none asleep).
 func TestAMeasuredPrePolicyBaselineReplacesThePublishedDefault(t *testing.T) {
-	site := Site{ID: "fr-x", Country: "FR", Workstations: []Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1, WattsSleep: 3}},
-		PowerOff: PowerOffSchedule{Since: NewDate(2024, 3, 1)}}
-	at := func(a Activity, month time.Month) Activity {
-		a.Start, a.End = NewDate(2024, month, 5), NewDate(2024, month, 6)
+	site := footprint.Site{ID: "fr-x", Country: "FR", Workstations: []footprint.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1, WattsSleep: 3}},
+		PowerOff: footprint.PowerOffSchedule{Since: footprint.NewDate(2024, 3, 1)}}
+	at := func(a footprint.Activity, month time.Month) footprint.Activity {
+		a.Start, a.End = footprint.NewDate(2024, month, 5), footprint.NewDate(2024, month, 6)
 		return a
 	}
-	acts := []Activity{
-		at(devH("desktop", "off", 40), time.February), at(devH("desktop", "missed", 60), time.February),
-		at(devH("desktop", "off", 90), time.March), at(devH("desktop", "missed", 10), time.March),
+	acts := []footprint.Activity{
+		at(fixture.DevH("desktop", "off", 40), time.February), at(fixture.DevH("desktop", "missed", 60), time.February),
+		at(fixture.DevH("desktop", "off", 90), time.March), at(fixture.DevH("desktop", "missed", 10), time.March),
 	}
 	inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
@@ -428,8 +425,8 @@ func TestAMeasuredPrePolicyBaselineReplacesThePublishedDefault(t *testing.T) {
 // for the group. Ten sites in ten countries, fleets declared by class and
 // count only, weeknights 20:00–07:00 and weekends, 90 % compliance, 2024.
 func TestTheSeedGroupLandsInItsOrderOfMagnitude(t *testing.T) {
-	nights := PowerOffWindow{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"}
-	weekend := PowerOffWindow{Days: []string{"sat", "sun"}, AllDay: true}
+	nights := footprint.PowerOffWindow{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"}
+	weekend := footprint.PowerOffWindow{Days: []string{"sat", "sun"}, AllDay: true}
 	type siteSpec struct {
 		cc, tz             string
 		desktops, monitors int
@@ -442,13 +439,13 @@ func TestTheSeedGroupLandsInItsOrderOfMagnitude(t *testing.T) {
 	var groupKWh, franceKWh float64
 	var desktops, monitors int
 	for _, sp := range specs {
-		site := Site{ID: "seed-" + sp.cc, Name: sp.cc, Country: sp.cc, Timezone: sp.tz, Seats: sp.desktops,
-			Workstations: []Workstation{{Class: "desktop", Count: sp.desktops}, {Class: "monitor", Count: sp.monitors}},
-			PowerOff:     PowerOffSchedule{Windows: []PowerOffWindow{nights, weekend}}}
+		site := footprint.Site{ID: "seed-" + sp.cc, Name: sp.cc, Country: sp.cc, Timezone: sp.tz, Seats: sp.desktops,
+			Workstations: []footprint.Workstation{{Class: "desktop", Count: sp.desktops}, {Class: "monitor", Count: sp.monitors}},
+			PowerOff:     footprint.PowerOffSchedule{Windows: []footprint.PowerOffWindow{nights, weekend}}}
 		loc, err := time.LoadLocation(sp.tz)
 		require.NoError(t, err)
-		var acts []Activity
-		for d := NewDate(2024, 1, 1); d.Before(NewDate(2025, 1, 1)); d = d.AddDays(1) {
+		var acts []footprint.Activity
+		for d := footprint.NewDate(2024, 1, 1); d.Before(footprint.NewDate(2025, 1, 1)); d = d.AddDays(1) {
 			win := site.PowerOff.Hours(time.Date(d.Year(), d.Time().Month(), d.Time().Day(), 0, 0, 0, 0, loc), loc)
 			for _, cl := range []struct {
 				class string
@@ -458,7 +455,7 @@ func TestTheSeedGroupLandsInItsOrderOfMagnitude(t *testing.T) {
 					state string
 					share float64
 				}{{"off", 0.9}, {"missed", 0.1}} {
-					a := devH(cl.class, st.state, float64(cl.n)*win*st.share)
+					a := fixture.DevH(cl.class, st.state, float64(cl.n)*win*st.share)
 					a.Start, a.End = d, d.AddDays(1)
 					acts = append(acts, a)
 				}
@@ -489,8 +486,8 @@ func TestTheSeedGroupLandsInItsOrderOfMagnitude(t *testing.T) {
 }
 
 func TestRefrigerantsUseAR6ByDefaultAndAR5WhenAsked(t *testing.T) {
-	site := Site{ID: "x", Name: "x", Country: "FR"}
-	acts := []Activity{act(KindRefrigerant, "R410A", "2024-05-10", "2024-05-11", 3, UnitKg, nil)}
+	site := footprint.Site{ID: "x", Name: "x", Country: "FR"}
+	acts := []footprint.Activity{fixture.Act(footprint.KindRefrigerant, "R410A", "2024-05-10", "2024-05-11", 3, footprint.UnitKg, nil)}
 	tests := []struct {
 		name string
 		gwp  string
@@ -515,7 +512,7 @@ func TestRefrigerantsUseAR6ByDefaultAndAR5WhenAsked(t *testing.T) {
 		})
 	}
 	// The same leak in 2019 uses the same set: a GWP set is not yearly.
-	inv, err := Calculate(site, []Activity{act(KindRefrigerant, "R410A", "2019-05-10", "2019-05-11", 3, UnitKg, nil)}, 2019, factors.Default(), Assumptions{}, Options{})
+	inv, err := Calculate(site, []footprint.Activity{fixture.Act(footprint.KindRefrigerant, "R410A", "2019-05-10", "2019-05-11", 3, footprint.UnitKg, nil)}, 2019, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	assert.InDelta(t, 3*2255.5/1000, inv.Scope1T, 1e-12)
 }
@@ -523,14 +520,14 @@ func TestRefrigerantsUseAR6ByDefaultAndAR5WhenAsked(t *testing.T) {
 func TestScope33HoldsTheGensetsWellToTankAndTheGridsLosses(t *testing.T) {
 	// A UK site: a year of grid electricity and a diesel genset, by hand
 	// from the published rows.
-	gb := Site{ID: "uk", Name: "Leeds", Country: "GB"}
-	acts := []Activity{
-		act(KindElectricity, "grid", "2024-01-01", "2025-01-01", 100000, UnitKWh, nil),
-		act(KindFuel, "diesel", "2024-03-01", "2024-04-01", 500, UnitLitre, nil),
+	gb := footprint.Site{ID: "uk", Name: "Leeds", Country: "GB"}
+	acts := []footprint.Activity{
+		fixture.Act(footprint.KindElectricity, "grid", "2024-01-01", "2025-01-01", 100000, footprint.UnitKWh, nil),
+		fixture.Act(footprint.KindFuel, "diesel", "2024-03-01", "2024-04-01", 500, footprint.UnitLitre, nil),
 	}
 	inv, err := Calculate(gb, acts, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
-	grid := kg(t, "electricity", "grid", "GB", 2024) // Ember lifecycle, GB 2024
+	grid := fixture.KG(t, "electricity", "grid", "GB", 2024) // Ember lifecycle, GB 2024
 	// T&D: DESNZ 2024 publishes 0.0183 kgCO2e/kWh of T&D losses for
 	// 0.20705 generated: 0.0183 / 0.20705 = 0.088384 kWh lost per kWh
 	// delivered, at the site's own (lifecycle) grid factor.
@@ -557,7 +554,7 @@ func TestScope33HoldsTheGensetsWellToTankAndTheGridsLosses(t *testing.T) {
 	assert.Equal(t, UpstreamBoundary, inv.UpstreamElectricity)
 
 	// Outside the UK the genset burns mineral diesel: 2.66155 kg/L.
-	za := Site{ID: "za", Name: "Durban", Country: "ZA"}
+	za := footprint.Site{ID: "za", Name: "Durban", Country: "ZA"}
 	inv, err = Calculate(za, acts[1:], 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	assert.InDelta(t, 500*2.66155/1000, inv.Scope1T, 1e-9)
@@ -565,9 +562,9 @@ func TestScope33HoldsTheGensetsWellToTankAndTheGridsLosses(t *testing.T) {
 }
 
 func TestCommutingByTrainUsesTheSuburbanFactor(t *testing.T) {
-	site := Site{ID: "p", Name: "Paris", Country: "FR", FTE: 1,
-		Commute: &CommuteSurvey{Modes: []CommuteMode{{Mode: "rail", Share: 0.5, OneWayKm: 20}, {Mode: "car_petrol", Share: 0.5, OneWayKm: 10}}}}
-	acts := []Activity{act(KindTelework, "onsite", "2025-03-03", "2025-03-04", 10, UnitPersonDay, nil)}
+	site := footprint.Site{ID: "p", Name: "Paris", Country: "FR", FTE: 1,
+		Commute: &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "rail", Share: 0.5, OneWayKm: 20}, {Mode: "car_petrol", Share: 0.5, OneWayKm: 10}}}}
+	acts := []footprint.Activity{fixture.Act(footprint.KindTelework, "onsite", "2025-03-03", "2025-03-04", 10, footprint.UnitPersonDay, nil)}
 	inv, err := Calculate(site, acts, 2025, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	// ADEME RER/Transilien 0.00978 kg/pkm (not the TGV's 0.00293); DESNZ
@@ -581,9 +578,9 @@ func TestCommutingByTrainUsesTheSuburbanFactor(t *testing.T) {
 }
 
 func TestTheTracedRecordsSumToEveryLine(t *testing.T) {
-	site := testSite()
+	site := fixture.Site()
 	acts := exampleActivities(t, "johannesburg")
-	acts = append(acts, act(KindFuel, "diesel", "2024-12-20", "2025-01-10", 211.5, UnitLitre, nil)) // straddles the year
+	acts = append(acts, fixture.Act(footprint.KindFuel, "diesel", "2024-12-20", "2025-01-10", 211.5, footprint.UnitLitre, nil)) // straddles the year
 	inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{Trace: true})
 	require.NoError(t, err)
 	require.NotEmpty(t, inv.Records)
@@ -615,33 +612,33 @@ func TestTheTracedRecordsSumToEveryLine(t *testing.T) {
 // prorated), the workstation baseline logged before a roll-out two years
 // earlier, telework, travel and fuel; for months too.
 func TestEachYearFromItsRelevantShareEqualsFromEverything(t *testing.T) {
-	site := testSite()
-	site.PowerOff = PowerOffSchedule{Since: NewDate(2023, 3, 10)}
-	var acts []Activity
+	site := fixture.Site()
+	site.PowerOff = footprint.PowerOffSchedule{Since: footprint.NewDate(2023, 3, 10)}
+	var acts []footprint.Activity
 	for y := 2022; y <= 2025; y++ {
 		for m := time.January; m <= time.December; m++ {
-			from, to := NewDate(y, m, 1), NewDate(y, m+1, 1)
-			acts = append(acts, Activity{Kind: KindElectricity, Item: "grid", Start: from, End: to, Quantity: float64(1000*y + int(m)), Unit: UnitKWh, Source: "m", Quality: QualityMeasured})
+			from, to := footprint.NewDate(y, m, 1), footprint.NewDate(y, m+1, 1)
+			acts = append(acts, footprint.Activity{Kind: footprint.KindElectricity, Item: "grid", Start: from, End: to, Quantity: float64(1000*y + int(m)), Unit: footprint.UnitKWh, Source: "m", Quality: footprint.QualityMeasured})
 			for _, st := range []string{"off", "missed", "on"} {
-				acts = append(acts, Activity{Kind: KindWorkstation, Item: "desktop", Start: NewDate(y, m, 5), End: NewDate(y, m, 6),
-					Quantity: float64(10 + int(m)), Unit: UnitDeviceH, Source: "pm", Quality: QualityMeasured, Attrs: map[string]string{"state": st, "location": "site"}})
+				acts = append(acts, footprint.Activity{Kind: footprint.KindWorkstation, Item: "desktop", Start: footprint.NewDate(y, m, 5), End: footprint.NewDate(y, m, 6),
+					Quantity: float64(10 + int(m)), Unit: footprint.UnitDeviceH, Source: "pm", Quality: footprint.QualityMeasured, Attrs: map[string]string{"state": st, "location": "site"}})
 			}
-			acts = append(acts, Activity{Kind: KindTelework, Item: "remote", Start: NewDate(y, m, 7), End: NewDate(y, m, 8), Quantity: 30, Unit: UnitPersonDay, Source: "w", Quality: QualityMeasured},
-				Activity{Kind: KindTelework, Item: "onsite", Start: NewDate(y, m, 7), End: NewDate(y, m, 8), Quantity: 60, Unit: UnitPersonDay, Source: "w", Quality: QualityMeasured})
+			acts = append(acts, footprint.Activity{Kind: footprint.KindTelework, Item: "remote", Start: footprint.NewDate(y, m, 7), End: footprint.NewDate(y, m, 8), Quantity: 30, Unit: footprint.UnitPersonDay, Source: "w", Quality: footprint.QualityMeasured},
+				footprint.Activity{Kind: footprint.KindTelework, Item: "onsite", Start: footprint.NewDate(y, m, 7), End: footprint.NewDate(y, m, 8), Quantity: 60, Unit: footprint.UnitPersonDay, Source: "w", Quality: footprint.QualityMeasured})
 		}
 		// A bill straddling the new year, and a trip.
-		acts = append(acts, Activity{Kind: KindFuel, Item: "diesel", Start: NewDate(y, 12, 15), End: NewDate(y+1, 1, 15), Quantity: 310, Unit: UnitLitre, Source: "b", Quality: QualityMeasured},
-			Activity{Kind: KindTravel, Item: "rail", Start: NewDate(y, 6, 1), End: NewDate(y, 6, 2), Quantity: 800, Unit: UnitPKm, Source: "t", Quality: QualityMeasured})
+		acts = append(acts, footprint.Activity{Kind: footprint.KindFuel, Item: "diesel", Start: footprint.NewDate(y, 12, 15), End: footprint.NewDate(y+1, 1, 15), Quantity: 310, Unit: footprint.UnitLitre, Source: "b", Quality: footprint.QualityMeasured},
+			footprint.Activity{Kind: footprint.KindTravel, Item: "rail", Start: footprint.NewDate(y, 6, 1), End: footprint.NewDate(y, 6, 2), Quantity: 800, Unit: footprint.UnitPKm, Source: "t", Quality: footprint.QualityMeasured})
 	}
 	for y := 2022; y <= 2025; y++ {
-		from, to := YearBounds(y)
+		from, to := footprint.YearBounds(y)
 		whole, err := Calculate(site, acts, y, factors.Default(), Assumptions{}, Options{SetAsideInvalid: true})
 		require.NoError(t, err)
 		part, err := Calculate(site, Relevant(site, acts, from, to), y, factors.Default(), Assumptions{}, Options{SetAsideInvalid: true})
 		require.NoError(t, err)
 		assert.Equal(t, whole, part, "year %d", y)
 		assert.Less(t, len(Relevant(site, acts, from, to)), len(acts)/2, "year %d: a share, not everything", y)
-		mFrom, mTo := NewDate(y, 4, 1), NewDate(y, 5, 1)
+		mFrom, mTo := footprint.NewDate(y, 4, 1), footprint.NewDate(y, 5, 1)
 		wm, err := CalculatePeriod(site, acts, mFrom, mTo, factors.Default(), Assumptions{}, Options{})
 		require.NoError(t, err)
 		pm, err := CalculatePeriod(site, Relevant(site, acts, mFrom, mTo), mFrom, mTo, factors.Default(), Assumptions{}, Options{})

@@ -1,8 +1,10 @@
-package footprint
+package ghg
 
 import (
 	"fmt"
 	"sort"
+
+	"github.com/greenhelp/greenhelp/footprint"
 )
 
 // Inventory is one site's GHG inventory for one calendar year, in tonnes
@@ -37,7 +39,7 @@ type Inventory struct {
 	// Weather is the year's measured weather and the site's energy
 	// normalised to its long-term climate, when it sends outdoor
 	// temperatures (beside the inventory: nothing in it is restated).
-	Weather *Weather `json:"weather,omitempty"`
+	Weather *footprint.Weather `json:"weather,omitempty"`
 	// IT is the year's own data centres, colocation and cloud (it.go).
 	IT      *IT           `json:"it,omitempty"`
 	Quality QualityShares `json:"quality"`
@@ -85,9 +87,9 @@ type Line struct {
 	FactorKgPerUnit float64 `json:"factor_kg_per_unit"`
 	FactorSource    string  `json:"factor_source"`
 	// FactorYear is the year of the factor row (or contract) used.
-	FactorYear int     `json:"factor_year"`
-	T          float64 `json:"t"`
-	Quality    Quality `json:"quality"`
+	FactorYear int               `json:"factor_year"`
+	T          float64           `json:"t"`
+	Quality    footprint.Quality `json:"quality"`
 	// Basis says how the quantity was derived when it is not summed
 	// directly from activity records.
 	Basis    string `json:"basis,omitempty"`
@@ -103,8 +105,8 @@ type LineRecord struct {
 	Line   int               `json:"line"`
 	Kind   string            `json:"kind"`
 	Item   string            `json:"item"`
-	Start  Date              `json:"start"`
-	End    Date              `json:"end"`
+	Start  footprint.Date    `json:"start"`
+	End    footprint.Date    `json:"end"`
 	Source string            `json:"source"`
 	Attrs  map[string]string `json:"attrs,omitempty"`
 	// RecordQuantity and RecordUnit are the record as stored; Quantity is

@@ -1,9 +1,11 @@
-package footprint
+package ghg
 
 import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/greenhelp/greenhelp/footprint"
 )
 
 // The providers whose usage greenhelp estimates, with Cloud Carbon
@@ -193,7 +195,7 @@ func (c *calc) itc() *itCalc {
 
 // byMonth spreads qty (the record's share in the period) over the months
 // of the period it covers, by days.
-func (c *calc) byMonth(a Activity, qty float64, fn func(m int, q float64)) {
+func (c *calc) byMonth(a footprint.Activity, qty float64, fn func(m int, q float64)) {
 	s, e := maxDate(a.Start, c.from), a.End
 	if c.to.Before(e) {
 		e = c.to
@@ -203,7 +205,7 @@ func (c *calc) byMonth(a Activity, qty float64, fn func(m int, q float64)) {
 		return
 	}
 	for d := s; d.Before(e); {
-		next := NewDate(d.Year(), d.Time().Month()+1, 1)
+		next := footprint.NewDate(d.Year(), d.Time().Month()+1, 1)
 		if e.Before(next) {
 			next = e
 		}
@@ -212,9 +214,9 @@ func (c *calc) byMonth(a Activity, qty float64, fn func(m int, q float64)) {
 	}
 }
 
-func (c *calc) dataCentre(a Activity, qty float64) error {
+func (c *calc) dataCentre(a footprint.Activity, qty float64) error {
 	room := a.Attrs["room"]
-	decl, declared := DataCentre{ID: room}, false
+	decl, declared := footprint.DataCentre{ID: room}, false
 	for _, d := range c.site.DataCentres {
 		if d.ID == room {
 			decl, declared = d, true
@@ -239,15 +241,15 @@ func (c *calc) dataCentre(a Activity, qty float64) error {
 		// On its own supply: the facility energy is the room's grid
 		// electricity, under the site's contract.
 		g := a
-		g.Kind, g.Item = KindElectricity, "grid"
+		g.Kind, g.Item = footprint.KindElectricity, "grid"
 		return c.electricity(g, qty)
 	}
 	return nil
 }
 
-func (c *calc) colocation(a Activity, qty float64) error {
+func (c *calc) colocation(a footprint.Activity, qty float64) error {
 	id := a.Attrs["contract"]
-	var con Colocation
+	var con footprint.Colocation
 	found := false
 	for _, k := range c.site.Colocation {
 		if k.ID == id {
@@ -256,13 +258,13 @@ func (c *calc) colocation(a Activity, qty float64) error {
 	}
 	q := a.Quality
 	if !found {
-		con = Colocation{ID: id, Provider: id, Country: c.site.Country, ElectricityBoughtBy: "provider"}
-		q = worse(q, QualityEstimated)
+		con = footprint.Colocation{ID: id, Provider: id, Country: c.site.Country, ElectricityBoughtBy: "provider"}
+		q = worse(q, footprint.QualityEstimated)
 		c.notes[fmt.Sprintf("colocation contract %q is not declared in site.colocation: counted in %s's grid, at the default PUE, as the provider's electricity (Scope 3.1); declare it", id, c.site.Country)] = true
 	}
 	pue, pueSrc := con.PUE, con.PUESource
 	if pue == 0 {
-		pue, pueSrc = DefaultColocationPUE, DefaultColocationPUESource
+		pue, pueSrc = footprint.DefaultColocationPUE, footprint.DefaultColocationPUESource
 	}
 	grid, err := c.lookup("electricity", "grid", con.Country, true)
 	if err != nil {
@@ -274,11 +276,11 @@ func (c *calc) colocation(a Activity, qty float64) error {
 		scope, rule = Scope2Location, "the group buys the cage's electricity: Scope 2 (GHG Protocol Scope 2 Guidance, ch. 5)"
 	}
 	basis := fmt.Sprintf("contract %s (%s, %s): IT kWh × PUE %.2f (%s); %s", con.ID, con.Provider, con.Country, pue, pueSrc, rule)
-	c.addLine(scope, "colocation", a.Item, kwh, string(UnitKWh), grid, q, basis, c.n)
+	c.addLine(scope, "colocation", a.Item, kwh, string(footprint.UnitKWh), grid, q, basis, c.n)
 	if scope == Scope2Location {
 		mkt := grid
 		mkt.fallback = strings.TrimPrefix(strings.Join([]string{grid.fallback, "no contractual instrument declared for the colocation supply: the location-based grid factor stands in"}, "; "), "; ")
-		c.addLine(Scope2Market, "colocation", a.Item, kwh, string(UnitKWh), mkt, q, basis, c.n)
+		c.addLine(Scope2Market, "colocation", a.Item, kwh, string(footprint.UnitKWh), mkt, q, basis, c.n)
 	}
 	r := c.itc().colo[con.ID]
 	if r == nil {
@@ -291,7 +293,7 @@ func (c *calc) colocation(a Activity, qty float64) error {
 	return nil
 }
 
-func (c *calc) cloud(a Activity, qty float64) error {
+func (c *calc) cloud(a footprint.Activity, qty float64) error {
 	prov := a.Attrs["provider"]
 	p := cloudProviders[prov]
 	if a.Item == "reported" {
@@ -301,7 +303,7 @@ func (c *calc) cloud(a Activity, qty float64) error {
 			return nil
 		}
 		f := factorRef{id: "cloud/" + prov + "/report", kg: 1, source: p.name + " " + p.reportsAs, year: c.year}
-		c.addLine(Scope3PurchasedGoods, "cloud", "reported", qty, string(UnitKgCO2e), f, a.Quality,
+		c.addLine(Scope3PurchasedGoods, "cloud", "reported", qty, string(footprint.UnitKgCO2e), f, a.Quality,
 			fmt.Sprintf("%s's own report, %s-based method", p.name, method), c.n)
 		r := c.cloudResult(prov, method+"-based, as reported")
 		r.T += qty / 1000
@@ -320,7 +322,7 @@ func (c *calc) cloud(a Activity, qty float64) error {
 	}
 	kwh := qty * per * p.pue
 	basis := fmt.Sprintf("usage estimate (Cloud Carbon Footprint, %s): %s × PUE %g; region %s in %s", p.constants, how, p.pue, region, cc)
-	c.addLine(Scope3PurchasedGoods, "cloud", a.Item, kwh, string(UnitKWh), grid, worse(a.Quality, QualityEstimated), basis, c.n)
+	c.addLine(Scope3PurchasedGoods, "cloud", a.Item, kwh, string(footprint.UnitKWh), grid, worse(a.Quality, footprint.QualityEstimated), basis, c.n)
 	r := c.cloudResult(prov, "usage estimate")
 	if r.Regions == nil {
 		r.Regions = map[string]float64{}

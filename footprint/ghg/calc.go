@@ -1,4 +1,4 @@
-package footprint
+package ghg
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 )
 
@@ -23,12 +24,12 @@ type Assumptions struct {
 	HomeworkingKgPerHour float64
 	HomeworkingSource    string
 	// Commute is the commute split used when the site has no survey.
-	Commute *CommuteSurvey
+	Commute *footprint.CommuteSurvey
 	// Fleet holds default watts per workstation class.
-	Fleet []Workstation
+	Fleet []footprint.Workstation
 	// Climate is the site's long-term degree days, which a year with
 	// measured outdoor temperatures is normalised to (zero: unknown).
-	Climate NormalClimate
+	Climate footprint.NormalClimate
 }
 
 // Options tune the calculation.
@@ -85,30 +86,30 @@ const WorkingDaysPerFTE = 220.0
 // records. Records straddling the year are prorated by days. It fails when
 // a record has no emission factor or a workstation class has no power
 // figure, rather than counting it as zero.
-func Calculate(site Site, acts []Activity, year int, lib *factors.Library, as Assumptions, opt Options) (*Inventory, error) {
-	from, to := YearBounds(year)
+func Calculate(site footprint.Site, acts []footprint.Activity, year int, lib *factors.Library, as Assumptions, opt Options) (*Inventory, error) {
+	from, to := footprint.YearBounds(year)
 	return CalculatePeriod(site, acts, from, to, lib, as, opt)
 }
 
 // CalculatePeriod is Calculate over [from, to) (a month, say), with the
 // factors of from's year; the inventory's Year is from's year.
-func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Library, as Assumptions, opt Options) (*Inventory, error) {
+func CalculatePeriod(site footprint.Site, acts []footprint.Activity, from, to footprint.Date, lib *factors.Library, as Assumptions, opt Options) (*Inventory, error) {
 	year := from.Year()
 	c := &calc{site: site, year: year, lib: lib, as: as, opt: opt,
 		lines: map[lineKey]*Line{}, notes: map[string]bool{},
-		devH: map[string]map[string]float64{}, teleQ: map[string]Quality{},
+		devH: map[string]map[string]float64{}, teleQ: map[string]footprint.Quality{},
 		devDays: map[string][]bool{}, from: from, to: to,
 		preH: map[string]map[string]float64{}, baseH: map[string]map[string]float64{}}
-	yf, yt := YearBounds(year)
+	yf, yt := footprint.YearBounds(year)
 	c.periodShare = float64(from.DaysUntil(to)) / float64(yf.DaysUntil(yt))
 	setAside, firstProblem := 0, ""
 	for _, a := range acts { // providers reporting market-based figures in the period
-		if a.Kind == KindCloud && a.Item == "reported" && a.Attrs["method"] == "market" && overlap(a, from, to) > 0 {
+		if a.Kind == footprint.KindCloud && a.Item == "reported" && a.Attrs["method"] == "market" && overlap(a, from, to) > 0 {
 			c.itc().market[a.Attrs["provider"]] = true
 		}
 	}
 	for i, a := range acts {
-		if a.Kind == KindWorkstation && c.prePolicy(a) && a.Quantity >= 0 && !math.IsInf(a.Quantity, 1) {
+		if a.Kind == footprint.KindWorkstation && c.prePolicy(a) && a.Quantity >= 0 && !math.IsInf(a.Quantity, 1) {
 			// Window hours before the roll-out, whatever the period: the
 			// site's measured baseline.
 			addHours(c.baseH, a.Item, a.Attrs["state"], a.Quantity)
@@ -118,7 +119,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 			continue
 		}
 		if opt.SetAsideInvalid && a.Rolled == nil { // a rollup sums only valid records
-			if errs := a.Validate(fmt.Sprintf("%s/%s %s–%s source %s", a.Kind, a.Item, a.Start, a.End, Clip(a.Source))); len(errs) > 0 {
+			if errs := a.Validate(fmt.Sprintf("%s/%s %s–%s source %s", a.Kind, a.Item, a.Start, a.End, footprint.Clip(a.Source))); len(errs) > 0 {
 				if setAside == 0 {
 					firstProblem = errs[0].Error()
 				}
@@ -126,7 +127,7 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 				continue
 			}
 		}
-		if a.Kind == KindWeather { // no emissions: read by NormaliseWeather
+		if a.Kind == footprint.KindWeather { // no emissions: read by NormaliseWeather
 			continue
 		}
 		c.n = a.Count()
@@ -167,9 +168,9 @@ func CalculatePeriod(site Site, acts []Activity, from, to Date, lib *factors.Lib
 	if yf.DaysUntil(from) == 0 && yt.DaysUntil(to) == 0 {
 		normal := as.Climate
 		if normal.Source == "" {
-			normal = NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: "unknown"}
+			normal = footprint.NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: "unknown"}
 		}
-		if w := NormaliseWeather(acts, year, normal); w != nil {
+		if w := footprint.NormaliseWeather(acts, year, normal); w != nil {
 			weatherEffect(w, inv.Lines)
 			inv.Weather = w
 		}
@@ -192,7 +193,7 @@ func (inv *Inventory) Totals() {
 	for _, s := range scopeTable {
 		*s.total(inv) = 0
 	}
-	byQ := map[Quality]float64{}
+	byQ := map[footprint.Quality]float64{}
 	for _, l := range inv.Lines {
 		if i, ok := scopeIndex[l.Scope]; ok {
 			*scopeTable[i].total(inv) += l.T
@@ -219,9 +220,9 @@ func (inv *Inventory) Totals() {
 	inv.Quality = QualityShares{}
 	if inv.TotalLocationT > 0 {
 		inv.Quality = QualityShares{
-			MeasuredShare:  byQ[QualityMeasured] / inv.TotalLocationT,
-			EstimatedShare: byQ[QualityEstimated] / inv.TotalLocationT,
-			DefaultShare:   byQ[QualityDefault] / inv.TotalLocationT,
+			MeasuredShare:  byQ[footprint.QualityMeasured] / inv.TotalLocationT,
+			EstimatedShare: byQ[footprint.QualityEstimated] / inv.TotalLocationT,
+			DefaultShare:   byQ[footprint.QualityDefault] / inv.TotalLocationT,
 		}
 	}
 }
@@ -261,11 +262,11 @@ func sortLines(ls []Line) {
 // workstation records before site's power-off roll-out (its baseline).
 // Calculating from them gives the same inventory as from acts: a caller
 // holding many years of a site computes each year from its own share.
-func Relevant(site Site, acts []Activity, from, to Date) []Activity {
+func Relevant(site footprint.Site, acts []footprint.Activity, from, to footprint.Date) []footprint.Activity {
 	since := site.PowerOff.Since
-	read := func(a *Activity) bool {
+	read := func(a *footprint.Activity) bool {
 		return (a.Start.Before(to) && from.Before(a.End)) ||
-			(a.Kind == KindWorkstation && !since.IsZero() && !since.Before(a.End))
+			(a.Kind == footprint.KindWorkstation && !since.IsZero() && !since.Before(a.End))
 	}
 	n := 0
 	for i := range acts {
@@ -273,7 +274,7 @@ func Relevant(site Site, acts []Activity, from, to Date) []Activity {
 			n++
 		}
 	}
-	out := make([]Activity, 0, n) // counted first: a year is a tenth of ten
+	out := make([]footprint.Activity, 0, n) // counted first: a year is a tenth of ten
 	for i := range acts {
 		if read(&acts[i]) {
 			out = append(out, acts[i])
@@ -282,7 +283,7 @@ func Relevant(site Site, acts []Activity, from, to Date) []Activity {
 	return out
 }
 
-func overlap(a Activity, from, to Date) float64 {
+func overlap(a footprint.Activity, from, to footprint.Date) float64 {
 	s, e := a.Start, a.End
 	if s.Before(from) {
 		s = from
@@ -300,12 +301,12 @@ type lineKey struct {
 	scope          Scope
 	kind, item     string
 	factorID, unit string
-	quality        Quality
+	quality        footprint.Quality
 	basis          string
 }
 
 type calc struct {
-	site  Site
+	site  footprint.Site
 	year  int
 	lib   *factors.Library
 	as    Assumptions
@@ -314,18 +315,18 @@ type calc struct {
 	notes map[string]bool
 
 	remoteDays, onsiteDays float64
-	teleQ                  map[string]Quality            // worst quality per telework item
+	teleQ                  map[string]footprint.Quality  // worst quality per telework item
 	devH                   map[string]map[string]float64 // class → state → device-hours
 	devDays                map[string][]bool             // class → days of the period with records (index: days from the start)
 	preH, baseH            map[string]map[string]float64 // before the roll-out: in the period; at any time (baseline)
-	from, to               Date                          // the period
-	devQ                   Quality
-	cur                    *Activity    // the record being added (Trace)
-	trace                  []traceEntry // Trace: record shares per line
-	periodShare            float64      // share of the year the period covers
-	records                int          // activity records in the period
-	it                     *itCalc      // data centres, colocation, cloud (it.go)
-	n                      int          // records the activity being added stands for (a rollup: many)
+	from, to               footprint.Date                // the period
+	devQ                   footprint.Quality
+	cur                    *footprint.Activity // the record being added (Trace)
+	trace                  []traceEntry        // Trace: record shares per line
+	periodShare            float64             // share of the year the period covers
+	records                int                 // activity records in the period
+	it                     *itCalc             // data centres, colocation, cloud (it.go)
+	n                      int                 // records the activity being added stands for (a rollup: many)
 }
 
 // factorRef is the factor applied to a line.
@@ -342,7 +343,7 @@ func fromMatch(m factors.Match) factorRef {
 	return factorRef{id: m.ID(), kg: m.KgPerUnit, source: m.Source, fallback: m.Fallback, year: m.Year, unit: m.Unit}
 }
 
-func (c *calc) addLine(scope Scope, kind, item string, qty float64, unit string, f factorRef, q Quality, basis string, records int) {
+func (c *calc) addLine(scope Scope, kind, item string, qty float64, unit string, f factorRef, q footprint.Quality, basis string, records int) {
 	k := lineKey{scope, kind, item, f.id, unit, q, basis}
 	l, ok := c.lines[k]
 	if !ok {
@@ -367,7 +368,7 @@ func (c *calc) addLine(scope Scope, kind, item string, qty float64, unit string,
 
 type traceEntry struct {
 	key lineKey
-	act *Activity
+	act *footprint.Activity
 	qty float64
 }
 
@@ -402,18 +403,18 @@ func (c *calc) lookup(kind, item, region string, regionMatters bool) (factorRef,
 	return fromMatch(m), nil
 }
 
-func (c *calc) add(a Activity, qty float64) error {
+func (c *calc) add(a footprint.Activity, qty float64) error {
 	switch a.Kind {
-	case KindElectricity:
+	case footprint.KindElectricity:
 		return c.electricity(a, qty)
-	case KindFuel:
+	case footprint.KindFuel:
 		f, err := c.lookup("fuel", a.Item, c.site.Country, false)
 		if err != nil {
 			return err
 		}
 		c.addLine(Scope1, "fuel", a.Item, qty, string(a.Unit), f, a.Quality, "", c.n)
 		c.wellToTank(a, qty)
-	case KindRefrigerant:
+	case footprint.KindRefrigerant:
 		item := a.Item
 		if c.opt.GWPSet() == GWPAR5 {
 			item += ".ar5"
@@ -427,7 +428,7 @@ func (c *calc) add(a Activity, qty float64) error {
 		}
 		f := fromMatch(m)
 		c.addLine(Scope1, "refrigerant", a.Item, qty, string(a.Unit), f, a.Quality, "GWP100 "+c.opt.GWPSet(), c.n)
-	case KindTravel:
+	case footprint.KindTravel:
 		item, region, regionMatters := c.travelItem(a), c.site.Country, false
 		if a.Item == "hotel" {
 			regionMatters = true
@@ -444,7 +445,7 @@ func (c *calc) add(a Activity, qty float64) error {
 			basis = strings.TrimPrefix(basis+", 1 occupant: pkm = vehicle-km", ", ")
 		}
 		c.addLine(Scope3BusinessTravel, "travel", a.Item, qty, unit, f, a.Quality, basis, c.n)
-	case KindPurchase:
+	case footprint.KindPurchase:
 		// Capital goods: the devices' cradle-to-gate emissions, in the
 		// year they were bought (GHG Protocol Scope 3 category 2).
 		f, err := c.lookup("purchase", a.Item, c.site.Country, false)
@@ -452,14 +453,14 @@ func (c *calc) add(a Activity, qty float64) error {
 			return err
 		}
 		c.addLine(Scope3CapitalGoods, "purchase", a.Item, qty, string(a.Unit), f, a.Quality, "", c.n)
-	case KindTelework:
+	case footprint.KindTelework:
 		if a.Item == "remote" {
 			c.remoteDays += qty
 		} else {
 			c.onsiteDays += qty
 		}
 		c.teleQ[a.Item] = worse(c.teleQ[a.Item], a.Quality)
-	case KindWorkstation:
+	case footprint.KindWorkstation:
 		state := a.Attrs["state"]
 		if state == "" {
 			state = "on"
@@ -489,13 +490,13 @@ func (c *calc) add(a Activity, qty float64) error {
 		for i, end := max(0, off), min(len(days), c.from.DaysUntil(a.End)); i < end; i++ {
 			days[i] = true
 		}
-	case KindWeather:
+	case footprint.KindWeather:
 		// No emissions: the year's degree days (NormaliseWeather).
-	case KindDataCentre:
+	case footprint.KindDataCentre:
 		return c.dataCentre(a, qty)
-	case KindColocation:
+	case footprint.KindColocation:
 		return c.colocation(a, qty)
-	case KindCloud:
+	case footprint.KindCloud:
 		return c.cloud(a, qty)
 	default:
 		return fmt.Errorf("kind %q has no calculation", a.Kind)
@@ -507,7 +508,7 @@ func (c *calc) add(a Activity, qty float64) error {
 // and radiative-forcing variants, and for flights of a site outside the UK
 // DESNZ's international (to/from non-UK) factors — its short- and
 // long-haul factors are for flights to or from the UK.
-func (c *calc) travelItem(a Activity) string {
+func (c *calc) travelItem(a footprint.Activity) string {
 	item := a.Item
 	cl := a.Attrs["class"]
 	if strings.HasPrefix(a.Item, "flight_") && !strings.EqualFold(c.site.Country, "GB") {
@@ -532,8 +533,8 @@ func (c *calc) travelItem(a Activity) string {
 
 // perVehicle returns the unit of the line: a car factor is per vehicle-km
 // (DESNZ), so passenger-km of one traveller count as vehicle-km.
-func (c *calc) perVehicle(a Activity, f factorRef) string {
-	if f.unit == "vkm" && a.Unit == UnitPKm {
+func (c *calc) perVehicle(a footprint.Activity, f factorRef) string {
+	if f.unit == "vkm" && a.Unit == footprint.UnitPKm {
 		return "vkm"
 	}
 	return string(a.Unit)
@@ -542,7 +543,7 @@ func (c *calc) perVehicle(a Activity, f factorRef) string {
 // wellToTank adds the Scope 3.3 line of a fuel burnt: its extraction,
 // refining and transport (DESNZ well-to-tank factors). A fuel without a
 // WTT row is left out of 3.3 with a note, never counted at zero silently.
-func (c *calc) wellToTank(a Activity, qty float64) {
+func (c *calc) wellToTank(a footprint.Activity, qty float64) {
 	if !c.lib.Has("wtt", a.Item) {
 		c.notes[fmt.Sprintf("scope 3.3: no well-to-tank factor for fuel %q in the library; its upstream emissions are not counted", a.Item)] = true
 		return
@@ -554,7 +555,7 @@ func (c *calc) wellToTank(a Activity, qty float64) {
 	c.addLine(Scope3FuelEnergy, "fuel", a.Item, qty, string(a.Unit), f, a.Quality, "well-to-tank", c.n)
 }
 
-func attrBasis(a Activity) string {
+func attrBasis(a footprint.Activity) string {
 	var parts []string
 	if cl := a.Attrs["class"]; cl != "" {
 		parts = append(parts, "class "+cl)
@@ -565,7 +566,7 @@ func attrBasis(a Activity) string {
 	return strings.Join(parts, ", ")
 }
 
-func (c *calc) electricity(a Activity, kwh float64) error {
+func (c *calc) electricity(a footprint.Activity, kwh float64) error {
 	loc, err := c.lookup("electricity", a.Item, c.site.Country, a.Item == "grid")
 	if err != nil {
 		return err
@@ -605,7 +606,7 @@ func (c *calc) electricity(a Activity, kwh float64) error {
 // share) at the same lifecycle grid factor as Scope 2 — the upstream of
 // the lost kWh is in that factor, as it is for Scope 2 (UpstreamBoundary).
 // A country without a published loss share is left out with a note.
-func (c *calc) tdLosses(a Activity, kwh float64, grid factorRef) {
+func (c *calc) tdLosses(a footprint.Activity, kwh float64, grid factorRef) {
 	m, err := c.lib.Lookup("td_loss", "grid", c.site.Country, c.year)
 	if err != nil || !strings.EqualFold(m.Region, c.site.Country) {
 		c.notes[fmt.Sprintf("scope 3.3: no published T&D loss share for %s in the library; the grid's T&D losses are not counted (add a td_loss row to the factor overrides)", c.site.Country)] = true
@@ -626,7 +627,7 @@ func (c *calc) homeworking() error {
 	hours := c.site.HoursPerDay
 	basisHours := fmt.Sprintf("%g h per person-day", hours)
 	if hours == 0 {
-		hours = DefaultHoursPerDay
+		hours = footprint.DefaultHoursPerDay
 		basisHours = fmt.Sprintf("%g h per person-day (default: site declares no hours_per_day)", hours)
 	}
 	q := c.teleQ["remote"]
@@ -654,20 +655,20 @@ func (c *calc) commuting() error {
 			return nil // attendance recorded as remote only, no one, or no data at all for the period
 		}
 		days = c.site.FTE * WorkingDaysPerFTE * c.periodShare
-		q = QualityDefault
+		q = footprint.QualityDefault
 		daysBasis = fmt.Sprintf("%.1f person-days estimated (%g FTE × %g working days a year: no attendance recorded)", days, c.site.FTE, WorkingDaysPerFTE)
 		c.notes["commuting: no on-site person-days recorded; estimated from FTE × 220 working days"] = true
 	}
 	if days == 0 {
 		return nil
 	}
-	survey, surveyQ, origin := c.site.Commute, QualityEstimated, "site survey"
+	survey, surveyQ, origin := c.site.Commute, footprint.QualityEstimated, "site survey"
 	if survey == nil {
 		if c.as.Commute == nil {
 			c.notes["commuting: no commute survey and no profile default; commuting not computed"] = true
 			return nil
 		}
-		survey, surveyQ, origin = c.as.Commute, QualityDefault, "profile "+c.as.Profile+" default split"
+		survey, surveyQ, origin = c.as.Commute, footprint.QualityDefault, "profile "+c.as.Profile+" default split"
 	}
 	if !survey.Date.IsZero() {
 		origin += " of " + survey.Date.String()
@@ -766,7 +767,7 @@ func (c *calc) powerOff() (PowerOff, error) {
 
 // prePolicy reports whether a workstation record ends on or before the
 // power-off policy's roll-out date.
-func (c *calc) prePolicy(a Activity) bool {
+func (c *calc) prePolicy(a footprint.Activity) bool {
 	since := c.site.PowerOff.Since
 	return !since.IsZero() && !since.Before(a.End)
 }
@@ -871,7 +872,7 @@ var windowHoursCache sync.Map
 
 // windowHours is one device's power-off window hours over [from, to) in
 // the site's time zone (UTC when unknown).
-func windowHours(sched PowerOffSchedule, tz string, from, to Date) float64 {
+func windowHours(sched footprint.PowerOffSchedule, tz string, from, to footprint.Date) float64 {
 	key := fmt.Sprintf("%v|%s|%s|%s", sched.Windows, tz, from, to)
 	if h, ok := windowHoursCache.Load(key); ok {
 		return h.(float64)
@@ -888,7 +889,7 @@ func windowHours(sched PowerOffSchedule, tz string, from, to Date) float64 {
 	return h
 }
 
-func maxDate(a, b Date) Date {
+func maxDate(a, b footprint.Date) footprint.Date {
 	if a.Before(b) {
 		return b
 	}
@@ -925,7 +926,7 @@ func (c *calc) watts(class string) (ClassWatts, error) {
 			fill(f.WattsOn, f.WattsOff, f.WattsSleep, "profile "+c.as.Profile)
 		}
 	}
-	if d, ok := DefaultDeviceWatts(class); ok {
+	if d, ok := footprint.DefaultDeviceWatts(class); ok {
 		fill(d.WattsOn, d.WattsOff, d.WattsSleep, d.Source)
 	}
 	if w.WattsOn == 0 {
@@ -938,10 +939,10 @@ func (c *calc) watts(class string) (ClassWatts, error) {
 	return w, nil
 }
 
-var qualityRank = map[Quality]int{"": -1, QualityMeasured: 0, QualityEstimated: 1, QualityDefault: 2}
+var qualityRank = map[footprint.Quality]int{"": -1, footprint.QualityMeasured: 0, footprint.QualityEstimated: 1, footprint.QualityDefault: 2}
 
 // worse returns the lower of two data qualities.
-func worse(a, b Quality) Quality {
+func worse(a, b footprint.Quality) footprint.Quality {
 	if qualityRank[b] > qualityRank[a] {
 		return b
 	}
@@ -951,14 +952,14 @@ func worse(a, b Quality) Quality {
 // weatherEffect sets each normalised carrier's WeatherT from the inventory's
 // lines: the fuel's Scope 1 line, the grid's Scope 2 location-based line
 // (the degree-day-driven kWh come from the grid, not the panels).
-func weatherEffect(w *Weather, lines []Line) {
+func weatherEffect(w *footprint.Weather, lines []Line) {
 	for i := range w.Carriers {
 		ne := &w.Carriers[i]
 		if ne.Normalised == nil {
 			continue
 		}
 		kind, item, scope := ne.Kind, ne.Item, Scope1
-		if kind == string(KindElectricity) {
+		if kind == string(footprint.KindElectricity) {
 			item, scope = "grid", Scope2Location
 		}
 		for _, l := range lines {

@@ -1,4 +1,4 @@
-package footprint
+package ghg
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 )
 
@@ -14,9 +15,9 @@ import (
 func BenchmarkCalculateSiteYear(b *testing.B) {
 	acts := benchActivities(b)
 	lib := factors.Default()
-	site := Site{ID: "za", Name: "za", Country: "ZA", FTE: 950,
-		Commute:      &CommuteSurvey{Modes: []CommuteMode{{Mode: "car_petrol", Share: 1, OneWayKm: 20}}},
-		Workstations: []Workstation{{Class: "desktop", WattsOn: 65, WattsOff: 1}, {Class: "monitor", WattsOn: 22, WattsOff: 0.5}}}
+	site := footprint.Site{ID: "za", Name: "za", Country: "ZA", FTE: 950,
+		Commute:      &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "car_petrol", Share: 1, OneWayKm: 20}}},
+		Workstations: []footprint.Workstation{{Class: "desktop", WattsOn: 65, WattsOff: 1}, {Class: "monitor", WattsOn: 22, WattsOff: 0.5}}}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -28,26 +29,26 @@ func BenchmarkCalculateSiteYear(b *testing.B) {
 
 // BenchmarkReadActivitiesCSV parses the same example file.
 func BenchmarkReadActivitiesCSV(b *testing.B) {
-	raw, err := os.ReadFile(filepath.Join("..", "examples", "johannesburg", "activities.csv"))
+	raw, err := os.ReadFile(filepath.Join("..", "..", "examples", "johannesburg", "activities.csv"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := ReadActivitiesCSV(bytes.NewReader(raw), "bench.csv"); err != nil {
+		if _, err := footprint.ReadActivitiesCSV(bytes.NewReader(raw), "bench.csv"); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-func benchActivities(b *testing.B) []Activity {
-	f, err := os.Open(filepath.Join("..", "examples", "johannesburg", "activities.csv"))
+func benchActivities(b *testing.B) []footprint.Activity {
+	f, err := os.Open(filepath.Join("..", "..", "examples", "johannesburg", "activities.csv"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer f.Close()
-	acts, err := ReadActivitiesCSV(f, "bench.csv")
+	acts, err := footprint.ReadActivitiesCSV(f, "bench.csv")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package footprint
+package ghg
 
 import (
 	"encoding/json"
@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -17,17 +19,17 @@ import (
 // last day at the mean), natural gas billed monthly at 300 kWh a day +
 // 25 kWh per heating degree day, and electricity metered daily at
 // 4,000 kWh a day + 10 kWh per cooling degree day.
-func weatherYear(year int, means [12]float64) []Activity {
-	var acts []Activity
+func weatherYear(year int, means [12]float64) []footprint.Activity {
+	var acts []footprint.Activity
 	for m := time.January; m <= time.December; m++ {
-		first := NewDate(year, m, 1)
-		next := NewDate(year, m+1, 1)
+		first := footprint.NewDate(year, m, 1)
+		next := footprint.NewDate(year, m+1, 1)
 		n := first.DaysUntil(next)
 		mean := means[m-1]
 		hdd := float64(n) * max(0, 18-mean)
 		cdd := float64(n) * max(0, mean-18)
-		acts = append(acts, Activity{Kind: KindFuel, Item: "natural_gas", Start: first, End: next,
-			Quantity: 300*float64(n) + 25*hdd, Unit: UnitKWh, Source: "gas-bills", Quality: QualityMeasured})
+		acts = append(acts, footprint.Activity{Kind: footprint.KindFuel, Item: "natural_gas", Start: first, End: next,
+			Quantity: 300*float64(n) + 25*hdd, Unit: footprint.UnitKWh, Source: "gas-bills", Quality: footprint.QualityMeasured})
 		for day := 0; day < n; day++ {
 			t := mean
 			if !(n%2 == 1 && day == n-1) {
@@ -39,8 +41,8 @@ func weatherYear(year int, means [12]float64) []Activity {
 			}
 			d := first.AddDays(day)
 			acts = append(acts,
-				Activity{Kind: KindWeather, Item: "outdoor_temp", Start: d, End: d.AddDays(1), Quantity: t, Unit: UnitCelsius, Source: "roof-station", Quality: QualityMeasured},
-				Activity{Kind: KindElectricity, Item: "grid", Start: d, End: d.AddDays(1), Quantity: 4000 + 10*cdd/float64(n), Unit: UnitKWh, Source: "meter", Quality: QualityMeasured})
+				footprint.Activity{Kind: footprint.KindWeather, Item: "outdoor_temp", Start: d, End: d.AddDays(1), Quantity: t, Unit: footprint.UnitCelsius, Source: "roof-station", Quality: footprint.QualityMeasured},
+				footprint.Activity{Kind: footprint.KindElectricity, Item: "grid", Start: d, End: d.AddDays(1), Quantity: 4000 + 10*cdd/float64(n), Unit: footprint.UnitKWh, Source: "meter", Quality: footprint.QualityMeasured})
 		}
 	}
 	return acts
@@ -62,10 +64,10 @@ func weatherYear(year int, means [12]float64) []Activity {
 var (
 	coldMeans = [12]float64{2, 3, 7, 10, 14, 18, 20, 20, 16, 12, 7, 3}
 	mildMeans = [12]float64{4, 5, 9, 12, 16, 20, 22, 22, 18, 14, 9, 5}
-	normal    = NormalClimate{HDD: 2400, CDD: 200, Source: "declared in site.yaml"}
+	normal    = footprint.NormalClimate{HDD: 2400, CDD: 200, Source: "declared in site.yaml"}
 )
 
-func carrier(t *testing.T, w *Weather, kind, item string) NormalisedEnergy {
+func carrier(t *testing.T, w *footprint.Weather, kind, item string) footprint.NormalisedEnergy {
 	t.Helper()
 	for _, c := range w.Carriers {
 		if c.Kind == kind && c.Item == item {
@@ -73,12 +75,12 @@ func carrier(t *testing.T, w *Weather, kind, item string) NormalisedEnergy {
 		}
 	}
 	t.Fatalf("no carrier %s/%s in %+v", kind, item, w.Carriers)
-	return NormalisedEnergy{}
+	return footprint.NormalisedEnergy{}
 }
 
 func TestAMildWinterIsNotProgressOnceNormalisedByHand(t *testing.T) {
-	cold := NormaliseWeather(weatherYear(2022, coldMeans), 2022, normal)
-	mild := NormaliseWeather(weatherYear(2023, mildMeans), 2023, normal)
+	cold := footprint.NormaliseWeather(weatherYear(2022, coldMeans), 2022, normal)
+	mild := footprint.NormaliseWeather(weatherYear(2023, mildMeans), 2023, normal)
 	require.NotNil(t, cold)
 	require.NotNil(t, mild)
 	require.Empty(t, cold.Why)
@@ -129,7 +131,7 @@ func TestARealCutStaysACutOnceNormalised(t *testing.T) {
 			acts[i].Quantity -= 50 * float64(acts[i].Days())
 		}
 	}
-	w := NormaliseWeather(acts, 2023, normal)
+	w := footprint.NormaliseWeather(acts, 2023, normal)
 	g := carrier(t, w, "fuel", "natural_gas")
 	assert.InDelta(t, 144150, g.Actual, 1e-6)
 	assert.InDelta(t, 151250, *g.Normalised, 1e-3)
@@ -138,66 +140,66 @@ func TestARealCutStaysACutOnceNormalised(t *testing.T) {
 func TestNormalisationSaysWhyItCannotBeDone(t *testing.T) {
 	acts := weatherYear(2022, coldMeans)
 	// March's readings: 20 of 31 days only.
-	var kept []Activity
+	var kept []footprint.Activity
 	for _, a := range acts {
-		if a.Kind == KindWeather && a.Start.Time().Month() == time.March && a.Start.Time().Day() > 20 {
+		if a.Kind == footprint.KindWeather && a.Start.Time().Month() == time.March && a.Start.Time().Day() > 20 {
 			continue
 		}
 		kept = append(kept, a)
 	}
-	w := NormaliseWeather(kept, 2022, normal)
+	w := footprint.NormaliseWeather(kept, 2022, normal)
 	require.NotNil(t, w)
 	assert.Contains(t, w.Why, "covers 11 of the year's 12 months")
 	assert.Nil(t, w.HDD)
 	assert.False(t, w.Months[2].Used)
 	assert.Empty(t, w.Carriers)
 
-	w = NormaliseWeather(acts, 2022, NormalClimate{HDD: -1, Source: "unknown"})
+	w = footprint.NormaliseWeather(acts, 2022, footprint.NormalClimate{HDD: -1, Source: "unknown"})
 	assert.Contains(t, w.Why, "no long-term climate")
 
-	assert.Nil(t, NormaliseWeather(acts, 2021, normal), "no reading in the year: nothing to say")
+	assert.Nil(t, footprint.NormaliseWeather(acts, 2021, normal), "no reading in the year: nothing to say")
 
 	// Gas billed for 8 months only: no fit.
-	var partial []Activity
+	var partial []footprint.Activity
 	for _, a := range acts {
 		if a.Item == "natural_gas" && a.Start.Time().Month() > time.August {
 			continue
 		}
 		partial = append(partial, a)
 	}
-	g := carrier(t, NormaliseWeather(partial, 2022, normal), "fuel", "natural_gas")
+	g := carrier(t, footprint.NormaliseWeather(partial, 2022, normal), "fuel", "natural_gas")
 	assert.Nil(t, g.Normalised)
 	assert.Contains(t, g.Why, "8 month(s)")
 }
 
 func TestATemperatureIsADailyMeanInCelsius(t *testing.T) {
-	a := Activity{Kind: KindWeather, Item: "outdoor_temp", Start: d("2025-01-01"), End: d("2025-01-02"), Quantity: -12.5, Unit: UnitCelsius, Source: "bms", Quality: QualityMeasured}
+	a := footprint.Activity{Kind: footprint.KindWeather, Item: "outdoor_temp", Start: fixture.D("2025-01-01"), End: fixture.D("2025-01-02"), Quantity: -12.5, Unit: footprint.UnitCelsius, Source: "bms", Quality: footprint.QualityMeasured}
 	assert.Empty(t, a.Validate("r"), "a frosty day is a negative figure, not an error")
 	f := a
 	f.Quantity = 75 // °F
 	require.Len(t, f.Validate("r"), 1)
 	assert.Contains(t, f.Validate("r")[0].Error(), "°F or K")
 	w := a
-	w.End = d("2025-02-01")
+	w.End = fixture.D("2025-02-01")
 	require.Len(t, w.Validate("r"), 1)
 	assert.Contains(t, w.Validate("r")[0].Error(), "one day")
-	e := Activity{Kind: KindElectricity, Item: "grid", Start: d("2025-01-01"), End: d("2025-01-02"), Quantity: -1, Unit: UnitKWh, Source: "m", Quality: QualityMeasured}
+	e := footprint.Activity{Kind: footprint.KindElectricity, Item: "grid", Start: fixture.D("2025-01-01"), End: fixture.D("2025-01-02"), Quantity: -1, Unit: footprint.UnitKWh, Source: "m", Quality: footprint.QualityMeasured}
 	assert.Len(t, e.Validate("r"), 1, "energy stays ≥ 0")
 }
 
 func TestTheInventoryCarriesTheNormalisationAndItsTonnes(t *testing.T) {
-	site := testSite()
+	site := fixture.Site()
 	site.Workstations = nil
 	inv, err := Calculate(site, weatherYear(2023, mildMeans), 2023, factors.Default(), Assumptions{Climate: normal}, Options{})
 	require.NoError(t, err)
 	require.NotNil(t, inv.Weather)
 	g := carrier(t, inv.Weather, "fuel", "natural_gas")
-	gas := kg(t, "fuel", "natural_gas", "ZA", 2023)
+	gas := fixture.KG(t, "fuel", "natural_gas", "ZA", 2023)
 	// The mild winter spared 162,400 − 169,500 = −7,100 kWh of gas.
 	require.NotNil(t, g.WeatherT)
 	assert.InDelta(t, -7100*gas/1000, *g.WeatherT, 1e-9)
 	e := carrier(t, inv.Weather, "electricity", "")
-	grid := kg(t, "electricity", "grid", "ZA", 2023)
+	grid := fixture.KG(t, "electricity", "grid", "ZA", 2023)
 	assert.InDelta(t, 1080*grid/1000, *e.WeatherT, 1e-9)
 	// The temperatures are no emission line and no record of one.
 	for _, l := range inv.Lines {
@@ -207,23 +209,23 @@ func TestTheInventoryCarriesTheNormalisationAndItsTonnes(t *testing.T) {
 
 // rollUp sums records lying in one month per (kind, item, source, month),
 // as the central's rollups do (central/store/rollup.go).
-func rollUp(acts []Activity) []Activity {
+func rollUp(acts []footprint.Activity) []footprint.Activity {
 	type k struct {
-		kind        Kind
+		kind        footprint.Kind
 		item, src   string
 		year, month int
 	}
 	idx := map[k]int{}
-	var out []Activity
+	var out []footprint.Activity
 	for _, a := range acts {
 		key := k{a.Kind, a.Item, a.Source, a.Start.Year(), int(a.Start.Time().Month())}
 		i, ok := idx[key]
 		if !ok {
-			first := NewDate(a.Start.Year(), a.Start.Time().Month(), 1)
+			first := footprint.NewDate(a.Start.Year(), a.Start.Time().Month(), 1)
 			i = len(out)
 			idx[key] = i
-			out = append(out, Activity{Kind: a.Kind, Item: a.Item, Source: a.Source, Unit: a.Unit, Quality: a.Quality,
-				Start: first, End: NewDate(first.Year(), first.Time().Month()+1, 1), Rolled: &Rolled{}})
+			out = append(out, footprint.Activity{Kind: a.Kind, Item: a.Item, Source: a.Source, Unit: a.Unit, Quality: a.Quality,
+				Start: first, End: footprint.NewDate(first.Year(), first.Time().Month()+1, 1), Rolled: &footprint.Rolled{}})
 		}
 		r := &out[i]
 		r.Quantity += a.Quantity
@@ -237,34 +239,34 @@ func rollUp(acts []Activity) []Activity {
 
 func TestRollupsNormaliseLikeTheRawRecords(t *testing.T) {
 	acts := weatherYear(2023, mildMeans)
-	raw := NormaliseWeather(acts, 2023, normal)
-	rolled := NormaliseWeather(rollUp(acts), 2023, normal)
+	raw := footprint.NormaliseWeather(acts, 2023, normal)
+	rolled := footprint.NormaliseWeather(rollUp(acts), 2023, normal)
 	require.NotNil(t, rolled)
 	require.Empty(t, rolled.Why)
 	assert.InDelta(t, *raw.HDD, *rolled.HDD, 1e-9)
 	for i := range raw.Carriers {
 		assert.InDelta(t, *raw.Carriers[i].Normalised, *rolled.Carriers[i].Normalised, 1e-6)
 	}
-	years := MeasuredYears(rollUp(append(weatherYear(2022, coldMeans), acts...)))
-	m, ok := MeasuredUpTo(years, 2023)
+	years := footprint.MeasuredYears(rollUp(append(weatherYear(2022, coldMeans), acts...)))
+	m, ok := footprint.MeasuredUpTo(years, 2023)
 	require.True(t, ok)
 	assert.Equal(t, []int{2022, 2023}, m.Years)
 	assert.InDelta(t, (2662+2116)/2.0, m.HDD, 0.5)
 	assert.InDelta(t, (124+308)/2.0, m.CDD, 0.5)
 	assert.Contains(t, m.Describe(), "2 full year(s) 2022–2023")
-	m, _ = MeasuredUpTo(years, 2022)
+	m, _ = footprint.MeasuredUpTo(years, 2022)
 	assert.Equal(t, []int{2022}, m.Years, "a year's climate never uses later weather")
-	_, ok = MeasuredUpTo(years, 2021)
+	_, ok = footprint.MeasuredUpTo(years, 2021)
 	assert.False(t, ok)
 }
 
 // A site sending temperatures without a known long-term climate: the
 // inventory says why and still encodes (JSON has no NaN).
 func TestWeatherWithoutAKnownClimateStillEncodes(t *testing.T) {
-	site := testSite()
+	site := fixture.Site()
 	site.Workstations = nil
 	inv, err := Calculate(site, weatherYear(2023, mildMeans), 2023, factors.Default(),
-		Assumptions{Climate: NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: "unknown: no coordinates"}}, Options{})
+		Assumptions{Climate: footprint.NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: "unknown: no coordinates"}}, Options{})
 	require.NoError(t, err)
 	require.NotNil(t, inv.Weather)
 	assert.Contains(t, inv.Weather.Why, "no long-term climate")

@@ -1,4 +1,4 @@
-package footprint
+package ghg
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -69,9 +70,9 @@ func TestTotalsFollowTheTable(t *testing.T) {
 	for i, s := range Scopes() {
 		v := float64(int(1) << i)
 		want[s.ID] = v
-		inv.Lines = append(inv.Lines, Line{Scope: s.ID, Kind: "k", T: v / 2, Quality: QualityMeasured}, Line{Scope: s.ID, Kind: "k2", T: v / 2, Quality: QualityMeasured})
+		inv.Lines = append(inv.Lines, Line{Scope: s.ID, Kind: "k", T: v / 2, Quality: footprint.QualityMeasured}, Line{Scope: s.ID, Kind: "k2", T: v / 2, Quality: footprint.QualityMeasured})
 	}
-	inv.Lines = append(inv.Lines, Line{Scope: "9.9", Kind: "k", T: 1 << 20, Quality: QualityMeasured})
+	inv.Lines = append(inv.Lines, Line{Scope: "9.9", Kind: "k", T: 1 << 20, Quality: footprint.QualityMeasured})
 	inv.Totals()
 	var loc, mkt, s3 float64
 	for _, s := range Scopes() {

@@ -1,4 +1,4 @@
-package footprint
+package ghg
 
 import (
 	"testing"
@@ -7,27 +7,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
 )
-
-func itSite() Site {
-	out := false
-	return Site{ID: "fr-dc", Name: "Paris DC", Country: "FR", Timezone: "Europe/Paris", Seats: 100,
-		DataCentres: []DataCentre{{ID: "room-a", Name: "Server room A"}, {ID: "hall-b", Name: "Hall B", InSiteMeter: &out}},
-		Colocation: []Colocation{
-			{ID: "fra1", Provider: "Colo FRA1", Country: "DE", PUE: 1.4, PUESource: "provider's 2024 report", ElectricityBoughtBy: "provider"},
-			{ID: "par2", Provider: "Colo PAR2", Country: "FR", ElectricityBoughtBy: "group"},
-		}}
-}
-
-func monthly(year int, kind Kind, item string, q float64, attrs map[string]string) []Activity {
-	var out []Activity
-	for m := time.January; m <= time.December; m++ {
-		out = append(out, Activity{Kind: kind, Item: item, Start: NewDate(year, m, 1), End: NewDate(year, m+1, 1),
-			Quantity: q, Unit: UnitKWh, Source: "pdu", Quality: QualityMeasured, Attrs: attrs})
-	}
-	return out
-}
 
 func line(t *testing.T, inv *Inventory, scope Scope, kind, item string) Line {
 	t.Helper()
@@ -58,9 +41,9 @@ func TestADataCentresPUEFallsFrom18To15ByHand(t *testing.T) {
 		facility float64
 		pue      float64
 	}{{2024, 18000, 1.8}, {2025, 15000, 1.5}} {
-		acts := append(monthly(c.year, KindDataCentre, "it_energy", 10000, room), monthly(c.year, KindDataCentre, "facility_energy", c.facility, room)...)
-		acts = append(acts, monthly(c.year, KindElectricity, "grid", 30000, nil)...) // the site meter, room included
-		inv, err := Calculate(itSite(), acts, c.year, factors.Default(), Assumptions{}, Options{})
+		acts := append(fixture.Monthly(c.year, footprint.KindDataCentre, "it_energy", 10000, room), fixture.Monthly(c.year, footprint.KindDataCentre, "facility_energy", c.facility, room)...)
+		acts = append(acts, fixture.Monthly(c.year, footprint.KindElectricity, "grid", 30000, nil)...) // the site meter, room included
+		inv, err := Calculate(fixture.ITSite(), acts, c.year, factors.Default(), Assumptions{}, Options{})
 		require.NoError(t, err)
 		require.NotNil(t, inv.IT)
 		require.Len(t, inv.IT.DataCentres, 1)
@@ -74,7 +57,7 @@ func TestADataCentresPUEFallsFrom18To15ByHand(t *testing.T) {
 			assert.InDelta(t, c.pue, *m.PUE, 1e-12)
 		}
 		assert.InDelta(t, 12*c.facility, d.FacilityKWh, 1e-6)
-		assert.InDelta(t, 12*c.facility*kg(t, "electricity", "grid", "FR", c.year)/1000, d.LocationT, 1e-9)
+		assert.InDelta(t, 12*c.facility*fixture.KG(t, "electricity", "grid", "FR", c.year)/1000, d.LocationT, 1e-9)
 		// Counted once: the site's grid line is the meter's 360,000 kWh.
 		assert.InDelta(t, 360000, line(t, inv, Scope2Location, "electricity", "grid").Quantity, 1e-6)
 		for _, l := range inv.Lines {
@@ -87,9 +70,9 @@ func TestADataCentresPUEFallsFrom18To15ByHand(t *testing.T) {
 // facility energy is the site's grid electricity, once.
 func TestADataCentreOnItsOwnSupplyIsCountedAsGridElectricity(t *testing.T) {
 	hall := map[string]string{"room": "hall-b"}
-	acts := append(monthly(2025, KindDataCentre, "it_energy", 10000, hall), monthly(2025, KindDataCentre, "facility_energy", 15000, hall)...)
-	acts = append(acts, monthly(2025, KindElectricity, "grid", 30000, nil)...)
-	inv, err := Calculate(itSite(), acts, 2025, factors.Default(), Assumptions{}, Options{})
+	acts := append(fixture.Monthly(2025, footprint.KindDataCentre, "it_energy", 10000, hall), fixture.Monthly(2025, footprint.KindDataCentre, "facility_energy", 15000, hall)...)
+	acts = append(acts, fixture.Monthly(2025, footprint.KindElectricity, "grid", 30000, nil)...)
+	inv, err := Calculate(fixture.ITSite(), acts, 2025, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	assert.InDelta(t, 360000+180000, line(t, inv, Scope2Location, "electricity", "grid").Quantity, 1e-6)
 	assert.False(t, inv.IT.DataCentres[0].InSiteMeter)
@@ -103,14 +86,14 @@ func TestADataCentreOnItsOwnSupplyIsCountedAsGridElectricity(t *testing.T) {
 // Scope 2 (location-based, and market-based at the same factor for want
 // of a contract).
 func TestColocationUnderEachAccountingRuleByHand(t *testing.T) {
-	d := NewDate(2025, time.March, 1)
-	acts := []Activity{
-		{Kind: KindColocation, Item: "it_energy", Start: d, End: d.AddDays(31), Quantity: 100000, Unit: UnitKWh, Source: "colo-portal", Quality: QualityMeasured, Attrs: map[string]string{"contract": "fra1"}},
-		{Kind: KindColocation, Item: "it_energy", Start: d, End: d.AddDays(31), Quantity: 50000, Unit: UnitKWh, Source: "colo-portal", Quality: QualityMeasured, Attrs: map[string]string{"contract": "par2"}},
+	d := footprint.NewDate(2025, time.March, 1)
+	acts := []footprint.Activity{
+		{Kind: footprint.KindColocation, Item: "it_energy", Start: d, End: d.AddDays(31), Quantity: 100000, Unit: footprint.UnitKWh, Source: "colo-portal", Quality: footprint.QualityMeasured, Attrs: map[string]string{"contract": "fra1"}},
+		{Kind: footprint.KindColocation, Item: "it_energy", Start: d, End: d.AddDays(31), Quantity: 50000, Unit: footprint.UnitKWh, Source: "colo-portal", Quality: footprint.QualityMeasured, Attrs: map[string]string{"contract": "par2"}},
 	}
-	inv, err := Calculate(itSite(), acts, 2025, factors.Default(), Assumptions{}, Options{})
+	inv, err := Calculate(fixture.ITSite(), acts, 2025, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
-	de, fr := kg(t, "electricity", "grid", "DE", 2025), kg(t, "electricity", "grid", "FR", 2025)
+	de, fr := fixture.KG(t, "electricity", "grid", "DE", 2025), fixture.KG(t, "electricity", "grid", "FR", 2025)
 	s31 := line(t, inv, Scope3PurchasedGoods, "colocation", "it_energy")
 	assert.InDelta(t, 140000, s31.Quantity, 1e-6)
 	assert.InDelta(t, 140000*de/1000, s31.T, 1e-9)
@@ -135,27 +118,27 @@ func TestColocationUnderEachAccountingRuleByHand(t *testing.T) {
 // 6 kWh; 2,000 GB × 0.001 kWh = 2 kWh; 29.2 kWh × PUE 1.135 = 33.142 kWh
 // × the FR grid.
 func TestCloudReportsAndAUsageEstimateByHand(t *testing.T) {
-	jan, feb := NewDate(2025, time.January, 1), NewDate(2025, time.February, 1)
-	rep := func(prov, method string, kg float64) Activity {
-		return Activity{Kind: KindCloud, Item: "reported", Start: jan, End: feb, Quantity: kg, Unit: UnitKgCO2e, Source: prov + "-export", Quality: QualityMeasured,
+	jan, feb := footprint.NewDate(2025, time.January, 1), footprint.NewDate(2025, time.February, 1)
+	rep := func(prov, method string, kg float64) footprint.Activity {
+		return footprint.Activity{Kind: footprint.KindCloud, Item: "reported", Start: jan, End: feb, Quantity: kg, Unit: footprint.UnitKgCO2e, Source: prov + "-export", Quality: footprint.QualityMeasured,
 			Attrs: map[string]string{"provider": prov, "method": method, "service": "x"}}
 	}
-	use := func(item string, q float64, unit Unit) Activity {
-		return Activity{Kind: KindCloud, Item: item, Start: jan, End: feb, Quantity: q, Unit: unit, Source: "aws-usage", Quality: QualityMeasured,
+	use := func(item string, q float64, unit footprint.Unit) footprint.Activity {
+		return footprint.Activity{Kind: footprint.KindCloud, Item: item, Start: jan, End: feb, Quantity: q, Unit: unit, Source: "aws-usage", Quality: footprint.QualityMeasured,
 			Attrs: map[string]string{"provider": "aws", "region": "eu-west-3"}}
 	}
-	acts := []Activity{rep("aws", "market", 1200), rep("aws", "location", 1500), rep("gcp", "market", 300), rep("azure", "market", 50),
-		use("compute", 10000, UnitVCPUHour), use("storage_ssd", 5000, UnitTBHour), use("transfer", 2000, UnitGB)}
+	acts := []footprint.Activity{rep("aws", "market", 1200), rep("aws", "location", 1500), rep("gcp", "market", 300), rep("azure", "market", 50),
+		use("compute", 10000, footprint.UnitVCPUHour), use("storage_ssd", 5000, footprint.UnitTBHour), use("transfer", 2000, footprint.UnitGB)}
 	for _, a := range acts {
 		require.Empty(t, a.Validate("r"))
 	}
-	inv, err := Calculate(itSite(), acts, 2025, factors.Default(), Assumptions{}, Options{})
+	inv, err := Calculate(fixture.ITSite(), acts, 2025, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	reported := line(t, inv, Scope3PurchasedGoods, "cloud", "reported")
 	assert.InDelta(t, 1200+300+50, reported.Quantity, 1e-9)
 	assert.InDelta(t, 1.55, reported.T, 1e-12)
 	assert.Contains(t, inv.Notes, "cloud AWS: both location- and market-based reports for the period; the market-based ones are counted (a provider's own figure), the location-based ones left out")
-	fr := kg(t, "electricity", "grid", "FR", 2025)
+	fr := fixture.KG(t, "electricity", "grid", "FR", 2025)
 	var kwh float64
 	for _, item := range []string{"compute", "storage_ssd", "transfer"} {
 		kwh += line(t, inv, Scope3PurchasedGoods, "cloud", item).Quantity
@@ -174,23 +157,23 @@ func TestCloudReportsAndAUsageEstimateByHand(t *testing.T) {
 // A server bought is Scope 3 category 2 at the library's per-server
 // embodied figure (ADEME Base IMPACTS / NegaOctet, 3,660 kgCO2e).
 func TestAServerBoughtIsCapitalGoods(t *testing.T) {
-	d := NewDate(2025, time.June, 3)
-	inv, err := Calculate(itSite(), []Activity{{Kind: KindPurchase, Item: "server", Start: d, End: d.AddDays(1), Quantity: 4, Unit: UnitDevice, Source: "it-register", Quality: QualityMeasured}},
+	d := footprint.NewDate(2025, time.June, 3)
+	inv, err := Calculate(fixture.ITSite(), []footprint.Activity{{Kind: footprint.KindPurchase, Item: "server", Start: d, End: d.AddDays(1), Quantity: 4, Unit: footprint.UnitDevice, Source: "it-register", Quality: footprint.QualityMeasured}},
 		2025, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	assert.InDelta(t, 4*3660/1000.0, inv.Scope3CapitalGoodsT, 1e-12)
 }
 
 func TestITRecordsAndDeclarationsSayWhatIsWrong(t *testing.T) {
-	d := NewDate(2025, time.January, 1)
-	a := Activity{Kind: KindColocation, Item: "it_energy", Start: d, End: d.AddDays(1), Quantity: 1, Unit: UnitKWh, Source: "s", Quality: QualityMeasured}
+	d := footprint.NewDate(2025, time.January, 1)
+	a := footprint.Activity{Kind: footprint.KindColocation, Item: "it_energy", Start: d, End: d.AddDays(1), Quantity: 1, Unit: footprint.UnitKWh, Source: "s", Quality: footprint.QualityMeasured}
 	require.Len(t, a.Validate("r"), 1)
 	assert.Contains(t, a.Validate("r")[0].Error(), "attrs.contract")
-	u := Activity{Kind: KindCloud, Item: "compute", Start: d, End: d.AddDays(1), Quantity: 1, Unit: UnitVCPUHour, Source: "s", Quality: QualityMeasured, Attrs: map[string]string{"provider": "other", "region": "x"}}
+	u := footprint.Activity{Kind: footprint.KindCloud, Item: "compute", Start: d, End: d.AddDays(1), Quantity: 1, Unit: footprint.UnitVCPUHour, Source: "s", Quality: footprint.QualityMeasured, Attrs: map[string]string{"provider": "other", "region": "x"}}
 	assert.Contains(t, u.Validate("r")[0].Error(), "needs the provider's coefficients")
-	s := itSite()
+	s := fixture.ITSite()
 	s.Colocation[0].PUE, s.Colocation[1].ElectricityBoughtBy = 0.9, "tenant"
-	s.Colocation = append(s.Colocation, Colocation{ID: "room-a", Provider: "x", Country: "France", ElectricityBoughtBy: "group"})
+	s.Colocation = append(s.Colocation, footprint.Colocation{ID: "room-a", Provider: "x", Country: "France", ElectricityBoughtBy: "group"})
 	err := s.Validate("site.yaml")
 	require.Error(t, err)
 	for _, want := range []string{"colocation[0].pue: 0.9", `colocation[1].electricity_bought_by: tenant: want "group"`, "colocation[2].id: room-a: already used by data_centres[0]", "colocation[2].country: France"} {
