@@ -16,6 +16,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/weather"
 	"github.com/greenhelp/greenhelp/profiles"
 )
 
@@ -30,7 +31,7 @@ type siteYear struct {
 	full     []int             // its full calendar years of data (FullYears), worked out once
 	mu       sync.Mutex        // guards byYear: cached dashboards serve concurrent requests
 	byYear   map[int]*siteCalc
-	measured map[int]footprint.MeasuredClimate // its full measured weather years, worked out once (under mu)
+	measured map[int]weather.MeasuredClimate // its full measured weather years, worked out once (under mu)
 }
 
 type siteCalc struct {
@@ -153,7 +154,7 @@ func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, 
 		d = registered(sy.site)
 	}
 	if sy.measured == nil {
-		sy.measured = footprint.MeasuredYears(sy.acts)
+		sy.measured = weather.MeasuredYears(sy.acts)
 	}
 	a, as, order, err := s.assign(d, year, sy.override, sy.measured)
 	if err != nil {

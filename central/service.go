@@ -16,6 +16,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/weather"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/profiles"
 )
@@ -170,18 +171,18 @@ func (s *Service) assignment(ctx context.Context, d footprint.Site, year int) (p
 	if err != nil {
 		return profiles.Assignment{}, ghg.Assumptions{}, nil, err
 	}
-	return s.assign(d, year, o, footprint.MeasuredYears(temps))
+	return s.assign(d, year, o, weather.MeasuredYears(temps))
 }
 
 // assign is assignment with the site's override already read (nil: none).
 // measured holds the site's full measured weather years (MeasuredYears).
-func (s *Service) assign(d footprint.Site, year int, o *footprint.ProfilePin, measured map[int]footprint.MeasuredClimate) (profiles.Assignment, ghg.Assumptions, []string, error) {
+func (s *Service) assign(d footprint.Site, year int, o *footprint.ProfilePin, measured map[int]weather.MeasuredClimate) (profiles.Assignment, ghg.Assumptions, []string, error) {
 	pin := d.Profile
 	if o != nil {
 		pin = o
 	}
-	var m *footprint.MeasuredClimate
-	if mc, ok := footprint.MeasuredUpTo(measured, year); ok {
+	var m *weather.MeasuredClimate
+	if mc, ok := weather.MeasuredUpTo(measured, year); ok {
 		m = &mc
 	}
 	f, src := profiles.SiteFeaturesWith(d, s.Factors, year, m)

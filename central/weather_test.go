@@ -13,6 +13,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
+	"github.com/greenhelp/greenhelp/footprint/weather"
 	"github.com/greenhelp/greenhelp/profiles"
 	"github.com/greenhelp/greenhelp/wire"
 )
@@ -59,7 +60,7 @@ func TestTheCentralNormalisesAMildWinterFromTheRollups(t *testing.T) {
 
 	normal := profiles.Normal(site)
 	require.InDelta(t, 2533, normal.HDD, 0.5, "the city table's Paris")
-	gasOf := func(inv *ghg.Inventory) footprint.NormalisedEnergy {
+	gasOf := func(inv *ghg.Inventory) weather.NormalisedEnergy {
 		require.NotNil(t, inv.Weather)
 		require.Empty(t, inv.Weather.Why)
 		for _, c := range inv.Weather.Carriers {
@@ -68,7 +69,7 @@ func TestTheCentralNormalisesAMildWinterFromTheRollups(t *testing.T) {
 			}
 		}
 		t.Fatal("no gas")
-		return footprint.NormalisedEnergy{}
+		return weather.NormalisedEnergy{}
 	}
 	srv := httptest.NewServer(NewHandler(svc))
 	defer srv.Close()

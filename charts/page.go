@@ -10,6 +10,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/weather"
 )
 
 type renderedChart struct {
@@ -490,7 +491,7 @@ func powerOffTable(byYear []*ghg.Inventory, year int) *table {
 // figures call progress, and what is left of it once the weather is
 // taken out.
 func weatherTable(byYear []*ghg.Inventory, year int) *table {
-	var cur, prev *footprint.Weather
+	var cur, prev *weather.Weather
 	for _, inv := range byYear {
 		switch inv.Year {
 		case year:
@@ -518,7 +519,7 @@ func weatherTable(byYear []*ghg.Inventory, year int) *table {
 		t.Rows = append(t.Rows, []string{"—", cur.Why, "", "", "", "", "", "", ""})
 		return &t
 	}
-	find := func(w *footprint.Weather, c footprint.NormalisedEnergy) *footprint.NormalisedEnergy {
+	find := func(w *weather.Weather, c weather.NormalisedEnergy) *weather.NormalisedEnergy {
 		if w == nil {
 			return nil
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/weather"
 )
 
 // City is a row of the embedded climate table.
@@ -61,7 +62,7 @@ func Climate(site footprint.Site) (hdd, cdd float64, source string, ok bool) {
 // ClimateWith is Climate with the site's measured climate (nil: none),
 // which comes after a declared one and before the city table and the
 // grid: declared → measured → city table → grid → country reference city.
-func ClimateWith(site footprint.Site, measured *footprint.MeasuredClimate) (hdd, cdd float64, source string, ok bool) {
+func ClimateWith(site footprint.Site, measured *weather.MeasuredClimate) (hdd, cdd float64, source string, ok bool) {
 	if c := site.Climate; c != nil {
 		return c.HDD, c.CDD, "declared in site.yaml", true
 	}
@@ -109,17 +110,17 @@ func SiteFeatures(site footprint.Site, lib *factors.Library, year int) (Features
 // normalised to: declared → city table → grid → country reference city
 // (never its own measurements: a mild year would be normalised to mild
 // years).
-func Normal(site footprint.Site) footprint.NormalClimate {
+func Normal(site footprint.Site) weather.NormalClimate {
 	hdd, cdd, how, ok := Climate(site)
 	if !ok {
-		return footprint.NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: how}
+		return weather.NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: how}
 	}
-	return footprint.NormalClimate{HDD: hdd, CDD: cdd, Source: how}
+	return weather.NormalClimate{HDD: hdd, CDD: cdd, Source: how}
 }
 
 // SiteFeaturesWith is SiteFeatures with the site's measured climate (nil:
 // none).
-func SiteFeaturesWith(site footprint.Site, lib *factors.Library, year int, measured *footprint.MeasuredClimate) (Features, map[string]string) {
+func SiteFeaturesWith(site footprint.Site, lib *factors.Library, year int, measured *weather.MeasuredClimate) (Features, map[string]string) {
 	src := map[string]string{}
 	f := Features{GridGPerKWh: math.NaN(), HDD: math.NaN(), CDD: math.NaN(), CarShare: math.NaN(), Insulation: site.InsulationClass}
 	if m, err := lib.Lookup("electricity", "grid", site.Country, year); err == nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
+	"github.com/greenhelp/greenhelp/footprint/weather"
 )
 
 // Assumptions are the defaults a caller (usually the site's profile)
@@ -29,7 +30,7 @@ type Assumptions struct {
 	Fleet []footprint.Workstation
 	// Climate is the site's long-term degree days, which a year with
 	// measured outdoor temperatures is normalised to (zero: unknown).
-	Climate footprint.NormalClimate
+	Climate weather.NormalClimate
 }
 
 // Options tune the calculation.
@@ -168,9 +169,9 @@ func CalculatePeriod(site footprint.Site, acts []footprint.Activity, from, to fo
 	if yf.DaysUntil(from) == 0 && yt.DaysUntil(to) == 0 {
 		normal := as.Climate
 		if normal.Source == "" {
-			normal = footprint.NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: "unknown"}
+			normal = weather.NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: "unknown"}
 		}
-		if w := footprint.NormaliseWeather(acts, year, normal); w != nil {
+		if w := weather.NormaliseWeather(acts, year, normal); w != nil {
 			weatherEffect(w, inv.Lines)
 			inv.Weather = w
 		}
@@ -952,7 +953,7 @@ func worse(a, b footprint.Quality) footprint.Quality {
 // weatherEffect sets each normalised carrier's WeatherT from the inventory's
 // lines: the fuel's Scope 1 line, the grid's Scope 2 location-based line
 // (the degree-day-driven kWh come from the grid, not the panels).
-func weatherEffect(w *footprint.Weather, lines []Line) {
+func weatherEffect(w *weather.Weather, lines []Line) {
 	for i := range w.Carriers {
 		ne := &w.Carriers[i]
 		if ne.Normalised == nil {

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/weather"
 )
 
 // Inventory is one site's GHG inventory for one calendar year, in tonnes
@@ -39,7 +40,7 @@ type Inventory struct {
 	// Weather is the year's measured weather and the site's energy
 	// normalised to its long-term climate, when it sends outdoor
 	// temperatures (beside the inventory: nothing in it is restated).
-	Weather *footprint.Weather `json:"weather,omitempty"`
+	Weather *weather.Weather `json:"weather,omitempty"`
 	// IT is the year's own data centres, colocation and cloud (it.go).
 	IT      *IT           `json:"it,omitempty"`
 	Quality QualityShares `json:"quality"`

@@ -9,6 +9,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
+	"github.com/greenhelp/greenhelp/footprint/weather"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -64,10 +65,10 @@ func weatherYear(year int, means [12]float64) []footprint.Activity {
 var (
 	coldMeans = [12]float64{2, 3, 7, 10, 14, 18, 20, 20, 16, 12, 7, 3}
 	mildMeans = [12]float64{4, 5, 9, 12, 16, 20, 22, 22, 18, 14, 9, 5}
-	normal    = footprint.NormalClimate{HDD: 2400, CDD: 200, Source: "declared in site.yaml"}
+	normal    = weather.NormalClimate{HDD: 2400, CDD: 200, Source: "declared in site.yaml"}
 )
 
-func carrier(t *testing.T, w *footprint.Weather, kind, item string) footprint.NormalisedEnergy {
+func carrier(t *testing.T, w *weather.Weather, kind, item string) weather.NormalisedEnergy {
 	t.Helper()
 	for _, c := range w.Carriers {
 		if c.Kind == kind && c.Item == item {
@@ -75,12 +76,12 @@ func carrier(t *testing.T, w *footprint.Weather, kind, item string) footprint.No
 		}
 	}
 	t.Fatalf("no carrier %s/%s in %+v", kind, item, w.Carriers)
-	return footprint.NormalisedEnergy{}
+	return weather.NormalisedEnergy{}
 }
 
 func TestAMildWinterIsNotProgressOnceNormalisedByHand(t *testing.T) {
-	cold := footprint.NormaliseWeather(weatherYear(2022, coldMeans), 2022, normal)
-	mild := footprint.NormaliseWeather(weatherYear(2023, mildMeans), 2023, normal)
+	cold := weather.NormaliseWeather(weatherYear(2022, coldMeans), 2022, normal)
+	mild := weather.NormaliseWeather(weatherYear(2023, mildMeans), 2023, normal)
 	require.NotNil(t, cold)
 	require.NotNil(t, mild)
 	require.Empty(t, cold.Why)
@@ -131,7 +132,7 @@ func TestARealCutStaysACutOnceNormalised(t *testing.T) {
 			acts[i].Quantity -= 50 * float64(acts[i].Days())
 		}
 	}
-	w := footprint.NormaliseWeather(acts, 2023, normal)
+	w := weather.NormaliseWeather(acts, 2023, normal)
 	g := carrier(t, w, "fuel", "natural_gas")
 	assert.InDelta(t, 144150, g.Actual, 1e-6)
 	assert.InDelta(t, 151250, *g.Normalised, 1e-3)
@@ -147,17 +148,17 @@ func TestNormalisationSaysWhyItCannotBeDone(t *testing.T) {
 		}
 		kept = append(kept, a)
 	}
-	w := footprint.NormaliseWeather(kept, 2022, normal)
+	w := weather.NormaliseWeather(kept, 2022, normal)
 	require.NotNil(t, w)
 	assert.Contains(t, w.Why, "covers 11 of the year's 12 months")
 	assert.Nil(t, w.HDD)
 	assert.False(t, w.Months[2].Used)
 	assert.Empty(t, w.Carriers)
 
-	w = footprint.NormaliseWeather(acts, 2022, footprint.NormalClimate{HDD: -1, Source: "unknown"})
+	w = weather.NormaliseWeather(acts, 2022, weather.NormalClimate{HDD: -1, Source: "unknown"})
 	assert.Contains(t, w.Why, "no long-term climate")
 
-	assert.Nil(t, footprint.NormaliseWeather(acts, 2021, normal), "no reading in the year: nothing to say")
+	assert.Nil(t, weather.NormaliseWeather(acts, 2021, normal), "no reading in the year: nothing to say")
 
 	// Gas billed for 8 months only: no fit.
 	var partial []footprint.Activity
@@ -167,7 +168,7 @@ func TestNormalisationSaysWhyItCannotBeDone(t *testing.T) {
 		}
 		partial = append(partial, a)
 	}
-	g := carrier(t, footprint.NormaliseWeather(partial, 2022, normal), "fuel", "natural_gas")
+	g := carrier(t, weather.NormaliseWeather(partial, 2022, normal), "fuel", "natural_gas")
 	assert.Nil(t, g.Normalised)
 	assert.Contains(t, g.Why, "8 month(s)")
 }
@@ -239,24 +240,24 @@ func rollUp(acts []footprint.Activity) []footprint.Activity {
 
 func TestRollupsNormaliseLikeTheRawRecords(t *testing.T) {
 	acts := weatherYear(2023, mildMeans)
-	raw := footprint.NormaliseWeather(acts, 2023, normal)
-	rolled := footprint.NormaliseWeather(rollUp(acts), 2023, normal)
+	raw := weather.NormaliseWeather(acts, 2023, normal)
+	rolled := weather.NormaliseWeather(rollUp(acts), 2023, normal)
 	require.NotNil(t, rolled)
 	require.Empty(t, rolled.Why)
 	assert.InDelta(t, *raw.HDD, *rolled.HDD, 1e-9)
 	for i := range raw.Carriers {
 		assert.InDelta(t, *raw.Carriers[i].Normalised, *rolled.Carriers[i].Normalised, 1e-6)
 	}
-	years := footprint.MeasuredYears(rollUp(append(weatherYear(2022, coldMeans), acts...)))
-	m, ok := footprint.MeasuredUpTo(years, 2023)
+	years := weather.MeasuredYears(rollUp(append(weatherYear(2022, coldMeans), acts...)))
+	m, ok := weather.MeasuredUpTo(years, 2023)
 	require.True(t, ok)
 	assert.Equal(t, []int{2022, 2023}, m.Years)
 	assert.InDelta(t, (2662+2116)/2.0, m.HDD, 0.5)
 	assert.InDelta(t, (124+308)/2.0, m.CDD, 0.5)
 	assert.Contains(t, m.Describe(), "2 full year(s) 2022–2023")
-	m, _ = footprint.MeasuredUpTo(years, 2022)
+	m, _ = weather.MeasuredUpTo(years, 2022)
 	assert.Equal(t, []int{2022}, m.Years, "a year's climate never uses later weather")
-	_, ok = footprint.MeasuredUpTo(years, 2021)
+	_, ok = weather.MeasuredUpTo(years, 2021)
 	assert.False(t, ok)
 }
 
@@ -266,7 +267,7 @@ func TestWeatherWithoutAKnownClimateStillEncodes(t *testing.T) {
 	site := fixture.Site()
 	site.Workstations = nil
 	inv, err := Calculate(site, weatherYear(2023, mildMeans), 2023, factors.Default(),
-		Assumptions{Climate: footprint.NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: "unknown: no coordinates"}}, Options{})
+		Assumptions{Climate: weather.NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: "unknown: no coordinates"}}, Options{})
 	require.NoError(t, err)
 	require.NotNil(t, inv.Weather)
 	assert.Contains(t, inv.Weather.Why, "no long-term climate")

@@ -10,6 +10,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
+	"github.com/greenhelp/greenhelp/footprint/weather"
 )
 
 func gridInv(site string, year int, kwh, kgPerKWh float64) *ghg.Inventory {
@@ -150,11 +151,11 @@ func TestTheBaseYearIsRestatedAboveTheThresholdAndNotBelow(t *testing.T) {
 // normalise both years — by hand, a mild 2023 after a cold 2022.
 func TestTheWeathersPartOfAChangeIsNamed(t *testing.T) {
 	wt := func(year int, ts ...float64) *ghg.Inventory {
-		w := &footprint.Weather{Year: year}
+		w := &weather.Weather{Year: year}
 		for _, x := range ts {
 			x := x
 			n := 1.0
-			w.Carriers = append(w.Carriers, footprint.NormalisedEnergy{Kind: "fuel", Item: "natural_gas", Normalised: &n, WeatherT: &x})
+			w.Carriers = append(w.Carriers, weather.NormalisedEnergy{Kind: "fuel", Item: "natural_gas", Normalised: &n, WeatherT: &x})
 		}
 		return &ghg.Inventory{Site: "a", Year: year, Weather: w}
 	}

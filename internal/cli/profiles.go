@@ -12,6 +12,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
+	"github.com/greenhelp/greenhelp/footprint/weather"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/profiles"
 )
@@ -102,8 +103,8 @@ func assignSite(site footprint.Site, profilesPath string, lib *factors.Library, 
 	if err != nil {
 		return profiles.Assignment{}, ghg.Assumptions{}, nil, err
 	}
-	var measured *footprint.MeasuredClimate
-	if m, ok := footprint.MeasuredUpTo(footprint.MeasuredYears(acts), year); ok {
+	var measured *weather.MeasuredClimate
+	if m, ok := weather.MeasuredUpTo(weather.MeasuredYears(acts), year); ok {
 		measured = &m
 	}
 	f, src := profiles.SiteFeaturesWith(site, lib, year, measured)

@@ -1,7 +1,8 @@
-package footprint
+package weather
 
 import (
 	"fmt"
+	"github.com/greenhelp/greenhelp/footprint"
 	"math"
 	"math/bits"
 	"sort"
@@ -127,18 +128,18 @@ type Weather struct {
 // weatherCarriers are the energies normalised: the site's electricity and
 // its heating fuels. Diesel and petrol (generators, vehicles) are not
 // weather-driven.
-var weatherCarriers = map[Kind]map[string]bool{
-	KindElectricity: {"grid": true, "onsite_solar": true},
-	KindFuel:        {"natural_gas": true, "heating_oil": true, "gas_oil": true, "lpg": true},
+var weatherCarriers = map[footprint.Kind]map[string]bool{
+	footprint.KindElectricity: {"grid": true, "onsite_solar": true},
+	footprint.KindFuel:        {"natural_gas": true, "heating_oil": true, "gas_oil": true, "lpg": true},
 }
 
-func carrierOf(a Activity) (string, bool) {
+func carrierOf(a footprint.Activity) (string, bool) {
 	items, ok := weatherCarriers[a.Kind]
 	if !ok || !items[a.Item] {
 		return "", false
 	}
-	if a.Kind == KindElectricity {
-		return string(KindElectricity), true
+	if a.Kind == footprint.KindElectricity {
+		return string(footprint.KindElectricity), true
 	}
 	return string(a.Kind) + "/" + a.Item, true
 }
@@ -147,11 +148,11 @@ func carrierOf(a Activity) (string, bool) {
 // energy carrier's consumption normalised to normal, from a site's
 // activities (raw records or rollups). It returns nil when the year has
 // no temperature reading at all.
-func NormaliseWeather(acts []Activity, year int, normal NormalClimate) *Weather {
-	from, to := YearBounds(year)
+func NormaliseWeather(acts []footprint.Activity, year int, normal NormalClimate) *Weather {
+	from, to := footprint.YearBounds(year)
 	any := false
 	for i := range acts { // most sites send no temperature: nothing to do
-		if acts[i].Kind == KindWeather && acts[i].Start.Before(to) && from.Before(acts[i].End) {
+		if acts[i].Kind == footprint.KindWeather && acts[i].Start.Before(to) && from.Before(acts[i].End) {
 			any = true
 			break
 		}
@@ -161,7 +162,7 @@ func NormaliseWeather(acts []Activity, year int, normal NormalClimate) *Weather 
 	}
 	var temp [12]tempMonth
 	type carrier struct {
-		unit  Unit
+		unit  footprint.Unit
 		month [12]float64
 		days  [12]uint32 // days of each month the records cover
 	}
@@ -171,7 +172,7 @@ func NormaliseWeather(acts []Activity, year int, normal NormalClimate) *Weather 
 		if !a.Start.Before(to) || !from.Before(a.End) {
 			continue
 		}
-		if a.Kind == KindWeather {
+		if a.Kind == footprint.KindWeather {
 			if !tempOK(a) {
 				continue // refused at ingestion; never let one stored value skew a month
 			}
@@ -192,7 +193,7 @@ func NormaliseWeather(acts []Activity, year int, normal NormalClimate) *Weather 
 		n := float64(a.Days())
 		for d := later(a.Start, from); d.Before(a.End) && d.Before(to); {
 			m := d.Time().Month()
-			next := NewDate(d.Year(), m+1, 1)
+			next := footprint.NewDate(d.Year(), m+1, 1)
 			end := next
 			if a.End.Before(end) {
 				end = a.End
@@ -227,8 +228,8 @@ func NormaliseWeather(acts []Activity, year int, normal NormalClimate) *Weather 
 	usedAll, used := true, 0
 	var hdd, cdd float64
 	for m := 0; m < 12; m++ {
-		first := NewDate(year, monthOfIndex(m), 1)
-		monthDays[m] = first.DaysUntil(NewDate(year, monthOfIndex(m)+1, 1))
+		first := footprint.NewDate(year, monthOfIndex(m), 1)
+		monthDays[m] = first.DaysUntil(footprint.NewDate(year, monthOfIndex(m)+1, 1))
 		t := temp[m]
 		wm := WeatherMonth{Month: m + 1, DaysRead: bits.OnesCount32(t.days)}
 		if t.records > 0 {
@@ -422,11 +423,11 @@ func (m MeasuredClimate) Describe() string {
 
 // MeasuredYears returns the actual degree days of every year of acts
 // whose twelve months all have their temperature readings, read once.
-func MeasuredYears(acts []Activity) map[int]MeasuredClimate {
+func MeasuredYears(acts []footprint.Activity) map[int]MeasuredClimate {
 	months := map[[2]int]*tempMonth{}
 	sources := map[[2]int]map[string]bool{}
 	for _, a := range acts {
-		if a.Kind != KindWeather || !tempOK(a) {
+		if a.Kind != footprint.KindWeather || !tempOK(a) {
 			continue
 		}
 		k := [2]int{a.Start.Year(), int(a.Start.Time().Month())}
@@ -447,7 +448,7 @@ func MeasuredYears(acts []Activity) map[int]MeasuredClimate {
 		full := true
 		for mo := 1; mo <= 12; mo++ {
 			t := months[[2]int{y, mo}]
-			n := NewDate(y, time.Month(mo), 1).DaysUntil(NewDate(y, time.Month(mo)+1, 1))
+			n := footprint.NewDate(y, time.Month(mo), 1).DaysUntil(footprint.NewDate(y, time.Month(mo)+1, 1))
 			if t == nil || !t.used(n) {
 				full = false
 				break
@@ -511,7 +512,7 @@ type tempMonth struct {
 }
 
 // add counts a daily record, or a rollup of them.
-func (t *tempMonth) add(a Activity) {
+func (t *tempMonth) add(a footprint.Activity) {
 	t.sum += a.Quantity
 	if a.Rolled != nil {
 		t.records += a.Rolled.Records
@@ -538,13 +539,13 @@ func (t tempMonth) degreeDays(n int) (hdd, cdd float64) {
 
 // tempOK reports whether a temperature record (or a rollup of them: its
 // mean) is usable.
-func tempOK(a Activity) bool {
+func tempOK(a footprint.Activity) bool {
 	mean := a.Quantity / float64(a.Count())
-	return a.Item == "outdoor_temp" && a.Count() > 0 && !math.IsNaN(mean) && mean >= MinOutdoorTemp && mean <= MaxOutdoorTemp
+	return a.Item == "outdoor_temp" && a.Count() > 0 && !math.IsNaN(mean) && mean >= footprint.MinOutdoorTemp && mean <= footprint.MaxOutdoorTemp
 }
 
 // later returns the later of two dates.
-func later(a, b Date) Date {
+func later(a, b footprint.Date) footprint.Date {
 	if a.Before(b) {
 		return b
 	}
