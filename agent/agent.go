@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/wire"
 )
 
@@ -111,7 +112,7 @@ type Collected struct {
 	Activities []footprint.Activity
 	Health     []SourceHealth
 	// Warnings are figures off by an order of magnitude (Plausibility).
-	Warnings []footprint.PlausibilityWarning
+	Warnings []declaration.PlausibilityWarning
 }
 
 // OK reports whether every source read cleanly.
@@ -146,7 +147,7 @@ func (a *Agent) Collect(ctx context.Context) Collected {
 		out.Health = append(out.Health, h)
 	}
 	a.mu.Lock()
-	out.Warnings = footprint.Plausibility(a.Cfg.Site, out.Activities, a.state.Typical)
+	out.Warnings = declaration.Plausibility(a.Cfg.Site, out.Activities, a.state.Typical)
 	a.mu.Unlock()
 	for _, w := range out.Warnings {
 		a.Log.Warn("implausible figure: check before it is trusted", "source", w.Source, "kind", w.Kind, "item", w.Item, "warning", w.Message)
@@ -297,7 +298,7 @@ func (a *Agent) Enqueue(acts []footprint.Activity) ([]Entry, error) {
 		seen[k] = true
 		fresh = append(fresh, act)
 	}
-	var site *footprint.Site
+	var site *declaration.Site
 	if h := siteHash(a.Cfg.Site); h != a.state.LastSite && !siteQueued {
 		s := a.Cfg.Site
 		site = &s
@@ -323,7 +324,7 @@ func (a *Agent) Enqueue(acts []footprint.Activity) ([]Entry, error) {
 	return entries, nil
 }
 
-func siteHash(s footprint.Site) string {
+func siteHash(s declaration.Site) string {
 	raw, _ := json.Marshal(s)
 	h := sha256.Sum256(raw)
 	return hex.EncodeToString(h[:12])
@@ -342,7 +343,7 @@ func (a *Agent) RecordCollection(c Collected) error {
 	for _, w := range c.Warnings {
 		warned[w.Source+"|"+w.Kind+"|"+w.Item] = true
 	}
-	for k, v := range footprint.Typical(c.Activities) {
+	for k, v := range declaration.Typical(c.Activities) {
 		if !warned[k] { // a figure in doubt never becomes the reference
 			a.state.Typical[k] = v
 		}
@@ -561,7 +562,7 @@ func (a *Agent) Run(ctx context.Context) error {
 
 // nextAt returns the next time after now at the local clock time hh:mm.
 func nextAt(now time.Time, hhmm string) time.Time {
-	m, _ := footprint.ParseClock(hhmm)
+	m, _ := declaration.ParseClock(hhmm)
 	t := time.Date(now.Year(), now.Month(), now.Day(), m/60, m%60, 0, 0, now.Location())
 	if !t.After(now) {
 		t = time.Date(now.Year(), now.Month(), now.Day()+1, m/60, m%60, 0, 0, now.Location())

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // Rejection is a row a collector could not use, and why.
@@ -59,7 +60,7 @@ func (b byRow) Result() ([]footprint.Activity, []Rejection, error) {
 	return acts, rej, nil
 }
 
-func newState(s SourceConfig, site footprint.Site) *collector {
+func newState(s SourceConfig, site declaration.Site) *collector {
 	c := &collector{src: s, site: site, sums: map[footprint.Key]*footprint.Activity{}, events: map[string]string{}}
 	for name, state := range s.Events {
 		c.events[strings.ToLower(strings.TrimSpace(name))] = strings.ToLower(strings.TrimSpace(state))
@@ -74,7 +75,7 @@ func newState(s SourceConfig, site footprint.Site) *collector {
 }
 
 // newCollector returns the streaming collector of source s.
-func newCollector(s SourceConfig, site footprint.Site) Collector {
+func newCollector(s SourceConfig, site declaration.Site) Collector {
 	t, ok := collectorTypes[s.Collector]
 	if !ok {
 		return byRow{newState(s, site), func(*collector, Row) {}}
@@ -84,7 +85,7 @@ func newCollector(s SourceConfig, site footprint.Site) Collector {
 
 // collect turns a whole table into records: the streaming collectors fed
 // row by row, and for a power log out of time order the whole-table form.
-func collect(s SourceConfig, site footprint.Site, t Table) ([]footprint.Activity, []Rejection) {
+func collect(s SourceConfig, site declaration.Site, t Table) ([]footprint.Activity, []Rejection) {
 	col := newCollector(s, site)
 	for _, r := range t.Rows {
 		col.Add(r)
@@ -101,7 +102,7 @@ func collect(s SourceConfig, site footprint.Site, t Table) ([]footprint.Activity
 type collector struct {
 	events     map[string]string // the source's own event names → state
 	src        SourceConfig
-	site       footprint.Site
+	site       declaration.Site
 	loc        *time.Location
 	dateLayout string
 	timeLayout string

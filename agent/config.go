@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/internal/config"
 )
 
@@ -27,13 +28,13 @@ const EnvPrefix = "GREENHELP_AGENT"
 // Config is the ambassador's site.yaml as the agent reads it: the site
 // declaration plus the agent's own keys.
 type Config struct {
-	Site     footprint.Site `mapstructure:"site"`
-	Central  Central        `mapstructure:"central"`
-	Outbox   OutboxConfig   `mapstructure:"outbox"`
-	Schedule Schedule       `mapstructure:"schedule"`
-	Upload   UploadConfig   `mapstructure:"upload"`
-	Sources  []SourceConfig `mapstructure:"sources"`
-	Metrics  MetricsConfig  `mapstructure:"metrics"`
+	Site     declaration.Site `mapstructure:"site"`
+	Central  Central          `mapstructure:"central"`
+	Outbox   OutboxConfig     `mapstructure:"outbox"`
+	Schedule Schedule         `mapstructure:"schedule"`
+	Upload   UploadConfig     `mapstructure:"upload"`
+	Sources  []SourceConfig   `mapstructure:"sources"`
+	Metrics  MetricsConfig    `mapstructure:"metrics"`
 
 	path         string
 	requireToken bool
@@ -215,7 +216,7 @@ func (c *Config) Validate() error {
 			add("central.token", "", "missing: the site token from `greenhelp sites add` (central.token, central.token_file, or GREENHELP_AGENT_CENTRAL_TOKEN)")
 		}
 	}
-	if _, err := footprint.ParseClock(c.Schedule.CollectAt); err != nil {
+	if _, err := declaration.ParseClock(c.Schedule.CollectAt); err != nil {
 		add("schedule.collect_at", c.Schedule.CollectAt, "want a local time HH:MM")
 	}
 	if c.Outbox.MaxSize < 1<<20 {

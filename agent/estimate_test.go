@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // assumed_compliance: 0 used to become 0.5 silently.
@@ -16,8 +16,8 @@ func TestAnAssumedComplianceOfZeroMeansEveryWindowHourMissed(t *testing.T) {
 	s := SourceConfig{ID: "est", Type: "manual", Collector: "workstation", AssumedCompliance: &zero, Values: []ManualValue{{Month: "2024-01"}}}
 	s.applyDefaults()
 	require.Empty(t, s.validate("sources[0]", "."))
-	site := footprint.Site{ID: "fr-x", Timezone: "Europe/Paris", Workstations: []footprint.Workstation{{Class: "desktop", Count: 10}},
-		PowerOff: footprint.PowerOffSchedule{Windows: []footprint.PowerOffWindow{{Days: []string{"sat", "sun"}, AllDay: true}}}}
+	site := declaration.Site{ID: "fr-x", Timezone: "Europe/Paris", Workstations: []declaration.Workstation{{Class: "desktop", Count: 10}},
+		PowerOff: declaration.PowerOffSchedule{Windows: []declaration.PowerOffWindow{{Days: []string{"sat", "sun"}, AllDay: true}}}}
 	tab, err := s.read(context.Background(), ".")
 	require.NoError(t, err)
 	acts, rejects := collect(s, site, tab)

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // fuzzSources are one source of each collector, as the example declares
@@ -26,8 +26,8 @@ func FuzzCSVSources(f *testing.F) {
 	f.Add([]byte("date,remote,onsite\n2024-03-01,11,37\n"))
 	f.Add([]byte("date,mode,from,to,km,cabin,nights,country\n2024-03-05,flight,CDG,LHR,,economy,,\n2024-03-05,hotel,,,,,2,GB\n"))
 	f.Add([]byte("date,remote,onsite\n2024-03-31,\"11,37\n"))
-	site := footprint.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris", Seats: 100,
-		Workstations: []footprint.Workstation{{Class: "desktop", Count: 100, WattsOn: 60}}}
+	site := declaration.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris", Seats: 100,
+		Workstations: []declaration.Workstation{{Class: "desktop", Count: 100, WattsOn: 60}}}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		for _, s := range fuzzSources {
 			s.applyDefaults()
@@ -41,7 +41,7 @@ func FuzzCSVSources(f *testing.F) {
 					t.Fatalf("%s: an emitted record breaks the contract: %v", s.ID, errs)
 				}
 			}
-			_ = footprint.Plausibility(site, acts, nil)
+			_ = declaration.Plausibility(site, acts, nil)
 		}
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // A CSV source remembers how far it has read: for each file, the bytes
@@ -77,10 +78,10 @@ func resumePath(dir, id string) string {
 // configHash identifies what a saved state was computed under: the
 // source's settings and the site's declaration (time zone, power-off
 // windows…). Another configuration reads whole.
-func configHash(s SourceConfig, site footprint.Site) string {
+func configHash(s SourceConfig, site declaration.Site) string {
 	raw, _ := json.Marshal(struct {
 		S    SourceConfig
-		Site footprint.Site
+		Site declaration.Site
 	}{s, site})
 	h := sha256.Sum256(raw)
 	return hex.EncodeToString(h[:12])
@@ -102,7 +103,7 @@ const partialLine = "last line, without a line end (still being written?), read 
 // streamResuming streams source s (a CSV file source) into col, resuming
 // from the state saved in dir when it still holds, and saves the new state
 // (or removes it). It returns the rejected lines, as stream does.
-func (s SourceConfig) streamResuming(ctx context.Context, base, dir string, site footprint.Site, col Resumer, emit func(Row)) ([]Rejection, readStats, error) {
+func (s SourceConfig) streamResuming(ctx context.Context, base, dir string, site declaration.Site, col Resumer, emit func(Row)) ([]Rejection, readStats, error) {
 	var st readStats
 	files, err := filepath.Glob(resolve(base, s.Path))
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // Device power states a log's events lead to.
@@ -39,7 +40,7 @@ func stateBefore(first, event string) string {
 }
 
 // interval is a span of real time [From, To).
-type interval = footprint.Interval
+type interval = declaration.Interval
 
 func overlap(a, b []interval) time.Duration {
 	var d time.Duration

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // powerLogRows generates a log of n devices over days, with power-offs,
@@ -42,7 +43,7 @@ func powerLogRows(seed uint64, n, days int, loc *time.Location) []Row {
 	return rows
 }
 
-func wholeTable(s SourceConfig, site footprint.Site, t Table) ([]footprint.Activity, []Rejection) {
+func wholeTable(s SourceConfig, site declaration.Site, t Table) ([]footprint.Activity, []Rejection) {
 	c := newState(s, site)
 	c.workstation(t)
 	return c.result()
@@ -52,8 +53,8 @@ func wholeTable(s SourceConfig, site footprint.Site, t Table) ([]footprint.Activ
 // whole-table form, for a log in time order and for one sorted by
 // device; a log out of order per device falls back to the whole table.
 func TestThePowerLogStreamsToTheSameRecordsAsTheWholeTable(t *testing.T) {
-	site := footprint.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris",
-		PowerOff: footprint.PowerOffSchedule{Windows: []footprint.PowerOffWindow{
+	site := declaration.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris",
+		PowerOff: declaration.PowerOffSchedule{Windows: []declaration.PowerOffWindow{
 			{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"},
 			{Days: []string{"sat", "sun"}, AllDay: true}}}}
 	src := SourceConfig{ID: "pm", Type: "csv", Collector: "workstation", Class: "desktop", TimeFormat: "YYYY-MM-DD HH:mm:ss", Location: "site", Quality: "measured"}

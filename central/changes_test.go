@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/wire"
 )
@@ -49,7 +50,7 @@ func TestTheChangesAPISplitsTheYearAndTheRecordsAPIShowsTheTrail(t *testing.T) {
 		if err != nil {
 			require.ErrorContains(t, err, "exists")
 		}
-		site := footprint.Site{ID: id, Name: id, Country: country, Timezone: "Europe/Paris", Seats: 100}
+		site := declaration.Site{ID: id, Name: id, Country: country, Timezone: "Europe/Paris", Seats: 100}
 		_, err = svc.Ingest(ctx, id, wire.Batch{ID: batch, Site: &site, Activities: acts})
 		require.NoError(t, err)
 	}

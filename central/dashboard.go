@@ -14,6 +14,7 @@ import (
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/charts"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/footprint/weather"
@@ -26,7 +27,7 @@ type siteYear struct {
 	site     store.Site
 	acts     []footprint.Activity // all years
 	versions []store.SiteVersion  // its declarations, read once
-	override *footprint.ProfilePin
+	override *declaration.ProfilePin
 	hist     *planning.History // with loadSites(…, true), when it has a full year
 	full     []int             // its full calendar years of data (FullYears), worked out once
 	mu       sync.Mutex        // guards byYear: cached dashboards serve concurrent requests
@@ -35,7 +36,7 @@ type siteYear struct {
 }
 
 type siteCalc struct {
-	decl   footprint.Site
+	decl   declaration.Site
 	assign profiles.Assignment
 	as     ghg.Assumptions
 	levers []string

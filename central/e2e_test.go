@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/internal/testbin"
 )
@@ -115,11 +116,11 @@ func (s *server) get(t *testing.T, path string) []byte {
 
 type batch struct {
 	ID         string               `json:"id"`
-	Site       *footprint.Site      `json:"site,omitempty"`
+	Site       *declaration.Site    `json:"site,omitempty"`
 	Activities []footprint.Activity `json:"activities"`
 }
 
-func johannesburg(t *testing.T) (footprint.Site, []footprint.Activity) {
+func johannesburg(t *testing.T) (declaration.Site, []footprint.Activity) {
 	t.Helper()
 	site, err := config.LoadSite("../examples/johannesburg/site.yaml")
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/esg"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/internal/config"
@@ -58,7 +59,7 @@ func everyScopeService(t *testing.T) *Service {
 			rec(footprint.KindPurchase, "server", buy, buy.AddDays(1), float64(2+y-2023), footprint.UnitDevice, "fleet-register", nil),
 			rec(footprint.KindPurchase, "laptop", buy, buy.AddDays(1), float64(30+5*(y-2023)), footprint.UnitDevice, "fleet-register", nil))
 	}
-	colo := []footprint.Colocation{{ID: "colo", Provider: "Colo Group", Country: "FR", PUE: 1.4, PUESource: "provider report", ElectricityBoughtBy: "provider"}}
+	colo := []declaration.Colocation{{ID: "colo", Provider: "Colo Group", Country: "FR", PUE: 1.4, PUESource: "provider report", ElectricityBoughtBy: "provider"}}
 
 	// The two examples for 2024, and a year before of the same kinds
 	// (monthly, a little less in 2023), so that both years are full.
@@ -97,7 +98,7 @@ func everyScopeService(t *testing.T) *Service {
 
 	// A London site: grid losses (3.3, electricity) beside the fuels'
 	// well-to-tank (3.3, fuel), diesel in Scope 1, its own IT.
-	ldn := footprint.Site{ID: "gb-ldn-docklands", Name: "London Docklands", Country: "GB", City: "London", Latitude: 51.5054, Longitude: -0.0235,
+	ldn := declaration.Site{ID: "gb-ldn-docklands", Name: "London Docklands", Country: "GB", City: "London", Latitude: 51.5054, Longitude: -0.0235,
 		Timezone: "Europe/London", EffectiveFrom: footprint.NewDate(2023, 1, 1), Seats: 300, FTE: 320, HoursPerDay: 8, BaseYear: 2023, Colocation: colo}
 	var acts []footprint.Activity
 	for y := 2023; y <= 2024; y++ {

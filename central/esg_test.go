@@ -23,6 +23,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/esg"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/internal/config"
@@ -276,7 +277,7 @@ func TestPagesUseTheDeclarationInForceEachYearLikeTheAPI(t *testing.T) {
 	site, err := config.LoadSite(filepath.Join("..", "examples", "paris", "site.yaml"))
 	require.NoError(t, err)
 	site.EffectiveFrom = footprint.NewDate(2024, 6, 1)
-	site.Electricity = footprint.ElectricityContract{GreenShare: 1, Instrument: "GO"}
+	site.Electricity = declaration.ElectricityContract{GreenShare: 1, Instrument: "GO"}
 	svc.Clock = func() time.Time { return time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC) }
 	_, err = svc.Ingest(ctx, site.ID, wire.Batch{ID: "contract", Site: &site})
 	require.NoError(t, err)
@@ -377,9 +378,9 @@ func TestAMeasuredBaselineFromAnEarlierYearReachesTheAPIAndThePages(t *testing.T
 	ctx := context.Background()
 	_, err := svc.Catalog.AddSite(ctx, "fr-x", "X", "FR")
 	require.NoError(t, err)
-	decl := footprint.Site{ID: "fr-x", Name: "X", Country: "FR", Timezone: "Europe/Paris", Seats: 1,
-		Workstations: []footprint.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1}},
-		PowerOff:     footprint.PowerOffSchedule{Since: footprint.NewDate(2023, 3, 1)}}
+	decl := declaration.Site{ID: "fr-x", Name: "X", Country: "FR", Timezone: "Europe/Paris", Seats: 1,
+		Workstations: []declaration.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1}},
+		PowerOff:     declaration.PowerOffSchedule{Since: footprint.NewDate(2023, 3, 1)}}
 	devH := func(d footprint.Date, state string, h float64) footprint.Activity {
 		return footprint.Activity{Kind: footprint.KindWorkstation, Item: "desktop", Start: d, End: d.AddDays(1), Quantity: h,
 			Unit: footprint.UnitDeviceH, Source: "pm", Quality: footprint.QualityMeasured, Attrs: map[string]string{"state": state}}

@@ -28,6 +28,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/wire"
 )
@@ -421,8 +422,8 @@ func TestTheCentralsDataQualityReportFlagsFiguresOffByAnOrderOfMagnitude(t *test
 	}
 	s := startServer(t)
 	tok := s.addSite(t, "fr-x", "X", "FR")
-	decl := footprint.Site{ID: "fr-x", Name: "X", Country: "FR", Timezone: "Europe/Paris", Seats: 120, FTE: 110, HoursPerDay: 7.5,
-		Workstations: []footprint.Workstation{{Class: "desktop", Count: 120, WattsOn: 60}}}
+	decl := declaration.Site{ID: "fr-x", Name: "X", Country: "FR", Timezone: "Europe/Paris", Seats: 120, FTE: 110, HoursPerDay: 7.5,
+		Workstations: []declaration.Workstation{{Class: "desktop", Count: 120, WattsOn: 60}}}
 	bill := footprint.Activity{Kind: footprint.KindElectricity, Item: "grid", Start: footprint.NewDate(2024, 1, 1), End: footprint.NewDate(2024, 2, 1),
 		Quantity: 22855.8 * 1000, Unit: footprint.UnitKWh, Source: "edf-bills", Quality: footprint.QualityMeasured}
 	b := wire.Batch{ID: wire.NewID(), Site: &decl, Activities: []footprint.Activity{bill}}
@@ -431,7 +432,7 @@ func TestTheCentralsDataQualityReportFlagsFiguresOffByAnOrderOfMagnitude(t *test
 	require.Equal(t, http.StatusOK, code, body)
 	var detail struct {
 		Quality struct {
-			Implausible []footprint.PlausibilityWarning `json:"implausible"`
+			Implausible []declaration.PlausibilityWarning `json:"implausible"`
 		} `json:"data_quality"`
 	}
 	require.NoError(t, json.Unmarshal(s.get(t, "/api/v1/sites/fr-x"), &detail))

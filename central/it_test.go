@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/wire"
@@ -29,8 +30,8 @@ func TestDataCentresColocationAndCloudReachTheAPIThePagesAndTheExport(t *testing
 	require.NoError(t, err)
 	site, err := config.LoadSite(filepath.Join("..", "examples", "paris", "site.yaml"))
 	require.NoError(t, err)
-	site.DataCentres = []footprint.DataCentre{{ID: "sr1", Name: "server room", Servers: 10, Utilisation: 0.2}}
-	site.Colocation = []footprint.Colocation{{ID: "colo", Provider: "Colo PAR", Country: "FR", PUE: 1.4, PUESource: "provider report 2024", ElectricityBoughtBy: "provider"}}
+	site.DataCentres = []declaration.DataCentre{{ID: "sr1", Name: "server room", Servers: 10, Utilisation: 0.2}}
+	site.Colocation = []declaration.Colocation{{ID: "colo", Provider: "Colo PAR", Country: "FR", PUE: 1.4, PUESource: "provider report 2024", ElectricityBoughtBy: "provider"}}
 	var acts []footprint.Activity
 	for m := time.January; m <= time.December; m++ {
 		from, to := footprint.NewDate(2024, m, 1), footprint.NewDate(2024, m+1, 1)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
 
@@ -61,7 +62,7 @@ func TestSiteLifecycleOnTheRealBinaries(t *testing.T) {
 		tokens[id] = s.addSite(t, id, strings.ToUpper(id), strings.ToUpper(id[:2]))
 	}
 	send := func(id string, from, to footprint.Date) {
-		site := footprint.Site{ID: id, Name: strings.ToUpper(id), Country: strings.ToUpper(id[:2]), Timezone: "UTC", Seats: 100}
+		site := declaration.Site{ID: id, Name: strings.ToUpper(id), Country: strings.ToUpper(id[:2]), Timezone: "UTC", Seats: 100}
 		code, doc := s.post(t, id, tokens[id], batch{ID: "b-" + id, Site: &site, Activities: dailyKWh(from, to, 100)})
 		require.Equal(t, 200, code, doc)
 	}

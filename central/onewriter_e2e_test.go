@@ -27,6 +27,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
 
@@ -39,7 +40,7 @@ func TestOneCentralPerDataDirectory(t *testing.T) {
 	tokens := map[string]string{}
 	for _, id := range []string{"fr-lyon", "fr-lille"} {
 		tokens[id] = s.addSite(t, id, strings.ToUpper(id), "FR")
-		site := footprint.Site{ID: id, Name: strings.ToUpper(id), Country: "FR", Timezone: "UTC", Seats: 100}
+		site := declaration.Site{ID: id, Name: strings.ToUpper(id), Country: "FR", Timezone: "UTC", Seats: 100}
 		code, doc := s.post(t, id, tokens[id], batch{ID: "b-" + id, Site: &site, Activities: dailyKWh(footprint.NewDate(2024, 1, 1), footprint.NewDate(2025, 1, 1), 1000)})
 		require.Equal(t, 200, code, doc)
 	}

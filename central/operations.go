@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // The operations that change the catalog: written once here, called by the
@@ -45,7 +46,7 @@ func (s *Service) AddSite(ctx context.Context, id, name, country string) (string
 // (the declaration's rules; source names where they came from) as an
 // ErrInvalid: the CLI checks before it asks a central.
 func CheckNewSite(source, id, name, country string) error {
-	probe := footprint.Site{ID: id, Name: name, Country: country, Timezone: "UTC", Seats: 1}
+	probe := declaration.Site{ID: id, Name: name, Country: country, Timezone: "UTC", Seats: 1}
 	if err := probe.Validate(source); err != nil {
 		return invalidError{err}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // DataQuality is the central's data-quality report of a site: the stored
@@ -13,16 +14,16 @@ import (
 // site's declaration or its own history — the same checks the agent runs
 // before sending, here on everything stored, whichever agent sent it.
 type DataQuality struct {
-	Records      int                             `json:"records"`
-	Invalid      int                             `json:"invalid_records"`
-	FirstInvalid string                          `json:"first_invalid,omitempty"`
-	Implausible  []footprint.PlausibilityWarning `json:"implausible"`
+	Records      int                               `json:"records"`
+	Invalid      int                               `json:"invalid_records"`
+	FirstInvalid string                            `json:"first_invalid,omitempty"`
+	Implausible  []declaration.PlausibilityWarning `json:"implausible"`
 }
 
 // dataQuality checks a site's stored records against the contract and,
 // with its latest declaration, for plausibility.
 func (s *Service) dataQuality(ctx context.Context, site store.Site, recs []store.Record) (DataQuality, error) {
-	q := DataQuality{Records: len(recs), Implausible: []footprint.PlausibilityWarning{}}
+	q := DataQuality{Records: len(recs), Implausible: []declaration.PlausibilityWarning{}}
 	decl, err := s.declaration(ctx, site, s.now().Year())
 	if err != nil {
 		return q, err
@@ -38,6 +39,6 @@ func (s *Service) dataQuality(ctx context.Context, site store.Site, recs []store
 		}
 		valid = append(valid, r.Activity)
 	}
-	q.Implausible = append(q.Implausible, footprint.Plausibility(decl, valid, nil)...)
+	q.Implausible = append(q.Implausible, declaration.Plausibility(decl, valid, nil)...)
 	return q, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // RebuildRollups recomputes every site's rollups from the raw records
@@ -35,7 +36,7 @@ func (s *Service) RebuildRollups(ctx context.Context) (int, error) {
 // year's months and kept records, and the workstation months before the
 // declaration's power-off roll-out, the site's measured baseline), or with
 // trace the raw records, every one of which the audit trail lists.
-func (s *Service) inputs(ctx context.Context, st store.Site, d footprint.Site, year int, trace bool) ([]footprint.Activity, error) {
+func (s *Service) inputs(ctx context.Context, st store.Site, d declaration.Site, year int, trace bool) ([]footprint.Activity, error) {
 	site := st.ID
 	if trace {
 		acts, err := s.rawRecordsFor(ctx, site, d, year)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
@@ -143,7 +144,7 @@ func (s *Service) Close() error {
 
 // declaration returns the site's declaration in force for year, or a
 // minimal one from the catalog when the agent has not sent one yet.
-func (s *Service) declaration(ctx context.Context, site store.Site, year int) (footprint.Site, error) {
+func (s *Service) declaration(ctx context.Context, site store.Site, year int) (declaration.Site, error) {
 	d, ok, err := s.Catalog.DeclarationFor(ctx, site.ID, year)
 	if err != nil {
 		return d, err
@@ -156,13 +157,13 @@ func (s *Service) declaration(ctx context.Context, site store.Site, year int) (f
 
 // registered is the declaration of a site that never sent one: what the
 // catalog knows.
-func registered(site store.Site) footprint.Site {
-	return footprint.Site{ID: site.ID, Name: site.Name, Country: site.Country}
+func registered(site store.Site) declaration.Site {
+	return declaration.Site{ID: site.ID, Name: site.Name, Country: site.Country}
 }
 
 // assignment places a site in its profile (a catalog override wins over a
 // pin in the declaration) and returns the calculation's assumptions.
-func (s *Service) assignment(ctx context.Context, d footprint.Site, year int) (profiles.Assignment, ghg.Assumptions, []string, error) {
+func (s *Service) assignment(ctx context.Context, d declaration.Site, year int) (profiles.Assignment, ghg.Assumptions, []string, error) {
 	o, err := s.Catalog.Override(ctx, d.ID)
 	if err != nil {
 		return profiles.Assignment{}, ghg.Assumptions{}, nil, err
@@ -176,7 +177,7 @@ func (s *Service) assignment(ctx context.Context, d footprint.Site, year int) (p
 
 // assign is assignment with the site's override already read (nil: none).
 // measured holds the site's full measured weather years (MeasuredYears).
-func (s *Service) assign(d footprint.Site, year int, o *footprint.ProfilePin, measured map[int]weather.MeasuredClimate) (profiles.Assignment, ghg.Assumptions, []string, error) {
+func (s *Service) assign(d declaration.Site, year int, o *declaration.ProfilePin, measured map[int]weather.MeasuredClimate) (profiles.Assignment, ghg.Assumptions, []string, error) {
 	pin := d.Profile
 	if o != nil {
 		pin = o
@@ -216,7 +217,7 @@ func (s *Service) records(ctx context.Context, site string, year int) ([]footpri
 // rawRecordsFor is records plus, when the declaration dates its power-off
 // roll-out (power_off.since), the workstation records logged before it in
 // earlier years: the site's measured baseline.
-func (s *Service) rawRecordsFor(ctx context.Context, site string, d footprint.Site, year int) ([]footprint.Activity, error) {
+func (s *Service) rawRecordsFor(ctx context.Context, site string, d declaration.Site, year int) ([]footprint.Activity, error) {
 	acts, err := s.records(ctx, site, year)
 	if err != nil || d.PowerOff.Since.IsZero() || year == 0 {
 		return acts, err

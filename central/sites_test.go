@@ -15,6 +15,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/charts"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/wire"
 )
@@ -49,7 +50,7 @@ func TestAClosedSiteCountsUntilItsClosingDay(t *testing.T) {
 	for _, id := range []string{"fr-a", "fr-b"} {
 		_, err := svc.Catalog.AddSite(ctx, id, id, "FR")
 		require.NoError(t, err)
-		site := footprint.Site{ID: id, Name: id, Country: "FR", Timezone: "Europe/Paris", Seats: 100}
+		site := declaration.Site{ID: id, Name: id, Country: "FR", Timezone: "Europe/Paris", Seats: 100}
 		acts := daily(footprint.NewDate(2024, 1, 1), footprint.NewDate(2025, 7, 1), 100)
 		acts = append(acts, footprint.Activity{Kind: footprint.KindFuel, Item: "natural_gas", Start: footprint.NewDate(2024, 7, 1), End: footprint.NewDate(2024, 8, 1),
 			Quantity: 3100, Unit: footprint.UnitKWh, Source: "bills", Quality: footprint.QualityMeasured})
@@ -190,7 +191,7 @@ func TestTheGroupPageRanksSitesOverTheirLineByTonnes(t *testing.T) {
 	post := func(id string, acts []footprint.Activity) {
 		_, err := svc.Catalog.AddSite(ctx, id, "Site "+id, "ZA")
 		require.NoError(t, err)
-		site := footprint.Site{ID: id, Name: "Site " + id, Country: "ZA", Timezone: "Africa/Johannesburg", Seats: 100}
+		site := declaration.Site{ID: id, Name: "Site " + id, Country: "ZA", Timezone: "Africa/Johannesburg", Seats: 100}
 		_, err = svc.Ingest(ctx, id, wire.Batch{ID: id, Site: &site, Activities: acts})
 		require.NoError(t, err)
 	}

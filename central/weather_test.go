@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/weather"
 	"github.com/greenhelp/greenhelp/profiles"
@@ -50,7 +51,7 @@ func TestTheCentralNormalisesAMildWinterFromTheRollups(t *testing.T) {
 	svc.Clock = func() time.Time { return time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC) }
 	_, err := svc.Catalog.AddSite(ctx, "fr-par", "Paris", "FR")
 	require.NoError(t, err)
-	site := footprint.Site{ID: "fr-par", Name: "Paris", Country: "FR", City: "Paris", Timezone: "Europe/Paris", Seats: 100}
+	site := declaration.Site{ID: "fr-par", Name: "Paris", Country: "FR", City: "Paris", Timezone: "Europe/Paris", Seats: 100}
 	cold := [12]float64{2, 3, 7, 10, 14, 18, 20, 20, 16, 12, 7, 3}
 	mild := [12]float64{4, 5, 9, 12, 16, 20, 22, 22, 18, 14, 9, 5}
 	_, err = svc.Ingest(ctx, "fr-par", wire.Batch{ID: "y2022", Site: &site, Activities: weatherRecords(2022, cold)})

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // The payloads: each one, if it ever ran, would set the title to "pwned"
@@ -100,10 +101,10 @@ func TestNoOnesTextRunsInThePagesOrTheBoardPack(t *testing.T) {
 		decl := base
 		decl.ID, decl.Name, decl.City = st.id, st.name, pay(i+1)
 		decl.Electricity.Instrument = pay(i + 2)
-		decl.DataCentres = []footprint.DataCentre{{ID: "sr1", Name: pay(i + 3)}}
-		decl.Colocation = []footprint.Colocation{{ID: "colo-1", Provider: pay(i + 1), Country: "ZA", PUE: 1.4, PUESource: pay(i + 2), ElectricityBoughtBy: "provider"}}
-		decl.Profile = &footprint.ProfilePin{Pin: "coal-grid", Reason: pay(i + 3)}
-		decl.Actions = append([]footprint.Action(nil), base.Actions...)
+		decl.DataCentres = []declaration.DataCentre{{ID: "sr1", Name: pay(i + 3)}}
+		decl.Colocation = []declaration.Colocation{{ID: "colo-1", Provider: pay(i + 1), Country: "ZA", PUE: 1.4, PUESource: pay(i + 2), ElectricityBoughtBy: "provider"}}
+		decl.Profile = &declaration.ProfilePin{Pin: "coal-grid", Reason: pay(i + 3)}
+		decl.Actions = append([]declaration.Action(nil), base.Actions...)
 		for j := range decl.Actions {
 			decl.Actions[j].Owner = pay(i + j)
 		}

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/profiles"
@@ -186,11 +186,11 @@ func TestASiteWithoutAYearAfterItsBaseIsNeverOnTrack(t *testing.T) {
 // words with what the tonnes do not say; a lever that would raise
 // emissions is not proposed.
 func TestWhatNextNamesTheTopThreeLeversWithTheirCaveats(t *testing.T) {
-	levers := []planning.Lever{{ID: footprint.LeverTelework, Name: "Telework", PotentialT: -3},
-		{ID: footprint.LeverGreenElectricity, Name: "Green electricity (certificates / PPA)", PotentialT: 120},
-		{ID: footprint.LeverPowerOff, Name: "PC power-off (schedules, compliance)", PotentialT: 14.2},
-		{ID: footprint.LeverLessTravel, Name: "Less business travel", PotentialT: 30},
-		{ID: footprint.LeverEquipment, Name: "Efficient equipment", PotentialT: 2}}
+	levers := []planning.Lever{{ID: declaration.LeverTelework, Name: "Telework", PotentialT: -3},
+		{ID: declaration.LeverGreenElectricity, Name: "Green electricity (certificates / PPA)", PotentialT: 120},
+		{ID: declaration.LeverPowerOff, Name: "PC power-off (schedules, compliance)", PotentialT: 14.2},
+		{ID: declaration.LeverLessTravel, Name: "Less business travel", PotentialT: 30},
+		{ID: declaration.LeverEquipment, Name: "Efficient equipment", PotentialT: 2}}
 	var buf bytes.Buffer
 	require.NoError(t, RenderSite(&buf, SiteData{Page: Page{Year: 2025}, Site: SiteSummary{ID: "za", Name: "Sandton"}, Levers: levers}, ServedLinks("/assets/")))
 	page := buf.String()
@@ -202,7 +202,7 @@ func TestWhatNextNamesTheTopThreeLeversWithTheirCaveats(t *testing.T) {
 	assert.Contains(t, page, "changes market-based Scope 2 only")
 	next := planning.NextActions(levers, 3)
 	require.Len(t, next, 3)
-	assert.Equal(t, footprint.LeverPowerOff, next[2].ID, "the equipment (2 t) and telework (−3 t) are left out")
+	assert.Equal(t, declaration.LeverPowerOff, next[2].ID, "the equipment (2 t) and telework (−3 t) are left out")
 }
 
 // The profiles table says its levers and sites in words, never as a Go
@@ -214,7 +214,7 @@ func TestTheProfilesTableNamesLeversAndSites(t *testing.T) {
 	d := ProfilesData{Page: Page{Year: 2024, Sites: sites()}, Profiles: set.Profiles}
 	require.NoError(t, RenderProfiles(&buf, d, ServedLinks("/assets/")))
 	html := buf.String()
-	assert.Contains(t, html, "1. "+footprint.LeverName(set.Profiles[0].Levers[0]))
+	assert.Contains(t, html, "1. "+declaration.LeverName(set.Profiles[0].Levers[0]))
 	assert.NotContains(t, html, "<td>[")
 	assert.Contains(t, html, "<td>none</td>", "a profile without sites says so")
 }

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/footprint/weather"
@@ -121,7 +121,7 @@ func nextTable(who string, levers []planning.Lever) *table {
 	}
 	t := table{Title: "What next for " + who + ": the three levers with the most tonnes", Head: []string{"#", "action", "up to tCO2e/yr", "what the tonnes do not say"}}
 	for i, l := range next {
-		t.Rows = append(t.Rows, []string{fmt.Sprint(i + 1), l.Name, f1(l.PotentialT), footprint.LeverCaveat(l.ID)})
+		t.Rows = append(t.Rows, []string{fmt.Sprint(i + 1), l.Name, f1(l.PotentialT), declaration.LeverCaveat(l.ID)})
 	}
 	return &t
 }
@@ -569,7 +569,7 @@ func weatherTable(byYear []*ghg.Inventory, year int) *table {
 func leverList(ids []string) string {
 	parts := make([]string, len(ids))
 	for i, id := range ids {
-		name := footprint.LeverName(id)
+		name := declaration.LeverName(id)
 		if name == "" {
 			name = id
 		}

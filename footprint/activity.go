@@ -3,6 +3,7 @@ package footprint
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -129,46 +130,46 @@ func (a Activity) Days() int { return a.Start.DaysUntil(a.End) }
 // Validate returns every problem with a, each path prefixed with prefix
 // (e.g. "activities[3]" or "input.csv:12").
 func (a Activity) Validate(prefix string) []FieldError {
-	var errs errList
+	var errs Problems
 	p := func(field string) string { return prefix + "." + field }
 	if strings.Contains(prefix, ":") { // file:line style
 		p = func(field string) string { return prefix + ": " + field }
 	}
 	unit, itemOK := UnitOf(a.Kind, a.Item)
 	if _, kindOK := itemSpec[a.Kind]; !kindOK {
-		errs.add(p("kind"), Clip(string(a.Kind)), "unknown kind: want one of %s%s", quoteList(kindStrings()), suggest(string(a.Kind), kindStrings()))
+		errs.Add(p("kind"), Clip(string(a.Kind)), "unknown kind: want one of %s%s", QuoteList(kindStrings()), Suggest(string(a.Kind), kindStrings()))
 	} else if !itemOK {
-		errs.add(p("item"), Clip(a.Item), "unknown item for kind %s: want one of %s%s", a.Kind, quoteList(Items(a.Kind)), suggest(a.Item, Items(a.Kind)))
+		errs.Add(p("item"), Clip(a.Item), "unknown item for kind %s: want one of %s%s", a.Kind, QuoteList(Items(a.Kind)), Suggest(a.Item, Items(a.Kind)))
 	} else if a.Unit != unit {
-		errs.add(p("unit"), Clip(string(a.Unit)), "%s/%s is measured in %s", a.Kind, a.Item, unit)
+		errs.Add(p("unit"), Clip(string(a.Unit)), "%s/%s is measured in %s", a.Kind, a.Item, unit)
 	}
 	q := func() string { return strconv.FormatFloat(a.Quantity, 'g', -1, 64) } // only for messages
 	switch {
 	case math.IsNaN(a.Quantity) || math.IsInf(a.Quantity, 0):
-		errs.add(p("quantity"), q(), "must be a finite number")
+		errs.Add(p("quantity"), q(), "must be a finite number")
 	case a.Kind == KindWeather:
 		if a.Quantity < MinOutdoorTemp || a.Quantity > MaxOutdoorTemp {
-			errs.add(p("quantity"), q(), "a daily mean outdoor temperature in °C lies between %g and %g (the WMO's recorded extremes): is it in °F or K?", MinOutdoorTemp, MaxOutdoorTemp)
+			errs.Add(p("quantity"), q(), "a daily mean outdoor temperature in °C lies between %g and %g (the WMO's recorded extremes): is it in °F or K?", MinOutdoorTemp, MaxOutdoorTemp)
 		}
 	case a.Quantity < 0:
-		errs.add(p("quantity"), q(), "must be ≥ 0 (a correction is sent as the corrected value under the same key)")
+		errs.Add(p("quantity"), q(), "must be ≥ 0 (a correction is sent as the corrected value under the same key)")
 	}
 	datesOK := false
 	switch {
 	case a.Start.IsZero():
-		errs.add(p("start"), "", "missing: want a date YYYY-MM-DD")
+		errs.Add(p("start"), "", "missing: want a date YYYY-MM-DD")
 	case a.End.IsZero():
-		errs.add(p("end"), "", "missing: want a date YYYY-MM-DD after start (end is exclusive)")
+		errs.Add(p("end"), "", "missing: want a date YYYY-MM-DD after start (end is exclusive)")
 	case a.Start.Before(EarliestDate):
-		errs.add(p("start"), a.Start.String(), "before %s: greenhelp keeps records from 1990 to 2100", EarliestDate)
+		errs.Add(p("start"), a.Start.String(), "before %s: greenhelp keeps records from 1990 to 2100", EarliestDate)
 	case LatestDate.Before(a.End):
-		errs.add(p("end"), a.End.String(), "after %s: greenhelp keeps records from 1990 to 2100", LatestDate)
+		errs.Add(p("end"), a.End.String(), "after %s: greenhelp keeps records from 1990 to 2100", LatestDate)
 	case !a.Start.Before(a.End):
-		errs.add(p("end"), a.End.String(), "must be after start %s (end is exclusive: one day is start + 1)", a.Start)
+		errs.Add(p("end"), a.End.String(), "must be after start %s (end is exclusive: one day is start + 1)", a.Start)
 	case a.End.Time().After(a.Start.Time().AddDate(1, 0, 0)):
-		errs.add(p("end"), a.End.String(), "period from %s is %d days: a record covers at most one year", a.Start, a.Days())
+		errs.Add(p("end"), a.End.String(), "period from %s is %d days: a record covers at most one year", a.Start, a.Days())
 	case a.Kind == KindWeather && a.Start.DaysUntil(a.End) != 1:
-		errs.add(p("end"), a.End.String(), "a temperature is a daily mean: the period is one day (end = start + 1 = %s)", a.Start.AddDays(1))
+		errs.Add(p("end"), a.End.String(), "a temperature is a daily mean: the period is one day (end = start + 1 = %s)", a.Start.AddDays(1))
 	default:
 		datesOK = true
 	}
@@ -177,31 +178,31 @@ func (a Activity) Validate(prefix string) []FieldError {
 	// otherwise dominate, or overflow, every group total.
 	if ceiling, ok := MaxPerDay[a.Unit]; ok && datesOK && a.Quantity > 0 && !math.IsInf(a.Quantity, 0) {
 		if perDay := a.Quantity / float64(a.Days()); perDay > ceiling {
-			errs.add(p("quantity"), q(), "%s %s a day over %d day(s): above the plausible ceiling of %s %s a day for one site (check the unit and the decimal separator)",
+			errs.Add(p("quantity"), q(), "%s %s a day over %d day(s): above the plausible ceiling of %s %s a day for one site (check the unit and the decimal separator)",
 				strconv.FormatFloat(perDay, 'g', 4, 64), a.Unit, a.Days(), strconv.FormatFloat(ceiling, 'g', -1, 64), a.Unit)
 		}
 	}
 	if strings.TrimSpace(a.Source) == "" {
-		errs.add(p("source"), "", "missing: name the meter, export or system the figure comes from")
+		errs.Add(p("source"), "", "missing: name the meter, export or system the figure comes from")
 	} else if why := keyFieldProblem(a.Source); why != "" {
-		errs.add(p("source"), Clip(a.Source), "%s", why)
+		errs.Add(p("source"), Clip(a.Source), "%s", why)
 	}
 	n := 0
 	for k, v := range a.Attrs {
 		n += len(k) + len(v) + 2
 	}
 	if n > 2*MaxKeyField {
-		errs.add(p("attrs"), Clip(FormatAttrs(a.Attrs)), "longer than %d bytes", 2*MaxKeyField)
+		errs.Add(p("attrs"), Clip(FormatAttrs(a.Attrs)), "longer than %d bytes", 2*MaxKeyField)
 	}
 	if !a.Quality.Valid() {
-		errs.add(p("quality"), Clip(string(a.Quality)), "want one of \"measured\", \"estimated\", \"default\"")
+		errs.Add(p("quality"), Clip(string(a.Quality)), "want one of \"measured\", \"estimated\", \"default\"")
 	}
 	errs = append(errs, a.validateAttrs(p)...)
 	return errs
 }
 
-func (a Activity) validateAttrs(p func(string) string) errList {
-	var errs errList
+func (a Activity) validateAttrs(p func(string) string) Problems {
+	var errs Problems
 	spec := attrSpec[a.Kind]
 	keys := make([]string, 0, len(a.Attrs))
 	for k := range a.Attrs {
@@ -218,31 +219,31 @@ func (a Activity) validateAttrs(p func(string) string) errList {
 			}
 			sort.Strings(known)
 			if len(known) == 0 {
-				errs.add(p("attrs."+Clip(k)), Clip(v), "kind %s takes no attributes", a.Kind)
+				errs.Add(p("attrs."+Clip(k)), Clip(v), "kind %s takes no attributes", a.Kind)
 			} else {
-				errs.add(p("attrs."+Clip(k)), Clip(v), "unknown attribute for kind %s: want %s%s", a.Kind, quoteList(known), suggest(k, known))
+				errs.Add(p("attrs."+Clip(k)), Clip(v), "unknown attribute for kind %s: want %s%s", a.Kind, QuoteList(known), Suggest(k, known))
 			}
 			continue
 		}
-		if allowed != nil && !contains(allowed, v) {
-			errs.add(p("attrs."+Clip(k)), Clip(v), "want one of %s", quoteList(allowed))
+		if allowed != nil && !slices.Contains(allowed, v) {
+			errs.Add(p("attrs."+Clip(k)), Clip(v), "want one of %s", QuoteList(allowed))
 		}
 	}
 	errs = append(errs, a.validateITIDs(p)...) // rooms and contracts are ids (it.go)
 	for _, k := range requiredAttrs[a.Kind] {
 		if strings.TrimSpace(a.Attrs[k]) == "" {
-			errs.add(p("attrs."+k), "", "missing: a %s record names its %s (attrs %s=…)", a.Kind, k, k)
+			errs.Add(p("attrs."+k), "", "missing: a %s record names its %s (attrs %s=…)", a.Kind, k, k)
 		}
 	}
 	if a.Kind == KindCloud {
 		prov := a.Attrs["provider"]
 		switch {
 		case a.Item == "reported" && a.Attrs["method"] == "":
-			errs.add(p("attrs.method"), "", `missing: a reported figure says its Scope 2 method, "location" or "market"`)
+			errs.Add(p("attrs.method"), "", `missing: a reported figure says its Scope 2 method, "location" or "market"`)
 		case a.Item != "reported" && prov == "other":
-			errs.add(p("attrs.provider"), prov, "a usage estimate needs the provider's coefficients: aws, gcp or azure (send the provider's own report as item reported)")
+			errs.Add(p("attrs.provider"), prov, "a usage estimate needs the provider's coefficients: aws, gcp or azure (send the provider's own report as item reported)")
 		case a.Item != "reported" && a.Attrs["region"] == "":
-			errs.add(p("attrs.region"), "", "missing: a usage estimate needs the region, for its grid (e.g. eu-west-3)")
+			errs.Add(p("attrs.region"), "", "missing: a usage estimate needs the region, for its grid (e.g. eu-west-3)")
 		}
 	}
 	if a.Kind == KindTravel {
@@ -250,16 +251,16 @@ func (a Activity) validateAttrs(p func(string) string) errList {
 			classes, isFlight := flightClasses[a.Item]
 			switch {
 			case !isFlight:
-				errs.add(p("attrs.class"), c, "only short- and long-haul flights take a class")
-			case !contains(classes, c) && contains(attrSpec[KindTravel]["class"], c):
-				errs.add(p("attrs.class"), c, "%s takes one of %s", a.Item, quoteList(classes))
+				errs.Add(p("attrs.class"), c, "only short- and long-haul flights take a class")
+			case !slices.Contains(classes, c) && slices.Contains(attrSpec[KindTravel]["class"], c):
+				errs.Add(p("attrs.class"), c, "%s takes one of %s", a.Item, QuoteList(classes))
 			}
 		}
 		if c, ok := a.Attrs["country"]; ok {
 			if a.Item != "hotel" {
-				errs.add(p("attrs.country"), c, "only hotel nights take a country")
+				errs.Add(p("attrs.country"), c, "only hotel nights take a country")
 			} else if !ValidCountry(c) {
-				errs.add(p("attrs.country"), c, "not an ISO 3166-1 alpha-2 country code (e.g. FR, ZA)")
+				errs.Add(p("attrs.country"), c, "not an ISO 3166-1 alpha-2 country code (e.g. FR, ZA)")
 			}
 		}
 	}
@@ -275,18 +276,9 @@ func kindStrings() []string {
 	return out
 }
 
-func contains(xs []string, x string) bool {
-	for _, s := range xs {
-		if s == x {
-			return true
-		}
-	}
-	return false
-}
-
-// suggest returns ` (did you mean "x"?)` for the closest candidate within a
+// Suggest returns ` (did you mean "x"?)` for the closest candidate within a
 // small edit distance, else "".
-func suggest(got string, candidates []string) string {
+func Suggest(got string, candidates []string) string {
 	if s := Closest(got, candidates); s != "" {
 		return fmt.Sprintf(" (did you mean %q?)", s)
 	}

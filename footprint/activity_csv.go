@@ -48,7 +48,7 @@ func ReadActivitiesCSV(r io.Reader, name string) ([]Activity, error) {
 		return nil, fmt.Errorf("%s:1: header: missing column(s) %s: want %s", name, strings.Join(missing, ", "), strings.Join(CSVColumns, ","))
 	}
 	var out []Activity
-	var errs errList
+	var errs Problems
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -57,7 +57,7 @@ func ReadActivitiesCSV(r io.Reader, name string) ([]Activity, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				errs.add(fmt.Sprintf("%s:%d", name, pe.Line), "", "%v", pe.Err)
+				errs.Add(fmt.Sprintf("%s:%d", name, pe.Line), "", "%v", pe.Err)
 				if len(errs) >= maxCSVErrors {
 					break
 				}
@@ -77,7 +77,7 @@ func ReadActivitiesCSV(r io.Reader, name string) ([]Activity, error) {
 		out = append(out, a)
 	}
 	if len(errs) > 0 {
-		return nil, errs.err(name)
+		return nil, errs.Err(name)
 	}
 	return out, nil
 }
@@ -90,7 +90,7 @@ func parseRecord(rec []string, col map[string]int, where string) (Activity, []Fi
 		}
 		return strings.TrimSpace(rec[i])
 	}
-	var errs errList
+	var errs Problems
 	a := Activity{Kind: Kind(get("kind")), Item: get("item"), Unit: Unit(get("unit")),
 		Source: csvsafe.Untext(get("source")), Quality: Quality(get("quality"))}
 	var dateErr bool
@@ -101,7 +101,7 @@ func parseRecord(rec []string, col map[string]int, where string) (Activity, []Fi
 		if v := get(f.name); v != "" {
 			d, err := ParseDate(v)
 			if err != nil {
-				errs.add(where+": "+f.name, v, "not a date: want YYYY-MM-DD")
+				errs.Add(where+": "+f.name, v, "not a date: want YYYY-MM-DD")
 				dateErr = true
 				continue
 			}
@@ -115,12 +115,12 @@ func parseRecord(rec []string, col map[string]int, where string) (Activity, []Fi
 		if strings.Contains(q, ",") {
 			hint += " (this file uses a decimal comma: the activity CSV is comma-separated with decimal points)"
 		}
-		errs.add(where+": quantity", q, "%s", hint)
+		errs.Add(where+": quantity", q, "%s", hint)
 	}
 	a.Quantity = qv
 	attrs, err := ParseAttrs(csvsafe.Untext(get("attrs")))
 	if err != nil {
-		errs.add(where+": attrs", get("attrs"), "%v", err)
+		errs.Add(where+": attrs", get("attrs"), "%v", err)
 	}
 	a.Attrs = attrs
 	for _, fe := range a.Validate(where) {

@@ -43,14 +43,17 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
-// errList accumulates FieldErrors.
-type errList []FieldError
+// Problems accumulates FieldErrors, so that a check names every problem
+// at once.
+type Problems []FieldError
 
-func (l *errList) add(path, value, format string, args ...any) {
+// Add appends a problem with the field's path and value.
+func (l *Problems) Add(path, value, format string, args ...any) {
 	*l = append(*l, FieldError{Path: path, Value: value, Message: fmt.Sprintf(format, args...)})
 }
 
-func (l errList) err(source string) error {
+// Err is nil without problems, else a *ValidationError naming source.
+func (l Problems) Err(source string) error {
 	if len(l) == 0 {
 		return nil
 	}

@@ -139,7 +139,8 @@ var requiredAttrs = map[Kind][]string{
 	KindCloud:      {"provider"},
 }
 
-func quoteList(xs []string) string {
+// QuoteList writes xs quoted, comma-separated.
+func QuoteList(xs []string) string {
 	q := make([]string, len(xs))
 	for i, x := range xs {
 		q[i] = `"` + x + `"`

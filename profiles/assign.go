@@ -5,7 +5,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
 
@@ -86,7 +86,7 @@ type Override struct {
 
 // Assign places a site with features f in the nearest profile of set. pin,
 // when non-nil, overrides the result; both are kept.
-func Assign(siteID string, f Features, sources map[string]string, set *Set, pin *footprint.ProfilePin) (Assignment, error) {
+func Assign(siteID string, f Features, sources map[string]string, set *Set, pin *declaration.ProfilePin) (Assignment, error) {
 	a := Assignment{Site: siteID, Distances: map[string]float64{}, Features: f, Sources: sources}
 	type cand struct {
 		id string
@@ -137,7 +137,7 @@ func (p Profile) Assumptions() ghg.Assumptions {
 		Profile:              p.ID,
 		HomeworkingKgPerHour: p.HomeworkingKgPerHour,
 		HomeworkingSource:    "profile " + p.ID + ": " + p.HomeworkingBasis,
-		Commute:              &footprint.CommuteSurvey{Modes: p.Commute},
+		Commute:              &declaration.CommuteSurvey{Modes: p.Commute},
 		Fleet:                p.Fleet,
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/weather"
 )
@@ -55,14 +55,14 @@ func fold(s string) string {
 // table, else the grid at the country's capital or most populous place
 // (capitals.csv) — and says which. ok is
 // false when none is known.
-func Climate(site footprint.Site) (hdd, cdd float64, source string, ok bool) {
+func Climate(site declaration.Site) (hdd, cdd float64, source string, ok bool) {
 	return ClimateWith(site, nil)
 }
 
 // ClimateWith is Climate with the site's measured climate (nil: none),
 // which comes after a declared one and before the city table and the
 // grid: declared → measured → city table → grid → country reference city.
-func ClimateWith(site footprint.Site, measured *weather.MeasuredClimate) (hdd, cdd float64, source string, ok bool) {
+func ClimateWith(site declaration.Site, measured *weather.MeasuredClimate) (hdd, cdd float64, source string, ok bool) {
 	if c := site.Climate; c != nil {
 		return c.HDD, c.CDD, "declared in site.yaml", true
 	}
@@ -102,7 +102,7 @@ var carModes = map[string]bool{"car_petrol": true, "car_diesel": true, "car_hybr
 
 // SiteFeatures computes a site's features for year and where each came
 // from. Unknown features are NaN (left out of distances).
-func SiteFeatures(site footprint.Site, lib *factors.Library, year int) (Features, map[string]string) {
+func SiteFeatures(site declaration.Site, lib *factors.Library, year int) (Features, map[string]string) {
 	return SiteFeaturesWith(site, lib, year, nil)
 }
 
@@ -110,7 +110,7 @@ func SiteFeatures(site footprint.Site, lib *factors.Library, year int) (Features
 // normalised to: declared → city table → grid → country reference city
 // (never its own measurements: a mild year would be normalised to mild
 // years).
-func Normal(site footprint.Site) weather.NormalClimate {
+func Normal(site declaration.Site) weather.NormalClimate {
 	hdd, cdd, how, ok := Climate(site)
 	if !ok {
 		return weather.NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: how}
@@ -120,7 +120,7 @@ func Normal(site footprint.Site) weather.NormalClimate {
 
 // SiteFeaturesWith is SiteFeatures with the site's measured climate (nil:
 // none).
-func SiteFeaturesWith(site footprint.Site, lib *factors.Library, year int, measured *weather.MeasuredClimate) (Features, map[string]string) {
+func SiteFeaturesWith(site declaration.Site, lib *factors.Library, year int, measured *weather.MeasuredClimate) (Features, map[string]string) {
 	src := map[string]string{}
 	f := Features{GridGPerKWh: math.NaN(), HDD: math.NaN(), CDD: math.NaN(), CarShare: math.NaN(), Insulation: site.InsulationClass}
 	if m, err := lib.Lookup("electricity", "grid", site.Country, year); err == nil {

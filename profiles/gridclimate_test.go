@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // The embedded grid at five cities gives the degree days the reference
@@ -54,7 +54,7 @@ func TestGridInterpolationEdges(t *testing.T) {
 // A site without coordinates in a country the city table does not hold
 // is placed at its capital and said so.
 func TestASiteWithoutCoordinatesStandsAtItsCapital(t *testing.T) {
-	hdd, cdd, how, ok := Climate(footprint.Site{ID: "my", Country: "MY", City: "Cyberjaya"})
+	hdd, cdd, how, ok := Climate(declaration.Site{ID: "my", Country: "MY", City: "Cyberjaya"})
 	require.True(t, ok)
 	assert.Contains(t, how, "Kuala Lumpur, MY's capital")
 	assert.Contains(t, how, "GeoNames 1735161")
@@ -70,7 +70,7 @@ func TestASiteWithoutCoordinatesStandsAtItsCapital(t *testing.T) {
 		require.True(t, ok, cc)
 		assert.Equal(t, "capital", c.Basis, cc)
 	}
-	_, _, how, ok = Climate(footprint.Site{ID: "x", Country: "XX"})
+	_, _, how, ok = Climate(declaration.Site{ID: "x", Country: "XX"})
 	assert.False(t, ok)
 	assert.Contains(t, how, "unknown")
 }

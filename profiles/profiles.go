@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 //go:embed profiles.yaml
@@ -42,13 +43,13 @@ type Features struct {
 // Profile is one site family with its representative centre, defaults and
 // lever order.
 type Profile struct {
-	ID       string                  `yaml:"id" json:"id"`
-	Name     string                  `yaml:"name" json:"name"`
-	Centre   Centre                  `yaml:"centre" json:"centre"`
-	Features Features                `yaml:"features" json:"features"`
-	Commute  []footprint.CommuteMode `yaml:"commute" json:"commute"`
-	Fleet    []footprint.Workstation `yaml:"fleet" json:"fleet"`
-	Levers   []string                `yaml:"levers" json:"levers"`
+	ID       string                    `yaml:"id" json:"id"`
+	Name     string                    `yaml:"name" json:"name"`
+	Centre   Centre                    `yaml:"centre" json:"centre"`
+	Features Features                  `yaml:"features" json:"features"`
+	Commute  []declaration.CommuteMode `yaml:"commute" json:"commute"`
+	Fleet    []declaration.Workstation `yaml:"fleet" json:"fleet"`
+	Levers   []string                  `yaml:"levers" json:"levers"`
 	// HomeworkingKgPerHour is derived from the features (see Homeworking).
 	HomeworkingKgPerHour float64 `yaml:"-" json:"homeworking_kg_per_hour"`
 	HomeworkingBasis     string  `yaml:"-" json:"homeworking_basis"`
@@ -163,7 +164,7 @@ func (s *Set) validate(name string) error {
 		if _, ok := insulationRank(f.Insulation); !ok {
 			bad(pp+".features.insulation", "%q: want a class from A to G", f.Insulation)
 		}
-		survey := footprint.Site{ID: "x", Name: "x", Country: "FR", Timezone: "UTC", Seats: 1, Commute: &footprint.CommuteSurvey{Modes: p.Commute}}
+		survey := declaration.Site{ID: "x", Name: "x", Country: "FR", Timezone: "UTC", Seats: 1, Commute: &declaration.CommuteSurvey{Modes: p.Commute}}
 		if err := survey.Validate(""); err != nil {
 			var ve *footprint.ValidationError
 			if errors.As(err, &ve) {
@@ -179,16 +180,16 @@ func (s *Set) validate(name string) error {
 		}
 		lv := map[string]bool{}
 		for j, l := range p.Levers {
-			if footprint.LeverName(l) == "" {
-				bad(fmt.Sprintf("%s.levers[%d]", pp, j), "%q: want one of %s", l, strings.Join(footprint.LeverIDs(), ", "))
+			if declaration.LeverName(l) == "" {
+				bad(fmt.Sprintf("%s.levers[%d]", pp, j), "%q: want one of %s", l, strings.Join(declaration.LeverIDs(), ", "))
 			}
 			if lv[l] {
 				bad(fmt.Sprintf("%s.levers[%d]", pp, j), "%q listed twice", l)
 			}
 			lv[l] = true
 		}
-		if len(p.Levers) != len(footprint.LeverIDs()) {
-			bad(pp+".levers", "%d levers: order all %d of the catalogue (%s)", len(p.Levers), len(footprint.LeverIDs()), strings.Join(footprint.LeverIDs(), ", "))
+		if len(p.Levers) != len(declaration.LeverIDs()) {
+			bad(pp+".levers", "%d levers: order all %d of the catalogue (%s)", len(p.Levers), len(declaration.LeverIDs()), strings.Join(declaration.LeverIDs(), ", "))
 		}
 	}
 	if len(errs) > 0 {

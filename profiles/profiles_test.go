@@ -8,15 +8,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 )
 
-func site(id, city, country string) footprint.Site {
-	return footprint.Site{ID: id, Name: city, City: city, Country: country, Timezone: "UTC", Seats: 100}
+func site(id, city, country string) declaration.Site {
+	return declaration.Site{ID: id, Name: city, City: city, Country: country, Timezone: "UTC", Seats: 100}
 }
 
-func assign(t *testing.T, s footprint.Site) Assignment {
+func assign(t *testing.T, s declaration.Site) Assignment {
 	t.Helper()
 	f, src := SiteFeatures(s, factors.Default(), 2024)
 	a, err := Assign(s.ID, f, src, Default(), s.Profile)
@@ -52,7 +52,7 @@ func TestTheFourRepresentativeCitiesAssignToTheirOwnProfile(t *testing.T) {
 func TestSitesBetweenProfilesAreAssignedWithTheirExplanation(t *testing.T) {
 	tests := []struct {
 		name      string
-		site      footprint.Site
+		site      declaration.Site
 		want      string
 		decidedBy string
 		// wantDist is the hand-computed distance to the chosen profile.
@@ -100,10 +100,10 @@ func TestClimateComesFromTheSiteThenTheCityThenTheCountry(t *testing.T) {
 	bogotaHDD, _ := DegreeDays(bm)
 	bogotaHDD = math.Round(bogotaHDD)
 	declared := site("x", "Paris", "FR")
-	declared.Climate = &footprint.Climate{HDD: 2000, CDD: 100}
+	declared.Climate = &declaration.Climate{HDD: 2000, CDD: 100}
 	tests := []struct {
 		name    string
-		site    footprint.Site
+		site    declaration.Site
 		hdd     float64
 		source  string
 		unknown bool
@@ -132,7 +132,7 @@ func TestClimateComesFromTheSiteThenTheCityThenTheCountry(t *testing.T) {
 
 func TestAnOverrideKeepsBothTheComputedAndThePinnedProfile(t *testing.T) {
 	s := site("pt", "Lisbon", "PT")
-	s.Profile = &footprint.ProfilePin{Pin: "fossil-grid-mild", Reason: "gas-heated building, AC-heavy summers"}
+	s.Profile = &declaration.ProfilePin{Pin: "fossil-grid-mild", Reason: "gas-heated building, AC-heavy summers"}
 	a := assign(t, s)
 	assert.Equal(t, "fossil-grid-mild", a.Profile)
 	assert.Equal(t, "low-carbon-grid", a.Computed)

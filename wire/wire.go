@@ -22,6 +22,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // Batch is the body of POST /api/v1/sites/{site}/batches.
@@ -34,7 +35,7 @@ type Batch struct {
 	// the id, answers "duplicate" for the same id and hash and refuses the
 	// same id with another hash.
 	SHA256     string               `json:"sha256,omitempty"`
-	Site       *footprint.Site      `json:"site,omitempty"`
+	Site       *declaration.Site    `json:"site,omitempty"`
 	Activities []footprint.Activity `json:"activities"`
 }
 
@@ -49,12 +50,12 @@ func NewID() string {
 // ContentHash is the hex SHA-256 of the batch's content — its declaration
 // and activities in their canonical JSON form — independent of the id and
 // of how the body was formatted or compressed.
-func ContentHash(site *footprint.Site, acts []footprint.Activity) string {
+func ContentHash(site *declaration.Site, acts []footprint.Activity) string {
 	if acts == nil {
 		acts = []footprint.Activity{} // null and [] are the same content
 	}
 	raw, err := json.Marshal(struct {
-		Site       *footprint.Site      `json:"site,omitempty"`
+		Site       *declaration.Site    `json:"site,omitempty"`
 		Activities []footprint.Activity `json:"activities"`
 	}{site, acts})
 	if err != nil {
@@ -118,10 +119,10 @@ type activity struct {
 // needs Validate.
 func Decode(raw []byte) (Batch, error) {
 	var w struct {
-		ID         string          `json:"id"`
-		SHA256     string          `json:"sha256"`
-		Site       *footprint.Site `json:"site"`
-		Activities []activity      `json:"activities"`
+		ID         string            `json:"id"`
+		SHA256     string            `json:"sha256"`
+		Site       *declaration.Site `json:"site"`
+		Activities []activity        `json:"activities"`
 	}
 	// encoding/json's successor (go-json-experiment/json, the proposed
 	// encoding/json/v2): half the time of v1 on a batch, and stricter —

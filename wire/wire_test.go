@@ -8,10 +8,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 func TestTheContentHashSurvivesTheWire(t *testing.T) {
-	site := &footprint.Site{ID: "pt-lis-oriente", Name: "Lisbon Oriente", Country: "PT", Seats: 700}
+	site := &declaration.Site{ID: "pt-lis-oriente", Name: "Lisbon Oriente", Country: "PT", Seats: 700}
 	tests := []struct {
 		name string
 		b    Batch

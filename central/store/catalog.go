@@ -20,6 +20,7 @@ import (
 	_ "modernc.org/sqlite" // pure-Go SQLite driver
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // Catalog is the SQLite catalog.
@@ -569,7 +570,7 @@ func (c *Catalog) Activity(ctx context.Context) (map[string]SiteActivity, error)
 // and, when it carried one, a new declaration version. It returns
 // duplicate = true, changing nothing, for an id already logged with the
 // same content hash, and ErrConflict for an id logged with another.
-func (c *Catalog) Ingest(ctx context.Context, b BatchLog, decl *footprint.Site, write func(ctx context.Context, tx *sql.Tx) error) (duplicate bool, err error) {
+func (c *Catalog) Ingest(ctx context.Context, b BatchLog, decl *declaration.Site, write func(ctx context.Context, tx *sql.Tx) error) (duplicate bool, err error) {
 	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, classify("begin", err)
@@ -604,7 +605,7 @@ func (c *Catalog) Ingest(ctx context.Context, b BatchLog, decl *footprint.Site, 
 
 // addVersion stores a declaration version (one identical to a stored
 // version is not stored twice).
-func addVersion(ctx context.Context, tx *sql.Tx, site string, received time.Time, decl footprint.Site) error {
+func addVersion(ctx context.Context, tx *sql.Tx, site string, received time.Time, decl declaration.Site) error {
 	raw, err := json.Marshal(decl)
 	if err != nil {
 		return fmt.Errorf("%w: declaration: %w", ErrPermanent, err)
@@ -647,10 +648,10 @@ func (c *Catalog) Versions(ctx context.Context, site string) ([]SiteVersion, err
 // DeclarationFor returns the site's declaration in force for year: the
 // latest version effective on or before 1 January of the next year, else
 // the earliest; ok is false when the site never sent one.
-func (c *Catalog) DeclarationFor(ctx context.Context, site string, year int) (footprint.Site, bool, error) {
+func (c *Catalog) DeclarationFor(ctx context.Context, site string, year int) (declaration.Site, bool, error) {
 	vs, err := c.Versions(ctx, site)
 	if err != nil {
-		return footprint.Site{}, false, err
+		return declaration.Site{}, false, err
 	}
 	d, ok := DeclarationIn(vs, year)
 	return d, ok, nil
@@ -659,9 +660,9 @@ func (c *Catalog) DeclarationFor(ctx context.Context, site string, year int) (fo
 // DeclarationIn is DeclarationFor over versions already read (Versions'
 // order): the latest effective on or before 1 January of the next year,
 // else the earliest.
-func DeclarationIn(vs []SiteVersion, year int) (footprint.Site, bool) {
+func DeclarationIn(vs []SiteVersion, year int) (declaration.Site, bool) {
 	if len(vs) == 0 {
-		return footprint.Site{}, false
+		return declaration.Site{}, false
 	}
 	_, end := footprint.YearBounds(year)
 	pick := vs[0]
@@ -701,8 +702,8 @@ func (c *Catalog) SetOverride(ctx context.Context, site, profile, reason string)
 }
 
 // Override returns a site's profile pin, if any.
-func (c *Catalog) Override(ctx context.Context, site string) (*footprint.ProfilePin, error) {
-	var p footprint.ProfilePin
+func (c *Catalog) Override(ctx context.Context, site string) (*declaration.ProfilePin, error) {
+	var p declaration.ProfilePin
 	err := c.db.QueryRowContext(ctx, `SELECT profile, reason FROM profile_overrides WHERE site = ?`, site).Scan(&p.Pin, &p.Reason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

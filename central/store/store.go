@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // Record is a stored activity of a site.
@@ -74,11 +75,11 @@ type Site struct {
 // SiteVersion is one version of a site's declaration, with the date it
 // took effect.
 type SiteVersion struct {
-	Site          string         `json:"site"`
-	EffectiveFrom footprint.Date `json:"effective_from"`
-	ReceivedAt    time.Time      `json:"received_at"`
-	Hash          string         `json:"hash"`
-	Declaration   footprint.Site `json:"declaration"`
+	Site          string           `json:"site"`
+	EffectiveFrom footprint.Date   `json:"effective_from"`
+	ReceivedAt    time.Time        `json:"received_at"`
+	Hash          string           `json:"hash"`
+	Declaration   declaration.Site `json:"declaration"`
 }
 
 // BatchLog is one received batch.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 )
 
@@ -15,9 +16,9 @@ import (
 func BenchmarkCalculateSiteYear(b *testing.B) {
 	acts := benchActivities(b)
 	lib := factors.Default()
-	site := footprint.Site{ID: "za", Name: "za", Country: "ZA", FTE: 950,
-		Commute:      &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "car_petrol", Share: 1, OneWayKm: 20}}},
-		Workstations: []footprint.Workstation{{Class: "desktop", WattsOn: 65, WattsOff: 1}, {Class: "monitor", WattsOn: 22, WattsOff: 0.5}}}
+	site := declaration.Site{ID: "za", Name: "za", Country: "ZA", FTE: 950,
+		Commute:      &declaration.CommuteSurvey{Modes: []declaration.CommuteMode{{Mode: "car_petrol", Share: 1, OneWayKm: 20}}},
+		Workstations: []declaration.Workstation{{Class: "desktop", WattsOn: 65, WattsOff: 1}, {Class: "monitor", WattsOn: 22, WattsOff: 0.5}}}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/weather"
 )
@@ -25,9 +26,9 @@ type Assumptions struct {
 	HomeworkingKgPerHour float64
 	HomeworkingSource    string
 	// Commute is the commute split used when the site has no survey.
-	Commute *footprint.CommuteSurvey
+	Commute *declaration.CommuteSurvey
 	// Fleet holds default watts per workstation class.
-	Fleet []footprint.Workstation
+	Fleet []declaration.Workstation
 	// Climate is the site's long-term degree days, which a year with
 	// measured outdoor temperatures is normalised to (zero: unknown).
 	Climate weather.NormalClimate
@@ -87,14 +88,14 @@ const WorkingDaysPerFTE = 220.0
 // records. Records straddling the year are prorated by days. It fails when
 // a record has no emission factor or a workstation class has no power
 // figure, rather than counting it as zero.
-func Calculate(site footprint.Site, acts []footprint.Activity, year int, lib *factors.Library, as Assumptions, opt Options) (*Inventory, error) {
+func Calculate(site declaration.Site, acts []footprint.Activity, year int, lib *factors.Library, as Assumptions, opt Options) (*Inventory, error) {
 	from, to := footprint.YearBounds(year)
 	return CalculatePeriod(site, acts, from, to, lib, as, opt)
 }
 
 // CalculatePeriod is Calculate over [from, to) (a month, say), with the
 // factors of from's year; the inventory's Year is from's year.
-func CalculatePeriod(site footprint.Site, acts []footprint.Activity, from, to footprint.Date, lib *factors.Library, as Assumptions, opt Options) (*Inventory, error) {
+func CalculatePeriod(site declaration.Site, acts []footprint.Activity, from, to footprint.Date, lib *factors.Library, as Assumptions, opt Options) (*Inventory, error) {
 	year := from.Year()
 	c := &calc{site: site, year: year, lib: lib, as: as, opt: opt,
 		lines: map[lineKey]*Line{}, notes: map[string]bool{},
@@ -263,7 +264,7 @@ func sortLines(ls []Line) {
 // workstation records before site's power-off roll-out (its baseline).
 // Calculating from them gives the same inventory as from acts: a caller
 // holding many years of a site computes each year from its own share.
-func Relevant(site footprint.Site, acts []footprint.Activity, from, to footprint.Date) []footprint.Activity {
+func Relevant(site declaration.Site, acts []footprint.Activity, from, to footprint.Date) []footprint.Activity {
 	since := site.PowerOff.Since
 	read := func(a *footprint.Activity) bool {
 		return (a.Start.Before(to) && from.Before(a.End)) ||
@@ -307,7 +308,7 @@ type lineKey struct {
 }
 
 type calc struct {
-	site  footprint.Site
+	site  declaration.Site
 	year  int
 	lib   *factors.Library
 	as    Assumptions
@@ -628,7 +629,7 @@ func (c *calc) homeworking() error {
 	hours := c.site.HoursPerDay
 	basisHours := fmt.Sprintf("%g h per person-day", hours)
 	if hours == 0 {
-		hours = footprint.DefaultHoursPerDay
+		hours = declaration.DefaultHoursPerDay
 		basisHours = fmt.Sprintf("%g h per person-day (default: site declares no hours_per_day)", hours)
 	}
 	q := c.teleQ["remote"]
@@ -873,7 +874,7 @@ var windowHoursCache sync.Map
 
 // windowHours is one device's power-off window hours over [from, to) in
 // the site's time zone (UTC when unknown).
-func windowHours(sched footprint.PowerOffSchedule, tz string, from, to footprint.Date) float64 {
+func windowHours(sched declaration.PowerOffSchedule, tz string, from, to footprint.Date) float64 {
 	key := fmt.Sprintf("%v|%s|%s|%s", sched.Windows, tz, from, to)
 	if h, ok := windowHoursCache.Load(key); ok {
 		return h.(float64)
@@ -927,7 +928,7 @@ func (c *calc) watts(class string) (ClassWatts, error) {
 			fill(f.WattsOn, f.WattsOff, f.WattsSleep, "profile "+c.as.Profile)
 		}
 	}
-	if d, ok := footprint.DefaultDeviceWatts(class); ok {
+	if d, ok := declaration.DefaultDeviceWatts(class); ok {
 		fill(d.WattsOn, d.WattsOff, d.WattsSleep, d.Source)
 	}
 	if w.WattsOn == 0 {

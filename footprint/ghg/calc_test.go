@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
 )
@@ -142,7 +143,7 @@ func TestExampleScope2EqualsMeteredKWhTimesTheEmberFactor(t *testing.T) {
 
 func TestARecordStraddlingTheYearIsProratedByDays(t *testing.T) {
 	site := fixture.Site()
-	site.Electricity, site.FTE = footprint.ElectricityContract{}, 0
+	site.Electricity, site.FTE = declaration.ElectricityContract{}, 0
 	// 31 days, 17 of them in 2024 (Dec 15 – Jan 15).
 	a := fixture.Act(footprint.KindElectricity, "grid", "2023-12-15", "2024-01-15", 3100, footprint.UnitKWh, nil)
 	for year, days := range map[int]float64{2023: 17, 2024: 14} {
@@ -160,16 +161,16 @@ func TestMarketBasedScope2FollowsTheContract(t *testing.T) {
 	supplier := 0.1
 	tests := []struct {
 		name     string
-		contract footprint.ElectricityContract
+		contract declaration.ElectricityContract
 		wantKg   float64 // market kgCO2e for 1000 kWh in FR 2024
 	}{
-		{"grid average equals location-based", footprint.ElectricityContract{}, 1000 * 0.04418},
-		{"full certificates give zero", footprint.ElectricityContract{GreenShare: 1, Instrument: "GO"}, 0},
-		{"a supplier factor applies to the uncovered share", footprint.ElectricityContract{GreenShare: 0.4, Instrument: "GO", SupplierKgPerKWh: &supplier, SupplierSource: "x"}, 600 * 0.1},
+		{"grid average equals location-based", declaration.ElectricityContract{}, 1000 * 0.04418},
+		{"full certificates give zero", declaration.ElectricityContract{GreenShare: 1, Instrument: "GO"}, 0},
+		{"a supplier factor applies to the uncovered share", declaration.ElectricityContract{GreenShare: 0.4, Instrument: "GO", SupplierKgPerKWh: &supplier, SupplierSource: "x"}, 600 * 0.1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			site := footprint.Site{ID: "fr", Name: "fr", Country: "FR", Electricity: tt.contract}
+			site := declaration.Site{ID: "fr", Name: "fr", Country: "FR", Electricity: tt.contract}
 			inv, err := Calculate(site, []footprint.Activity{fixture.Act(footprint.KindElectricity, "grid", "2024-03-01", "2024-04-01", 1000, footprint.UnitKWh, nil)},
 				2024, factors.Default(), Assumptions{}, Options{})
 			require.NoError(t, err)
@@ -191,7 +192,7 @@ func TestFlightsWithoutRadiativeForcingUseTheNoRFRows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			site := footprint.Site{ID: "x", Name: "x", Country: tt.country}
+			site := declaration.Site{ID: "x", Name: "x", Country: tt.country}
 			a := fixture.Act(footprint.KindTravel, "flight_short_haul", "2024-03-01", "2024-04-01", 1000, footprint.UnitPKm, nil)
 			with, err := Calculate(site, []footprint.Activity{a}, 2024, factors.Default(), Assumptions{}, Options{})
 			require.NoError(t, err)
@@ -204,10 +205,10 @@ func TestFlightsWithoutRadiativeForcingUseTheNoRFRows(t *testing.T) {
 }
 
 func TestProfileAssumptionsFillWhatTheSiteLacks(t *testing.T) {
-	site := footprint.Site{ID: "x", Name: "x", Country: "PH", FTE: 10}
+	site := declaration.Site{ID: "x", Name: "x", Country: "PH", FTE: 10}
 	as := Assumptions{Profile: "fossil-grid-tropical", HomeworkingKgPerHour: 0.2, HomeworkingSource: "profile",
-		Commute: &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "bus", Share: 1, OneWayKm: 10}}},
-		Fleet:   []footprint.Workstation{{Class: "thin_client", WattsOn: 15, WattsOff: 1}}}
+		Commute: &declaration.CommuteSurvey{Modes: []declaration.CommuteMode{{Mode: "bus", Share: 1, OneWayKm: 10}}},
+		Fleet:   []declaration.Workstation{{Class: "thin_client", WattsOn: 15, WattsOff: 1}}}
 	acts := []footprint.Activity{
 		fixture.Act(footprint.KindTelework, "remote", "2024-03-01", "2024-03-02", 4, footprint.UnitPersonDay, nil),
 		fixture.Act(footprint.KindTelework, "onsite", "2024-03-01", "2024-03-02", 6, footprint.UnitPersonDay, nil),
@@ -215,7 +216,7 @@ func TestProfileAssumptionsFillWhatTheSiteLacks(t *testing.T) {
 	}
 	inv, err := Calculate(site, acts, 2024, factors.Default(), as, Options{})
 	require.NoError(t, err)
-	assert.InDelta(t, 4*footprint.DefaultHoursPerDay*0.2/1000, inv.Scope3HomeworkingT, 1e-12)
+	assert.InDelta(t, 4*declaration.DefaultHoursPerDay*0.2/1000, inv.Scope3HomeworkingT, 1e-12)
 	assert.InDelta(t, 6*2*10*fixture.KG(t, "travel", "bus", "WORLD", 2024)/1000, inv.Scope3CommutingT, 1e-12)
 	// Thin client 15 W on, 1 W off: counterfactual 0.44 × 1 + 0.56 × 15 = 8.84 W.
 	assert.InDelta(t, 10*(8.84-1)/1000.0, inv.PowerOff.AvoidedKWh, 1e-12)
@@ -241,7 +242,7 @@ func TestCommutingIsEstimatedFromFTEWhenNoAttendanceIsRecorded(t *testing.T) {
 }
 
 func TestAWorkstationClassWithoutPowerFiguresIsAnError(t *testing.T) {
-	site := footprint.Site{ID: "x", Name: "x", Country: "FR"}
+	site := declaration.Site{ID: "x", Name: "x", Country: "FR"}
 	_, err := Calculate(site, []footprint.Activity{fixture.Act(footprint.KindWorkstation, "thin_client", "2024-03-01", "2024-03-02", 10, footprint.UnitDeviceH, map[string]string{"state": "off"})},
 		2024, factors.Default(), Assumptions{}, Options{})
 	require.Error(t, err)
@@ -251,13 +252,13 @@ func TestAWorkstationClassWithoutPowerFiguresIsAnError(t *testing.T) {
 func TestAnActivityWithoutAFactorIsAnErrorNotAZero(t *testing.T) {
 	lib, err := factors.Parse(strings.NewReader("kind,item,region,year,kg_co2e_per_unit,unit,source\nfuel,diesel,WORLD,2024,2.5,L,x\n"), "tiny.csv")
 	require.NoError(t, err)
-	_, err = Calculate(footprint.Site{ID: "x", Country: "FR"}, []footprint.Activity{fixture.Act(footprint.KindFuel, "petrol", "2024-01-01", "2024-01-02", 1, footprint.UnitLitre, nil)}, 2024, lib, Assumptions{}, Options{})
+	_, err = Calculate(declaration.Site{ID: "x", Country: "FR"}, []footprint.Activity{fixture.Act(footprint.KindFuel, "petrol", "2024-01-01", "2024-01-02", 1, footprint.UnitLitre, nil)}, 2024, lib, Assumptions{}, Options{})
 	require.ErrorIs(t, err, factors.ErrNotFound)
 	assert.Contains(t, err.Error(), "fuel/petrol")
 }
 
 func TestTheInventoryHasNoNaN(t *testing.T) {
-	inv, err := Calculate(footprint.Site{ID: "x", Country: "FR"}, nil, 2024, factors.Default(), Assumptions{}, Options{})
+	inv, err := Calculate(declaration.Site{ID: "x", Country: "FR"}, nil, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	for _, v := range []float64{inv.TotalLocationT, inv.Quality.MeasuredShare, inv.PowerOff.AvoidedKWh} {
 		assert.False(t, math.IsNaN(v))
@@ -280,13 +281,13 @@ func exampleActivities(t *testing.T, name string) []footprint.Activity {
 // internal/cli tests read the examples' site.yaml themselves.
 func exampleInventory(t *testing.T, name string, year int) *Inventory {
 	t.Helper()
-	site := map[string]footprint.Site{
+	site := map[string]declaration.Site{
 		"johannesburg": {ID: "za-jnb-sandton", Name: "Johannesburg Sandton", Country: "ZA", FTE: 950, HoursPerDay: 8,
-			Commute:      &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "car_petrol", Share: 0.6, OneWayKm: 22}, {Mode: "bus", Share: 0.4, OneWayKm: 17}}},
-			Workstations: []footprint.Workstation{{Class: "desktop", WattsOn: 65, WattsOff: 1}, {Class: "monitor", WattsOn: 22, WattsOff: 0.5}}},
+			Commute:      &declaration.CommuteSurvey{Modes: []declaration.CommuteMode{{Mode: "car_petrol", Share: 0.6, OneWayKm: 22}, {Mode: "bus", Share: 0.4, OneWayKm: 17}}},
+			Workstations: []declaration.Workstation{{Class: "desktop", WattsOn: 65, WattsOff: 1}, {Class: "monitor", WattsOn: 22, WattsOff: 0.5}}},
 		"paris": {ID: "fr-par-batignolles", Name: "Paris Batignolles", Country: "FR", FTE: 420, HoursPerDay: 7.5,
-			Electricity: footprint.ElectricityContract{GreenShare: 0.5, Instrument: "GO"},
-			Commute:     &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "metro", Share: 0.7, OneWayKm: 11}, {Mode: "bicycle", Share: 0.3, OneWayKm: 6}}}},
+			Electricity: declaration.ElectricityContract{GreenShare: 0.5, Instrument: "GO"},
+			Commute:     &declaration.CommuteSurvey{Modes: []declaration.CommuteMode{{Mode: "metro", Share: 0.7, OneWayKm: 11}, {Mode: "bicycle", Share: 0.3, OneWayKm: 6}}}},
 	}[name]
 	inv, err := Calculate(site, exampleActivities(t, name), year, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
@@ -297,7 +298,7 @@ func exampleInventory(t *testing.T, name string, year int) *Inventory {
 // saves less than one switched off, and it is not compliant (the policy
 // asks for off).
 func TestASleepingDeviceCostsItsSleepPowerAndIsNotCompliant(t *testing.T) {
-	site := footprint.Site{ID: "fr-x", Country: "FR", Workstations: []footprint.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1, WattsSleep: 3}}}
+	site := declaration.Site{ID: "fr-x", Country: "FR", Workstations: []declaration.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1, WattsSleep: 3}}}
 	acts := []footprint.Activity{fixture.DevH("desktop", "off", 10), fixture.DevH("desktop", "sleep", 10), fixture.DevH("desktop", "missed", 5), fixture.DevH("desktop", "on", 9)}
 	inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
@@ -317,7 +318,7 @@ func TestASleepingDeviceCostsItsSleepPowerAndIsNotCompliant(t *testing.T) {
 // A site declaring only class and count gets the documented defaults,
 // said in the origin (watts_on used to be compulsory).
 func TestAFleetDeclaredByClassAndCountUsesTheDocumentedDefaults(t *testing.T) {
-	site := footprint.Site{ID: "fr-x", Name: "X", Timezone: "Europe/Paris", Country: "FR", Seats: 1, Workstations: []footprint.Workstation{{Class: "desktop", Count: 1}, {Class: "monitor", Count: 2}}}
+	site := declaration.Site{ID: "fr-x", Name: "X", Timezone: "Europe/Paris", Country: "FR", Seats: 1, Workstations: []declaration.Workstation{{Class: "desktop", Count: 1}, {Class: "monitor", Count: 2}}}
 	require.NoError(t, site.Validate("site"))
 	inv, err := Calculate(site, []footprint.Activity{fixture.DevH("desktop", "off", 10), fixture.DevH("monitor", "off", 20)}, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
@@ -337,9 +338,9 @@ func TestAFleetDeclaredByClassAndCountUsesTheDocumentedDefaults(t *testing.T) {
 // Hand-computed: a power log of 20 PCs for two weeks of a 300-PC site,
 // weekends off. It used to give a lever of 0.0 t without a word.
 func TestAPartialLogIsScaledToTheDeclaredFleetWithItsCoverageStated(t *testing.T) {
-	site := footprint.Site{ID: "za-x", Name: "X", Country: "ZA", Timezone: "UTC", Seats: 300,
-		Workstations: []footprint.Workstation{{Class: "desktop", Count: 300}},
-		PowerOff:     footprint.PowerOffSchedule{Windows: []footprint.PowerOffWindow{{Days: []string{"sat", "sun"}, AllDay: true}}}}
+	site := declaration.Site{ID: "za-x", Name: "X", Country: "ZA", Timezone: "UTC", Seats: 300,
+		Workstations: []declaration.Workstation{{Class: "desktop", Count: 300}},
+		PowerOff:     declaration.PowerOffSchedule{Windows: []declaration.PowerOffWindow{{Days: []string{"sat", "sun"}, AllDay: true}}}}
 	var acts []footprint.Activity
 	for d := footprint.NewDate(2024, 3, 4); d.Before(footprint.NewDate(2024, 3, 18)); d = d.AddDays(1) {
 		if wd := d.Time().Weekday(); wd == time.Saturday || wd == time.Sunday {
@@ -374,7 +375,7 @@ func TestITPurchasesAreScope3Category2InTheYearOfPurchase(t *testing.T) {
 		return footprint.Activity{Kind: footprint.KindPurchase, Item: item, Start: footprint.NewDate(2024, 3, 1), End: footprint.NewDate(2024, 4, 1), Quantity: n,
 			Unit: footprint.UnitDevice, Source: "fleet-register", Quality: footprint.QualityMeasured}
 	}
-	site := footprint.Site{ID: "fr-x", Country: "FR"}
+	site := declaration.Site{ID: "fr-x", Country: "FR"}
 	inv, err := Calculate(site, []footprint.Activity{buy("desktop", 120), buy("monitor", 240)}, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	// 120 × 204.4 + 240 × 65.9 = 24,528 + 15,816 = 40,344 kgCO2e
@@ -393,8 +394,8 @@ func TestITPurchasesAreScope3Category2InTheYearOfPurchase(t *testing.T) {
 // 1 March has its own baseline: 40 % of window hours already off, the rest
 // left on (none asleep).
 func TestAMeasuredPrePolicyBaselineReplacesThePublishedDefault(t *testing.T) {
-	site := footprint.Site{ID: "fr-x", Country: "FR", Workstations: []footprint.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1, WattsSleep: 3}},
-		PowerOff: footprint.PowerOffSchedule{Since: footprint.NewDate(2024, 3, 1)}}
+	site := declaration.Site{ID: "fr-x", Country: "FR", Workstations: []declaration.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1, WattsSleep: 3}},
+		PowerOff: declaration.PowerOffSchedule{Since: footprint.NewDate(2024, 3, 1)}}
 	at := func(a footprint.Activity, month time.Month) footprint.Activity {
 		a.Start, a.End = footprint.NewDate(2024, month, 5), footprint.NewDate(2024, month, 6)
 		return a
@@ -425,8 +426,8 @@ func TestAMeasuredPrePolicyBaselineReplacesThePublishedDefault(t *testing.T) {
 // for the group. Ten sites in ten countries, fleets declared by class and
 // count only, weeknights 20:00–07:00 and weekends, 90 % compliance, 2024.
 func TestTheSeedGroupLandsInItsOrderOfMagnitude(t *testing.T) {
-	nights := footprint.PowerOffWindow{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"}
-	weekend := footprint.PowerOffWindow{Days: []string{"sat", "sun"}, AllDay: true}
+	nights := declaration.PowerOffWindow{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"}
+	weekend := declaration.PowerOffWindow{Days: []string{"sat", "sun"}, AllDay: true}
 	type siteSpec struct {
 		cc, tz             string
 		desktops, monitors int
@@ -439,9 +440,9 @@ func TestTheSeedGroupLandsInItsOrderOfMagnitude(t *testing.T) {
 	var groupKWh, franceKWh float64
 	var desktops, monitors int
 	for _, sp := range specs {
-		site := footprint.Site{ID: "seed-" + sp.cc, Name: sp.cc, Country: sp.cc, Timezone: sp.tz, Seats: sp.desktops,
-			Workstations: []footprint.Workstation{{Class: "desktop", Count: sp.desktops}, {Class: "monitor", Count: sp.monitors}},
-			PowerOff:     footprint.PowerOffSchedule{Windows: []footprint.PowerOffWindow{nights, weekend}}}
+		site := declaration.Site{ID: "seed-" + sp.cc, Name: sp.cc, Country: sp.cc, Timezone: sp.tz, Seats: sp.desktops,
+			Workstations: []declaration.Workstation{{Class: "desktop", Count: sp.desktops}, {Class: "monitor", Count: sp.monitors}},
+			PowerOff:     declaration.PowerOffSchedule{Windows: []declaration.PowerOffWindow{nights, weekend}}}
 		loc, err := time.LoadLocation(sp.tz)
 		require.NoError(t, err)
 		var acts []footprint.Activity
@@ -486,7 +487,7 @@ func TestTheSeedGroupLandsInItsOrderOfMagnitude(t *testing.T) {
 }
 
 func TestRefrigerantsUseAR6ByDefaultAndAR5WhenAsked(t *testing.T) {
-	site := footprint.Site{ID: "x", Name: "x", Country: "FR"}
+	site := declaration.Site{ID: "x", Name: "x", Country: "FR"}
 	acts := []footprint.Activity{fixture.Act(footprint.KindRefrigerant, "R410A", "2024-05-10", "2024-05-11", 3, footprint.UnitKg, nil)}
 	tests := []struct {
 		name string
@@ -520,7 +521,7 @@ func TestRefrigerantsUseAR6ByDefaultAndAR5WhenAsked(t *testing.T) {
 func TestScope33HoldsTheGensetsWellToTankAndTheGridsLosses(t *testing.T) {
 	// A UK site: a year of grid electricity and a diesel genset, by hand
 	// from the published rows.
-	gb := footprint.Site{ID: "uk", Name: "Leeds", Country: "GB"}
+	gb := declaration.Site{ID: "uk", Name: "Leeds", Country: "GB"}
 	acts := []footprint.Activity{
 		fixture.Act(footprint.KindElectricity, "grid", "2024-01-01", "2025-01-01", 100000, footprint.UnitKWh, nil),
 		fixture.Act(footprint.KindFuel, "diesel", "2024-03-01", "2024-04-01", 500, footprint.UnitLitre, nil),
@@ -554,7 +555,7 @@ func TestScope33HoldsTheGensetsWellToTankAndTheGridsLosses(t *testing.T) {
 	assert.Equal(t, UpstreamBoundary, inv.UpstreamElectricity)
 
 	// Outside the UK the genset burns mineral diesel: 2.66155 kg/L.
-	za := footprint.Site{ID: "za", Name: "Durban", Country: "ZA"}
+	za := declaration.Site{ID: "za", Name: "Durban", Country: "ZA"}
 	inv, err = Calculate(za, acts[1:], 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	assert.InDelta(t, 500*2.66155/1000, inv.Scope1T, 1e-9)
@@ -562,8 +563,8 @@ func TestScope33HoldsTheGensetsWellToTankAndTheGridsLosses(t *testing.T) {
 }
 
 func TestCommutingByTrainUsesTheSuburbanFactor(t *testing.T) {
-	site := footprint.Site{ID: "p", Name: "Paris", Country: "FR", FTE: 1,
-		Commute: &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "rail", Share: 0.5, OneWayKm: 20}, {Mode: "car_petrol", Share: 0.5, OneWayKm: 10}}}}
+	site := declaration.Site{ID: "p", Name: "Paris", Country: "FR", FTE: 1,
+		Commute: &declaration.CommuteSurvey{Modes: []declaration.CommuteMode{{Mode: "rail", Share: 0.5, OneWayKm: 20}, {Mode: "car_petrol", Share: 0.5, OneWayKm: 10}}}}
 	acts := []footprint.Activity{fixture.Act(footprint.KindTelework, "onsite", "2025-03-03", "2025-03-04", 10, footprint.UnitPersonDay, nil)}
 	inv, err := Calculate(site, acts, 2025, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
@@ -613,7 +614,7 @@ func TestTheTracedRecordsSumToEveryLine(t *testing.T) {
 // earlier, telework, travel and fuel; for months too.
 func TestEachYearFromItsRelevantShareEqualsFromEverything(t *testing.T) {
 	site := fixture.Site()
-	site.PowerOff = footprint.PowerOffSchedule{Since: footprint.NewDate(2023, 3, 10)}
+	site.PowerOff = declaration.PowerOffSchedule{Since: footprint.NewDate(2023, 3, 10)}
 	var acts []footprint.Activity
 	for y := 2022; y <= 2025; y++ {
 		for m := time.January; m <= time.December; m++ {

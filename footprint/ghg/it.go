@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // The providers whose usage greenhelp estimates, with Cloud Carbon
@@ -216,7 +217,7 @@ func (c *calc) byMonth(a footprint.Activity, qty float64, fn func(m int, q float
 
 func (c *calc) dataCentre(a footprint.Activity, qty float64) error {
 	room := a.Attrs["room"]
-	decl, declared := footprint.DataCentre{ID: room}, false
+	decl, declared := declaration.DataCentre{ID: room}, false
 	for _, d := range c.site.DataCentres {
 		if d.ID == room {
 			decl, declared = d, true
@@ -249,7 +250,7 @@ func (c *calc) dataCentre(a footprint.Activity, qty float64) error {
 
 func (c *calc) colocation(a footprint.Activity, qty float64) error {
 	id := a.Attrs["contract"]
-	var con footprint.Colocation
+	var con declaration.Colocation
 	found := false
 	for _, k := range c.site.Colocation {
 		if k.ID == id {
@@ -258,13 +259,13 @@ func (c *calc) colocation(a footprint.Activity, qty float64) error {
 	}
 	q := a.Quality
 	if !found {
-		con = footprint.Colocation{ID: id, Provider: id, Country: c.site.Country, ElectricityBoughtBy: "provider"}
+		con = declaration.Colocation{ID: id, Provider: id, Country: c.site.Country, ElectricityBoughtBy: "provider"}
 		q = worse(q, footprint.QualityEstimated)
 		c.notes[fmt.Sprintf("colocation contract %q is not declared in site.colocation: counted in %s's grid, at the default PUE, as the provider's electricity (Scope 3.1); declare it", id, c.site.Country)] = true
 	}
 	pue, pueSrc := con.PUE, con.PUESource
 	if pue == 0 {
-		pue, pueSrc = footprint.DefaultColocationPUE, footprint.DefaultColocationPUESource
+		pue, pueSrc = declaration.DefaultColocationPUE, declaration.DefaultColocationPUESource
 	}
 	grid, err := c.lookup("electricity", "grid", con.Country, true)
 	if err != nil {

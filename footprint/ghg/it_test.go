@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
 )
@@ -173,7 +174,7 @@ func TestITRecordsAndDeclarationsSayWhatIsWrong(t *testing.T) {
 	assert.Contains(t, u.Validate("r")[0].Error(), "needs the provider's coefficients")
 	s := fixture.ITSite()
 	s.Colocation[0].PUE, s.Colocation[1].ElectricityBoughtBy = 0.9, "tenant"
-	s.Colocation = append(s.Colocation, footprint.Colocation{ID: "room-a", Provider: "x", Country: "France", ElectricityBoughtBy: "group"})
+	s.Colocation = append(s.Colocation, declaration.Colocation{ID: "room-a", Provider: "x", Country: "France", ElectricityBoughtBy: "group"})
 	err := s.Validate("site.yaml")
 	require.Error(t, err)
 	for _, want := range []string{"colocation[0].pue: 0.9", `colocation[1].electricity_bought_by: tenant: want "group"`, "colocation[2].id: room-a: already used by data_centres[0]", "colocation[2].country: France"} {

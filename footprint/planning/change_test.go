@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
@@ -80,7 +81,7 @@ func TestDESNZ2025FlightFactorsShowAsAFactorEffect(t *testing.T) {
 	// business-travel tonnes fall by far more, because DESNZ 2025 cut the
 	// international flight factor from 0.13465 to 0.10916 kg/pkm (economy,
 	// with RF). The decomposition puts that on the factor, not on travel.
-	site := footprint.Site{ID: "p", Name: "Paris", Country: "FR"}
+	site := declaration.Site{ID: "p", Name: "Paris", Country: "FR"}
 	lib := factors.Default()
 	f24 := []footprint.Activity{fixture.Act(footprint.KindTravel, "flight_long_haul", "2024-05-01", "2024-05-02", 100000, footprint.UnitPKm, map[string]string{"class": "economy"})}
 	f25 := []footprint.Activity{fixture.Act(footprint.KindTravel, "flight_long_haul", "2025-05-01", "2025-05-02", 97500, footprint.UnitPKm, map[string]string{"class": "economy"})}

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
@@ -62,7 +62,7 @@ type Lever struct {
 // Levers sizes every lever of the catalogue for the site from its
 // inventory inv, in the order given (a profile's order; unknown ids are
 // skipped). gridKg is the site's location-based grid factor (kg/kWh).
-func Levers(site footprint.Site, inv *ghg.Inventory, order []string, as ghg.Assumptions, lib *factors.Library) []Lever {
+func Levers(site declaration.Site, inv *ghg.Inventory, order []string, as ghg.Assumptions, lib *factors.Library) []Lever {
 	byScope := map[ghg.Scope]float64{}
 	var flightsT, carCommuteT, uncoveredT, uncoveredKWh float64
 	var gridKg float64
@@ -88,7 +88,7 @@ func Levers(site footprint.Site, inv *ghg.Inventory, order []string, as ghg.Assu
 	}
 	calc := map[string]Lever{}
 	add := func(id string, t float64, format string, args ...any) {
-		calc[id] = Lever{ID: id, Name: footprint.LeverName(id), PotentialT: t, Assumptions: fmt.Sprintf(format, args...)}
+		calc[id] = Lever{ID: id, Name: declaration.LeverName(id), PotentialT: t, Assumptions: fmt.Sprintf(format, args...)}
 	}
 	// Power-off: bring compliance to the target, over the declared fleet
 	// and the whole year when the records cover less (PowerOffCoverage).
@@ -101,30 +101,30 @@ func Levers(site footprint.Site, inv *ghg.Inventory, order []string, as ghg.Assu
 		}
 		extra := math.Max(0, PowerOffTargetCompliance*(off+missed)-off) * scale
 		wSaved := po.AvoidedKWh * 1000 / off // mean W saved per off device-hour
-		add(footprint.LeverPowerOff, extra*wSaved/1e6*gridKg, "compliance %.0f %% → %.0f %%: %.0f more device-hours off a year × %.1f W saved × %.3f kgCO2e/kWh%s",
+		add(declaration.LeverPowerOff, extra*wSaved/1e6*gridKg, "compliance %.0f %% → %.0f %%: %.0f more device-hours off a year × %.1f W saved × %.3f kgCO2e/kWh%s",
 			ratio(off, off+missed)*100, PowerOffTargetCompliance*100, extra, wSaved, gridKg, scaled)
 	} else {
-		add(footprint.LeverPowerOff, 0, "no power-state records in window hours: collect the power-management log to size this lever")
+		add(declaration.LeverPowerOff, 0, "no power-state records in window hours: collect the power-management log to size this lever")
 	}
 	// Green electricity: cover the rest of grid consumption.
-	add(footprint.LeverGreenElectricity, uncoveredT, "certificates or a PPA for the %.0f kWh not yet covered (market-based Scope 2 only; location-based unchanged)", uncoveredKWh)
+	add(declaration.LeverGreenElectricity, uncoveredT, "certificates or a PPA for the %.0f kWh not yet covered (market-based Scope 2 only; location-based unchanged)", uncoveredKWh)
 	// Telework: one more day a week at home.
 	if d := inv.Telework.OnsitePersonDays; d > 0 && byScope[ghg.Scope3Commuting] > 0 {
 		commuteKg := byScope[ghg.Scope3Commuting] * 1000 / d
 		hours := site.HoursPerDay
 		if hours == 0 {
-			hours = footprint.DefaultHoursPerDay
+			hours = declaration.DefaultHoursPerDay
 		}
 		homeKgH := homeworkingKgPerHour(inv, as)
 		homeKg := hours * homeKgH
-		add(footprint.LeverTelework, TeleworkShift*d*(commuteKg-homeKg)/1000,
+		add(declaration.LeverTelework, TeleworkShift*d*(commuteKg-homeKg)/1000,
 			"%.0f %% of %.0f on-site person-days move home: commute %.2f kg/day avoided, home-working %.2f kg/day added (%.3f kg/h × %g h)",
 			TeleworkShift*100, d, commuteKg, homeKg, homeKgH, hours)
 	} else {
-		add(footprint.LeverTelework, 0, "no on-site attendance or commuting figure to size this lever")
+		add(declaration.LeverTelework, 0, "no on-site attendance or commuting figure to size this lever")
 	}
-	add(footprint.LeverCarpooling, carCommuteT*CarpoolShare*0.5, "%.0f %% of solo-car commuting (%.1f t) switches to carpools of two", CarpoolShare*100, carCommuteT)
-	add(footprint.LeverLessTravel, flightsT*FlightCut, "%.0f %% of flights (%.1f t) replaced by video meetings", FlightCut*100, flightsT)
+	add(declaration.LeverCarpooling, carCommuteT*CarpoolShare*0.5, "%.0f %% of solo-car commuting (%.1f t) switches to carpools of two", CarpoolShare*100, carCommuteT)
+	add(declaration.LeverLessTravel, flightsT*FlightCut, "%.0f %% of flights (%.1f t) replaced by video meetings", FlightCut*100, flightsT)
 	// Equipment: the declared desktops replaced by laptops now — the energy
 	// saved each year, net of the new laptops' cradle-to-gate emissions
 	// spread over their life. A renewal on a low-carbon grid can cost more
@@ -143,14 +143,14 @@ func Levers(site footprint.Site, inv *ghg.Inventory, order []string, as ghg.Assu
 	}
 	switch {
 	case desktopKWh == 0 && desktops.Count > 0:
-		add(footprint.LeverEquipment, 0, "no desktop energy recorded: collect the power-management log to size this lever")
+		add(declaration.LeverEquipment, 0, "no desktop energy recorded: collect the power-management log to size this lever")
 	case desktopKWh == 0:
-		add(footprint.LeverEquipment, 0, "no desktops recorded or declared: nothing to renew")
+		add(declaration.LeverEquipment, 0, "no desktops recorded or declared: nothing to renew")
 	case desktops.Count == 0 || lib == nil || err != nil:
-		add(footprint.LeverEquipment, eq, "desktops (%.0f kWh/yr) replaced by %g W laptops: energy only — declare the desktop count (site.workstations) to net the new laptops' manufacture", desktopKWh, LaptopWatts)
+		add(declaration.LeverEquipment, eq, "desktops (%.0f kWh/yr) replaced by %g W laptops: energy only — declare the desktop count (site.workstations) to net the new laptops' manufacture", desktopKWh, LaptopWatts)
 	default:
 		perYear := float64(desktops.Count) * embodied.KgPerUnit / LaptopLifeYears / 1000
-		add(footprint.LeverEquipment, eq-perYear, "%d desktops (%.0f kWh/yr at %g W) replaced by %g W laptops: %.2f t/yr of electricity saved − %d × %.1f kgCO2e to make the laptops (%s) over a %g-year life = %.2f t/yr",
+		add(declaration.LeverEquipment, eq-perYear, "%d desktops (%.0f kWh/yr at %g W) replaced by %g W laptops: %.2f t/yr of electricity saved − %d × %.1f kgCO2e to make the laptops (%s) over a %g-year life = %.2f t/yr",
 			desktops.Count, desktopKWh, wOn, LaptopWatts, eq, desktops.Count, embodied.KgPerUnit, embodied.Source, LaptopLifeYears, perYear)
 	}
 
@@ -163,7 +163,7 @@ func Levers(site footprint.Site, inv *ghg.Inventory, order []string, as ghg.Assu
 			delete(calc, id)
 		}
 	}
-	for _, id := range footprint.LeverIDs() { // levers the order omits come last
+	for _, id := range declaration.LeverIDs() { // levers the order omits come last
 		if l, ok := calc[id]; ok {
 			out = append(out, l)
 		}
@@ -235,7 +235,7 @@ type Plan struct {
 // ActionResult sets an action's expected reduction against what the data
 // shows since it started.
 type ActionResult struct {
-	footprint.Action
+	declaration.Action
 	// ObservedT is the reduction seen in the lever's emissions between the
 	// year before the action started and the current year (nil: no data
 	// from before the start).
@@ -311,17 +311,17 @@ func PlanSite(in PlanInput) Plan {
 // avoided tonnes (higher is better) and returned negated.
 func LeverEmissionsT(lever string, inv *ghg.Inventory) float64 {
 	switch lever {
-	case footprint.LeverPowerOff:
+	case declaration.LeverPowerOff:
 		return -inv.PowerOff.AvoidedT
-	case footprint.LeverGreenElectricity:
+	case declaration.LeverGreenElectricity:
 		return inv.Scope2MarketT
-	case footprint.LeverTelework:
+	case declaration.LeverTelework:
 		return inv.Scope3CommutingT + inv.Scope3HomeworkingT
-	case footprint.LeverCarpooling:
+	case declaration.LeverCarpooling:
 		return inv.Scope3CommutingT
-	case footprint.LeverLessTravel:
+	case declaration.LeverLessTravel:
 		return inv.Scope3BusinessTravelT
-	case footprint.LeverEquipment:
+	case declaration.LeverEquipment:
 		return inv.PowerOff.UsedKWh * inv.PowerOff.GridKgPerKWh / 1000
 	}
 	return 0
@@ -330,7 +330,7 @@ func LeverEmissionsT(lever string, inv *ghg.Inventory) float64 {
 // EvaluateActions compares each action's expected reduction with the
 // change in its lever's emissions between the year before it started and
 // the current year, from the inventories by year.
-func EvaluateActions(actions []footprint.Action, byYear map[int]*ghg.Inventory, current int) []ActionResult {
+func EvaluateActions(actions []declaration.Action, byYear map[int]*ghg.Inventory, current int) []ActionResult {
 	var out []ActionResult
 	for _, a := range actions {
 		r := ActionResult{Action: a}

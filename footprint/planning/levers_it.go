@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
@@ -24,7 +24,7 @@ var regionArea = map[string]string{
 
 // itLevers sizes the IT levers of a site with data centres, colocation
 // or cloud, from its own year.
-func itLevers(site footprint.Site, inv *ghg.Inventory, lib *factors.Library, add func(id string, t float64, format string, args ...any)) {
+func itLevers(site declaration.Site, inv *ghg.Inventory, lib *factors.Library, add func(id string, t float64, format string, args ...any)) {
 	if inv.IT.Empty() || lib == nil {
 		return
 	}
@@ -54,9 +54,9 @@ func itLevers(site footprint.Site, inv *ghg.Inventory, lib *factors.Library, add
 			parts = append(parts, fmt.Sprintf("%s: PUE %.2f → %.2f (its best month) on %.0f kWh of IT = %.0f kWh", d.ID, *d.PUE, best, d.ITKWh, kwh))
 		}
 		if len(parts) > 0 {
-			add(footprint.LeverPUE, t, "%s × %.3f kgCO2e/kWh (grid, location-based)", strings.Join(parts, "; "), siteKg)
+			add(declaration.LeverPUE, t, "%s × %.3f kgCO2e/kWh (grid, location-based)", strings.Join(parts, "; "), siteKg)
 		} else {
-			add(footprint.LeverPUE, 0, "no month with both IT and facility energy: send the PDU/UPS and facility meter exports to size this lever")
+			add(declaration.LeverPUE, 0, "no month with both IT and facility energy: send the PDU/UPS and facility meter exports to size this lever")
 		}
 		var ct float64
 		var cparts []string
@@ -73,9 +73,9 @@ func itLevers(site footprint.Site, inv *ghg.Inventory, lib *factors.Library, add
 			}
 		}
 		if len(cparts) > 0 {
-			add(footprint.LeverConsolidation, ct, "%s × %.3f kgCO2e/kWh; energy taken as proportional to the number of servers", strings.Join(cparts, "; "), siteKg)
+			add(declaration.LeverConsolidation, ct, "%s × %.3f kgCO2e/kWh; energy taken as proportional to the number of servers", strings.Join(cparts, "; "), siteKg)
 		} else {
-			add(footprint.LeverConsolidation, 0, "declare the rooms' servers and mean CPU utilisation (site.data_centres) to size this lever")
+			add(declaration.LeverConsolidation, 0, "declare the rooms' servers and mean CPU utilisation (site.data_centres) to size this lever")
 		}
 	}
 	var rt float64
@@ -113,6 +113,6 @@ func itLevers(site footprint.Site, inv *ghg.Inventory, lib *factors.Library, add
 	}
 	if len(rparts) > 0 {
 		sort.Strings(rparts)
-		add(footprint.LeverCloudRegion, rt, "%s; usage estimates only (a provider's own report does not say its energy per region)", strings.Join(rparts, "; "))
+		add(declaration.LeverCloudRegion, rt, "%s; usage estimates only (a provider's own report does not say its energy per region)", strings.Join(rparts, "; "))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
@@ -76,10 +77,10 @@ func TestTheITLeversAreSizedFromTheSitesOwnYear(t *testing.T) {
 		got[l.ID] = l
 	}
 	fr := fixture.KG(t, "electricity", "grid", "FR", 2025)
-	assert.InDelta(t, 33000*fr/1000, got[footprint.LeverPUE].PotentialT, 1e-9)
-	assert.Contains(t, got[footprint.LeverPUE].Assumptions, "PUE 1.77 → 1.50")
-	assert.InDelta(t, 127800*fr/1000, got[footprint.LeverConsolidation].PotentialT, 1e-9)
-	assert.Contains(t, got[footprint.LeverConsolidation].Assumptions, "40 servers at 20 % CPU → 16 at 50 %")
+	assert.InDelta(t, 33000*fr/1000, got[declaration.LeverPUE].PotentialT, 1e-9)
+	assert.Contains(t, got[declaration.LeverPUE].Assumptions, "PUE 1.77 → 1.50")
+	assert.InDelta(t, 127800*fr/1000, got[declaration.LeverConsolidation].PotentialT, 1e-9)
+	assert.Contains(t, got[declaration.LeverConsolidation].Assumptions, "40 servers at 20 % CPU → 16 at 50 %")
 	de := fixture.KG(t, "electricity", "grid", "DE", 2025)
 	best, bestRegion := de, ""
 	for _, r := range []string{"eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "eu-south-2"} {
@@ -89,26 +90,26 @@ func TestTheITLeversAreSizedFromTheSitesOwnYear(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, bestRegion)
-	assert.InDelta(t, 1000*(de-best)/1000, got[footprint.LeverCloudRegion].PotentialT, 1e-9)
-	assert.Contains(t, got[footprint.LeverCloudRegion].Assumptions, "eu-central-1 (DE")
-	assert.Contains(t, got[footprint.LeverCloudRegion].Assumptions, "→ "+bestRegion)
+	assert.InDelta(t, 1000*(de-best)/1000, got[declaration.LeverCloudRegion].PotentialT, 1e-9)
+	assert.Contains(t, got[declaration.LeverCloudRegion].Assumptions, "eu-central-1 (DE")
+	assert.Contains(t, got[declaration.LeverCloudRegion].Assumptions, "→ "+bestRegion)
 	// A site without IT gets none of them.
 	plain, err := ghg.Calculate(fixture.Site(), nil, 2025, lib, ghg.Assumptions{}, ghg.Options{})
 	require.NoError(t, err)
 	for _, l := range Levers(fixture.Site(), plain, nil, ghg.Assumptions{}, lib) {
-		assert.NotContains(t, []string{footprint.LeverPUE, footprint.LeverConsolidation, footprint.LeverCloudRegion}, l.ID)
+		assert.NotContains(t, []string{declaration.LeverPUE, declaration.LeverConsolidation, declaration.LeverCloudRegion}, l.ID)
 	}
 }
 
 // The planner's power-off and equipment levers used to show 0 t for a site
 // without electricity bills (no Scope 2 line carried the grid factor).
 func TestPowerOffLeversUseTheGridFactorWithoutElectricityBills(t *testing.T) {
-	site := footprint.Site{ID: "za-x", Country: "ZA", Workstations: []footprint.Workstation{{Class: "desktop", Count: 1, WattsOn: 70}}}
+	site := declaration.Site{ID: "za-x", Country: "ZA", Workstations: []declaration.Workstation{{Class: "desktop", Count: 1, WattsOn: 70}}}
 	inv, err := ghg.Calculate(site, []footprint.Activity{fixture.DevH("desktop", "off", 80), fixture.DevH("desktop", "missed", 20)}, 2024, factors.Default(), ghg.Assumptions{}, ghg.Options{})
 	require.NoError(t, err)
-	levers := Levers(site, inv, []string{footprint.LeverPowerOff, footprint.LeverEquipment}, ghg.Assumptions{}, factors.Default())
-	require.Equal(t, footprint.LeverPowerOff, levers[0].ID)
-	require.Equal(t, footprint.LeverEquipment, levers[1].ID)
+	levers := Levers(site, inv, []string{declaration.LeverPowerOff, declaration.LeverEquipment}, ghg.Assumptions{}, factors.Default())
+	require.Equal(t, declaration.LeverPowerOff, levers[0].ID)
+	require.Equal(t, declaration.LeverEquipment, levers[1].ID)
 	grid := fixture.KG(t, "electricity", "grid", "ZA", 2024)
 	// 95 % of 100 window hours off: 15 more hours × 39.2 W saved (the
 	// counterfactual 0.56 × 70 W).
@@ -129,11 +130,11 @@ func TestTheRenewalLeverNetsTheNewLaptopsManufacture(t *testing.T) {
 		pays    bool
 	}{{"ZA", true}, {"FR", false}} {
 		t.Run(tt.country, func(t *testing.T) {
-			site := footprint.Site{ID: "x", Country: tt.country, Workstations: []footprint.Workstation{{Class: "desktop", Count: 100, WattsOn: 70}}}
+			site := declaration.Site{ID: "x", Country: tt.country, Workstations: []declaration.Workstation{{Class: "desktop", Count: 100, WattsOn: 70}}}
 			inv, err := ghg.Calculate(site, []footprint.Activity{fixture.DevH("desktop", "on", 200000)}, 2024, factors.Default(), ghg.Assumptions{}, ghg.Options{})
 			require.NoError(t, err)
-			ls := Levers(site, inv, []string{footprint.LeverEquipment}, ghg.Assumptions{}, factors.Default())
-			require.Equal(t, footprint.LeverEquipment, ls[0].ID)
+			ls := Levers(site, inv, []string{declaration.LeverEquipment}, ghg.Assumptions{}, factors.Default())
+			require.Equal(t, declaration.LeverEquipment, ls[0].ID)
 			want := 10000*fixture.KG(t, "electricity", "grid", tt.country, 2024)/1000 - 3.652
 			assert.InDelta(t, want, ls[0].PotentialT, 1e-9)
 			assert.Equal(t, tt.pays, ls[0].PotentialT > 0)
@@ -143,7 +144,7 @@ func TestTheRenewalLeverNetsTheNewLaptopsManufacture(t *testing.T) {
 }
 
 func TestEveryLeverSaysWhatItsTonnesDoNotSay(t *testing.T) {
-	for _, id := range footprint.LeverIDs() {
-		assert.NotEmpty(t, footprint.LeverCaveat(id), id)
+	for _, id := range declaration.LeverIDs() {
+		assert.NotEmpty(t, declaration.LeverCaveat(id), id)
 	}
 }

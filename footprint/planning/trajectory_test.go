@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/internal/fixture"
@@ -133,7 +134,7 @@ func TestReadHistoryCSVRejectsBadRows(t *testing.T) {
 }
 
 func TestThePlannerFindsTheYearLeversRunOut(t *testing.T) {
-	levers := []Lever{{ID: footprint.LeverPowerOff, PotentialT: 120}, {ID: footprint.LeverTelework, PotentialT: -15}, {ID: footprint.LeverLessTravel, PotentialT: 80}}
+	levers := []Lever{{ID: declaration.LeverPowerOff, PotentialT: 120}, {ID: declaration.LeverTelework, PotentialT: -15}, {ID: declaration.LeverLessTravel, PotentialT: 80}}
 	p := PlanSite(PlanInput{Site: "s", Method: DefaultMethod, BaseYear: 2024, BaseT: 1000, CurrentYear: 2024, CurrentT: 1000, Levers: levers})
 	// needed(y) = 1000 × (1 − 0.955^(y−2024)) first exceeds 200 when
 	// 0.955^n < 0.8: n = 5, i.e. 2029.
@@ -146,8 +147,8 @@ func TestThePlannerFindsTheYearLeversRunOut(t *testing.T) {
 	}
 	assert.InDelta(t, 0, byYear[2028].MissingT, 1e-9)
 	assert.InDelta(t, 1000*(1-math.Pow(0.955, 5))-200, byYear[2029].MissingT, 1e-9)
-	assert.Equal(t, []string{footprint.LeverPowerOff}, byYear[2025].Levers, "the first lever alone covers the first year")
-	assert.Equal(t, []string{footprint.LeverPowerOff, footprint.LeverLessTravel}, byYear[2029].Levers)
+	assert.Equal(t, []string{declaration.LeverPowerOff}, byYear[2025].Levers, "the first lever alone covers the first year")
+	assert.Equal(t, []string{declaration.LeverPowerOff, declaration.LeverLessTravel}, byYear[2029].Levers)
 	assert.Len(t, p.Years, 2050-2024)
 	// Missing tonnes grow every year after the compensation year.
 	for y := 2030; y <= 2050; y++ {
@@ -158,15 +159,15 @@ func TestThePlannerFindsTheYearLeversRunOut(t *testing.T) {
 func TestThePlannerSeesNoCompensationWhenLeversLastTo2050(t *testing.T) {
 	// needed(2050) = 1000 × (1 − 0.955^26) = 697.6 t.
 	p := PlanSite(PlanInput{Site: "s", Method: DefaultMethod, BaseYear: 2024, BaseT: 1000, CurrentYear: 2024, CurrentT: 1000,
-		Levers: []Lever{{ID: footprint.LeverGreenElectricity, PotentialT: 500}, {ID: footprint.LeverPowerOff, PotentialT: 200}}})
+		Levers: []Lever{{ID: declaration.LeverGreenElectricity, PotentialT: 500}, {ID: declaration.LeverPowerOff, PotentialT: 200}}})
 	assert.Nil(t, p.CompensationYear)
 	assert.InDelta(t, 1000*(1-math.Pow(0.955, 26)), p.Years[len(p.Years)-1].NeededT, 1e-9)
 }
 
 func TestTheActionPlanIsSetAgainstTheTrajectory(t *testing.T) {
-	actions := []ActionResult{{Action: footprint.Action{ID: "pcs", Lever: footprint.LeverPowerOff, Start: footprint.NewDate(2025, 3, 1), ExpectedTPerYear: 60}}}
+	actions := []ActionResult{{Action: declaration.Action{ID: "pcs", Lever: declaration.LeverPowerOff, Start: footprint.NewDate(2025, 3, 1), ExpectedTPerYear: 60}}}
 	p := PlanSite(PlanInput{Site: "s", Method: DefaultMethod, BaseYear: 2024, BaseT: 1000, CurrentYear: 2024, CurrentT: 1000,
-		Levers: []Lever{{ID: footprint.LeverPowerOff, PotentialT: 500}}, Actions: actions})
+		Levers: []Lever{{ID: declaration.LeverPowerOff, PotentialT: 500}}, Actions: actions})
 	require.NotNil(t, p.PlanCompensationYear)
 	// The plan's 60 t cover 2025 (45 t needed) but not 2026 (87.98 t).
 	assert.Equal(t, 2026, *p.PlanCompensationYear)
@@ -175,7 +176,7 @@ func TestTheActionPlanIsSetAgainstTheTrajectory(t *testing.T) {
 
 func TestLeversAreSizedFromTheSitesOwnInventory(t *testing.T) {
 	site := fixture.Site()
-	site.Electricity = footprint.ElectricityContract{}
+	site.Electricity = declaration.ElectricityContract{}
 	acts := []footprint.Activity{
 		fixture.Act(footprint.KindElectricity, "grid", "2024-01-01", "2025-01-01", 100000, footprint.UnitKWh, nil),
 		fixture.Act(footprint.KindTravel, "flight_long_haul", "2024-06-01", "2024-07-01", 10000, footprint.UnitPKm, map[string]string{"class": "economy"}),
@@ -186,10 +187,10 @@ func TestLeversAreSizedFromTheSitesOwnInventory(t *testing.T) {
 	}
 	inv, err := ghg.Calculate(site, acts, 2024, factors.Default(), ghg.Assumptions{}, ghg.Options{})
 	require.NoError(t, err)
-	ls := Levers(site, inv, []string{footprint.LeverLessTravel, footprint.LeverPowerOff}, ghg.Assumptions{}, factors.Default())
-	require.Len(t, ls, len(footprint.LeverIDs())-3, "every lever but the three IT ones: the site has no data centre, colocation or cloud")
-	assert.Equal(t, footprint.LeverLessTravel, ls[0].ID, "the profile's order first")
-	assert.Equal(t, footprint.LeverPowerOff, ls[1].ID)
+	ls := Levers(site, inv, []string{declaration.LeverLessTravel, declaration.LeverPowerOff}, ghg.Assumptions{}, factors.Default())
+	require.Len(t, ls, len(declaration.LeverIDs())-3, "every lever but the three IT ones: the site has no data centre, colocation or cloud")
+	assert.Equal(t, declaration.LeverLessTravel, ls[0].ID, "the profile's order first")
+	assert.Equal(t, declaration.LeverPowerOff, ls[1].ID)
 	by := map[string]Lever{}
 	for _, l := range ls {
 		by[l.ID] = l
@@ -197,21 +198,21 @@ func TestLeversAreSizedFromTheSitesOwnInventory(t *testing.T) {
 	grid := 0.70937
 	// Power-off: 60 % → 95 % compliance = 350 more off hours × 32.48 W
 	// saved (counterfactual 0.44 × 2 + 0.56 × 60 = 34.48 W, less 2 W off).
-	assert.InDelta(t, 350*32.48/1e6*grid, by[footprint.LeverPowerOff].PotentialT, 1e-9)
-	assert.InDelta(t, 100000*grid/1000, by[footprint.LeverGreenElectricity].PotentialT, 1e-9)
+	assert.InDelta(t, 350*32.48/1e6*grid, by[declaration.LeverPowerOff].PotentialT, 1e-9)
+	assert.InDelta(t, 100000*grid/1000, by[declaration.LeverGreenElectricity].PotentialT, 1e-9)
 	// A South African site flies on DESNZ 2024 international economy, 0.13465.
-	assert.InDelta(t, 0.3*10000*0.13465/1000, by[footprint.LeverLessTravel].PotentialT, 1e-9)
+	assert.InDelta(t, 0.3*10000*0.13465/1000, by[declaration.LeverLessTravel].PotentialT, 1e-9)
 	// Telework: 20 % of 80 on-site days × (commute kg/day − 8 h × 0.33378).
 	commuteKg := inv.Scope3CommutingT * 1000 / 80
-	assert.InDelta(t, 0.2*80*(commuteKg-8*0.33378)/1000, by[footprint.LeverTelework].PotentialT, 1e-9)
+	assert.InDelta(t, 0.2*80*(commuteKg-8*0.33378)/1000, by[declaration.LeverTelework].PotentialT, 1e-9)
 	// Carpooling: a quarter of solo-car commuting, halved.
-	assert.Greater(t, by[footprint.LeverCarpooling].PotentialT, 0.0)
-	assert.NotEmpty(t, by[footprint.LeverEquipment].Assumptions)
+	assert.Greater(t, by[declaration.LeverCarpooling].PotentialT, 0.0)
+	assert.NotEmpty(t, by[declaration.LeverEquipment].Assumptions)
 }
 
 func TestTeleworkCanRaiseEmissionsInAHeatingClimate(t *testing.T) {
-	site := footprint.Site{ID: "fr", Name: "fr", Country: "FR", HoursPerDay: 7.5,
-		Commute: &footprint.CommuteSurvey{Modes: []footprint.CommuteMode{{Mode: "metro", Share: 1, OneWayKm: 8}}}}
+	site := declaration.Site{ID: "fr", Name: "fr", Country: "FR", HoursPerDay: 7.5,
+		Commute: &declaration.CommuteSurvey{Modes: []declaration.CommuteMode{{Mode: "metro", Share: 1, OneWayKm: 8}}}}
 	acts := []footprint.Activity{fixture.Act(footprint.KindTelework, "onsite", "2024-06-03", "2024-06-04", 100, footprint.UnitPersonDay, nil),
 		fixture.Act(footprint.KindTelework, "remote", "2024-06-03", "2024-06-04", 50, footprint.UnitPersonDay, nil)}
 	as := ghg.Assumptions{Profile: "low-carbon-grid", HomeworkingKgPerHour: 0.347, HomeworkingSource: "profile"}
@@ -219,7 +220,7 @@ func TestTeleworkCanRaiseEmissionsInAHeatingClimate(t *testing.T) {
 	require.NoError(t, err)
 	var tele Lever
 	for _, l := range Levers(site, inv, nil, as, factors.Default()) {
-		if l.ID == footprint.LeverTelework {
+		if l.ID == declaration.LeverTelework {
 			tele = l
 		}
 	}
@@ -229,9 +230,9 @@ func TestTeleworkCanRaiseEmissionsInAHeatingClimate(t *testing.T) {
 func TestActionsAreComparedWithWhatTheDataShows(t *testing.T) {
 	before := &ghg.Inventory{Scope3BusinessTravelT: 100}
 	after := &ghg.Inventory{Scope3BusinessTravelT: 70}
-	res := EvaluateActions([]footprint.Action{
-		{ID: "video", Lever: footprint.LeverLessTravel, Start: footprint.NewDate(2024, 1, 15), ExpectedTPerYear: 25},
-		{ID: "later", Lever: footprint.LeverLessTravel, Start: footprint.NewDate(2022, 1, 1), ExpectedTPerYear: 5},
+	res := EvaluateActions([]declaration.Action{
+		{ID: "video", Lever: declaration.LeverLessTravel, Start: footprint.NewDate(2024, 1, 15), ExpectedTPerYear: 25},
+		{ID: "later", Lever: declaration.LeverLessTravel, Start: footprint.NewDate(2022, 1, 1), ExpectedTPerYear: 5},
 	}, map[int]*ghg.Inventory{2023: before, 2024: after}, 2024)
 	require.NotNil(t, res[0].ObservedT)
 	assert.InDelta(t, 30, *res[0].ObservedT, 1e-9)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/agent"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/internal/csvsafe"
 )
 
@@ -144,7 +145,7 @@ type CheckReport struct {
 	Warning []string             `json:"warnings,omitempty"`
 	// Implausible are figures off by an order of magnitude against the
 	// declaration or the source's history.
-	Implausible []footprint.PlausibilityWarning `json:"implausible,omitempty"`
+	Implausible []declaration.PlausibilityWarning `json:"implausible,omitempty"`
 	// Ping is the central's answer to --ping (PingError when it failed).
 	Ping      *agent.PingResult `json:"ping,omitempty"`
 	PingError string            `json:"ping_error,omitempty"`

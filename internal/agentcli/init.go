@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/greenhelp/greenhelp/agent"
-	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // starterHead is the top of the site.yaml `init` writes; %s are the
@@ -67,7 +67,7 @@ func initCmd() *cobra.Command {
 			url, _ := cmd.Flags().GetString("central")
 			out, _ := cmd.Flags().GetString("out")
 			country = strings.ToUpper(strings.TrimSpace(country))
-			probe := footprint.Site{ID: id, Name: "x", Country: country, Timezone: "UTC", Seats: 1}
+			probe := declaration.Site{ID: id, Name: "x", Country: country, Timezone: "UTC", Seats: 1}
 			if err := probe.Validate("init"); err != nil {
 				return fmt.Errorf("%w (--site is the id the central registered, --country an ISO 3166-1 alpha-2 code such as FR)", err)
 			}

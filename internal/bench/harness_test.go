@@ -35,6 +35,7 @@ import (
 	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/internal/testbin"
 	"github.com/greenhelp/greenhelp/wire"
 )
@@ -286,7 +287,7 @@ func withEnv(c *exec.Cmd, env ...string) *exec.Cmd {
 // --- the centre: sites × years through the API -------------------------
 
 type siteBatch struct {
-	site  footprint.Site
+	site  declaration.Site
 	batch wire.Batch
 }
 
@@ -304,12 +305,12 @@ func workload(sites, years int) []siteBatch {
 	return out
 }
 
-func benchSite(s int) footprint.Site {
+func benchSite(s int) declaration.Site {
 	cc := countries[s%len(countries)]
-	return footprint.Site{ID: fmt.Sprintf("%s-%04d", strings.ToLower(cc), s), Name: fmt.Sprintf("Centre %d", s), Country: cc,
+	return declaration.Site{ID: fmt.Sprintf("%s-%04d", strings.ToLower(cc), s), Name: fmt.Sprintf("Centre %d", s), Country: cc,
 		Timezone: "UTC", Seats: 500, FTE: 450,
-		Workstations: []footprint.Workstation{{Class: "desktop", Count: 500, WattsOn: 60, WattsOff: 1, WattsSleep: 3}},
-		PowerOff: footprint.PowerOffSchedule{Windows: []footprint.PowerOffWindow{
+		Workstations: []declaration.Workstation{{Class: "desktop", Count: 500, WattsOn: 60, WattsOff: 1, WattsSleep: 3}},
+		PowerOff: declaration.PowerOffSchedule{Windows: []declaration.PowerOffWindow{
 			{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"}, {Days: []string{"sat", "sun"}, AllDay: true}}}}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/weather"
@@ -98,7 +99,7 @@ func newProfilesCmd() *cobra.Command {
 // assumptions the calculation takes from it.
 // acts are the site's records (nil: none), whose full years of outdoor
 // temperature give its measured climate.
-func assignSite(site footprint.Site, profilesPath string, lib *factors.Library, year int, acts []footprint.Activity) (profiles.Assignment, ghg.Assumptions, []string, error) {
+func assignSite(site declaration.Site, profilesPath string, lib *factors.Library, year int, acts []footprint.Activity) (profiles.Assignment, ghg.Assumptions, []string, error) {
 	set, err := profiles.Load(profilesPath)
 	if err != nil {
 		return profiles.Assignment{}, ghg.Assumptions{}, nil, err

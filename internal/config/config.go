@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // Read loads a YAML file into a new viper instance.
@@ -229,12 +230,12 @@ func collectFields(t reflect.Type, fields map[string]reflect.Type, names *[]stri
 // LoadSite reads the site declaration under the top-level "site:" key of a
 // site.yaml (the file the agent also reads: other top-level keys are the
 // agent's and are ignored here) and validates it.
-func LoadSite(path string) (footprint.Site, error) {
+func LoadSite(path string) (declaration.Site, error) {
 	v, err := Read(path)
 	if err != nil {
-		return footprint.Site{}, err
+		return declaration.Site{}, err
 	}
-	var s footprint.Site
+	var s declaration.Site
 	if !v.IsSet("site") {
 		return s, &footprint.ValidationError{Source: path, Errors: []footprint.FieldError{{Path: "site", Message: "missing: the declaration lives under a top-level \"site:\" key"}}}
 	}

@@ -1,9 +1,10 @@
-package footprint
+package declaration
 
 import (
 	"fmt"
+	"github.com/greenhelp/greenhelp/footprint"
 	"math"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,9 +22,9 @@ type Site struct {
 	Longitude float64 `mapstructure:"longitude" yaml:"longitude" json:"longitude"`
 	Timezone  string  `mapstructure:"timezone" yaml:"timezone" json:"timezone"` // IANA name, e.g. Africa/Johannesburg
 	// EffectiveFrom is the date this version of the declaration took effect.
-	EffectiveFrom Date    `mapstructure:"effective_from" yaml:"effective_from" json:"effective_from,omitempty"`
-	Seats         int     `mapstructure:"seats" yaml:"seats" json:"seats"`
-	FTE           float64 `mapstructure:"fte" yaml:"fte" json:"fte"`
+	EffectiveFrom footprint.Date `mapstructure:"effective_from" yaml:"effective_from" json:"effective_from,omitempty"`
+	Seats         int            `mapstructure:"seats" yaml:"seats" json:"seats"`
+	FTE           float64        `mapstructure:"fte" yaml:"fte" json:"fte"`
 	// HoursPerDay is the working hours of one person-day (home-working).
 	HoursPerDay     float64 `mapstructure:"hours_per_day" yaml:"hours_per_day" json:"hours_per_day"`
 	FloorAreaM2     float64 `mapstructure:"floor_area_m2" yaml:"floor_area_m2" json:"floor_area_m2,omitempty"`
@@ -56,9 +57,9 @@ type ProfilePin struct {
 
 // Action is one planned reduction action of the site's plan.
 type Action struct {
-	ID    string `mapstructure:"id" yaml:"id" json:"id"`
-	Lever string `mapstructure:"lever" yaml:"lever" json:"lever"`
-	Start Date   `mapstructure:"start" yaml:"start" json:"start"`
+	ID    string         `mapstructure:"id" yaml:"id" json:"id"`
+	Lever string         `mapstructure:"lever" yaml:"lever" json:"lever"`
+	Start footprint.Date `mapstructure:"start" yaml:"start" json:"start"`
 	// Coverage is the share of the site the action covers (0–1, default 1).
 	Coverage float64 `mapstructure:"coverage" yaml:"coverage" json:"coverage"`
 	// ExpectedTPerYear is the reduction the ambassador expects, tCO2e/yr.
@@ -82,9 +83,9 @@ type ElectricityContract struct {
 
 // CommuteSurvey is the site's commuting survey: how staff get to the site.
 type CommuteSurvey struct {
-	Date        Date          `mapstructure:"date" yaml:"date" json:"date"`
-	Respondents int           `mapstructure:"respondents" yaml:"respondents" json:"respondents"`
-	Modes       []CommuteMode `mapstructure:"modes" yaml:"modes" json:"modes"`
+	Date        footprint.Date `mapstructure:"date" yaml:"date" json:"date"`
+	Respondents int            `mapstructure:"respondents" yaml:"respondents" json:"respondents"`
+	Modes       []CommuteMode  `mapstructure:"modes" yaml:"modes" json:"modes"`
 }
 
 // CommuteMode is one way of commuting: its share of on-site person-days and
@@ -117,7 +118,7 @@ type PowerOffSchedule struct {
 	// Since is the policy's roll-out date. Window hours logged before it
 	// are the site's measured baseline (the share of devices staff already
 	// switched off), which replaces the published default.
-	Since Date `mapstructure:"since" yaml:"since" json:"since,omitempty"`
+	Since footprint.Date `mapstructure:"since" yaml:"since" json:"since,omitempty"`
 }
 
 // PowerOffWindow is a weekly window, From–To local time (To before From
@@ -138,76 +139,68 @@ type Climate struct {
 // Weekdays are the day names a power-off window accepts.
 var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
-var siteIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
-
-// SiteIDRule is what a site id may be.
-const SiteIDRule = "want 1–64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit"
-
-// ValidSiteID says whether id is a site id (SiteIDRule).
-func ValidSiteID(id string) bool { return siteIDPattern.MatchString(id) }
-
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 // Validate returns every problem with the declaration, as a
 // *ValidationError naming source (the file), or nil.
 func (s Site) Validate(source string) error {
-	var e errList
+	var e footprint.Problems
 	p := func(f string) string { return "site." + f }
-	if !siteIDPattern.MatchString(s.ID) {
-		e.add(p("id"), s.ID, SiteIDRule)
+	if !footprint.ValidSiteID(s.ID) {
+		e.Add(p("id"), s.ID, footprint.SiteIDRule)
 	}
 	if strings.TrimSpace(s.Name) == "" {
-		e.add(p("name"), "", "missing: the site's name as people know it")
+		e.Add(p("name"), "", "missing: the site's name as people know it")
 	}
 	switch {
 	case s.Country == "":
-		e.add(p("country"), "", "missing: ISO 3166-1 alpha-2 code, e.g. ZA, FR")
-	case !ValidCountry(s.Country):
+		e.Add(p("country"), "", "missing: ISO 3166-1 alpha-2 code, e.g. ZA, FR")
+	case !footprint.ValidCountry(s.Country):
 		hint := ""
-		if ValidCountry(strings.ToUpper(s.Country)) {
+		if footprint.ValidCountry(strings.ToUpper(s.Country)) {
 			hint = fmt.Sprintf(" (did you mean %q?)", strings.ToUpper(s.Country))
 		}
-		e.add(p("country"), s.Country, "not an ISO 3166-1 alpha-2 country code%s", hint)
+		e.Add(p("country"), s.Country, "not an ISO 3166-1 alpha-2 country code%s", hint)
 	}
 	if s.Latitude < -90 || s.Latitude > 90 || math.IsNaN(s.Latitude) {
-		e.add(p("latitude"), ftoa(s.Latitude), "must be between -90 and 90")
+		e.Add(p("latitude"), ftoa(s.Latitude), "must be between -90 and 90")
 	}
 	if s.Longitude < -180 || s.Longitude > 180 || math.IsNaN(s.Longitude) {
-		e.add(p("longitude"), ftoa(s.Longitude), "must be between -180 and 180")
+		e.Add(p("longitude"), ftoa(s.Longitude), "must be between -180 and 180")
 	}
 	if s.Timezone == "" {
-		e.add(p("timezone"), "", "missing: IANA time zone, e.g. Africa/Johannesburg")
+		e.Add(p("timezone"), "", "missing: IANA time zone, e.g. Africa/Johannesburg")
 	} else if _, err := time.LoadLocation(s.Timezone); err != nil {
-		e.add(p("timezone"), s.Timezone, "unknown time zone: want an IANA name such as Europe/Paris")
+		e.Add(p("timezone"), s.Timezone, "unknown time zone: want an IANA name such as Europe/Paris")
 	}
 	if s.Seats <= 0 {
-		e.add(p("seats"), strconv.Itoa(s.Seats), "must be > 0")
+		e.Add(p("seats"), strconv.Itoa(s.Seats), "must be > 0")
 	}
 	if s.FTE < 0 || math.IsNaN(s.FTE) {
-		e.add(p("fte"), ftoa(s.FTE), "must be ≥ 0")
+		e.Add(p("fte"), ftoa(s.FTE), "must be ≥ 0")
 	}
 	if s.HoursPerDay < 0 || s.HoursPerDay > 24 || math.IsNaN(s.HoursPerDay) {
-		e.add(p("hours_per_day"), ftoa(s.HoursPerDay), "must be between 0 and 24 (0: use the default 8 h)")
+		e.Add(p("hours_per_day"), ftoa(s.HoursPerDay), "must be between 0 and 24 (0: use the default 8 h)")
 	}
 	if s.FloorAreaM2 < 0 {
-		e.add(p("floor_area_m2"), ftoa(s.FloorAreaM2), "must be ≥ 0")
+		e.Add(p("floor_area_m2"), ftoa(s.FloorAreaM2), "must be ≥ 0")
 	}
 	if c := s.InsulationClass; c != "" && (len(c) != 1 || c[0] < 'A' || c[0] > 'G') {
-		e.add(p("insulation_class"), c, "want a letter from A (best) to G")
+		e.Add(p("insulation_class"), c, "want a letter from A (best) to G")
 	}
 	el := s.Electricity
 	if el.GreenShare < 0 || el.GreenShare > 1 || math.IsNaN(el.GreenShare) {
-		e.add(p("electricity.green_share"), ftoa(el.GreenShare), "must be between 0 and 1 (a share, not a percentage)")
+		e.Add(p("electricity.green_share"), ftoa(el.GreenShare), "must be between 0 and 1 (a share, not a percentage)")
 	}
 	if el.GreenShare > 0 && el.Instrument == "" {
-		e.add(p("electricity.instrument"), "", "missing: name the certificates or contract (GO, REGO, I-REC, PPA) covering green_share")
+		e.Add(p("electricity.instrument"), "", "missing: name the certificates or contract (GO, REGO, I-REC, PPA) covering green_share")
 	}
 	if f := el.SupplierKgPerKWh; f != nil {
 		if *f < 0 || *f > 2 || math.IsNaN(*f) {
-			e.add(p("electricity.supplier_kg_per_kwh"), ftoa(*f), "must be between 0 and 2 kgCO2e/kWh")
+			e.Add(p("electricity.supplier_kg_per_kwh"), ftoa(*f), "must be between 0 and 2 kgCO2e/kWh")
 		}
 		if el.SupplierSource == "" {
-			e.add(p("electricity.supplier_source"), "", "missing: a supplier factor needs its source (supplier disclosure, year)")
+			e.Add(p("electricity.supplier_source"), "", "missing: a supplier factor needs its source (supplier disclosure, year)")
 		}
 	}
 	if c := s.Commute; c != nil {
@@ -216,167 +209,167 @@ func (s Site) Validate(source string) error {
 	seen := map[string]int{}
 	for i, w := range s.Workstations {
 		wp := fmt.Sprintf("site.workstations[%d].", i)
-		if _, ok := UnitOf(KindWorkstation, w.Class); !ok {
-			e.add(wp+"class", w.Class, "want one of %s%s", quoteList(Items(KindWorkstation)), suggest(w.Class, Items(KindWorkstation)))
+		if _, ok := footprint.UnitOf(footprint.KindWorkstation, w.Class); !ok {
+			e.Add(wp+"class", w.Class, "want one of %s%s", footprint.QuoteList(footprint.Items(footprint.KindWorkstation)), footprint.Suggest(w.Class, footprint.Items(footprint.KindWorkstation)))
 		} else if j, dup := seen[w.Class]; dup {
-			e.add(wp+"class", w.Class, "already declared in workstations[%d]: one entry per class", j)
+			e.Add(wp+"class", w.Class, "already declared in workstations[%d]: one entry per class", j)
 		}
 		seen[w.Class] = i
 		if w.Count < 0 {
-			e.add(wp+"count", strconv.Itoa(w.Count), "must be ≥ 0")
+			e.Add(wp+"count", strconv.Itoa(w.Count), "must be ≥ 0")
 		}
 		for _, f := range []struct {
 			name string
 			v    float64
 		}{{"watts_on", w.WattsOn}, {"watts_off", w.WattsOff}, {"watts_sleep", w.WattsSleep}} {
 			if f.v < 0 || f.v > 1000 || math.IsNaN(f.v) {
-				e.add(wp+f.name, ftoa(f.v)+" W", "must be between 0 and 1000 W")
+				e.Add(wp+f.name, ftoa(f.v)+" W", "must be between 0 and 1000 W")
 			}
 		}
 		if w.WattsOn > 0 && w.WattsOff > w.WattsOn {
-			e.add(wp+"watts_off", ftoa(w.WattsOff)+" W", "must not exceed watts_on (%s W)", ftoa(w.WattsOn))
+			e.Add(wp+"watts_off", ftoa(w.WattsOff)+" W", "must not exceed watts_on (%s W)", ftoa(w.WattsOn))
 		}
 		if _, ok := DefaultDeviceWatts(w.Class); w.WattsOn == 0 && !ok && w.Class != "" {
-			e.add(wp+"watts_on", "0 W", "missing: %s has no documented default power figure: declare watts_on (and watts_off, watts_sleep)", w.Class)
+			e.Add(wp+"watts_on", "0 W", "missing: %s has no documented default power figure: declare watts_on (and watts_off, watts_sleep)", w.Class)
 		}
 	}
 	for i, w := range s.PowerOff.Windows {
 		wp := fmt.Sprintf("site.power_off.windows[%d].", i)
 		if len(w.Days) == 0 {
-			e.add(wp+"days", "", "missing: list the days, e.g. [mon, tue, wed, thu, fri]")
+			e.Add(wp+"days", "", "missing: list the days, e.g. [mon, tue, wed, thu, fri]")
 		}
 		for j, d := range w.Days {
-			if !contains(Weekdays, strings.ToLower(d)) {
-				e.add(fmt.Sprintf("%sdays[%d]", wp, j), d, "want one of %s%s", quoteList(Weekdays), suggest(strings.ToLower(d), Weekdays))
+			if !slices.Contains(Weekdays, strings.ToLower(d)) {
+				e.Add(fmt.Sprintf("%sdays[%d]", wp, j), d, "want one of %s%s", footprint.QuoteList(Weekdays), footprint.Suggest(strings.ToLower(d), Weekdays))
 			}
 		}
 		if w.AllDay {
 			if w.From != "" || w.To != "" {
-				e.add(wp+"all_day", "true", "give either all_day or from/to, not both")
+				e.Add(wp+"all_day", "true", "give either all_day or from/to, not both")
 			}
 			continue
 		}
 		for _, f := range []struct{ name, v string }{{"from", w.From}, {"to", w.To}} {
 			if _, err := ParseClock(f.v); err != nil {
-				e.add(wp+f.name, f.v, "want a local time HH:MM (or all_day: true)")
+				e.Add(wp+f.name, f.v, "want a local time HH:MM (or all_day: true)")
 			}
 		}
 		if w.From != "" && w.From == w.To {
-			e.add(wp+"to", w.To, "equals from: an empty window (use all_day: true for whole days)")
+			e.Add(wp+"to", w.To, "equals from: an empty window (use all_day: true for whole days)")
 		}
 	}
 	validateIT(s, p, &e)
 	if c := s.Climate; c != nil {
 		if c.HDD < 0 || c.HDD > 10000 {
-			e.add(p("climate.hdd"), ftoa(c.HDD), "heating degree days (base 18 °C) must be between 0 and 10000")
+			e.Add(p("climate.hdd"), ftoa(c.HDD), "heating degree days (base 18 °C) must be between 0 and 10000")
 		}
 		if c.CDD < 0 || c.CDD > 10000 {
-			e.add(p("climate.cdd"), ftoa(c.CDD), "cooling degree days (base 18 °C) must be between 0 and 10000")
+			e.Add(p("climate.cdd"), ftoa(c.CDD), "cooling degree days (base 18 °C) must be between 0 and 10000")
 		}
 	}
 	if pin := s.Profile; pin != nil {
 		if pin.Pin == "" {
-			e.add(p("profile.pin"), "", "missing: the id of the profile the site is pinned to")
+			e.Add(p("profile.pin"), "", "missing: the id of the profile the site is pinned to")
 		}
 		if strings.TrimSpace(pin.Reason) == "" {
-			e.add(p("profile.reason"), "", "missing: say why the site is pinned (the override is shown with its reason)")
+			e.Add(p("profile.reason"), "", "missing: say why the site is pinned (the override is shown with its reason)")
 		}
 	}
 	validateTexts(s, p, &e)
 	if s.BaseYear != 0 && (s.BaseYear < 1990 || s.BaseYear > 2100) {
-		e.add(p("base_year"), strconv.Itoa(s.BaseYear), "want a year such as 2019")
+		e.Add(p("base_year"), strconv.Itoa(s.BaseYear), "want a year such as 2019")
 	}
 	ids := map[string]int{}
 	for i, a := range s.Actions {
 		ap := fmt.Sprintf("site.actions[%d].", i)
 		if a.ID == "" {
-			e.add(ap+"id", "", "missing: a short name for the action")
+			e.Add(ap+"id", "", "missing: a short name for the action")
 		} else if j, dup := ids[a.ID]; dup {
-			e.add(ap+"id", a.ID, "already used by actions[%d]", j)
+			e.Add(ap+"id", a.ID, "already used by actions[%d]", j)
 		}
 		ids[a.ID] = i
-		if !contains(LeverIDs(), a.Lever) {
-			e.add(ap+"lever", a.Lever, "want one of %s%s", quoteList(LeverIDs()), suggest(a.Lever, LeverIDs()))
+		if !slices.Contains(LeverIDs(), a.Lever) {
+			e.Add(ap+"lever", a.Lever, "want one of %s%s", footprint.QuoteList(LeverIDs()), footprint.Suggest(a.Lever, LeverIDs()))
 		}
 		if a.Start.IsZero() {
-			e.add(ap+"start", "", "missing: the date the action started or starts (YYYY-MM-DD)")
+			e.Add(ap+"start", "", "missing: the date the action started or starts (YYYY-MM-DD)")
 		}
 		if a.Coverage < 0 || a.Coverage > 1 || math.IsNaN(a.Coverage) {
-			e.add(ap+"coverage", ftoa(a.Coverage), "must be between 0 and 1 (share of the site covered; 0 means all)")
+			e.Add(ap+"coverage", ftoa(a.Coverage), "must be between 0 and 1 (share of the site covered; 0 means all)")
 		}
 		if a.ExpectedTPerYear < 0 || math.IsNaN(a.ExpectedTPerYear) {
-			e.add(ap+"expected_t_per_year", ftoa(a.ExpectedTPerYear), "must be ≥ 0 tCO2e per year")
+			e.Add(ap+"expected_t_per_year", ftoa(a.ExpectedTPerYear), "must be ≥ 0 tCO2e per year")
 		}
 	}
-	return e.err(source)
+	return e.Err(source)
 }
 
 // validateTexts checks the declaration's names and free texts: bounded
 // and printable (TextProblem), since they reach terminals, pages and
 // spreadsheets. A problem is refused, never cleaned silently: the value
 // is shown quoted, with what is wrong in it.
-func validateTexts(s Site, p func(string) string, e *errList) {
+func validateTexts(s Site, p func(string) string, e *footprint.Problems) {
 	type text struct {
 		path, v string
 		max     int
 	}
-	texts := []text{{"name", s.Name, MaxNameLength}, {"city", s.City, MaxNameLength},
-		{"electricity.instrument", s.Electricity.Instrument, MaxNameLength}, {"electricity.supplier_source", s.Electricity.SupplierSource, MaxTextLength}}
+	texts := []text{{"name", s.Name, footprint.MaxNameLength}, {"city", s.City, footprint.MaxNameLength},
+		{"electricity.instrument", s.Electricity.Instrument, footprint.MaxNameLength}, {"electricity.supplier_source", s.Electricity.SupplierSource, footprint.MaxTextLength}}
 	if pin := s.Profile; pin != nil {
-		texts = append(texts, text{"profile.pin", pin.Pin, MaxNameLength}, text{"profile.reason", pin.Reason, MaxTextLength})
+		texts = append(texts, text{"profile.pin", pin.Pin, footprint.MaxNameLength}, text{"profile.reason", pin.Reason, footprint.MaxTextLength})
 	}
 	for i, a := range s.Actions {
 		ap := fmt.Sprintf("actions[%d].", i)
-		texts = append(texts, text{ap + "id", a.ID, MaxNameLength}, text{ap + "owner", a.Owner, MaxNameLength})
+		texts = append(texts, text{ap + "id", a.ID, footprint.MaxNameLength}, text{ap + "owner", a.Owner, footprint.MaxNameLength})
 	}
 	for i, d := range s.DataCentres {
-		texts = append(texts, text{fmt.Sprintf("data_centres[%d].name", i), d.Name, MaxNameLength})
+		texts = append(texts, text{fmt.Sprintf("data_centres[%d].name", i), d.Name, footprint.MaxNameLength})
 	}
 	for i, k := range s.Colocation {
 		cp := fmt.Sprintf("colocation[%d].", i)
-		texts = append(texts, text{cp + "provider", k.Provider, MaxNameLength}, text{cp + "pue_source", k.PUESource, MaxTextLength})
+		texts = append(texts, text{cp + "provider", k.Provider, footprint.MaxNameLength}, text{cp + "pue_source", k.PUESource, footprint.MaxTextLength})
 	}
 	for _, t := range texts {
-		if why := TextProblem(t.v, t.max); why != "" {
-			e.add(p(t.path), QuoteClip(t.v), "%s", why)
+		if why := footprint.TextProblem(t.v, t.max); why != "" {
+			e.Add(p(t.path), footprint.QuoteClip(t.v), "%s", why)
 		}
 	}
 }
 
-func validateCommute(c CommuteSurvey, prefix string, e *errList) {
+func validateCommute(c CommuteSurvey, prefix string, e *footprint.Problems) {
 	if len(c.Modes) == 0 {
-		e.add(prefix+".modes", "", "missing: list each mode with its share and one_way_km")
+		e.Add(prefix+".modes", "", "missing: list each mode with its share and one_way_km")
 		return
 	}
 	if c.Respondents < 0 {
-		e.add(prefix+".respondents", strconv.Itoa(c.Respondents), "must be ≥ 0")
+		e.Add(prefix+".respondents", strconv.Itoa(c.Respondents), "must be ≥ 0")
 	}
 	sum := 0.0
 	seen := map[string]int{}
 	for i, m := range c.Modes {
 		mp := fmt.Sprintf("%s.modes[%d].", prefix, i)
-		if !contains(CommuteModes, m.Mode) {
-			e.add(mp+"mode", m.Mode, "want one of %s%s", quoteList(CommuteModes), suggest(m.Mode, CommuteModes))
+		if !slices.Contains(CommuteModes, m.Mode) {
+			e.Add(mp+"mode", m.Mode, "want one of %s%s", footprint.QuoteList(CommuteModes), footprint.Suggest(m.Mode, CommuteModes))
 		} else if j, dup := seen[m.Mode]; dup {
-			e.add(mp+"mode", m.Mode, "already listed in modes[%d]", j)
+			e.Add(mp+"mode", m.Mode, "already listed in modes[%d]", j)
 		}
 		seen[m.Mode] = i
 		if m.Share < 0 || m.Share > 1 || math.IsNaN(m.Share) {
-			e.add(mp+"share", ftoa(m.Share), "must be between 0 and 1 (a share, not a percentage)")
+			e.Add(mp+"share", ftoa(m.Share), "must be between 0 and 1 (a share, not a percentage)")
 		}
 		sum += m.Share
 		if m.OneWayKm < 0 || m.OneWayKm > 300 || math.IsNaN(m.OneWayKm) {
-			e.add(mp+"one_way_km", ftoa(m.OneWayKm), "must be between 0 and 300 km")
+			e.Add(mp+"one_way_km", ftoa(m.OneWayKm), "must be between 0 and 300 km")
 		}
 		if m.Occupancy != 0 && (m.Occupancy < 1 || m.Occupancy > 9) {
-			e.add(mp+"occupancy", ftoa(m.Occupancy), "must be between 1 and 9 people per car")
+			e.Add(mp+"occupancy", ftoa(m.Occupancy), "must be between 1 and 9 people per car")
 		}
 		if m.Occupancy != 0 && m.Mode != "carpool" {
-			e.add(mp+"occupancy", ftoa(m.Occupancy), "only carpool takes an occupancy")
+			e.Add(mp+"occupancy", ftoa(m.Occupancy), "only carpool takes an occupancy")
 		}
 	}
 	if math.Abs(sum-1) > 0.02 {
-		e.add(prefix+".modes", fmt.Sprintf("shares sum to %.3f", sum), "the shares must add up to 1 (±0.02)")
+		e.Add(prefix+".modes", fmt.Sprintf("shares sum to %.3f", sum), "the shares must add up to 1 (±0.02)")
 	}
 }
 

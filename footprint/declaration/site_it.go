@@ -1,7 +1,8 @@
-package footprint
+package declaration
 
 import (
 	"fmt"
+	"github.com/greenhelp/greenhelp/footprint"
 	"math"
 	"strings"
 )
@@ -75,39 +76,19 @@ const (
 	DefaultColocationPUESource = "Uptime Institute Global Data Center Survey 2023: industry average annual PUE 1.58 (no figure declared by the provider)"
 )
 
-// itIDRule is what a data-centre room's or a colocation contract's id may
-// be: an identifier, like a site id (it names a series on the site page
-// and a row of its tables).
-const itIDRule = "want 1–64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (an id, like a site's)"
-
-// itIDAttrs are the attributes that name a declared room or contract.
-var itIDAttrs = map[Kind]string{KindDataCentre: "room", KindColocation: "contract"}
-
-// validateITIDs checks that a datacentre record's room and a colocation
-// record's contract are ids (given: requiredAttrs says when one is missing).
-func (a Activity) validateITIDs(p func(string) string) errList {
-	var errs errList
-	if k, ok := itIDAttrs[a.Kind]; ok {
-		if v, ok := a.Attrs[k]; ok && strings.TrimSpace(v) != "" && !siteIDPattern.MatchString(v) {
-			errs.add(p("attrs."+k), Clip(v), "%s", itIDRule)
-		}
-	}
-	return errs
-}
-
 // validateIT checks the site's data-centre and colocation declarations.
-func validateIT(s Site, p func(string) string, e *errList) {
+func validateIT(s Site, p func(string) string, e *footprint.Problems) {
 	seen := map[string]string{}
 	// id checks an id is given, is an id and is unique across rooms and
 	// contracts.
 	id := func(where, v, missing string) {
 		switch {
 		case strings.TrimSpace(v) == "":
-			e.add(p(where+".id"), "", "missing: %s", missing)
-		case !siteIDPattern.MatchString(v):
-			e.add(p(where+".id"), Clip(v), "%s", itIDRule)
+			e.Add(p(where+".id"), "", "missing: %s", missing)
+		case !footprint.ValidSiteID(v):
+			e.Add(p(where+".id"), footprint.Clip(v), "%s", footprint.IDRule)
 		case seen[v] != "":
-			e.add(p(where+".id"), v, "already used by %s", seen[v])
+			e.Add(p(where+".id"), v, "already used by %s", seen[v])
 		default:
 			seen[v] = where
 		}
@@ -116,29 +97,29 @@ func validateIT(s Site, p func(string) string, e *errList) {
 		dp := fmt.Sprintf("data_centres[%d].", i)
 		id(strings.TrimSuffix(dp, "."), d.ID, "the room's id, as the datacentre records' room attribute names it")
 		if d.Utilisation < 0 || d.Utilisation > 1 || math.IsNaN(d.Utilisation) {
-			e.add(p(dp+"utilisation"), ftoa(d.Utilisation), "the servers' mean CPU utilisation is a share between 0 and 1")
+			e.Add(p(dp+"utilisation"), ftoa(d.Utilisation), "the servers' mean CPU utilisation is a share between 0 and 1")
 		}
 		if d.Servers < 0 {
-			e.add(p(dp+"servers"), fmt.Sprint(d.Servers), "must be ≥ 0")
+			e.Add(p(dp+"servers"), fmt.Sprint(d.Servers), "must be ≥ 0")
 		}
 	}
 	for i, k := range s.Colocation {
 		cp := fmt.Sprintf("colocation[%d].", i)
 		id(strings.TrimSuffix(cp, "."), k.ID, "the contract's id, as the colocation records' contract attribute names it")
 		if strings.TrimSpace(k.Provider) == "" {
-			e.add(p(cp+"provider"), "", "missing: the colocation provider and facility, e.g. Equinix PA3")
+			e.Add(p(cp+"provider"), "", "missing: the colocation provider and facility, e.g. Equinix PA3")
 		}
-		if !ValidCountry(k.Country) {
-			e.add(p(cp+"country"), k.Country, "want the facility's ISO 3166-1 alpha-2 country code (its grid), e.g. FR")
+		if !footprint.ValidCountry(k.Country) {
+			e.Add(p(cp+"country"), k.Country, "want the facility's ISO 3166-1 alpha-2 country code (its grid), e.g. FR")
 		}
 		switch {
 		case k.PUE != 0 && (k.PUE < 1 || k.PUE > 3 || math.IsNaN(k.PUE)):
-			e.add(p(cp+"pue"), ftoa(k.PUE), "a PUE is facility energy ÷ IT energy: between 1 and 3 (omit it for the industry default %.2f)", DefaultColocationPUE)
+			e.Add(p(cp+"pue"), ftoa(k.PUE), "a PUE is facility energy ÷ IT energy: between 1 and 3 (omit it for the industry default %.2f)", DefaultColocationPUE)
 		case k.PUE != 0 && strings.TrimSpace(k.PUESource) == "":
-			e.add(p(cp+"pue_source"), "", "missing: a declared PUE needs its source (the provider's report, year)")
+			e.Add(p(cp+"pue_source"), "", "missing: a declared PUE needs its source (the provider's report, year)")
 		}
 		if k.ElectricityBoughtBy != "group" && k.ElectricityBoughtBy != "provider" {
-			e.add(p(cp+"electricity_bought_by"), k.ElectricityBoughtBy, `want "group" (the group's own supply contract: Scope 2) or "provider" (in the service fee: Scope 3 category 1)`)
+			e.Add(p(cp+"electricity_bought_by"), k.ElectricityBoughtBy, `want "group" (the group's own supply contract: Scope 2) or "provider" (in the service fee: Scope 3 category 1)`)
 		}
 	}
 }

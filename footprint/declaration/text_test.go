@@ -1,9 +1,10 @@
-package footprint
+package declaration
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -70,6 +71,6 @@ func TestPrintableEscapesOnlyTheOddCharacters(t *testing.T) {
 		"bad\xffutf8":            `bad\xffutf8`,
 		"\u2066iso\u2069 \u2028": `\u2066iso\u2069 \u2028`,
 	} {
-		assert.Equal(t, want, Printable(in), "%q", in)
+		assert.Equal(t, want, footprint.Printable(in), "%q", in)
 	}
 }

@@ -1,4 +1,4 @@
-package footprint
+package declaration
 
 // DeviceWatts is a documented default power draw for a workstation class,
 // used when neither the site nor its profile declares one.

@@ -1,7 +1,8 @@
-package footprint
+package declaration
 
 import (
 	"fmt"
+	"github.com/greenhelp/greenhelp/footprint"
 	"math"
 	"sort"
 	"strconv"
@@ -27,17 +28,17 @@ func (w PlausibilityWarning) String() string {
 }
 
 // seriesKey names a source's series: its records of one kind and item.
-func seriesKey(a Activity) string { return a.Source + "|" + string(a.Kind) + "|" + a.Item }
+func seriesKey(a footprint.Activity) string { return a.Source + "|" + string(a.Kind) + "|" + a.Item }
 
 // perDay is a record's quantity per day of its period.
-func perDay(a Activity) float64 { return a.Quantity / float64(max(1, a.Days())) }
+func perDay(a footprint.Activity) float64 { return a.Quantity / float64(max(1, a.Days())) }
 
 // Typical returns each series' median quantity per day (per seriesKey):
 // what Plausibility compares the next run with.
-func Typical(acts []Activity) map[string]float64 {
+func Typical(acts []footprint.Activity) map[string]float64 {
 	by := map[string][]float64{}
 	for _, a := range acts {
-		if a.Kind == KindWorkstation || a.Kind == KindTravel {
+		if a.Kind == footprint.KindWorkstation || a.Kind == footprint.KindTravel {
 			continue // per-state device hours and trips vary by nature
 		}
 		by[seriesKey(a)] = append(by[seriesKey(a)], perDay(a))
@@ -78,9 +79,9 @@ func median(v []float64) float64 {
 //   - each series' median per day against the previous runs' median;
 //   - each record against its own series' median (one month in MWh among
 //     months in kWh).
-func Plausibility(site Site, acts []Activity, history map[string]float64) []PlausibilityWarning {
+func Plausibility(site Site, acts []footprint.Activity, history map[string]float64) []PlausibilityWarning {
 	var out []PlausibilityWarning
-	warn := func(a Activity, format string, args ...any) {
+	warn := func(a footprint.Activity, format string, args ...any) {
 		out = append(out, PlausibilityWarning{Source: a.Source, Kind: string(a.Kind), Item: a.Item, Message: fmt.Sprintf(format, args...)})
 	}
 	fleetW, devices := fleetWatts(site)
@@ -101,7 +102,7 @@ func Plausibility(site Site, acts []Activity, history map[string]float64) []Plau
 		}
 		d := perDay(a)
 		switch {
-		case a.Kind == KindElectricity && a.Item == "grid" && fleetW > 0:
+		case a.Kind == footprint.KindElectricity && a.Item == "grid" && fleetW > 0:
 			lo, hi := fleetW*hours/1000, 3*fleetW*24/1000
 			if d > hi*orderOfMagnitude || d < lo/orderOfMagnitude {
 				warned[k] = true
@@ -109,20 +110,20 @@ func Plausibility(site Site, acts []Activity, history map[string]float64) []Plau
 					a.Start, a.End, fmtQ(d), devices, fmtQ(fleetW), fmtQ(lo), fmtQ(fleetW*24/1000))
 				continue
 			}
-		case a.Kind == KindWorkstation && devices > 0:
+		case a.Kind == footprint.KindWorkstation && devices > 0:
 			if n := countOf(site, a.Item); n > 0 && d > float64(n)*24*1.01 {
 				warned[k] = true
 				warn(a, "%s: %s device-hours in a day for %d declared %s(s): more than 24 h each: check the hours column and the fleet count", a.Start, fmtQ(d), n, a.Item)
 				continue
 			}
-		case a.Kind == KindTelework && people > 0:
+		case a.Kind == footprint.KindTelework && people > 0:
 			if d > people*2 {
 				warned[k] = true
 				warn(a, "%s: %s person-days in a day for a site of %s people (fte, else seats): check the column mapping", a.Start, fmtQ(d), fmtQ(people))
 				continue
 			}
 		}
-		if m, ok := now[k]; ok && m > 0 && d > 0 && (d > m*orderOfMagnitude || d < m/orderOfMagnitude) && a.Kind != KindTelework {
+		if m, ok := now[k]; ok && m > 0 && d > 0 && (d > m*orderOfMagnitude || d < m/orderOfMagnitude) && a.Kind != footprint.KindTelework {
 			warned[k] = true
 			warn(a, "%s–%s: %s %s a day, against a median of %s for this source: one figure in another unit?", a.Start, a.End, fmtQ(d), a.Unit, fmtQ(m))
 			continue
