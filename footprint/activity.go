@@ -160,10 +160,10 @@ func (a Activity) Validate(prefix string) []FieldError {
 		errs.Add(p("start"), "", "missing: want a date YYYY-MM-DD")
 	case a.End.IsZero():
 		errs.Add(p("end"), "", "missing: want a date YYYY-MM-DD after start (end is exclusive)")
-	case a.Start.Before(EarliestDate):
-		errs.Add(p("start"), a.Start.String(), "before %s: greenhelp keeps records from 1990 to 2100", EarliestDate)
-	case LatestDate.Before(a.End):
-		errs.Add(p("end"), a.End.String(), "after %s: greenhelp keeps records from 1990 to 2100", LatestDate)
+	case a.Start.Before(earliestDate):
+		errs.Add(p("start"), a.Start.String(), "before %s: greenhelp keeps records from 1990 to 2100", earliestDate)
+	case latestDate.Before(a.End):
+		errs.Add(p("end"), a.End.String(), "after %s: greenhelp keeps records from 1990 to 2100", latestDate)
 	case !a.Start.Before(a.End):
 		errs.Add(p("end"), a.End.String(), "must be after start %s (end is exclusive: one day is start + 1)", a.Start)
 	case a.End.Time().After(a.Start.Time().AddDate(1, 0, 0)):
@@ -176,7 +176,7 @@ func (a Activity) Validate(prefix string) []FieldError {
 	// A plausible ceiling per day of the period (bounds.go): a figure past
 	// it is a unit or exponent typed wrong, and one such record would
 	// otherwise dominate, or overflow, every group total.
-	if ceiling, ok := MaxPerDay[a.Unit]; ok && datesOK && a.Quantity > 0 && !math.IsInf(a.Quantity, 0) {
+	if ceiling, ok := maxPerDay[a.Unit]; ok && datesOK && a.Quantity > 0 && !math.IsInf(a.Quantity, 0) {
 		if perDay := a.Quantity / float64(a.Days()); perDay > ceiling {
 			errs.Add(p("quantity"), q(), "%s %s a day over %d day(s): above the plausible ceiling of %s %s a day for one site (check the unit and the decimal separator)",
 				strconv.FormatFloat(perDay, 'g', 4, 64), a.Unit, a.Days(), strconv.FormatFloat(ceiling, 'g', -1, 64), a.Unit)
@@ -191,8 +191,8 @@ func (a Activity) Validate(prefix string) []FieldError {
 	for k, v := range a.Attrs {
 		n += len(k) + len(v) + 2
 	}
-	if n > 2*MaxKeyField {
-		errs.Add(p("attrs"), Clip(FormatAttrs(a.Attrs)), "longer than %d bytes", 2*MaxKeyField)
+	if n > 2*maxKeyField {
+		errs.Add(p("attrs"), Clip(FormatAttrs(a.Attrs)), "longer than %d bytes", 2*maxKeyField)
 	}
 	if !a.Quality.Valid() {
 		errs.Add(p("quality"), Clip(string(a.Quality)), "want one of \"measured\", \"estimated\", \"default\"")

@@ -10,22 +10,22 @@ import (
 // The range of dates a record may cover: the years the API and the
 // exports serve (1990, the Kyoto base year, to 2100).
 var (
-	EarliestDate = NewDate(1990, 1, 1)
-	LatestDate   = NewDate(2101, 1, 1) // exclusive, like an end
+	earliestDate = NewDate(1990, 1, 1)
+	latestDate   = NewDate(2101, 1, 1) // exclusive, like an end
 )
 
-// MaxKeyField is the longest source or attribute string a record may carry
+// maxKeyField is the longest source or attribute string a record may carry
 // (bytes): a key part names a meter or an export, never a document.
-const MaxKeyField = 128
+const maxKeyField = 128
 
-// MaxPerDay is the plausibility ceiling of each canonical unit, per day of
+// maxPerDay is the plausibility ceiling of each canonical unit, per day of
 // a record's period. They are not emission figures but guards against
 // absurd input (a unit or exponent typed wrong): each is at least a
 // hundred times what the largest contact-centre site could report, so no
 // real figure meets them, while a record past one is refused with the
 // ceiling named. A 3,000-seat site draws about 1 MW (≈ 24 MWh a day);
 // 10 GWh a day is a 400 MW power station running flat out.
-var MaxPerDay = map[Unit]float64{
+var maxPerDay = map[Unit]float64{
 	UnitKWh:       1e7, // 10 GWh a day
 	UnitLitre:     1e6, // a million litres of fuel a day
 	UnitKg:        1e4, // 10 t of refrigerant leaked a day (a large chiller holds ~0.5 t)
@@ -58,8 +58,8 @@ func Clip(s string) string {
 // of control characters (which would break logs, CSVs and tags).
 func keyFieldProblem(s string) string {
 	switch {
-	case len(s) > MaxKeyField:
-		return "longer than " + strconv.Itoa(MaxKeyField) + " bytes: name the meter or export in a few words"
+	case len(s) > maxKeyField:
+		return "longer than " + strconv.Itoa(maxKeyField) + " bytes: name the meter or export in a few words"
 	case !utf8.ValidString(s):
 		return "not valid UTF-8"
 	case strings.IndexFunc(s, unicode.IsControl) >= 0:

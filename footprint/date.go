@@ -9,15 +9,15 @@ import (
 // Date is a civil (site-local) calendar date, as activity periods use.
 type Date struct{ t time.Time }
 
-// DateLayout is the wire format of a Date.
-const DateLayout = "2006-01-02"
+// dateLayout is the wire format of a Date.
+const dateLayout = "2006-01-02"
 
 // NewDate returns the date y-m-d.
 func NewDate(y int, m time.Month, d int) Date { return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
 
 // ParseDate parses an ISO 8601 calendar date (2025-03-01).
 func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(DateLayout, strings.TrimSpace(s))
+	t, err := time.Parse(dateLayout, strings.TrimSpace(s))
 	if err != nil {
 		return Date{}, fmt.Errorf("%q is not a date: want YYYY-MM-DD", s)
 	}
@@ -29,7 +29,7 @@ func (d Date) String() string {
 	if d.t.IsZero() {
 		return ""
 	}
-	return d.t.Format(DateLayout)
+	return d.t.Format(dateLayout)
 }
 
 // IsZero reports whether d is unset.

@@ -129,7 +129,7 @@ func CalculatePeriod(site declaration.Site, acts []footprint.Activity, from, to 
 				continue
 			}
 		}
-		if a.Kind == footprint.KindWeather { // no emissions: read by NormaliseWeather
+		if a.Kind == footprint.KindWeather { // no emissions: read by Normalise
 			continue
 		}
 		c.n = a.Count()
@@ -172,7 +172,7 @@ func CalculatePeriod(site declaration.Site, acts []footprint.Activity, from, to 
 		if normal.Source == "" {
 			normal = weather.NormalClimate{HDD: math.NaN(), CDD: math.NaN(), Source: "unknown"}
 		}
-		if w := weather.NormaliseWeather(acts, year, normal); w != nil {
+		if w := weather.Normalise(acts, year, normal); w != nil {
 			weatherEffect(w, inv.Lines)
 			inv.Weather = w
 		}
@@ -493,7 +493,7 @@ func (c *calc) add(a footprint.Activity, qty float64) error {
 			days[i] = true
 		}
 	case footprint.KindWeather:
-		// No emissions: the year's degree days (NormaliseWeather).
+		// No emissions: the year's degree days (Normalise).
 	case footprint.KindDataCentre:
 		return c.dataCentre(a, qty)
 	case footprint.KindColocation:

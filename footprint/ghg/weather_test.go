@@ -80,8 +80,8 @@ func carrier(t *testing.T, w *weather.Weather, kind, item string) weather.Normal
 }
 
 func TestAMildWinterIsNotProgressOnceNormalisedByHand(t *testing.T) {
-	cold := weather.NormaliseWeather(weatherYear(2022, coldMeans), 2022, normal)
-	mild := weather.NormaliseWeather(weatherYear(2023, mildMeans), 2023, normal)
+	cold := weather.Normalise(weatherYear(2022, coldMeans), 2022, normal)
+	mild := weather.Normalise(weatherYear(2023, mildMeans), 2023, normal)
 	require.NotNil(t, cold)
 	require.NotNil(t, mild)
 	require.Empty(t, cold.Why)
@@ -132,7 +132,7 @@ func TestARealCutStaysACutOnceNormalised(t *testing.T) {
 			acts[i].Quantity -= 50 * float64(acts[i].Days())
 		}
 	}
-	w := weather.NormaliseWeather(acts, 2023, normal)
+	w := weather.Normalise(acts, 2023, normal)
 	g := carrier(t, w, "fuel", "natural_gas")
 	assert.InDelta(t, 144150, g.Actual, 1e-6)
 	assert.InDelta(t, 151250, *g.Normalised, 1e-3)
@@ -148,17 +148,17 @@ func TestNormalisationSaysWhyItCannotBeDone(t *testing.T) {
 		}
 		kept = append(kept, a)
 	}
-	w := weather.NormaliseWeather(kept, 2022, normal)
+	w := weather.Normalise(kept, 2022, normal)
 	require.NotNil(t, w)
 	assert.Contains(t, w.Why, "covers 11 of the year's 12 months")
 	assert.Nil(t, w.HDD)
 	assert.False(t, w.Months[2].Used)
 	assert.Empty(t, w.Carriers)
 
-	w = weather.NormaliseWeather(acts, 2022, weather.NormalClimate{HDD: -1, Source: "unknown"})
+	w = weather.Normalise(acts, 2022, weather.NormalClimate{HDD: -1, Source: "unknown"})
 	assert.Contains(t, w.Why, "no long-term climate")
 
-	assert.Nil(t, weather.NormaliseWeather(acts, 2021, normal), "no reading in the year: nothing to say")
+	assert.Nil(t, weather.Normalise(acts, 2021, normal), "no reading in the year: nothing to say")
 
 	// Gas billed for 8 months only: no fit.
 	var partial []footprint.Activity
@@ -168,7 +168,7 @@ func TestNormalisationSaysWhyItCannotBeDone(t *testing.T) {
 		}
 		partial = append(partial, a)
 	}
-	g := carrier(t, weather.NormaliseWeather(partial, 2022, normal), "fuel", "natural_gas")
+	g := carrier(t, weather.Normalise(partial, 2022, normal), "fuel", "natural_gas")
 	assert.Nil(t, g.Normalised)
 	assert.Contains(t, g.Why, "8 month(s)")
 }
@@ -240,8 +240,8 @@ func rollUp(acts []footprint.Activity) []footprint.Activity {
 
 func TestRollupsNormaliseLikeTheRawRecords(t *testing.T) {
 	acts := weatherYear(2023, mildMeans)
-	raw := weather.NormaliseWeather(acts, 2023, normal)
-	rolled := weather.NormaliseWeather(rollUp(acts), 2023, normal)
+	raw := weather.Normalise(acts, 2023, normal)
+	rolled := weather.Normalise(rollUp(acts), 2023, normal)
 	require.NotNil(t, rolled)
 	require.Empty(t, rolled.Why)
 	assert.InDelta(t, *raw.HDD, *rolled.HDD, 1e-9)

@@ -144,11 +144,11 @@ func carrierOf(a footprint.Activity) (string, bool) {
 	return string(a.Kind) + "/" + a.Item, true
 }
 
-// NormaliseWeather computes the year's measured degree days and each
+// Normalise computes the year's measured degree days and each
 // energy carrier's consumption normalised to normal, from a site's
 // activities (raw records or rollups). It returns nil when the year has
 // no temperature reading at all.
-func NormaliseWeather(acts []footprint.Activity, year int, normal NormalClimate) *Weather {
+func Normalise(acts []footprint.Activity, year int, normal NormalClimate) *Weather {
 	from, to := footprint.YearBounds(year)
 	any := false
 	for i := range acts { // most sites send no temperature: nothing to do
