@@ -133,3 +133,12 @@ func TestLineOrderIsTheSameWhateverTheInputOrder(t *testing.T) {
 	}
 	assert.Equal(t, append(table, "0.5", "9.9"), order, "the table's order, then scopes outside it by id")
 }
+
+// Every kind of record has its calculation: a kind added to the records
+// without a row in byKind fails here, not in a user's inventory.
+func TestEveryKindHasItsCalculation(t *testing.T) {
+	for _, k := range footprint.Kinds() {
+		assert.Contains(t, byKind, k, "kind %s has no row in byKind (footprint/ghg/kinds.go)", k)
+	}
+	assert.Len(t, byKind, len(footprint.Kinds()))
+}
