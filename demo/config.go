@@ -1,10 +1,3 @@
-// Package demo generates greenhelp's demo group: a deterministic (per
-// seed) set of contact-centre sites with the exports they would produce —
-// electricity bills, fuel and refrigerant logs, the power-management
-// tool's daily report, workforce-management presence counts and the travel
-// agency's bookings — and an agent configuration (site.yaml) for each, so
-// that the data enters through the real path: the agent reads the exports
-// and posts batches to the central API.
 package demo
 
 import (
