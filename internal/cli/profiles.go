@@ -104,19 +104,8 @@ func assignSite(site declaration.Site, profilesPath string, lib *factors.Library
 	if err != nil {
 		return profiles.Assignment{}, ghg.Assumptions{}, nil, err
 	}
-	var measured *weather.MeasuredClimate
-	if m, ok := weather.MeasuredUpTo(weather.MeasuredYears(acts), year); ok {
-		measured = &m
-	}
-	f, src := profiles.SiteFeaturesWith(site, lib, year, measured)
-	a, err := profiles.Assign(site.ID, f, src, set, site.Profile)
-	if err != nil {
-		return a, ghg.Assumptions{}, nil, err
-	}
-	p, _ := set.Get(a.Profile)
-	as := p.AssumptionsFor(f)
-	as.Climate = profiles.Normal(site)
-	return a, as, p.Levers, nil
+	r, err := profiles.Resolve(set, site, site.Profile, weather.MeasuredYears(acts), year, lib)
+	return r.Assignment, r.Assumptions, r.Levers, err
 }
 
 func printAssignment(w io.Writer, a profiles.Assignment) error {
