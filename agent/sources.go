@@ -106,14 +106,21 @@ func (s SourceConfig) readElsewhere(i int, key string, e footprint.FieldError) (
 	case len(collectors) > 0 && s.Options == nil, len(types) > 0 && s.Source == nil:
 		return e, false
 	case len(collectors) > 0:
-		e.Message = fmt.Sprintf("only the %s collector reads %s (this source's collector is %q)", strings.Join(collectors, " and "), key, s.Collector)
+		e.Message = fmt.Sprintf("only the %s %s %s (this source's collector is %q)", strings.Join(collectors, " and "), plural(collectors, "collector reads", "collectors read"), key, s.Collector)
 	case len(types) > 0:
-		e.Message = fmt.Sprintf("only the %s source type reads %s (this source's type is %q)", strings.Join(types, " and "), key, s.Type)
+		e.Message = fmt.Sprintf("only the %s %s %s (this source's type is %q)", strings.Join(types, " and "), plural(types, "source type reads", "source types read"), key, s.Type)
 	default:
 		return e, true
 	}
 	e.Path = s.path(i) + "." + key
 	return e, true
+}
+
+func plural(names []string, one, many string) string {
+	if len(names) == 1 {
+		return one
+	}
+	return many
 }
 
 // hasKey reports whether the options struct o decodes key.
