@@ -226,29 +226,6 @@ func TestTimeoutsAndBusyAnswersAreRetriedNeverQuarantined(t *testing.T) {
 	}
 }
 
-func TestRetryAfterIsCappedAtTheBackoffMaximumAndGarbageIgnored(t *testing.T) {
-	u := &Uploader{BackoffMax: 10 * time.Second}
-	tests := []struct {
-		header string
-		want   time.Duration
-	}{
-		{"", 0},
-		{"3", 3 * time.Second},
-		{" 7 ", 7 * time.Second},
-		{"86400000", 10 * time.Second},
-		{"99999999999999999999999", 10 * time.Second},
-		{"-5", 0},
-		{"-99999999999999999999999", 0},
-		{"soon", 0},
-		{"1.5", 0},
-		{time.Now().Add(1000 * time.Hour).UTC().Format(http.TimeFormat), 10 * time.Second},
-		{time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat), 0},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, u.retryAfter(tt.header), "Retry-After: %q", tt.header)
-	}
-}
-
 // `check --ping` takes the same test as delivery: a redirect is not
 // followed and named, and a 200 counts only as the central's JSON naming
 // the site.

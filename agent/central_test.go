@@ -83,7 +83,7 @@ func (c *fakeCentral) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		body = zr
 	}
-	var b Batch
+	var b wire.Batch
 	if err := json.NewDecoder(body).Decode(&b); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return

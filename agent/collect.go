@@ -1,244 +1,150 @@
 package agent
 
 import (
-	_ "embed"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/greenhelp/greenhelp/agent/collector"
+	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
-// Rejection is a row a collector could not use, and why.
-type Rejection struct {
-	Where  string `json:"where"`
-	Reason string `json:"reason"`
+// Collected is the outcome of reading every source.
+type Collected struct {
+	Activities []footprint.Activity
+	Health     []SourceHealth
+	// Warnings are figures off by an order of magnitude (Plausibility).
+	Warnings []declaration.PlausibilityWarning
 }
 
-// Collector turns a source's rows into activity records as they arrive:
-// daily (or bill-period) records summed by key, so that re-reading an
-// export gives the same keys. Result may answer errUnordered: the source
-// is then collected from its whole table (collect).
-type Collector interface {
-	Add(r Row)
-	Result() ([]footprint.Activity, []Rejection, error)
-}
-
-// A CollectorType is one `collector:` (collector_<name>.go): the fields
-// it needs, the collector it makes for a source, and a sample block.
-type CollectorType interface {
-	// Check reports what the source must map or give for the collector
-	// (cols: field → column).
-	Check(s SourceConfig, cols map[string]string, add addFunc)
-	// New returns the collector of source s over its state c.
-	New(c *collector, s SourceConfig) Collector
-	// Sample is a commented `sources:` entry feeding the collector.
-	Sample() string
-}
-
-// collectorTypes is the registry by `collector:`; each registers from its
-// own file.
-var collectorTypes = map[string]CollectorType{}
-
-func registerCollector(name string, t CollectorType) { collectorTypes[name] = t }
-
-// byRow is a collector that takes each row on its own.
-type byRow struct {
-	c   *collector
-	add func(*collector, Row)
-}
-
-func (b byRow) Add(r Row) { b.add(b.c, r) }
-
-func (b byRow) Result() ([]footprint.Activity, []Rejection, error) {
-	acts, rej := b.c.result()
-	return acts, rej, nil
-}
-
-func newState(s SourceConfig, site declaration.Site) *collector {
-	c := &collector{src: s, site: site, sums: map[footprint.Key]*footprint.Activity{}, events: map[string]string{}}
-	for name, state := range s.Events {
-		c.events[strings.ToLower(strings.TrimSpace(name))] = strings.ToLower(strings.TrimSpace(state))
-	}
-	c.dateLayout, _ = goLayout(s.DateFormat)
-	c.timeLayout, _ = goLayout(s.TimeFormat)
-	c.loc, _ = time.LoadLocation(site.Timezone)
-	if c.loc == nil {
-		c.loc = time.UTC
-	}
-	return c
-}
-
-// newCollector returns the streaming collector of source s.
-func newCollector(s SourceConfig, site declaration.Site) Collector {
-	t, ok := collectorTypes[s.Collector]
-	if !ok {
-		return byRow{newState(s, site), func(*collector, Row) {}}
-	}
-	return t.New(newState(s, site), s)
-}
-
-// collect turns a whole table into records: the streaming collectors fed
-// row by row, and for a power log out of time order the whole-table form.
-func collect(s SourceConfig, site declaration.Site, t Table) ([]footprint.Activity, []Rejection) {
-	col := newCollector(s, site)
-	for _, r := range t.Rows {
-		col.Add(r)
-	}
-	acts, rej, err := col.Result()
-	if errors.Is(err, errUnordered) {
-		c := newState(s, site)
-		c.workstation(t)
-		return c.result()
-	}
-	return acts, rej
-}
-
-type collector struct {
-	events     map[string]string // the source's own event names → state
-	src        SourceConfig
-	site       declaration.Site
-	loc        *time.Location
-	dateLayout string
-	timeLayout string
-	sums       map[footprint.Key]*footprint.Activity
-	order      []footprint.Key
-	rejects    []Rejection
-}
-
-func (c *collector) reject(r Row, format string, args ...any) {
-	c.rejects = append(c.rejects, Rejection{Where: r.Where, Reason: fmt.Sprintf(format, args...)})
-}
-
-// emit validates a record and adds it to the sum of its key.
-func (c *collector) emit(r Row, a footprint.Activity) bool {
-	a.Source = c.src.ID
-	if a.Quality == "" {
-		a.Quality = footprint.Quality(c.src.Quality)
-	}
-	if errs := a.Validate(r.Where); len(errs) > 0 {
-		msgs := make([]string, len(errs))
-		for i, e := range errs {
-			msgs[i] = strings.TrimPrefix(e.Error(), r.Where+": ")
+// OK reports whether every source read cleanly.
+func (c Collected) OK() bool {
+	for _, h := range c.Health {
+		if !h.OK() {
+			return false
 		}
-		c.rejects = append(c.rejects, Rejection{Where: r.Where, Reason: strings.Join(msgs, "; ")})
-		return false
 	}
-	k := a.Key(c.site.ID)
-	if prev, ok := c.sums[k]; ok {
-		prev.Quantity += a.Quantity
-		return true
-	}
-	cp := a
-	c.sums[k] = &cp
-	c.order = append(c.order, k)
 	return true
 }
 
-func (c *collector) result() ([]footprint.Activity, []Rejection) {
-	out := make([]footprint.Activity, 0, len(c.order))
-	for _, k := range c.order {
-		a := *c.sums[k]
-		a.Quantity = math.Round(a.Quantity*1e6) / 1e6
-		out = append(out, a)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Start != out[j].Start {
-			return out[i].Start.Before(out[j].Start)
+// Collect reads every source; one failing source never stops the others.
+func (a *Agent) Collect(ctx context.Context) Collected {
+	var out Collected
+	base := a.Cfg.baseDir()
+	for _, s := range a.Cfg.Sources {
+		start := time.Now()
+		h := SourceHealth{ID: s.ID, Type: s.Type, Collector: s.Collector, LastRun: start}
+		acts, err := a.collectSource(ctx, s, base, &h)
+		if err != nil {
+			h.Error = err.Error()
+			a.Log.Error("source failed", "source", s.ID, "err", err)
+		} else {
+			h.LastSuccess = time.Now()
+			out.Activities = append(out.Activities, acts...)
 		}
-		return out[i].Kind+footprint.Kind(out[i].Item) < out[j].Kind+footprint.Kind(out[j].Item)
-	})
-	return out, c.rejects
+		if prev := a.previousHealth(s.ID); h.LastSuccess.IsZero() && prev != nil {
+			h.LastSuccess = prev.LastSuccess
+		}
+		h.Duration = time.Since(start)
+		out.Health = append(out.Health, h)
+	}
+	a.mu.Lock()
+	out.Warnings = declaration.Plausibility(a.Cfg.Site, out.Activities, a.state.Typical)
+	a.mu.Unlock()
+	for _, w := range out.Warnings {
+		a.Log.Warn("implausible figure: check before it is trusted", "source", w.Source, "kind", w.Kind, "item", w.Item, "warning", w.Message)
+	}
+	return out
 }
 
-// number parses a figure with the source's decimal separator.
-func (c *collector) number(r Row, field string) (float64, bool) {
-	s := strings.TrimSpace(r.Fields[field])
-	if s == "" {
-		c.reject(r, "%s: empty: want a number", field)
-		return 0, false
-	}
-	v, err := parseNumber(s, c.src.Decimal)
-	if err != nil {
-		c.reject(r, "%s: %q: %v", field, s, err)
-		return 0, false
-	}
-	return v, true
-}
-
-// parseNumber reads a figure written with decimal as its decimal
-// separator. Thousands separators — spaces, and the other of '.' and ','
-// — are accepted only between groups of three digits, so that a figure
-// written with the other decimal separator ("12345,6" read with decimal
-// ".") is refused with a hint instead of silently becoming ten times
-// larger.
-func parseNumber(s, decimal string) (float64, error) {
-	thousands := ","
-	if decimal == "," {
-		thousands = "."
-	}
-	clean := strings.NewReplacer(" ", thousands, "\u00a0", thousands, "\u202f", thousands).Replace(strings.TrimSpace(s))
-	mant, exp := clean, ""
-	if i := strings.IndexAny(clean, "eE"); i >= 0 {
-		mant, exp = clean[:i], clean[i:]
-	}
-	intPart, frac, hasFrac := strings.Cut(mant, decimal)
-	if hasFrac && strings.Contains(frac, thousands) || strings.Contains(frac, decimal) {
-		return 0, fmt.Errorf("want a number with %q as decimal separator", decimal)
-	}
-	sign := ""
-	if strings.HasPrefix(intPart, "-") || strings.HasPrefix(intPart, "+") {
-		sign, intPart = intPart[:1], intPart[1:]
-	}
-	if strings.Contains(intPart, thousands) {
-		groups := strings.Split(intPart, thousands)
-		ok := len(groups[0]) >= 1 && len(groups[0]) <= 3
-		for _, g := range groups[1:] {
-			ok = ok && len(g) == 3
+// collectSource reads and collects one source. A panic in a parser or a
+// collector is that source's error: it never stops the other sources.
+func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, h *SourceHealth) (acts []footprint.Activity, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			acts, err = nil, fmt.Errorf("internal error reading this source (please report it): %v", p)
 		}
-		if !ok {
-			other := map[string]string{".": ",", ",": "."}[decimal]
-			return 0, fmt.Errorf("%q is not between groups of three digits: if it is the decimal separator, set decimal: %q for this source", thousands, other)
-		}
-		intPart = strings.ReplaceAll(intPart, thousands, "")
+	}()
+	if s.Source == nil || s.Options == nil {
+		return nil, fmt.Errorf("unknown source type %q or collector %q", s.Type, s.Collector)
 	}
-	num := sign + intPart
-	if hasFrac {
-		num += "." + frac
+	// Rows stream from the source into the collector: a file is never
+	// held whole, the collector keeps only what is still open.
+	env, cenv, cols := s.env(base), s.collectorEnv(a.Cfg.Site), s.Columns.Mapped()
+	col := s.Options.New(cenv)
+	rows := 0
+	emit := func(r source.Row) { rows++; col.Add(r) }
+	var bad []source.Rejection
+	var partial map[string]bool
+	if r, ok := s.Source.(source.Resuming); ok && r.Resumes() && a.Outbox != nil {
+		// A file that only grew is read from where the last run stopped
+		// (not by `check`, which reads everything and keeps nothing).
+		var st source.Stats
+		bad, st, err = r.StreamResuming(ctx, env, cols, a.Outbox.Dir(), s.ID, configHash(s, a.Cfg.Site), col, emit)
+		h.Resumed, h.BytesRead = st.Resumed, st.Bytes
+		partial = st.Partial
+	} else {
+		bad, err = s.Source.Stream(ctx, env, cols, emit)
 	}
-	v, err := strconv.ParseFloat(num+exp, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("want a number with %q as decimal separator", decimal)
-	}
-	return v, nil
-}
-
-func (c *collector) date(r Row, field string) (footprint.Date, bool) {
-	s := strings.TrimSpace(r.Fields[field])
-	t, err := time.Parse(c.dateLayout, s)
-	if err != nil {
-		// Accept a timestamp whose date part matches.
-		if t2, err2 := time.Parse(c.timeLayout, s); err2 == nil {
-			t, err = t2, nil
-		}
+	if errors.Is(err, source.ErrNoFiles) {
+		h.Warning = err.Error()
+		a.Log.Warn("source has nothing to read yet", "source", s.ID, "reason", err)
+		return nil, nil
 	}
 	if err != nil {
-		c.reject(r, "%s: %q: want a date as %s", field, s, c.src.DateFormat)
-		return footprint.Date{}, false
+		return nil, err
 	}
-	return footprint.NewDate(t.Year(), t.Month(), t.Day()), true
-}
-
-func first(vals ...string) string {
-	for _, v := range vals {
-		if strings.TrimSpace(v) != "" {
-			return strings.TrimSpace(v)
+	acts, rejects, err := col.Result()
+	if errors.Is(err, collector.ErrWhole) {
+		// Rows in an order the collector cannot stream (a power log out of
+		// time order device by device): the source read whole.
+		a.Log.Info("collected from the whole file", "source", s.ID, "reason", err)
+		t, err := source.Read(ctx, s.Source, env, cols)
+		if err != nil {
+			return nil, err
+		}
+		acts, rejects = s.Options.New(cenv).Whole(t)
+		rows, bad = len(t.Rows), t.Bad
+	}
+	for i, r := range rejects {
+		if partial[r.Where] {
+			rejects[i].Reason = source.PartialLine + r.Reason
 		}
 	}
-	return ""
+	rejects = append(bad, rejects...)
+	h.RowsRead, h.RowsRejected, h.Records = rows+len(bad), len(rejects), len(acts)
+	h.Rejections = rejects[:min(len(rejects), 20)]
+	for _, r := range rejects {
+		a.Log.Warn("row rejected", "source", s.ID, "where", r.Where, "reason", r.Reason)
+	}
+	return acts, nil
+}
+
+func (a *Agent) previousHealth(id string) *SourceHealth {
+	for i := range a.state.Sources {
+		if a.state.Sources[i].ID == id {
+			return &a.state.Sources[i]
+		}
+	}
+	return nil
+}
+
+// configHash identifies what a saved resume state was computed under: the
+// source's keys and the site's declaration (time zone, power-off
+// windows…). Another configuration reads whole.
+func configHash(s SourceConfig, site declaration.Site) string {
+	raw, _ := json.Marshal(struct {
+		S         SourceConfig
+		Source    source.Options
+		Collector collector.Options
+		Site      declaration.Site
+	}{s, s.Source, s.Options, site})
+	h := sha256.Sum256(raw)
+	return hex.EncodeToString(h[:12])
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
@@ -56,12 +57,12 @@ type caseResult struct {
 }
 
 type caseHealth struct {
-	ID         string      `json:"id"`
-	RowsRead   int         `json:"rows_read"`
-	Rejected   int         `json:"rows_rejected"`
-	Records    int         `json:"records"`
-	Error      string      `json:"error,omitempty"`
-	Rejections []Rejection `json:"rejections,omitempty"`
+	ID         string             `json:"id"`
+	RowsRead   int                `json:"rows_read"`
+	Rejected   int                `json:"rows_rejected"`
+	Records    int                `json:"records"`
+	Error      string             `json:"error,omitempty"`
+	Rejections []source.Rejection `json:"rejections,omitempty"`
 }
 
 // TestCollectCases runs every testdata/collect/<case>: site.yaml and the
@@ -152,7 +153,8 @@ func TestWorkstationHoursFollowTheLocalClockAcrossDST(t *testing.T) {
 
 func TestOnlyTheMappedColumnsAreRead(t *testing.T) {
 	cfg := loadCase(t, "travel-iata-and-hotels")
-	tbl, err := cfg.Sources[0].read(context.Background(), cfg.baseDir())
+	s := cfg.Sources[0]
+	tbl, err := source.Read(context.Background(), s.Source, s.env(cfg.baseDir()), s.Columns.Mapped())
 	require.NoError(t, err)
 	for _, r := range tbl.Rows {
 		for field, v := range r.Fields {
@@ -177,12 +179,4 @@ func TestReReadingAnExportGivesTheSameKeys(t *testing.T) {
 		by[act.Start.String()+"/"+act.Item] = act.Quantity
 	}
 	assert.Equal(t, map[string]float64{"2024-03-04/remote": 20, "2024-03-04/onsite": 75, "2024-03-05/remote": 10, "2024-03-05/onsite": 42}, by)
-}
-
-func TestGreatCircleDistances(t *testing.T) {
-	jnb, _ := LookupAirport("jnb")
-	cdg, _ := LookupAirport("CDG")
-	// JNB–CDG is about 8,700 km great-circle.
-	assert.InDelta(t, 8700, GreatCircleKm(jnb, cdg), 60)
-	assert.InDelta(t, GreatCircleKm(cdg, jnb), GreatCircleKm(jnb, cdg), 1e-9)
 }

@@ -13,7 +13,7 @@ import (
 // The energy sample: bill periods (end day excluded) in kWh; a row with
 // a quantity that is not a number is rejected by its line.
 func TestEnergySampleReadsBillPeriods(t *testing.T) {
-	acts, h := trySample(t, energyCollector{}.Sample(), map[string]string{"exports/electricity.csv": "period_start,period_end,kwh\n" +
+	acts, h := trySample(t, sample(t, "energy"), map[string]string{"exports/electricity.csv": "period_start,period_end,kwh\n" +
 		"2024-01-01,2024-02-01,31000\n2024-02-01,2024-03-01,29000.5\n2024-03-01,2024-04-01,n/a\n"})
 	require.Len(t, acts, 2)
 	assert.Equal(t, footprint.Activity{Kind: footprint.KindElectricity, Item: "grid", Start: footprint.NewDate(2024, 2, 1), End: footprint.NewDate(2024, 3, 1),
@@ -45,23 +45,16 @@ func TestEnergyUnitsAreConverted(t *testing.T) {
 	assert.Equal(t, map[string]string{"2024-01-01": "2500 kWh", "2024-02-01": "0.5 kWh", "2024-03-01": "1200 L"}, got)
 }
 
-func TestEnergyCollectorSaysWhatItNeeds(t *testing.T) {
-	var got []string
-	add := func(field, value, format string, _ ...any) { got = append(got, field) }
-	energyCollector{}.Check(SourceConfig{Type: "csv", Collector: "energy"}, map[string]string{"start": "s"}, add)
-	assert.Equal(t, []string{"columns.quantity", "kind", "item", "columns.end"}, got)
-}
-
 // A server room's PDU export: the source's attrs name the room on every
 // record; a colocation record without its contract is refused by line.
 func TestEnergyRecordsCarryTheSourcesAttributes(t *testing.T) {
-	acts, h := trySample(t, energyCollector{}.Sample(), map[string]string{"exports/electricity.csv": "period_start,period_end,kwh\n2024-01-01,2024-02-01,5952\n"},
+	acts, h := trySample(t, sample(t, "energy"), map[string]string{"exports/electricity.csv": "period_start,period_end,kwh\n2024-01-01,2024-02-01,5952\n"},
 		"    kind: electricity ", "    attrs: {room: sr1}\n    kind: datacentre ", "item: grid ", "item: it_energy ")
 	require.Empty(t, h.Rejections)
 	require.Len(t, acts, 1)
 	assert.Equal(t, footprint.KindDataCentre, acts[0].Kind)
 	assert.Equal(t, map[string]string{"room": "sr1"}, acts[0].Attrs)
-	_, h = trySample(t, energyCollector{}.Sample(), map[string]string{"exports/electricity.csv": "period_start,period_end,kwh\n2024-01-01,2024-02-01,5952\n"},
+	_, h = trySample(t, sample(t, "energy"), map[string]string{"exports/electricity.csv": "period_start,period_end,kwh\n2024-01-01,2024-02-01,5952\n"},
 		"    kind: electricity ", "    kind: colocation ", "item: grid ", "item: it_energy ")
 	require.Len(t, h.Rejections, 1)
 	assert.Contains(t, h.Rejections[0].Reason, "attrs.contract: missing")

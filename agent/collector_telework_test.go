@@ -12,7 +12,7 @@ import (
 // The telework sample: rows per team summed per day into person-days
 // remote and on site; a negative count is refused by its line.
 func TestTeleworkSampleSumsTeamsPerDay(t *testing.T) {
-	acts, h := trySample(t, teleworkCollector{}.Sample(), map[string]string{"exports/wfm-presence.csv": "date,team,remote,onsite\n" +
+	acts, h := trySample(t, sample(t, "telework"), map[string]string{"exports/wfm-presence.csv": "date,team,remote,onsite\n" +
 		"2024-03-04,sales,10,20\n2024-03-04,support,5,7.5\n2024-03-05,sales,-1,20\n"})
 	got := map[string]float64{}
 	for _, a := range acts {
@@ -22,11 +22,4 @@ func TestTeleworkSampleSumsTeamsPerDay(t *testing.T) {
 	assert.Equal(t, map[string]float64{"2024-03-04 remote": 15, "2024-03-04 onsite": 27.5}, got)
 	require.Len(t, h.Rejections, 1)
 	assert.Equal(t, "wfm-presence.csv:4", h.Rejections[0].Where)
-}
-
-func TestTeleworkCollectorSaysWhatItNeeds(t *testing.T) {
-	var got []string
-	add := func(field, value, format string, _ ...any) { got = append(got, field) }
-	teleworkCollector{}.Check(SourceConfig{Type: "csv", Collector: "telework"}, map[string]string{"date": "d"}, add)
-	assert.Equal(t, []string{"columns.remote", "columns.onsite"}, got)
 }

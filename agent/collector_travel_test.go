@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenhelp/greenhelp/agent/collector"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
@@ -13,18 +14,18 @@ import (
 // circle × 1.08, a train by its distance, two hotel nights in the US, an
 // unknown mode refused by its line.
 func TestTravelSampleReadsBookings(t *testing.T) {
-	acts, h := trySample(t, travelCollector{}.Sample(), map[string]string{"exports/bookings.csv": "travel_date,mode,origin,destination,distance_km,cabin,nights,country\n" +
+	acts, h := trySample(t, sample(t, "travel"), map[string]string{"exports/bookings.csv": "travel_date,mode,origin,destination,distance_km,cabin,nights,country\n" +
 		"2024-04-02,flight,CDG,JFK,,business,,\n2024-04-03,train,,,460,,,\n2024-04-02,hotel,,,,,2,us\n2024-04-04,teleport,,,10,,,\n"})
 	byItem := map[string]footprint.Activity{}
 	for _, a := range acts {
 		byItem[a.Item] = a
 	}
 	require.Len(t, byItem, 3)
-	cdg, _ := LookupAirport("CDG")
-	jfk, _ := LookupAirport("JFK")
+	cdg, _ := collector.LookupAirport("CDG")
+	jfk, _ := collector.LookupAirport("JFK")
 	fl := byItem["flight_long_haul"]
-	assert.InDelta(t, GreatCircleKm(cdg, jfk)*1.08, fl.Quantity, 1e-6) // records carry 6 decimals
-	assert.InDelta(t, 5837*1.08, fl.Quantity, 0.01*5837)               // the published CDG–JFK great circle, ≈ 5,837 km
+	assert.InDelta(t, collector.GreatCircleKm(cdg, jfk)*1.08, fl.Quantity, 1e-6) // records carry 6 decimals
+	assert.InDelta(t, 5837*1.08, fl.Quantity, 0.01*5837)                         // the published CDG–JFK great circle, ≈ 5,837 km
 	assert.Equal(t, map[string]string{"class": "business"}, fl.Attrs)
 	assert.Equal(t, 460.0, byItem["rail"].Quantity)
 	assert.Equal(t, footprint.UnitRoomNight, byItem["hotel"].Unit)
@@ -32,11 +33,4 @@ func TestTravelSampleReadsBookings(t *testing.T) {
 	require.Len(t, h.Rejections, 1)
 	assert.Equal(t, "bookings.csv:5", h.Rejections[0].Where)
 	assert.Contains(t, h.Rejections[0].Reason, `"teleport"`)
-}
-
-func TestTravelCollectorSaysWhatItNeeds(t *testing.T) {
-	var got []string
-	add := func(field, value, format string, _ ...any) { got = append(got, field) }
-	travelCollector{}.Check(SourceConfig{Type: "csv", Collector: "travel"}, map[string]string{"date": "d", "mode": "m", "from": "o"}, add)
-	assert.Equal(t, []string{"columns.distance_km"}, got)
 }

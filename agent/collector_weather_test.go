@@ -17,7 +17,7 @@ import (
 // The weather sample: hourly readings averaged per day; a reading in
 // Fahrenheit where Celsius is configured is refused by its line.
 func TestWeatherSampleAveragesReadingsPerDay(t *testing.T) {
-	acts, h := trySample(t, weatherCollector{}.Sample(), map[string]string{"exports/bms-outdoor-temperature.csv": "timestamp,outdoor_temp\n" +
+	acts, h := trySample(t, sample(t, "weather"), map[string]string{"exports/bms-outdoor-temperature.csv": "timestamp,outdoor_temp\n" +
 		"2025-01-14 00:00,-3.5\n2025-01-14 06:00,-1.5\n2025-01-14 12:00,4\n2025-01-14 18:00,1\n" +
 		"2025-01-15 00:00,2\n2025-01-15 12:00,77\n2025-01-15 18:00,6\n"})
 	require.Len(t, acts, 2)
@@ -36,18 +36,11 @@ func TestWeatherSampleAveragesReadingsPerDay(t *testing.T) {
 }
 
 func TestWeatherInFahrenheitIsConverted(t *testing.T) {
-	acts, h := trySample(t, weatherCollector{}.Sample(), map[string]string{"exports/bms-outdoor-temperature.csv": "timestamp,outdoor_temp\n" +
+	acts, h := trySample(t, sample(t, "weather"), map[string]string{"exports/bms-outdoor-temperature.csv": "timestamp,outdoor_temp\n" +
 		"2025-07-01 00:00,68\n2025-07-01 12:00,86\n"}, "unit: °C ", "unit: °F ")
 	require.Empty(t, h.Rejections)
 	require.Len(t, acts, 1)
 	assert.InDelta(t, 25, acts[0].Quantity, 1e-9) // (20 + 30) / 2
-}
-
-func TestWeatherCollectorSaysWhatItNeeds(t *testing.T) {
-	var got []string
-	add := func(field, value, format string, _ ...any) { got = append(got, field) }
-	weatherCollector{}.Check(SourceConfig{Type: "csv", Collector: "weather", Unit: "Rankine"}, map[string]string{"date": "d"}, add)
-	assert.Equal(t, []string{"columns.temperature", "unit"}, got)
 }
 
 // A day whose readings straddle two runs keeps its earlier readings in

@@ -2,13 +2,17 @@
 // already has (meter and bill files, the PC power-management log, the
 // workforce-management telework counts, the travel agency's bookings),
 // turns them into daily activity records, and delivers them to the central
-// service exactly once through a durable on-disk outbox.
+// service exactly once through a durable on-disk outbox. This package
+// loads site.yaml and runs the loop; the sources (agent/source), the
+// collectors (agent/collector), the outbox (agent/outbox) and the upload
+// (agent/upload) each live in their own (docs/ARCHITECTURE.md).
 package agent
 
 import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -16,6 +20,7 @@ import (
 
 	"github.com/spf13/viper"
 
+	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/internal/config"
@@ -33,11 +38,23 @@ type Config struct {
 	Outbox   OutboxConfig     `mapstructure:"outbox"`
 	Schedule Schedule         `mapstructure:"schedule"`
 	Upload   UploadConfig     `mapstructure:"upload"`
-	Sources  []SourceConfig   `mapstructure:"sources"`
+	Sources  []SourceConfig   `mapstructure:"-"` // decoded block by block (sources.go)
 	Metrics  MetricsConfig    `mapstructure:"metrics"`
 
 	path         string
 	requireToken bool
+}
+
+// file is site.yaml as Load decodes it first: the sources' blocks kept
+// raw, each then decoded strictly by its type and collector.
+type file struct {
+	Site     declaration.Site `mapstructure:"site"`
+	Central  Central          `mapstructure:"central"`
+	Outbox   OutboxConfig     `mapstructure:"outbox"`
+	Schedule Schedule         `mapstructure:"schedule"`
+	Upload   UploadConfig     `mapstructure:"upload"`
+	Sources  []any            `mapstructure:"sources"`
+	Metrics  MetricsConfig    `mapstructure:"metrics"`
 }
 
 // Central is where batches go.
@@ -107,16 +124,31 @@ func Load(path string, requireToken bool) (*Config, error) {
 		return nil, err
 	}
 	bindEnv(v, reflect.TypeOf(Config{}), "")
-	var c Config
-	if err := config.Decode(v, "", &c, path); err != nil {
-		return nil, err
+	var f file
+	var errs []footprint.FieldError
+	if err := config.Decode(v, "", &f, path); err != nil {
+		ve, ok := err.(*footprint.ValidationError)
+		if !ok {
+			return nil, err
+		}
+		errs = ve.Errors
 	}
-	c.path, c.requireToken = path, requireToken
+	c := Config{Site: f.Site, Central: f.Central, Outbox: f.Outbox, Schedule: f.Schedule, Upload: f.Upload, Metrics: f.Metrics,
+		path: path, requireToken: requireToken}
+	for i, raw := range f.Sources {
+		s, bad := decodeSource(raw, i, path)
+		c.Sources = append(c.Sources, s)
+		errs = append(errs, bad...)
+	}
+	if len(errs) > 0 {
+		sortErrors(errs)
+		return nil, &footprint.ValidationError{Source: path, Errors: errs}
+	}
 	c.applyDefaults()
 	// Relative paths start at the folder of site.yaml, like sources' paths.
-	c.Outbox.Dir = resolve(c.baseDir(), c.Outbox.Dir)
+	c.Outbox.Dir = source.Resolve(c.baseDir(), c.Outbox.Dir)
 	if c.Central.TokenFile != "" {
-		c.Central.TokenFile = resolve(c.baseDir(), c.Central.TokenFile)
+		c.Central.TokenFile = source.Resolve(c.baseDir(), c.Central.TokenFile)
 		if c.Central.Token == "" {
 			if b, err := os.ReadFile(c.Central.TokenFile); err == nil {
 				c.Central.Token = strings.TrimSpace(string(b))
@@ -230,10 +262,7 @@ func (c *Config) Validate() error {
 	}
 	ids := map[string]int{}
 	for i, s := range c.Sources {
-		p := fmt.Sprintf("sources[%d]", i)
-		if s.ID != "" {
-			p = fmt.Sprintf("sources[%d](%s)", i, footprint.Clip(s.ID))
-		}
+		p := s.path(i)
 		if j, dup := ids[s.ID]; dup && s.ID != "" {
 			add(p+".id", s.ID, "already used by sources[%d]", j)
 		}
@@ -254,5 +283,5 @@ func (c *Config) baseDir() string {
 	if c.path == "" {
 		return "."
 	}
-	return dirOf(c.path)
+	return filepath.Dir(c.path)
 }

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/greenhelp/greenhelp/agent/outbox"
+	"github.com/greenhelp/greenhelp/agent/upload"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -62,7 +65,7 @@ func TestEverythingIsDeliveredOnceTheCentralComesBack(t *testing.T) {
 	go func() { done <- a.Once(ctxFor(t, 30*time.Second)) }()
 	// Wait for the collection to be queued (not a fixed sleep: under -race on
 	// a loaded machine it can take longer); delivery fails meanwhile.
-	var pending []Entry
+	var pending []outbox.Entry
 	require.Eventually(t, func() bool {
 		pending, err = a.Outbox.Pending()
 		return err == nil && len(pending) > 0
@@ -131,7 +134,7 @@ func TestAWrongTokenKeepsTheBatchesPendingUntilItIsFixed(t *testing.T) {
 	central := newFakeCentral("fr-lyo-gerland", "another-token")
 	a := exampleAgent(t, central.start(t, ""))
 	err := a.Once(ctxFor(t, 30*time.Second))
-	require.ErrorIs(t, err, ErrToken)
+	require.ErrorIs(t, err, upload.ErrToken)
 	assert.Contains(t, err.Error(), "check central.token")
 	st, _ := a.Status()
 	assert.Empty(t, st.Quarantined)
@@ -242,22 +245,6 @@ func TestACorruptOutboxEntryIsMovedAsideAndTheRestDelivered(t *testing.T) {
 	assert.Len(t, corrupt, 1)
 	records, _, _, _ := central.stats()
 	assert.Positive(t, records)
-}
-
-func TestAFullOutboxRefusesANewBatchAndKeepsTheOld(t *testing.T) {
-	ob, err := OpenOutbox(t.TempDir(), 300)
-	require.NoError(t, err)
-	small := Batch{ID: "A", Activities: []footprint.Activity{{Kind: footprint.KindFuel, Item: "diesel", Quantity: 1}}}
-	_, err = ob.Put(small)
-	require.NoError(t, err)
-	big := Batch{ID: "B", Activities: make([]footprint.Activity, 5)}
-	_, err = ob.Put(big)
-	require.ErrorIs(t, err, ErrOutboxFull)
-	pending, _ := ob.Pending()
-	require.Len(t, pending, 1)
-	b, _, err := ob.Load(pending[0])
-	require.NoError(t, err)
-	assert.Equal(t, "A", b.ID)
 }
 
 // A 4xx that is not the central's refusal — a web server's 404 page at a

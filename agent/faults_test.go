@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/greenhelp/greenhelp/agent/outbox"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -57,9 +59,11 @@ func TestBatchesAlreadyQueuedAreDeliveredWhenNothingCanBeWritten(t *testing.T) {
 	// Nothing more can be written: the state file cannot be replaced and
 	// the outbox refuses new batches (what ENOSPC does to both).
 	require.NoError(t, os.MkdirAll(filepath.Join(a.statePath(), "blocked"), 0o750))
-	a.Outbox.max = 1
+	full, err := outbox.Open(a.Outbox.Dir(), 1)
+	require.NoError(t, err)
+	a.Outbox = full
 
-	err := a.Once(ctxFor(t, 30*time.Second))
+	err = a.Once(ctxFor(t, 30*time.Second))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "agent state not saved")
 	assert.Contains(t, err.Error(), "collection not queued")
@@ -69,30 +73,6 @@ func TestBatchesAlreadyQueuedAreDeliveredWhenNothingCanBeWritten(t *testing.T) {
 	pending, err := a.Outbox.Pending()
 	require.NoError(t, err)
 	assert.Empty(t, pending)
-}
-
-func TestTemporaryFilesLeftByAKillAreRemovedAndTheStateCountsInTheLimit(t *testing.T) {
-	dir := t.TempDir()
-	ob, err := OpenOutbox(dir, 1<<20)
-	require.NoError(t, err)
-	for _, p := range []string{filepath.Join(dir, ".tmp-123"), filepath.Join(dir, "pending", ".tmp-456"), filepath.Join(dir, "quarantine", ".tmp-789")} {
-		require.NoError(t, os.WriteFile(p, []byte("half a batch"), 0o600))
-	}
-	_, err = OpenOutbox(dir, 1<<20)
-	require.NoError(t, err)
-	left, _ := filepath.Glob(filepath.Join(dir, "*", ".tmp-*"))
-	left2, _ := filepath.Glob(filepath.Join(dir, ".tmp-*"))
-	assert.Empty(t, append(left, left2...))
-
-	require.NoError(t, os.WriteFile(filepath.Join(dir, stateFile), make([]byte, 1000), 0o600))
-	used, err := ob.Used()
-	require.NoError(t, err)
-	assert.Equal(t, int64(1000), used)
-	ob.max = 1200
-	b := wire.Batch{ID: wire.NewID(), Activities: make([]footprint.Activity, 3)}
-	_, err = ob.Put(b)
-	require.ErrorIs(t, err, ErrOutboxFull, "a batch that fits beside the state only")
-	assert.Contains(t, err.Error(), "pending batches and state")
 }
 
 func TestTheAcknowledgedKeysTheStateRemembersAreBounded(t *testing.T) {

@@ -3,8 +3,10 @@ package agent
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
@@ -206,4 +209,33 @@ func TestARejectedRowIsReadAgainNextRun(t *testing.T) {
 	assert.False(t, health(c, "power").Resumed)
 	assert.Equal(t, 3, health(c, "power").RowsRead)
 	assert.True(t, health(c, "presence").Resumed)
+}
+
+// powerLogRows generates a log of n devices over days, with power-offs,
+// sleeps and wakes at random times, in time order.
+func powerLogRows(seed uint64, n, days int, loc *time.Location) []source.Row {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	type ev struct {
+		at   time.Time
+		dev  string
+		name string
+	}
+	var evs []ev
+	start := time.Date(2024, time.March, 20, 0, 0, 0, 0, loc) // across the spring DST change
+	names := []string{"startup", "shutdown", "sleep", "wake", "hibernate", "resume", "power_on"}
+	for d := 0; d < n; d++ {
+		dev := fmt.Sprintf("PC%03d", d)
+		at := start.Add(time.Duration(rng.IntN(20)) * time.Hour)
+		for at.Before(start.AddDate(0, 0, days)) {
+			evs = append(evs, ev{at, dev, names[rng.IntN(len(names))]})
+			at = at.Add(time.Duration(1+rng.IntN(14*60)) * time.Minute)
+		}
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].at.Before(evs[j].at) })
+	rows := make([]source.Row, len(evs))
+	for i, e := range evs {
+		rows[i] = source.Row{Where: fmt.Sprintf("log.csv:%d", i+2), Fields: map[string]string{
+			"device": e.dev, "time": e.at.Format("2006-01-02 15:04:05"), "event": e.name}}
+	}
+	return rows
 }

@@ -56,9 +56,17 @@ func trySample(t *testing.T, block string, files map[string]string, repl ...stri
 // collector gives a sample, and each one names its own type.
 func TestEveryTypeHasASampleBlock(t *testing.T) {
 	for _, name := range SourceTypes() {
-		require.Contains(t, sourceTypes[name].Sample(), "type: "+name+"\n", name)
+		require.Contains(t, sample(t, name), "type: "+name+"\n", name)
 	}
 	for _, name := range Collectors() {
-		require.Contains(t, collectorTypes[name].Sample(), "collector: "+name+"\n", name)
+		require.Contains(t, sample(t, name), "collector: "+name+"\n", name)
 	}
+}
+
+// sample is the sample block of a source type or a collector.
+func sample(t *testing.T, name string) string {
+	t.Helper()
+	s, err := Sample(name)
+	require.NoError(t, err)
+	return s
 }

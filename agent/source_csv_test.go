@@ -19,7 +19,7 @@ func TestCSVSampleReadsEveryMatchingFileInOrder(t *testing.T) {
 		}
 		return string(out)
 	}
-	acts, h := trySample(t, csvSource{}.Sample(), map[string]string{
+	acts, h := trySample(t, sample(t, "csv"), map[string]string{
 		"exports/electricity-2024-02.csv": latin1("Start;End;kWh;Remarqué\n01/02/2024;01/03/2024;1 234,5;oui\n"),
 		"exports/electricity-2024-01.csv": latin1("Start;End;kWh;Remarqué\n01/01/2024;01/02/2024;1000,25;non\n01/13/2024;01/02/2024;5;x\n"),
 	})
@@ -33,23 +33,11 @@ func TestCSVSampleReadsEveryMatchingFileInOrder(t *testing.T) {
 	assert.Contains(t, h.Rejections[0].Reason, "DD/MM/YYYY")
 }
 
-func TestCSVSourceSaysWhatIsWrongWithItsKeys(t *testing.T) {
-	var got []string
-	add := func(field, value, format string, _ ...any) { got = append(got, field+"="+value) }
-	csvSource{}.Check(SourceConfig{Path: "", Delimiter: ",", Decimal: ","}, t.TempDir(), add)
-	assert.Equal(t, []string{"path=", "decimal=,"}, got)
-	got = nil
-	csvSource{}.Check(SourceConfig{Path: "nothing-*.csv", Delimiter: ";", Decimal: ","}, t.TempDir(), add)
-	assert.Empty(t, got, "a path matching nothing yet is not a configuration error")
-	csvSource{}.Check(SourceConfig{Path: "[", Delimiter: ";", Decimal: "."}, t.TempDir(), add)
-	assert.Equal(t, []string{"path=["}, got)
-}
-
 // A path that matches no file yet (the first voyages export is next
 // month) is the source's warning: the agent runs, the others are read,
 // and `check` passes saying so.
 func TestAPathMatchingNothingYetIsAWarning(t *testing.T) {
-	acts, h := trySample(t, csvSource{}.Sample(), nil)
+	acts, h := trySample(t, sample(t, "csv"), nil)
 	assert.Empty(t, acts)
 	assert.Empty(t, h.Error)
 	assert.True(t, h.OK())

@@ -22,21 +22,14 @@ func TestHTTPSampleFetchesJSONWithItsHeader(t *testing.T) {
 		_, _ = w.Write([]byte(`[{"day": "2024-03-01", "kwh": 410.5}, {"day": "2024-03-02", "kwh": 398}]`))
 	}))
 	defer srv.Close()
-	acts, h := trySample(t, httpSource{}.Sample(), nil, "https://bms.local/api/meter/daily", srv.URL+"/api/meter/daily")
+	acts, h := trySample(t, sample(t, "http"), nil, "https://bms.local/api/meter/daily", srv.URL+"/api/meter/daily")
 	require.Empty(t, h.Error)
 	require.Len(t, acts, 2)
 	assert.Equal(t, 410.5, acts[0].Quantity)
 	assert.Equal(t, "2024-03-02", acts[1].Start.String())
 
 	t.Setenv("BMS_TOKEN", "wrong")
-	_, h = trySample(t, httpSource{}.Sample(), nil, "https://bms.local/api/meter/daily", srv.URL+"/api/meter/daily")
+	_, h = trySample(t, sample(t, "http"), nil, "https://bms.local/api/meter/daily", srv.URL+"/api/meter/daily")
 	assert.Contains(t, h.Error, srv.URL+"/api/meter/daily")
 	assert.Contains(t, h.Error, "401")
-}
-
-func TestHTTPSourceSaysWhatIsWrongWithItsKeys(t *testing.T) {
-	var got []string
-	add := func(field, value, format string, _ ...any) { got = append(got, field+"="+value) }
-	httpSource{}.Check(SourceConfig{URL: "ftp://x", Headers: []HTTPHeader{{Value: "v"}}}, "", add)
-	assert.Equal(t, []string{"url=ftp://x", "headers[0].name="}, got)
 }

@@ -12,7 +12,7 @@ import (
 // The manual sample: each value a month, the block's kind, item and unit
 // unless the value gives its own.
 func TestManualSampleGivesAMonthPerValue(t *testing.T) {
-	acts, h := trySample(t, manualSource{}.Sample(), nil)
+	acts, h := trySample(t, sample(t, "manual"), nil)
 	require.Empty(t, h.Error)
 	require.Len(t, acts, 3)
 	assert.Equal(t, footprint.Activity{Kind: footprint.KindFuel, Item: "natural_gas", Start: footprint.NewDate(2024, 1, 1), End: footprint.NewDate(2024, 2, 1),
@@ -20,11 +20,4 @@ func TestManualSampleGivesAMonthPerValue(t *testing.T) {
 	assert.Equal(t, footprint.KindRefrigerant, acts[2].Kind)
 	assert.Equal(t, "R32", acts[2].Item)
 	assert.Equal(t, footprint.UnitKg, acts[2].Unit)
-}
-
-func TestManualSourceSaysWhichMonthIsWrong(t *testing.T) {
-	var got []string
-	add := func(field, value, format string, _ ...any) { got = append(got, field+"="+value) }
-	manualSource{}.Check(SourceConfig{Values: []ManualValue{{Month: "2024-01"}, {Month: "janvier"}}}, "", add)
-	assert.Equal(t, []string{"values[1].month=janvier"}, got)
 }

@@ -10,7 +10,7 @@ import (
 
 // ChangeReport is what changed from the year before to year, and why:
 // the group's and every site's change split into activity, emission-factor
-// and structural effects (footprint.GroupChange).
+// and structural effects (planning.GroupChange).
 type ChangeReport struct {
 	Year   int               `json:"year"`
 	Method string            `json:"method"`
@@ -71,7 +71,7 @@ func (s *Service) Changes(ctx context.Context, year int) (*ChangeReport, error) 
 		Group: g, Sites: sites, Prior: ghg.Merge("group", "Group", year-1, prev)}, nil
 }
 
-// trajectories is footprint.Trajectories with the group's base-year
+// trajectories is planning.Trajectories with the group's base-year
 // recalculation under the configured policy.
 func (s *Service) trajectories(hist []planning.History) (planning.TrajectoryReport, error) {
 	rep, err := planning.Trajectories(hist, s.Method)

@@ -41,7 +41,7 @@ type siteCalc struct {
 	as     ghg.Assumptions
 	levers []string
 	inv    *ghg.Inventory
-	acts   []footprint.Activity // the year's share of the site's records (footprint.Relevant)
+	acts   []footprint.Activity // the year's share of the site's records (ghg.Relevant)
 }
 
 func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, error) {

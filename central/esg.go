@@ -188,7 +188,7 @@ func usedFactors(sites []esg.Site) []string {
 }
 
 // closedFigures are the figures a closed year keeps per entity: the
-// headline figures of the table of scopes (footprint.Headline), whose
+// headline figures of the table of scopes (ghg.Headline), whose
 // order the restatements follow.
 func closedFigures(inv *ghg.Inventory) map[string]float64 {
 	out := map[string]float64{}

@@ -291,7 +291,7 @@ func yearParam(r *http.Request) (int, error) {
 // errorStatus is the one mapping of an error to an HTTP status, for the
 // API, ingestion, the admin API and the pages alike:
 //
-//   - nothing there (store.ErrNotFound, ErrNoData, footprint.ErrNoHistory): 404;
+//   - nothing there (store.ErrNotFound, ErrNoData, planning.ErrNoHistory): 404;
 //   - a clash with what is stored (store.ErrConflict, store.ErrExists,
 //     store.ErrYearClosed): 409;
 //   - a store failure a retry cannot cure (store.ErrPermanent: a corrupt

@@ -106,7 +106,7 @@ func TrajectoryChart(id string, tr planning.Track, method string) Chart {
 }
 
 // ScopesChart stacks emissions by scope and category per year, a series
-// per scope of the table (footprint.Scopes); Scope 2 location-based and
+// per scope of the table (ghg.Scopes); Scope 2 location-based and
 // market-based are both in the legend, market shown.
 func ScopesChart(id string, byYear []*ghg.Inventory) Chart {
 	scopes := ghg.Scopes()

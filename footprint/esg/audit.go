@@ -82,7 +82,7 @@ func (d Dataset) priorYear(ref string) []Datapoint {
 	}
 	g := d.Group
 	var out []Datapoint
-	// The headline figures of the table of scopes (footprint.Headline).
+	// The headline figures of the table of scopes (ghg.Headline).
 	for _, f := range ghg.Headline() {
 		name, cur, old := f.Datapoint.Name, f.Of(g), f.Of(p)
 		out = append(out, Datapoint{name + "PriorYear", fmt.Sprintf("%s, %d (comparative)", name, d.Year-1), ref + " AR 48", num(old), "tCO2e", ""})
@@ -101,7 +101,7 @@ func (d Dataset) priorYear(ref string) []Datapoint {
 }
 
 // scope3Categories lists the fifteen categories, included or excluded
-// with the reason, as ESRS E1-6 §51 and AR 46 ask (footprint.Categories:
+// with the reason, as ESRS E1-6 §51 and AR 46 ask (ghg.Categories:
 // a category is included when a scope of the table is in it).
 func (d Dataset) scope3Categories() Table {
 	g := d.Group

@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/greenhelp/greenhelp/agent"
+	"github.com/greenhelp/greenhelp/agent/upload"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/internal/csvsafe"
@@ -147,8 +148,8 @@ type CheckReport struct {
 	// declaration or the source's history.
 	Implausible []declaration.PlausibilityWarning `json:"implausible,omitempty"`
 	// Ping is the central's answer to --ping (PingError when it failed).
-	Ping      *agent.PingResult `json:"ping,omitempty"`
-	PingError string            `json:"ping_error,omitempty"`
+	Ping      *upload.PingResult `json:"ping,omitempty"`
+	PingError string             `json:"ping_error,omitempty"`
 }
 
 func checkCmd() *cobra.Command {

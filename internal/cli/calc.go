@@ -111,7 +111,7 @@ type scopeLabel struct {
 	get   func(*ghg.Inventory) float64
 }
 
-// scopeLabels are each scope of the table (footprint.Scopes), then the
+// scopeLabels are each scope of the table (ghg.Scopes), then the
 // two totals.
 func scopeLabels() []scopeLabel {
 	var out []scopeLabel

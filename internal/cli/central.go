@@ -406,7 +406,7 @@ func newReportCmd() *cobra.Command {
 			}
 			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintf(out, "GHG inventory %d — %d site(s)\n\n", year, len(g.Sites))
-			// One column per scope of the table (footprint.Scopes), then
+			// One column per scope of the table (ghg.Scopes), then
 			// the two totals.
 			scopes := ghg.Scopes()
 			head := "SITE\t"
@@ -433,7 +433,7 @@ func newReportCmd() *cobra.Command {
 
 func inventoryCSV(w io.Writer, invs []*ghg.Inventory) error {
 	cw := csv.NewWriter(w)
-	// One column per scope of the table (footprint.Scopes), by its JSON name.
+	// One column per scope of the table (ghg.Scopes), by its JSON name.
 	scopes := ghg.Scopes()
 	head := []string{"year", "site", "profile"}
 	for _, s := range scopes {

@@ -1,4 +1,4 @@
-package agent
+package source
 
 import (
 	"bytes"
@@ -8,16 +8,35 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 )
 
 // httpSource fetches CSV or a JSON array of objects from an address (a
 // building-management system's API, say), with headers that may name
 // environment variables for their secrets.
-type httpSource struct{}
+type httpSource struct {
+	URL     string        `mapstructure:"url"`
+	Headers []HTTPHeader  `mapstructure:"headers"`
+	Timeout time.Duration `mapstructure:"timeout"`
+	Text    `mapstructure:",squash"`
+}
 
-func init() { registerSource("http", httpSource{}) }
+// HTTPHeader is one request header; Value may be "${ENV_VAR}".
+type HTTPHeader struct {
+	Name  string `mapstructure:"name"`
+	Value string `mapstructure:"value"`
+}
 
-func (httpSource) Check(s SourceConfig, _ string, add addFunc) {
+func init() { register("http", func() Options { return &httpSource{} }) }
+
+func (s *httpSource) Defaults() {
+	s.Text.defaults()
+	if s.Timeout == 0 {
+		s.Timeout = 30 * time.Second
+	}
+}
+
+func (s *httpSource) Check(_ Env, add AddFunc) {
 	if !strings.HasPrefix(s.URL, "http://") && !strings.HasPrefix(s.URL, "https://") {
 		add("url", s.URL, "want an http:// or https:// address")
 	}
@@ -26,12 +45,13 @@ func (httpSource) Check(s SourceConfig, _ string, add addFunc) {
 			add(fmt.Sprintf("headers[%d].name", i), "", "missing: the header's name, e.g. Authorization")
 		}
 	}
+	s.Text.check(add)
 }
 
 // maxHTTPBody bounds what one fetch reads.
 const maxHTTPBody = 256 << 20
 
-func (httpSource) Stream(ctx context.Context, s SourceConfig, _ string, cols map[string]string, emit func(Row)) ([]Rejection, error) {
+func (s *httpSource) Stream(ctx context.Context, _ Env, cols map[string]string, emit func(Row)) ([]Rejection, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
@@ -59,7 +79,7 @@ func (httpSource) Stream(ctx context.Context, s SourceConfig, _ string, cols map
 	return s.parseStream(bytes.NewReader(raw), s.URL, cols, emit)
 }
 
-func (httpSource) Sample() string {
+func (*httpSource) Sample() string {
 	return `  # A building-management system's (or any) API answering CSV or JSON.
   - id: bms-meter
     type: http

@@ -1,4 +1,4 @@
-package agent
+package collector
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
@@ -18,20 +19,24 @@ import (
 // rail, car, taxi, bus and coach by distance, hotel nights by country.
 type travelCollector struct{}
 
-func init() { registerCollector("travel", travelCollector{}) }
+func init() { register("travel", func() Options { return &travelCollector{} }) }
 
-func (travelCollector) Check(s SourceConfig, cols map[string]string, add addFunc) {
-	requireColumns(s, cols, add, "date", "mode")
-	if s.Type != "manual" && cols["distance_km"] == "" && (cols["from"] == "" || cols["to"] == "") {
+func (*travelCollector) Defaults(*Common) {}
+
+func (*travelCollector) Check(env Env, add source.AddFunc) {
+	requireColumns(env, add, "date", "mode")
+	cols := env.Common.Columns.Mapped()
+	if env.Type != "manual" && cols["distance_km"] == "" && (cols["from"] == "" || cols["to"] == "") {
 		add("columns.distance_km", "", "missing: give columns.distance_km, or columns.from and columns.to (IATA codes) for flights")
 	}
 }
 
-func (travelCollector) New(c *collector, _ SourceConfig) Collector {
-	return byRow{c, (*collector).travel}
+func (*travelCollector) New(env Env) Collector {
+	c := newState(env)
+	return byRow{c, func(r source.Row) { travel(c, r) }}
 }
 
-func (travelCollector) Sample() string {
+func (*travelCollector) Sample() string {
 	return `  # The travel agency's booking export: IATA pairs become great-circle
   # distances (+8 % DESNZ uplift); hotel nights by country.
   - id: travel-agency
@@ -106,7 +111,7 @@ var travelModes = map[string]string{
 var cabins = map[string]string{"economy": "economy", "eco": "economy", "y": "economy", "premium": "premium_economy",
 	"premium_economy": "premium_economy", "premium economy": "premium_economy", "business": "business", "affaires": "business", "c": "business", "j": "business", "first": "first", "f": "first"}
 
-func (c *collector) travel(r Row) {
+func travel(c *state, r source.Row) {
 	d, ok := c.date(r, "date")
 	if !ok {
 		return

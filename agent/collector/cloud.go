@@ -1,11 +1,11 @@
-package agent
+package collector
 
 import (
 	"math"
-	"reflect"
 	"strings"
 	"time"
 
+	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
@@ -32,9 +32,16 @@ import (
 //
 // A report giving both methods is sent market-based (the provider's own
 // attribution of its energy contracts); location-based where it has none.
-type cloudCollector struct{}
+type cloudCollector struct {
+	// Report is the provider's export format: aws, gcp, azure, or usage
+	// (compute, storage and transfer to estimate from).
+	Report string `mapstructure:"report"`
+	// Provider is the cloud provider of a usage export (aws, gcp, azure)
+	// when it has no provider column.
+	Provider string `mapstructure:"provider"`
+}
 
-func init() { registerCollector("cloud", cloudCollector{}) }
+func init() { register("cloud", func() Options { return &cloudCollector{} }) }
 
 // cloudReports are the documented columns of each provider's export.
 var cloudReports = map[string]Columns{
@@ -49,41 +56,43 @@ var cloudReports = map[string]Columns{
 
 var cloudReportProvider = map[string]string{"aws": "aws", "gcp": "gcp", "azure": "azure"}
 
-// defaults maps the provider's documented columns the source leaves unset.
-func (cloudCollector) defaults(s *SourceConfig) {
+// Defaults maps the provider's documented columns the source leaves unset.
+func (s *cloudCollector) Defaults(c *Common) {
 	def, ok := cloudReports[s.Report]
 	if !ok {
 		return
 	}
-	merged := s.Columns
-	for field, col := range def.mapped() {
-		if s.Columns.mapped()[field] == "" {
+	merged := c.Columns
+	for field, col := range def.Mapped() {
+		if c.Columns.Mapped()[field] == "" {
 			setColumn(&merged, field, col)
 		}
 	}
-	s.Columns = merged
+	c.Columns = merged
 }
 
-func (cloudCollector) Check(s SourceConfig, cols map[string]string, add addFunc) {
+func (s *cloudCollector) Check(env Env, add source.AddFunc) {
+	cols := env.Common.Columns.Mapped()
 	if _, ok := cloudReports[s.Report]; !ok {
 		add("report", s.Report, "want aws (Customer Carbon Footprint Tool export), gcp (Carbon Footprint export), azure (Emissions Impact Dashboard / Cloud for Sustainability API) or usage")
 		return
 	}
 	if s.Report == "usage" {
-		requireColumns(s, cols, add, "month|date|start", "item", "quantity", "unit", "region")
+		requireColumns(env, add, "month|date|start", "item", "quantity", "unit", "region")
 		if cols["provider"] == "" && cloudReportProvider[s.Provider] == "" {
 			add("provider", s.Provider, "missing: a usage export names its provider (aws, gcp, azure) or maps columns.provider")
 		}
 		return
 	}
-	requireColumns(s, cols, add, "month|start", "market|location")
+	requireColumns(env, add, "month|start", "market|location")
 }
 
-func (cloudCollector) New(c *collector, _ SourceConfig) Collector {
-	return byRow{c, (*collector).cloud}
+func (s *cloudCollector) New(env Env) Collector {
+	c := newState(env)
+	return byRow{c, func(r source.Row) { s.add(c, r) }}
 }
 
-func (cloudCollector) Sample() string {
+func (*cloudCollector) Sample() string {
 	return `  # A cloud provider's emissions export, monthly per service and
   # region (Scope 3 category 1): report aws (Customer Carbon Footprint
   # Tool data export), gcp (Carbon Footprint export saved as CSV) or azure
@@ -101,12 +110,12 @@ func (cloudCollector) Sample() string {
 `
 }
 
-func (c *collector) cloud(r Row) {
-	start, end, ok := c.cloudPeriod(r)
+func (s *cloudCollector) add(c *state, r source.Row) {
+	start, end, ok := cloudPeriod(c, r)
 	if !ok {
 		return
 	}
-	report := c.src.Report
+	report := s.Report
 	base := footprint.Activity{Kind: footprint.KindCloud, Start: start, End: end}
 	attrs := map[string]string{}
 	if s := strings.TrimSpace(r.Fields["service"]); s != "" {
@@ -116,7 +125,7 @@ func (c *collector) cloud(r Row) {
 		attrs["region"] = g
 	}
 	if report == "usage" {
-		prov := strings.ToLower(first(r.Fields["provider"], c.src.Provider))
+		prov := strings.ToLower(first(r.Fields["provider"], s.Provider))
 		attrs["provider"] = prov
 		item := strings.ToLower(strings.TrimSpace(r.Fields["item"]))
 		q, ok := c.number(r, "quantity")
@@ -175,7 +184,7 @@ func (c *collector) cloud(r Row) {
 // cloudPeriod reads a row's month (YYYY-MM, a date or yyyymmdd in it) or
 // its period: a start and an end that is either exclusive (the first of
 // the next month) or the period's last day.
-func (c *collector) cloudPeriod(r Row) (footprint.Date, footprint.Date, bool) {
+func cloudPeriod(c *state, r source.Row) (footprint.Date, footprint.Date, bool) {
 	day := func(field string) (footprint.Date, bool) {
 		s := strings.TrimSpace(r.Fields[field])
 		for _, layout := range []string{"2006-01-02", "20060102", "2006-01"} {
@@ -216,16 +225,4 @@ func (c *collector) cloudPeriod(r Row) (footprint.Date, footprint.Date, bool) {
 	}
 	m := footprint.NewDate(d.Year(), d.Time().Month(), 1)
 	return m, footprint.NewDate(m.Year(), m.Time().Month()+1, 1), true
-}
-
-// setColumn sets the Columns field whose key is field.
-func setColumn(c *Columns, field, col string) {
-	v := reflect.ValueOf(c).Elem()
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		if t.Field(i).Tag.Get("mapstructure") == field {
-			v.Field(i).SetString(col)
-			return
-		}
-	}
 }

@@ -1,24 +1,39 @@
-package agent
+package collector
 
 import (
+	"maps"
+
 	"strings"
 	"time"
 
+	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
 // energyCollector reads metered or billed quantities: electricity, fuel,
 // refrigerant, water… by day, bill period or month, in the unit of the
 // export (kWh, MWh, Wh, litres, m³ of liquid fuel, kg, g converted).
-type energyCollector struct{}
+type energyCollector struct {
+	// Kind, Item and Unit are every record's unless a column gives them.
+	Kind string `mapstructure:"kind"`
+	Item string `mapstructure:"item"`
+	Unit string `mapstructure:"unit"`
+	// Attrs are attributes every record of the source carries: room for a
+	// data centre's meters (kind datacentre), contract for a colocation
+	// contract's IT energy (kind colocation).
+	Attrs map[string]string `mapstructure:"attrs"`
+}
 
-func init() { registerCollector("energy", energyCollector{}) }
+func init() { register("energy", func() Options { return &energyCollector{} }) }
 
-func (energyCollector) Check(s SourceConfig, cols map[string]string, add addFunc) {
-	requireColumns(s, cols, add, "date|start|month", "quantity")
-	if s.Type == "manual" {
+func (*energyCollector) Defaults(*Common) {}
+
+func (s *energyCollector) Check(env Env, add source.AddFunc) {
+	requireColumns(env, add, "date|start|month", "quantity")
+	if env.Type == "manual" {
 		return
 	}
+	cols := env.Common.Columns.Mapped()
 	if cols["kind"] == "" && s.Kind == "" {
 		add("kind", "", "missing: give kind (electricity, fuel, refrigerant) or columns.kind")
 	}
@@ -30,11 +45,12 @@ func (energyCollector) Check(s SourceConfig, cols map[string]string, add addFunc
 	}
 }
 
-func (energyCollector) New(c *collector, _ SourceConfig) Collector {
-	return byRow{c, (*collector).energy}
+func (s *energyCollector) New(env Env) Collector {
+	c := newState(env)
+	return byRow{c, func(r source.Row) { s.add(c, r) }}
 }
 
-func (energyCollector) Sample() string {
+func (*energyCollector) Sample() string {
 	return `  # Electricity bills or meter readings: a row per day (columns.date),
   # bill period (start and end: the end day excluded) or month (YYYY-MM).
   - id: electricity-bills
@@ -66,7 +82,7 @@ var unitAliases = map[string]struct {
 	"m3": {footprint.UnitLitre, 1000}, "kg": {footprint.UnitKg, 1}, "g": {footprint.UnitKg, 0.001},
 }
 
-func (c *collector) energy(r Row) {
+func (s *energyCollector) add(c *state, r source.Row) {
 	var a footprint.Activity
 	var ok bool
 	switch {
@@ -91,13 +107,13 @@ func (c *collector) energy(r Row) {
 		a.Start = footprint.NewDate(m.Year(), m.Month(), 1)
 		a.End = footprint.NewDate(m.Year(), m.Month()+1, 1)
 	}
-	a.Kind = footprint.Kind(first(r.Fields["kind"], c.src.Kind))
-	a.Item = first(r.Fields["item"], c.src.Item)
+	a.Kind = footprint.Kind(first(r.Fields["kind"], s.Kind))
+	a.Item = first(r.Fields["item"], s.Item)
 	q, ok := c.number(r, "quantity")
 	if !ok {
 		return
 	}
-	unit := first(r.Fields["unit"], c.src.Unit)
+	unit := first(r.Fields["unit"], s.Unit)
 	if unit == "" {
 		u, _ := footprint.UnitOf(a.Kind, a.Item)
 		unit = string(u)
@@ -114,11 +130,8 @@ func (c *collector) energy(r Row) {
 		a.Unit = footprint.Unit(unit)
 	}
 	a.Quantity = q
-	if len(c.src.Attrs) > 0 {
-		a.Attrs = map[string]string{}
-		for k, v := range c.src.Attrs {
-			a.Attrs[k] = v
-		}
+	if len(s.Attrs) > 0 {
+		a.Attrs = maps.Clone(s.Attrs)
 	}
 	c.emit(r, a)
 }

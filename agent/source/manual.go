@@ -1,4 +1,4 @@
-package agent
+package source
 
 import (
 	"context"
@@ -8,11 +8,28 @@ import (
 )
 
 // manualSource is monthly figures typed into site.yaml from the bills.
-type manualSource struct{}
+type manualSource struct {
+	Values []ManualValue `mapstructure:"values"`
+	// Kind, Item and Unit are every value's unless it gives its own.
+	Kind string `mapstructure:"kind"`
+	Item string `mapstructure:"item"`
+	Unit string `mapstructure:"unit"`
+}
 
-func init() { registerSource("manual", manualSource{}) }
+// ManualValue is one month of a manual source.
+type ManualValue struct {
+	Month    string  `mapstructure:"month"` // YYYY-MM
+	Kind     string  `mapstructure:"kind"`
+	Item     string  `mapstructure:"item"`
+	Quantity float64 `mapstructure:"quantity"`
+	Unit     string  `mapstructure:"unit"`
+}
 
-func (manualSource) Check(s SourceConfig, _ string, add addFunc) {
+func init() { register("manual", func() Options { return &manualSource{} }) }
+
+func (s *manualSource) Defaults() {}
+
+func (s *manualSource) Check(_ Env, add AddFunc) {
 	if len(s.Values) == 0 {
 		add("values", "", "missing: monthly values {month: 2024-01, item: grid, quantity: 1234, unit: kWh}")
 	}
@@ -23,7 +40,7 @@ func (manualSource) Check(s SourceConfig, _ string, add addFunc) {
 	}
 }
 
-func (manualSource) Stream(_ context.Context, s SourceConfig, _ string, _ map[string]string, emit func(Row)) ([]Rejection, error) {
+func (s *manualSource) Stream(_ context.Context, _ Env, _ map[string]string, emit func(Row)) ([]Rejection, error) {
 	for i, v := range s.Values {
 		kind, item, unit := v.Kind, v.Item, v.Unit
 		if kind == "" {
@@ -42,7 +59,7 @@ func (manualSource) Stream(_ context.Context, s SourceConfig, _ string, _ map[st
 	return nil, nil
 }
 
-func (manualSource) Sample() string {
+func (*manualSource) Sample() string {
 	return `  # Figures typed in from the bills and maintenance reports, by month.
   - id: bills-manual
     type: manual

@@ -1,4 +1,8 @@
-package agent
+// Package upload delivers the outbox's batches to the central (POST
+// /api/v1/sites/{site}/batches, the wire contract) and pings it: only the
+// central's own answer acknowledges or refuses a batch; anything else
+// keeps it queued.
+package upload
 
 import (
 	"bytes"
@@ -20,17 +24,19 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/greenhelp/greenhelp/agent/outbox"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/wire"
 )
 
-// outcome of one delivery attempt.
-type outcome int
+// Outcome is how one delivery ended.
+type Outcome int
 
+// The Outcomes of a delivery.
 const (
-	acked outcome = iota
+	Acked Outcome = iota
 	retry
-	refused
+	Refused
 	setAside // the outbox file did not decode: moved to corrupt/, logged
 	// badToken: the central refused the site's token (401, 403): the
 	// agent's configuration, not the batch, is wrong — it stays pending.
@@ -87,7 +93,7 @@ func readAnswer(resp *http.Response) (body []byte, over bool, err error) {
 // post sends one batch body; it returns how the central answered, the
 // delay the central asked for (Retry-After, capped at BackoffMax), and its
 // message.
-func (u *Uploader) post(ctx context.Context, id string, body []byte) (outcome, time.Duration, string) {
+func (u *Uploader) post(ctx context.Context, id string, body []byte) (Outcome, time.Duration, string) {
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	_, _ = zw.Write(body)
@@ -95,7 +101,7 @@ func (u *Uploader) post(ctx context.Context, id string, body []byte) (outcome, t
 	endpoint := strings.TrimRight(u.BaseURL, "/") + "/api/v1/sites/" + url.PathEscape(u.Site) + "/batches"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, &gz)
 	if err != nil {
-		return refused, 0, err.Error()
+		return Refused, 0, err.Error()
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Content-Encoding", "gzip")
@@ -122,7 +128,7 @@ func (u *Uploader) post(ctx context.Context, id string, body []byte) (outcome, t
 		}); err != nil {
 			return foreign, 0, err.Error()
 		}
-		return acked, 0, text
+		return Acked, 0, text
 	case code/100 == 3:
 		return foreign, 0, u.redirected(resp)
 	case code == http.StatusRequestTimeout || code == http.StatusTooEarly || code == http.StatusTooManyRequests || code/100 == 5:
@@ -136,7 +142,7 @@ func (u *Uploader) post(ctx context.Context, id string, body []byte) (outcome, t
 		if err := u.isAnswer(resp, msg, over, centralRefusal); err != nil {
 			return foreign, 0, err.Error()
 		}
-		return refused, 0, text
+		return Refused, 0, text
 	default:
 		return foreign, 0, fmt.Sprintf("central %s answered %q, a status HTTP does not define: is central.url right? a proxy or captive portal?", u.BaseURL, resp.Status)
 	}
@@ -243,9 +249,10 @@ func (u *Uploader) backoff(n int) time.Duration {
 	return time.Duration(float64(d) * (0.5 + rand.Float64()))
 }
 
-// deliver sends one outbox entry until the central acknowledges or refuses
-// it, or ctx ends (the entry then stays pending).
-func (u *Uploader) deliver(ctx context.Context, ob *Outbox, e Entry, onAck func(Batch), attempts int) (outcome, error) {
+// Deliver sends one outbox entry until the central acknowledges or
+// refuses it, or ctx ends (the entry then stays pending), at most
+// attempts tries (0: until ctx ends).
+func (u *Uploader) Deliver(ctx context.Context, ob *outbox.Outbox, e outbox.Entry, onAck func(outbox.Batch), attempts int) (Outcome, error) {
 	b, raw, err := ob.Load(e)
 	if err != nil {
 		u.Log.Error("outbox entry set aside", "entry", e.Name, "err", err)
@@ -254,18 +261,18 @@ func (u *Uploader) deliver(ctx context.Context, ob *Outbox, e Entry, onAck func(
 	for attempt := 0; ; attempt++ {
 		res, after, msg := u.post(ctx, b.ID, raw)
 		switch res {
-		case acked:
+		case Acked:
 			if err := ob.Ack(e); err != nil {
-				return acked, err
+				return Acked, err
 			}
 			if onAck != nil {
 				onAck(b)
 			}
 			u.Log.Info("batch acknowledged", "batch", b.ID, "records", len(b.Activities))
-			return acked, nil
-		case refused:
+			return Acked, nil
+		case Refused:
 			u.Log.Error("batch refused by the central: quarantined", "batch", b.ID, "reason", msg)
-			return refused, ob.Quarantine(e, msg)
+			return Refused, ob.Quarantine(e, msg)
 		case badToken:
 			// Every batch would get the same answer: stop, keep them all
 			// pending, and say what to fix.
@@ -327,7 +334,7 @@ func (u *Uploader) Ping(ctx context.Context) (PingResult, error) {
 	}
 	defer resp.Body.Close()
 	body, over, rerr := readAnswer(resp)
-	text := readableReason(fmt.Sprintf("%s: %s", resp.Status, strings.TrimSpace(string(body))))
+	text := outbox.ReadableReason(fmt.Sprintf("%s: %s", resp.Status, strings.TrimSpace(string(body))))
 	switch code := resp.StatusCode; {
 	case code == http.StatusOK:
 		if rerr != nil {

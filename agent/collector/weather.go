@@ -1,4 +1,4 @@
-package agent
+package collector
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
@@ -18,22 +19,27 @@ import (
 // to the long-term climate. A day read again (today's readings grow
 // until midnight) is sent again under the same key: its mean replaces
 // the earlier one.
-type weatherCollector struct{}
+type weatherCollector struct {
+	// Unit is the readings' unless columns.unit gives it: °C (default), °F, K.
+	Unit string `mapstructure:"unit"`
+}
 
-func init() { registerCollector("weather", weatherCollector{}) }
+func init() { register("weather", func() Options { return &weatherCollector{} }) }
 
-func (weatherCollector) Check(s SourceConfig, cols map[string]string, add addFunc) {
-	requireColumns(s, cols, add, "date", "temperature")
+func (*weatherCollector) Defaults(*Common) {}
+
+func (s *weatherCollector) Check(env Env, add source.AddFunc) {
+	requireColumns(env, add, "date", "temperature")
 	if _, ok := temperatureUnit(first(s.Unit, "°C")); !ok {
 		add("unit", s.Unit, "want °C (default), C, degC, °F, F, degF or K")
 	}
 }
 
-func (weatherCollector) New(c *collector, _ SourceConfig) Collector {
-	return &dailyMean{c: c, days: map[footprint.Date]*meanOf{}}
+func (s *weatherCollector) New(env Env) Collector {
+	return &dailyMean{c: newState(env), unit: s.Unit, days: map[footprint.Date]*meanOf{}}
 }
 
-func (weatherCollector) Sample() string {
+func (*weatherCollector) Sample() string {
 	return `  # Outdoor temperature from the weather station or the building
   # management system: one reading per row (hourly, 15-minute or daily),
   # averaged per day. It sets the year's actual degree days, so that the
@@ -71,11 +77,12 @@ type meanOf struct {
 
 // dailyMean averages a source's readings per day.
 type dailyMean struct {
-	c    *collector
+	c    *state
+	unit string
 	days map[footprint.Date]*meanOf
 }
 
-func (w *dailyMean) Add(r Row) {
+func (w *dailyMean) Add(r source.Row) {
 	c := w.c
 	day, ok := c.date(r, "date")
 	if !ok {
@@ -85,7 +92,7 @@ func (w *dailyMean) Add(r Row) {
 	if !ok {
 		return
 	}
-	unit := first(r.Fields["unit"], c.src.Unit, "°C")
+	unit := first(r.Fields["unit"], w.unit, "°C")
 	toC, ok := temperatureUnit(unit)
 	if !ok {
 		c.reject(r, "unit: %q: want °C, °F or K", unit)
@@ -105,7 +112,7 @@ func (w *dailyMean) Add(r Row) {
 	m.n++
 }
 
-func (w *dailyMean) Result() ([]footprint.Activity, []Rejection, error) {
+func (w *dailyMean) Result() ([]footprint.Activity, []source.Rejection, error) {
 	days := make([]footprint.Date, 0, len(w.days))
 	for d := range w.days {
 		days = append(days, d)
@@ -114,11 +121,15 @@ func (w *dailyMean) Result() ([]footprint.Activity, []Rejection, error) {
 	for _, d := range days {
 		m := w.days[d]
 		mean := math.Round(m.sum/float64(m.n)*100) / 100
-		w.c.emit(Row{Where: w.c.src.ID + " " + d.String()}, footprint.Activity{Kind: footprint.KindWeather, Item: "outdoor_temp",
+		w.c.emit(source.Row{Where: w.c.env.ID + " " + d.String()}, footprint.Activity{Kind: footprint.KindWeather, Item: "outdoor_temp",
 			Start: d, End: d.AddDays(1), Quantity: mean, Unit: footprint.UnitCelsius})
 	}
 	acts, rej := w.c.result()
 	return acts, rej, nil
+}
+
+func (w *dailyMean) Whole(t source.Table) ([]footprint.Activity, []source.Rejection) {
+	return whole(w, t)
 }
 
 // dayMeanState is one day's readings so far, saved between runs.

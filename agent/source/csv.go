@@ -1,4 +1,4 @@
-package agent
+package source
 
 import (
 	"context"
@@ -10,32 +10,41 @@ import (
 
 // csvSource reads export files: one file or a glob, in name order. With
 // resume (resume.go) the daily run reads only what was appended.
-type csvSource struct{}
+type csvSource struct {
+	Path string `mapstructure:"path"` // file or glob, relative to site.yaml
+	Text `mapstructure:",squash"`
+	// Resume (default true) reads a file that only grew since the last run
+	// from where that run stopped (resume.go); false reads it whole.
+	Resume *bool `mapstructure:"resume"`
+}
 
-func init() { registerSource("csv", csvSource{}) }
+func init() { register("csv", func() Options { return &csvSource{} }) }
 
-// errNoFiles is a path that matches no file yet: the source's warning,
+// ErrNoFiles is a path that matches no file yet: the source's warning,
 // never an error that stops the agent (an export may appear later).
-var errNoFiles = errors.New("no file matches yet")
+var ErrNoFiles = errors.New("no file matches yet")
 
-func (csvSource) Check(s SourceConfig, base string, add addFunc) {
+func (s *csvSource) Defaults() { s.Text.defaults() }
+
+func (s *csvSource) Check(env Env, add AddFunc) {
 	if s.Path == "" {
 		add("path", "", "missing: the export file or a glob such as exports/*.csv")
-	} else if _, err := filepath.Glob(resolve(base, s.Path)); err != nil {
+	} else if _, err := filepath.Glob(Resolve(env.Base, s.Path)); err != nil {
 		add("path", s.Path, "not a valid pattern: %v", err)
 	}
-	if s.Decimal == "," && s.Delimiter == "," {
-		add("decimal", s.Decimal, `a decimal comma needs another delimiter (";")`)
+	s.Text.check(add)
+	if env.Decimal == "," && s.Delimiter == "," {
+		add("decimal", env.Decimal, `a decimal comma needs another delimiter (";")`)
 	}
 }
 
-func (csvSource) Stream(ctx context.Context, s SourceConfig, base string, cols map[string]string, emit func(Row)) ([]Rejection, error) {
-	files, err := filepath.Glob(resolve(base, s.Path))
+func (s *csvSource) Stream(ctx context.Context, env Env, cols map[string]string, emit func(Row)) ([]Rejection, error) {
+	files, err := filepath.Glob(Resolve(env.Base, s.Path))
 	if err != nil {
 		return nil, fmt.Errorf("path %q: %w", s.Path, err)
 	}
 	if len(files) == 0 {
-		return nil, noFiles(s, base)
+		return nil, noFiles(s.Path, env.Base)
 	}
 	sort.Strings(files)
 	var bad []Rejection
@@ -52,11 +61,7 @@ func (csvSource) Stream(ctx context.Context, s SourceConfig, base string, cols m
 	return bad, nil
 }
 
-func noFiles(s SourceConfig, base string) error {
-	return fmt.Errorf("path %q: %w in %s (relative paths start at the folder of site.yaml); the source is read once a file is there", s.Path, errNoFiles, filepath.Dir(resolve(base, s.Path)))
-}
-
-func (csvSource) Sample() string {
+func (*csvSource) Sample() string {
 	return `  # An export file (or a glob, read in name order), relative to this file.
   - id: edf-bills
     type: csv

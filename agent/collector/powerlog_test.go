@@ -1,4 +1,4 @@
-package agent
+package collector
 
 import (
 	"fmt"
@@ -10,13 +10,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 // powerLogRows generates a log of n devices over days, with power-offs,
 // sleeps and wakes at random times, in time order.
-func powerLogRows(seed uint64, n, days int, loc *time.Location) []Row {
+func powerLogRows(seed uint64, n, days int, loc *time.Location) []source.Row {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	type ev struct {
 		at   time.Time
@@ -35,16 +36,16 @@ func powerLogRows(seed uint64, n, days int, loc *time.Location) []Row {
 		}
 	}
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].at.Before(evs[j].at) })
-	rows := make([]Row, len(evs))
+	rows := make([]source.Row, len(evs))
 	for i, e := range evs {
-		rows[i] = Row{Where: fmt.Sprintf("log.csv:%d", i+2), Fields: map[string]string{
+		rows[i] = source.Row{Where: fmt.Sprintf("log.csv:%d", i+2), Fields: map[string]string{
 			"device": e.dev, "time": e.at.Format("2006-01-02 15:04:05"), "event": e.name}}
 	}
 	return rows
 }
 
-func wholeTable(s SourceConfig, site declaration.Site, t Table) ([]footprint.Activity, []Rejection) {
-	c := newState(s, site)
+func wholeTable(o *workstationCollector, env Env, t source.Table) ([]footprint.Activity, []source.Rejection) {
+	c := o.newWS(env)
 	c.workstation(t)
 	return c.result()
 }
@@ -57,29 +58,30 @@ func TestThePowerLogStreamsToTheSameRecordsAsTheWholeTable(t *testing.T) {
 		PowerOff: declaration.PowerOffSchedule{Windows: []declaration.PowerOffWindow{
 			{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"},
 			{Days: []string{"sat", "sun"}, AllDay: true}}}}
-	src := SourceConfig{ID: "pm", Type: "csv", Collector: "workstation", Class: "desktop", TimeFormat: "YYYY-MM-DD HH:mm:ss", Location: "site", Quality: "measured"}
+	o := &workstationCollector{Class: "desktop", Location: "site"}
+	env := Env{ID: "pm", Type: "csv", Collector: "workstation", Common: Common{TimeFormat: "YYYY-MM-DD HH:mm:ss", Quality: "measured"}, Site: site}
 	loc, err := time.LoadLocation(site.Timezone)
 	require.NoError(t, err)
 	rows := powerLogRows(7, 40, 20, loc)
-	rows = append(rows, Row{Where: "log.csv:9998", Fields: map[string]string{"device": "PC001", "time": "yesterday", "event": "startup"}},
-		Row{Where: "log.csv:9999", Fields: map[string]string{"device": "", "time": "2024-03-25 10:00:00", "event": "startup"}})
-	byDevice := append([]Row(nil), rows...)
+	rows = append(rows, source.Row{Where: "log.csv:9998", Fields: map[string]string{"device": "PC001", "time": "yesterday", "event": "startup"}},
+		source.Row{Where: "log.csv:9999", Fields: map[string]string{"device": "", "time": "2024-03-25 10:00:00", "event": "startup"}})
+	byDevice := append([]source.Row(nil), rows...)
 	sort.SliceStable(byDevice, func(i, j int) bool { return byDevice[i].Fields["device"] < byDevice[j].Fields["device"] })
-	shuffled := append([]Row(nil), rows...)
+	shuffled := append([]source.Row(nil), rows...)
 	rand.New(rand.NewPCG(3, 3)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 
-	for name, rs := range map[string][]Row{"time order": rows, "by device": byDevice, "shuffled": shuffled} {
+	for name, rs := range map[string][]source.Row{"time order": rows, "by device": byDevice, "shuffled": shuffled} {
 		t.Run(name, func(t *testing.T) {
-			want, wantRej := wholeTable(src, site, Table{Rows: rs})
+			want, wantRej := wholeTable(o, env, source.Table{Rows: rs})
 			require.NotEmpty(t, want)
-			p := newPowerLog(newState(src, site))
+			p := newPowerLog(o.newWS(env))
 			for _, r := range rs {
 				p.Add(r)
 			}
 			got, gotRej, err := p.Result()
 			if name == "shuffled" {
 				require.ErrorIs(t, err, errUnordered)
-				got, gotRej = collect(src, site, Table{Rows: rs})
+				got, gotRej = Collect(o, env, source.Table{Rows: rs})
 			} else {
 				require.NoError(t, err)
 			}

@@ -1,4 +1,4 @@
-package agent
+package source
 
 import (
 	"bufio"
@@ -14,10 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"time"
 
-	"github.com/greenhelp/greenhelp/footprint"
-	"github.com/greenhelp/greenhelp/footprint/declaration"
+	"github.com/greenhelp/greenhelp/agent/internal/durable"
 )
 
 // A CSV source remembers how far it has read: for each file, the bytes
@@ -39,11 +37,21 @@ import (
 
 // Resumer is a collector whose state can be saved between runs.
 type Resumer interface {
-	Collector
-	// Save returns the collector's state; called before Result.
+	// Save returns the collector's state; called before its result.
 	Save() (json.RawMessage, error)
 	// Restore sets the state Save returned, on a new collector.
 	Restore(json.RawMessage) error
+}
+
+// Resuming is a source that can read from where the last run stopped.
+type Resuming interface {
+	Options
+	// Resumes reports whether the source's keys let it resume.
+	Resumes() bool
+	// StreamResuming streams the source into col as Stream does, resuming
+	// from the state saved in dir for source id when it was saved under
+	// the same config, and saves the new state (or removes it).
+	StreamResuming(ctx context.Context, env Env, cols map[string]string, dir, id, config string, col Resumer, emit func(Row)) ([]Rejection, Stats, error)
 }
 
 // resumeVersion changes when a saved state's meaning does.
@@ -66,8 +74,8 @@ type resumeState struct {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-func (s SourceConfig) resumes() bool {
-	return s.Type == "csv" && s.Format == "csv" && (s.Resume == nil || *s.Resume)
+func (s *csvSource) Resumes() bool {
+	return s.Format == "csv" && (s.Resume == nil || *s.Resume)
 }
 
 func resumePath(dir, id string) string {
@@ -75,20 +83,8 @@ func resumePath(dir, id string) string {
 	return filepath.Join(dir, "resume", hex.EncodeToString(h[:8])+".json")
 }
 
-// configHash identifies what a saved state was computed under: the
-// source's settings and the site's declaration (time zone, power-off
-// windows…). Another configuration reads whole.
-func configHash(s SourceConfig, site declaration.Site) string {
-	raw, _ := json.Marshal(struct {
-		S    SourceConfig
-		Site declaration.Site
-	}{s, site})
-	h := sha256.Sum256(raw)
-	return hex.EncodeToString(h[:12])
-}
-
-// readStats tells what a run read.
-type readStats struct {
+// Stats tells what a run read.
+type Stats struct {
 	Resumed bool  // from a saved state
 	Bytes   int64 // parsed this run
 	// Partial names the rows of a last line without a line end, read
@@ -96,25 +92,24 @@ type readStats struct {
 	Partial map[string]bool
 }
 
-// partialLine is the reason given for a rejected row of a last line
+// PartialLine is the reason given for a rejected row of a last line
 // without a line end.
-const partialLine = "last line, without a line end (still being written?), read again next run: "
+const PartialLine = "last line, without a line end (still being written?), read again next run: "
 
-// streamResuming streams source s (a CSV file source) into col, resuming
-// from the state saved in dir when it still holds, and saves the new state
-// (or removes it). It returns the rejected lines, as stream does.
-func (s SourceConfig) streamResuming(ctx context.Context, base, dir string, site declaration.Site, col Resumer, emit func(Row)) ([]Rejection, readStats, error) {
-	var st readStats
-	files, err := filepath.Glob(resolve(base, s.Path))
+// StreamResuming streams the files into col, resuming from the state
+// saved in dir when it still holds, and saves the new state (or removes
+// it). It returns the rejected lines, as Stream does.
+func (s *csvSource) StreamResuming(ctx context.Context, env Env, cols map[string]string, dir, id, cfg string, col Resumer, emit func(Row)) ([]Rejection, Stats, error) {
+	var st Stats
+	files, err := filepath.Glob(Resolve(env.Base, s.Path))
 	if err != nil {
 		return nil, st, fmt.Errorf("path %q: %w", s.Path, err)
 	}
 	if len(files) == 0 {
-		return nil, st, noFiles(s, base)
+		return nil, st, noFiles(s.Path, env.Base)
 	}
 	sort.Strings(files)
-	path := resumePath(dir, s.ID)
-	cfg := configHash(s, site)
+	path := resumePath(dir, id)
 	var saved resumeState
 	if raw, err := os.ReadFile(path); err == nil && json.Unmarshal(raw, &saved) == nil &&
 		saved.Version == resumeVersion && saved.Config == cfg && stillHolds(saved.Files, files) {
@@ -125,7 +120,6 @@ func (s SourceConfig) streamResuming(ctx context.Context, base, dir string, site
 	if !st.Resumed {
 		saved.Files = nil
 	}
-	cols := s.Columns.mapped()
 	var bad []Rejection
 	marks := make([]fileMark, len(files))
 	var tail func() error // the last file's unterminated line, read after the state is taken
@@ -191,7 +185,7 @@ func (s SourceConfig) streamResuming(ctx context.Context, base, dir string, site
 				st.Partial = map[string]bool{}
 				part, err := s.parseStreamAt(in, fname, cols, lineBase, func(r Row) { st.Partial[r.Where] = true; emit(r) })
 				for _, r := range part {
-					r.Reason = partialLine + r.Reason
+					r.Reason = PartialLine + r.Reason
 					bad = append(bad, r)
 				}
 				st.Bytes += to - from
@@ -222,7 +216,7 @@ func (s SourceConfig) streamResuming(ctx context.Context, base, dir string, site
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, st, err
 	}
-	return bad, st, writeDurable(filepath.Dir(path), filepath.Base(path), next)
+	return bad, st, durable.WriteFile(filepath.Dir(path), filepath.Base(path), next)
 }
 
 // stillHolds reports whether the files read before are, in order, the
@@ -296,105 +290,3 @@ func (c *crcFrom) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 func (c *crcFrom) Sum32() uint32 { return c.sum }
-
-// The collectors' states.
-
-// errRejected: a collector that rejected a row keeps no state.
-var errRejected = errors.New("a row was rejected: the next run reads whole")
-
-// Save returns the sums so far, in their order.
-func (c *collector) save() (json.RawMessage, error) {
-	if len(c.rejects) > 0 {
-		return nil, errRejected
-	}
-	acts := make([]footprint.Activity, len(c.order))
-	for i, k := range c.order {
-		acts[i] = *c.sums[k]
-	}
-	return json.Marshal(acts)
-}
-
-func (c *collector) restore(raw json.RawMessage) error {
-	var acts []footprint.Activity
-	if err := json.Unmarshal(raw, &acts); err != nil {
-		return err
-	}
-	for _, a := range acts {
-		k := a.Key(c.site.ID)
-		if _, dup := c.sums[k]; dup {
-			return fmt.Errorf("saved state: key %v twice", k)
-		}
-		cp := a
-		c.sums[k] = &cp
-		c.order = append(c.order, k)
-	}
-	return nil
-}
-
-func (b byRow) Save() (json.RawMessage, error)    { return b.c.save() }
-func (b byRow) Restore(raw json.RawMessage) error { return b.c.restore(raw) }
-
-// powerLogState is a power log's state between runs: every device's
-// current state, and the device-time of every day so far.
-type powerLogState struct {
-	Devices map[string]deviceState `json:"devices"`
-	Days    []dayState             `json:"days"`
-	Min     time.Time              `json:"min"`
-	Max     time.Time              `json:"max"`
-}
-
-type deviceState struct {
-	Class      string    `json:"class"`
-	First      time.Time `json:"first"`
-	FirstState string    `json:"first_state"`
-	State      string    `json:"state"`
-	Since      time.Time `json:"since"`
-}
-
-type dayState struct {
-	Day    footprint.Date `json:"day"`
-	Class  string         `json:"class"`
-	On     time.Duration  `json:"on"`
-	Missed time.Duration  `json:"missed"`
-	Slept  time.Duration  `json:"slept"`
-}
-
-// Save returns the log's state; a log out of order has none (it is read
-// whole).
-func (p *powerLog) Save() (json.RawMessage, error) {
-	if p.unordered {
-		return nil, errUnordered
-	}
-	if len(p.c.rejects) > 0 {
-		return nil, errRejected
-	}
-	st := powerLogState{Devices: make(map[string]deviceState, len(p.devs)), Min: p.minT, Max: p.maxT}
-	for id, d := range p.devs {
-		st.Devices[id] = deviceState{d.class, d.first, d.firstState, d.state, d.since}
-	}
-	for k, t := range p.days {
-		st.Days = append(st.Days, dayState{k.day, k.class, t.on, t.missed, t.slept})
-	}
-	sort.Slice(st.Days, func(i, j int) bool {
-		if st.Days[i].Day != st.Days[j].Day {
-			return st.Days[i].Day.Before(st.Days[j].Day)
-		}
-		return st.Days[i].Class < st.Days[j].Class
-	})
-	return json.Marshal(st)
-}
-
-func (p *powerLog) Restore(raw json.RawMessage) error {
-	var st powerLogState
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return err
-	}
-	p.minT, p.maxT = st.Min, st.Max
-	for id, d := range st.Devices {
-		p.devs[id] = &device{class: d.Class, first: d.First, firstState: d.FirstState, state: d.State, since: d.Since}
-	}
-	for _, d := range st.Days {
-		p.days[dayClass{d.Day, d.Class}] = &dayTime{on: d.On, missed: d.Missed, slept: d.Slept}
-	}
-	return nil
-}

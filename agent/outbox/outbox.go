@@ -1,4 +1,7 @@
-package agent
+// Package outbox is the agent's durable queue: batches written to disk
+// before any upload is tried and removed only once the central
+// acknowledged them, the ones it refused set aside with its reason.
+package outbox
 
 import (
 	"encoding/json"
@@ -6,20 +9,24 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/greenhelp/greenhelp/agent/internal/durable"
 	"github.com/greenhelp/greenhelp/wire"
 )
 
 // Batch is the wire body of POST /api/v1/sites/{site}/batches.
 type Batch = wire.Batch
 
-// ErrOutboxFull stops collection rather than dropping data.
-var ErrOutboxFull = errors.New("outbox full")
+// ErrFull stops collection rather than dropping data.
+var ErrFull = errors.New("outbox full")
+
+// StateFile is the agent's state in the outbox folder; its size counts
+// against outbox.max_size.
+const StateFile = "state.json"
 
 // Outbox is a directory of batches waiting for the central's
 // acknowledgement. A batch is written (fsync'd file, then fsync'd
@@ -39,10 +46,10 @@ type Entry struct {
 	Reason  string    `json:"reason,omitempty"`
 }
 
-// OpenOutbox creates (if needed) and opens the outbox at dir. Temporary
+// Open creates (if needed) and opens the outbox at dir. Temporary
 // files a killed run left behind (never renamed into place, so never part
 // of the outbox) are removed.
-func OpenOutbox(dir string, max int64) (*Outbox, error) {
+func Open(dir string, max int64) (*Outbox, error) {
 	for _, sub := range []string{"", "pending", "quarantine", "corrupt"} {
 		d := filepath.Join(dir, sub)
 		if err := os.MkdirAll(d, 0o750); err != nil {
@@ -73,57 +80,14 @@ func (o *Outbox) Put(b Batch) (Entry, error) {
 	}
 	if used+int64(len(raw)) > o.max {
 		return Entry{}, fmt.Errorf("%w: %d bytes used (pending batches and state) + %d would exceed outbox.max_size %d: collection stops until the central acknowledges (check central.url and the network)",
-			ErrOutboxFull, used, len(raw), o.max)
+			ErrFull, used, len(raw), o.max)
 	}
 	name := fmt.Sprintf("%020d-%s.json", time.Now().UnixNano(), b.ID)
 	dir := filepath.Join(o.dir, "pending")
-	if err := writeDurable(dir, name, raw); err != nil {
+	if err := durable.WriteFile(dir, name, raw); err != nil {
 		return Entry{}, fmt.Errorf("outbox: %w", err)
 	}
 	return Entry{Name: name, Path: filepath.Join(dir, name), Size: int64(len(raw)), Written: time.Now()}, nil
-}
-
-// writeDurable writes data to dir/name via a temporary file, fsyncs it,
-// renames it into place and fsyncs the directory.
-func writeDurable(dir, name string, data []byte) error {
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename or a removal in dir durable. Its errors are
-// returned: a batch whose directory entry may not survive a power cut is
-// not durable yet.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		if runtime.GOOS == "windows" {
-			return nil // Windows cannot fsync a directory; the rename is durable there.
-		}
-		return fmt.Errorf("fsync %s: %w", dir, err)
-	}
-	return nil
 }
 
 func (o *Outbox) list(sub string) ([]Entry, error) {
@@ -150,7 +114,7 @@ func (o *Outbox) list(sub string) ([]Entry, error) {
 		}
 		if sub == "quarantine" {
 			if r, err := os.ReadFile(e.Path + ".reason"); err == nil {
-				e.Reason = readableReason(string(r))
+				e.Reason = ReadableReason(string(r))
 			}
 		}
 		out = append(out, e)
@@ -185,7 +149,7 @@ func (o *Outbox) Used() (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if info, err := os.Stat(filepath.Join(o.dir, stateFile)); err == nil {
+	if info, err := os.Stat(filepath.Join(o.dir, StateFile)); err == nil {
 		n += info.Size()
 	}
 	return n, nil
@@ -225,24 +189,24 @@ func (o *Outbox) Ack(e Entry) error {
 	if err := os.Remove(e.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("outbox: %w", err)
 	}
-	return syncDir(filepath.Dir(e.Path))
+	return durable.SyncDir(filepath.Dir(e.Path))
 }
 
 // Quarantine moves a refused batch aside with the central's reason.
 func (o *Outbox) Quarantine(e Entry, reason string) error {
 	dir := filepath.Join(o.dir, "quarantine")
-	if err := writeDurable(dir, e.Name+".reason", []byte(reason)); err != nil {
+	if err := durable.WriteFile(dir, e.Name+".reason", []byte(reason)); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	if err := os.Rename(e.Path, filepath.Join(dir, e.Name)); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
-	return syncDir(dir)
+	return durable.SyncDir(dir)
 }
 
-// readableReason turns a stored refusal ("400 Bad Request: {"error":
+// ReadableReason turns a stored refusal ("400 Bad Request: {"error":
 // "…"}") into words: the status and the central's message.
-func readableReason(raw string) string {
+func ReadableReason(raw string) string {
 	status, body, ok := strings.Cut(raw, ": ")
 	if !ok {
 		return raw
@@ -304,7 +268,7 @@ func (o *Outbox) Release(names []string) ([]Entry, error) {
 		}
 		_ = os.Remove(e.Path + ".reason")
 	}
-	return es, syncDir(pending)
+	return es, durable.SyncDir(pending)
 }
 
 // Drop deletes quarantined batches (the names given, or all): their
@@ -320,5 +284,5 @@ func (o *Outbox) Drop(names []string) ([]Entry, error) {
 		}
 		_ = os.Remove(e.Path + ".reason")
 	}
-	return es, syncDir(filepath.Join(o.dir, "quarantine"))
+	return es, durable.SyncDir(filepath.Join(o.dir, "quarantine"))
 }

@@ -1,6 +1,7 @@
-package agent
+package collector
 
 import (
+	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
@@ -8,17 +9,20 @@ import (
 // site (per team rows are summed per day).
 type teleworkCollector struct{}
 
-func init() { registerCollector("telework", teleworkCollector{}) }
+func init() { register("telework", func() Options { return &teleworkCollector{} }) }
 
-func (teleworkCollector) Check(s SourceConfig, cols map[string]string, add addFunc) {
-	requireColumns(s, cols, add, "date", "remote", "onsite")
+func (*teleworkCollector) Defaults(*Common) {}
+
+func (*teleworkCollector) Check(env Env, add source.AddFunc) {
+	requireColumns(env, add, "date", "remote", "onsite")
 }
 
-func (teleworkCollector) New(c *collector, _ SourceConfig) Collector {
-	return byRow{c, (*collector).telework}
+func (*teleworkCollector) New(env Env) Collector {
+	c := newState(env)
+	return byRow{c, func(r source.Row) { telework(c, r) }}
 }
 
-func (teleworkCollector) Sample() string {
+func (*teleworkCollector) Sample() string {
 	return `  # Daily presence from the workforce-management tool: person-days
   # remote and on site (rows per team are summed per day).
   - id: wfm-presence
@@ -32,7 +36,7 @@ func (teleworkCollector) Sample() string {
 `
 }
 
-func (c *collector) telework(r Row) {
+func telework(c *state, r source.Row) {
 	d, ok := c.date(r, "date")
 	if !ok {
 		return

@@ -1,4 +1,4 @@
-package agent
+package source
 
 import (
 	"bytes"
@@ -6,28 +6,41 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // execSource runs a command (from the folder of site.yaml) and reads
 // what it prints: CSV, or a JSON array of objects.
-type execSource struct{}
+type execSource struct {
+	Command []string      `mapstructure:"command"`
+	Timeout time.Duration `mapstructure:"timeout"`
+	Text    `mapstructure:",squash"`
+}
 
-func init() { registerSource("exec", execSource{}) }
+func init() { register("exec", func() Options { return &execSource{} }) }
 
-func (execSource) Check(s SourceConfig, _ string, add addFunc) {
-	if len(s.Command) == 0 || s.Command[0] == "" {
-		add("command", "", "missing: the program and its arguments, as a list")
+func (s *execSource) Defaults() {
+	s.Text.defaults()
+	if s.Timeout == 0 {
+		s.Timeout = 30 * time.Second
 	}
 }
 
-func (execSource) Stream(ctx context.Context, s SourceConfig, base string, cols map[string]string, emit func(Row)) ([]Rejection, error) {
+func (s *execSource) Check(_ Env, add AddFunc) {
+	if len(s.Command) == 0 || s.Command[0] == "" {
+		add("command", "", "missing: the program and its arguments, as a list")
+	}
+	s.Text.check(add)
+}
+
+func (s *execSource) Stream(ctx context.Context, env Env, cols map[string]string, emit func(Row)) ([]Rejection, error) {
 	if len(s.Command) == 0 {
 		return nil, fmt.Errorf("command: missing")
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, s.Command[0], s.Command[1:]...)
-	cmd.Dir = base
+	cmd.Dir = env.Base
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -40,7 +53,7 @@ func (execSource) Stream(ctx context.Context, s SourceConfig, base string, cols 
 	return s.parseStream(bytes.NewReader(out), s.Command[0], cols, emit)
 }
 
-func (execSource) Sample() string {
+func (*execSource) Sample() string {
 	return `  # Any command printing CSV (or, with format: json, an array of objects).
   - id: export-script
     type: exec

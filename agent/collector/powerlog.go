@@ -1,18 +1,21 @@
-package agent
+package collector
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
 // errUnordered says a power log is not in time order device by device
 // (or a device changed class): the streaming collector cannot give the
-// exact figures, and the source is collected again from the whole table.
-var errUnordered = errors.New("power log not in time order per device")
+// exact figures, and the source is collected again from the whole table
+// (Whole).
+var errUnordered = fmt.Errorf("power log not in time order per device: %w", ErrWhole)
 
 // powerLog is the streaming form of the workstation collector: it keeps
 // per device only its current state and first event, and per local day
@@ -21,7 +24,7 @@ var errUnordered = errors.New("power log not in time order per device")
 // integer nanoseconds, as in the whole-table form (workstation): the two
 // give the same records, exactly.
 type powerLog struct {
-	c         *collector
+	c         *ws
 	devs      map[string]*device
 	days      map[dayClass]*dayTime
 	windows   map[footprint.Date][]interval
@@ -45,13 +48,13 @@ type dayClass struct {
 
 type dayTime struct{ on, missed, slept time.Duration }
 
-func newPowerLog(c *collector) *powerLog {
+func newPowerLog(c *ws) *powerLog {
 	return &powerLog{c: c, devs: map[string]*device{}, days: map[dayClass]*dayTime{}, windows: map[footprint.Date][]interval{}}
 }
 
 // event reads one row as a device's power event: the same checks and
 // rejections, in the same order, as the whole-table form.
-func (c *collector) event(r Row) (dev string, at time.Time, state, name, class string, ok bool) {
+func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class string, ok bool) {
 	dev = strings.TrimSpace(r.Fields["device"])
 	if dev == "" {
 		c.reject(r, "device: empty")
@@ -65,7 +68,7 @@ func (c *collector) event(r Row) (dev string, at time.Time, state, name, class s
 		}
 	}
 	if err != nil {
-		c.reject(r, "time: %q: want a local time as %s (or RFC 3339)", raw, c.src.TimeFormat)
+		c.reject(r, "time: %q: want a local time as %s (or RFC 3339)", raw, c.env.Common.TimeFormat)
 		return
 	}
 	name = strings.ToLower(strings.TrimSpace(r.Fields["event"]))
@@ -80,7 +83,7 @@ func (c *collector) event(r Row) (dev string, at time.Time, state, name, class s
 		c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume), or map it under the source's events: (e.g. events: {%s: on})", r.Fields["event"], footprint.Clip(name))
 		return
 	}
-	class = first(r.Fields["class"], c.src.Class)
+	class = first(r.Fields["class"], c.o.Class)
 	if _, known := footprint.UnitOf(footprint.KindWorkstation, class); !known {
 		c.reject(r, "class: %q: want desktop, laptop, thin_client or monitor", class)
 		return
@@ -89,7 +92,7 @@ func (c *collector) event(r Row) (dev string, at time.Time, state, name, class s
 }
 
 // Add takes the next row of the log.
-func (p *powerLog) Add(r Row) {
+func (p *powerLog) Add(r source.Row) {
 	dev, at, state, name, class, ok := p.c.event(r)
 	if !ok || p.unordered {
 		return
@@ -162,7 +165,7 @@ func (p *powerLog) account(class, state string, from, to time.Time) {
 // Result closes every device's first and last intervals and emits, for
 // every day of the log and every class, the device-hours on, off, asleep
 // and missed.
-func (p *powerLog) Result() ([]footprint.Activity, []Rejection, error) {
+func (p *powerLog) Result() ([]footprint.Activity, []source.Rejection, error) {
 	if p.unordered {
 		return nil, nil, errUnordered
 	}
@@ -197,12 +200,84 @@ func (p *powerLog) Result() ([]footprint.Activity, []Rejection, error) {
 				state string
 				d     time.Duration
 			}{{"on", t.on - t.missed}, {"off", off}, {"sleep", t.slept}, {"missed", t.missed}} {
-				p.c.emit(Row{Where: p.c.src.ID + " log " + date.String()}, footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
+				p.c.emit(source.Row{Where: p.c.env.ID + " log " + date.String()}, footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
 					Start: date, End: date.AddDays(1), Quantity: st.d.Hours(), Unit: footprint.UnitDeviceH,
-					Attrs: map[string]string{"state": st.state, "location": p.c.src.Location}})
+					Attrs: map[string]string{"state": st.state, "location": p.c.o.Location}})
 			}
 		}
 	}
 	acts, rej := p.c.result()
 	return acts, rej, nil
+}
+
+// Whole collects a whole power log, in any order: every device's events
+// sorted by time.
+func (p *powerLog) Whole(t source.Table) ([]footprint.Activity, []source.Rejection) {
+	p.c.workstation(t)
+	return p.c.result()
+}
+
+// powerLogState is a power log's state between runs: every device's
+// current state, and the device-time of every day so far.
+type powerLogState struct {
+	Devices map[string]deviceState `json:"devices"`
+	Days    []dayState             `json:"days"`
+	Min     time.Time              `json:"min"`
+	Max     time.Time              `json:"max"`
+}
+
+type deviceState struct {
+	Class      string    `json:"class"`
+	First      time.Time `json:"first"`
+	FirstState string    `json:"first_state"`
+	State      string    `json:"state"`
+	Since      time.Time `json:"since"`
+}
+
+type dayState struct {
+	Day    footprint.Date `json:"day"`
+	Class  string         `json:"class"`
+	On     time.Duration  `json:"on"`
+	Missed time.Duration  `json:"missed"`
+	Slept  time.Duration  `json:"slept"`
+}
+
+// Save returns the log's state; a log out of order has none (it is read
+// whole).
+func (p *powerLog) Save() (json.RawMessage, error) {
+	if p.unordered {
+		return nil, errUnordered
+	}
+	if len(p.c.rejects) > 0 {
+		return nil, errRejected
+	}
+	st := powerLogState{Devices: make(map[string]deviceState, len(p.devs)), Min: p.minT, Max: p.maxT}
+	for id, d := range p.devs {
+		st.Devices[id] = deviceState{d.class, d.first, d.firstState, d.state, d.since}
+	}
+	for k, t := range p.days {
+		st.Days = append(st.Days, dayState{k.day, k.class, t.on, t.missed, t.slept})
+	}
+	sort.Slice(st.Days, func(i, j int) bool {
+		if st.Days[i].Day != st.Days[j].Day {
+			return st.Days[i].Day.Before(st.Days[j].Day)
+		}
+		return st.Days[i].Class < st.Days[j].Class
+	})
+	return json.Marshal(st)
+}
+
+func (p *powerLog) Restore(raw json.RawMessage) error {
+	var st powerLogState
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return err
+	}
+	p.minT, p.maxT = st.Min, st.Max
+	for id, d := range st.Devices {
+		p.devs[id] = &device{class: d.Class, first: d.First, firstState: d.FirstState, state: d.State, since: d.Since}
+	}
+	for _, d := range st.Days {
+		p.days[dayClass{d.Day, d.Class}] = &dayTime{on: d.On, missed: d.Missed, slept: d.Slept}
+	}
+	return nil
 }

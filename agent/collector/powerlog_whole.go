@@ -1,10 +1,11 @@
-package agent
+package collector
 
 import (
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
@@ -73,7 +74,7 @@ func total(iv []interval) time.Duration {
 // device-hours per class and local day: "on" outside power-off windows,
 // "off", "sleep" and "missed" (left on) inside them. A device's state
 // before its first event is the opposite of that event.
-func (c *collector) workstation(t Table) {
+func (c *ws) workstation(t source.Table) {
 	type ev struct {
 		at    time.Time
 		state string
@@ -166,9 +167,9 @@ func (c *collector) workstation(t Table) {
 				state string
 				d     time.Duration
 			}{{"on", a.on}, {"off", a.off}, {"sleep", a.sleep}, {"missed", a.missed}} {
-				c.emit(Row{Where: c.src.ID + " log " + k}, footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
+				c.emit(source.Row{Where: c.env.ID + " log " + k}, footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
 					Start: date, End: date.AddDays(1), Quantity: st.d.Hours(), Unit: footprint.UnitDeviceH,
-					Attrs: map[string]string{"state": st.state, "location": c.src.Location}})
+					Attrs: map[string]string{"state": st.state, "location": c.o.Location}})
 			}
 		}
 	}
@@ -178,7 +179,7 @@ func (c *collector) workstation(t Table) {
 // fleet and schedule, for the months listed in a manual source, when there
 // is no power-state log: window hours × count, split by the assumed
 // compliance. Quality is "estimated".
-func (c *collector) workstationEstimateRow(r Row) {
+func (c *ws) estimateRow(r source.Row) {
 	{ // one month of the manual source
 		m, err := time.Parse("2006-01", strings.TrimSpace(r.Fields["month"]))
 		if err != nil {
@@ -196,10 +197,10 @@ func (c *collector) workstationEstimateRow(r Row) {
 				for _, st := range []struct {
 					state string
 					q     float64
-				}{{"off", h * *c.src.AssumedCompliance}, {"missed", h * (1 - *c.src.AssumedCompliance)}} {
+				}{{"off", h * *c.o.AssumedCompliance}, {"missed", h * (1 - *c.o.AssumedCompliance)}} {
 					c.emit(r, footprint.Activity{Kind: footprint.KindWorkstation, Item: w.Class, Start: date, End: date.AddDays(1),
 						Quantity: st.q, Unit: footprint.UnitDeviceH, Quality: footprint.QualityEstimated,
-						Attrs: map[string]string{"state": st.state, "location": c.src.Location}})
+						Attrs: map[string]string{"state": st.state, "location": c.o.Location}})
 				}
 			}
 		}

@@ -1,0 +1,222 @@
+// Package collector turns the rows a source read into daily (or
+// bill-period, or monthly) activity records: one `collector:` per file
+// (energy, telework, travel, weather, workstation, cloud), each with its
+// own keys of a `sources:` block in site.yaml and its own state between
+// runs (docs/ARCHITECTURE.md, "where to add a collector").
+package collector
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/greenhelp/greenhelp/agent/source"
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
+)
+
+// Collector turns a source's rows into activity records as they arrive:
+// daily (or bill-period) records summed by key, so that re-reading an
+// export gives the same keys. Every collector can save its state between
+// runs (source.Resumer). Result may answer ErrWhole: the rows came in an
+// order the streaming form cannot sum exactly, and the source is then
+// read whole and handed to Whole on a new collector (Collect).
+type Collector interface {
+	Add(r source.Row)
+	Result() ([]footprint.Activity, []source.Rejection, error)
+	// Whole collects a whole table at once.
+	Whole(t source.Table) ([]footprint.Activity, []source.Rejection)
+	source.Resumer
+}
+
+// ErrWhole says a collector cannot give exact records from the rows in
+// the order they came: the source is collected again from its whole table.
+var ErrWhole = errors.New("rows out of the order the collector streams: collect from the whole table")
+
+// Env is what a collector works in: the source it reads and the site.
+type Env struct {
+	ID        string // the source's id: the records' source
+	Type      string // the source's type (manual: figures typed in)
+	Collector string // the collector's name, for messages
+	Common    Common
+	Site      declaration.Site
+}
+
+// Options are a collector's own keys of a `sources:` block, decoded
+// strictly (a pointer to a struct with mapstructure tags): what the
+// source must map or give, the collector it makes, and a sample block.
+type Options interface {
+	// Defaults fills the keys left unset (and columns a report implies).
+	Defaults(c *Common)
+	// Check reports what is wrong with the keys, or missing in env.
+	Check(env Env, add source.AddFunc)
+	// New returns the collector of a source.
+	New(env Env) Collector
+	// Sample is a commented `sources:` entry feeding the collector.
+	Sample() string
+}
+
+// types is the registry by `collector:`; each registers from its file.
+var types = map[string]func() Options{}
+
+func register(name string, options func() Options) { types[name] = options }
+
+// New returns the zero options of the collector name (false: no such
+// collector).
+func New(name string) (Options, bool) {
+	f, ok := types[name]
+	if !ok {
+		return nil, false
+	}
+	return f(), true
+}
+
+// Names is the registered names, sorted.
+func Names() []string { return slices.Sorted(maps.Keys(types)) }
+
+// Collect turns a whole table into records: a new collector fed row by
+// row, or, when it answers ErrWhole, a new one given the whole table.
+func Collect(o Options, env Env, t source.Table) ([]footprint.Activity, []source.Rejection) {
+	col := o.New(env)
+	for _, r := range t.Rows {
+		col.Add(r)
+	}
+	acts, rej, err := col.Result()
+	if errors.Is(err, ErrWhole) {
+		return o.New(env).Whole(t)
+	}
+	return acts, rej
+}
+
+// whole is Whole for a collector whose stream form is exact.
+func whole(c Collector, t source.Table) ([]footprint.Activity, []source.Rejection) {
+	for _, r := range t.Rows {
+		c.Add(r)
+	}
+	acts, rej, _ := c.Result()
+	return acts, rej
+}
+
+// byRow is a collector that takes each row on its own into the sums.
+type byRow struct {
+	c   *state
+	add func(source.Row)
+}
+
+func (b byRow) Add(r source.Row) { b.add(r) }
+
+func (b byRow) Result() ([]footprint.Activity, []source.Rejection, error) {
+	acts, rej := b.c.result()
+	return acts, rej, nil
+}
+
+func (b byRow) Whole(t source.Table) ([]footprint.Activity, []source.Rejection) { return whole(b, t) }
+func (b byRow) Save() (json.RawMessage, error)                                  { return b.c.save() }
+func (b byRow) Restore(raw json.RawMessage) error                               { return b.c.restore(raw) }
+
+// state is what every collector keeps: the records summed by key, in the
+// order first seen, and the rows rejected.
+type state struct {
+	env        Env
+	site       declaration.Site
+	loc        *time.Location
+	dateLayout string
+	timeLayout string
+	sums       map[footprint.Key]*footprint.Activity
+	order      []footprint.Key
+	rejects    []source.Rejection
+}
+
+func newState(env Env) *state {
+	c := &state{env: env, site: env.Site, sums: map[footprint.Key]*footprint.Activity{}}
+	c.dateLayout, _ = goLayout(env.Common.DateFormat)
+	c.timeLayout, _ = goLayout(env.Common.TimeFormat)
+	c.loc, _ = time.LoadLocation(env.Site.Timezone)
+	if c.loc == nil {
+		c.loc = time.UTC
+	}
+	return c
+}
+
+func (c *state) reject(r source.Row, format string, args ...any) {
+	c.rejects = append(c.rejects, source.Rejection{Where: r.Where, Reason: fmt.Sprintf(format, args...)})
+}
+
+// emit validates a record and adds it to the sum of its key.
+func (c *state) emit(r source.Row, a footprint.Activity) bool {
+	a.Source = c.env.ID
+	if a.Quality == "" {
+		a.Quality = footprint.Quality(c.env.Common.Quality)
+	}
+	if errs := a.Validate(r.Where); len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
+			msgs[i] = strings.TrimPrefix(e.Error(), r.Where+": ")
+		}
+		c.rejects = append(c.rejects, source.Rejection{Where: r.Where, Reason: strings.Join(msgs, "; ")})
+		return false
+	}
+	k := a.Key(c.site.ID)
+	if prev, ok := c.sums[k]; ok {
+		prev.Quantity += a.Quantity
+		return true
+	}
+	cp := a
+	c.sums[k] = &cp
+	c.order = append(c.order, k)
+	return true
+}
+
+func (c *state) result() ([]footprint.Activity, []source.Rejection) {
+	out := make([]footprint.Activity, 0, len(c.order))
+	for _, k := range c.order {
+		a := *c.sums[k]
+		a.Quantity = math.Round(a.Quantity*1e6) / 1e6
+		out = append(out, a)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Start != out[j].Start {
+			return out[i].Start.Before(out[j].Start)
+		}
+		return out[i].Kind+footprint.Kind(out[i].Item) < out[j].Kind+footprint.Kind(out[j].Item)
+	})
+	return out, c.rejects
+}
+
+// errRejected: a collector that rejected a row keeps no state.
+var errRejected = errors.New("a row was rejected: the next run reads whole")
+
+// save returns the sums so far, in their order.
+func (c *state) save() (json.RawMessage, error) {
+	if len(c.rejects) > 0 {
+		return nil, errRejected
+	}
+	acts := make([]footprint.Activity, len(c.order))
+	for i, k := range c.order {
+		acts[i] = *c.sums[k]
+	}
+	return json.Marshal(acts)
+}
+
+func (c *state) restore(raw json.RawMessage) error {
+	var acts []footprint.Activity
+	if err := json.Unmarshal(raw, &acts); err != nil {
+		return err
+	}
+	for _, a := range acts {
+		k := a.Key(c.site.ID)
+		if _, dup := c.sums[k]; dup {
+			return fmt.Errorf("saved state: key %v twice", k)
+		}
+		cp := a
+		c.sums[k] = &cp
+		c.order = append(c.order, k)
+	}
+	return nil
+}

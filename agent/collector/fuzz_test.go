@@ -1,0 +1,52 @@
+package collector
+
+import (
+	"testing"
+
+	"github.com/greenhelp/greenhelp/agent/source"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
+)
+
+// fuzzSources are one source of each collector, as the example declares
+// them, reading the fuzzed bytes.
+var fuzzSources = []struct {
+	id, collector, delimiter, encoding string
+	common                             Common
+	options                            Options
+}{
+	{"bills", "energy", ";", "latin-1", Common{Decimal: ",", DateFormat: "DD/MM/YYYY", Columns: Columns{Start: "start", End: "end", Quantity: "kwh"}},
+		&energyCollector{Kind: "electricity", Item: "grid", Unit: "kWh"}},
+	{"pm", "workstation", ",", "", Common{Columns: Columns{Device: "device", Time: "time", Event: "event"}}, &workstationCollector{Class: "desktop"}},
+	{"wfm", "telework", ",", "", Common{Columns: Columns{Date: "date", Remote: "remote", Onsite: "onsite"}}, &teleworkCollector{}},
+	{"travel", "travel", ",", "", Common{Columns: Columns{Date: "date", Mode: "mode", From: "from", To: "to", DistanceKm: "km", Cabin: "cabin", Nights: "nights", Country: "country"}}, &travelCollector{}},
+}
+
+// FuzzCSVSources: no export panics a source parser or a collector, and
+// every record a collector emits keeps the activity contract.
+func FuzzCSVSources(f *testing.F) {
+	f.Add([]byte("start;end;kwh\n01/01/2024;01/02/2024;22 855,8\n"))
+	f.Add([]byte("device,time,event\nPC-1,2024-03-04 20:00:00,shutdown\nPC-1,2024-03-05 07:30:00,startup\n"))
+	f.Add([]byte("date,remote,onsite\n2024-03-01,11,37\n"))
+	f.Add([]byte("date,mode,from,to,km,cabin,nights,country\n2024-03-05,flight,CDG,LHR,,economy,,\n2024-03-05,hotel,,,,,2,GB\n"))
+	f.Add([]byte("date,remote,onsite\n2024-03-31,\"11,37\n"))
+	site := declaration.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris", Seats: 100,
+		Workstations: []declaration.Workstation{{Class: "desktop", Count: 100, WattsOn: 60}}}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		for _, s := range fuzzSources {
+			common := s.common
+			common.Defaults()
+			s.options.Defaults(&common)
+			tab, err := source.Parse(raw, "fuzz.csv", s.delimiter, s.encoding, common.Columns.Mapped())
+			if err != nil {
+				continue
+			}
+			acts, _ := Collect(s.options, Env{ID: s.id, Type: "csv", Collector: s.collector, Common: common, Site: site}, tab)
+			for _, a := range acts {
+				if errs := a.Validate("fuzz"); len(errs) > 0 {
+					t.Fatalf("%s: an emitted record breaks the contract: %v", s.id, errs)
+				}
+			}
+			_ = declaration.Plausibility(site, acts, nil)
+		}
+	})
+}

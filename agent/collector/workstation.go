@@ -1,0 +1,127 @@
+package collector
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/greenhelp/greenhelp/agent/source"
+	"github.com/greenhelp/greenhelp/footprint"
+)
+
+// workstationCollector reads how PCs and screens spend the power-off
+// windows: a power-management log of events per device (workstation.go,
+// workstation_stream.go), a tool's daily report of device-hours by state,
+// or, typed in (type: manual), an estimate at an assumed compliance.
+type workstationCollector struct {
+	// Class is every device's unless columns.class gives it: desktop,
+	// laptop, thin_client, monitor.
+	Class    string `mapstructure:"class"`
+	Location string `mapstructure:"location"` // site (default) or home
+	// Events maps a power log's own event names to a state: on, off,
+	// sleep, or ignore (a logon or a screen lock that says nothing of the
+	// power). They come before the names the collector knows (startup,
+	// shutdown, sleep, wake, hibernate …).
+	Events map[string]string `mapstructure:"events"`
+	// AssumedCompliance is the share of window hours a workstation
+	// estimate without a log counts as off (0–1): required there, 0
+	// included — there is no default to fall back on silently.
+	AssumedCompliance *float64 `mapstructure:"assumed_compliance"`
+}
+
+// ws is the state of a workstation collector: the sums, and the source's
+// keys with its event names folded.
+type ws struct {
+	*state
+	o      *workstationCollector
+	events map[string]string // the source's own event names → state
+}
+
+func (o *workstationCollector) newWS(env Env) *ws {
+	c := &ws{state: newState(env), o: o, events: map[string]string{}}
+	for name, state := range o.Events {
+		c.events[strings.ToLower(strings.TrimSpace(name))] = strings.ToLower(strings.TrimSpace(state))
+	}
+	return c
+}
+
+// eventIgnore maps an event that says nothing of the power state.
+const eventIgnore = "ignore"
+
+func init() { register("workstation", func() Options { return &workstationCollector{} }) }
+
+func (s *workstationCollector) Defaults(*Common) {
+	if s.Location == "" {
+		s.Location = "site"
+	}
+}
+
+func (s *workstationCollector) Check(env Env, add source.AddFunc) {
+	if s.Location != "site" && s.Location != "home" {
+		add("location", s.Location, `want "site" or "home"`)
+	}
+	if ac := s.AssumedCompliance; ac != nil && (*ac < 0 || *ac > 1 || math.IsNaN(*ac)) {
+		add("assumed_compliance", strconv.FormatFloat(*ac, 'g', -1, 64), "want a share between 0 and 1")
+	}
+	requireColumns(env, add, "device|hours", "time|date", "event|state")
+	if env.Type != "manual" && env.Common.Columns.Class == "" && s.Class == "" {
+		add("class", "", "missing: give class (desktop, laptop, thin_client, monitor) or columns.class")
+	}
+	for name, state := range s.Events {
+		switch strings.ToLower(strings.TrimSpace(state)) {
+		case stOn, stOff, stSleep, eventIgnore:
+		default:
+			add("events."+name, state, "want on, off, sleep or ignore")
+		}
+	}
+	if env.Type == "manual" && s.AssumedCompliance == nil {
+		add("assumed_compliance", "", "missing: the share of power-off window hours the devices are off (0–1), e.g. from the power-management console's compliance report")
+	}
+}
+
+func (s *workstationCollector) New(env Env) Collector {
+	c := s.newWS(env)
+	switch {
+	case env.Type == "manual":
+		return byRow{c.state, c.estimateRow}
+	case env.Common.Columns.Hours != "":
+		return byRow{c.state, c.report}
+	}
+	return newPowerLog(c)
+}
+
+func (*workstationCollector) Sample() string {
+	return `  # PC power-management log: one line per power event (startup,
+  # shutdown, sleep, wake …). Only device, time and event are read: the
+  # user column never leaves the site.
+  - id: pc-power
+    type: csv
+    collector: workstation
+    path: exports/pc-power-log.csv
+    class: desktop                  # or columns.class: desktop, laptop, thin_client, monitor
+    time_format: YYYY-MM-DD HH:mm:ss
+    events: {logon: on, logoff: ignore} # the log's own names (on, off, sleep, ignore), before the known ones
+    columns:
+      device: hostname
+      time: timestamp
+      event: event
+  # Or a tool's daily report of device-hours by state:
+  #   columns: {date: day, class: class, state: state, hours: device_hours}
+`
+}
+
+// workstationReport reads a power-management tool's daily report: device-
+// hours per day, class and state (on, off or missed in power-off windows).
+func (c *ws) report(r source.Row) {
+	d, ok := c.date(r, "date")
+	if !ok {
+		return
+	}
+	h, ok := c.number(r, "hours")
+	if !ok {
+		return
+	}
+	state := strings.ToLower(strings.TrimSpace(r.Fields["state"]))
+	c.emit(r, footprint.Activity{Kind: footprint.KindWorkstation, Item: first(r.Fields["class"], c.o.Class), Start: d, End: d.AddDays(1),
+		Quantity: h, Unit: footprint.UnitDeviceH, Attrs: map[string]string{"state": state, "location": c.o.Location}})
+}

@@ -1,0 +1,222 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// Text is how an export is written, the keys the csv, http and exec types
+// share: CSV (its delimiter, encoding and header) or a JSON array of
+// objects.
+type Text struct {
+	Format    string `mapstructure:"format"`    // csv (default) or json (an array of objects)
+	Delimiter string `mapstructure:"delimiter"` // "," (default) or ";"
+	Encoding  string `mapstructure:"encoding"`  // utf-8 (default), latin-1, windows-1252
+	Header    *bool  `mapstructure:"header"`    // default true; without, columns are numbered from 1
+}
+
+func (t *Text) defaults() {
+	if t.Delimiter == "" {
+		t.Delimiter = ","
+	}
+	if t.Encoding == "" {
+		t.Encoding = "utf-8"
+	}
+	if t.Format == "" {
+		t.Format = "csv"
+	}
+}
+
+func (t Text) check(add AddFunc) {
+	if t.Delimiter != "," && t.Delimiter != ";" && t.Delimiter != "\t" && t.Delimiter != "|" {
+		add("delimiter", t.Delimiter, `want "," or ";" (or a tab or "|")`)
+	}
+	if _, err := decoder(t.Encoding); err != nil {
+		add("encoding", t.Encoding, "%v", err)
+	}
+	if t.Format != "csv" && t.Format != "json" {
+		add("format", t.Format, "want csv or json")
+	}
+}
+
+func (t Text) header() bool { return t.Header == nil || *t.Header }
+
+func (t Text) streamFile(path string, cols map[string]string, emit func(Row)) ([]Rejection, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return t.parseStream(f, filepath.Base(path), cols, emit)
+}
+
+// parse decodes raw CSV or JSON into rows of the mapped fields only.
+func (t Text) parse(raw []byte, name string, cols map[string]string) (Table, error) {
+	var tab Table
+	bad, err := t.parseStream(bytes.NewReader(raw), name, cols, func(r Row) {
+		tab.Rows = append(tab.Rows, Row{Where: r.Where, Fields: maps.Clone(r.Fields)})
+	})
+	tab.Bad = bad
+	if err != nil {
+		return Table{}, err
+	}
+	return tab, nil
+}
+
+// Parse decodes raw CSV (with the defaults) into rows of the mapped
+// fields: what a collector's tests and fuzzing feed it.
+func Parse(raw []byte, name, delimiter, encoding string, cols map[string]string) (Table, error) {
+	t := Text{Delimiter: delimiter, Encoding: encoding}
+	t.defaults()
+	return t.parse(raw, name, cols)
+}
+
+// parseStream decodes CSV or JSON from in and hands every row to emit.
+func (t Text) parseStream(in io.Reader, name string, cols map[string]string, emit func(Row)) ([]Rejection, error) {
+	return t.parseStreamAt(in, name, cols, 0, emit)
+}
+
+// parseStreamAt is parseStream for a CSV file read from a line on (the
+// header, then the rest from there): lineBase is added to the line
+// numbers after the header, so that rows are still named by their line in
+// the file.
+func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, lineBase int, emit func(Row)) ([]Rejection, error) {
+	dec, err := decoder(t.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	if dec != nil {
+		in = dec.Reader(in)
+	}
+	br := bufio.NewReaderSize(in, 64<<10)
+	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\ufeff")) {
+		_, _ = br.Discard(3)
+	}
+	if t.Format == "json" {
+		raw, err := io.ReadAll(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		var objs []map[string]any
+		if err := json.Unmarshal(raw, &objs); err != nil {
+			return nil, fmt.Errorf("%s: want a JSON array of objects: %w", name, err)
+		}
+		for i, o := range objs {
+			r := Row{Where: fmt.Sprintf("%s[%d]", name, i), Fields: map[string]string{}}
+			for field, col := range cols {
+				if v, ok := o[col]; ok && v != nil {
+					r.Fields[field] = fmt.Sprint(v)
+				}
+			}
+			emit(r)
+		}
+		return nil, nil
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = rune(t.Delimiter[0])
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	cr.ReuseRecord = true
+	type col struct {
+		field string
+		i     int
+	}
+	var idx []col
+	if t.header() {
+		head, err := cr.Read()
+		if err != nil {
+			return nil, fmt.Errorf("%s: read header: %w", name, err)
+		}
+		pos := map[string]int{}
+		for i, h := range head {
+			pos[strings.ToLower(strings.TrimSpace(h))] = i
+		}
+		var missing []string
+		for field, c := range cols {
+			i, ok := pos[strings.ToLower(c)]
+			if !ok {
+				missing = append(missing, fmt.Sprintf("%q (for %s)", c, field))
+				continue
+			}
+			idx = append(idx, col{field, i})
+		}
+		if len(missing) > 0 {
+			sort.Strings(missing)
+			hint := ""
+			if dec == nil && !utf8.ValidString(strings.Join(head, "")) {
+				hint = " — the header is not valid UTF-8: the export is probably Latin-1 or Windows-1252; set encoding: latin-1 (or windows-1252) on this source"
+			}
+			return nil, fmt.Errorf("%s:1: header has no column %s: it has %s%s", name, strings.Join(missing, ", "), strings.ToValidUTF8(strings.Join(head, t.Delimiter), "\uFFFD"), hint)
+		}
+	} else {
+		for field, c := range cols {
+			n, err := strconv.Atoi(c)
+			if err != nil || n < 1 {
+				return nil, fmt.Errorf("columns.%s: %q: without a header, columns are numbers from 1", field, c)
+			}
+			idx = append(idx, col{field, n - 1})
+		}
+	}
+	var bad []Rejection
+	fields := make(map[string]string, len(idx))
+	prefix := name + ":"
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			// A malformed line (a stray or unterminated quote) is that
+			// line's problem: it is rejected with its position and the
+			// rest of the export is still read.
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			bad = append(bad, Rejection{Where: fmt.Sprintf("%s:%d", name, pe.StartLine+lineBase),
+				Reason: fmt.Sprintf("unreadable CSV: %v (line %d, column %d): check the quotes and the delimiter %q", pe.Err, pe.Line+lineBase, pe.Column, t.Delimiter)})
+			continue
+		}
+		line, _ := cr.FieldPos(0) // only after a successful Read: it panics otherwise
+		line += lineBase
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		clear(fields)
+		for _, c := range idx {
+			if c.i < len(rec) {
+				fields[c.field] = strings.TrimSpace(rec[c.i])
+			}
+		}
+		emit(Row{Where: prefix + strconv.Itoa(line), Fields: fields})
+	}
+	return bad, nil
+}
+
+// decoder returns the charset decoder for an encoding name (nil: UTF-8).
+func decoder(enc string) (*encoding.Decoder, error) {
+	switch strings.ToLower(strings.ReplaceAll(enc, "_", "-")) {
+	case "utf-8", "utf8", "":
+		return nil, nil
+	case "latin-1", "latin1", "iso-8859-1":
+		return charmap.ISO8859_1.NewDecoder(), nil
+	case "windows-1252", "cp1252":
+		return charmap.Windows1252.NewDecoder(), nil
+	}
+	return nil, fmt.Errorf("unknown encoding: want utf-8, latin-1 or windows-1252")
+}
