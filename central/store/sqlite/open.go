@@ -160,9 +160,3 @@ func (c *Store) SetSeriesFormat(ctx context.Context, v int) error {
 	return classify("series state", err)
 }
 
-// SchemaVersion returns the migration version reached.
-func (c *Store) SchemaVersion() (int, error) {
-	var v int
-	err := c.db.QueryRow(`SELECT version FROM schema_version`).Scan(&v)
-	return v, classify("schema version", err)
-}
