@@ -159,4 +159,3 @@ func (c *Store) SetSeriesFormat(ctx context.Context, v int) error {
 	_, err := c.db.ExecContext(ctx, `UPDATE series_state SET influx_format = ?`, v)
 	return classify("series state", err)
 }
-
