@@ -46,7 +46,7 @@ func TestTheChangesAPISplitsTheYearAndTheRecordsAPIShowsTheTrail(t *testing.T) {
 	ctx := context.Background()
 	svc.Clock = func() time.Time { return time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC) }
 	post := func(id, country, batch string, acts []footprint.Activity) {
-		_, err := svc.Catalog.AddSite(ctx, id, id, country)
+		_, err := svc.Store.AddSite(ctx, id, id, country)
 		if err != nil {
 			require.ErrorContains(t, err, "exists")
 		}

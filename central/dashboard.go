@@ -45,11 +45,11 @@ type siteCalc struct {
 }
 
 func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, error) {
-	acts, err := s.Catalog.ReadRollup(ctx, site.ID, store.Query{})
+	acts, err := s.Store.ReadRollup(ctx, site.ID, store.Query{})
 	if err != nil {
 		return nil, err
 	}
-	vs, err := s.Catalog.Versions(ctx, site.ID)
+	vs, err := s.Store.Versions(ctx, site.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, err
 	if acts, err = s.untilClosed(ctx, site, acts); err != nil {
 		return nil, err
 	}
-	o, err := s.Catalog.Override(ctx, site.ID)
+	o, err := s.Store.Override(ctx, site.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +273,7 @@ func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
 }
 
 func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, error) {
-	all, err := s.Catalog.Sites(ctx)
+	all, err := s.Store.Sites(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -42,12 +42,12 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		o(&req)
 	}
 	d.WithRecords = req.records
-	sites, err := s.Catalog.Sites(ctx)
+	sites, err := s.Store.Sites(ctx)
 	if err != nil {
 		return d, err
 	}
 	if only != "" {
-		if _, err := s.Catalog.Site(ctx, only); err != nil {
+		if _, err := s.Store.Site(ctx, only); err != nil {
 			return d, err
 		}
 	}
@@ -61,7 +61,7 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		}
 	}
 	var invs []*ghg.Inventory
-	activity, err := s.Catalog.Activity(ctx)
+	activity, err := s.Store.Activity(ctx)
 	if err != nil {
 		return d, err
 	}
@@ -135,7 +135,7 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 	if d.Trajectory, err = s.Trajectory(ctx, only); err != nil {
 		d.Trajectory = planning.TrajectoryReport{Mode: s.Method.Mode, Rate: s.Method.Rate, Label: s.Method.Label()}
 	}
-	offs, err := s.Catalog.Offsets(ctx, year)
+	offs, err := s.Store.Offsets(ctx, year)
 	if err != nil {
 		return d, err
 	}
@@ -216,7 +216,7 @@ func (s *Service) CloseYear(ctx context.Context, year int, now time.Time) (store
 		return store.ClosedYear{}, err
 	}
 	cy := store.ClosedYear{Year: year, ClosedAt: now, InputDigest: d.InputDigest, FactorSet: d.FactorSet, GWPSet: d.GWPSet, Figures: figuresOf(d)}
-	if err := s.Catalog.CloseYear(ctx, cy); err != nil {
+	if err := s.Store.CloseYear(ctx, cy); err != nil {
 		return cy, err
 	}
 	s.Changed()
@@ -226,7 +226,7 @@ func (s *Service) CloseYear(ctx context.Context, year int, now time.Time) (store
 // restatements compares every closed year up to year with what greenhelp
 // computes for it now.
 func (s *Service) restatements(ctx context.Context, year int, cur esg.Dataset) ([]esg.Restatement, error) {
-	closed, err := s.Catalog.ClosedYears(ctx, year)
+	closed, err := s.Store.ClosedYears(ctx, year)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +290,7 @@ func (s *Service) AddOffset(ctx context.Context, o store.Offset) (int64, error) 
 	if err := CheckOffset(o); err != nil {
 		return 0, err
 	}
-	id, err := s.Catalog.AddOffset(ctx, o)
+	id, err := s.Store.AddOffset(ctx, o)
 	if err == nil {
 		s.Changed()
 	}

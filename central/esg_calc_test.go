@@ -43,7 +43,7 @@ func formulaService(t *testing.T) *Service {
 	f.Close()
 	require.NoError(t, err)
 	acts[0].Source = "-2+3"
-	_, err = svc.Catalog.AddSite(ctx, site.ID, site.Name, site.Country)
+	_, err = svc.Store.AddSite(ctx, site.ID, site.Name, site.Country)
 	require.NoError(t, err)
 	svc.Clock = func() time.Time { return time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC) }
 	_, err = svc.Ingest(ctx, site.ID, wire.Batch{ID: "paris", Site: &site, Activities: acts})

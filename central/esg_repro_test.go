@@ -88,7 +88,7 @@ func everyScopeService(t *testing.T) *Service {
 				rec(footprint.KindTelework, "onsite", from, to, 260*days, footprint.UnitPersonDay, "wfm-2023", nil))
 		}
 		before = append(before, rec(footprint.KindRefrigerant, "R32", footprint.NewDate(2023, 7, 3), footprint.NewDate(2023, 7, 4), 0.8, footprint.UnitKg, "hvac-2023", nil))
-		_, err = svc.Catalog.AddSite(ctx, site.ID, site.Name, site.Country)
+		_, err = svc.Store.AddSite(ctx, site.ID, site.Name, site.Country)
 		require.NoError(t, err)
 		_, err = svc.Ingest(ctx, site.ID, wire.Batch{ID: name, Site: &site, Activities: acts})
 		require.NoError(t, err)
@@ -111,7 +111,7 @@ func everyScopeService(t *testing.T) *Service {
 		}
 		acts = append(acts, it(y)...)
 	}
-	_, err := svc.Catalog.AddSite(ctx, ldn.ID, ldn.Name, ldn.Country)
+	_, err := svc.Store.AddSite(ctx, ldn.ID, ldn.Name, ldn.Country)
 	require.NoError(t, err)
 	_, err = svc.Ingest(ctx, ldn.ID, wire.Batch{ID: "ldn", Site: &ldn, Activities: acts})
 	require.NoError(t, err)

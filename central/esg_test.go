@@ -48,7 +48,7 @@ func exampleService(t *testing.T) *Service {
 		acts, err := footprint.ReadActivitiesCSV(f, name)
 		f.Close()
 		require.NoError(t, err)
-		_, err = svc.Catalog.AddSite(ctx, site.ID, site.Name, site.Country)
+		_, err = svc.Store.AddSite(ctx, site.ID, site.Name, site.Country)
 		require.NoError(t, err)
 		svc.Clock = func() time.Time { return time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC) }
 		_, err = svc.Ingest(ctx, site.ID, wire.Batch{ID: name, Site: &site, Activities: acts})
@@ -307,7 +307,7 @@ func TestCachedPagesFollowNewBatches(t *testing.T) {
 	ctx := context.Background()
 	before, err := svc.GroupPage(ctx, 2024, false)
 	require.NoError(t, err)
-	tok, err := svc.Catalog.AddSite(ctx, "ma-cas-01", "Casablanca", "MA")
+	tok, err := svc.Store.AddSite(ctx, "ma-cas-01", "Casablanca", "MA")
 	require.NoError(t, err)
 	srv := httptest.NewServer(NewHandler(svc))
 	defer srv.Close()
@@ -376,7 +376,7 @@ func TestITPurchasesReachTheAPITheExportAndThePages(t *testing.T) {
 func TestAMeasuredBaselineFromAnEarlierYearReachesTheAPIAndThePages(t *testing.T) {
 	svc := testService(t, nil)
 	ctx := context.Background()
-	_, err := svc.Catalog.AddSite(ctx, "fr-x", "X", "FR")
+	_, err := svc.Store.AddSite(ctx, "fr-x", "X", "FR")
 	require.NoError(t, err)
 	decl := declaration.Site{ID: "fr-x", Name: "X", Country: "FR", Timezone: "Europe/Paris", Seats: 1,
 		Workstations: []declaration.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1}},
@@ -397,7 +397,7 @@ func TestAMeasuredBaselineFromAnEarlierYearReachesTheAPIAndThePages(t *testing.T
 	assert.Contains(t, w.BaselineOrigin, "measured")
 	// 9 h × (0.3 × 1 + 0.7 × 60 − 1) W = 9 × 41.3 = 371.7 Wh
 	assert.InDelta(t, 0.3717, inv.PowerOff.AvoidedKWh, 1e-12)
-	site, err := svc.Catalog.Site(ctx, "fr-x")
+	site, err := svc.Store.Site(ctx, "fr-x")
 	require.NoError(t, err)
 	sy, err := svc.loadSite(ctx, site) // what the pages compute from
 	require.NoError(t, err)

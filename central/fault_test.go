@@ -27,6 +27,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/agent"
 	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
@@ -121,7 +122,7 @@ func TestNoRecordIsLostDuplicatedOrStaleUnderKills(t *testing.T) {
 	url := "http://" + c.addr
 
 	// Sites, registered in the catalog before the central starts.
-	cat, err := store.OpenCatalog(c.data)
+	cat, err := sqlite.Open(c.data)
 	require.NoError(t, err)
 	ctx := context.Background()
 	tokens := make([]string, p.agents)
@@ -249,10 +250,10 @@ func TestNoRecordIsLostDuplicatedOrStaleUnderKills(t *testing.T) {
 	for _, a := range realWant {
 		want[a.Key(realCfg.Site.ID)] = a.Quantity
 	}
-	cat, err = store.OpenCatalog(c.data)
+	cat, err = sqlite.Open(c.data)
 	require.NoError(t, err)
 	defer cat.Close()
-	recs, err := store.NewSQLiteSeries(cat).Read(ctx, store.Query{})
+	recs, err := cat.Read(ctx, store.Query{})
 	require.NoError(t, err)
 	lost, stale, extra, dup := 0, 0, 0, 0
 	seen := map[footprint.Key]bool{}

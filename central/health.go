@@ -96,10 +96,10 @@ func (h *Handler) checkHealth(ctx context.Context) (int, Health) {
 		// The request ending does not end the check: its result serves
 		// the next requests.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), healthTimeout)
-		read, write := h.svc.Catalog.Check(cctx)
+		read, write := h.svc.Store.Check(cctx)
 		cancel()
 		if read != nil || write != nil {
-			h.svc.Log.Error("health check failed", "file", h.svc.Catalog.Path(), "read", read, "write", write)
+			h.svc.Log.Error("health check failed", "file", h.svc.Store.Path(), "read", read, "write", write)
 		}
 		for _, err := range []error{read, write} {
 			if err != nil {

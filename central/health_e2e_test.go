@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/central/store/sqlite"
 )
 
 // Issue 25, item 7: `greenhelp serve` on a store file it cannot write
@@ -22,7 +23,7 @@ func TestServeRefusesAReadOnlyStore(t *testing.T) {
 		t.Skip("runs the binary; run without -short")
 	}
 	data := filepath.Join(t.TempDir(), "data")
-	cat, err := store.OpenCatalog(data)
+	cat, err := sqlite.Open(data)
 	require.NoError(t, err)
 	_, err = cat.AddSite(context.Background(), "fr-lil", "Lille", "FR")
 	require.NoError(t, err)

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
@@ -42,14 +43,14 @@ func newHealthStore(t *testing.T) *healthStore {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc, err := Open(context.Background(), cfg, log)
 	require.NoError(t, err)
-	tok, err := svc.Catalog.AddSite(context.Background(), "fr-lil", "Lille", "FR")
+	tok, err := svc.Store.AddSite(context.Background(), "fr-lil", "Lille", "FR")
 	require.NoError(t, err)
 	srv := httptest.NewServer(NewHandler(svc))
 	code, body := healthDo(t, srv.URL, http.MethodPost, "/api/v1/sites/fr-lil/batches", "Bearer "+tok, healthBatch("b-2024", 2024, 12))
 	srv.Close()
 	require.Equal(t, http.StatusOK, code, body)
 	// Everything in the file itself, no write-ahead log left to read.
-	_, err = svc.Catalog.DB().Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	_, err = svc.Store.(*sqlite.Store).DB().Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	require.NoError(t, err)
 	require.NoError(t, svc.Close())
 	return &healthStore{dir: cfg.Data, file: filepath.Join(cfg.Data, store.DBFile), token: tok, cfg: cfg}
@@ -59,16 +60,16 @@ func newHealthStore(t *testing.T) *healthStore {
 // bad under it would: a service opened on an empty directory (Open
 // refuses a store it cannot write) is given the store's catalog, opened
 // with o (a short busy timeout, a page cap).
-func (hs *healthStore) serve(t *testing.T, o store.Options) (*Service, string) {
+func (hs *healthStore) serve(t *testing.T, o sqlite.Options) (*Service, string) {
 	t.Helper()
 	cfg := *hs.cfg
 	cfg.Data = t.TempDir()
 	svc, err := Open(context.Background(), &cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
-	require.NoError(t, svc.Catalog.Close())
-	cat, err := store.OpenCatalogWith(hs.dir, o)
+	require.NoError(t, svc.Store.Close())
+	cat, err := sqlite.OpenWith(hs.dir, o)
 	require.NoError(t, err)
-	svc.Cfg, svc.Catalog, svc.Series = hs.cfg, cat, store.NewSQLiteSeries(cat)
+	svc.Cfg, svc.Store = hs.cfg, cat
 	t.Cleanup(func() { svc.Close() })
 	srv := httptest.NewServer(NewHandler(svc))
 	t.Cleanup(srv.Close)
@@ -250,7 +251,7 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 	cases := []struct {
 		name string
 		// stage damages the closed store; held runs once it is served.
-		stage func(t *testing.T, hs *healthStore) store.Options
+		stage func(t *testing.T, hs *healthStore) sqlite.Options
 		held  func(t *testing.T, svc *Service, hs *healthStore)
 		want  map[string]int
 		// up is greenhelp_collector_up{collector="sites"}.
@@ -259,15 +260,15 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 		// The catalog's tables and the series: every request reads the
 		// sites first (a token, a page, the API).
 		name: "corrupt",
-		stage: func(t *testing.T, hs *healthStore) store.Options {
+		stage: func(t *testing.T, hs *healthStore) sqlite.Options {
 			corruptTables(t, hs.file, "sites", "site_versions", "batches", "activities", "rollup_months", "rollup_spans")
-			return store.Options{BusyTimeout: busy}
+			return sqlite.Options{BusyTimeout: busy}
 		},
 		want: all(http.StatusInternalServerError, nil),
 	}, {
 		// Another process holds the write lock: in WAL mode readers go on.
 		name:  "locked for writing",
-		stage: func(*testing.T, *healthStore) store.Options { return store.Options{BusyTimeout: busy} },
+		stage: func(*testing.T, *healthStore) sqlite.Options { return sqlite.Options{BusyTimeout: busy} },
 		held:  func(t *testing.T, _ *Service, hs *healthStore) { lockFile(t, hs.file, false) },
 		want: all(http.StatusOK, map[string]int{"ingest": http.StatusServiceUnavailable, "admin": http.StatusServiceUnavailable,
 			"healthz": http.StatusServiceUnavailable}),
@@ -276,22 +277,22 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 		// Another process holds the file in exclusive locking mode:
 		// readers too wait, then give up.
 		name:  "locked exclusively",
-		stage: func(*testing.T, *healthStore) store.Options { return store.Options{BusyTimeout: busy} },
+		stage: func(*testing.T, *healthStore) sqlite.Options { return sqlite.Options{BusyTimeout: busy} },
 		held: func(t *testing.T, svc *Service, hs *healthStore) {
 			// The service's idle connections would keep the exclusive
 			// lock out; each request opens its own from here on.
-			svc.Catalog.DB().SetMaxIdleConns(0)
+			svc.Store.(*sqlite.Store).DB().SetMaxIdleConns(0)
 			lockFile(t, hs.file, true)
 		},
 		want: all(http.StatusServiceUnavailable, nil),
 	}, {
 		name: "read-only",
-		stage: func(t *testing.T, hs *healthStore) store.Options {
+		stage: func(t *testing.T, hs *healthStore) sqlite.Options {
 			if immutable(t, hs.file) {
-				return store.Options{BusyTimeout: busy}
+				return sqlite.Options{BusyTimeout: busy}
 			}
 			t.Log("the file cannot be made read-only here (chattr +i failed, root ignores chmod): SQLite's mode=ro stands in")
-			return store.Options{BusyTimeout: busy, ReadOnly: true}
+			return sqlite.Options{BusyTimeout: busy, ReadOnly: true}
 		},
 		want: all(http.StatusOK, map[string]int{"ingest": http.StatusInternalServerError, "admin": http.StatusInternalServerError,
 			"healthz": http.StatusInternalServerError}),
@@ -301,13 +302,13 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 		// disk: a year of daily records does not fit, a token rotated in
 		// place does. /healthz learns of it from the failed batch.
 		name: "full",
-		stage: func(t *testing.T, hs *healthStore) store.Options {
-			cat, err := store.OpenCatalog(hs.dir)
+		stage: func(t *testing.T, hs *healthStore) sqlite.Options {
+			cat, err := sqlite.Open(hs.dir)
 			require.NoError(t, err)
 			n, err := cat.PageCount(context.Background())
 			require.NoError(t, err)
 			require.NoError(t, cat.Close())
-			return store.Options{BusyTimeout: busy, MaxPages: n}
+			return sqlite.Options{BusyTimeout: busy, MaxPages: n}
 		},
 		want: all(http.StatusOK, map[string]int{"ingest": http.StatusServiceUnavailable, "healthz": http.StatusServiceUnavailable}),
 		up:   1,
@@ -371,7 +372,7 @@ func clip(s string) string {
 // result again for a second on the service's clock.
 func TestHealthzChecksTheStoreAtMostOnceASecond(t *testing.T) {
 	hs := newHealthStore(t)
-	svc, base := hs.serve(t, store.Options{BusyTimeout: 100 * time.Millisecond})
+	svc, base := hs.serve(t, sqlite.Options{BusyTimeout: 100 * time.Millisecond})
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	svc.Clock = func() time.Time { return now }
 
@@ -396,7 +397,7 @@ func TestHealthzChecksTheStoreAtMostOnceASecond(t *testing.T) {
 func TestACorruptPageARequestMetFailsHealthz(t *testing.T) {
 	hs := newHealthStore(t)
 	corruptTables(t, hs.file, "activities", "rollup_months")
-	_, base := hs.serve(t, store.Options{BusyTimeout: 100 * time.Millisecond})
+	_, base := hs.serve(t, sqlite.Options{BusyTimeout: 100 * time.Millisecond})
 	code, body := healthDo(t, base, http.MethodGet, "/healthz", "", "")
 	require.Equal(t, http.StatusOK, code, "the check reads the sites, which are whole: %s", body)
 	code, body = healthDo(t, base, http.MethodGet, "/api/v1/records?site=fr-lil&year=2024", "", "")

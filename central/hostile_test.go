@@ -27,6 +27,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
@@ -359,7 +360,7 @@ func TestTwoHundredAgentsPostingAtOnceSeeNo503(t *testing.T) {
 
 func addSites(t *testing.T, s *server, n int, tokens []string) {
 	t.Helper()
-	cat, err := store.OpenCatalog(s.data)
+	cat, err := sqlite.Open(s.data)
 	require.NoError(t, err)
 	defer cat.Close()
 	for i := 0; i < n; i++ {

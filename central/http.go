@@ -199,7 +199,7 @@ func (h *Handler) viewer(next http.HandlerFunc) http.HandlerFunc {
 }
 
 func (h *Handler) sites(w http.ResponseWriter, r *http.Request) {
-	sites, err := h.svc.Catalog.Sites(r.Context())
+	sites, err := h.svc.Store.Sites(r.Context())
 	if err != nil {
 		h.fail(w, err)
 		return
@@ -229,17 +229,17 @@ type SourceFreshness struct {
 func (h *Handler) site(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("site")
-	s, err := h.svc.Catalog.Site(ctx, id)
+	s, err := h.svc.Store.Site(ctx, id)
 	if err != nil {
 		h.fail(w, err)
 		return
 	}
 	d := SiteDetail{Site: s, Versions: []store.SiteVersion{}, Freshness: []SourceFreshness{}}
-	if d.Versions, err = h.svc.Catalog.Versions(ctx, id); err != nil {
+	if d.Versions, err = h.svc.Store.Versions(ctx, id); err != nil {
 		h.fail(w, err)
 		return
 	}
-	bs, err := h.svc.Catalog.Batches(ctx, id, 1)
+	bs, err := h.svc.Store.Batches(ctx, id, 1)
 	if err != nil {
 		h.fail(w, err)
 		return
@@ -247,7 +247,7 @@ func (h *Handler) site(w http.ResponseWriter, r *http.Request) {
 	if len(bs) > 0 {
 		d.LastBatch = &bs[0]
 	}
-	recs, err := h.svc.Series.Read(ctx, store.Query{Sites: []string{id}})
+	recs, err := h.svc.Store.Read(ctx, store.Query{Sites: []string{id}})
 	if err != nil {
 		h.fail(w, err)
 		return

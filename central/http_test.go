@@ -18,12 +18,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
 // brokenSeries fails every call, as a store that lost its disk or its
-// InfluxDB would. (A real store failing mid-request cannot be staged
-// reliably here; this is the one stand-in of the suite.)
+// InfluxDB would: the SQLite store is given it to hold its records
+// (sqlite.Store.WithSeries). (A real store failing mid-request cannot be
+// staged reliably here; this is the one stand-in of the suite.)
 type brokenSeries struct{}
 
 func (brokenSeries) Write(context.Context, string, []footprint.Activity) error {
@@ -50,9 +52,9 @@ func testService(t *testing.T, cfgMut func(*Config)) *Service {
 
 func TestAnUnavailableStoreAnswers503WithRetryAfterAndStoresNothing(t *testing.T) {
 	svc := testService(t, nil)
-	tok, err := svc.Catalog.AddSite(context.Background(), "za-x", "X", "ZA")
+	tok, err := svc.Store.AddSite(context.Background(), "za-x", "X", "ZA")
 	require.NoError(t, err)
-	svc.Series = brokenSeries{}
+	svc.Store = svc.Store.(*sqlite.Store).WithSeries(brokenSeries{})
 	srv := httptest.NewServer(NewHandler(svc))
 	defer srv.Close()
 	body := `{"id":"b1","activities":[{"kind":"fuel","item":"diesel","start":"2024-01-01","end":"2024-02-01","quantity":10,"unit":"L","source":"g","quality":"measured"}]}`
@@ -63,7 +65,7 @@ func TestAnUnavailableStoreAnswers503WithRetryAfterAndStoresNothing(t *testing.T
 	resp.Body.Close()
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 	assert.Equal(t, "30", resp.Header.Get("Retry-After"))
-	logged, err := svc.Catalog.Batches(context.Background(), "za-x", 10)
+	logged, err := svc.Store.Batches(context.Background(), "za-x", 10)
 	require.NoError(t, err)
 	assert.Empty(t, logged, "a batch not stored is not logged: the agent's retry will be processed")
 }
@@ -90,7 +92,7 @@ func TestViewerCredentialsProtectReadEndpoints(t *testing.T) {
 
 func TestAnOverridesFilePinsSitesWithTheirReason(t *testing.T) {
 	dir := t.TempDir()
-	cat, err := store.OpenCatalog(dir)
+	cat, err := sqlite.Open(dir)
 	require.NoError(t, err)
 	_, err = cat.AddSite(context.Background(), "pt-lis", "Lisbon", "PT")
 	require.NoError(t, err)
@@ -117,7 +119,7 @@ func TestMetricsCanBeProtectedAndRefusedTokensAreCountedPerSiteNeverLogged(t *te
 	var logs strings.Builder
 	svc := testService(t, func(c *Config) { c.Viewer = ViewerConf{User: "cto", Password: "pw", ProtectMetrics: true} })
 	svc.Log = slog.New(slog.NewTextHandler(&logs, nil))
-	_, err := svc.Catalog.AddSite(context.Background(), "za-x", "X", "ZA")
+	_, err := svc.Store.AddSite(context.Background(), "za-x", "X", "ZA")
 	require.NoError(t, err)
 	srv := httptest.NewServer(NewHandler(svc))
 	defer srv.Close()

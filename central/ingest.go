@@ -2,10 +2,8 @@ package central
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/greenhelp/greenhelp/central/store"
@@ -31,8 +29,9 @@ var (
 // Ingestion has a single writer path: batches are applied one at a time,
 // in arrival order, so that 200 agents posting at once queue here instead
 // of contending for SQLite's write lock (which answered some of them 503
-// after busy_timeout) and so that the InfluxDB path — points, then the log
-// — is never interleaved for one id.
+// after busy_timeout) and so that a store's steps for one id (InfluxDB:
+// points, then the log) are never interleaved. The store makes the batch
+// all or nothing (store.Store.Ingest).
 func (s *Service) Ingest(ctx context.Context, site string, b wire.Batch) (IngestResult, error) {
 	if n := len(b.Activities); n > s.Cfg.Limits.MaxBatch {
 		return IngestResult{}, fmt.Errorf("%w: %d records: a batch carries at most limits.max_batch = %d", ErrTooMany, n, s.Cfg.Limits.MaxBatch)
@@ -42,33 +41,13 @@ func (s *Service) Ingest(ctx context.Context, site string, b wire.Batch) (Ingest
 		return IngestResult{}, err
 	}
 	log := store.BatchLog{ID: b.ID, Site: site, Count: len(b.Activities), SHA256: hash}
-	write := func(ctx context.Context, tx *sql.Tx) error {
-		// The rollups every view reads, brought up to date for what the
-		// batch touched, commit with it.
-		if tw, ok := s.Series.(store.TxWriter); ok {
-			if err := tw.WriteTx(ctx, tx, site, b.Activities); err != nil {
-				return err
-			}
-			return s.Catalog.UpdateRollups(ctx, tx, s.Series, site, b.Activities, nil)
-		}
-		// Another store (InfluxDB) writes while the rollups are worked out
-		// here; the transaction commits only once the write succeeded.
-		done := make(chan error, 1)
-		go func() { done <- s.Series.Write(ctx, site, b.Activities) }()
-		written := sync.OnceValue(func() error { return <-done })
-		err := s.Catalog.UpdateRollups(ctx, tx, s.Series, site, b.Activities, written)
-		if werr := written(); werr != nil {
-			return werr // the store's failure, not what followed from it
-		}
-		return err
-	}
 	s.ingestMu.Lock()
 	defer s.ingestMu.Unlock()
 	if err := ctx.Err(); err != nil { // the client gave up while queued
 		return IngestResult{}, fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 	}
 	log.ReceivedAt = s.now()
-	dup, err := s.Catalog.Ingest(ctx, log, b.Site, write)
+	dup, err := s.Store.Ingest(ctx, log, b.Site, b.Activities)
 	if err != nil {
 		return IngestResult{}, err
 	}

@@ -18,7 +18,7 @@ import (
 // siteToken checks the request's bearer token is site's; otherwise it
 // answers 401 (unknown token) or 403 (another site's) and returns false.
 func (h *Handler) siteToken(w http.ResponseWriter, r *http.Request, site string) bool {
-	owner, err := h.svc.Catalog.Authenticate(r.Context(), bearer(r))
+	owner, err := h.svc.Store.Authenticate(r.Context(), bearer(r))
 	switch {
 	case err != nil:
 		h.storeFailed(w, site, err)
@@ -51,7 +51,7 @@ func (h *Handler) ping(w http.ResponseWriter, r *http.Request) {
 	if !h.siteToken(w, r, site) {
 		return
 	}
-	st, err := h.svc.Catalog.Site(r.Context(), site)
+	st, err := h.svc.Store.Site(r.Context(), site)
 	if err != nil {
 		h.storeFailed(w, site, err)
 		return
@@ -60,7 +60,7 @@ func (h *Handler) ping(w http.ResponseWriter, r *http.Request) {
 	if !st.ClosedOn.IsZero() {
 		p.Status = StatusClosed
 	}
-	bs, err := h.svc.Catalog.Batches(r.Context(), site, 1)
+	bs, err := h.svc.Store.Batches(r.Context(), site, 1)
 	if err != nil {
 		h.storeFailed(w, site, err)
 		return
@@ -196,7 +196,7 @@ func (h *Handler) storeFailed(w http.ResponseWriter, site string, err error) {
 func (h *Handler) refusedToken(r *http.Request, site, reason string) {
 	h.metrics.rejections.WithLabelValues(reason).Inc()
 	label := "unknown"
-	if _, err := h.svc.Catalog.Site(r.Context(), site); err == nil {
+	if _, err := h.svc.Store.Site(r.Context(), site); err == nil {
 		label = site
 	}
 	h.metrics.refusedTokens.WithLabelValues(label, reason).Inc()

@@ -40,7 +40,7 @@ func TestTheAdminAPIAndIngestionRefuseUnprintableNames(t *testing.T) {
 		b, _ := json.Marshal(doc["error"])
 		assert.Contains(t, string(b), c.want)
 	}
-	_, err := svc.Catalog.Site(context.Background(), "pt-lis")
+	_, err := svc.Store.Site(context.Background(), "pt-lis")
 	require.ErrorIs(t, err, store.ErrNotFound, "nothing stored")
 	code, doc := adminCall(t, base, adminToken, `{"id":"pt-lis","name":"=HYPERLINK(\"http://x\",\"y\")","country":"PT"}`)
 	require.Equal(t, http.StatusCreated, code, doc)
@@ -48,7 +48,7 @@ func TestTheAdminAPIAndIngestionRefuseUnprintableNames(t *testing.T) {
 	// An agent's declaration.
 	site, err := config.LoadSite(filepath.Join("..", "examples", "paris", "site.yaml"))
 	require.NoError(t, err)
-	tok, err := svc.Catalog.AddSite(context.Background(), site.ID, site.Name, site.Country)
+	tok, err := svc.Store.AddSite(context.Background(), site.ID, site.Name, site.Country)
 	require.NoError(t, err)
 	site.Name = "Paris\u009b2J"
 	site.Profile = nil
@@ -90,7 +90,7 @@ func TestAnOffsetsRegistryAndProjectAreNames(t *testing.T) {
 	assert.Contains(t, err.Error(), "vintage (--vintage) 2025: want the credits' vintage year, from 1990 to the year retired")
 	_, err = svc.AddOffset(ctx, store.Offset{Year: 2024, T: 1e300, Registry: "Verra", Project: "VCS-1", Vintage: 2023})
 	assert.ErrorContains(t, err, "t (--t) 1e+300: over 30000000 t: tonnes, not kilograms?")
-	offs, err := svc.Catalog.Offsets(ctx, 2024)
+	offs, err := svc.Store.Offsets(ctx, 2024)
 	require.NoError(t, err)
 	assert.Empty(t, offs, "nothing stored")
 	_, err = svc.AddOffset(ctx, store.Offset{Year: 2024, T: 10, Registry: "Gold Standard", Project: "GS-1234 cookstoves Sénégal", Vintage: 2023})

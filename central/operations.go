@@ -34,7 +34,7 @@ func (s *Service) AddSite(ctx context.Context, id, name, country string) (string
 	if err := CheckNewSite("site", id, name, country); err != nil {
 		return "", err
 	}
-	tok, err := s.Catalog.AddSite(ctx, id, name, country)
+	tok, err := s.Store.AddSite(ctx, id, name, country)
 	if err != nil {
 		return "", err
 	}
@@ -55,7 +55,7 @@ func CheckNewSite(source, id, name, country string) error {
 
 // RotateToken replaces a site's token; the old one stops working at once.
 func (s *Service) RotateToken(ctx context.Context, id string) (string, error) {
-	return s.Catalog.RotateToken(ctx, id)
+	return s.Store.RotateToken(ctx, id)
 }
 
 // CloseSite closes a site on a day: its records from that day on are not
@@ -65,7 +65,7 @@ func (s *Service) CloseSite(ctx context.Context, id string, on footprint.Date) e
 	if err := checkClosingDay(on, s.now()); err != nil {
 		return err
 	}
-	if err := s.Catalog.CloseSite(ctx, id, on); err != nil {
+	if err := s.Store.CloseSite(ctx, id, on); err != nil {
 		return err
 	}
 	s.Changed()
@@ -74,7 +74,7 @@ func (s *Service) CloseSite(ctx context.Context, id string, on footprint.Date) e
 
 // ReopenSite reopens a closed site: all its records count again.
 func (s *Service) ReopenSite(ctx context.Context, id string) error {
-	if err := s.Catalog.CloseSite(ctx, id, footprint.Date{}); err != nil {
+	if err := s.Store.CloseSite(ctx, id, footprint.Date{}); err != nil {
 		return err
 	}
 	s.Changed()

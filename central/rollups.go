@@ -14,18 +14,18 @@ import (
 // RebuildRollups recomputes every site's rollups from the raw records
 // (the source of truth) and returns how many sites it rebuilt.
 func (s *Service) RebuildRollups(ctx context.Context) (int, error) {
-	sites, err := s.Catalog.Sites(ctx)
+	sites, err := s.Store.Sites(ctx)
 	if err != nil {
 		return 0, err
 	}
 	s.ingestMu.Lock() // no batch lands half-way through a site
 	defer s.ingestMu.Unlock()
 	for _, st := range sites {
-		if err := s.Catalog.RebuildRollups(ctx, s.Series, st.ID); err != nil {
+		if err := s.Store.RebuildRollups(ctx, st.ID); err != nil {
 			return 0, fmt.Errorf("site %s: %w", st.ID, err)
 		}
 	}
-	if err := s.Catalog.SetRollupsBuilt(ctx); err != nil {
+	if err := s.Store.SetRollupsBuilt(ctx); err != nil {
 		return 0, err
 	}
 	s.Changed()
@@ -49,13 +49,13 @@ func (s *Service) inputs(ctx context.Context, st store.Site, d declaration.Site,
 	if year != 0 {
 		q.From, q.To = footprint.YearBounds(year)
 	}
-	acts, err := s.Catalog.ReadRollup(ctx, site, q)
+	acts, err := s.Store.ReadRollup(ctx, site, q)
 	if err != nil {
 		return nil, err
 	}
 	since := d.PowerOff.Since
 	if year != 0 && !since.IsZero() && since.Before(q.From) {
-		pre, err := s.Catalog.ReadRollup(ctx, site, store.Query{Kinds: []footprint.Kind{footprint.KindWorkstation}, To: since})
+		pre, err := s.Store.ReadRollup(ctx, site, store.Query{Kinds: []footprint.Kind{footprint.KindWorkstation}, To: since})
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +146,7 @@ func nextMonthOf(m footprint.Date) footprint.Date {
 // and that the monthly rollup rows sum (store.Rolled): what a month's rows
 // stand for, when a date inside the month matters.
 func (s *Service) rolledRecords(ctx context.Context, site string, kinds []footprint.Kind, from, to footprint.Date) ([]footprint.Activity, error) {
-	recs, err := s.Series.Read(ctx, store.Query{Sites: []string{site}, Kinds: kinds, From: from, To: to, Starting: true})
+	recs, err := s.Store.Read(ctx, store.Query{Sites: []string{site}, Kinds: kinds, From: from, To: to, Starting: true})
 	if err != nil {
 		return nil, err
 	}
@@ -157,37 +157,4 @@ func (s *Service) rolledRecords(ctx context.Context, site string, kinds []footpr
 		}
 	}
 	return out, nil
-}
-
-// upgradeInflux rewrites, once, the points of an InfluxDB series written
-// in format 1 (see store.InfluxSeries): the records read are the same
-// before and after, so the rollups stand.
-func (s *Service) upgradeInflux(ctx context.Context, ix *store.InfluxSeries, readOnly bool) error {
-	f, err := s.Catalog.InfluxFormat(ctx)
-	if err != nil || f >= store.InfluxFormat {
-		return err
-	}
-	if readOnly {
-		return fmt.Errorf("the InfluxDB points are in format %d, this greenhelp reads format %d: opened read-only, they are not upgraded (the central serving the store upgrades them when it starts)", f, store.InfluxFormat)
-	}
-	sites, err := s.Catalog.Sites(ctx)
-	if err != nil {
-		return err
-	}
-	ids := make([]string, len(sites))
-	for i, st := range sites {
-		ids[i] = st.ID
-	}
-	moved, dropped, err := ix.UpgradeFormat(ctx, ids)
-	if err != nil {
-		return fmt.Errorf("upgrading the InfluxDB points to format %d: %w", store.InfluxFormat, err)
-	}
-	if moved > 0 {
-		if dropped {
-			s.Log.Info("influxdb points upgraded", "points", moved, "format", store.InfluxFormat)
-		} else {
-			s.Log.Warn("influxdb points upgraded; the old series could not be dropped on this server (they are shadowed, never counted twice): drop the series tagged \"end\" to reclaim their space", "points", moved, "format", store.InfluxFormat)
-		}
-	}
-	return s.Catalog.SetInfluxFormat(ctx, store.InfluxFormat)
 }

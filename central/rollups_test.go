@@ -57,7 +57,7 @@ func rollupsEqualRaw(t *testing.T, svc *Service) {
 	require.NoError(t, err)
 	// The roll-out mid-month: the month holding it splits by record.
 	site.PowerOff.Since = footprint.NewDate(2024, time.March, 12)
-	_, err = svc.Catalog.AddSite(ctx, site.ID, site.Name, site.Country)
+	_, err = svc.Store.AddSite(ctx, site.ID, site.Name, site.Country)
 	require.NoError(t, err)
 	ingest := func(id string, acts []footprint.Activity) {
 		t.Helper()
@@ -104,9 +104,9 @@ func rollupsEqualRaw(t *testing.T, svc *Service) {
 		spans []store.Record
 	}
 	snap := func() snapshot {
-		rows, err := svc.Catalog.RollupRows(ctx, site.ID, store.Query{})
+		rows, err := svc.Store.RollupRows(ctx, site.ID, store.Query{})
 		require.NoError(t, err)
-		spans, err := svc.Catalog.RollupSpans(ctx, site.ID, store.Query{})
+		spans, err := svc.Store.RollupSpans(ctx, site.ID, store.Query{})
 		require.NoError(t, err)
 		return snapshot{rows, spans}
 	}

@@ -26,9 +26,9 @@ import (
 // trajectory method. Every number it serves is computed by the same
 // footprint and profiles code as the `calc` command.
 type Service struct {
-	Cfg      *Config
-	Catalog  *store.Catalog
-	Series   store.Series
+	Cfg *Config
+	// Store is the catalog, the records and their rollups (openStore).
+	Store    store.Store
 	Factors  *factors.Library
 	Profiles *profiles.Set
 	Method   planning.Method
@@ -67,35 +67,20 @@ func open(ctx context.Context, cfg *Config, log *slog.Logger, readOnly bool) (*S
 	if err != nil {
 		return nil, err
 	}
-	cat, err := store.OpenCatalogWith(cfg.Data, store.Options{ReadOnly: readOnly})
+	st, err := openStore(ctx, cfg, readOnly, log)
 	if err != nil {
 		if advice := storeAdvice(err); advice != "" {
 			err = fmt.Errorf("%w: %s", err, advice)
 		}
 		return nil, err
 	}
-	s := &Service{Cfg: cfg, Catalog: cat, Factors: lib, Profiles: set, Log: log,
+	s := &Service{Cfg: cfg, Store: st, Factors: lib, Profiles: set, Log: log,
 		Method: planning.Method{Mode: cfg.Trajectory.Mode, Rate: cfg.Trajectory.Rate}}
 	if err := s.loadOverrides(ctx, !readOnly); err != nil {
-		cat.Close()
+		st.Close()
 		return nil, err
 	}
-	switch cfg.Store.Backend {
-	case "influxdb":
-		ix, err := store.OpenInflux(ctx, cfg.Store.InfluxDB)
-		if err != nil {
-			cat.Close()
-			return nil, err
-		}
-		s.Series = ix
-		if err := s.upgradeInflux(ctx, ix, readOnly); err != nil {
-			s.Close()
-			return nil, err
-		}
-	default:
-		s.Series = store.NewSQLiteSeries(cat)
-	}
-	if built, err := cat.RollupsBuilt(ctx); err != nil || !built {
+	if built, err := st.RollupsBuilt(ctx); err != nil || !built {
 		// A catalog from before the rollups: build them once from the
 		// series (as `greenhelp rollups rebuild`).
 		if err == nil && readOnly {
@@ -117,7 +102,7 @@ func open(ctx context.Context, cfg *Config, log *slog.Logger, readOnly bool) (*S
 // "ready" and fail every batch. (The commands that only read a store,
 // such as export, do not: they work on a read-only copy.)
 func (s *Service) CheckWritable(ctx context.Context) error {
-	read, write := s.Catalog.Check(ctx)
+	read, write := s.Store.Check(ctx)
 	if read == nil && write == nil {
 		return nil
 	}
@@ -134,18 +119,18 @@ func (s *Service) storeError(err error) error {
 	if advice == "" {
 		advice = "check that the file and its directory are writable by the central, that the disk has free space and that no other process holds the file locked"
 	}
-	return fmt.Errorf("the store %s cannot be read and written (%w): %s", s.Catalog.Path(), err, advice)
+	return fmt.Errorf("the store %s cannot be read and written (%w): %s", s.Store.Path(), err, advice)
 }
 
 // Close closes the stores.
 func (s *Service) Close() error {
-	return errors.Join(s.Series.Close(), s.Catalog.Close())
+	return s.Store.Close()
 }
 
 // declaration returns the site's declaration in force for year, or a
 // minimal one from the catalog when the agent has not sent one yet.
 func (s *Service) declaration(ctx context.Context, site store.Site, year int) (declaration.Site, error) {
-	d, ok, err := s.Catalog.DeclarationFor(ctx, site.ID, year)
+	d, ok, err := s.Store.DeclarationFor(ctx, site.ID, year)
 	if err != nil {
 		return d, err
 	}
@@ -164,11 +149,11 @@ func registered(site store.Site) declaration.Site {
 // assignment places a site in its profile (a catalog override wins over a
 // pin in the declaration) and returns the calculation's assumptions.
 func (s *Service) assignment(ctx context.Context, d declaration.Site, year int) (profiles.Assignment, ghg.Assumptions, []string, error) {
-	o, err := s.Catalog.Override(ctx, d.ID)
+	o, err := s.Store.Override(ctx, d.ID)
 	if err != nil {
 		return profiles.Assignment{}, ghg.Assumptions{}, nil, err
 	}
-	temps, err := s.Catalog.ReadRollup(ctx, d.ID, store.Query{Kinds: []footprint.Kind{footprint.KindWeather}})
+	temps, err := s.Store.ReadRollup(ctx, d.ID, store.Query{Kinds: []footprint.Kind{footprint.KindWeather}})
 	if err != nil {
 		return profiles.Assignment{}, ghg.Assumptions{}, nil, err
 	}
@@ -203,7 +188,7 @@ func (s *Service) records(ctx context.Context, site string, year int) ([]footpri
 	if year != 0 {
 		q.From, q.To = footprint.YearBounds(year)
 	}
-	recs, err := s.Series.Read(ctx, q)
+	recs, err := s.Store.Read(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +211,7 @@ func (s *Service) rawRecordsFor(ctx context.Context, site string, d declaration.
 	if !d.PowerOff.Since.Before(from) {
 		return acts, nil // the roll-out is in or after the year: its records are all there
 	}
-	pre, err := s.Series.Read(ctx, store.Query{Sites: []string{site}, Kinds: []footprint.Kind{footprint.KindWorkstation}, To: d.PowerOff.Since})
+	pre, err := s.Store.Read(ctx, store.Query{Sites: []string{site}, Kinds: []footprint.Kind{footprint.KindWorkstation}, To: d.PowerOff.Since})
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +237,7 @@ func (s *Service) TracedInventory(ctx context.Context, siteID string, year int) 
 }
 
 func (s *Service) siteInventory(ctx context.Context, siteID string, year int, o ghg.Options) (*ghg.Inventory, error) {
-	site, err := s.Catalog.Site(ctx, siteID)
+	site, err := s.Store.Site(ctx, siteID)
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +268,7 @@ var ErrNoData = errors.New("no data")
 
 // Inventory computes every site's inventory for year and the group's sum.
 func (s *Service) Inventory(ctx context.Context, year int) (*GroupInventory, error) {
-	sites, err := s.Catalog.Sites(ctx)
+	sites, err := s.Store.Sites(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +302,7 @@ func (s *Service) Inventory(ctx context.Context, year int) (*GroupInventory, err
 // base_year, else its first full year of data) and the group. The
 // trajectory applies to market-based totals.
 func (s *Service) Trajectory(ctx context.Context, only string) (planning.TrajectoryReport, error) {
-	sites, err := s.Catalog.Sites(ctx)
+	sites, err := s.Store.Sites(ctx)
 	if err != nil {
 		return planning.TrajectoryReport{}, err
 	}
@@ -345,7 +330,7 @@ func (s *Service) Trajectory(ctx context.Context, only string) (planning.Traject
 
 // Assignments returns every site's profile with its explanation.
 func (s *Service) Assignments(ctx context.Context, year int) ([]profiles.Assignment, error) {
-	sites, err := s.Catalog.Sites(ctx)
+	sites, err := s.Store.Sites(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -398,7 +383,7 @@ func (s *Service) loadOverrides(ctx context.Context, apply bool) error {
 		if o.Reason == "" {
 			errs = append(errs, footprint.FieldError{Path: p + ".reason", Message: "missing: an override is shown with its reason"})
 		}
-		if _, err := s.Catalog.Site(ctx, o.Site); err != nil {
+		if _, err := s.Store.Site(ctx, o.Site); err != nil {
 			errs = append(errs, footprint.FieldError{Path: p + ".site", Value: o.Site, Message: "unknown site: add it with `greenhelp sites add` first"})
 		}
 	}
@@ -409,7 +394,7 @@ func (s *Service) loadOverrides(ctx context.Context, apply bool) error {
 		if !apply {
 			break
 		}
-		if err := s.Catalog.SetOverride(ctx, o.Site, o.Profile, o.Reason); err != nil {
+		if err := s.Store.SetOverride(ctx, o.Site, o.Profile, o.Reason); err != nil {
 			return err
 		}
 	}

@@ -32,11 +32,11 @@ type SiteStatus struct {
 // its newest record sites.behind_after_days behind the group's newest),
 // no data (registered, nothing received), else open.
 func (s *Service) SiteStatuses(ctx context.Context) ([]SiteStatus, error) {
-	sites, err := s.Catalog.Sites(ctx)
+	sites, err := s.Store.Sites(ctx)
 	if err != nil {
 		return nil, err
 	}
-	act, err := s.Catalog.Activity(ctx)
+	act, err := s.Store.Activity(ctx)
 	if err != nil {
 		return nil, err
 	}

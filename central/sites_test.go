@@ -48,7 +48,7 @@ func TestAClosedSiteCountsUntilItsClosingDay(t *testing.T) {
 	svc := testService(t, nil)
 	ctx := context.Background()
 	for _, id := range []string{"fr-a", "fr-b"} {
-		_, err := svc.Catalog.AddSite(ctx, id, id, "FR")
+		_, err := svc.Store.AddSite(ctx, id, id, "FR")
 		require.NoError(t, err)
 		site := declaration.Site{ID: id, Name: id, Country: "FR", Timezone: "Europe/Paris", Seats: 100}
 		acts := daily(footprint.NewDate(2024, 1, 1), footprint.NewDate(2025, 7, 1), 100)
@@ -57,7 +57,7 @@ func TestAClosedSiteCountsUntilItsClosingDay(t *testing.T) {
 		_, err = svc.Ingest(ctx, id, wire.Batch{ID: "b-" + id, Site: &site, Activities: acts})
 		require.NoError(t, err)
 	}
-	require.NoError(t, svc.Catalog.CloseSite(ctx, "fr-a", footprint.NewDate(2024, 7, 15)))
+	require.NoError(t, svc.Store.CloseSite(ctx, "fr-a", footprint.NewDate(2024, 7, 15)))
 	svc.Changed()
 
 	inv, err := svc.SiteInventory(ctx, "fr-a", 2024)
@@ -90,7 +90,7 @@ func TestAClosedSiteCountsUntilItsClosingDay(t *testing.T) {
 		assert.NotEqual(t, "fr-a", s.Site, "a site without a full year has no trajectory")
 	}
 
-	require.NoError(t, svc.Catalog.CloseSite(ctx, "fr-a", footprint.Date{}))
+	require.NoError(t, svc.Store.CloseSite(ctx, "fr-a", footprint.Date{}))
 	inv, err = svc.SiteInventory(ctx, "fr-a", 2024)
 	require.NoError(t, err)
 	assert.InDelta(t, 36600, gridKWh(inv), 1e-9)
@@ -106,7 +106,7 @@ func TestSilentSitesAreFlagged(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	send := func(id string, at time.Time, acts []footprint.Activity) {
-		_, err := svc.Catalog.AddSite(ctx, id, id, "FR")
+		_, err := svc.Store.AddSite(ctx, id, id, "FR")
 		require.NoError(t, err)
 		svc.Clock = func() time.Time { return at }
 		_, err = svc.Ingest(ctx, id, wire.Batch{ID: "b-" + id, Activities: acts})
@@ -116,9 +116,9 @@ func TestSilentSitesAreFlagged(t *testing.T) {
 	send("fr-quiet", now.AddDate(0, 0, -59), daily(footprint.NewDate(2025, 12, 1), footprint.NewDate(2026, 1, 1), 100))
 	send("gr-old", now.Add(-2*time.Hour), daily(footprint.NewDate(2022, 12, 1), footprint.NewDate(2023, 1, 1), 100))
 	send("fr-shut", now.AddDate(0, 0, -40), daily(footprint.NewDate(2025, 12, 1), footprint.NewDate(2026, 1, 1), 100))
-	_, err := svc.Catalog.AddSite(ctx, "fr-new", "fr-new", "FR")
+	_, err := svc.Store.AddSite(ctx, "fr-new", "fr-new", "FR")
 	require.NoError(t, err)
-	require.NoError(t, svc.Catalog.CloseSite(ctx, "fr-shut", footprint.NewDate(2026, 1, 1)))
+	require.NoError(t, svc.Store.CloseSite(ctx, "fr-shut", footprint.NewDate(2026, 1, 1)))
 	svc.Clock = func() time.Time { return now }
 
 	sts, err := svc.SiteStatuses(ctx)
@@ -171,7 +171,7 @@ func TestAFreshCentralShowsHowToStart(t *testing.T) {
 	assert.Contains(t, page, "none yet")
 
 	ctx := context.Background()
-	_, err := svc.Catalog.AddSite(ctx, "fr-new", "Lyon", "FR")
+	_, err := svc.Store.AddSite(ctx, "fr-new", "Lyon", "FR")
 	require.NoError(t, err)
 	_, err = svc.Ingest(ctx, "fr-new", wire.Batch{ID: "half", Activities: daily(footprint.NewDate(2026, 1, 1), footprint.NewDate(2026, 7, 1), 100)})
 	require.NoError(t, err)
@@ -189,7 +189,7 @@ func TestTheGroupPageRanksSitesOverTheirLineByTonnes(t *testing.T) {
 	ctx := context.Background()
 	svc.Clock = func() time.Time { return time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC) }
 	post := func(id string, acts []footprint.Activity) {
-		_, err := svc.Catalog.AddSite(ctx, id, "Site "+id, "ZA")
+		_, err := svc.Store.AddSite(ctx, id, "Site "+id, "ZA")
 		require.NoError(t, err)
 		site := declaration.Site{ID: id, Name: "Site " + id, Country: "ZA", Timezone: "Africa/Johannesburg", Seats: 100}
 		_, err = svc.Ingest(ctx, id, wire.Batch{ID: id, Site: &site, Activities: acts})

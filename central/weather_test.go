@@ -49,7 +49,7 @@ func TestTheCentralNormalisesAMildWinterFromTheRollups(t *testing.T) {
 	svc := testService(t, nil)
 	ctx := context.Background()
 	svc.Clock = func() time.Time { return time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC) }
-	_, err := svc.Catalog.AddSite(ctx, "fr-par", "Paris", "FR")
+	_, err := svc.Store.AddSite(ctx, "fr-par", "Paris", "FR")
 	require.NoError(t, err)
 	site := declaration.Site{ID: "fr-par", Name: "Paris", Country: "FR", City: "Paris", Timezone: "Europe/Paris", Seats: 100}
 	cold := [12]float64{2, 3, 7, 10, 14, 18, 20, 20, 16, 12, 7, 3}

@@ -1,41 +1,59 @@
-package store
+package store_test
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/central/store/influx"
+	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
-// backend opens a Series; reopen closes it and opens the same store again.
+// The conformance suite: what every backend of store.Store does with the
+// records, run against the interface.
+
+// backend opens a Store; open again closes it and opens the same store.
 type backend struct {
-	open func(t *testing.T) Series
+	open func(t *testing.T) store.Store
+}
+
+// reopening opens a store in a data directory of its own, closing the
+// one it opened before.
+func reopening(t *testing.T, openIn func(t *testing.T, dir string) store.Store) backend {
+	dir := t.TempDir()
+	var st store.Store
+	return backend{open: func(t *testing.T) store.Store {
+		if st != nil {
+			st.Close()
+		}
+		st = openIn(t, dir)
+		t.Cleanup(func() { st.Close() })
+		return st
+	}}
 }
 
 func sqliteBackend(t *testing.T) backend {
-	dir := t.TempDir()
-	var cat *Catalog
-	return backend{open: func(t *testing.T) Series {
-		if cat != nil {
-			cat.Close()
-		}
-		var err error
-		cat, err = OpenCatalog(dir)
+	return reopening(t, func(t *testing.T, dir string) store.Store {
+		st, err := sqlite.Open(dir)
 		require.NoError(t, err)
-		t.Cleanup(func() { cat.Close() })
-		return NewSQLiteSeries(cat)
-	}}
+		return st
+	})
 }
 
 // influxBackend uses the influxd the test script started
@@ -52,23 +70,30 @@ func influxBackend(t *testing.T) backend {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	cfg := InfluxConfig{URL: base, Bucket: db + "/autogen"}
-	var s *InfluxSeries
-	return backend{open: func(t *testing.T) Series {
-		if s != nil {
-			s.Close()
-		}
-		var err error
-		s, err = OpenInflux(context.Background(), cfg)
+	cfg := store.InfluxConfig{URL: base, Bucket: db + "/autogen"}
+	return reopening(t, func(t *testing.T, dir string) store.Store {
+		st, err := influx.Open(context.Background(), dir, sqlite.Options{}, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		require.NoError(t, err)
-		t.Cleanup(func() { s.Close() })
-		return s
-	}}
+		return st
+	})
 }
 
 func TestSQLiteSeriesConformance(t *testing.T) { conformance(t, sqliteBackend) }
 
 func TestInfluxSeriesConformance(t *testing.T) { conformance(t, influxBackend) }
+
+// batches numbers the suite's batches: each write is a batch of its own.
+var batches atomic.Int64
+
+// write stores acts of site as one new batch, adding the site first.
+func write(ctx context.Context, s store.Store, site string, acts []footprint.Activity) error {
+	if _, err := s.AddSite(ctx, site, site, "FR"); err != nil && !errors.Is(err, store.ErrExists) {
+		return err
+	}
+	id := fmt.Sprintf("B%d", batches.Add(1))
+	_, err := s.Ingest(ctx, store.BatchLog{ID: id, Site: site, ReceivedAt: time.Now(), Count: len(acts), SHA256: id}, nil, acts)
+	return err
+}
 
 func day(s string) footprint.Date {
 	d, err := footprint.ParseDate(s)
@@ -90,20 +115,20 @@ func conformance(t *testing.T, mk func(t *testing.T) backend) {
 		a := rec(footprint.KindWorkstation, "desktop", "2024-03-31", "2024-04-01", 23.5, footprint.UnitDeviceH, map[string]string{"state": "off", "location": "home"})
 		b := rec(footprint.KindElectricity, "grid", "2024-03-01", "2024-04-01", 1234.5, footprint.UnitKWh, nil)
 		b.Quality = footprint.QualityEstimated
-		require.NoError(t, s.Write(ctx, "fr-par", []footprint.Activity{a, b}))
-		got, err := s.Read(ctx, Query{})
+		require.NoError(t, write(ctx, s, "fr-par", []footprint.Activity{a, b}))
+		got, err := s.Read(ctx, store.Query{})
 		require.NoError(t, err)
 		require.Len(t, got, 2)
-		assert.Equal(t, Record{Site: "fr-par", Activity: b}, got[0])
-		assert.Equal(t, Record{Site: "fr-par", Activity: a}, got[1])
+		assert.Equal(t, store.Record{Site: "fr-par", Activity: b}, got[0])
+		assert.Equal(t, store.Record{Site: "fr-par", Activity: a}, got[1])
 	})
 	t.Run("a key written again replaces its value", func(t *testing.T) {
 		s := mk(t).open(t)
 		a := rec(footprint.KindFuel, "diesel", "2024-01-01", "2024-02-01", 100, footprint.UnitLitre, nil)
-		require.NoError(t, s.Write(ctx, "za", []footprint.Activity{a}))
+		require.NoError(t, write(ctx, s, "za", []footprint.Activity{a}))
 		a.Quantity, a.Quality = 120, footprint.QualityEstimated
-		require.NoError(t, s.Write(ctx, "za", []footprint.Activity{a}))
-		got, err := s.Read(ctx, Query{})
+		require.NoError(t, write(ctx, s, "za", []footprint.Activity{a}))
+		got, err := s.Read(ctx, store.Query{})
 		require.NoError(t, err)
 		require.Len(t, got, 1)
 		assert.Equal(t, 120.0, got[0].Quantity)
@@ -116,21 +141,21 @@ func conformance(t *testing.T, mk func(t *testing.T) backend) {
 		d := a
 		d.Attrs = map[string]string{"x": "1"}
 		_ = d // fuel takes no attrs; keys with attrs are covered by the workstation case
-		require.NoError(t, s.Write(ctx, "za", []footprint.Activity{b, c}))
-		got, err = s.Read(ctx, Query{})
+		require.NoError(t, write(ctx, s, "za", []footprint.Activity{b, c}))
+		got, err = s.Read(ctx, store.Query{})
 		require.NoError(t, err)
 		assert.Len(t, got, 3)
 	})
 	t.Run("time, site and kind filters select by period overlap", func(t *testing.T) {
 		s := mk(t).open(t)
-		require.NoError(t, s.Write(ctx, "a", []footprint.Activity{
+		require.NoError(t, write(ctx, s, "a", []footprint.Activity{
 			rec(footprint.KindElectricity, "grid", "2023-12-15", "2024-01-15", 1, footprint.UnitKWh, nil), // straddles
 			rec(footprint.KindElectricity, "grid", "2024-06-01", "2024-07-01", 2, footprint.UnitKWh, nil),
 			rec(footprint.KindElectricity, "grid", "2025-01-01", "2025-02-01", 3, footprint.UnitKWh, nil),
 			rec(footprint.KindTelework, "remote", "2024-06-03", "2024-06-04", 4, footprint.UnitPersonDay, nil),
 		}))
-		require.NoError(t, s.Write(ctx, "b", []footprint.Activity{rec(footprint.KindElectricity, "grid", "2024-06-01", "2024-07-01", 5, footprint.UnitKWh, nil)}))
-		q := func(qq Query) []float64 {
+		require.NoError(t, write(ctx, s, "b", []footprint.Activity{rec(footprint.KindElectricity, "grid", "2024-06-01", "2024-07-01", 5, footprint.UnitKWh, nil)}))
+		q := func(qq store.Query) []float64 {
 			got, err := s.Read(ctx, qq)
 			require.NoError(t, err)
 			var out []float64
@@ -140,19 +165,19 @@ func conformance(t *testing.T, mk func(t *testing.T) backend) {
 			return out
 		}
 		from, to := footprint.YearBounds(2024)
-		assert.Equal(t, []float64{1, 2, 4, 5}, q(Query{From: from, To: to}))
-		assert.Equal(t, []float64{1, 2, 4}, q(Query{Sites: []string{"a"}, From: from, To: to}))
-		assert.Equal(t, []float64{1, 2, 5}, q(Query{Kinds: []footprint.Kind{footprint.KindElectricity}, From: from, To: to}))
-		assert.Equal(t, []float64{3}, q(Query{From: day("2025-01-01")}))
-		assert.Empty(t, q(Query{Sites: []string{"nobody"}}))
+		assert.Equal(t, []float64{1, 2, 4, 5}, q(store.Query{From: from, To: to}))
+		assert.Equal(t, []float64{1, 2, 4}, q(store.Query{Sites: []string{"a"}, From: from, To: to}))
+		assert.Equal(t, []float64{1, 2, 5}, q(store.Query{Kinds: []footprint.Kind{footprint.KindElectricity}, From: from, To: to}))
+		assert.Equal(t, []float64{3}, q(store.Query{From: day("2025-01-01")}))
+		assert.Empty(t, q(store.Query{Sites: []string{"nobody"}}))
 	})
 	t.Run("many sites", func(t *testing.T) {
 		s := mk(t).open(t)
 		for i := 0; i < 50; i++ {
-			require.NoError(t, s.Write(ctx, fmt.Sprintf("site-%02d", i), []footprint.Activity{
+			require.NoError(t, write(ctx, s, fmt.Sprintf("site-%02d", i), []footprint.Activity{
 				rec(footprint.KindElectricity, "grid", "2024-01-01", "2024-02-01", float64(i), footprint.UnitKWh, nil)}))
 		}
-		got, err := s.Read(ctx, Query{})
+		got, err := s.Read(ctx, store.Query{})
 		require.NoError(t, err)
 		require.Len(t, got, 50)
 		assert.Equal(t, "site-07", got[7].Site)
@@ -166,8 +191,8 @@ func conformance(t *testing.T, mk func(t *testing.T) backend) {
 			st := []string{"on", "off", "missed"}[i%3]
 			acts = append(acts, rec(footprint.KindWorkstation, "desktop", d.AddDays(i/3).String(), d.AddDays(i/3+1).String(), float64(i), footprint.UnitDeviceH, map[string]string{"state": st}))
 		}
-		require.NoError(t, s.Write(ctx, "big", acts))
-		got, err := s.Read(ctx, Query{Sites: []string{"big"}})
+		require.NoError(t, write(ctx, s, "big", acts))
+		got, err := s.Read(ctx, store.Query{Sites: []string{"big"}})
 		require.NoError(t, err)
 		require.Len(t, got, 12000)
 		sum := 0.0
@@ -186,7 +211,7 @@ func conformance(t *testing.T, mk func(t *testing.T) backend) {
 				defer wg.Done()
 				for i := 0; i < 20; i++ {
 					d := day("2024-01-01").AddDays(i)
-					errs <- s.Write(ctx, fmt.Sprintf("w%d", w), []footprint.Activity{
+					errs <- write(ctx, s, fmt.Sprintf("w%d", w), []footprint.Activity{
 						rec(footprint.KindTelework, "onsite", d.String(), d.AddDays(1).String(), 1, footprint.UnitPersonDay, nil)})
 				}
 			}(w)
@@ -195,7 +220,7 @@ func conformance(t *testing.T, mk func(t *testing.T) backend) {
 		for err := range errs {
 			require.NoError(t, err)
 		}
-		got, err := s.Read(ctx, Query{})
+		got, err := s.Read(ctx, store.Query{})
 		require.NoError(t, err)
 		assert.Len(t, got, 160)
 	})
@@ -205,11 +230,11 @@ func conformance(t *testing.T, mk func(t *testing.T) backend) {
 			map[string]string{"route": "Paris Gare de Lyon, Lyon=Part-Dieu", "note": "tab\there\nnewline"})
 		a.Source = `C:\exports\voyages 2024, "final".csv`
 		b := rec(footprint.KindElectricity, "grid", "2024-05-01", "2024-06-01", 123456789012.5, footprint.UnitKWh, nil)
-		require.NoError(t, s.Write(ctx, "fr-par", []footprint.Activity{a, b}))
-		got, err := s.Read(ctx, Query{})
+		require.NoError(t, write(ctx, s, "fr-par", []footprint.Activity{a, b}))
+		got, err := s.Read(ctx, store.Query{})
 		require.NoError(t, err)
 		require.Len(t, got, 2)
-		assert.Equal(t, []Record{{Site: "fr-par", Activity: b}, {Site: "fr-par", Activity: a}}, got)
+		assert.Equal(t, []store.Record{{Site: "fr-par", Activity: b}, {Site: "fr-par", Activity: a}}, got)
 	})
 	t.Run("a frosty day, a cloud report and a room's meter read back", func(t *testing.T) {
 		s := mk(t).open(t)
@@ -217,8 +242,8 @@ func conformance(t *testing.T, mk func(t *testing.T) backend) {
 		c := rec(footprint.KindCloud, "reported", "2024-01-01", "2024-02-01", 250.5, footprint.UnitKgCO2e,
 			map[string]string{"provider": "aws", "method": "market", "service": "AmazonConnect", "region": "eu-west-3"})
 		d := rec(footprint.KindDataCentre, "facility_energy", "2024-01-01", "2024-02-01", 1800, footprint.UnitKWh, map[string]string{"room": "sr1"})
-		require.NoError(t, s.Write(ctx, "fr-par", []footprint.Activity{w, c, d}))
-		got, err := s.Read(ctx, Query{})
+		require.NoError(t, write(ctx, s, "fr-par", []footprint.Activity{w, c, d}))
+		got, err := s.Read(ctx, store.Query{})
 		require.NoError(t, err)
 		require.Len(t, got, 3)
 		byKind := map[footprint.Kind]footprint.Activity{}
@@ -232,13 +257,56 @@ func conformance(t *testing.T, mk func(t *testing.T) backend) {
 	t.Run("data survives close and reopen", func(t *testing.T) {
 		b := mk(t)
 		s := b.open(t)
-		require.NoError(t, s.Write(ctx, "x", []footprint.Activity{rec(footprint.KindFuel, "lpg", "2024-02-01", "2024-03-01", 7, footprint.UnitLitre, nil)}))
+		require.NoError(t, write(ctx, s, "x", []footprint.Activity{rec(footprint.KindFuel, "lpg", "2024-02-01", "2024-03-01", 7, footprint.UnitLitre, nil)}))
 		require.NoError(t, s.Close())
 		s = b.open(t)
-		got, err := s.Read(ctx, Query{})
+		got, err := s.Read(ctx, store.Query{})
 		require.NoError(t, err)
 		require.Len(t, got, 1)
 		assert.Equal(t, 7.0, got[0].Quantity)
 	})
-	_ = strings.TrimSpace
+	t.Run("a batch id again is a duplicate, with another content a conflict", func(t *testing.T) {
+		s := mk(t).open(t)
+		_, err := s.AddSite(ctx, "za", "za", "ZA")
+		require.NoError(t, err)
+		a := rec(footprint.KindFuel, "diesel", "2024-01-01", "2024-02-01", 100, footprint.UnitLitre, nil)
+		log := store.BatchLog{ID: "same", Site: "za", ReceivedAt: time.Now(), Count: 1, SHA256: "aaaa"}
+		dup, err := s.Ingest(ctx, log, nil, []footprint.Activity{a})
+		require.NoError(t, err)
+		assert.False(t, dup)
+		b := a
+		b.Quantity = 999
+		dup, err = s.Ingest(ctx, log, nil, []footprint.Activity{b})
+		require.NoError(t, err)
+		assert.True(t, dup)
+		log.SHA256 = "bbbb"
+		_, err = s.Ingest(ctx, log, nil, []footprint.Activity{b})
+		require.ErrorIs(t, err, store.ErrConflict)
+		got, err := s.Read(ctx, store.Query{})
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, 100.0, got[0].Quantity, "neither the duplicate nor the conflict wrote")
+	})
+	t.Run("the rollups ingestion keeps are those of the records", func(t *testing.T) {
+		s := mk(t).open(t)
+		d := day("2024-01-01")
+		var acts []footprint.Activity
+		for i := 0; i < 60; i++ {
+			acts = append(acts, rec(footprint.KindTelework, "onsite", d.AddDays(i).String(), d.AddDays(i+1).String(), 1, footprint.UnitPersonDay, nil))
+		}
+		acts = append(acts, rec(footprint.KindElectricity, "grid", "2024-01-15", "2024-02-14", 4200, footprint.UnitKWh, nil))
+		require.NoError(t, write(ctx, s, "x", acts))
+		fix := acts[3]
+		fix.Quantity = 2
+		require.NoError(t, write(ctx, s, "x", []footprint.Activity{fix}))
+		recs, err := s.Read(ctx, store.Query{Sites: []string{"x"}})
+		require.NoError(t, err)
+		wantRows, wantSpans := store.RollUp(recs, footprint.Date{}, footprint.Date{})
+		rows, err := s.RollupRows(ctx, "x", store.Query{})
+		require.NoError(t, err)
+		spans, err := s.RollupSpans(ctx, "x", store.Query{})
+		require.NoError(t, err)
+		assert.Equal(t, wantRows, rows)
+		assert.Equal(t, wantSpans, spans)
+	})
 }

@@ -34,6 +34,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/internal/testbin"
@@ -385,7 +386,7 @@ func centralRun(t *testing.T, backend string, batches []siteBatch, mut func(*cen
 	records := 0
 	for _, b := range batches {
 		if _, ok := tokens[b.site.ID]; !ok {
-			tok, err := svc.Catalog.AddSite(ctx, b.site.ID, b.site.Name, b.site.Country)
+			tok, err := svc.Store.AddSite(ctx, b.site.ID, b.site.Name, b.site.Country)
 			require.NoError(t, err)
 			tokens[b.site.ID] = tok
 		}
@@ -419,12 +420,11 @@ func centralRun(t *testing.T, backend string, batches []siteBatch, mut func(*cen
 	var refRate float64
 	var refName string
 	if backend == "sqlite" {
-		cat, err := store.OpenCatalog(t.TempDir())
+		cat, err := sqlite.Open(t.TempDir())
 		require.NoError(t, err)
-		series := store.NewSQLiteSeries(cat)
 		start = time.Now()
 		for _, b := range batches {
-			require.NoError(t, series.Write(ctx, b.site.ID, b.batch.Activities))
+			require.NoError(t, cat.Write(ctx, b.site.ID, b.batch.Activities))
 		}
 		refRate = float64(records) / time.Since(start).Seconds()
 		refName = "direct SQLite series writes"
@@ -438,7 +438,7 @@ func centralRun(t *testing.T, backend string, batches []siteBatch, mut func(*cen
 		for _, b := range batches {
 			var lp bytes.Buffer
 			for _, a := range b.batch.Activities {
-				// The points greenhelp writes (store.InfluxSeries, format 2).
+				// The points greenhelp writes (influx.Series, format 2).
 				fmt.Fprintf(&lp, "%s,days=%d,item=%s,site=%s,source=%s", a.Kind, a.Start.DaysUntil(a.End), a.Item, b.site.ID, a.Source)
 				if at := footprint.FormatAttrs(a.Attrs); at != "" {
 					fmt.Fprintf(&lp, ",attrs=%s", esc.Replace(at))
@@ -490,7 +490,7 @@ func centralRun(t *testing.T, backend string, batches []siteBatch, mut func(*cen
 		// the first site's points, times the sites.
 		s2 := open(t, dir, mut)
 		start = time.Now()
-		recs, err := s2.Series.Read(ctx, store.Query{Sites: []string{batches[0].site.ID}})
+		recs, err := s2.Store.Read(ctx, store.Query{Sites: []string{batches[0].site.ID}})
 		require.NoError(t, err)
 		scan = time.Since(start) * time.Duration(sites)
 		require.Equal(t, records/sites, len(recs))
@@ -554,7 +554,7 @@ func largeRun(t *testing.T, backend string, sites, years int, mut func(*central.
 	svc := open(t, dir, mut)
 	for s := 0; s < sites; s++ {
 		site := benchSite(s)
-		_, err := svc.Catalog.AddSite(ctx, site.ID, site.Name, site.Country)
+		_, err := svc.Store.AddSite(ctx, site.ID, site.Name, site.Country)
 		require.NoError(t, err)
 	}
 	ch := make(chan siteBatch, 4)
@@ -606,7 +606,7 @@ func largeRun(t *testing.T, backend string, sites, years int, mut func(*central.
 	} else {
 		s2 := open(t, dir, mut)
 		start = time.Now()
-		recs, err := s2.Series.Read(ctx, store.Query{Sites: []string{benchSite(0).ID}})
+		recs, err := s2.Store.Read(ctx, store.Query{Sites: []string{benchSite(0).ID}})
 		require.NoError(t, err)
 		scan = time.Since(start) * time.Duration(sites)
 		require.Equal(t, records/sites, len(recs))

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/central/store/sqlite"
 )
 
 func newBackupCmd() *cobra.Command {
@@ -38,10 +38,10 @@ InfluxDB: back them up with influxd backup (see the README) at the same time.`,
 			}
 			defer cat.Close()
 			abs, _ := filepath.Abs(out)
-			if _, err := cat.DB().ExecContext(cmd.Context(), `VACUUM INTO ?`, abs); err != nil {
-				return fmt.Errorf("backup to %s: %w", abs, err)
+			if err := cat.Backup(cmd.Context(), abs); err != nil {
+				return err
 			}
-			n, err := checkBackup(abs)
+			n, err := sqlite.CheckBackup(abs)
 			if err != nil {
 				return err
 			}
@@ -57,32 +57,6 @@ InfluxDB: back them up with influxd backup (see the README) at the same time.`,
 	storeFlags(cmd)
 	_ = cmd.Flags().MarkHidden("init")
 	return cmd
-}
-
-// checkBackup opens a backup read-only, runs SQLite's integrity check and
-// returns its number of sites: a file that is not a greenhelp store is
-// refused with what it is missing.
-func checkBackup(path string) (int, error) {
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		return 0, err
-	}
-	defer db.Close()
-	var ok string
-	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil {
-		return 0, fmt.Errorf("%s: not a readable SQLite file: %w", path, err)
-	}
-	if ok != "ok" {
-		return 0, fmt.Errorf("%s: integrity check failed: %s", path, ok)
-	}
-	var v, n int
-	if err := db.QueryRow(`SELECT version FROM schema_version`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("%s: not a greenhelp store (no schema version): %w", path, err)
-	}
-	if err := db.QueryRow(`SELECT count(*) FROM sites`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("%s: not a greenhelp store (no sites table): %w", path, err)
-	}
-	return n, nil
 }
 
 func newRestoreCmd() *cobra.Command {
@@ -109,7 +83,7 @@ it migrates an older backup's schema.`,
 			if _, held, _ := store.Held(filepath.Dir(from)); held && filepath.Base(from) == store.DBFile {
 				return fmt.Errorf("--from %s: the store of a data directory a greenhelp process holds: make a backup of it with greenhelp backup --data %s --out FILE, and restore that", from, filepath.Dir(from))
 			}
-			n, err := checkBackup(from)
+			n, err := sqlite.CheckBackup(from)
 			if err != nil {
 				return err
 			}

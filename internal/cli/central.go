@@ -17,6 +17,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/internal/csvsafe"
@@ -165,7 +166,7 @@ environment variables, which override the --config file.`,
 	return cmd
 }
 
-func openCatalog(cmd *cobra.Command) (*store.Catalog, error) {
+func openCatalog(cmd *cobra.Command) (*sqlite.Store, error) {
 	cfg, err := loadCentral(cmd)
 	if err != nil {
 		return nil, err
@@ -173,7 +174,7 @@ func openCatalog(cmd *cobra.Command) (*store.Catalog, error) {
 	if err := storeIn(cmd, cfg); err != nil {
 		return nil, err
 	}
-	return store.OpenCatalog(cfg.Data)
+	return sqlite.Open(cfg.Data)
 }
 
 func newSitesCmd() *cobra.Command {

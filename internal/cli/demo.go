@@ -120,12 +120,12 @@ func loadDemo(ctx context.Context, svc *central.Service, data, url string, seed 
 	total := 0
 	for i, s := range sites {
 		bar(progress, i, len(sites), s.ID, total)
-		tok, err := svc.Catalog.AddSite(ctx, s.ID, s.Name, s.Country)
+		tok, err := svc.Store.AddSite(ctx, s.ID, s.Name, s.Country)
 		if err != nil && !errors.Is(err, store.ErrExists) {
 			return err
 		}
 		if errors.Is(err, store.ErrExists) {
-			if tok, err = svc.Catalog.RotateToken(ctx, s.ID); err != nil {
+			if tok, err = svc.Store.RotateToken(ctx, s.ID); err != nil {
 				return err
 			}
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/central/store/sqlite"
 )
 
 // TestSiteNamesCannotDriveTheTerminal: sites add refuses a name with an
@@ -31,7 +31,7 @@ func TestSiteNamesCannotDriveTheTerminal(t *testing.T) {
 	assert.Less(t, len(errOut), 1000, "the value is clipped in the message")
 
 	// A name stored before names were checked.
-	cat, err := store.OpenCatalog(data)
+	cat, err := sqlite.Open(data)
 	require.NoError(t, err)
 	_, err = cat.AddSite(context.Background(), "fr-arras", "Arras\x1b[2J\u202egnp.exe\tx", "FR")
 	require.NoError(t, err)

@@ -1,7 +1,9 @@
-package store
+package influx
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,12 +15,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
-// format1 writes acts of site as InfluxSeries wrote them before format 2:
+// format1 writes acts of site as Series wrote them before format 2:
 // the end date as a tag.
-func format1(t *testing.T, s *InfluxSeries, site string, acts []footprint.Activity) {
+func format1(t *testing.T, s *Series, site string, acts []footprint.Activity) {
 	var lp strings.Builder
 	esc := strings.NewReplacer("=", `\=`, ",", `\,`, " ", `\ `)
 	for _, a := range acts {
@@ -37,7 +40,7 @@ func format1(t *testing.T, s *InfluxSeries, site string, acts []footprint.Activi
 }
 
 // seriesTagged counts the series of the database carrying tag.
-func seriesTagged(t *testing.T, s *InfluxSeries, tag string) int {
+func seriesTagged(t *testing.T, s *Series, tag string) int {
 	db, _, _ := strings.Cut(s.cfg.Bucket, "/")
 	resp, err := http.PostForm(s.cfg.URL+"/query", url.Values{"db": {db}, "q": {fmt.Sprintf(`SHOW SERIES WHERE %q =~ /.+/`, tag)}})
 	require.NoError(t, err)
@@ -56,29 +59,29 @@ func TestInfluxFormat1PointsAreReadShadowedAndUpgraded(t *testing.T) {
 		t.Skip("no InfluxDB: `make test` starts a real influxd 1.8.10 and sets GREENHELP_TEST_INFLUX_URL")
 	}
 	ctx := context.Background()
-	s := influxBackend(t).open(t).(*InfluxSeries)
+	s := openSeries(t)
 	var acts []footprint.Activity
-	for d := day("2024-01-01"); d.Before(day("2024-03-01")); d = d.AddDays(1) {
+	for d := footprint.NewDate(2024, 1, 1); d.Before(footprint.NewDate(2024, 3, 1)); d = d.AddDays(1) {
 		for _, st := range []string{"on", "off"} {
 			acts = append(acts, footprint.Activity{Kind: footprint.KindWorkstation, Item: "desktop", Start: d, End: d.AddDays(1), Quantity: 10,
 				Unit: footprint.UnitDeviceH, Source: "power log", Quality: footprint.QualityMeasured, Attrs: map[string]string{"state": st}})
 		}
 	}
-	bill := footprint.Activity{Kind: footprint.KindElectricity, Item: "grid", Start: day("2024-01-15"), End: day("2024-02-14"), Quantity: 4200,
+	bill := footprint.Activity{Kind: footprint.KindElectricity, Item: "grid", Start: footprint.NewDate(2024, 1, 15), End: footprint.NewDate(2024, 2, 14), Quantity: 4200,
 		Unit: footprint.UnitKWh, Source: "bills", Quality: footprint.QualityMeasured}
 	acts = append(acts, bill)
 
 	// Format 2: one series per (item, attrs, length), not per record.
 	require.NoError(t, s.Write(ctx, "paris", acts))
 	assert.Equal(t, 3, seriesTagged(t, s, "days"))
-	want, err := s.Read(ctx, Query{Sites: []string{"paris"}})
+	want, err := s.Read(ctx, store.Query{Sites: []string{"paris"}})
 	require.NoError(t, err)
 	require.Len(t, want, len(acts))
 
 	// The same records in format 1, for another site: read the same.
 	format1(t, s, "lyon", acts)
 	assert.Equal(t, len(acts), seriesTagged(t, s, "end"))
-	old, err := s.Read(ctx, Query{Sites: []string{"lyon"}})
+	old, err := s.Read(ctx, store.Query{Sites: []string{"lyon"}})
 	require.NoError(t, err)
 	require.Len(t, old, len(acts))
 	for i := range old {
@@ -91,7 +94,7 @@ func TestInfluxFormat1PointsAreReadShadowedAndUpgraded(t *testing.T) {
 	fixed := bill
 	fixed.Quantity = 4300
 	require.NoError(t, s.Write(ctx, "lyon", []footprint.Activity{fixed}))
-	for _, q := range []Query{{Sites: []string{"lyon"}}, {Sites: []string{"lyon"}, Kinds: []footprint.Kind{footprint.KindElectricity}, From: day("2024-02-01"), To: day("2024-03-01")}} {
+	for _, q := range []store.Query{{Sites: []string{"lyon"}}, {Sites: []string{"lyon"}, Kinds: []footprint.Kind{footprint.KindElectricity}, From: footprint.NewDate(2024, 2, 1), To: footprint.NewDate(2024, 3, 1)}} {
 		got, err := s.Read(ctx, q)
 		require.NoError(t, err)
 		var bills []float64
@@ -102,7 +105,7 @@ func TestInfluxFormat1PointsAreReadShadowedAndUpgraded(t *testing.T) {
 		}
 		assert.Equal(t, []float64{4300}, bills, "%+v", q)
 	}
-	before, err := s.Read(ctx, Query{Sites: []string{"lyon"}})
+	before, err := s.Read(ctx, store.Query{Sites: []string{"lyon"}})
 	require.NoError(t, err)
 
 	// The upgrade: rewritten, old series dropped, the records unchanged;
@@ -112,10 +115,27 @@ func TestInfluxFormat1PointsAreReadShadowedAndUpgraded(t *testing.T) {
 	assert.Equal(t, len(acts)-1, moved, "the shadowed point is not rewritten")
 	assert.True(t, dropped)
 	assert.Equal(t, 0, seriesTagged(t, s, "end"))
-	after, err := s.Read(ctx, Query{Sites: []string{"lyon"}})
+	after, err := s.Read(ctx, store.Query{Sites: []string{"lyon"}})
 	require.NoError(t, err)
 	assert.Equal(t, before, after)
 	moved, _, err = s.UpgradeFormat(ctx, []string{"paris", "lyon"})
 	require.NoError(t, err)
 	assert.Zero(t, moved)
+}
+
+// openSeries connects to the influxd the test script started
+// (GREENHELP_TEST_INFLUX_URL), in a database of its own.
+func openSeries(t *testing.T) *Series {
+	base := os.Getenv("GREENHELP_TEST_INFLUX_URL")
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	db := "gh_" + hex.EncodeToString(b)
+	resp, err := http.PostForm(base+"/query", url.Values{"q": {fmt.Sprintf("CREATE DATABASE %q WITH SHARD DURATION 52w", db)}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	s, err := OpenSeries(context.Background(), store.InfluxConfig{URL: base, Bucket: db + "/autogen"})
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	return s
 }

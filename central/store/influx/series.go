@@ -1,10 +1,13 @@
-package store
+// Package influx keeps a central's records in InfluxDB (Series): the
+// store it opens (Open) is store/sqlite's, the catalog and the rollups in
+// the data directory's SQLite file, with its records here; that store
+// makes a batch all or nothing across the two. See docs/ARCHITECTURE.md,
+// "Package map".
+package influx
 
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
@@ -13,21 +16,11 @@ import (
 
 	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
 
+	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
-// InfluxConfig locates an InfluxDB (1.8+ with Flux enabled, or 2.x).
-type InfluxConfig struct {
-	URL string `mapstructure:"url"`
-	// Token is a 2.x API token, or "user:password" (or empty) for 1.8.
-	Token string `mapstructure:"token"`
-	// Org is the 2.x organisation (ignored by 1.8).
-	Org string `mapstructure:"org"`
-	// Bucket is the 2.x bucket, or "database/retention-policy" for 1.8.
-	Bucket string `mapstructure:"bucket"`
-}
-
-// InfluxSeries keeps one point per activity: measurement = kind; tags =
+// Series keeps one point per activity: measurement = kind; tags =
 // the key's parts but its dates (site, item, source, attrs) and the
 // period's length in days (days); fields = quantity, unit, quality; time =
 // start. The key is exactly the point's identity (end = start + days), so
@@ -41,21 +34,21 @@ type InfluxConfig struct {
 // series per database (writes refused). Read understands both, a format-2
 // point shadowing a format-1 point of the same key; UpgradeFormat rewrites
 // format-1 points once.
-type InfluxSeries struct {
-	cfg    InfluxConfig
+type Series struct {
+	cfg    store.InfluxConfig
 	client influxdb2.Client
 }
 
-// OpenInflux connects and checks the server answers.
-func OpenInflux(ctx context.Context, cfg InfluxConfig) (*InfluxSeries, error) {
+// OpenSeries connects and checks the server answers.
+func OpenSeries(ctx context.Context, cfg store.InfluxConfig) (*Series, error) {
 	opts := influxdb2.DefaultOptions().SetHTTPRequestTimeout(30).SetPrecision(time.Second)
 	c := influxdb2.NewClientWithOptions(cfg.URL, cfg.Token, opts)
 	ok, err := c.Ping(ctx)
 	if err != nil || !ok {
 		c.Close()
-		return nil, fmt.Errorf("%w: influxdb at %s does not answer: %v", ErrUnavailable, cfg.URL, err)
+		return nil, fmt.Errorf("%w: influxdb at %s does not answer: %v", store.ErrUnavailable, cfg.URL, err)
 	}
-	return &InfluxSeries{cfg: cfg, client: c}, nil
+	return &Series{cfg: cfg, client: c}, nil
 }
 
 // Line protocol escapes (as the client's encoder does).
@@ -146,7 +139,7 @@ func lineProtocol(site string, acts []footprint.Activity) []string {
 }
 
 // Write sends every record as a point, blocking, with a few retries.
-func (s *InfluxSeries) Write(ctx context.Context, site string, acts []footprint.Activity) error {
+func (s *Series) Write(ctx context.Context, site string, acts []footprint.Activity) error {
 	lines := lineProtocol(site, acts)
 	w := s.client.WriteAPIBlocking(s.cfg.Org, s.cfg.Bucket)
 	var err error
@@ -161,11 +154,11 @@ func (s *InfluxSeries) Write(ctx context.Context, site string, acts []footprint.
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%w: %v", ErrUnavailable, ctx.Err())
+			return fmt.Errorf("%w: %v", store.ErrUnavailable, ctx.Err())
 		case <-time.After(wait):
 		}
 	}
-	return fmt.Errorf("%w: influxdb write: %v", ErrUnavailable, err)
+	return fmt.Errorf("%w: influxdb write: %v", store.ErrUnavailable, err)
 }
 
 func fluxString(s string) string { return strconv.Quote(s) }
@@ -180,7 +173,7 @@ func orFilter(field string, vals []string) string {
 
 // Read queries with Flux; the server filters by time, kind and site and
 // pivots the three fields into one row per point.
-func (s *InfluxSeries) Read(ctx context.Context, q Query) ([]Record, error) {
+func (s *Series) Read(ctx context.Context, q store.Query) ([]store.Record, error) {
 	// A period is at most a year long, so a record overlapping [From, To)
 	// starts after From − 366 days.
 	start := time.Unix(0, 0).UTC()
@@ -194,7 +187,7 @@ func (s *InfluxSeries) Read(ctx context.Context, q Query) ([]Record, error) {
 	if !q.To.IsZero() {
 		stop = q.To.Time()
 	}
-	out, err := s.query(ctx, s.flux(start, stop, q.Kinds, q.Sites, ""), func(r Record) bool {
+	out, err := s.query(ctx, s.flux(start, stop, q.Kinds, q.Sites, ""), func(r store.Record) bool {
 		// Overlap with [From, To): enforced here too, since Flux on 1.8
 		// includes a point lying exactly on range's stop.
 		return !((!q.From.IsZero() && !q.From.Before(r.End) && !q.Starting) || (q.Starting && r.Start.Before(q.From)) || (!q.To.IsZero() && !r.Start.Before(q.To)))
@@ -208,7 +201,7 @@ func (s *InfluxSeries) Read(ctx context.Context, q Query) ([]Record, error) {
 
 // flux is the query of the points of kinds (none: all) and sites (none:
 // all) with time in [start, stop), and an extra filter predicate.
-func (s *InfluxSeries) flux(start, stop time.Time, kinds []footprint.Kind, sites []string, extra string) string {
+func (s *Series) flux(start, stop time.Time, kinds []footprint.Kind, sites []string, extra string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "from(bucket: %s)\n  |> range(start: %s, stop: %s)\n", fluxString(s.cfg.Bucket), start.Format(time.RFC3339), stop.Format(time.RFC3339))
 	if len(kinds) > 0 {
@@ -236,13 +229,13 @@ func (s *InfluxSeries) flux(start, stop time.Time, kinds []footprint.Kind, sites
 
 // query runs a pivoted query and returns its points as records, those
 // keep accepts, one per key: a format-2 point shadows a format-1 point of
-// the same key (see InfluxSeries).
-func (s *InfluxSeries) query(ctx context.Context, flux string, keep func(Record) bool) ([]Record, error) {
+// the same key (see Series).
+func (s *Series) query(ctx context.Context, flux string, keep func(store.Record) bool) ([]store.Record, error) {
 	pts, err := s.points(ctx, flux, keep)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Record, len(pts))
+	out := make([]store.Record, len(pts))
 	for i, p := range pts {
 		out[i] = p.Record
 	}
@@ -251,21 +244,21 @@ func (s *InfluxSeries) query(ctx context.Context, flux string, keep func(Record)
 
 // point is a record read and whether it is a format-1 point.
 type point struct {
-	Record
+	store.Record
 	format1 bool
 }
 
-func (s *InfluxSeries) points(ctx context.Context, flux string, keep func(Record) bool) ([]point, error) {
+func (s *Series) points(ctx context.Context, flux string, keep func(store.Record) bool) ([]point, error) {
 	res, err := s.client.QueryAPI(s.cfg.Org).Query(ctx, flux)
 	if err != nil {
-		return nil, fmt.Errorf("%w: influxdb query: %v", ErrUnavailable, err)
+		return nil, fmt.Errorf("%w: influxdb query: %v", store.ErrUnavailable, err)
 	}
 	defer res.Close()
 	var out []point
 	at := map[string]int{} // key → index in out
 	for res.Next() {
 		v := res.Record().Values()
-		r := Record{Site: str(v["site"])}
+		r := store.Record{Site: str(v["site"])}
 		r.Kind = footprint.Kind(res.Record().Measurement())
 		r.Item, r.Source = str(v["item"]), str(v["source"])
 		t := res.Record().Time().UTC()
@@ -275,12 +268,12 @@ func (s *InfluxSeries) points(ctx context.Context, flux string, keep func(Record
 		if days, ok := v["days"]; ok && days != nil {
 			n, err := strconv.Atoi(str(days))
 			if err != nil {
-				return nil, fmt.Errorf("%w: influxdb point %s/%s at %s: tag days = %q is not a whole number", ErrPermanent, r.Site, r.Kind, r.Start, str(days))
+				return nil, fmt.Errorf("%w: influxdb point %s/%s at %s: tag days = %q is not a whole number", store.ErrPermanent, r.Site, r.Kind, r.Start, str(days))
 			}
 			r.End = r.Start.AddDays(n)
 			for _, t := range []*string{&r.Site, &r.Item, &r.Source, &attrs} {
 				if *t, err = tagDecode(*t); err != nil {
-					return nil, fmt.Errorf("%w: influxdb point %s/%s at %s: a tag is not in format %d: %w", ErrPermanent, r.Site, r.Kind, r.Start, InfluxFormat, err)
+					return nil, fmt.Errorf("%w: influxdb point %s/%s at %s: a tag is not in format %d: %w", store.ErrPermanent, r.Site, r.Kind, r.Start, Format, err)
 				}
 			}
 		} else {
@@ -307,12 +300,12 @@ func (s *InfluxSeries) points(ctx context.Context, flux string, keep func(Record
 		out = append(out, point{r, format1})
 	}
 	if err := res.Err(); err != nil {
-		return nil, fmt.Errorf("%w: influxdb query: %v", ErrUnavailable, err)
+		return nil, fmt.Errorf("%w: influxdb query: %v", store.ErrUnavailable, err)
 	}
 	return out, nil
 }
 
-func recordKey(r Record) string {
+func recordKey(r store.Record) string {
 	return strings.Join([]string{r.Site, string(r.Kind), r.Item, r.Start.String(), r.End.String(), r.Source, footprint.FormatAttrs(r.Attrs)}, "\x00")
 }
 
@@ -332,7 +325,7 @@ func kindNames() []string {
 	return out
 }
 
-func sortRecords(rs []Record) {
+func sortRecords(rs []store.Record) {
 	sort.Slice(rs, func(i, j int) bool {
 		a, b := rs[i], rs[j]
 		for _, c := range [][2]string{{a.Site, b.Site}, {string(a.Kind), string(b.Kind)}, {a.Item, b.Item},
@@ -346,74 +339,7 @@ func sortRecords(rs []Record) {
 }
 
 // Close closes the client.
-func (s *InfluxSeries) Close() error {
+func (s *Series) Close() error {
 	s.client.Close()
-	return nil
-}
-
-// InfluxFormat is the format InfluxSeries writes.
-const InfluxFormat = 2
-
-// UpgradeFormat rewrites the format-1 points of sites (tagged with their
-// end date) as format-2 points, site by site, and then drops the format-1
-// series where the server allows it (InfluxDB 1.x, through InfluxQL's DROP
-// SERIES): it returns the points rewritten and whether the old series are
-// gone. Until they are, Read lets the rewritten points shadow them, so no
-// record counts twice at any step, and running it again is harmless.
-func (s *InfluxSeries) UpgradeFormat(ctx context.Context, sites []string) (moved int, dropped bool, err error) {
-	from, stop := time.Unix(0, 0).UTC(), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, site := range sites {
-		// Both formats are read, so that a format-1 point shadowed by a
-		// format-2 point (a correction sent since) is not written back.
-		pts, err := s.points(ctx, s.flux(from, stop, nil, []string{site}, ""), nil)
-		if err != nil {
-			return moved, false, fmt.Errorf("upgrading the points of %s: %w", site, err)
-		}
-		var acts []footprint.Activity
-		for _, p := range pts {
-			if p.format1 {
-				acts = append(acts, p.Activity)
-			}
-		}
-		if len(acts) == 0 {
-			continue
-		}
-		if err := s.Write(ctx, site, acts); err != nil {
-			return moved, false, fmt.Errorf("upgrading the points of %s: %w", site, err)
-		}
-		moved += len(acts)
-	}
-	// Dropped even when nothing was rewritten: shadowed points may remain.
-	return moved, s.dropFormat1(ctx) == nil, nil
-}
-
-// dropFormat1 drops the series tagged with an end date, on InfluxDB 1.x
-// (the bucket is "database/retention-policy").
-func (s *InfluxSeries) dropFormat1(ctx context.Context) error {
-	db, _, _ := strings.Cut(s.cfg.Bucket, "/")
-	measurements := kindNames()
-	for i, k := range measurements {
-		measurements[i] = strconv.Quote(k)
-	}
-	q := url.Values{"db": {db}, "q": {`DROP SERIES FROM ` + strings.Join(measurements, ",") + ` WHERE "end" =~ /.+/`}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(s.cfg.URL, "/")+"/query", strings.NewReader(q.Encode()))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if user, pass, ok := strings.Cut(s.cfg.Token, ":"); ok {
-		req.SetBasicAuth(user, pass)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	// 1.x answers 200 with {"results":[{"statement_id":0}]}, or an error
-	// inside the results; 2.x has no /query DROP.
-	if resp.StatusCode != http.StatusOK || strings.Contains(string(body), `"error"`) {
-		return fmt.Errorf("influxdb DROP SERIES: %s: %s", resp.Status, body)
-	}
 	return nil
 }

@@ -1,37 +1,36 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"strings"
 
+	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
-// SQLiteSeries keeps the activity series in the catalog's SQLite file.
-type SQLiteSeries struct {
-	db *sql.DB
-}
+// The records, unless a Series holds them, are the file's activities
+// table, one row per key.
 
-// NewSQLiteSeries uses the catalog's database (same file).
-func NewSQLiteSeries(c *Catalog) *SQLiteSeries { return &SQLiteSeries{db: c.DB()} }
-
-// Write upserts every record in one transaction.
-func (s *SQLiteSeries) Write(ctx context.Context, site string, acts []footprint.Activity) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+// Write upserts every record of acts in the activities table, in one
+// transaction, outside any batch: nothing is logged and the rollups are
+// not touched (the benchmarks' reference for ingestion; Ingest stores a
+// batch).
+func (c *Store) Write(ctx context.Context, site string, acts []footprint.Activity) error {
+	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {
 		return classify("begin", err)
 	}
 	defer tx.Rollback()
-	if err := s.WriteTx(ctx, tx, site, acts); err != nil {
+	if err := writeTx(ctx, tx, site, acts); err != nil {
 		return err
 	}
 	return classify("commit", tx.Commit())
 }
 
-// WriteTx upserts every record inside tx, the catalog's transaction, so
+// writeTx upserts every record inside tx, the batch's transaction, so
 // that a batch's records and its log entry commit together.
-func (s *SQLiteSeries) WriteTx(ctx context.Context, tx *sql.Tx, site string, acts []footprint.Activity) error {
+func writeTx(ctx context.Context, tx *sql.Tx, site string, acts []footprint.Activity) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO activities(site, kind, item, start, end, source, attrs, quantity, unit, quality)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(site, kind, item, start, end, source, attrs) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, quality = excluded.quality`)
@@ -48,21 +47,21 @@ func (s *SQLiteSeries) WriteTx(ctx context.Context, tx *sql.Tx, site string, act
 	return nil
 }
 
-// Read returns the records matching q.
-func (s *SQLiteSeries) Read(ctx context.Context, q Query) ([]Record, error) {
-	return s.read(ctx, s.db, q)
-}
-
-// ReadTx is Read inside tx: it sees what the transaction wrote.
-func (s *SQLiteSeries) ReadTx(ctx context.Context, tx *sql.Tx, q Query) ([]Record, error) {
-	return s.read(ctx, tx, q)
+// Read returns the records matching q, from the Series or the file.
+func (c *Store) Read(ctx context.Context, q store.Query) ([]store.Record, error) {
+	if c.series != nil {
+		return c.series.Read(ctx, q)
+	}
+	return read(ctx, c.db, q)
 }
 
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func (s *SQLiteSeries) read(ctx context.Context, db querier, q Query) ([]Record, error) {
+// read reads the activities table, through db or inside a transaction
+// (which sees what it wrote).
+func read(ctx context.Context, db querier, q store.Query) ([]store.Record, error) {
 	var where []string
 	var args []any
 	if len(q.Sites) > 0 {
@@ -104,11 +103,11 @@ func (s *SQLiteSeries) read(ctx context.Context, db querier, q Query) ([]Record,
 // scanRecords reads rows of (site, kind, item, start, end, source, attrs,
 // quantity, unit, quality): the activities table and the rollups' kept
 // records.
-func scanRecords(rows *sql.Rows, what string) ([]Record, error) {
+func scanRecords(rows *sql.Rows, what string) ([]store.Record, error) {
 	defer rows.Close()
-	var out []Record
+	var out []store.Record
 	for rows.Next() {
-		var r Record
+		var r store.Record
 		var kind, start, end, attrs, unit, quality string
 		if err := rows.Scan(&r.Site, &kind, &r.Item, &start, &end, &r.Source, &attrs, &r.Quantity, &unit, &quality); err != nil {
 			return nil, classify(what, err)
@@ -121,9 +120,6 @@ func scanRecords(rows *sql.Rows, what string) ([]Record, error) {
 	}
 	return out, classify(what, rows.Err())
 }
-
-// Close is a no-op: the catalog owns the database.
-func (s *SQLiteSeries) Close() error { return nil }
 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
