@@ -206,6 +206,36 @@ func (s Site) Validate(source string) error {
 	if c := s.Commute; c != nil {
 		validateCommute(*c, "site.commute", &e)
 	}
+	validateWorkstations(s, &e)
+	validatePowerOff(s, &e)
+	validateIT(s, p, &e)
+	if c := s.Climate; c != nil {
+		if c.HDD < 0 || c.HDD > 10000 {
+			e.Add(p("climate.hdd"), ftoa(c.HDD), "heating degree days (base 18 °C) must be between 0 and 10000")
+		}
+		if c.CDD < 0 || c.CDD > 10000 {
+			e.Add(p("climate.cdd"), ftoa(c.CDD), "cooling degree days (base 18 °C) must be between 0 and 10000")
+		}
+	}
+	if pin := s.Profile; pin != nil {
+		if pin.Pin == "" {
+			e.Add(p("profile.pin"), "", "missing: the id of the profile the site is pinned to")
+		}
+		if strings.TrimSpace(pin.Reason) == "" {
+			e.Add(p("profile.reason"), "", "missing: say why the site is pinned (the override is shown with its reason)")
+		}
+	}
+	validateTexts(s, p, &e)
+	if s.BaseYear != 0 && (s.BaseYear < 1990 || s.BaseYear > 2100) {
+		e.Add(p("base_year"), strconv.Itoa(s.BaseYear), "want a year such as 2019")
+	}
+	validateActions(s, &e)
+	return e.Err(source)
+}
+
+// validateWorkstations checks the fleet: one entry per known class, counts
+// and watts in range, a power figure for a class without a default.
+func validateWorkstations(s Site, e *footprint.Problems) {
 	seen := map[string]int{}
 	for i, w := range s.Workstations {
 		wp := fmt.Sprintf("site.workstations[%d].", i)
@@ -233,6 +263,11 @@ func (s Site) Validate(source string) error {
 			e.Add(wp+"watts_on", "0 W", "missing: %s has no documented default power figure: declare watts_on (and watts_off, watts_sleep)", w.Class)
 		}
 	}
+}
+
+// validatePowerOff checks the power-off windows: days, and from/to or
+// all_day.
+func validatePowerOff(s Site, e *footprint.Problems) {
 	for i, w := range s.PowerOff.Windows {
 		wp := fmt.Sprintf("site.power_off.windows[%d].", i)
 		if len(w.Days) == 0 {
@@ -258,27 +293,11 @@ func (s Site) Validate(source string) error {
 			e.Add(wp+"to", w.To, "equals from: an empty window (use all_day: true for whole days)")
 		}
 	}
-	validateIT(s, p, &e)
-	if c := s.Climate; c != nil {
-		if c.HDD < 0 || c.HDD > 10000 {
-			e.Add(p("climate.hdd"), ftoa(c.HDD), "heating degree days (base 18 °C) must be between 0 and 10000")
-		}
-		if c.CDD < 0 || c.CDD > 10000 {
-			e.Add(p("climate.cdd"), ftoa(c.CDD), "cooling degree days (base 18 °C) must be between 0 and 10000")
-		}
-	}
-	if pin := s.Profile; pin != nil {
-		if pin.Pin == "" {
-			e.Add(p("profile.pin"), "", "missing: the id of the profile the site is pinned to")
-		}
-		if strings.TrimSpace(pin.Reason) == "" {
-			e.Add(p("profile.reason"), "", "missing: say why the site is pinned (the override is shown with its reason)")
-		}
-	}
-	validateTexts(s, p, &e)
-	if s.BaseYear != 0 && (s.BaseYear < 1990 || s.BaseYear > 2100) {
-		e.Add(p("base_year"), strconv.Itoa(s.BaseYear), "want a year such as 2019")
-	}
+}
+
+// validateActions checks the declared actions: unique ids, a known lever,
+// a start, coverage and expected tonnes in range.
+func validateActions(s Site, e *footprint.Problems) {
 	ids := map[string]int{}
 	for i, a := range s.Actions {
 		ap := fmt.Sprintf("site.actions[%d].", i)
@@ -301,7 +320,6 @@ func (s Site) Validate(source string) error {
 			e.Add(ap+"expected_t_per_year", ftoa(a.ExpectedTPerYear), "must be ≥ 0 tCO2e per year")
 		}
 	}
-	return e.Err(source)
 }
 
 // validateTexts checks the declaration's names and free texts: bounded
