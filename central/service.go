@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -69,7 +70,7 @@ func open(ctx context.Context, cfg *Config, log *slog.Logger, readOnly bool) (*S
 	}
 	cat, err := store.OpenCatalogWith(cfg.Data, store.Options{ReadOnly: readOnly})
 	if err != nil {
-		if advice := storeAdvice(err); advice != "" {
+		if advice := StoreAdvice(err); advice != "" {
 			err = fmt.Errorf("%w: %s", err, advice)
 		}
 		return nil, err
@@ -124,13 +125,25 @@ func (s *Service) CheckWritable(ctx context.Context) error {
 	return s.storeError(errors.Join(read, write))
 }
 
+// CheckStore reads the store and commits a write to it (GET /healthz):
+// what failed of each.
+func (s *Service) CheckStore(ctx context.Context) (read, write error) {
+	return s.Catalog.Check(ctx)
+}
+
+// StorePath is the catalog's file, for the log.
+func (s *Service) StorePath() string { return s.Catalog.Path() }
+
+// Now is the service's clock (tests inject one through Clock).
+func (s *Service) Now() time.Time { return s.now() }
+
 // storeError says of a store failure which file failed and what to do;
 // other errors are returned as they are.
 func (s *Service) storeError(err error) error {
 	if !errors.Is(err, store.ErrPermanent) && !errors.Is(err, store.ErrUnavailable) {
 		return err
 	}
-	advice := storeAdvice(err)
+	advice := StoreAdvice(err)
 	if advice == "" {
 		advice = "check that the file and its directory are writable by the central, that the disk has free space and that no other process holds the file locked"
 	}
@@ -280,6 +293,16 @@ type GroupInventory struct {
 
 // ErrNoData is returned for a year without any record.
 var ErrNoData = errors.New("no data")
+
+// ParseYear reads a reporting year asked for (a query's ?year=): 1990 to
+// 2100.
+func ParseYear(s string) (int, error) {
+	y, err := strconv.Atoi(s)
+	if err != nil || y < 1990 || y > 2100 {
+		return 0, fmt.Errorf("year %q: want a year such as 2024", s)
+	}
+	return y, nil
+}
 
 // Inventory computes every site's inventory for year and the group's sum.
 func (s *Service) Inventory(ctx context.Context, year int) (*GroupInventory, error) {

@@ -1,4 +1,4 @@
-package central
+package server_test
 
 import (
 	"context"
@@ -19,6 +19,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	. "github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/api"
+	"github.com/greenhelp/greenhelp/central/server"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 )
@@ -44,7 +47,7 @@ func newHealthStore(t *testing.T) *healthStore {
 	require.NoError(t, err)
 	tok, err := svc.Catalog.AddSite(context.Background(), "fr-lil", "Lille", "FR")
 	require.NoError(t, err)
-	srv := httptest.NewServer(NewHandler(svc))
+	srv := httptest.NewServer(server.NewHandler(svc))
 	code, body := healthDo(t, srv.URL, http.MethodPost, "/api/v1/sites/fr-lil/batches", "Bearer "+tok, healthBatch("b-2024", 2024, 12))
 	srv.Close()
 	require.Equal(t, http.StatusOK, code, body)
@@ -70,7 +73,7 @@ func (hs *healthStore) serve(t *testing.T, o store.Options) (*Service, string) {
 	require.NoError(t, err)
 	svc.Cfg, svc.Catalog, svc.Series = hs.cfg, cat, store.NewSQLiteSeries(cat)
 	t.Cleanup(func() { svc.Close() })
-	srv := httptest.NewServer(NewHandler(svc))
+	srv := httptest.NewServer(server.NewHandler(svc))
 	t.Cleanup(srv.Close)
 	return svc, srv.URL
 }
@@ -341,7 +344,7 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 					}
 					switch f.name {
 					case "healthz":
-						var h Health
+						var h api.Health
 						require.NoError(t, json.Unmarshal([]byte(text), &h), text)
 						if code == http.StatusOK {
 							assert.Equal(t, "ok", h.Status)
