@@ -23,6 +23,7 @@ import (
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/wire"
 )
 
 // Handler serves the API, /healthz and /metrics, and the routes added
@@ -152,6 +153,9 @@ func yearParam(r *http.Request) (int, error) {
 // errorStatus is the one mapping of an error to an HTTP status, for the
 // API, ingestion, the admin API and the pages alike:
 //
+//   - refused for its input (central.ErrInvalid; a batch that is not one
+//     or breaks the contract, wire.ErrNotBatch, *wire.InvalidError): 400;
+//   - a batch over limits.max_batch (central.ErrTooMany): 413;
 //   - nothing there (store.ErrNotFound, ErrNoData, footprint.ErrNoHistory): 404;
 //   - a clash with what is stored (store.ErrConflict, store.ErrExists,
 //     store.ErrYearClosed): 409;
@@ -164,8 +168,10 @@ func yearParam(r *http.Request) (int, error) {
 //   - anything else: 500.
 func errorStatus(err error) int {
 	switch {
-	case errors.Is(err, central.ErrInvalid):
+	case errors.Is(err, central.ErrInvalid), errors.Is(err, wire.ErrNotBatch), errors.As(err, new(*wire.InvalidError)):
 		return http.StatusBadRequest
+	case errors.Is(err, central.ErrTooMany):
+		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, central.ErrNoData), errors.Is(err, planning.ErrNoHistory):
 		return http.StatusNotFound
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrExists), errors.Is(err, store.ErrYearClosed):

@@ -91,23 +91,25 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// The status is errorStatus's; what only ingestion does is count the
+	// refusal and, for an invalid batch, list its problems.
 	var invalid *wire.InvalidError
-	switch {
+	switch status := errorStatus(err); {
 	case errors.As(err, &invalid):
 		m.batches.WithLabelValues(site, "rejected").Inc()
 		m.rejections.WithLabelValues("invalid").Inc()
 		h.svc.Log.Warn("batch refused", "site", site, "batch", footprint.Clip(b.ID), "problems", len(invalid.Problems), "first", invalid.Problems[0].Message)
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": fmt.Sprintf("%d problem(s): nothing of this batch was stored", len(invalid.Problems)), "errors": invalid.Problems})
+		writeJSON(w, status, map[string]any{"error": fmt.Sprintf("%d problem(s): nothing of this batch was stored", len(invalid.Problems)), "errors": invalid.Problems})
 	case errors.Is(err, wire.ErrNotBatch):
 		m.rejections.WithLabelValues("bad_json").Inc()
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: " + err.Error()})
+		writeJSON(w, status, apiError{Error: "body: " + err.Error()})
 	case errors.Is(err, central.ErrTooMany):
 		m.rejections.WithLabelValues("too_large").Inc()
-		writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: err.Error()})
+		writeJSON(w, status, apiError{Error: err.Error()})
 	case errors.Is(err, store.ErrConflict):
 		m.batches.WithLabelValues(site, "conflict").Inc()
 		h.svc.Log.Warn("batch id reused for another content: refused", "site", site, "batch", b.ID)
-		writeJSON(w, http.StatusConflict, apiError{Error: err.Error()})
+		writeJSON(w, status, apiError{Error: err.Error()})
 	default:
 		h.storeFailed(w, site, err)
 	}
