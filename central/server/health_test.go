@@ -331,8 +331,8 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 		name:  "locked for writing",
 		stage: func(*testing.T, *healthStore) store.Options { return store.Options{BusyTimeout: busy} },
 		held:  func(t *testing.T, _ *Service, hs *healthStore) { lockFile(t, hs.file, false) },
-		want: all(http.StatusOK, writes(http.StatusServiceUnavailable, map[string]int{"healthz": http.StatusServiceUnavailable})),
-		up:   1,
+		want:  all(http.StatusOK, writes(http.StatusServiceUnavailable, map[string]int{"healthz": http.StatusServiceUnavailable})),
+		up:    1,
 	}, {
 		// Another process holds the file in exclusive locking mode:
 		// readers too wait, then give up.
@@ -355,7 +355,7 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 			return store.Options{BusyTimeout: busy, ReadOnly: true}
 		},
 		want: all(http.StatusOK, writes(http.StatusInternalServerError, map[string]int{"healthz": http.StatusInternalServerError})),
-		up: 1,
+		up:   1,
 	}, {
 		// No page more than the file holds (max_page_count), as on a full
 		// disk: a year of daily records does not fit, a token rotated in
