@@ -388,8 +388,8 @@ func (s *Service) Assignments(ctx context.Context, year int) ([]profiles.Assignm
 	return out, nil
 }
 
-// Override is one entry of the overrides file.
-type Override struct {
+// override is one entry of the overrides file.
+type override struct {
 	Site    string `mapstructure:"site"`
 	Profile string `mapstructure:"profile"`
 	Reason  string `mapstructure:"reason"`
@@ -407,7 +407,7 @@ func (s *Service) loadOverrides(ctx context.Context, apply bool) error {
 		return err
 	}
 	var f struct {
-		Overrides []Override `mapstructure:"overrides"`
+		Overrides []override `mapstructure:"overrides"`
 	}
 	if err := config.Decode(v, "", &f, s.Cfg.OverridesFile); err != nil {
 		return err
