@@ -1,4 +1,4 @@
-package central
+package central_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	. "github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
@@ -38,7 +39,7 @@ func adminCall(t *testing.T, url, token, body string) (int, map[string]any) {
 // configured) 404 saying how to turn it on.
 func TestTheAdminAPIManagesSitesWithoutAShell(t *testing.T) {
 	svc := testService(t, func(c *Config) { c.Admin.Token = adminToken })
-	srv := httptest.NewServer(NewHandler(svc))
+	srv := httptest.NewServer(newHandler(svc))
 	defer srv.Close()
 	base := srv.URL + "/api/v1/admin/sites"
 
@@ -80,7 +81,7 @@ func TestTheAdminAPIManagesSitesWithoutAShell(t *testing.T) {
 	st, _ = svc.Store.Site(context.Background(), "pt-lis")
 	assert.True(t, st.ClosedOn.IsZero())
 
-	off := httptest.NewServer(NewHandler(testService(t, nil)))
+	off := httptest.NewServer(newHandler(testService(t, nil)))
 	defer off.Close()
 	resp, err := http.Post(off.URL+"/api/v1/admin/sites", "application/json", bytes.NewReader([]byte(`{}`)))
 	require.NoError(t, err)

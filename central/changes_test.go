@@ -1,4 +1,4 @@
-package central
+package central_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	. "github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
@@ -58,7 +59,7 @@ func TestTheChangesAPISplitsTheYearAndTheRecordsAPIShowsTheTrail(t *testing.T) {
 	post("fr-a", "FR", "a", append(yearOf(2024, 10000, 100000), yearOf(2025, 10000, 97500)...))
 	post("fr-b", "FR", "b", yearOf(2024, 5000, 0.001))
 	post("fr-c", "FR", "c", yearOf(2025, 4000, 0.001))
-	srv := httptest.NewServer(NewHandler(svc))
+	srv := httptest.NewServer(newHandler(svc))
 	defer srv.Close()
 
 	var rep ChangeReport

@@ -86,7 +86,7 @@ type ViewerConf struct {
 	ProtectMetrics bool `mapstructure:"protect_metrics"`
 }
 
-// AdminConf enables the admin API (admin_http.go).
+// AdminConf enables the admin API (central/api/admin.go).
 type AdminConf struct {
 	// Token is the operators' bearer token (at least 32 characters);
 	// empty: the admin API is off.

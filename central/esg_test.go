@@ -1,4 +1,4 @@
-package central
+package central_test
 
 import (
 	"bytes"
@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	. "github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
@@ -152,7 +153,7 @@ func TestTheSummaryEqualsTheAPIAndTheLinesAddUpToIt(t *testing.T) {
 	svc := exampleService(t)
 	d, err := svc.ESGDataset(context.Background(), 2024, "", "test")
 	require.NoError(t, err)
-	srv := httptest.NewServer(NewHandler(svc))
+	srv := httptest.NewServer(newHandler(svc))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/api/v1/inventory?year=2024")
 	require.NoError(t, err)
@@ -284,7 +285,7 @@ func TestPagesUseTheDeclarationInForceEachYearLikeTheAPI(t *testing.T) {
 
 	api, err := svc.Inventory(ctx, 2024)
 	require.NoError(t, err)
-	page, err := svc.GroupPage(ctx, 0, false)
+	page, err := svc.GroupPage(ctx, 0)
 	require.NoError(t, err)
 	require.Equal(t, 2024, page.Year)
 	var pageInv *ghg.Inventory
@@ -297,7 +298,7 @@ func TestPagesUseTheDeclarationInForceEachYearLikeTheAPI(t *testing.T) {
 	assert.InDelta(t, api.Group.Scope2MarketT, pageInv.Scope2MarketT, 1e-9)
 	assert.InDelta(t, api.Group.TotalMarketT, pageInv.TotalMarketT, 1e-9)
 	assert.Less(t, pageInv.Scope2MarketT, pageInv.Scope2LocationT, "the contract lowers market-based Scope 2")
-	sp, err := svc.SitePage(ctx, site.ID, 2024, false)
+	sp, err := svc.SitePage(ctx, site.ID, 2024)
 	require.NoError(t, err)
 	assert.InDelta(t, 0, sp.ByYear[0].Scope2MarketT, 1e-9, "Paris is fully covered in 2024")
 }
@@ -305,11 +306,11 @@ func TestPagesUseTheDeclarationInForceEachYearLikeTheAPI(t *testing.T) {
 func TestCachedPagesFollowNewBatches(t *testing.T) {
 	svc := exampleService(t)
 	ctx := context.Background()
-	before, err := svc.GroupPage(ctx, 2024, false)
+	before, err := svc.GroupPage(ctx, 2024)
 	require.NoError(t, err)
 	tok, err := svc.Store.AddSite(ctx, "ma-cas-01", "Casablanca", "MA")
 	require.NoError(t, err)
-	srv := httptest.NewServer(NewHandler(svc))
+	srv := httptest.NewServer(newHandler(svc))
 	defer srv.Close()
 	body := `{"id":"b1","activities":[{"kind":"electricity","item":"grid","start":"2024-01-01","end":"2025-01-01","quantity":100000,"unit":"kWh","source":"m","quality":"measured"}]}`
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/sites/ma-cas-01/batches", bytes.NewReader([]byte(body)))
@@ -318,7 +319,7 @@ func TestCachedPagesFollowNewBatches(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	after, err := svc.GroupPage(ctx, 2024, false)
+	after, err := svc.GroupPage(ctx, 2024)
 	require.NoError(t, err)
 	assert.Len(t, after.Sites, len(before.Sites)+1, "the new site is on the page")
 	last := func(g []*ghg.Inventory) float64 { return g[len(g)-1].Scope2LocationT }
@@ -362,7 +363,7 @@ func TestITPurchasesReachTheAPITheExportAndThePages(t *testing.T) {
 	}
 	assert.InDelta(t, 12.576, sum, 1e-6, "every purchase is an activity line of the export")
 
-	srv := httptest.NewServer(NewHandler(svc))
+	srv := httptest.NewServer(newHandler(svc))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/sites/fr-par-batignolles")
 	require.NoError(t, err)
@@ -399,11 +400,11 @@ func TestAMeasuredBaselineFromAnEarlierYearReachesTheAPIAndThePages(t *testing.T
 	assert.InDelta(t, 0.3717, inv.PowerOff.AvoidedKWh, 1e-12)
 	site, err := svc.Store.Site(ctx, "fr-x")
 	require.NoError(t, err)
-	sy, err := svc.loadSite(ctx, site) // what the pages compute from
+	sy, err := svc.LoadPageSite(ctx, site) // what the pages compute from
 	require.NoError(t, err)
-	c, err := sy.calc(ctx, svc, 2024)
+	pageInv, err := sy.Inventory(ctx, svc, 2024)
 	require.NoError(t, err)
-	assert.InDelta(t, inv.PowerOff.AvoidedKWh, c.inv.PowerOff.AvoidedKWh, 1e-12, "the pages agree with the API")
+	assert.InDelta(t, inv.PowerOff.AvoidedKWh, pageInv.PowerOff.AvoidedKWh, 1e-12, "the pages agree with the API")
 }
 
 func table(t *testing.T, d esg.Dataset, name string) esg.Table {
@@ -494,7 +495,7 @@ func TestAClosedYearShowsALaterCorrectionAsARestatement(t *testing.T) {
 
 	// A late correction: Paris's June–July bill was 10,000 kWh more.
 	var dec footprint.Activity
-	acts, err := svc.records(ctx, "fr-par-batignolles", 2024)
+	acts, err := svc.Records(ctx, "fr-par-batignolles", 2024)
 	require.NoError(t, err)
 	for _, a := range acts {
 		if a.Kind == footprint.KindElectricity && a.Start.String() == "2024-06-15" {

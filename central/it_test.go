@@ -1,4 +1,4 @@
-package central
+package central_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	. "github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
@@ -48,7 +49,7 @@ func TestDataCentresColocationAndCloudReachTheAPIThePagesAndTheExport(t *testing
 	_, err = svc.Ingest(ctx, "fr-par-batignolles", wire.Batch{ID: "it", Site: &site, Activities: acts})
 	require.NoError(t, err)
 
-	srv := httptest.NewServer(NewHandler(svc))
+	srv := httptest.NewServer(newHandler(svc))
 	defer srv.Close()
 	var g GroupInventory
 	require.Equal(t, http.StatusOK, getJSON(t, srv.URL+"/api/v1/inventory?year=2024", &g))

@@ -1,4 +1,4 @@
-package central
+package central_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	. "github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/wire"
@@ -26,7 +27,7 @@ import (
 // starts like a formula is a name.
 func TestTheAdminAPIAndIngestionRefuseUnprintableNames(t *testing.T) {
 	svc := testService(t, func(c *Config) { c.Admin.Token = adminToken })
-	srv := httptest.NewServer(NewHandler(svc))
+	srv := httptest.NewServer(newHandler(svc))
 	defer srv.Close()
 	base := srv.URL + "/api/v1/admin/sites"
 

@@ -1,4 +1,4 @@
-package central
+package central_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	. "github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
@@ -133,31 +134,31 @@ func rollupsEqualRaw(t *testing.T, svc *Service) {
 	for _, year := range []int{2023, 2024} {
 		fromRollups, err := svc.SiteInventory(ctx, site.ID, year)
 		require.NoError(t, err)
-		in, err := svc.rawRecordsFor(ctx, site.ID, site, year)
+		in, err := svc.RawRecordsFor(ctx, site.ID, site, year)
 		require.NoError(t, err)
-		_, as, _, err := svc.assignment(ctx, site, year)
+		_, as, _, err := svc.Assignment(ctx, site, year)
 		require.NoError(t, err)
-		fromRaw, err := ghg.Calculate(site, in, year, svc.Factors, as, svc.opts())
+		fromRaw, err := ghg.Calculate(site, in, year, svc.Factors, as, svc.Opts())
 		require.NoError(t, err)
 		sameInventory(t, fromRaw, fromRollups)
-		rolledIn, err := svc.inputs(ctx, store.Site{ID: site.ID}, site, year, false)
+		rolledIn, err := svc.Inputs(ctx, store.Site{ID: site.ID}, site, year, false)
 		require.NoError(t, err)
 		rolled, raw = rolled+len(rolledIn), raw+len(in)
 	}
 	assert.Less(t, rolled*5, raw, "the rollups are a fraction of the raw records (%d for %d)", rolled, raw)
 
 	// The pages' months too (the avoided energy chart).
-	sy, err := svc.loadSite(ctx, store.Site{ID: site.ID, Name: site.Name, Country: site.Country})
+	sy, err := svc.LoadPageSite(ctx, store.Site{ID: site.ID, Name: site.Name, Country: site.Country})
 	require.NoError(t, err)
-	all, err := svc.records(ctx, site.ID, 0)
+	all, err := svc.Records(ctx, site.ID, 0)
 	require.NoError(t, err)
-	_, as, _, err := svc.assignment(ctx, site, 2024)
+	_, as, _, err := svc.Assignment(ctx, site, 2024)
 	require.NoError(t, err)
 	for m := time.January; m <= time.December; m++ {
 		from, to := footprint.NewDate(2024, m, 1), footprint.NewDate(2024, m+1, 1)
-		a, err := ghg.CalculatePeriod(site, all, from, to, svc.Factors, as, svc.opts())
+		a, err := ghg.CalculatePeriod(site, all, from, to, svc.Factors, as, svc.Opts())
 		require.NoError(t, err)
-		b, err := ghg.CalculatePeriod(site, sy.acts, from, to, svc.Factors, as, svc.opts())
+		b, err := ghg.CalculatePeriod(site, sy.Acts(), from, to, svc.Factors, as, svc.Opts())
 		require.NoError(t, err)
 		sameInventory(t, a, b)
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -69,7 +70,7 @@ func open(ctx context.Context, cfg *Config, log *slog.Logger, readOnly bool) (*S
 	}
 	st, err := openStore(ctx, cfg, readOnly, log)
 	if err != nil {
-		if advice := storeAdvice(err); advice != "" {
+		if advice := StoreAdvice(err); advice != "" {
 			err = fmt.Errorf("%w: %s", err, advice)
 		}
 		return nil, err
@@ -109,13 +110,25 @@ func (s *Service) CheckWritable(ctx context.Context) error {
 	return s.storeError(errors.Join(read, write))
 }
 
+// CheckStore reads the store and commits a write to it (GET /healthz):
+// what failed of each.
+func (s *Service) CheckStore(ctx context.Context) (read, write error) {
+	return s.Store.Check(ctx)
+}
+
+// StorePath is the catalog's file, for the log.
+func (s *Service) StorePath() string { return s.Store.Path() }
+
+// Now is the service's clock (tests inject one through Clock).
+func (s *Service) Now() time.Time { return s.now() }
+
 // storeError says of a store failure which file failed and what to do;
 // other errors are returned as they are.
 func (s *Service) storeError(err error) error {
 	if !errors.Is(err, store.ErrPermanent) && !errors.Is(err, store.ErrUnavailable) {
 		return err
 	}
-	advice := storeAdvice(err)
+	advice := StoreAdvice(err)
 	if advice == "" {
 		advice = "check that the file and its directory are writable by the central, that the disk has free space and that no other process holds the file locked"
 	}
@@ -266,6 +279,16 @@ type GroupInventory struct {
 // ErrNoData is returned for a year without any record.
 var ErrNoData = errors.New("no data")
 
+// ParseYear reads a reporting year asked for (a query's ?year=): 1990 to
+// 2100.
+func ParseYear(s string) (int, error) {
+	y, err := strconv.Atoi(s)
+	if err != nil || y < 1990 || y > 2100 {
+		return 0, fmt.Errorf("year %q: want a year such as 2024", s)
+	}
+	return y, nil
+}
+
 // Inventory computes every site's inventory for year and the group's sum.
 func (s *Service) Inventory(ctx context.Context, year int) (*GroupInventory, error) {
 	sites, err := s.Store.Sites(ctx)
@@ -350,8 +373,8 @@ func (s *Service) Assignments(ctx context.Context, year int) ([]profiles.Assignm
 	return out, nil
 }
 
-// Override is one entry of the overrides file.
-type Override struct {
+// override is one entry of the overrides file.
+type override struct {
 	Site    string `mapstructure:"site"`
 	Profile string `mapstructure:"profile"`
 	Reason  string `mapstructure:"reason"`
@@ -369,7 +392,7 @@ func (s *Service) loadOverrides(ctx context.Context, apply bool) error {
 		return err
 	}
 	var f struct {
-		Overrides []Override `mapstructure:"overrides"`
+		Overrides []override `mapstructure:"overrides"`
 	}
 	if err := config.Decode(v, "", &f, s.Cfg.OverridesFile); err != nil {
 		return err

@@ -70,3 +70,120 @@ func (s *Service) SiteStatuses(ctx context.Context) ([]SiteStatus, error) {
 	}
 	return out, nil
 }
+
+// Sites lists the catalog's sites (an empty list when there is none).
+func (s *Service) Sites(ctx context.Context) ([]store.Site, error) {
+	sites, err := s.Store.Sites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if sites == nil {
+		sites = []store.Site{}
+	}
+	return sites, nil
+}
+
+// SiteDetail is a site with its declarations, its last batch, what each
+// source covered and its data quality (GET /api/v1/sites/{id}).
+type SiteDetail struct {
+	store.Site
+	Versions  []store.SiteVersion `json:"declaration_history"`
+	LastBatch *store.BatchLog     `json:"last_batch"`
+	Freshness []SourceFreshness   `json:"sources"`
+	Quality   DataQuality         `json:"data_quality"`
+}
+
+// SourceFreshness is the latest day each source has data for.
+type SourceFreshness struct {
+	Source  string `json:"source"`
+	LastEnd string `json:"last_day_covered"`
+	Records int    `json:"records"`
+}
+
+// SiteDetail reads a site's detail; its sources in the order the store
+// gives their first record.
+func (s *Service) SiteDetail(ctx context.Context, id string) (SiteDetail, error) {
+	st, err := s.Store.Site(ctx, id)
+	if err != nil {
+		return SiteDetail{}, err
+	}
+	d := SiteDetail{Site: st, Versions: []store.SiteVersion{}, Freshness: []SourceFreshness{}}
+	if d.Versions, err = s.Store.Versions(ctx, id); err != nil {
+		return SiteDetail{}, err
+	}
+	bs, err := s.Store.Batches(ctx, id, 1)
+	if err != nil {
+		return SiteDetail{}, err
+	}
+	if len(bs) > 0 {
+		d.LastBatch = &bs[0]
+	}
+	recs, err := s.Store.Read(ctx, store.Query{Sites: []string{id}})
+	if err != nil {
+		return SiteDetail{}, err
+	}
+	by := map[string]*SourceFreshness{}
+	var order []string
+	for _, rec := range recs {
+		f := by[rec.Source]
+		if f == nil {
+			f = &SourceFreshness{Source: rec.Source}
+			by[rec.Source] = f
+			order = append(order, rec.Source)
+		}
+		f.Records++
+		if last := rec.End.AddDays(-1).String(); last > f.LastEnd {
+			f.LastEnd = last
+		}
+	}
+	for _, src := range order {
+		d.Freshness = append(d.Freshness, *by[src])
+	}
+	if d.Quality, err = s.dataQuality(ctx, st, recs); err != nil {
+		return SiteDetail{}, err
+	}
+	return d, nil
+}
+
+// Authenticate returns the site a token belongs to ("" for none).
+func (s *Service) Authenticate(ctx context.Context, token string) (string, error) {
+	return s.Store.Authenticate(ctx, token)
+}
+
+// Known says whether the catalog has a site of that id (false too when
+// it cannot be read: the caller only labels a metric with it).
+func (s *Service) Known(ctx context.Context, id string) bool {
+	_, err := s.Store.Site(ctx, id)
+	return err == nil
+}
+
+// Ping is what the central tells a site's agent that checks it can reach
+// it (`greenhelp-agent check --ping`).
+type Ping struct {
+	Site       string    `json:"site"`
+	Name       string    `json:"name"`
+	Status     string    `json:"status"`
+	ServerTime time.Time `json:"server_time"`
+	// LastReceived is the site's last batch the central logged.
+	LastReceived time.Time `json:"last_received,omitzero"`
+}
+
+// Ping reads a site's status and its last batch.
+func (s *Service) Ping(ctx context.Context, site string) (Ping, error) {
+	st, err := s.Store.Site(ctx, site)
+	if err != nil {
+		return Ping{}, err
+	}
+	p := Ping{Site: st.ID, Name: st.Name, Status: StatusOpen, ServerTime: s.now().UTC()}
+	if !st.ClosedOn.IsZero() {
+		p.Status = StatusClosed
+	}
+	bs, err := s.Store.Batches(ctx, site, 1)
+	if err != nil {
+		return Ping{}, err
+	}
+	if len(bs) > 0 {
+		p.LastReceived = bs[0].ReceivedAt
+	}
+	return p, nil
+}

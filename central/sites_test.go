@@ -1,4 +1,4 @@
-package central
+package central_test
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	. "github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/web"
 	"github.com/greenhelp/greenhelp/charts"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
@@ -137,7 +139,7 @@ func TestSilentSitesAreFlagged(t *testing.T) {
 	assert.Equal(t, StatusNoData, got["fr-new"].Status)
 	assert.Equal(t, StatusClosed, got["fr-shut"].Status)
 
-	srv := httptest.NewServer(NewHandler(svc))
+	srv := httptest.NewServer(newHandler(svc))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/metrics")
 	require.NoError(t, err)
@@ -155,7 +157,7 @@ func TestSilentSitesAreFlagged(t *testing.T) {
 // one has a full year.
 func TestAFreshCentralShowsHowToStart(t *testing.T) {
 	svc := testService(t, nil)
-	srv := httptest.NewServer(NewHandler(svc)) // pages included
+	srv := httptest.NewServer(newHandler(svc)) // pages included
 	defer srv.Close()
 	get := func() string {
 		resp, err := http.Get(srv.URL + "/")
@@ -199,7 +201,7 @@ func TestTheGroupPageRanksSitesOverTheirLineByTonnes(t *testing.T) {
 	post("za-big", append(yearOf(2024, 50000, 1000), yearOf(2025, 49000, 1000)...))
 	post("za-down", append(yearOf(2024, 50000, 1000), yearOf(2025, 40000, 1000)...))
 	post("za-newer", yearOf(2025, 90000, 1000))
-	g, err := svc.GroupPage(ctx, 2025, false)
+	g, err := svc.GroupPage(ctx, 2025)
 	require.NoError(t, err)
 	require.Len(t, g.OverLine, 2, "%+v", g.OverLine)
 	assert.Equal(t, "za-big", g.OverLine[0].ID)
@@ -215,7 +217,7 @@ func TestTheGroupPageRanksSitesOverTheirLineByTonnes(t *testing.T) {
 	assert.Contains(t, g.Allowed, "za-big")
 	assert.NotContains(t, g.Allowed, "za-newer")
 	var buf bytes.Buffer
-	require.NoError(t, charts.RenderGroup(&buf, g, charts.ServedLinks("/assets/")))
+	require.NoError(t, charts.RenderGroup(&buf, web.GroupData(g, false), charts.ServedLinks("/assets/")))
 	page := buf.String()
 	assert.Contains(t, page, "Each site, 2025 against 2024")
 	assert.Contains(t, page, "Sites over their allowed emissions in 2025, most tonnes over first")

@@ -1,4 +1,4 @@
-package central
+package central_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	. "github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
@@ -72,7 +73,7 @@ func TestTheCentralNormalisesAMildWinterFromTheRollups(t *testing.T) {
 		t.Fatal("no gas")
 		return weather.NormalisedEnergy{}
 	}
-	srv := httptest.NewServer(NewHandler(svc))
+	srv := httptest.NewServer(newHandler(svc))
 	defer srv.Close()
 	var i22, i23 ghg.Inventory
 	require.Equal(t, http.StatusOK, getJSON(t, srv.URL+"/api/v1/inventory?site=fr-par&year=2022", &i22))

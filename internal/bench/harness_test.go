@@ -33,6 +33,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/server"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
@@ -393,7 +394,7 @@ func centralRun(t *testing.T, backend string, batches []siteBatch, mut func(*cen
 		records += len(b.batch.Activities)
 	}
 	sites := len(tokens)
-	srv := httptest.NewServer(central.NewHandler(svc))
+	srv := httptest.NewServer(server.NewHandler(svc))
 	bodies := make([][]byte, len(batches))
 	for i, b := range batches {
 		raw, err := json.Marshal(b.batch)
@@ -509,7 +510,7 @@ func views(t *testing.T, name, dir string, mut func(*central.Config), last int, 
 		{"cold_group_page", fmt.Sprintf("/?year=%d", last)},
 	} {
 		s := open(t, dir, mut) // cold: a fresh service, nothing cached
-		srv := httptest.NewServer(central.NewHandler(s))
+		srv := httptest.NewServer(server.NewHandler(s))
 		start := time.Now()
 		resp, err := http.Get(srv.URL + v.path)
 		require.NoError(t, err)

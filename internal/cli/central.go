@@ -16,6 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/api"
+	"github.com/greenhelp/greenhelp/central/server"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
@@ -149,7 +151,7 @@ environment variables, which override the --config file.`,
 			if err := svc.CheckWritable(cmd.Context()); err != nil {
 				return err
 			}
-			h := central.NewHandler(svc)
+			h := server.NewHandler(svc)
 			log.Info("greenhelp serve", "config", cfg.String())
 			return serveHeld(cmd.Context(), lock, svc, h, log, func(addr string) {
 				scheme := "http"
@@ -193,8 +195,8 @@ func newSitesCmd() *cobra.Command {
 			var tok string
 			err := changeStore(cmd, "sites add",
 				func(op *operator) error {
-					var out central.AdminSite
-					err := op.call(cmd.Context(), "/api/v1/admin/sites", central.AdminSite{ID: id, Name: name, Country: country}, &out)
+					var out api.AdminSite
+					err := op.call(cmd.Context(), "/api/v1/admin/sites", api.AdminSite{ID: id, Name: name, Country: country}, &out)
 					tok = out.Token
 					return err
 				},
@@ -323,7 +325,7 @@ func newSitesCmd() *cobra.Command {
 			var tok string
 			err := changeStore(cmd, "sites rotate-token",
 				func(op *operator) error {
-					var out central.AdminSite
+					var out api.AdminSite
 					err := op.call(cmd.Context(), "/api/v1/admin/sites/"+url.PathEscape(id)+"/rotate", nil, &out)
 					tok = out.Token
 					return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/greenhelp/greenhelp/central/web"
 	"github.com/greenhelp/greenhelp/charts"
 )
 
@@ -58,26 +59,32 @@ func newChartsCmd() *cobra.Command {
 				}
 				return f.Close()
 			}
-			g, err := svc.GroupPage(cmd.Context(), year, true)
+			g, err := svc.GroupPage(cmd.Context(), year)
 			if err != nil {
 				return err
 			}
-			if err := write("index.html", func(w io.Writer) error { return charts.RenderGroup(w, g, charts.StaticLinks(0, assets)) }); err != nil {
+			if err := write("index.html", func(w io.Writer) error {
+				return charts.RenderGroup(w, web.GroupData(g, true), charts.StaticLinks(0, assets))
+			}); err != nil {
 				return err
 			}
-			p, err := svc.ProfilesPage(cmd.Context(), g.Year, true)
+			p, err := svc.ProfilesPage(cmd.Context(), g.Year)
 			if err != nil {
 				return err
 			}
-			if err := write("profiles.html", func(w io.Writer) error { return charts.RenderProfiles(w, p, charts.StaticLinks(0, assets)) }); err != nil {
+			if err := write("profiles.html", func(w io.Writer) error {
+				return charts.RenderProfiles(w, web.ProfilesData(p, true), charts.StaticLinks(0, assets))
+			}); err != nil {
 				return err
 			}
 			for _, s := range g.Sites {
-				d, err := svc.SitePage(cmd.Context(), s.ID, g.Year, true)
+				d, err := svc.SitePage(cmd.Context(), s.ID, g.Year)
 				if err != nil {
 					return err
 				}
-				if err := write(filepath.Join("sites", s.ID+".html"), func(w io.Writer) error { return charts.RenderSite(w, d, charts.StaticLinks(1, assets)) }); err != nil {
+				if err := write(filepath.Join("sites", s.ID+".html"), func(w io.Writer) error {
+					return charts.RenderSite(w, web.SiteData(d, true), charts.StaticLinks(1, assets))
+				}); err != nil {
 					return err
 				}
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/agent"
 	"github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/server"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/demo"
 )
@@ -60,7 +61,7 @@ the demo is served as it is.`,
 			ready := make(chan string, 1)
 			served := make(chan error, 1)
 			go func() {
-				served <- serveHeld(ctx, lock, svc, central.NewHandler(svc), log, func(a string) { ready <- a })
+				served <- serveHeld(ctx, lock, svc, server.NewHandler(svc), log, func(a string) { ready <- a })
 			}()
 			var addr string
 			select {
@@ -82,7 +83,7 @@ the demo is served as it is.`,
 				}
 			}
 			// Warm the pages' cache so that the first view is immediate.
-			if _, err := svc.GroupPage(ctx, 0, false); err != nil {
+			if _, err := svc.GroupPage(ctx, 0); err != nil {
 				log.Warn("dashboard warm-up", "err", err)
 			}
 			fmt.Fprintf(out, "data directory: %s\n", cfg.Data)

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/api"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint/esg"
 )
@@ -128,8 +129,8 @@ func newOffsetsCmd() *cobra.Command {
 			var id int64
 			err := changeStore(cmd, "offsets add",
 				func(op *operator) error {
-					var out central.AdminOffset
-					err := op.call(cmd.Context(), "/api/v1/admin/offsets", central.AdminOffset{Year: o.Year, T: o.T, Registry: o.Registry, Project: o.Project, Vintage: o.Vintage}, &out)
+					var out api.AdminOffset
+					err := op.call(cmd.Context(), "/api/v1/admin/offsets", api.AdminOffset{Year: o.Year, T: o.T, Registry: o.Registry, Project: o.Project, Vintage: o.Vintage}, &out)
 					id = out.ID
 					return err
 				},

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/server"
 	"github.com/greenhelp/greenhelp/central/store"
 )
 
@@ -48,7 +49,7 @@ func holdData(cfg *central.Config, command string) (*store.DirLock, error) {
 		// The folder of a central that was killed (a clean stop removes
 		// it): one in the system's temporary directory is not in the
 		// data directory ListenOperator cleans.
-		central.RemoveOperatorDir(filepath.Dir(prev.Socket))
+		server.RemoveOperatorDir(filepath.Dir(prev.Socket))
 	}
 	return lock, err
 }
@@ -67,8 +68,8 @@ func waitFor(d time.Duration, holding func(store.Holder) bool) func(store.Holder
 // serveHeld serves svc as the holder of lock: the HTTP server, and the
 // local operator socket, whose path and the central's URL the lock file
 // then gives; ready is called with the listen address.
-func serveHeld(ctx context.Context, lock *store.DirLock, svc *central.Service, h *central.Handler, log *slog.Logger, ready func(addr string)) error {
-	ln, socket, closeSocket, err := central.ListenOperator(svc.Cfg.Data)
+func serveHeld(ctx context.Context, lock *store.DirLock, svc *central.Service, h *server.Handler, log *slog.Logger, ready func(addr string)) error {
+	ln, socket, closeSocket, err := server.ListenOperator(svc.Cfg.Data)
 	if err != nil {
 		return err
 	}
@@ -76,14 +77,14 @@ func serveHeld(ctx context.Context, lock *store.DirLock, svc *central.Service, h
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	opErr := make(chan error, 1)
-	go func() { opErr <- central.ServeOperator(ctx, ln, h, log) }()
+	go func() { opErr <- server.ServeOperator(ctx, ln, h, log) }()
 	scheme := "http"
 	if svc.Cfg.TLS.Cert != "" {
 		scheme = "https"
 	}
-	err = central.Serve(ctx, svc, h, func(addr string) {
+	err = server.Serve(ctx, svc, h, func(addr string) {
 		held := lock.Holder()
-		held.URL, held.Socket = central.LoopbackURL(scheme, addr), socket
+		held.URL, held.Socket = server.LoopbackURL(scheme, addr), socket
 		if err := lock.Update(held); err != nil {
 			log.Warn("the lock file could not say where the central answers: the commands that change the store will be refused until it stops", "err", err)
 		}
@@ -119,7 +120,7 @@ func (o *operator) call(ctx context.Context, path string, in, out any) error {
 		}
 		body = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, central.OperatorURL+path, body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, server.OperatorURL+path, body)
 	if err != nil {
 		return err
 	}
@@ -186,7 +187,7 @@ func changeStore(cmd *cobra.Command, what string, remote func(*operator) error, 
 	switch {
 	case errors.As(err, &le) && le.Holder.Socket != "":
 		fmt.Fprintf(cmd.ErrOrStderr(), "store: %s, through the central that serves it: %s\n", dir, le.Holder)
-		return remote(&operator{holder: le.Holder, client: central.OperatorClient(le.Holder.Socket)})
+		return remote(&operator{holder: le.Holder, client: server.OperatorClient(le.Holder.Socket)})
 	case errors.As(err, &le):
 		return fmt.Errorf("%w, for more than %s: run the command again once it has finished", err, commandWait)
 	case err != nil:

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/api"
 )
 
 func newRollupsCmd() *cobra.Command {
@@ -30,7 +31,7 @@ between two batches (nothing accepted meanwhile is left out).`,
 				func(op *operator) error {
 					// The central rebuilds them between two batches: none is
 					// half in the raw records and half out of the rollups.
-					var out central.AdminRollups
+					var out api.AdminRollups
 					err := op.call(cmd.Context(), "/api/v1/admin/rollups/rebuild", nil, &out)
 					n = out.Sites
 					return err

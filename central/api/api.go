@@ -1,4 +1,10 @@
-package central
+// Package api is the central's HTTP API: the read API, ingestion and the
+// agents' ping, the admin API (also served on the local operator socket),
+// /healthz and /metrics. Every handler answers a failure through the one
+// mapping of an error to a status (errorStatus) and calls only the
+// application service (central.Service), never the store
+// (docs/ARCHITECTURE.md, "Errors and statuses").
+package api
 
 import (
 	"bytes"
@@ -9,110 +15,28 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/wire"
 )
 
-// Metrics are the service's Prometheus metrics.
-type Metrics struct {
-	reg          *prometheus.Registry
-	batches      *prometheus.CounterVec
-	activities   prometheus.Counter
-	rejections   *prometheus.CounterVec
-	lastSeen     *prometheus.GaugeVec
-	storeLatency *prometheus.HistogramVec
-	// refusedTokens counts refused site tokens by site ("unknown" when the
-	// path names no site of the catalog) and reason.
-	refusedTokens *prometheus.CounterVec
-}
-
-func newMetrics() *Metrics {
-	m := &Metrics{
-		reg: prometheus.NewRegistry(),
-		batches: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "greenhelp_batches_total",
-			Help: "Batches received, by site and result (accepted, duplicate, rejected, conflict, unavailable, failed)."}, []string{"site", "result"}),
-		activities: prometheus.NewCounter(prometheus.CounterOpts{Name: "greenhelp_activities_total",
-			Help: "Activity records stored (a replaced key counts again)."}),
-		rejections: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "greenhelp_rejections_total",
-			Help: "Requests refused, by reason."}, []string{"reason"}),
-		lastSeen: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "greenhelp_site_last_seen_timestamp_seconds",
-			Help: "Unix time of the site's last accepted batch."}, []string{"site"}),
-		refusedTokens: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "greenhelp_refused_tokens_total",
-			Help: "Site tokens refused on ingestion, by site (unknown: not in the catalog) and reason (unauthorized, forbidden)."}, []string{"site", "reason"}),
-		storeLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "greenhelp_store_seconds",
-			Help: "Store operation latency.", Buckets: prometheus.DefBuckets}, []string{"op"}),
-	}
-	m.reg.MustRegister(m.batches, m.activities, m.rejections, m.lastSeen, m.storeLatency, m.refusedTokens,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return m
-}
-
-// siteStatusCollector exports each site's status at scrape time:
-// greenhelp_site_silent (1: silent, see SiteStatuses) and
-// greenhelp_site_closed. A store that cannot be read is
-// greenhelp_collector_up{collector="sites"} 0 and a log line, never a
-// failed scrape: the other metrics still answer.
-type siteStatusCollector struct{ h *Handler }
-
-var (
-	siteSilentDesc = prometheus.NewDesc("greenhelp_site_silent",
-		"1 when the site stopped sending: no batch for sites.silent_after_days, or its newest record sites.behind_after_days behind the group's.", []string{"site"}, nil)
-	siteClosedDesc  = prometheus.NewDesc("greenhelp_site_closed", "1 when the site is closed (sites close).", []string{"site"}, nil)
-	collectorUpDesc = prometheus.NewDesc("greenhelp_collector_up",
-		"1 when the collector read what it exports at this scrape, 0 when it failed (the reason is in the central's log).", []string{"collector"}, nil)
-)
-
-// collectTimeout bounds a collector's store reads (a scrape times out
-// after 10 s by default in Prometheus).
-const collectTimeout = 5 * time.Second
-
-func (siteStatusCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- siteSilentDesc
-	ch <- siteClosedDesc
-	ch <- collectorUpDesc
-}
-
-func (c siteStatusCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), collectTimeout)
-	defer cancel()
-	sts, err := c.h.svc.SiteStatuses(ctx)
-	if err != nil {
-		c.h.health.observe(c.h.svc.now(), err)
-		c.h.svc.Log.Error("metrics: site statuses not collected", "collector", "sites", "err", err)
-		ch <- prometheus.MustNewConstMetric(collectorUpDesc, prometheus.GaugeValue, 0, "sites")
-		return
-	}
-	ch <- prometheus.MustNewConstMetric(collectorUpDesc, prometheus.GaugeValue, 1, "sites")
-	b := func(v bool) float64 {
-		if v {
-			return 1
-		}
-		return 0
-	}
-	for _, s := range sts {
-		ch <- prometheus.MustNewConstMetric(siteSilentDesc, prometheus.GaugeValue, b(s.Status == StatusSilent), s.ID)
-		ch <- prometheus.MustNewConstMetric(siteClosedDesc, prometheus.GaugeValue, b(s.Status == StatusClosed), s.ID)
-	}
-}
-
-// Handler serves the API, /healthz and /metrics.
+// Handler serves the API, /healthz and /metrics, and the routes added
+// with Handle (the pages).
 type Handler struct {
-	svc     *Service
-	metrics *Metrics
+	svc     *central.Service
+	metrics *metricSet
 	mux     *http.ServeMux
 	health  health
 }
 
-// NewHandler builds the HTTP routes.
-func NewHandler(svc *Service) *Handler {
+// New builds the API's routes.
+func New(svc *central.Service) *Handler {
 	h := &Handler{svc: svc, metrics: newMetrics(), mux: http.NewServeMux()}
 	h.metrics.reg.MustRegister(siteStatusCollector{h})
 	h.mux.HandleFunc("POST /api/v1/sites/{site}/batches", h.ingest)
@@ -135,11 +59,11 @@ func NewHandler(svc *Service) *Handler {
 		metrics = h.viewer(metrics)
 	}
 	h.mux.HandleFunc("GET /metrics", metrics)
-	h.AddPages()
 	return h
 }
 
-// Handle adds a route (the pages register here).
+// Handle adds a route (the pages register here), behind the viewer's
+// basic auth when protect is set.
 func (h *Handler) Handle(pattern string, hf http.HandlerFunc, protect bool) {
 	if protect {
 		hf = h.viewer(hf)
@@ -147,7 +71,7 @@ func (h *Handler) Handle(pattern string, hf http.HandlerFunc, protect bool) {
 	h.mux.HandleFunc(pattern, hf)
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { withSecurityHeaders(w, r, h.mux) }
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
 // writeJSON encodes v before sending anything, so that a value JSON
 // cannot carry (a non-finite number) is a logged 500 with a message, never
@@ -199,98 +123,39 @@ func (h *Handler) viewer(next http.HandlerFunc) http.HandlerFunc {
 }
 
 func (h *Handler) sites(w http.ResponseWriter, r *http.Request) {
-	sites, err := h.svc.Store.Sites(r.Context())
+	sites, err := h.svc.Sites(r.Context())
 	if err != nil {
 		h.fail(w, err)
 		return
-	}
-	if sites == nil {
-		sites = []store.Site{}
 	}
 	writeJSON(w, http.StatusOK, sites)
 }
 
-// SiteDetail is GET /api/v1/sites/{id}.
-type SiteDetail struct {
-	store.Site
-	Versions  []store.SiteVersion `json:"declaration_history"`
-	LastBatch *store.BatchLog     `json:"last_batch"`
-	Freshness []SourceFreshness   `json:"sources"`
-	Quality   DataQuality         `json:"data_quality"`
-}
-
-// SourceFreshness is the latest day each source has data for.
-type SourceFreshness struct {
-	Source  string `json:"source"`
-	LastEnd string `json:"last_day_covered"`
-	Records int    `json:"records"`
-}
-
 func (h *Handler) site(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	id := r.PathValue("site")
-	s, err := h.svc.Store.Site(ctx, id)
+	d, err := h.svc.SiteDetail(r.Context(), r.PathValue("site"))
 	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	d := SiteDetail{Site: s, Versions: []store.SiteVersion{}, Freshness: []SourceFreshness{}}
-	if d.Versions, err = h.svc.Store.Versions(ctx, id); err != nil {
-		h.fail(w, err)
-		return
-	}
-	bs, err := h.svc.Store.Batches(ctx, id, 1)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	if len(bs) > 0 {
-		d.LastBatch = &bs[0]
-	}
-	recs, err := h.svc.Store.Read(ctx, store.Query{Sites: []string{id}})
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	by := map[string]*SourceFreshness{}
-	var order []string
-	for _, rec := range recs {
-		f := by[rec.Source]
-		if f == nil {
-			f = &SourceFreshness{Source: rec.Source}
-			by[rec.Source] = f
-			order = append(order, rec.Source)
-		}
-		f.Records++
-		if last := rec.End.AddDays(-1).String(); last > f.LastEnd {
-			f.LastEnd = last
-		}
-	}
-	for _, src := range order {
-		d.Freshness = append(d.Freshness, *by[src])
-	}
-	if d.Quality, err = h.svc.dataQuality(ctx, s, recs); err != nil {
 		h.fail(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
 }
 
+// yearParam is the request's ?year= (central.ParseYear), the year before
+// this one when there is none.
 func yearParam(r *http.Request) (int, error) {
 	s := r.URL.Query().Get("year")
 	if s == "" {
 		return time.Now().Year() - 1, nil
 	}
-	y, err := strconv.Atoi(s)
-	if err != nil || y < 1990 || y > 2100 {
-		return 0, fmt.Errorf("year %q: want a year such as 2024", s)
-	}
-	return y, nil
+	return central.ParseYear(s)
 }
 
 // errorStatus is the one mapping of an error to an HTTP status, for the
 // API, ingestion, the admin API and the pages alike:
 //
+//   - refused for its input (central.ErrInvalid; a batch that is not one
+//     or breaks the contract, wire.ErrNotBatch, *wire.InvalidError): 400;
+//   - a batch over limits.max_batch (central.ErrTooMany): 413;
 //   - nothing there (store.ErrNotFound, ErrNoData, planning.ErrNoHistory): 404;
 //   - a clash with what is stored (store.ErrConflict, store.ErrExists,
 //     store.ErrYearClosed): 409;
@@ -303,9 +168,11 @@ func yearParam(r *http.Request) (int, error) {
 //   - anything else: 500.
 func errorStatus(err error) int {
 	switch {
-	case errors.Is(err, ErrInvalid):
+	case errors.Is(err, central.ErrInvalid), errors.Is(err, wire.ErrNotBatch), errors.As(err, new(*wire.InvalidError)):
 		return http.StatusBadRequest
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNoData), errors.Is(err, planning.ErrNoHistory):
+	case errors.Is(err, central.ErrTooMany):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, central.ErrNoData), errors.Is(err, planning.ErrNoHistory):
 		return http.StatusNotFound
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrExists), errors.Is(err, store.ErrYearClosed):
 		return http.StatusConflict
@@ -321,22 +188,23 @@ func errorStatus(err error) int {
 // most its backoff maximum) before it sends again.
 const retryAfter = "30"
 
-// failStatus logs a server-side failure, notes a damaged or full store for
+// Failure logs a server-side failure, notes a damaged or full store for
 // /healthz, sets Retry-After on a 503 and returns err's status
-// (errorStatus) and the message to answer with.
-func (h *Handler) failStatus(w http.ResponseWriter, err error) (int, string) {
+// (errorStatus) and the message to answer with: the pages answer with it
+// too.
+func (h *Handler) Failure(w http.ResponseWriter, err error) (int, string) {
 	status := errorStatus(err)
 	msg := err.Error()
 	switch status {
 	case http.StatusServiceUnavailable:
-		h.health.observe(h.svc.now(), err)
+		h.health.observe(h.svc.Now(), err)
 		h.svc.Log.Warn("store unavailable", "err", err)
 		w.Header().Set("Retry-After", retryAfter)
 		msg = "store unavailable, retry later: " + msg
 	case http.StatusInternalServerError:
-		h.health.observe(h.svc.now(), err)
+		h.health.observe(h.svc.Now(), err)
 		h.svc.Log.Error("request failed", "err", err)
-		if advice := storeAdvice(err); advice != "" {
+		if advice := central.StoreAdvice(err); advice != "" {
 			msg += ": " + advice
 		}
 	}
@@ -345,7 +213,7 @@ func (h *Handler) failStatus(w http.ResponseWriter, err error) (int, string) {
 
 // fail answers err as JSON with errorStatus's status.
 func (h *Handler) fail(w http.ResponseWriter, err error) {
-	status, msg := h.failStatus(w, err)
+	status, msg := h.Failure(w, err)
 	writeJSON(w, status, apiError{Error: msg})
 }
 
@@ -436,38 +304,4 @@ func (h *Handler) profiles(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
 	status, body := h.checkHealth(r.Context())
 	writeJSON(w, status, body)
-}
-
-// Serve runs the HTTP server until ctx ends, then shuts down gracefully:
-// in-flight batches finish (committed and acknowledged) or are not
-// acknowledged at all.
-func Serve(ctx context.Context, svc *Service, h http.Handler, ready func(addr string)) error {
-	l := svc.Cfg.Limits
-	srv := &http.Server{Addr: svc.Cfg.Addr, Handler: h, ReadHeaderTimeout: l.ReadHeaderTimeout, ReadTimeout: l.ReadTimeout,
-		WriteTimeout: l.WriteTimeout, IdleTimeout: l.IdleTimeout, MaxHeaderBytes: int(l.MaxHeaderBytes),
-		ErrorLog: slog.NewLogLogger(svc.Log.Handler(), slog.LevelWarn)}
-	ln, err := listen(svc.Cfg.Addr)
-	if err != nil {
-		return err
-	}
-	errc := make(chan error, 1)
-	go func() {
-		if svc.Cfg.TLS.Cert != "" {
-			errc <- srv.ServeTLS(ln, svc.Cfg.TLS.Cert, svc.Cfg.TLS.Key)
-		} else {
-			errc <- srv.Serve(ln)
-		}
-	}()
-	if ready != nil {
-		ready(ln.Addr().String())
-	}
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	svc.Log.Info("shutting down: finishing in-flight requests")
-	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	return srv.Shutdown(sctx)
 }

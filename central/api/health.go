@@ -1,4 +1,4 @@
-package central
+package api
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 )
 
@@ -88,7 +89,7 @@ func (h *Handler) checkHealth(ctx context.Context) (int, Health) {
 	hs := &h.health
 	hs.checking.Lock()
 	defer hs.checking.Unlock()
-	now := h.svc.now()
+	now := h.svc.Now()
 	hs.mu.Lock()
 	stale := hs.checked.IsZero() || now.Before(hs.checked) || now.Sub(hs.checked) >= healthTTL
 	hs.mu.Unlock()
@@ -96,10 +97,10 @@ func (h *Handler) checkHealth(ctx context.Context) (int, Health) {
 		// The request ending does not end the check: its result serves
 		// the next requests.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), healthTimeout)
-		read, write := h.svc.Store.Check(cctx)
+		read, write := h.svc.CheckStore(cctx)
 		cancel()
 		if read != nil || write != nil {
-			h.svc.Log.Error("health check failed", "file", h.svc.Store.Path(), "read", read, "write", write)
+			h.svc.Log.Error("health check failed", "file", h.svc.StorePath(), "read", read, "write", write)
 		}
 		for _, err := range []error{read, write} {
 			if err != nil {
@@ -132,7 +133,7 @@ func (h *Handler) checkHealth(ctx context.Context) (int, Health) {
 		if !since.IsZero() {
 			body.Error = fmt.Sprintf("since %s: %s", since.UTC().Format(time.RFC3339), body.Error)
 		}
-		if advice := storeAdvice(err); advice != "" {
+		if advice := central.StoreAdvice(err); advice != "" {
 			body.Error += ": " + advice
 		}
 	}
@@ -154,18 +155,4 @@ func (h *Handler) checkHealth(ctx context.Context) (int, Health) {
 		return http.StatusServiceUnavailable, body
 	}
 	return http.StatusOK, body
-}
-
-// storeAdvice says what to do about a store failure an operator must
-// act on ("" for the others).
-func storeAdvice(err error) string {
-	switch {
-	case store.Corrupt(err):
-		return "the store's file is damaged or is not a greenhelp database: stop the central and restore the data directory from a backup (greenhelp restore)"
-	case store.ReadOnly(err):
-		return "the store's file cannot be written: check that the file and its directory are writable by the central and that the file system is mounted read-write, then restart the central"
-	case store.Full(err):
-		return "the disk of the data directory is full: free some space (the agents send again by themselves)"
-	}
-	return ""
 }

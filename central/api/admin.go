@@ -1,4 +1,4 @@
-package central
+package api
 
 import (
 	"context"
@@ -241,7 +241,7 @@ func (h *Handler) adminCloseYear(w http.ResponseWriter, r *http.Request) {
 	if !decodeAdmin(w, r, &struct{}{}) {
 		return
 	}
-	cy, err := h.svc.CloseYear(r.Context(), year, h.svc.now())
+	cy, err := h.svc.CloseYear(r.Context(), year, h.svc.Now())
 	if err != nil {
 		h.fail(w, err)
 		return

@@ -1,4 +1,4 @@
-package central
+package web
 
 import (
 	"context"
@@ -78,8 +78,14 @@ func newNonce() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
+// SecurityHeaders serves next with the headers above on every answer;
+// the pages read the nonce with cspNonce.
+func SecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { withSecurityHeaders(w, r, next) })
+}
+
 // withSecurityHeaders sets the headers above on the answer and serves it
-// with next; the pages read the nonce with cspNonce.
+// with next.
 func withSecurityHeaders(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	nonce, err := newNonce()
 	hd := w.Header()

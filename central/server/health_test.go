@@ -1,4 +1,4 @@
-package central
+package server_test
 
 import (
 	"context"
@@ -19,6 +19,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	. "github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/api"
+	"github.com/greenhelp/greenhelp/central/server"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
@@ -26,12 +29,15 @@ import (
 
 const healthAdminToken = "health-test-admin-token-0123456789abcdef"
 
-// healthStore is a data directory with one site (fr-lil) and a year of
-// its records, written through a real service and closed, ready to be
-// damaged.
+// healthStore is a data directory with one site (fr-lil) and two years
+// of its records (2023 and 2024: a year-on-year change to read), written
+// through a real service and closed, ready to be damaged.
 type healthStore struct {
 	dir, file, token string
 	cfg              *Config
+	// operator is the URL of the served store's local operator routes
+	// (set by serve).
+	operator string
 }
 
 func newHealthStore(t *testing.T) *healthStore {
@@ -45,10 +51,12 @@ func newHealthStore(t *testing.T) *healthStore {
 	require.NoError(t, err)
 	tok, err := svc.Store.AddSite(context.Background(), "fr-lil", "Lille", "FR")
 	require.NoError(t, err)
-	srv := httptest.NewServer(NewHandler(svc))
-	code, body := healthDo(t, srv.URL, http.MethodPost, "/api/v1/sites/fr-lil/batches", "Bearer "+tok, healthBatch("b-2024", 2024, 12))
+	srv := httptest.NewServer(server.NewHandler(svc))
+	for _, year := range []int{2023, 2024} {
+		code, body := healthDo(t, srv.URL, http.MethodPost, "/api/v1/sites/fr-lil/batches", "Bearer "+tok, healthBatch(fmt.Sprint("b-", year), year, 12))
+		require.Equal(t, http.StatusOK, code, body)
+	}
 	srv.Close()
-	require.Equal(t, http.StatusOK, code, body)
 	// Everything in the file itself, no write-ahead log left to read.
 	_, err = svc.Store.(*sqlite.Store).DB().Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	require.NoError(t, err)
@@ -71,8 +79,12 @@ func (hs *healthStore) serve(t *testing.T, o sqlite.Options) (*Service, string) 
 	require.NoError(t, err)
 	svc.Cfg, svc.Store = hs.cfg, cat
 	t.Cleanup(func() { svc.Close() })
-	srv := httptest.NewServer(NewHandler(svc))
+	h := server.NewHandler(svc)
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
+	op := httptest.NewServer(h.LocalOperator())
+	t.Cleanup(op.Close)
+	hs.operator = op.URL
 	return svc, srv.URL
 }
 
@@ -212,7 +224,15 @@ type family struct {
 	name, method, path string
 	auth               func(hs *healthStore) string
 	body               func(id string) string
+	// ok is the status when it succeeds (0: 200).
+	ok int
+	// operator: sent to the local operator socket's routes.
+	operator bool
 }
+
+func adminAuth(*healthStore) string { return "Bearer " + healthAdminToken }
+
+func emptyBody(string) string { return "{}" }
 
 var healthFamilies = []family{
 	{name: "ingest", method: http.MethodPost, path: "/api/v1/sites/fr-lil/batches",
@@ -222,15 +242,33 @@ var healthFamilies = []family{
 	{name: "api site", method: http.MethodGet, path: "/api/v1/sites/fr-lil"},
 	{name: "api inventory", method: http.MethodGet, path: "/api/v1/inventory?year=2024"},
 	{name: "api records", method: http.MethodGet, path: "/api/v1/records?site=fr-lil&year=2024"},
+	{name: "api trajectory", method: http.MethodGet, path: "/api/v1/trajectory"},
+	{name: "api changes", method: http.MethodGet, path: "/api/v1/changes?year=2024"},
+	{name: "api profiles", method: http.MethodGet, path: "/api/v1/profiles?year=2024"},
 	{name: "page group", method: http.MethodGet, path: "/"},
 	{name: "page site", method: http.MethodGet, path: "/sites/fr-lil?year=2024"},
-	{name: "admin", method: http.MethodPost, path: "/api/v1/admin/sites/fr-lil/rotate",
-		auth: func(*healthStore) string { return "Bearer " + healthAdminToken }, body: func(string) string { return "{}" }},
+	{name: "page profiles", method: http.MethodGet, path: "/profiles?year=2024"},
+	{name: "admin", method: http.MethodPost, path: "/api/v1/admin/sites/fr-lil/rotate", auth: adminAuth, body: emptyBody},
+	{name: "admin add site", method: http.MethodPost, path: "/api/v1/admin/sites", auth: adminAuth, ok: http.StatusCreated,
+		body: func(string) string { return `{"id": "fr-new", "name": "New", "country": "FR"}` }},
+	{name: "admin close site", method: http.MethodPost, path: "/api/v1/admin/sites/fr-lil/close", auth: adminAuth,
+		body: func(string) string { return `{"on": "2026-01-01"}` }},
+	{name: "admin reopen site", method: http.MethodPost, path: "/api/v1/admin/sites/fr-lil/reopen", auth: adminAuth, body: emptyBody},
+	{name: "admin offset", method: http.MethodPost, path: "/api/v1/admin/offsets", auth: adminAuth, ok: http.StatusCreated,
+		body: func(string) string {
+			return `{"year": 2024, "t": 10, "registry": "Gold Standard", "project": "GS-1 cookstoves", "vintage": 2023}`
+		}},
+	{name: "admin close year", method: http.MethodPost, path: "/api/v1/admin/years/2024/close", auth: adminAuth, body: emptyBody},
+	{name: "admin rollups", method: http.MethodPost, path: "/api/v1/admin/rollups/rebuild", auth: adminAuth, body: emptyBody},
+	{name: "operator socket", method: http.MethodPost, path: "/api/v1/admin/sites/fr-lil/rotate", body: emptyBody, operator: true},
 	{name: "healthz", method: http.MethodGet, path: "/healthz"},
 	{name: "metrics", method: http.MethodGet, path: "/metrics"},
 }
 
-// Issue 25, item 7: a corrupt, a locked, a read-only and a full store
+// Issue 25, item 7, and issue 26 (every handler family: the read API,
+// ingestion and ping, the admin API and the operator socket, the pages,
+// /healthz, /metrics): a corrupt file, one that is not a database, a
+// locked, a read-only and a full store
 // each give the status that tells the truth on every endpoint family — a
 // permanent failure 500 with a message and never Retry-After, a transient
 // one 503 with Retry-After, what still works 200 — and /healthz says so;
@@ -244,9 +282,22 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 			if s, ok := except[f.name]; ok {
 				m[f.name] = s
 			}
+			if m[f.name] == http.StatusOK && f.ok != 0 {
+				m[f.name] = f.ok
+			}
 		}
 		m["metrics"] = http.StatusOK
 		return m
+	}
+	// writes: the families that write the store (ingestion, every admin
+	// route, the operator socket) answer status, besides except.
+	writes := func(status int, except map[string]int) map[string]int {
+		for _, f := range healthFamilies {
+			if f.name == "ingest" || f.operator || strings.HasPrefix(f.name, "admin") {
+				except[f.name] = status
+			}
+		}
+		return except
 	}
 	cases := []struct {
 		name string
@@ -261,8 +312,19 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 		// sites first (a token, a page, the API).
 		name: "corrupt",
 		stage: func(t *testing.T, hs *healthStore) sqlite.Options {
-			corruptTables(t, hs.file, "sites", "site_versions", "batches", "activities", "rollup_months", "rollup_spans")
+			corruptTables(t, hs.file, "sites", "site_versions", "batches", "activities", "rollup_months", "rollup_spans", "offsets")
 			return sqlite.Options{BusyTimeout: busy}
+		},
+		want: all(http.StatusInternalServerError, nil),
+	}, {
+		// The file is replaced by one that is not a database at all under
+		// the running central: each request opens its own connection and
+		// reads the header.
+		name:  "not a database",
+		stage: func(*testing.T, *healthStore) sqlite.Options { return sqlite.Options{BusyTimeout: busy} },
+		held: func(t *testing.T, svc *Service, hs *healthStore) {
+			svc.Store.(*sqlite.Store).DB().SetMaxIdleConns(0)
+			require.NoError(t, os.WriteFile(hs.file, []byte(strings.Repeat("not a database at all. ", 400)), 0o600))
 		},
 		want: all(http.StatusInternalServerError, nil),
 	}, {
@@ -270,9 +332,8 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 		name:  "locked for writing",
 		stage: func(*testing.T, *healthStore) sqlite.Options { return sqlite.Options{BusyTimeout: busy} },
 		held:  func(t *testing.T, _ *Service, hs *healthStore) { lockFile(t, hs.file, false) },
-		want: all(http.StatusOK, map[string]int{"ingest": http.StatusServiceUnavailable, "admin": http.StatusServiceUnavailable,
-			"healthz": http.StatusServiceUnavailable}),
-		up: 1,
+		want:  all(http.StatusOK, writes(http.StatusServiceUnavailable, map[string]int{"healthz": http.StatusServiceUnavailable})),
+		up:    1,
 	}, {
 		// Another process holds the file in exclusive locking mode:
 		// readers too wait, then give up.
@@ -294,9 +355,8 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 			t.Log("the file cannot be made read-only here (chattr +i failed, root ignores chmod): SQLite's mode=ro stands in")
 			return sqlite.Options{BusyTimeout: busy, ReadOnly: true}
 		},
-		want: all(http.StatusOK, map[string]int{"ingest": http.StatusInternalServerError, "admin": http.StatusInternalServerError,
-			"healthz": http.StatusInternalServerError}),
-		up: 1,
+		want: all(http.StatusOK, writes(http.StatusInternalServerError, map[string]int{"healthz": http.StatusInternalServerError})),
+		up:   1,
 	}, {
 		// No page more than the file holds (max_page_count), as on a full
 		// disk: a year of daily records does not fit, a token rotated in
@@ -330,7 +390,11 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 					if f.body != nil {
 						body = f.body("b-" + strings.ReplaceAll(c.name, " ", "-"))
 					}
-					code, hdr, text := healthDoH(t, base, f.method, f.path, auth, body)
+					at := base
+					if f.operator {
+						at = hs.operator
+					}
+					code, hdr, text := healthDoH(t, at, f.method, f.path, auth, body)
 					want := c.want[f.name]
 					require.Equal(t, want, code, "%s %s: %s", f.method, f.path, clip(text))
 					switch {
@@ -342,7 +406,7 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 					}
 					switch f.name {
 					case "healthz":
-						var h Health
+						var h api.Health
 						require.NoError(t, json.Unmarshal([]byte(text), &h), text)
 						if code == http.StatusOK {
 							assert.Equal(t, "ok", h.Status)

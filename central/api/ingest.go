@@ -1,4 +1,4 @@
-package central
+package api
 
 import (
 	"compress/gzip"
@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/wire"
@@ -18,7 +19,7 @@ import (
 // siteToken checks the request's bearer token is site's; otherwise it
 // answers 401 (unknown token) or 403 (another site's) and returns false.
 func (h *Handler) siteToken(w http.ResponseWriter, r *http.Request, site string) bool {
-	owner, err := h.svc.Store.Authenticate(r.Context(), bearer(r))
+	owner, err := h.svc.Authenticate(r.Context(), bearer(r))
 	switch {
 	case err != nil:
 		h.storeFailed(w, site, err)
@@ -35,45 +36,26 @@ func (h *Handler) siteToken(w http.ResponseWriter, r *http.Request, site string)
 	return true
 }
 
-// Ping is GET /api/v1/sites/{site}/ping's answer: the central is reachable
-// and the token is the site's (an agent's `check --ping`).
-type Ping struct {
-	Site       string    `json:"site"`
-	Name       string    `json:"name"`
-	Status     string    `json:"status"`
-	ServerTime time.Time `json:"server_time"`
-	// LastReceived is the site's last batch the central logged.
-	LastReceived time.Time `json:"last_received,omitzero"`
-}
-
+// ping is GET /api/v1/sites/{site}/ping: the central is reachable and
+// the token is the site's (an agent's `check --ping`).
 func (h *Handler) ping(w http.ResponseWriter, r *http.Request) {
 	site := r.PathValue("site")
 	if !h.siteToken(w, r, site) {
 		return
 	}
-	st, err := h.svc.Store.Site(r.Context(), site)
+	p, err := h.svc.Ping(r.Context(), site)
 	if err != nil {
 		h.storeFailed(w, site, err)
 		return
-	}
-	p := Ping{Site: st.ID, Name: st.Name, Status: StatusOpen, ServerTime: h.svc.now().UTC()}
-	if !st.ClosedOn.IsZero() {
-		p.Status = StatusClosed
-	}
-	bs, err := h.svc.Store.Batches(r.Context(), site, 1)
-	if err != nil {
-		h.storeFailed(w, site, err)
-		return
-	}
-	if len(bs) > 0 {
-		p.LastReceived = bs[0].ReceivedAt
 	}
 	writeJSON(w, http.StatusOK, p)
 }
 
 // ingest is POST /api/v1/sites/{site}/batches (docs/ARCHITECTURE.md, "The wire contract"): it
 // authenticates, reads and decodes the body, calls Service.Ingest and maps
-// its errors to status codes.
+// its errors to status codes: what only ingestion refuses (an invalid
+// batch 400, too many records 413, an id reused 409, counted apart), the
+// rest through storeFailed.
 func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	site := r.PathValue("site")
@@ -94,7 +76,7 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 	b, err := wire.Decode(raw)
 	if err == nil {
 		start := time.Now()
-		var res IngestResult
+		var res central.IngestResult
 		res, err = h.svc.Ingest(ctx, site, b)
 		if err == nil {
 			m.storeLatency.WithLabelValues("write").Observe(time.Since(start).Seconds())
@@ -109,23 +91,25 @@ func (h *Handler) ingest(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// The status is errorStatus's; what only ingestion does is count the
+	// refusal and, for an invalid batch, list its problems.
 	var invalid *wire.InvalidError
-	switch {
+	switch status := errorStatus(err); {
 	case errors.As(err, &invalid):
 		m.batches.WithLabelValues(site, "rejected").Inc()
 		m.rejections.WithLabelValues("invalid").Inc()
 		h.svc.Log.Warn("batch refused", "site", site, "batch", footprint.Clip(b.ID), "problems", len(invalid.Problems), "first", invalid.Problems[0].Message)
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": fmt.Sprintf("%d problem(s): nothing of this batch was stored", len(invalid.Problems)), "errors": invalid.Problems})
+		writeJSON(w, status, map[string]any{"error": fmt.Sprintf("%d problem(s): nothing of this batch was stored", len(invalid.Problems)), "errors": invalid.Problems})
 	case errors.Is(err, wire.ErrNotBatch):
 		m.rejections.WithLabelValues("bad_json").Inc()
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: " + err.Error()})
-	case errors.Is(err, ErrTooMany):
+		writeJSON(w, status, apiError{Error: "body: " + err.Error()})
+	case errors.Is(err, central.ErrTooMany):
 		m.rejections.WithLabelValues("too_large").Inc()
-		writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: err.Error()})
+		writeJSON(w, status, apiError{Error: err.Error()})
 	case errors.Is(err, store.ErrConflict):
 		m.batches.WithLabelValues(site, "conflict").Inc()
 		h.svc.Log.Warn("batch id reused for another content: refused", "site", site, "batch", b.ID)
-		writeJSON(w, http.StatusConflict, apiError{Error: err.Error()})
+		writeJSON(w, status, apiError{Error: err.Error()})
 	default:
 		h.storeFailed(w, site, err)
 	}
@@ -181,7 +165,7 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int,
 // batch and retries at its backoff, so nothing waits on a site once the
 // store is mended). It counts the batch as unavailable or failed.
 func (h *Handler) storeFailed(w http.ResponseWriter, site string, err error) {
-	status, msg := h.failStatus(w, err)
+	status, msg := h.Failure(w, err)
 	switch status {
 	case http.StatusServiceUnavailable:
 		h.metrics.batches.WithLabelValues(site, "unavailable").Inc()
@@ -196,7 +180,7 @@ func (h *Handler) storeFailed(w http.ResponseWriter, site string, err error) {
 func (h *Handler) refusedToken(r *http.Request, site, reason string) {
 	h.metrics.rejections.WithLabelValues(reason).Inc()
 	label := "unknown"
-	if _, err := h.svc.Store.Site(r.Context(), site); err == nil {
+	if h.svc.Known(r.Context(), site) {
 		label = site
 	}
 	h.metrics.refusedTokens.WithLabelValues(label, reason).Inc()

@@ -1,0 +1,52 @@
+package central
+
+import (
+	"context"
+
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
+	"github.com/greenhelp/greenhelp/profiles"
+)
+
+// The steps of a calculation the tests (package central_test) compare:
+// the rollups' path against the raw records', the pages' against the
+// API's.
+
+func (s *Service) Records(ctx context.Context, site string, year int) ([]footprint.Activity, error) {
+	return s.records(ctx, site, year)
+}
+
+func (s *Service) RawRecordsFor(ctx context.Context, site string, d declaration.Site, year int) ([]footprint.Activity, error) {
+	return s.rawRecordsFor(ctx, site, d, year)
+}
+
+func (s *Service) Assignment(ctx context.Context, d declaration.Site, year int) (profiles.Assignment, ghg.Assumptions, []string, error) {
+	return s.assignment(ctx, d, year)
+}
+
+func (s *Service) Inputs(ctx context.Context, st store.Site, d declaration.Site, year int, trace bool) ([]footprint.Activity, error) {
+	return s.inputs(ctx, st, d, year, trace)
+}
+
+func (s *Service) Opts() ghg.Options { return s.opts() }
+
+// PageSite is what the pages compute a site from: its records (rollups
+// and the raw records they stand for) and its inventory of a year.
+type PageSite struct{ sy *siteYear }
+
+func (s *Service) LoadPageSite(ctx context.Context, site store.Site) (PageSite, error) {
+	sy, err := s.loadSite(ctx, site)
+	return PageSite{sy}, err
+}
+
+func (p PageSite) Acts() []footprint.Activity { return p.sy.acts }
+
+func (p PageSite) Inventory(ctx context.Context, s *Service, year int) (*ghg.Inventory, error) {
+	c, err := p.sy.calc(ctx, s, year)
+	if err != nil {
+		return nil, err
+	}
+	return c.inv, nil
+}

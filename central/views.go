@@ -1,0 +1,340 @@
+package central
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
+	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/profiles"
+)
+
+// What the pages show, as plain results: the group's dashboard, a site's
+// page, the profiles page and the start page of a central without a full
+// year of data. central/web draws them (docs/ARCHITECTURE.md, "Pages").
+
+// SiteSummary is one site's figures for the selected year.
+type SiteSummary struct {
+	ID, Name, Country, City string
+	Profile                 string
+	Latitude, Longitude     float64
+	Seats                   int
+	TotalT                  float64 // market-based
+	KgPerSeat               float64
+	// GapPct is the gap to the site's own trajectory that year (nil: no track).
+	GapPct     *float64
+	Compliance *float64
+	AvoidedT   float64
+}
+
+// MonthPoint is one month of PC power-off results.
+type MonthPoint struct {
+	Month      string // YYYY-MM
+	AvoidedKWh float64
+	AvoidedT   float64
+}
+
+// SiteGap is a site's year against its trajectory.
+type SiteGap struct {
+	ID, Name                string
+	ActualT, AllowedT, GapT float64
+	GapPct                  float64
+}
+
+// Overview is what every page shows in its header: the year, the years
+// with data, the sites' figures and the trajectory's method.
+type Overview struct {
+	Year   int
+	Years  []int // the full years of data, to choose from
+	Sites  []SiteSummary
+	Method string // the trajectory's label, e.g. "compound 4.5 %/yr"
+}
+
+// GroupView is the CTO's dashboard.
+type GroupView struct {
+	Overview
+	Track           planning.Track   // the group's trajectory
+	ByYear          []*ghg.Inventory // the group's inventory per year
+	PowerOffMonthly []MonthPoint
+	Levers          []planning.Lever // summed over sites
+	Plan            planning.Plan
+	// Change is the year's change from the year before in its three
+	// effects (nil: no year before); Recalculation the base-year policy.
+	Change        *planning.Change
+	Recalculation *planning.Recalculation
+	// SiteChanges are each site's year against the year before (its
+	// change split in the three effects) and Allowed its allowed
+	// emissions of the year by site id (absent: no trajectory yet).
+	SiteChanges []planning.Change
+	Allowed     map[string]float64
+	// OverLine are the sites above their allowed emissions in the year,
+	// most tonnes over first (the CTO's "which sites are off").
+	OverLine []SiteGap
+	// Attention are the sites that stopped sending, closed or never sent:
+	// absent from (or partial in) the figures, said so.
+	Attention []SiteStatus
+}
+
+// SiteView is the ambassador's site page.
+type SiteView struct {
+	Overview
+	Site            SiteSummary
+	Assignment      profiles.Assignment
+	ProfileName     string
+	Track           planning.Track
+	ByYear          []*ghg.Inventory
+	PowerOffMonthly []MonthPoint
+	Levers          []planning.Lever
+	Plan            planning.Plan
+	Peers           []SiteSummary     // sites of the same profile
+	Freshness       []SourceFreshness // by source name
+	Change          *planning.Change  // the year's change in its three effects
+}
+
+// ProfilesView is the profiles page.
+type ProfilesView struct {
+	Overview
+	Profiles []profiles.Profile
+}
+
+// StartView is the first page of a central without a full year of data:
+// the sites and what the central received from each.
+type StartView struct {
+	Method string
+	Sites  []SiteStatus
+}
+
+func (d *dashboard) overview(method string) Overview {
+	return Overview{Year: d.year, Years: d.years, Sites: d.sums, Method: method}
+}
+
+// GroupPage assembles the CTO's dashboard for year (0: the latest full year).
+func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
+	d, err := s.dashboard(ctx, year)
+	if err != nil {
+		return GroupView{}, err
+	}
+	g := GroupView{Overview: d.overview(s.Method.Label()), Track: d.report.Group}
+	// The sites' statuses (a few catalog lookups a site) alongside the
+	// months' calculations.
+	type statuses struct {
+		sts []SiteStatus
+		err error
+	}
+	stc := make(chan statuses, 1)
+	go func() {
+		sts, err := s.SiteStatuses(ctx)
+		stc <- statuses{sts, err}
+	}()
+	months := make([]MonthPoint, 12)
+	leverSum := map[string]*planning.Lever{}
+	for _, y := range d.years {
+		var invs []*ghg.Inventory
+		for _, sy := range d.sites {
+			inv, err := sy.inventory(ctx, s, y)
+			if err != nil {
+				return g, err
+			}
+			if sy.hasData(inv) {
+				invs = append(invs, inv)
+			}
+		}
+		if len(invs) > 0 {
+			g.ByYear = append(g.ByYear, ghg.Merge("group", "Group", y, invs))
+		}
+	}
+	// Each site's months and levers (twelve calculations a site) on the
+	// workers, summed in the sites' order.
+	type part struct {
+		ms     []MonthPoint
+		levers []planning.Lever
+	}
+	parts := make([]*part, len(d.sites))
+	err = parallel(ctx, len(d.sites), func(ctx context.Context, i int) error {
+		sy := d.sites[i]
+		c, err := sy.calc(ctx, s, d.year)
+		if err != nil || !sy.hasData(c.inv) {
+			return err
+		}
+		ms, err := sy.monthly(ctx, s, d.year)
+		if err != nil {
+			return err
+		}
+		parts[i] = &part{ms: ms, levers: planning.Levers(c.decl, c.inv, c.levers, c.as, s.Factors)}
+		return nil
+	})
+	if err != nil {
+		return g, err
+	}
+	for _, p := range parts {
+		if p == nil {
+			continue
+		}
+		for i, m := range p.ms {
+			months[i].Month = m.Month
+			months[i].AvoidedKWh += m.AvoidedKWh
+			months[i].AvoidedT += m.AvoidedT
+		}
+		for _, l := range p.levers {
+			if leverSum[l.ID] == nil {
+				leverSum[l.ID] = &planning.Lever{ID: l.ID, Name: l.Name, Assumptions: "sum over sites of each site's potential"}
+			}
+			leverSum[l.ID].PotentialT += l.PotentialT
+		}
+	}
+	g.PowerOffMonthly = months
+	for _, l := range leverSum {
+		g.Levers = append(g.Levers, *l)
+	}
+	sort.Slice(g.Levers, func(i, j int) bool { return g.Levers[i].PotentialT > g.Levers[j].PotentialT })
+	if n := len(g.Track.Years); n > 0 {
+		last := g.Track.Years[n-1]
+		g.Plan = planning.PlanSite(planning.PlanInput{Site: "group", Method: s.Method, Basis: "market",
+			BaseYear: g.Track.BaseYear, BaseT: g.Track.BaseT, CurrentYear: last.Year, CurrentT: last.ActualT, Levers: g.Levers})
+	}
+	g.Recalculation = d.report.Recalculation
+	names := map[string]string{}
+	for _, sy := range d.sites {
+		names[sy.site.ID] = sy.site.Name
+	}
+	for _, tr := range d.report.Sites {
+		for _, ys := range tr.Years {
+			if ys.Year == d.year && ys.Year > tr.BaseYear && ys.GapT > 0 {
+				g.OverLine = append(g.OverLine, SiteGap{ID: tr.Site, Name: names[tr.Site], ActualT: ys.ActualT, AllowedT: ys.AllowedT, GapT: ys.GapT, GapPct: ys.GapPct})
+			}
+		}
+	}
+	sort.Slice(g.OverLine, func(i, j int) bool { return g.OverLine[i].GapT > g.OverLine[j].GapT })
+	got := <-stc
+	if got.err != nil {
+		return g, got.err
+	}
+	for _, st := range got.sts {
+		if st.Status != StatusOpen {
+			g.Attention = append(g.Attention, st)
+		}
+	}
+	g.Allowed = map[string]float64{}
+	for _, tr := range d.report.Sites {
+		for _, ys := range tr.Years {
+			if ys.Year == d.year && ys.Year > tr.BaseYear {
+				g.Allowed[tr.Site] = ys.AllowedT
+			}
+		}
+	}
+	if ch, err := s.Changes(ctx, d.year); err == nil {
+		g.Change = &ch.Group
+		g.SiteChanges = ch.Sites
+	} else if !errors.Is(err, ErrNoData) {
+		return g, err
+	}
+	return g, nil
+}
+
+// SitePage assembles the ambassador's page for one site.
+func (s *Service) SitePage(ctx context.Context, id string, year int) (SiteView, error) {
+	d, err := s.dashboard(ctx, year)
+	if err != nil {
+		return SiteView{}, err
+	}
+	var sy *siteYear
+	for _, x := range d.sites {
+		if x.site.ID == id {
+			sy = x
+		}
+	}
+	if sy == nil {
+		return SiteView{}, fmt.Errorf("site %q: %w", id, store.ErrNotFound)
+	}
+	cur, err := sy.calc(ctx, s, d.year)
+	if err != nil {
+		return SiteView{}, err
+	}
+	out := SiteView{Overview: d.overview(s.Method.Label()), Assignment: cur.assign}
+	if p, ok := s.Profiles.Get(cur.assign.Profile); ok {
+		out.ProfileName = p.Name
+	}
+	for _, sum := range d.sums {
+		if sum.ID == id {
+			out.Site = sum
+		}
+		if sum.Profile == cur.assign.Profile {
+			out.Peers = append(out.Peers, sum)
+		}
+	}
+	if out.Site.ID == "" {
+		out.Site = SiteSummary{ID: id, Name: sy.site.Name, Profile: cur.assign.Profile}
+	}
+	for _, tr := range d.report.Sites {
+		if tr.Site == id {
+			out.Track = tr
+		}
+	}
+	for _, y := range d.years {
+		inv, err := sy.inventory(ctx, s, y)
+		if err != nil {
+			return out, err
+		}
+		if sy.hasData(inv) {
+			out.ByYear = append(out.ByYear, inv)
+		}
+	}
+	if out.PowerOffMonthly, err = sy.monthly(ctx, s, d.year); err != nil {
+		return out, err
+	}
+	out.Levers = planning.Levers(cur.decl, cur.inv, cur.levers, cur.as, s.Factors)
+	if n := len(out.Track.Years); n > 0 {
+		last := out.Track.Years[n-1]
+		out.Plan = planning.PlanSite(planning.PlanInput{Site: id, Profile: cur.assign.Profile, Method: s.Method, Basis: "market",
+			BaseYear: out.Track.BaseYear, BaseT: out.Track.BaseT, CurrentYear: last.Year, CurrentT: last.ActualT, Levers: out.Levers})
+	}
+	byLast := map[string]*SourceFreshness{}
+	var order []string
+	for _, a := range sy.acts {
+		f := byLast[a.Source]
+		if f == nil {
+			f = &SourceFreshness{Source: a.Source}
+			byLast[a.Source] = f
+			order = append(order, a.Source)
+		}
+		f.Records++
+		if last := a.End.AddDays(-1).String(); last > f.LastEnd {
+			f.LastEnd = last
+		}
+	}
+	sort.Strings(order)
+	for _, src := range order {
+		out.Freshness = append(out.Freshness, *byLast[src])
+	}
+	if ch, err := s.Changes(ctx, d.year); err == nil {
+		for i := range ch.Sites {
+			if ch.Sites[i].Entity == id {
+				out.Change = &ch.Sites[i]
+			}
+		}
+	} else if !errors.Is(err, ErrNoData) {
+		return out, err
+	}
+	return out, nil
+}
+
+// ProfilesPage assembles the profiles page.
+func (s *Service) ProfilesPage(ctx context.Context, year int) (ProfilesView, error) {
+	d, err := s.dashboard(ctx, year)
+	if err != nil {
+		return ProfilesView{}, err
+	}
+	return ProfilesView{Overview: d.overview(s.Method.Label()), Profiles: s.Profiles.Profiles}, nil
+}
+
+// StartPage is the first page of a central without a full year of data.
+func (s *Service) StartPage(ctx context.Context) (StartView, error) {
+	sts, err := s.SiteStatuses(ctx)
+	if err != nil {
+		return StartView{}, err
+	}
+	return StartView{Method: s.Method.Label(), Sites: sts}, nil
+}
