@@ -159,6 +159,7 @@ func TestOnlyTheCentralsOwnAnswerAcknowledgesABatch(t *testing.T) {
 			}))
 			t.Cleanup(srv.Close)
 			a := exampleAgent(t, srv.URL)
+			waited := noWaiting(a)
 			queueOne(t, a)
 
 			ackedN, refusedN, err := a.drain(ctxFor(t, 60*time.Second), 2)
@@ -167,6 +168,8 @@ func TestOnlyTheCentralsOwnAnswerAcknowledgesABatch(t *testing.T) {
 			assert.Zero(t, ackedN)
 			assert.Zero(t, refusedN)
 			assert.EqualValues(t, 2, hostileRequests.Load(), "tried again, not set aside")
+			require.Len(t, waited.all(), 1)
+			assert.InDelta(t, 20*time.Millisecond, waited.all()[0], float64(10*time.Millisecond), "the backoff (20 ms ± 50 %) before the second try")
 			assert.Zero(t, elsewhere.Load(), "no redirect followed")
 			st, err := a.Status()
 			require.NoError(t, err)
@@ -212,6 +215,7 @@ func TestTimeoutsAndBusyAnswersAreRetriedNeverQuarantined(t *testing.T) {
 				return true
 			}
 			a := exampleAgent(t, central.start(t, ""))
+			waited := noWaiting(a)
 			queueOne(t, a)
 			ackedN, refusedN, err := a.Drain(ctxFor(t, 60*time.Second))
 			require.NoError(t, err)
@@ -222,6 +226,7 @@ func TestTimeoutsAndBusyAnswersAreRetriedNeverQuarantined(t *testing.T) {
 			assert.Equal(t, 1, records)
 			assert.Equal(t, 1, batches)
 			assert.Zero(t, dups)
+			assert.Equal(t, []time.Duration{100 * time.Millisecond, 100 * time.Millisecond}, waited.all(), "the central's 1,000 days, capped")
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -95,14 +96,40 @@ func TestRetryAfterFromTheCentralIsHonoured(t *testing.T) {
 		return false
 	}
 	a := exampleAgent(t, central.start(t, ""))
+	waited := noWaiting(a)
 	a.Cfg.Upload.BackoffMax = time.Minute // Retry-After is capped at the backoff maximum
 	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
 	_, batches, _, requests := central.stats()
 	assert.Equal(t, 1, batches)
 	require.Equal(t, 3, requests)
 	// The agent waited the second the central asked for, not its 20 ms backoff.
-	assert.GreaterOrEqual(t, central.requests[1].Sub(central.requests[0]), time.Second)
-	assert.GreaterOrEqual(t, central.requests[2].Sub(central.requests[1]), time.Second)
+	assert.Equal(t, []time.Duration{time.Second, time.Second}, waited.all())
+}
+
+// waits are the waits before a retry an agent asked for.
+type waits struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (w *waits) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.d...)
+}
+
+// noWaiting makes a's waits before a retry return at once (unless the
+// context has ended), noting each: a test checks the wait the agent chose
+// without spending it.
+func noWaiting(a *Agent) *waits {
+	w := &waits{}
+	a.sleep = func(ctx context.Context, d time.Duration) error {
+		w.mu.Lock()
+		w.d = append(w.d, d)
+		w.mu.Unlock()
+		return ctx.Err()
+	}
+	return w
 }
 
 func TestARefusedBatchIsQuarantinedWithTheCentralsReason(t *testing.T) {
@@ -274,11 +301,13 @@ func TestA4xxThatIsNotTheCentralsRefusalKeepsTheBatch(t *testing.T) {
 				return true
 			}
 			a := exampleAgent(t, central.start(t, ""))
+			waited := noWaiting(a)
 			require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
 			st, err := a.Status()
 			require.NoError(t, err)
 			assert.Zero(t, st.Pending)
 			assert.Empty(t, st.Quarantined, "nothing quarantined on an answer that is not the central's")
+			assert.Len(t, waited.all(), 2, "the backoff before each retry")
 			_, batches, _, requests := central.stats()
 			assert.Equal(t, 1, batches, "stored once the central answers")
 			assert.Equal(t, 3, requests)
