@@ -24,6 +24,7 @@ func tree() *cobra.Command {
 // A command's error is printed after the tree's name, exit code 1; its
 // output goes where it was asked to.
 func TestExecuteReturnsTheExitCodeAndNamesTheCommand(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	assert.Equal(t, 0, Execute(context.Background(), tree(), []string{"ok"}, &out, &errOut))
 	assert.Equal(t, "log format text\n", out.String()+errOut.String())
