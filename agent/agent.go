@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,6 +64,9 @@ type Agent struct {
 
 	mu    sync.Mutex
 	state State
+	// sleep is the uploader's wait before a retry (upload.Uploader.Sleep);
+	// nil is the real one. Tests set it to check the waits without them.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // New opens the agent's outbox and state.

@@ -82,6 +82,7 @@ func queueOne(t *testing.T, a *Agent) wire.Batch {
 // what came back, nothing reaches another origin, and the central's own
 // answer then takes the batch, once.
 func TestOnlyTheCentralsOwnAnswerAcknowledgesABatch(t *testing.T) {
+	t.Parallel()
 	const token = "tok-123"
 	other := newWitness(t, token)
 	const batchPath = "/api/v1/sites/fr-lyo-gerland/batches"
@@ -140,8 +141,19 @@ func TestOnlyTheCentralsOwnAnswerAcknowledgesABatch(t *testing.T) {
 		{"308 to another origin", redirect(308, ""), `a redirect to "` + other.url},
 		{"a status HTTP does not define", answer(600, "application/json", `{"id":"$ID","status":"accepted","accepted":1}`), "a status HTTP does not define"},
 	}
+	// What no answer may cause, checked once every subtest (parallel) has
+	// ended: the parent's cleanup runs after them.
+	t.Cleanup(func() {
+		requests, tokens := other.seen()
+		assert.Zero(t, requests, "another origin never got a request")
+		assert.Zero(t, tokens, "nor the token")
+		// The 10 GB answers were cut off, not drained: the agent read 64 KiB of
+		// each and dropped the connection (what loopback buffers hold is sent).
+		assert.Less(t, written.Load(), int64(2*256<<20), "bytes sent of 2 × 10 GB")
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			central := newFakeCentral("fr-lyo-gerland", token)
 			var real atomic.Bool
 			var hostileRequests, elsewhere atomic.Int64
@@ -159,6 +171,7 @@ func TestOnlyTheCentralsOwnAnswerAcknowledgesABatch(t *testing.T) {
 			}))
 			t.Cleanup(srv.Close)
 			a := exampleAgent(t, srv.URL)
+			waited := noWaiting(a)
 			queueOne(t, a)
 
 			ackedN, refusedN, err := a.drain(ctxFor(t, 60*time.Second), 2)
@@ -167,6 +180,8 @@ func TestOnlyTheCentralsOwnAnswerAcknowledgesABatch(t *testing.T) {
 			assert.Zero(t, ackedN)
 			assert.Zero(t, refusedN)
 			assert.EqualValues(t, 2, hostileRequests.Load(), "tried again, not set aside")
+			require.Len(t, waited.all(), 1)
+			assert.InDelta(t, 20*time.Millisecond, waited.all()[0], float64(10*time.Millisecond), "the backoff (20 ms ± 50 %) before the second try")
 			assert.Zero(t, elsewhere.Load(), "no redirect followed")
 			st, err := a.Status()
 			require.NoError(t, err)
@@ -186,20 +201,16 @@ func TestOnlyTheCentralsOwnAnswerAcknowledgesABatch(t *testing.T) {
 			assert.Zero(t, dups)
 		})
 	}
-	requests, tokens := other.seen()
-	assert.Zero(t, requests, "another origin never got a request")
-	assert.Zero(t, tokens, "nor the token")
-	// The 10 GB answers were cut off, not drained: the agent read 64 KiB of
-	// each and dropped the connection (what loopback buffers hold is sent).
-	assert.Less(t, written.Load(), int64(2*256<<20), "bytes sent of 2 × 10 GB")
 }
 
 // Issue 25, items 4 and 6: a 408 (a body too slow for the central's
 // limits.read_timeout) was quarantined like any 4xx; a Retry-After of
 // 86400000 s stopped delivery until the agent restarted.
 func TestTimeoutsAndBusyAnswersAreRetriedNeverQuarantined(t *testing.T) {
+	t.Parallel()
 	for _, code := range []int{http.StatusRequestTimeout, http.StatusTooEarly, http.StatusTooManyRequests, 500, 502, 503, 504} {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			t.Parallel()
 			central := newFakeCentral("fr-lyo-gerland", "tok-123")
 			central.fail = func(n int, w http.ResponseWriter) bool {
 				if n > 2 {
@@ -212,6 +223,7 @@ func TestTimeoutsAndBusyAnswersAreRetriedNeverQuarantined(t *testing.T) {
 				return true
 			}
 			a := exampleAgent(t, central.start(t, ""))
+			waited := noWaiting(a)
 			queueOne(t, a)
 			ackedN, refusedN, err := a.Drain(ctxFor(t, 60*time.Second))
 			require.NoError(t, err)
@@ -222,6 +234,7 @@ func TestTimeoutsAndBusyAnswersAreRetriedNeverQuarantined(t *testing.T) {
 			assert.Equal(t, 1, records)
 			assert.Equal(t, 1, batches)
 			assert.Zero(t, dups)
+			assert.Equal(t, []time.Duration{100 * time.Millisecond, 100 * time.Millisecond}, waited.all(), "the central's 1,000 days, capped")
 		})
 	}
 }
@@ -230,6 +243,7 @@ func TestTimeoutsAndBusyAnswersAreRetriedNeverQuarantined(t *testing.T) {
 // followed and named, and a 200 counts only as the central's JSON naming
 // the site.
 func TestPingTakesOnlyTheCentralsOwnAnswer(t *testing.T) {
+	t.Parallel()
 	const token = "tok-123"
 	other := newWitness(t, token)
 	tests := []struct {
@@ -264,8 +278,14 @@ func TestPingTakesOnlyTheCentralsOwnAnswer(t *testing.T) {
 			http.Redirect(w, r, other.url+"/login", http.StatusFound)
 		}, "a redirect to"},
 	}
+	t.Cleanup(func() { // once every subtest (parallel) has ended
+		requests, tokens := other.seen()
+		assert.Zero(t, requests, "another origin never got a request")
+		assert.Zero(t, tokens)
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			srv := httptest.NewServer(http.HandlerFunc(tt.answer))
 			t.Cleanup(srv.Close)
 			a := exampleAgent(t, srv.URL)
@@ -280,7 +300,4 @@ func TestPingTakesOnlyTheCentralsOwnAnswer(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
-	requests, tokens := other.seen()
-	assert.Zero(t, requests, "another origin never got a request")
-	assert.Zero(t, tokens)
 }

@@ -68,12 +68,14 @@ type caseHealth struct {
 // TestCollectCases runs every testdata/collect/<case>: site.yaml and the
 // exports it names in, expected.json (golden, -update rewrites) out.
 func TestCollectCases(t *testing.T) {
+	t.Parallel()
 	dirs, err := filepath.Glob(filepath.Join("testdata", "collect", "*"))
 	require.NoError(t, err)
 	require.NotEmpty(t, dirs)
 	for _, dir := range dirs {
 		name := filepath.Base(dir)
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			cfg := loadCase(t, name)
 			a := &Agent{Cfg: cfg, Log: quiet()}
 			c := a.Collect(context.Background())
@@ -112,6 +114,7 @@ func hours(acts []footprint.Activity) map[string]map[string]float64 {
 }
 
 func TestWorkstationHoursFollowTheLocalClockAcrossDST(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		want map[string]map[string]float64
@@ -138,6 +141,7 @@ func TestWorkstationHoursFollowTheLocalClockAcrossDST(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			cfg := loadCase(t, tt.name)
 			a := &Agent{Cfg: cfg, Log: quiet()}
 			c := a.Collect(context.Background())
@@ -152,6 +156,7 @@ func TestWorkstationHoursFollowTheLocalClockAcrossDST(t *testing.T) {
 }
 
 func TestOnlyTheMappedColumnsAreRead(t *testing.T) {
+	t.Parallel()
 	cfg := loadCase(t, "travel-iata-and-hotels")
 	s := cfg.Sources[0]
 	tbl, err := source.Read(context.Background(), s.Source, s.env(cfg.baseDir()), s.Columns.Mapped())
@@ -165,6 +170,7 @@ func TestOnlyTheMappedColumnsAreRead(t *testing.T) {
 }
 
 func TestReReadingAnExportGivesTheSameKeys(t *testing.T) {
+	t.Parallel()
 	cfg := loadCase(t, "telework-teams-summed")
 	a := &Agent{Cfg: cfg, Log: quiet()}
 	first := a.Collect(context.Background()).Activities

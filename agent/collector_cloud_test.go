@@ -14,6 +14,7 @@ import (
 // MTCO2e sent as kg, market-based, a period ending on its last day or on
 // the next month's first.
 func TestCloudReadsTheAWSCarbonExport(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "cloud"), map[string]string{"exports/aws-carbon-emissions.csv": "last_refresh_timestamp,location,model_version,payer_account_id,product_code,region_code,total_lbm_emissions_unit,total_lbm_emissions_value,total_mbm_emissions_unit,total_mbm_emissions_value,usage_account_id,usage_period_end,usage_period_start\n" +
 		"2025-03-20 08:00:00Z,EU (Paris),v3.0.0,111122223333,AmazonEC2,eu-west-3,MTCO2e,0.034,MTCO2e,0.012,444455556666,2025-02-01 00:00:00Z,2025-01-01 00:00:00Z\n" +
 		"2025-03-20 08:00:00Z,EU (Paris),v3.0.0,111122223333,AmazonS3,eu-west-3,MTCO2e,0.004,MTCO2e,0.001,444455556666,2025-02-01 00:00:00Z,2025-01-01 00:00:00Z\n" +
@@ -31,6 +32,7 @@ func TestCloudReadsTheAWSCarbonExport(t *testing.T) {
 // Google Cloud's Carbon Footprint export (its BigQuery schema saved as
 // CSV): kilograms, market-based where given.
 func TestCloudReadsTheGoogleCarbonFootprintExport(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "cloud"), map[string]string{"exports/gcp.csv": "usage_month,billing_account_id,project.id,project.number,service.description,service.id,location.location,location.region,carbon_model_version,carbon_footprint_total_kgCO2e.location_based,carbon_footprint_total_kgCO2e.market_based,carbon_footprint_kgCO2e.scope1,carbon_footprint_kgCO2e.scope2.location_based,carbon_footprint_kgCO2e.scope2.market_based,carbon_footprint_kgCO2e.scope3\n" +
 		"2025-01-01,007GD7-15C0E6-BDE6B3,cc-prod,802583874831,Compute Engine,6F81-5844-456A,europe-west1-b,europe-west1,12,40.5,12.25,0.1,30.2,1.95,10.2\n" +
 		"2025-01-01,007GD7-15C0E6-BDE6B3,cc-prod,802583874831,Cloud Storage,95FF-2EF5-5EA1,europe-west1,europe-west1,12,3.5,,0.01,2.5,,0.99\n"},
@@ -45,6 +47,7 @@ func TestCloudReadsTheGoogleCarbonFootprintExport(t *testing.T) {
 // Microsoft's EnrollmentEmission rows (Cloud for Sustainability API, the
 // Emissions Impact Dashboard's data): one row per scope, summed; mtCO2e.
 func TestCloudReadsTheAzureEmissionsRows(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "cloud"), map[string]string{"exports/azure.csv": "dateKey,enrollmentId,orgName,subscriptionId,subscriptionName,azureServiceName,subService,azureRegionName,scope,scopeId,totalEmissions\n" +
 		"20250101,12345678,Contoso,0f4b-sub,contact-centre,Virtual Machines,Compute,westeurope,Scope 1,1,0.0005\n" +
 		"20250101,12345678,Contoso,0f4b-sub,contact-centre,Virtual Machines,Compute,westeurope,Scope 2,2,0.004\n" +
@@ -61,6 +64,7 @@ func TestCloudReadsTheAzureEmissionsRows(t *testing.T) {
 // A usage export, estimated at the central: vCPU-hours, GB-months made
 // TB-hours over the month's hours, TB transferred made GB.
 func TestCloudReadsAUsageExport(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "cloud"), map[string]string{"exports/usage.csv": "month,item,quantity,unit,region\n" +
 		"2025-01,compute,10000,vCPU-hours,eu-west-3\n2025-01,storage_ssd,5000,TB-hours,eu-west-3\n" +
 		"2025-02,storage_hdd,1000,GB-month,eu-west-3\n2025-02,transfer,2,TB,eu-west-3\n2025-02,gpu,1,hours,eu-west-3\n"},

@@ -13,6 +13,7 @@ import (
 // The energy sample: bill periods (end day excluded) in kWh; a row with
 // a quantity that is not a number is rejected by its line.
 func TestEnergySampleReadsBillPeriods(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "energy"), map[string]string{"exports/electricity.csv": "period_start,period_end,kwh\n" +
 		"2024-01-01,2024-02-01,31000\n2024-02-01,2024-03-01,29000.5\n2024-03-01,2024-04-01,n/a\n"})
 	require.Len(t, acts, 2)
@@ -25,6 +26,7 @@ func TestEnergySampleReadsBillPeriods(t *testing.T) {
 // Units the exports use are converted: MWh and Wh to kWh; m³ of a liquid
 // fuel to litres; m³ of gas is refused (it needs the gas's calorific value).
 func TestEnergyUnitsAreConverted(t *testing.T) {
+	t.Parallel()
 	block := `  - id: meters
     type: csv
     collector: energy
@@ -48,6 +50,7 @@ func TestEnergyUnitsAreConverted(t *testing.T) {
 // A server room's PDU export: the source's attrs name the room on every
 // record; a colocation record without its contract is refused by line.
 func TestEnergyRecordsCarryTheSourcesAttributes(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "energy"), map[string]string{"exports/electricity.csv": "period_start,period_end,kwh\n2024-01-01,2024-02-01,5952\n"},
 		"    kind: electricity ", "    attrs: {room: sr1}\n    kind: datacentre ", "item: grid ", "item: it_energy ")
 	require.Empty(t, h.Rejections)

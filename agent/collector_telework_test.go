@@ -12,6 +12,7 @@ import (
 // The telework sample: rows per team summed per day into person-days
 // remote and on site; a negative count is refused by its line.
 func TestTeleworkSampleSumsTeamsPerDay(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "telework"), map[string]string{"exports/wfm-presence.csv": "date,team,remote,onsite\n" +
 		"2024-03-04,sales,10,20\n2024-03-04,support,5,7.5\n2024-03-05,sales,-1,20\n"})
 	got := map[string]float64{}

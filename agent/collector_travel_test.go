@@ -14,6 +14,7 @@ import (
 // circle × 1.08, a train by its distance, two hotel nights in the US, an
 // unknown mode refused by its line.
 func TestTravelSampleReadsBookings(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "travel"), map[string]string{"exports/bookings.csv": "travel_date,mode,origin,destination,distance_km,cabin,nights,country\n" +
 		"2024-04-02,flight,CDG,JFK,,business,,\n2024-04-03,train,,,460,,,\n2024-04-02,hotel,,,,,2,us\n2024-04-04,teleport,,,10,,,\n"})
 	byItem := map[string]footprint.Activity{}

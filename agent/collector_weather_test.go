@@ -17,6 +17,7 @@ import (
 // The weather sample: hourly readings averaged per day; a reading in
 // Fahrenheit where Celsius is configured is refused by its line.
 func TestWeatherSampleAveragesReadingsPerDay(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "weather"), map[string]string{"exports/bms-outdoor-temperature.csv": "timestamp,outdoor_temp\n" +
 		"2025-01-14 00:00,-3.5\n2025-01-14 06:00,-1.5\n2025-01-14 12:00,4\n2025-01-14 18:00,1\n" +
 		"2025-01-15 00:00,2\n2025-01-15 12:00,77\n2025-01-15 18:00,6\n"})
@@ -36,6 +37,7 @@ func TestWeatherSampleAveragesReadingsPerDay(t *testing.T) {
 }
 
 func TestWeatherInFahrenheitIsConverted(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "weather"), map[string]string{"exports/bms-outdoor-temperature.csv": "timestamp,outdoor_temp\n" +
 		"2025-07-01 00:00,68\n2025-07-01 12:00,86\n"}, "unit: °C ", "unit: °F ")
 	require.Empty(t, h.Rejections)
@@ -46,6 +48,7 @@ func TestWeatherInFahrenheitIsConverted(t *testing.T) {
 // A day whose readings straddle two runs keeps its earlier readings in
 // its mean: the resumed run gives the records of a whole read.
 func TestWeatherResumesWithTheDaysReadingsSoFar(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	site := strings.Replace(resumeSite, `  - id: power
     type: csv

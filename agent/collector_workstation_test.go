@@ -13,6 +13,7 @@ import (
 // night of the 20:00–07:00 window (Paris time), another shut down at
 // 20:30: the window's device-hours split on (missed) and off.
 func TestWorkstationSampleSplitsTheWindowsHours(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "workstation"), map[string]string{"exports/pc-power-log.csv": "hostname,timestamp,event,user\n" +
 		"pc-1,2024-03-05 08:00:00,startup,alice\npc-2,2024-03-05 08:10:00,startup,bob\n" +
 		"pc-2,2024-03-05 20:30:00,shutdown,bob\npc-1,2024-03-06 08:00:00,shutdown,alice\n"})
@@ -37,6 +38,7 @@ func TestWorkstationSampleSplitsTheWindowsHours(t *testing.T) {
 // A tool's daily report of device-hours by state, as the sample's
 // comment shows.
 func TestWorkstationReportReadsDeviceHours(t *testing.T) {
+	t.Parallel()
 	block := `  - id: pm-report
     type: csv
     collector: workstation
@@ -57,6 +59,7 @@ func TestWorkstationReportReadsDeviceHours(t *testing.T) {
 // (the PC stays as it was), an unmapped Lock rejected saying how to map
 // it.
 func TestWorkstationEventNamesAreConfigurable(t *testing.T) {
+	t.Parallel()
 	log := "hostname,timestamp,event\n" +
 		"pc-1,2024-03-05 06:00:00,Logon\npc-1,2024-03-05 19:00:00,Logoff\npc-1,2024-03-05 19:30:00,Lock\npc-1,2024-03-05 22:00:00,shutdown\n"
 	acts, h := trySample(t, sample(t, "workstation"), map[string]string{"exports/pc-power-log.csv": log})

@@ -13,10 +13,12 @@ import (
 // TestBadConfigsSayWhatIsWrong runs testdata/config/*.bad.yaml; each
 // lists the messages it expects in "# want:" lines.
 func TestBadConfigsSayWhatIsWrong(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("testdata/config/*.bad.yaml")
 	require.NotEmpty(t, files)
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
 			raw, err := os.ReadFile(f)
 			require.NoError(t, err)
 			var wants []string
@@ -53,6 +55,7 @@ func TestTheEnvironmentOverridesTheURL(t *testing.T) {
 }
 
 func TestATokenIsRequiredToDeliver(t *testing.T) {
+	t.Parallel()
 	_, err := Load("../examples/agent/site.yaml", true)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "central.token: missing")
@@ -61,6 +64,7 @@ func TestATokenIsRequiredToDeliver(t *testing.T) {
 }
 
 func TestByteSizes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want ByteSize

@@ -144,7 +144,7 @@ func (a *Agent) uploader() *upload.Uploader {
 	return &upload.Uploader{BaseURL: a.Cfg.Central.URL, Token: a.Cfg.Central.Token, Site: a.Cfg.Site.ID,
 		// Redirects are never followed: the token stays with central.url.
 		Client:         &http.Client{Timeout: a.Cfg.Central.Timeout, CheckRedirect: upload.NoRedirects},
-		BackoffInitial: a.Cfg.Upload.BackoffInitial, BackoffMax: a.Cfg.Upload.BackoffMax, Log: a.Log}
+		BackoffInitial: a.Cfg.Upload.BackoffInitial, BackoffMax: a.Cfg.Upload.BackoffMax, Log: a.Log, Sleep: a.sleep}
 }
 
 // Drain delivers every pending batch, oldest first, retrying until each is

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,21 +21,39 @@ import (
 )
 
 // exampleAgent loads examples/agent/site.yaml (copied with its exports)
-// pointed at url, with fast retries.
-func exampleAgent(t *testing.T, url string) *Agent {
+// pointed at url, with fast retries; each change then edits the
+// configuration before the agent opens its outbox. The settings are made
+// on the configuration, not in the process's environment, so that the
+// tests run in parallel; agentEnv gives them to a child greenhelp-agent.
+func exampleAgent(t *testing.T, url string, change ...func(*Config)) *Agent {
 	t.Helper()
 	dir := t.TempDir()
 	require.NoError(t, os.CopyFS(dir, os.DirFS("../examples/agent")))
-	t.Setenv("GREENHELP_AGENT_CENTRAL_URL", url)
-	t.Setenv("GREENHELP_AGENT_CENTRAL_TOKEN", "tok-123")
-	t.Setenv("GREENHELP_AGENT_OUTBOX_DIR", filepath.Join(dir, "outbox"))
-	t.Setenv("GREENHELP_AGENT_UPLOAD_BACKOFF_INITIAL", "20ms")
-	t.Setenv("GREENHELP_AGENT_UPLOAD_BACKOFF_MAX", "100ms")
-	cfg, err := Load(filepath.Join(dir, "site.yaml"), true)
+	cfg, err := Load(filepath.Join(dir, "site.yaml"), false)
 	require.NoError(t, err)
+	cfg.Central.URL, cfg.Central.Token = url, "tok-123"
+	cfg.Outbox.Dir = filepath.Join(dir, "outbox")
+	cfg.Upload.BackoffInitial, cfg.Upload.BackoffMax = 20*time.Millisecond, 100*time.Millisecond
+	for _, c := range change {
+		c(cfg)
+	}
+	cfg.requireToken = true
+	require.NoError(t, cfg.Validate())
 	a, err := New(cfg, quiet())
 	require.NoError(t, err)
 	return a
+}
+
+// agentEnv is the environment of a greenhelp-agent run on a's site.yaml
+// with exampleAgent's settings (GREENHELP_AGENT_* overrides).
+func agentEnv(a *Agent) []string {
+	c := a.Cfg
+	return append(os.Environ(),
+		"GREENHELP_AGENT_CENTRAL_URL="+c.Central.URL,
+		"GREENHELP_AGENT_CENTRAL_TOKEN="+c.Central.Token,
+		"GREENHELP_AGENT_OUTBOX_DIR="+c.Outbox.Dir,
+		"GREENHELP_AGENT_UPLOAD_BACKOFF_INITIAL="+c.Upload.BackoffInitial.String(),
+		"GREENHELP_AGENT_UPLOAD_BACKOFF_MAX="+c.Upload.BackoffMax.String())
 }
 
 // expectedRecords is what the example exports collect to.
@@ -85,6 +104,7 @@ func TestEverythingIsDeliveredOnceTheCentralComesBack(t *testing.T) {
 }
 
 func TestRetryAfterFromTheCentralIsHonoured(t *testing.T) {
+	t.Parallel()
 	central := newFakeCentral("fr-lyo-gerland", "tok-123")
 	central.fail = func(n int, w http.ResponseWriter) bool {
 		if n <= 2 {
@@ -95,17 +115,44 @@ func TestRetryAfterFromTheCentralIsHonoured(t *testing.T) {
 		return false
 	}
 	a := exampleAgent(t, central.start(t, ""))
+	waited := noWaiting(a)
 	a.Cfg.Upload.BackoffMax = time.Minute // Retry-After is capped at the backoff maximum
 	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
 	_, batches, _, requests := central.stats()
 	assert.Equal(t, 1, batches)
 	require.Equal(t, 3, requests)
 	// The agent waited the second the central asked for, not its 20 ms backoff.
-	assert.GreaterOrEqual(t, central.requests[1].Sub(central.requests[0]), time.Second)
-	assert.GreaterOrEqual(t, central.requests[2].Sub(central.requests[1]), time.Second)
+	assert.Equal(t, []time.Duration{time.Second, time.Second}, waited.all())
+}
+
+// waits are the waits before a retry an agent asked for.
+type waits struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (w *waits) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.d...)
+}
+
+// noWaiting makes a's waits before a retry return at once (unless the
+// context has ended), noting each: a test checks the wait the agent chose
+// without spending it.
+func noWaiting(a *Agent) *waits {
+	w := &waits{}
+	a.sleep = func(ctx context.Context, d time.Duration) error {
+		w.mu.Lock()
+		w.d = append(w.d, d)
+		w.mu.Unlock()
+		return ctx.Err()
+	}
+	return w
 }
 
 func TestARefusedBatchIsQuarantinedWithTheCentralsReason(t *testing.T) {
+	t.Parallel()
 	central := newFakeCentral("fr-lyo-gerland", "tok-123")
 	central.fail = func(n int, w http.ResponseWriter) bool {
 		w.Header().Set("Content-Type", "application/json")
@@ -131,6 +178,7 @@ func TestARefusedBatchIsQuarantinedWithTheCentralsReason(t *testing.T) {
 // stay pending (never quarantined), the run stops at once with the fix
 // named, and once the token is fixed they go, each counted once.
 func TestAWrongTokenKeepsTheBatchesPendingUntilItIsFixed(t *testing.T) {
+	t.Parallel()
 	central := newFakeCentral("fr-lyo-gerland", "another-token")
 	a := exampleAgent(t, central.start(t, ""))
 	err := a.Once(ctxFor(t, 30*time.Second))
@@ -155,6 +203,7 @@ func TestAWrongTokenKeepsTheBatchesPendingUntilItIsFixed(t *testing.T) {
 // by Retry and counted once; retrying again finds nothing; dropping
 // names what goes.
 func TestAQuarantinedBatchIsRetriedAndCountedOnce(t *testing.T) {
+	t.Parallel()
 	central := newFakeCentral("fr-lyo-gerland", "tok-123")
 	a := exampleAgent(t, central.start(t, ""))
 	c := a.Collect(context.Background())
@@ -208,6 +257,7 @@ func TestAQuarantinedBatchIsRetriedAndCountedOnce(t *testing.T) {
 }
 
 func TestUnchangedRecordsAreNotSentAgainAndCorrectionsReplace(t *testing.T) {
+	t.Parallel()
 	central := newFakeCentral("fr-lyo-gerland", "tok-123")
 	a := exampleAgent(t, central.start(t, ""))
 	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
@@ -237,6 +287,7 @@ func TestUnchangedRecordsAreNotSentAgainAndCorrectionsReplace(t *testing.T) {
 }
 
 func TestACorruptOutboxEntryIsMovedAsideAndTheRestDelivered(t *testing.T) {
+	t.Parallel()
 	central := newFakeCentral("fr-lyo-gerland", "tok-123")
 	a := exampleAgent(t, central.start(t, ""))
 	require.NoError(t, os.WriteFile(filepath.Join(a.Cfg.Outbox.Dir, "pending", "00000000000000000001-BROKEN.json"), []byte("{not json"), 0o600))
@@ -251,6 +302,7 @@ func TestACorruptOutboxEntryIsMovedAsideAndTheRestDelivered(t *testing.T) {
 // wrong central.url, a proxy's 400 — quarantines nothing: the batch stays
 // pending, and goes once the central itself answers.
 func TestA4xxThatIsNotTheCentralsRefusalKeepsTheBatch(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		status      int
@@ -263,6 +315,7 @@ func TestA4xxThatIsNotTheCentralsRefusalKeepsTheBatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			central := newFakeCentral("fr-lyo-gerland", "tok-123")
 			central.fail = func(n int, w http.ResponseWriter) bool {
 				if n > 2 {
@@ -274,11 +327,13 @@ func TestA4xxThatIsNotTheCentralsRefusalKeepsTheBatch(t *testing.T) {
 				return true
 			}
 			a := exampleAgent(t, central.start(t, ""))
+			waited := noWaiting(a)
 			require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
 			st, err := a.Status()
 			require.NoError(t, err)
 			assert.Zero(t, st.Pending)
 			assert.Empty(t, st.Quarantined, "nothing quarantined on an answer that is not the central's")
+			assert.Len(t, waited.all(), 2, "the backoff before each retry")
 			_, batches, _, requests := central.stats()
 			assert.Equal(t, 1, batches, "stored once the central answers")
 			assert.Equal(t, 3, requests)

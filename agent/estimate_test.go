@@ -14,6 +14,7 @@ import (
 
 // assumed_compliance: 0 used to become 0.5 silently.
 func TestAnAssumedComplianceOfZeroMeansEveryWindowHourMissed(t *testing.T) {
+	t.Parallel()
 	s, errs := decodeSource(map[string]any{"id": "est", "type": "manual", "collector": "workstation", "assumed_compliance": 0.0,
 		"values": []any{map[string]any{"month": "2024-01"}}}, 0, "site.yaml")
 	require.Empty(t, errs)

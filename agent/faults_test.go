@@ -20,6 +20,7 @@ import (
 // Issue 13, item 3: an unterminated quote panicked the agent (FieldPos
 // before the error check), and one bad export killed every source.
 func TestAnUnterminatedQuoteIsOneRejectedLineNotAPanic(t *testing.T) {
+	t.Parallel()
 	a := exampleAgent(t, "http://127.0.0.1:1")
 	path := filepath.Join(filepath.Dir(a.Cfg.path), "exports", "wfm-presence.csv")
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
@@ -46,6 +47,7 @@ func TestAnUnterminatedQuoteIsOneRejectedLineNotAPanic(t *testing.T) {
 // batches before delivering the old ones, and stopped at the first
 // write error: none of the 31 batches already queued was delivered.
 func TestBatchesAlreadyQueuedAreDeliveredWhenNothingCanBeWritten(t *testing.T) {
+	t.Parallel()
 	central := newFakeCentral("fr-lyo-gerland", "tok-123")
 	a := exampleAgent(t, central.start(t, ""))
 	for i := 0; i < 31; i++ {
@@ -76,6 +78,7 @@ func TestBatchesAlreadyQueuedAreDeliveredWhenNothingCanBeWritten(t *testing.T) {
 }
 
 func TestTheAcknowledgedKeysTheStateRemembersAreBounded(t *testing.T) {
+	t.Parallel()
 	sent := map[string]string{}
 	for i := 0; i < 10; i++ {
 		sent[fmt.Sprintf("s|fuel|diesel|2024-01-%02d|2024-01-%02d|g|", i+1, i+2)] = "fp"

@@ -3,7 +3,6 @@
 package agent
 
 import (
-	"os"
 	"os/exec"
 	"sync"
 	"syscall"
@@ -23,6 +22,7 @@ func buildAgent() (string, error) { return testbin.Build("../cmd/greenhelp-agent
 // real binary, kills it with SIGKILL while its batch is in flight, runs it
 // again, and checks that every record arrived exactly once.
 func TestKill9BetweenWriteAndAckLosesNothingAndCountsNothingTwice(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and kills the agent binary; run without -short")
 	}
@@ -39,6 +39,7 @@ func TestKill9BetweenWriteAndAckLosesNothingAndCountsNothingTwice(t *testing.T) 
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			central := newFakeCentral("fr-lyo-gerland", "tok-123")
 			inFlight := make(chan struct{})
 			release := make(chan struct{})
@@ -55,11 +56,11 @@ func TestKill9BetweenWriteAndAckLosesNothingAndCountsNothingTwice(t *testing.T) 
 				central.beforeApply = hold
 			}
 			url := central.start(t, "")
-			a := exampleAgent(t, url) // sets the GREENHELP_AGENT_* environment for the child too
+			a := exampleAgent(t, url)
 			want := expectedRecords(t, a)
 
 			cmd := exec.Command(bin, "once", "--config", a.Cfg.path)
-			cmd.Env = os.Environ()
+			cmd.Env = agentEnv(a)
 			require.NoError(t, cmd.Start())
 			select {
 			case <-inFlight:
@@ -75,7 +76,9 @@ func TestKill9BetweenWriteAndAckLosesNothingAndCountsNothingTwice(t *testing.T) 
 			require.NoError(t, err)
 			require.Len(t, pending, 1, "the unacknowledged batch survived the kill on disk")
 
-			out, err := exec.Command(bin, "once", "--config", a.Cfg.path).CombinedOutput()
+			again := exec.Command(bin, "once", "--config", a.Cfg.path)
+			again.Env = agentEnv(a)
+			out, err := again.CombinedOutput()
 			require.NoError(t, err, string(out))
 
 			records, batches, dups, _ := central.stats()
@@ -98,6 +101,7 @@ func TestKill9BetweenWriteAndAckLosesNothingAndCountsNothingTwice(t *testing.T) 
 // TestRunStopsCleanlyOnSIGTERM runs the daemon, waits for its first
 // delivery, sends SIGTERM and expects a prompt, clean exit.
 func TestRunStopsCleanlyOnSIGTERM(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the agent binary; run without -short")
 	}
@@ -109,7 +113,7 @@ func TestRunStopsCleanlyOnSIGTERM(t *testing.T) {
 	central.afterApply = func() { once.Do(func() { close(delivered) }) }
 	a := exampleAgent(t, central.start(t, ""))
 	cmd := exec.Command(bin, "run", "--config", a.Cfg.path)
-	cmd.Env = os.Environ()
+	cmd.Env = agentEnv(a)
 	require.NoError(t, cmd.Start())
 	select {
 	case <-delivered:

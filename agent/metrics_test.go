@@ -24,9 +24,9 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestMetricsAndHealthReportTheOutboxAndSources(t *testing.T) {
-	t.Setenv("GREENHELP_AGENT_OUTBOX_MAX_SIZE", "2MiB")
+	t.Parallel()
 	central := newFakeCentral("fr-lyo-gerland", "tok-123")
-	a := exampleAgent(t, central.start(t, ""))
+	a := exampleAgent(t, central.start(t, ""), func(c *Config) { c.Outbox.MaxSize = 2 << 20 })
 	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
 	srv := httptest.NewServer(a.MetricsHandler())
 	defer srv.Close()

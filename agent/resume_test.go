@@ -77,6 +77,7 @@ func health(c Collected, id string) SourceHealth {
 // key counted before; a change anywhere in what was read before, a
 // truncation or a rotation reads whole again.
 func TestADailyRunReadsOnlyWhatWasAppended(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "logs"), 0o755))
 	loc, err := time.LoadLocation("Europe/Paris")
@@ -196,6 +197,7 @@ func TestADailyRunReadsOnlyWhatWasAppended(t *testing.T) {
 // A rejected row keeps no state: it is read again (fixed or not) with
 // everything else on the next run.
 func TestARejectedRowIsReadAgainNextRun(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "logs"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "logs", "power-1.csv"),

@@ -55,6 +55,7 @@ func trySample(t *testing.T, block string, files map[string]string, repl ...stri
 // TestEveryTypeHasASampleBlock: every registered source type and
 // collector gives a sample, and each one names its own type.
 func TestEveryTypeHasASampleBlock(t *testing.T) {
+	t.Parallel()
 	for _, name := range SourceTypes() {
 		require.Contains(t, sample(t, name), "type: "+name+"\n", name)
 	}

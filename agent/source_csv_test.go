@@ -12,6 +12,7 @@ import (
 // The csv sample as written: a glob of Latin-1 files with semicolons and
 // decimal commas, read in name order, each row named by file and line.
 func TestCSVSampleReadsEveryMatchingFileInOrder(t *testing.T) {
+	t.Parallel()
 	latin1 := func(s string) string { // é → 0xE9
 		out := []byte{}
 		for _, r := range s {
@@ -37,6 +38,7 @@ func TestCSVSampleReadsEveryMatchingFileInOrder(t *testing.T) {
 // month) is the source's warning: the agent runs, the others are read,
 // and `check` passes saying so.
 func TestAPathMatchingNothingYetIsAWarning(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "csv"), nil)
 	assert.Empty(t, acts)
 	assert.Empty(t, h.Error)
@@ -48,6 +50,7 @@ func TestAPathMatchingNothingYetIsAWarning(t *testing.T) {
 // A Latin-1 export read as UTF-8: the header's accented column is not
 // found, and the error says to set the encoding.
 func TestALatin1HeaderReadAsUTF8SaysToSetTheEncoding(t *testing.T) {
+	t.Parallel()
 	block := `  - id: bills
     type: csv
     collector: energy

@@ -11,6 +11,7 @@ import (
 // The exec sample with a real command in its place: what it prints is
 // read as CSV; a failing command's stderr is in the error.
 func TestExecSampleReadsWhatTheCommandPrints(t *testing.T) {
+	t.Parallel()
 	sh, err := exec.LookPath("sh")
 	if err != nil {
 		t.Skip("no sh")

@@ -12,6 +12,7 @@ import (
 // The manual sample: each value a month, the block's kind, item and unit
 // unless the value gives its own.
 func TestManualSampleGivesAMonthPerValue(t *testing.T) {
+	t.Parallel()
 	acts, h := trySample(t, sample(t, "manual"), nil)
 	require.Empty(t, h.Error)
 	require.Len(t, acts, 3)

@@ -15,6 +15,7 @@ import (
 )
 
 func TestTheDemoGroupCoversTheBrief(t *testing.T) {
+	t.Parallel()
 	sites := Sites()
 	assert.GreaterOrEqual(t, len(sites), 16)
 	countries := map[string]bool{}
@@ -53,6 +54,7 @@ func TestTheDemoGroupCoversTheBrief(t *testing.T) {
 }
 
 func TestGenerationIsDeterministicForASeed(t *testing.T) {
+	t.Parallel()
 	a, b := t.TempDir(), t.TempDir()
 	_, err := Generate(a, Options{Seed: 7, From: 2022, To: 2022, Only: []string{"za-jnb-sandton"}})
 	require.NoError(t, err)

@@ -12,6 +12,7 @@ import (
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
 
 func TestActivityValidationNamesFieldValueAndFix(t *testing.T) {
+	t.Parallel()
 	good := act(KindElectricity, "grid", "2024-01-01", "2024-02-01", 10, UnitKWh, nil)
 	tests := []struct {
 		name   string
@@ -62,6 +63,7 @@ func TestActivityValidationNamesFieldValueAndFix(t *testing.T) {
 }
 
 func TestReadActivitiesCSVReportsEveryBadLine(t *testing.T) {
+	t.Parallel()
 	head := "kind,item,start,end,quantity,unit,source,quality,attrs\n"
 	tests := []struct {
 		name string
@@ -89,6 +91,7 @@ func TestReadActivitiesCSVReportsEveryBadLine(t *testing.T) {
 }
 
 func TestReadActivitiesCSVAcceptsColumnsInAnyOrder(t *testing.T) {
+	t.Parallel()
 	in := "quantity,unit,kind,item,start,end,source,quality,employee_name\n12.5,kWh,electricity,grid,2024-01-01,2024-01-02,m1,measured,ignored\n"
 	acts, err := ReadActivitiesCSV(strings.NewReader(in), "in.csv")
 	require.NoError(t, err)
@@ -98,6 +101,7 @@ func TestReadActivitiesCSVAcceptsColumnsInAnyOrder(t *testing.T) {
 }
 
 func TestAKeyIgnoresQuantityAndQualityButNotAttrs(t *testing.T) {
+	t.Parallel()
 	a := act(KindWorkstation, "desktop", "2024-01-01", "2024-01-02", 5, UnitDeviceH, map[string]string{"state": "off", "location": "home"})
 	b := a
 	b.Quantity, b.Quality = 7, QualityEstimated
@@ -110,6 +114,7 @@ func TestAKeyIgnoresQuantityAndQualityButNotAttrs(t *testing.T) {
 }
 
 func TestDedupeKeepsTheLastRecordOfAKey(t *testing.T) {
+	t.Parallel()
 	a := act(KindFuel, "diesel", "2024-01-01", "2024-02-01", 100, UnitLitre, nil)
 	corrected := a
 	corrected.Quantity = 120
@@ -121,6 +126,7 @@ func TestDedupeKeepsTheLastRecordOfAKey(t *testing.T) {
 }
 
 func TestAttrsRoundTrip(t *testing.T) {
+	t.Parallel()
 	m, err := ParseAttrs(" state=off ; location=home ")
 	require.NoError(t, err)
 	assert.Equal(t, "location=home;state=off", FormatAttrs(m))
@@ -129,6 +135,7 @@ func TestAttrsRoundTrip(t *testing.T) {
 }
 
 func TestFullYearsNeedEveryMonthCovered(t *testing.T) {
+	t.Parallel()
 	acts := []Activity{
 		act(KindElectricity, "grid", "2023-12-15", "2024-01-15", 1, UnitKWh, nil),
 		act(KindElectricity, "grid", "2024-01-15", "2024-12-15", 1, UnitKWh, nil),
@@ -142,6 +149,7 @@ func TestFullYearsNeedEveryMonthCovered(t *testing.T) {
 // Issue 13, item 3: an unterminated quote panicked `greenhelp calc`
 // (FieldPos before the error check).
 func TestAnUnterminatedQuoteIsReportedWithItsLine(t *testing.T) {
+	t.Parallel()
 	in := "kind,item,start,end,quantity,unit,source,quality\n" +
 		"fuel,diesel,2024-01-01,2024-02-01,10,L,genset,measured\n" +
 		"fuel,diesel,2024-02-01,2024-03-01,\"10,L,genset,measured\n"
@@ -171,6 +179,7 @@ func FuzzReadActivitiesCSV(f *testing.F) {
 }
 
 func TestFormatAttrsIsCanonicalWhateverTheMapOrder(t *testing.T) {
+	t.Parallel()
 	for want, attrs := range map[string]map[string]string{
 		"":                       nil,
 		"state=on":               {"state": "on"},

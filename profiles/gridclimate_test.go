@@ -15,6 +15,7 @@ import (
 // method, base 18 °C): Paris 2,658 / 33, Stockholm 3,974 / 0, Tunis 749 /
 // 852, Kuala Lumpur 0 / 2,596, Johannesburg 804 / 296 (HDD / CDD).
 func TestTheGridGivesThePublishedCheckValues(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name     string
 		lat, lon float64
@@ -37,6 +38,7 @@ func TestTheGridGivesThePublishedCheckValues(t *testing.T) {
 // Interpolation at a grid point is the point; across the antimeridian it
 // wraps; the poles and bad coordinates are handled.
 func TestGridInterpolationEdges(t *testing.T) {
+	t.Parallel()
 	g := ncepGrid()
 	at := func(i, j, m int) float64 { return float64(g[(i*gridLon+j)*12+m]) / 10 }
 	means, err := MonthlyMeans(50, 2.5) // i = 16, j = 72
@@ -54,6 +56,7 @@ func TestGridInterpolationEdges(t *testing.T) {
 // A site without coordinates in a country the city table does not hold
 // is placed at its capital and said so.
 func TestASiteWithoutCoordinatesStandsAtItsCapital(t *testing.T) {
+	t.Parallel()
 	hdd, cdd, how, ok := Climate(declaration.Site{ID: "my", Country: "MY", City: "Cyberjaya"})
 	require.True(t, ok)
 	assert.Contains(t, how, "Kuala Lumpur, MY's capital")

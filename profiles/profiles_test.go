@@ -25,6 +25,7 @@ func assign(t *testing.T, s declaration.Site) Assignment {
 }
 
 func TestTheFourRepresentativeCitiesAssignToTheirOwnProfile(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name          string
 		city, country string
@@ -50,6 +51,7 @@ func TestTheFourRepresentativeCitiesAssignToTheirOwnProfile(t *testing.T) {
 }
 
 func TestSitesBetweenProfilesAreAssignedWithTheirExplanation(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		site      declaration.Site
@@ -83,12 +85,14 @@ func TestSitesBetweenProfilesAreAssignedWithTheirExplanation(t *testing.T) {
 func sq(x float64) float64 { return x * x }
 
 func TestDakarUsesSenegalsLatestGridYearAndSaysSo(t *testing.T) {
+	t.Parallel()
 	a := assign(t, site("sn", "Dakar", "SN"))
 	assert.Contains(t, a.Sources["grid_g_per_kwh"], "electricity/grid/SN/2023")
 	assert.Contains(t, a.Sources["grid_g_per_kwh"], "no 2024 factor for SN")
 }
 
 func TestClimateComesFromTheSiteThenTheCityThenTheCountry(t *testing.T) {
+	t.Parallel()
 	lyon := site("x", "Lyon", "FR")
 	lyon.Latitude, lyon.Longitude = 45.7640, 4.8357
 	means, err := MonthlyMeans(lyon.Latitude, lyon.Longitude)
@@ -131,6 +135,7 @@ func TestClimateComesFromTheSiteThenTheCityThenTheCountry(t *testing.T) {
 }
 
 func TestAnOverrideKeepsBothTheComputedAndThePinnedProfile(t *testing.T) {
+	t.Parallel()
 	s := site("pt", "Lisbon", "PT")
 	s.Profile = &declaration.ProfilePin{Pin: "fossil-grid-mild", Reason: "gas-heated building, AC-heavy summers"}
 	a := assign(t, s)
@@ -147,6 +152,7 @@ func TestAnOverrideKeepsBothTheComputedAndThePinnedProfile(t *testing.T) {
 }
 
 func TestHomeworkingFactorIsComputedFromClimateAndGrid(t *testing.T) {
+	t.Parallel()
 	p, ok := Default().Get("low-carbon-grid")
 	require.True(t, ok)
 	// Paris: 0.03144/0.20705 kWh/h × 0.04418 + 0.30234 × 2533/2254 + 0.5 × 56/3366 × 0.04418.
@@ -161,6 +167,7 @@ func TestHomeworkingFactorIsComputedFromClimateAndGrid(t *testing.T) {
 }
 
 func TestABadProfilesFileIsRefusedWithEveryProblem(t *testing.T) {
+	t.Parallel()
 	good := string(embeddedProfiles)
 	tests := []struct {
 		name string
@@ -191,6 +198,7 @@ func cutProfiles(y string, n int) string {
 }
 
 func TestTheSitesOwnClimateSetsItsHomeworkingFactorWhenKnown(t *testing.T) {
+	t.Parallel()
 	p, _ := Default().Get("low-carbon-grid")
 	lisbon := site("pt", "Lisbon", "PT")
 	f, _ := SiteFeatures(lisbon, factors.Default(), 2024)
@@ -212,6 +220,7 @@ func TestTheSitesOwnClimateSetsItsHomeworkingFactorWhenKnown(t *testing.T) {
 // degree days; cold low-carbon grids to the low-carbon profile; mild and
 // arid fossil grids to the mild one; a cold coal grid to the coal one.
 func TestHeldOutCitiesGetTheirProfileFromTheirOwnClimate(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		city, country, climate string
 		lat, lon               float64

@@ -11,6 +11,7 @@ import (
 
 // The central's answer keeps its JSON: {"id", "status", "accepted"}.
 func TestAnAcknowledgementKeepsItsJSON(t *testing.T) {
+	t.Parallel()
 	raw, err := json.Marshal(Ack{ID: "01J0", Status: AckAccepted, Accepted: 3})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"id":"01J0","status":"accepted","accepted":3}`, string(raw))
@@ -23,6 +24,7 @@ func TestAnAcknowledgementKeepsItsJSON(t *testing.T) {
 }
 
 func TestOnlyTheCentralsAcknowledgementOfTheBatchDecodes(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ body, want string }{
 		{"", "not the central's acknowledgement"},
 		{"<html></html>", "not the central's acknowledgement"},

@@ -12,6 +12,7 @@ import (
 )
 
 func TestTheContentHashSurvivesTheWire(t *testing.T) {
+	t.Parallel()
 	site := &declaration.Site{ID: "pt-lis-oriente", Name: "Lisbon Oriente", Country: "PT", Seats: 700}
 	tests := []struct {
 		name string
@@ -35,6 +36,7 @@ func TestTheContentHashSurvivesTheWire(t *testing.T) {
 }
 
 func TestBatchIdsAreMintedUniqueAndValid(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for i := 0; i < 1000; i++ {
 		id := NewID()
@@ -45,6 +47,7 @@ func TestBatchIdsAreMintedUniqueAndValid(t *testing.T) {
 }
 
 func TestAMissingQuantityIsAnErrorNotAZero(t *testing.T) {
+	t.Parallel()
 	_, err := Decode([]byte(`{"id":"A","activities":[{"kind":"fuel","item":"diesel","start":"2024-01-01","end":"2024-02-01","unit":"L","source":"g","quality":"measured"}]}`))
 	var inv *InvalidError
 	require.ErrorAs(t, err, &inv)
@@ -56,6 +59,7 @@ func TestAMissingQuantityIsAnErrorNotAZero(t *testing.T) {
 // naming it, rather than resolved silently to one of its values; so are
 // unknown members and text after the object.
 func TestAmbiguousOrUnknownMembersAreRefusedByName(t *testing.T) {
+	t.Parallel()
 	for body, want := range map[string]string{
 		`{"id":"A","activities":[{"kind":"fuel","item":"diesel","start":"2024-01-01","end":"2024-02-01","quantity":10,"quantity":1000,"unit":"L","source":"g","quality":"measured"}]}`: `"quantity"`,
 		`{"id":"A","activities":[{"kind":"fuel","item":"diesel","start":"2024-01-01","end":"2024-02-01","quantiy":10,"unit":"L","source":"g","quality":"measured"}]}`:                  `"quantiy"`,
@@ -72,6 +76,7 @@ func TestAmbiguousOrUnknownMembersAreRefusedByName(t *testing.T) {
 // ContentHash whether the batch is sealed, unsealed or refused; a seal
 // that does not match is refused.
 func TestCheckGivesTheContentHashOnce(t *testing.T) {
+	t.Parallel()
 	act := footprint.Activity{Kind: footprint.KindElectricity, Item: "grid", Start: footprint.NewDate(2024, 1, 1), End: footprint.NewDate(2024, 2, 1),
 		Quantity: 1200, Unit: footprint.UnitKWh, Source: "bills", Quality: footprint.QualityMeasured}
 	b := Batch{ID: NewID(), Activities: []footprint.Activity{act}}

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCloudCollectorSaysWhatItNeeds(t *testing.T) {
+	t.Parallel()
 	var got []string
 	add := func(field, value, format string, _ ...any) { got = append(got, field) }
 	(&cloudCollector{Report: "oracle"}).Check(testEnv("csv", "cloud", nil), add)

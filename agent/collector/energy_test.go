@@ -7,6 +7,7 @@ import (
 )
 
 func TestEnergyCollectorSaysWhatItNeeds(t *testing.T) {
+	t.Parallel()
 	var got []string
 	add := func(field, value, format string, _ ...any) { got = append(got, field) }
 	(&energyCollector{}).Check(testEnv("csv", "energy", map[string]string{"start": "s"}), add)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestNumbersAreReadWithTheSourcesDecimalSeparatorOnly(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, decimal string
 		want              float64

@@ -54,6 +54,7 @@ func wholeTable(o *workstationCollector, env Env, t source.Table) ([]footprint.A
 // whole-table form, for a log in time order and for one sorted by
 // device; a log out of order per device falls back to the whole table.
 func TestThePowerLogStreamsToTheSameRecordsAsTheWholeTable(t *testing.T) {
+	t.Parallel()
 	site := declaration.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris",
 		PowerOff: declaration.PowerOffSchedule{Windows: []declaration.PowerOffWindow{
 			{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"},

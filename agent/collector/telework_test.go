@@ -7,6 +7,7 @@ import (
 )
 
 func TestTeleworkCollectorSaysWhatItNeeds(t *testing.T) {
+	t.Parallel()
 	var got []string
 	add := func(field, value, format string, _ ...any) { got = append(got, field) }
 	(&teleworkCollector{}).Check(testEnv("csv", "telework", map[string]string{"date": "d"}), add)

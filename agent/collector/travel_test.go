@@ -7,6 +7,7 @@ import (
 )
 
 func TestTravelCollectorSaysWhatItNeeds(t *testing.T) {
+	t.Parallel()
 	var got []string
 	add := func(field, value, format string, _ ...any) { got = append(got, field) }
 	(&travelCollector{}).Check(testEnv("csv", "travel", map[string]string{"date": "d", "mode": "m", "from": "o"}), add)
@@ -14,6 +15,7 @@ func TestTravelCollectorSaysWhatItNeeds(t *testing.T) {
 }
 
 func TestGreatCircleDistances(t *testing.T) {
+	t.Parallel()
 	jnb, _ := LookupAirport("jnb")
 	cdg, _ := LookupAirport("CDG")
 	// JNB–CDG is about 8,700 km great-circle.

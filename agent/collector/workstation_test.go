@@ -7,6 +7,7 @@ import (
 )
 
 func TestWorkstationCollectorSaysWhatItNeeds(t *testing.T) {
+	t.Parallel()
 	var got []string
 	add := func(field, value, format string, _ ...any) { got = append(got, field) }
 	ws := &workstationCollector{}
@@ -20,6 +21,7 @@ func TestWorkstationCollectorSaysWhatItNeeds(t *testing.T) {
 
 // A mapping to an unknown state is a configuration error.
 func TestWorkstationEventNamesMustMapToAState(t *testing.T) {
+	t.Parallel()
 	var got []string
 	add := func(field, value, format string, _ ...any) { got = append(got, field+"="+value) }
 	ws := &workstationCollector{Class: "desktop", Events: map[string]string{"logon": "awake"}}

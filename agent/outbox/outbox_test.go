@@ -13,6 +13,7 @@ import (
 )
 
 func TestAFullOutboxRefusesANewBatchAndKeepsTheOld(t *testing.T) {
+	t.Parallel()
 	ob, err := Open(t.TempDir(), 300)
 	require.NoError(t, err)
 	small := wire.Batch{ID: "A", Activities: []footprint.Activity{{Kind: footprint.KindFuel, Item: "diesel", Quantity: 1}}}
@@ -29,6 +30,7 @@ func TestAFullOutboxRefusesANewBatchAndKeepsTheOld(t *testing.T) {
 }
 
 func TestTemporaryFilesLeftByAKillAreRemovedAndTheStateCountsInTheLimit(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ob, err := Open(dir, 1<<20)
 	require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCSVSourceSaysWhatIsWrongWithItsKeys(t *testing.T) {
+	t.Parallel()
 	var got []string
 	add := func(field, value, format string, _ ...any) { got = append(got, field+"="+value) }
 	csv := func(path, delimiter string) *csvSource {

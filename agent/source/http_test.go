@@ -7,6 +7,7 @@ import (
 )
 
 func TestHTTPSourceSaysWhatIsWrongWithItsKeys(t *testing.T) {
+	t.Parallel()
 	var got []string
 	add := func(field, value, format string, _ ...any) { got = append(got, field+"="+value) }
 	s := &httpSource{URL: "ftp://x", Headers: []HTTPHeader{{Value: "v"}}}

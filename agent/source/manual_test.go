@@ -7,6 +7,7 @@ import (
 )
 
 func TestManualSourceSaysWhichMonthIsWrong(t *testing.T) {
+	t.Parallel()
 	var got []string
 	add := func(field, value, format string, _ ...any) { got = append(got, field+"="+value) }
 	(&manualSource{Values: []ManualValue{{Month: "2024-01"}, {Month: "janvier"}}}).Check(Env{}, add)

@@ -61,6 +61,39 @@ type Uploader struct {
 	// BackoffMax also caps a Retry-After the central asks for.
 	BackoffMax time.Duration
 	Log        *slog.Logger
+	// Sleep waits d before a retry, or less when ctx ends (its error
+	// then); nil is the real wait (Sleep). Tests give one that notes the
+	// wait and returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock a Retry-After date is read against; nil is
+	// time.Now.
+	Now func() time.Time
+}
+
+// Sleep waits d, or until ctx ends: then it returns ctx's error.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (u *Uploader) sleep(ctx context.Context, d time.Duration) error {
+	if u.Sleep != nil {
+		return u.Sleep(ctx, d)
+	}
+	return Sleep(ctx, d)
+}
+
+func (u *Uploader) now() time.Time {
+	if u.Now != nil {
+		return u.Now()
+	}
+	return time.Now()
 }
 
 // NoRedirects is the agent's http.Client CheckRedirect: a redirect is
@@ -232,7 +265,7 @@ func (u *Uploader) retryAfter(h string) time.Duration {
 		return time.Duration(s) * time.Second
 	}
 	if t, err := http.ParseTime(h); err == nil {
-		return min(max(0, time.Until(t)), limit)
+		return min(max(0, t.Sub(u.now())), limit)
 	}
 	return 0
 }
@@ -293,10 +326,8 @@ func (u *Uploader) Deliver(ctx context.Context, ob *outbox.Outbox, e outbox.Entr
 		} else {
 			u.Log.Warn("central unavailable, will retry", "batch", b.ID, "attempt", attempt+1, "wait", wait.Round(time.Millisecond), "reason", msg)
 		}
-		select {
-		case <-ctx.Done():
-			return retry, ctx.Err()
-		case <-time.After(wait):
+		if err := u.sleep(ctx, wait); err != nil {
+			return retry, err
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package upload
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 )
 
 func TestRetryAfterIsCappedAtTheBackoffMaximumAndGarbageIgnored(t *testing.T) {
+	t.Parallel()
 	u := &Uploader{BackoffMax: 10 * time.Second}
 	tests := []struct {
 		header string
@@ -29,4 +31,25 @@ func TestRetryAfterIsCappedAtTheBackoffMaximumAndGarbageIgnored(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, u.retryAfter(tt.header), "Retry-After: %q", tt.header)
 	}
+}
+
+// A Retry-After date is read against the uploader's clock: the wait is
+// the time left until it, to the second the header carries.
+func TestARetryAfterDateIsReadAgainstTheClock(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 3, 30, 0, 59, 50, 250e6, time.UTC)
+	u := &Uploader{BackoffMax: time.Minute, Now: func() time.Time { return now }}
+	assert.Equal(t, 30*time.Second-250*time.Millisecond, u.retryAfter("Sun, 30 Mar 2025 01:00:20 GMT"))
+	assert.Equal(t, time.Minute, u.retryAfter("Sun, 30 Mar 2025 02:00:00 GMT"), "capped")
+	assert.Equal(t, time.Duration(0), u.retryAfter("Sun, 30 Mar 2025 00:59:00 GMT"), "past")
+}
+
+// The real wait ends early, with the context's error, when the context
+// ends.
+func TestSleepEndsWithTheContext(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, Sleep(ctx, time.Hour), context.Canceled)
+	assert.NoError(t, Sleep(context.Background(), 0))
 }

@@ -14,6 +14,7 @@ import (
 // (markup, spaces, capitals) is refused with the field, the value and the
 // rule; ids that are stay accepted.
 func TestRoomsAndContractsAreIDs(t *testing.T) {
+	t.Parallel()
 	d := footprint.NewDate(2025, time.January, 1)
 	rec := func(kind footprint.Kind, attr, v string) footprint.Activity {
 		return footprint.Activity{Kind: kind, Item: "it_energy", Start: d, End: d.AddDays(1), Quantity: 1, Unit: footprint.UnitKWh, Source: "pdu",

@@ -21,6 +21,7 @@ func diesel(m int, l float64) footprint.Activity {
 }
 
 func TestPlausibilityComparesFiguresWithTheDeclarationAndTheSourcesHistory(t *testing.T) {
+	t.Parallel()
 	site := Site{ID: "fr-x", Seats: 120, FTE: 110, HoursPerDay: 7.5,
 		Workstations: []Workstation{{Class: "desktop", Count: 120, WattsOn: 60}}}
 	// 120 desktops × 60 W: 54 kWh in a 7.5-hour day, 172.8 kWh all day.

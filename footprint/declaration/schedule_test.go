@@ -11,6 +11,7 @@ import (
 // Hand-computed power-off hours per local day (real hours, so DST days
 // count 23 or 25).
 func TestPowerOffWindowsJoinAsAPersonMeansThem(t *testing.T) {
+	t.Parallel()
 	paris, err := time.LoadLocation("Europe/Paris")
 	require.NoError(t, err)
 	nights := PowerOffWindow{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"}

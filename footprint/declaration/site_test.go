@@ -8,6 +8,7 @@ import (
 )
 
 func TestSiteValidationReportsEveryProblemWithItsPath(t *testing.T) {
+	t.Parallel()
 	bad := -40.0
 	tests := []struct {
 		name   string
@@ -55,6 +56,7 @@ func validSite() Site {
 }
 
 func TestParseClock(t *testing.T) {
+	t.Parallel()
 	m, err := ParseClock("07:30")
 	require.NoError(t, err)
 	assert.Equal(t, 450, m)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestNamesAndFreeTextsAreBoundedAndPrintable(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("a", 60_000)
 	tests := []struct {
 		name   string
@@ -61,6 +62,7 @@ func TestNamesAndFreeTextsAreBoundedAndPrintable(t *testing.T) {
 }
 
 func TestPrintableEscapesOnlyTheOddCharacters(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Lille":                  "Lille",
 		"São Paulo 東京":           "São Paulo 東京",

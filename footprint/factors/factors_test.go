@@ -19,6 +19,7 @@ var gridCountries = strings.Fields("FR PT ES DE GB NL BE GR RO PL BG IT SE MA TN
 var emberGaps = map[string]int{"SN": 2023, "SR": 2023, "AL": 2023, "MU": 2023, "CI": 2023, "MG": 2022, "JM": 2022}
 
 func TestEmbeddedLibraryCitesASourceForEveryRow(t *testing.T) {
+	t.Parallel()
 	rows := Default().Rows()
 	require.Greater(t, len(rows), 300)
 	for _, r := range rows {
@@ -30,6 +31,7 @@ func TestEmbeddedLibraryCitesASourceForEveryRow(t *testing.T) {
 }
 
 func TestGridFactorExistsForEveryReferenceCountryAndYear(t *testing.T) {
+	t.Parallel()
 	lib := Default()
 	for _, cc := range gridCountries {
 		for y := 2019; y <= 2024; y++ {
@@ -49,6 +51,7 @@ func TestGridFactorExistsForEveryReferenceCountryAndYear(t *testing.T) {
 }
 
 func TestGridFactorsMatchEmberPublishedValues(t *testing.T) {
+	t.Parallel()
 	// Ember country_overview_yearly (ember-data-api @ae39f587), gCO2e/kWh.
 	tests := []struct {
 		name    string
@@ -74,6 +77,7 @@ func TestGridFactorsMatchEmberPublishedValues(t *testing.T) {
 }
 
 func TestLookupFallsBackAndSaysSo(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		kind, item string
@@ -107,11 +111,13 @@ func TestLookupFallsBackAndSaysSo(t *testing.T) {
 }
 
 func TestLookupOfAnUnknownItemFails(t *testing.T) {
+	t.Parallel()
 	_, err := Default().Lookup("travel", "hovercraft", "FR", 2024)
 	assert.ErrorIs(t, err, ErrNotFound)
 }
 
 func TestFlightFactorsWithRadiativeForcingExceedThoseWithout(t *testing.T) {
+	t.Parallel()
 	lib := Default()
 	for _, item := range []string{"flight_domestic", "flight_short_haul", "flight_long_haul.business"} {
 		with, err := lib.Lookup("travel", item, "WORLD", 2024)
@@ -124,6 +130,7 @@ func TestFlightFactorsWithRadiativeForcingExceedThoseWithout(t *testing.T) {
 }
 
 func TestParseRejectsBadRowsWithTheirLine(t *testing.T) {
+	t.Parallel()
 	head := "kind,item,region,year,kg_co2e_per_unit,unit,source,note\n"
 	tests := []struct {
 		name string
@@ -149,6 +156,7 @@ func TestParseRejectsBadRowsWithTheirLine(t *testing.T) {
 }
 
 func TestAnOverrideFileReplacesAndAddsRows(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "override.csv")
 	require.NoError(t, os.WriteFile(path, []byte("kind,item,region,year,kg_co2e_per_unit,unit,source,note\n"+
 		"electricity,grid,ZA,2024,0.9,kWh,Eskom integrated report 2024,\n"+
@@ -169,6 +177,7 @@ func TestAnOverrideFileReplacesAndAddsRows(t *testing.T) {
 }
 
 func TestSelectWithAYearPicksTheRowALookupWouldUse(t *testing.T) {
+	t.Parallel()
 	rows := Default().Select(Filter{Kind: "electricity", Item: "grid", Region: "MG", Year: 2024})
 	require.Len(t, rows, 1)
 	assert.Equal(t, 2022, rows[0].Year)

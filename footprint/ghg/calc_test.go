@@ -18,6 +18,7 @@ import (
 )
 
 func TestEveryScopeEqualsAHandComputationFromTheFactorRows(t *testing.T) {
+	t.Parallel()
 	site := fixture.Site()
 	acts := []footprint.Activity{
 		fixture.Act(footprint.KindElectricity, "grid", "2024-01-01", "2024-02-01", 10000, footprint.UnitKWh, nil),
@@ -91,6 +92,7 @@ func TestEveryScopeEqualsAHandComputationFromTheFactorRows(t *testing.T) {
 }
 
 func TestScopeTotalsEqualTheSumOfTheirLines(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"johannesburg", "paris"} {
 		t.Run(name, func(t *testing.T) {
 			inv := exampleInventory(t, name, 2024)
@@ -117,6 +119,7 @@ func TestScopeTotalsEqualTheSumOfTheirLines(t *testing.T) {
 }
 
 func TestExampleScope2EqualsMeteredKWhTimesTheEmberFactor(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		site        string
@@ -142,6 +145,7 @@ func TestExampleScope2EqualsMeteredKWhTimesTheEmberFactor(t *testing.T) {
 }
 
 func TestARecordStraddlingTheYearIsProratedByDays(t *testing.T) {
+	t.Parallel()
 	site := fixture.Site()
 	site.Electricity, site.FTE = declaration.ElectricityContract{}, 0
 	// 31 days, 17 of them in 2024 (Dec 15 – Jan 15).
@@ -158,6 +162,7 @@ func TestARecordStraddlingTheYearIsProratedByDays(t *testing.T) {
 }
 
 func TestMarketBasedScope2FollowsTheContract(t *testing.T) {
+	t.Parallel()
 	supplier := 0.1
 	tests := []struct {
 		name     string
@@ -181,6 +186,7 @@ func TestMarketBasedScope2FollowsTheContract(t *testing.T) {
 }
 
 func TestFlightsWithoutRadiativeForcingUseTheNoRFRows(t *testing.T) {
+	t.Parallel()
 	// DESNZ 2024: a site outside the UK flies on the international
 	// (to/from non-UK) factors, a UK site on the to/from-UK short haul.
 	tests := []struct {
@@ -205,6 +211,7 @@ func TestFlightsWithoutRadiativeForcingUseTheNoRFRows(t *testing.T) {
 }
 
 func TestProfileAssumptionsFillWhatTheSiteLacks(t *testing.T) {
+	t.Parallel()
 	site := declaration.Site{ID: "x", Name: "x", Country: "PH", FTE: 10}
 	as := Assumptions{Profile: "fossil-grid-tropical", HomeworkingKgPerHour: 0.2, HomeworkingSource: "profile",
 		Commute: &declaration.CommuteSurvey{Modes: []declaration.CommuteMode{{Mode: "bus", Share: 1, OneWayKm: 10}}},
@@ -225,6 +232,7 @@ func TestProfileAssumptionsFillWhatTheSiteLacks(t *testing.T) {
 }
 
 func TestCommutingIsEstimatedFromFTEWhenNoAttendanceIsRecorded(t *testing.T) {
+	t.Parallel()
 	site := fixture.Site()
 	bill := fixture.Act(footprint.KindElectricity, "grid", "2024-01-01", "2024-02-01", 0, footprint.UnitKWh, nil)
 	none, err := Calculate(site, nil, 2024, factors.Default(), Assumptions{}, Options{})
@@ -242,6 +250,7 @@ func TestCommutingIsEstimatedFromFTEWhenNoAttendanceIsRecorded(t *testing.T) {
 }
 
 func TestAWorkstationClassWithoutPowerFiguresIsAnError(t *testing.T) {
+	t.Parallel()
 	site := declaration.Site{ID: "x", Name: "x", Country: "FR"}
 	_, err := Calculate(site, []footprint.Activity{fixture.Act(footprint.KindWorkstation, "thin_client", "2024-03-01", "2024-03-02", 10, footprint.UnitDeviceH, map[string]string{"state": "off"})},
 		2024, factors.Default(), Assumptions{}, Options{})
@@ -250,6 +259,7 @@ func TestAWorkstationClassWithoutPowerFiguresIsAnError(t *testing.T) {
 }
 
 func TestAnActivityWithoutAFactorIsAnErrorNotAZero(t *testing.T) {
+	t.Parallel()
 	lib, err := factors.Parse(strings.NewReader("kind,item,region,year,kg_co2e_per_unit,unit,source\nfuel,diesel,WORLD,2024,2.5,L,x\n"), "tiny.csv")
 	require.NoError(t, err)
 	_, err = Calculate(declaration.Site{ID: "x", Country: "FR"}, []footprint.Activity{fixture.Act(footprint.KindFuel, "petrol", "2024-01-01", "2024-01-02", 1, footprint.UnitLitre, nil)}, 2024, lib, Assumptions{}, Options{})
@@ -258,6 +268,7 @@ func TestAnActivityWithoutAFactorIsAnErrorNotAZero(t *testing.T) {
 }
 
 func TestTheInventoryHasNoNaN(t *testing.T) {
+	t.Parallel()
 	inv, err := Calculate(declaration.Site{ID: "x", Country: "FR"}, nil, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 	for _, v := range []float64{inv.TotalLocationT, inv.Quality.MeasuredShare, inv.PowerOff.AvoidedKWh} {
@@ -298,6 +309,7 @@ func exampleInventory(t *testing.T, name string, year int) *Inventory {
 // saves less than one switched off, and it is not compliant (the policy
 // asks for off).
 func TestASleepingDeviceCostsItsSleepPowerAndIsNotCompliant(t *testing.T) {
+	t.Parallel()
 	site := declaration.Site{ID: "fr-x", Country: "FR", Workstations: []declaration.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1, WattsSleep: 3}}}
 	acts := []footprint.Activity{fixture.DevH("desktop", "off", 10), fixture.DevH("desktop", "sleep", 10), fixture.DevH("desktop", "missed", 5), fixture.DevH("desktop", "on", 9)}
 	inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{})
@@ -318,6 +330,7 @@ func TestASleepingDeviceCostsItsSleepPowerAndIsNotCompliant(t *testing.T) {
 // A site declaring only class and count gets the documented defaults,
 // said in the origin (watts_on used to be compulsory).
 func TestAFleetDeclaredByClassAndCountUsesTheDocumentedDefaults(t *testing.T) {
+	t.Parallel()
 	site := declaration.Site{ID: "fr-x", Name: "X", Timezone: "Europe/Paris", Country: "FR", Seats: 1, Workstations: []declaration.Workstation{{Class: "desktop", Count: 1}, {Class: "monitor", Count: 2}}}
 	require.NoError(t, site.Validate("site"))
 	inv, err := Calculate(site, []footprint.Activity{fixture.DevH("desktop", "off", 10), fixture.DevH("monitor", "off", 20)}, 2024, factors.Default(), Assumptions{}, Options{})
@@ -338,6 +351,7 @@ func TestAFleetDeclaredByClassAndCountUsesTheDocumentedDefaults(t *testing.T) {
 // Hand-computed: a power log of 20 PCs for two weeks of a 300-PC site,
 // weekends off. It used to give a lever of 0.0 t without a word.
 func TestAPartialLogIsScaledToTheDeclaredFleetWithItsCoverageStated(t *testing.T) {
+	t.Parallel()
 	site := declaration.Site{ID: "za-x", Name: "X", Country: "ZA", Timezone: "UTC", Seats: 300,
 		Workstations: []declaration.Workstation{{Class: "desktop", Count: 300}},
 		PowerOff:     declaration.PowerOffSchedule{Windows: []declaration.PowerOffWindow{{Days: []string{"sat", "sun"}, AllDay: true}}}}
@@ -371,6 +385,7 @@ func TestAPartialLogIsScaledToTheDeclaredFleetWithItsCoverageStated(t *testing.T
 // Hand-computed Scope 3 category 2: 120 desktops and 240 monitors bought
 // in 2024 × the ADEME/Arcep 2022 cradle-to-gate factors.
 func TestITPurchasesAreScope3Category2InTheYearOfPurchase(t *testing.T) {
+	t.Parallel()
 	buy := func(item string, n float64) footprint.Activity {
 		return footprint.Activity{Kind: footprint.KindPurchase, Item: item, Start: footprint.NewDate(2024, 3, 1), End: footprint.NewDate(2024, 4, 1), Quantity: n,
 			Unit: footprint.UnitDevice, Source: "fleet-register", Quality: footprint.QualityMeasured}
@@ -394,6 +409,7 @@ func TestITPurchasesAreScope3Category2InTheYearOfPurchase(t *testing.T) {
 // 1 March has its own baseline: 40 % of window hours already off, the rest
 // left on (none asleep).
 func TestAMeasuredPrePolicyBaselineReplacesThePublishedDefault(t *testing.T) {
+	t.Parallel()
 	site := declaration.Site{ID: "fr-x", Country: "FR", Workstations: []declaration.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1, WattsSleep: 3}},
 		PowerOff: declaration.PowerOffSchedule{Since: footprint.NewDate(2024, 3, 1)}}
 	at := func(a footprint.Activity, month time.Month) footprint.Activity {
@@ -426,6 +442,7 @@ func TestAMeasuredPrePolicyBaselineReplacesThePublishedDefault(t *testing.T) {
 // for the group. Ten sites in ten countries, fleets declared by class and
 // count only, weeknights 20:00–07:00 and weekends, 90 % compliance, 2024.
 func TestTheSeedGroupLandsInItsOrderOfMagnitude(t *testing.T) {
+	t.Parallel()
 	nights := declaration.PowerOffWindow{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"}
 	weekend := declaration.PowerOffWindow{Days: []string{"sat", "sun"}, AllDay: true}
 	type siteSpec struct {
@@ -487,6 +504,7 @@ func TestTheSeedGroupLandsInItsOrderOfMagnitude(t *testing.T) {
 }
 
 func TestRefrigerantsUseAR6ByDefaultAndAR5WhenAsked(t *testing.T) {
+	t.Parallel()
 	site := declaration.Site{ID: "x", Name: "x", Country: "FR"}
 	acts := []footprint.Activity{fixture.Act(footprint.KindRefrigerant, "R410A", "2024-05-10", "2024-05-11", 3, footprint.UnitKg, nil)}
 	tests := []struct {
@@ -519,6 +537,7 @@ func TestRefrigerantsUseAR6ByDefaultAndAR5WhenAsked(t *testing.T) {
 }
 
 func TestScope33HoldsTheGensetsWellToTankAndTheGridsLosses(t *testing.T) {
+	t.Parallel()
 	// A UK site: a year of grid electricity and a diesel genset, by hand
 	// from the published rows.
 	gb := declaration.Site{ID: "uk", Name: "Leeds", Country: "GB"}
@@ -563,6 +582,7 @@ func TestScope33HoldsTheGensetsWellToTankAndTheGridsLosses(t *testing.T) {
 }
 
 func TestCommutingByTrainUsesTheSuburbanFactor(t *testing.T) {
+	t.Parallel()
 	site := declaration.Site{ID: "p", Name: "Paris", Country: "FR", FTE: 1,
 		Commute: &declaration.CommuteSurvey{Modes: []declaration.CommuteMode{{Mode: "rail", Share: 0.5, OneWayKm: 20}, {Mode: "car_petrol", Share: 0.5, OneWayKm: 10}}}}
 	acts := []footprint.Activity{fixture.Act(footprint.KindTelework, "onsite", "2025-03-03", "2025-03-04", 10, footprint.UnitPersonDay, nil)}
@@ -579,6 +599,7 @@ func TestCommutingByTrainUsesTheSuburbanFactor(t *testing.T) {
 }
 
 func TestTheTracedRecordsSumToEveryLine(t *testing.T) {
+	t.Parallel()
 	site := fixture.Site()
 	acts := exampleActivities(t, "johannesburg")
 	acts = append(acts, fixture.Act(footprint.KindFuel, "diesel", "2024-12-20", "2025-01-10", 211.5, footprint.UnitLitre, nil)) // straddles the year
@@ -613,6 +634,7 @@ func TestTheTracedRecordsSumToEveryLine(t *testing.T) {
 // prorated), the workstation baseline logged before a roll-out two years
 // earlier, telework, travel and fuel; for months too.
 func TestEachYearFromItsRelevantShareEqualsFromEverything(t *testing.T) {
+	t.Parallel()
 	site := fixture.Site()
 	site.PowerOff = declaration.PowerOffSchedule{Since: footprint.NewDate(2023, 3, 10)}
 	var acts []footprint.Activity

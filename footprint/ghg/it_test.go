@@ -36,6 +36,7 @@ func line(t *testing.T, inv *Inventory, scope Scope, kind, item string) Line {
 // never counted twice; its tonnes are 216,000 and 180,000 kWh × the FR
 // grid factor of the year.
 func TestADataCentresPUEFallsFrom18To15ByHand(t *testing.T) {
+	t.Parallel()
 	room := map[string]string{"room": "room-a"}
 	for _, c := range []struct {
 		year     int
@@ -70,6 +71,7 @@ func TestADataCentresPUEFallsFrom18To15ByHand(t *testing.T) {
 // A hall on its own supply, outside the site's electricity records: its
 // facility energy is the site's grid electricity, once.
 func TestADataCentreOnItsOwnSupplyIsCountedAsGridElectricity(t *testing.T) {
+	t.Parallel()
 	hall := map[string]string{"room": "hall-b"}
 	acts := append(fixture.Monthly(2025, footprint.KindDataCentre, "it_energy", 10000, hall), fixture.Monthly(2025, footprint.KindDataCentre, "facility_energy", 15000, hall)...)
 	acts = append(acts, fixture.Monthly(2025, footprint.KindElectricity, "grid", 30000, nil)...)
@@ -87,6 +89,7 @@ func TestADataCentreOnItsOwnSupplyIsCountedAsGridElectricity(t *testing.T) {
 // Scope 2 (location-based, and market-based at the same factor for want
 // of a contract).
 func TestColocationUnderEachAccountingRuleByHand(t *testing.T) {
+	t.Parallel()
 	d := footprint.NewDate(2025, time.March, 1)
 	acts := []footprint.Activity{
 		{Kind: footprint.KindColocation, Item: "it_energy", Start: d, End: d.AddDays(31), Quantity: 100000, Unit: footprint.UnitKWh, Source: "colo-portal", Quality: footprint.QualityMeasured, Attrs: map[string]string{"contract": "fra1"}},
@@ -119,6 +122,7 @@ func TestColocationUnderEachAccountingRuleByHand(t *testing.T) {
 // 6 kWh; 2,000 GB × 0.001 kWh = 2 kWh; 29.2 kWh × PUE 1.135 = 33.142 kWh
 // × the FR grid.
 func TestCloudReportsAndAUsageEstimateByHand(t *testing.T) {
+	t.Parallel()
 	jan, feb := footprint.NewDate(2025, time.January, 1), footprint.NewDate(2025, time.February, 1)
 	rep := func(prov, method string, kg float64) footprint.Activity {
 		return footprint.Activity{Kind: footprint.KindCloud, Item: "reported", Start: jan, End: feb, Quantity: kg, Unit: footprint.UnitKgCO2e, Source: prov + "-export", Quality: footprint.QualityMeasured,
@@ -158,6 +162,7 @@ func TestCloudReportsAndAUsageEstimateByHand(t *testing.T) {
 // A server bought is Scope 3 category 2 at the library's per-server
 // embodied figure (ADEME Base IMPACTS / NegaOctet, 3,660 kgCO2e).
 func TestAServerBoughtIsCapitalGoods(t *testing.T) {
+	t.Parallel()
 	d := footprint.NewDate(2025, time.June, 3)
 	inv, err := Calculate(fixture.ITSite(), []footprint.Activity{{Kind: footprint.KindPurchase, Item: "server", Start: d, End: d.AddDays(1), Quantity: 4, Unit: footprint.UnitDevice, Source: "it-register", Quality: footprint.QualityMeasured}},
 		2025, factors.Default(), Assumptions{}, Options{})
@@ -166,6 +171,7 @@ func TestAServerBoughtIsCapitalGoods(t *testing.T) {
 }
 
 func TestITRecordsAndDeclarationsSayWhatIsWrong(t *testing.T) {
+	t.Parallel()
 	d := footprint.NewDate(2025, time.January, 1)
 	a := footprint.Activity{Kind: footprint.KindColocation, Item: "it_energy", Start: d, End: d.AddDays(1), Quantity: 1, Unit: footprint.UnitKWh, Source: "s", Quality: footprint.QualityMeasured}
 	require.Len(t, a.Validate("r"), 1)

@@ -16,6 +16,7 @@ import (
 // field (the JSON member it names), and says of itself what its id says:
 // "3.N…" is category N, in both totals; Scope 2 is in one total.
 func TestTheTableOfScopesHasEveryScopeOnceEachFeedingItsOwnField(t *testing.T) {
+	t.Parallel()
 	var inv Inventory
 	seen := map[Scope]bool{}
 	for i, s := range Scopes() {
@@ -65,6 +66,7 @@ func TestTheTableOfScopesHasEveryScopeOnceEachFeedingItsOwnField(t *testing.T) {
 // table counts them in: checked on tonnes that are powers of two, so
 // every sum is exact.
 func TestTotalsFollowTheTable(t *testing.T) {
+	t.Parallel()
 	inv := &Inventory{}
 	want := map[Scope]float64{}
 	for i, s := range Scopes() {
@@ -102,6 +104,7 @@ func TestTotalsFollowTheTable(t *testing.T) {
 // table's order of scopes (3.1 after Scope 2, never tied with Scope 1),
 // then by every field of their key down to the unit.
 func TestLineOrderIsTheSameWhateverTheInputOrder(t *testing.T) {
+	t.Parallel()
 	var lines []Line
 	for _, s := range Scopes() {
 		lines = append(lines, Line{Scope: s.ID, Kind: "b", Item: "x"}, Line{Scope: s.ID, Kind: "a", Item: "y"})
@@ -137,6 +140,7 @@ func TestLineOrderIsTheSameWhateverTheInputOrder(t *testing.T) {
 // Every kind of record has its calculation: a kind added to the records
 // without a row in byKind fails here, not in a user's inventory.
 func TestEveryKindHasItsCalculation(t *testing.T) {
+	t.Parallel()
 	for _, k := range footprint.Kinds() {
 		assert.Contains(t, byKind, k, "kind %s has no row in byKind (footprint/ghg/kinds.go)", k)
 	}

@@ -80,6 +80,7 @@ func carrier(t *testing.T, w *weather.Weather, kind, item string) weather.Normal
 }
 
 func TestAMildWinterIsNotProgressOnceNormalisedByHand(t *testing.T) {
+	t.Parallel()
 	cold := weather.Normalise(weatherYear(2022, coldMeans), 2022, normal)
 	mild := weather.Normalise(weatherYear(2023, mildMeans), 2023, normal)
 	require.NotNil(t, cold)
@@ -123,6 +124,7 @@ func TestAMildWinterIsNotProgressOnceNormalisedByHand(t *testing.T) {
 }
 
 func TestARealCutStaysACutOnceNormalised(t *testing.T) {
+	t.Parallel()
 	// The mild year again, its gas baseload cut from 300 to 250 kWh a
 	// day (a new hot-water system): normalised 169,500 − 50 × 365 =
 	// 151,250 kWh, a 10.77 % cut where the actual figures say 18.1 %.
@@ -139,6 +141,7 @@ func TestARealCutStaysACutOnceNormalised(t *testing.T) {
 }
 
 func TestNormalisationSaysWhyItCannotBeDone(t *testing.T) {
+	t.Parallel()
 	acts := weatherYear(2022, coldMeans)
 	// March's readings: 20 of 31 days only.
 	var kept []footprint.Activity
@@ -174,6 +177,7 @@ func TestNormalisationSaysWhyItCannotBeDone(t *testing.T) {
 }
 
 func TestATemperatureIsADailyMeanInCelsius(t *testing.T) {
+	t.Parallel()
 	a := footprint.Activity{Kind: footprint.KindWeather, Item: "outdoor_temp", Start: fixture.D("2025-01-01"), End: fixture.D("2025-01-02"), Quantity: -12.5, Unit: footprint.UnitCelsius, Source: "bms", Quality: footprint.QualityMeasured}
 	assert.Empty(t, a.Validate("r"), "a frosty day is a negative figure, not an error")
 	f := a
@@ -189,6 +193,7 @@ func TestATemperatureIsADailyMeanInCelsius(t *testing.T) {
 }
 
 func TestTheInventoryCarriesTheNormalisationAndItsTonnes(t *testing.T) {
+	t.Parallel()
 	site := fixture.Site()
 	site.Workstations = nil
 	inv, err := Calculate(site, weatherYear(2023, mildMeans), 2023, factors.Default(), Assumptions{Climate: normal}, Options{})
@@ -239,6 +244,7 @@ func rollUp(acts []footprint.Activity) []footprint.Activity {
 }
 
 func TestRollupsNormaliseLikeTheRawRecords(t *testing.T) {
+	t.Parallel()
 	acts := weatherYear(2023, mildMeans)
 	raw := weather.Normalise(acts, 2023, normal)
 	rolled := weather.Normalise(rollUp(acts), 2023, normal)
@@ -264,6 +270,7 @@ func TestRollupsNormaliseLikeTheRawRecords(t *testing.T) {
 // A site sending temperatures without a known long-term climate: the
 // inventory says why and still encodes (JSON has no NaN).
 func TestWeatherWithoutAKnownClimateStillEncodes(t *testing.T) {
+	t.Parallel()
 	site := fixture.Site()
 	site.Workstations = nil
 	inv, err := Calculate(site, weatherYear(2023, mildMeans), 2023, factors.Default(),

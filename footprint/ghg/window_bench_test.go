@@ -21,6 +21,7 @@ func BenchmarkWindowHoursYear(b *testing.B) {
 // The shapes memo gives every day's own hours: across both DST changes of
 // Paris and Sydney, and on UTC, the sum equals the day-by-day evaluation.
 func TestWindowHoursEqualTheDayByDaySum(t *testing.T) {
+	t.Parallel()
 	s := declaration.PowerOffSchedule{Windows: []declaration.PowerOffWindow{{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"}, {Days: []string{"sat", "sun"}, AllDay: true}}}
 	for _, tz := range []string{"Europe/Paris", "Australia/Sydney", "America/Santiago", ""} {
 		loc, err := time.LoadLocation(tz)

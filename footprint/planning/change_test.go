@@ -24,6 +24,7 @@ func gridInv(site string, year int, kwh, kgPerKWh float64) *ghg.Inventory {
 }
 
 func TestTheThreeEffectsAddUpExactlyToTheYearsChange(t *testing.T) {
+	t.Parallel()
 	// a: 100 MWh at 0.5 kg/kWh → 90 MWh at 0.4 (a greener contract);
 	// b: 40 t in 2024, closed in 2025; c: opened in 2025 with 30 t.
 	prev := []*ghg.Inventory{gridInv("a", 2024, 100000, 0.5), gridInv("b", 2024, 80000, 0.5)}
@@ -58,6 +59,7 @@ func TestTheThreeEffectsAddUpExactlyToTheYearsChange(t *testing.T) {
 }
 
 func TestAnyLinesDecomposeExactly(t *testing.T) {
+	t.Parallel()
 	// Lines that appear, disappear, go to zero factor: still exact.
 	tests := []struct {
 		name   string
@@ -77,6 +79,7 @@ func TestAnyLinesDecomposeExactly(t *testing.T) {
 }
 
 func TestDESNZ2025FlightFactorsShowAsAFactorEffect(t *testing.T) {
+	t.Parallel()
 	// A French site flies 2.5 % fewer long-haul passenger-km in 2025: the
 	// business-travel tonnes fall by far more, because DESNZ 2025 cut the
 	// international flight factor from 0.13465 to 0.10916 kg/pkm (economy,
@@ -102,6 +105,7 @@ func TestDESNZ2025FlightFactorsShowAsAFactorEffect(t *testing.T) {
 }
 
 func TestTheBaseYearIsRestatedAboveTheThresholdAndNotBelow(t *testing.T) {
+	t.Parallel()
 	// Base 2019: a 600 t, b 300 t, c 100 t (1,000 t). c closes after 2021;
 	// d opens in 2022 with 50 t in its first full year.
 	hist := []History{
@@ -151,6 +155,7 @@ func TestTheBaseYearIsRestatedAboveTheThresholdAndNotBelow(t *testing.T) {
 // a normal year minus what last year's added, summed over the sites that
 // normalise both years — by hand, a mild 2023 after a cold 2022.
 func TestTheWeathersPartOfAChangeIsNamed(t *testing.T) {
+	t.Parallel()
 	wt := func(year int, ts ...float64) *ghg.Inventory {
 		w := &weather.Weather{Year: year}
 		for _, x := range ts {

@@ -16,6 +16,7 @@ import (
 // The change by scope lists the scopes in the table's order, and the same
 // inventories give the same change to the last digit every time.
 func TestTheChangeByScopeIsInTheTablesOrderAndTheSameEveryTime(t *testing.T) {
+	t.Parallel()
 	mk := func(site string, year int, f float64) *ghg.Inventory {
 		inv := &ghg.Inventory{Site: site, Year: year}
 		for i, s := range ghg.Scopes() {
@@ -56,6 +57,7 @@ func TestTheChangeByScopeIsInTheTablesOrderAndTheSameEveryTime(t *testing.T) {
 // 1,000 kWh estimated in AWS eu-central-1 (DE) to the lowest-carbon AWS
 // region in Europe.
 func TestTheITLeversAreSizedFromTheSitesOwnYear(t *testing.T) {
+	t.Parallel()
 	room := map[string]string{"room": "room-a"}
 	acts := fixture.Monthly(2025, footprint.KindDataCentre, "it_energy", 10000, room)
 	for _, a := range fixture.Monthly(2025, footprint.KindDataCentre, "facility_energy", 18000, room) {
@@ -104,6 +106,7 @@ func TestTheITLeversAreSizedFromTheSitesOwnYear(t *testing.T) {
 // The planner's power-off and equipment levers used to show 0 t for a site
 // without electricity bills (no Scope 2 line carried the grid factor).
 func TestPowerOffLeversUseTheGridFactorWithoutElectricityBills(t *testing.T) {
+	t.Parallel()
 	site := declaration.Site{ID: "za-x", Country: "ZA", Workstations: []declaration.Workstation{{Class: "desktop", Count: 1, WattsOn: 70}}}
 	inv, err := ghg.Calculate(site, []footprint.Activity{fixture.DevH("desktop", "off", 80), fixture.DevH("desktop", "missed", 20)}, 2024, factors.Default(), ghg.Assumptions{}, ghg.Options{})
 	require.NoError(t, err)
@@ -125,6 +128,7 @@ func TestPowerOffLeversUseTheGridFactorWithoutElectricityBills(t *testing.T) {
 // On South Africa's coal grid the renewal pays; on France's nuclear grid it
 // costs more carbon than it saves, and the lever says so.
 func TestTheRenewalLeverNetsTheNewLaptopsManufacture(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		country string
 		pays    bool
@@ -144,6 +148,7 @@ func TestTheRenewalLeverNetsTheNewLaptopsManufacture(t *testing.T) {
 }
 
 func TestEveryLeverSaysWhatItsTonnesDoNotSay(t *testing.T) {
+	t.Parallel()
 	for _, id := range declaration.LeverIDs() {
 		assert.NotEmpty(t, declaration.LeverCaveat(id), id)
 	}

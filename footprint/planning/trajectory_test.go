@@ -15,6 +15,7 @@ import (
 )
 
 func TestAllowedMatchesHandComputedValues(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		method Method
@@ -37,6 +38,7 @@ func TestAllowedMatchesHandComputedValues(t *testing.T) {
 }
 
 func TestCompoundAndLinearAgreeAtYearOne(t *testing.T) {
+	t.Parallel()
 	for _, r := range []float64{0.01, 0.042, 0.045, 0.2} {
 		c := Method{ModeCompound, r}.Allowed(123.4, 2019, 2020)
 		l := Method{ModeLinear, r}.Allowed(123.4, 2019, 2020)
@@ -45,6 +47,7 @@ func TestCompoundAndLinearAgreeAtYearOne(t *testing.T) {
 }
 
 func TestMethodValidation(t *testing.T) {
+	t.Parallel()
 	for _, m := range []Method{{ModeCompound, 0}, {ModeCompound, 1}, {ModeCompound, -0.1}, {ModeLinear, 4.5}, {"geometric", 0.045}} {
 		assert.Error(t, m.Validate(), "%+v", m)
 	}
@@ -52,6 +55,7 @@ func TestMethodValidation(t *testing.T) {
 }
 
 func TestASiteTrackHasGapStatusAndNextYear(t *testing.T) {
+	t.Parallel()
 	rep, err := Trajectories([]History{{Site: "a", Actual: map[int]float64{2020: 1000, 2021: 960, 2022: 900}}}, DefaultMethod)
 	require.NoError(t, err)
 	tr := rep.Sites[0]
@@ -74,6 +78,7 @@ func TestASiteTrackHasGapStatusAndNextYear(t *testing.T) {
 }
 
 func TestTheGroupSumsSitesOnTheirOwnBaseYears(t *testing.T) {
+	t.Parallel()
 	hist := []History{
 		{Site: "old", Actual: map[int]float64{2019: 1000, 2020: 900, 2021: 880, 2022: 850}},
 		{Site: "opened", Actual: map[int]float64{2021: 500, 2022: 480}}, // joins in 2021 with its own base
@@ -106,11 +111,13 @@ func TestTheGroupSumsSitesOnTheirOwnBaseYears(t *testing.T) {
 }
 
 func TestAConfiguredBaseYearWithoutDataIsAnError(t *testing.T) {
+	t.Parallel()
 	_, err := Trajectories([]History{{Site: "a", BaseYear: 2018, Actual: map[int]float64{2020: 1}}}, DefaultMethod)
 	assert.ErrorContains(t, err, "base year 2018 has no emissions figure")
 }
 
 func TestReadHistoryCSVRejectsBadRows(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		csv  string
@@ -134,6 +141,7 @@ func TestReadHistoryCSVRejectsBadRows(t *testing.T) {
 }
 
 func TestThePlannerFindsTheYearLeversRunOut(t *testing.T) {
+	t.Parallel()
 	levers := []Lever{{ID: declaration.LeverPowerOff, PotentialT: 120}, {ID: declaration.LeverTelework, PotentialT: -15}, {ID: declaration.LeverLessTravel, PotentialT: 80}}
 	p := PlanSite(PlanInput{Site: "s", Method: DefaultMethod, BaseYear: 2024, BaseT: 1000, CurrentYear: 2024, CurrentT: 1000, Levers: levers})
 	// needed(y) = 1000 × (1 − 0.955^(y−2024)) first exceeds 200 when
@@ -157,6 +165,7 @@ func TestThePlannerFindsTheYearLeversRunOut(t *testing.T) {
 }
 
 func TestThePlannerSeesNoCompensationWhenLeversLastTo2050(t *testing.T) {
+	t.Parallel()
 	// needed(2050) = 1000 × (1 − 0.955^26) = 697.6 t.
 	p := PlanSite(PlanInput{Site: "s", Method: DefaultMethod, BaseYear: 2024, BaseT: 1000, CurrentYear: 2024, CurrentT: 1000,
 		Levers: []Lever{{ID: declaration.LeverGreenElectricity, PotentialT: 500}, {ID: declaration.LeverPowerOff, PotentialT: 200}}})
@@ -165,6 +174,7 @@ func TestThePlannerSeesNoCompensationWhenLeversLastTo2050(t *testing.T) {
 }
 
 func TestTheActionPlanIsSetAgainstTheTrajectory(t *testing.T) {
+	t.Parallel()
 	actions := []ActionResult{{Action: declaration.Action{ID: "pcs", Lever: declaration.LeverPowerOff, Start: footprint.NewDate(2025, 3, 1), ExpectedTPerYear: 60}}}
 	p := PlanSite(PlanInput{Site: "s", Method: DefaultMethod, BaseYear: 2024, BaseT: 1000, CurrentYear: 2024, CurrentT: 1000,
 		Levers: []Lever{{ID: declaration.LeverPowerOff, PotentialT: 500}}, Actions: actions})
@@ -175,6 +185,7 @@ func TestTheActionPlanIsSetAgainstTheTrajectory(t *testing.T) {
 }
 
 func TestLeversAreSizedFromTheSitesOwnInventory(t *testing.T) {
+	t.Parallel()
 	site := fixture.Site()
 	site.Electricity = declaration.ElectricityContract{}
 	acts := []footprint.Activity{
@@ -211,6 +222,7 @@ func TestLeversAreSizedFromTheSitesOwnInventory(t *testing.T) {
 }
 
 func TestTeleworkCanRaiseEmissionsInAHeatingClimate(t *testing.T) {
+	t.Parallel()
 	site := declaration.Site{ID: "fr", Name: "fr", Country: "FR", HoursPerDay: 7.5,
 		Commute: &declaration.CommuteSurvey{Modes: []declaration.CommuteMode{{Mode: "metro", Share: 1, OneWayKm: 8}}}}
 	acts := []footprint.Activity{fixture.Act(footprint.KindTelework, "onsite", "2024-06-03", "2024-06-04", 100, footprint.UnitPersonDay, nil),
@@ -228,6 +240,7 @@ func TestTeleworkCanRaiseEmissionsInAHeatingClimate(t *testing.T) {
 }
 
 func TestActionsAreComparedWithWhatTheDataShows(t *testing.T) {
+	t.Parallel()
 	before := &ghg.Inventory{Scope3BusinessTravelT: 100}
 	after := &ghg.Inventory{Scope3BusinessTravelT: 70}
 	res := EvaluateActions([]declaration.Action{

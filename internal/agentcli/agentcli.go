@@ -9,11 +9,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"os/signal"
 	"sort"
 	"strconv"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -23,6 +20,7 @@ import (
 	"github.com/greenhelp/greenhelp/agent/upload"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
+	"github.com/greenhelp/greenhelp/internal/clirun"
 	"github.com/greenhelp/greenhelp/internal/csvsafe"
 )
 
@@ -40,44 +38,18 @@ func NewRoot() *cobra.Command {
 	}
 	root.PersistentFlags().String("config", "site.yaml", "the site's site.yaml")
 	root.PersistentFlags().String("log-level", "info", "debug, info, warn or error")
-	root.PersistentFlags().String("log-format", envOr("GREENHELP_AGENT_LOG_FORMAT", "text"), "log lines as text or json (env GREENHELP_AGENT_LOG_FORMAT)")
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
-		if f, _ := cmd.Flags().GetString("log-format"); f != "text" && f != "json" {
-			return fmt.Errorf("--log-format %q: want text or json", f)
-		}
-		return nil
-	}
+	clirun.LogFormat(root, "GREENHELP_AGENT_LOG_FORMAT")
 	root.AddCommand(checkCmd(), onceCmd(), runCmd(), statusCmd(), sampleCmd(), quarantineCmd(), serviceCmd(), initCmd())
 	return root
 }
 
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
 // Execute runs the tree and returns the exit code.
 func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	root := NewRoot()
-	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "greenhelp-agent: %v\n", err)
-		return 1
-	}
-	return 0
+	return clirun.Execute(ctx, NewRoot(), args, stdout, stderr)
 }
 
 // Main is what cmd/greenhelp-agent runs: SIGTERM and Ctrl-C stop it cleanly.
-func Main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func Main() { clirun.Main(Execute) }
 
 func sampleCmd() *cobra.Command {
 	return &cobra.Command{

@@ -43,6 +43,7 @@ func TestCheckAcceptsTheExampleConfig(t *testing.T) {
 }
 
 func TestCheckFailsOnABrokenSource(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	require.NoError(t, os.CopyFS(dir, os.DirFS("../../examples/agent")))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "exports", "wfm-presence.csv"), []byte("date,remote,onsite\n2024-03-01,many,3\n"), 0o600))
@@ -55,6 +56,7 @@ func TestCheckFailsOnABrokenSource(t *testing.T) {
 }
 
 func TestOnceNeedsAToken(t *testing.T) {
+	t.Parallel()
 	code, _, stderr := run(t, "once", "--config", "../../examples/agent/site.yaml")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "central.token: missing")
@@ -121,6 +123,7 @@ func TestCheckWarnsLoudlyWhenTheBillsAreOffByAnOrderOfMagnitude(t *testing.T) {
 // `sample` prints blocks that load as they are written (the files they
 // name present); an unknown name is refused with the names there are.
 func TestSamplePrintsBlocksThatLoad(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	require.Equal(t, 0, Execute(context.Background(), []string{"sample", "telework", "travel"}, &out, &errb), errb.String())
 	dir := t.TempDir()
@@ -144,6 +147,7 @@ func TestSamplePrintsBlocksThatLoad(t *testing.T) {
 // init writes a starter site.yaml: as written, loading it names what to
 // fill in; filled in, it loads and its source reads; it never overwrites.
 func TestInitWritesAStarterThatLoadsOnceFilledIn(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "site.yaml")
 	var stdout, stderr bytes.Buffer

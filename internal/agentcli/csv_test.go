@@ -15,6 +15,7 @@ import (
 // spreadsheet would run as a formula is written guarded, and greenhelp
 // calc reads the file back to the same records.
 func TestCollectedCSVIsSafeInASpreadsheetAndReadsBack(t *testing.T) {
+	t.Parallel()
 	acts := []footprint.Activity{
 		{Kind: footprint.KindElectricity, Item: "grid", Start: footprint.NewDate(2024, 1, 1), End: footprint.NewDate(2024, 2, 1), Quantity: 1200,
 			Unit: footprint.UnitKWh, Source: `=HYPERLINK("http://x","y")`, Quality: footprint.QualityMeasured},

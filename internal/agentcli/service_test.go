@@ -27,6 +27,7 @@ func (r *reports) all() []svcState {
 // answered with the state; a stop cancels the agent, which returns, and
 // the service reports stopped with no error.
 func TestTheServiceStopsTheAgentOnRequest(t *testing.T) {
+	t.Parallel()
 	var rep reports
 	reqs := make(chan svcRequest, 3) // the manager does not wait for the handler to read
 	started := make(chan struct{})
@@ -53,6 +54,7 @@ func TestTheServiceStopsTheAgentOnRequest(t *testing.T) {
 // An agent that ends by itself (a configuration that cannot run) stops
 // the service with its error.
 func TestTheServiceReportsAnAgentThatFails(t *testing.T) {
+	t.Parallel()
 	var rep reports
 	bad := errors.New("site.yaml: 2 problem(s)")
 	err := serviceLoop(context.Background(), func(context.Context) error { return bad }, make(chan svcRequest), rep.add)

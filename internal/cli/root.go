@@ -8,12 +8,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"github.com/greenhelp/greenhelp/internal/clirun"
 )
 
 // Version is set at build time with -ldflags "-X ...cli.Version=…".
@@ -29,37 +30,16 @@ func NewRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().String("log-format", envOr("GREENHELP_LOG_FORMAT", "text"), "log lines as text or json (env GREENHELP_LOG_FORMAT)")
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
-		if f, _ := cmd.Flags().GetString("log-format"); f != "text" && f != "json" {
-			return fmt.Errorf("--log-format %q: want text or json", f)
-		}
-		return nil
-	}
+	clirun.LogFormat(root, "GREENHELP_LOG_FORMAT")
 	root.AddCommand(newFactorsCmd(), newCalcCmd(), newProfilesCmd(), newTrajectoryCmd(), newPlanCmd(),
 		newServeCmd(), newSitesCmd(), newReportCmd(), newChartsCmd(), newExportCmd(), newCloseYearCmd(), newOffsetsCmd(), newRollupsCmd(), newDemoCmd(), newBackupCmd(), newRestoreCmd())
 	return root
 }
 
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
 // Execute runs the command tree with args and returns the process exit
 // code, printing errors to stderr.
 func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	root := NewRoot()
-	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "greenhelp: %v\n", err)
-		return 1
-	}
-	return 0
+	return clirun.Execute(ctx, NewRoot(), args, stdout, stderr)
 }
 
 // bind returns a viper instance over cmd's flags with the GREENHELP_
@@ -89,10 +69,5 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// Main is what cmd/greenhelp runs.
-func Main() {
-	ctx, stop := signalContext()
-	code := Execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+// Main is what cmd/greenhelp runs: SIGTERM and Ctrl-C stop it cleanly.
+func Main() { clirun.Main(Execute) }

@@ -11,6 +11,7 @@ import (
 )
 
 func TestGoodSiteFilesLoad(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("testdata/*.good.yaml")
 	ex, _ := filepath.Glob("../../examples/*/site.yaml")
 	files = append(files, ex...)
@@ -27,6 +28,7 @@ func TestGoodSiteFilesLoad(t *testing.T) {
 // TestBadSiteFilesSayWhatIsWrong runs every testdata/*.bad.yaml; each
 // names the messages it expects in "# want:" lines.
 func TestBadSiteFilesSayWhatIsWrong(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("testdata/*.bad.yaml")
 	require.NotEmpty(t, files)
 	for _, f := range files {
