@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	. "github.com/greenhelp/greenhelp/central"
+	centralserver "github.com/greenhelp/greenhelp/central/server"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
@@ -43,7 +44,7 @@ func testService(t *testing.T, cfgMut func(*Config)) *Service {
 	if cfgMut != nil {
 		cfgMut(cfg)
 	}
-	svc, err := Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := centralserver.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	t.Cleanup(func() { svc.Close() })
 	return svc
@@ -108,7 +109,7 @@ func TestAnOverridesFilePinsSitesWithTheirReason(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("overrides:\n  - {site: pt-lis, profile: arctic}\n"), 0o600))
 	cfg, _ := LoadConfig("", nil)
 	cfg.Data, cfg.OverridesFile = dir, path
-	_, err = Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	_, err = centralserver.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "overrides[0].profile: arctic: unknown profile")
 	assert.Contains(t, err.Error(), "overrides[0].reason: missing")

@@ -43,36 +43,20 @@ type Service struct {
 	ingestMu sync.Mutex // the single writer path (Ingest)
 }
 
-// Open opens the stores the configuration names, for the one writer of
-// the data directory: it migrates an older schema, applies the overrides
-// file, upgrades an older InfluxDB point format and builds missing
-// rollups.
-func Open(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) {
-	return open(ctx, cfg, log, false)
-}
-
-// OpenReadOnly opens the stores to read them beside the central that
-// serves them (their one writer, docs/ARCHITECTURE.md "One writer"): the
-// catalog is opened read-only and nothing is migrated, applied, upgraded
-// or built — a store that needs it is refused, with what to do.
-func OpenReadOnly(ctx context.Context, cfg *Config, log *slog.Logger) (*Service, error) {
-	return open(ctx, cfg, log, true)
-}
-
-func open(ctx context.Context, cfg *Config, log *slog.Logger, readOnly bool) (*Service, error) {
+// New is the service over an opened store (server.Open opens the one
+// the configuration names): it loads the factors and the profiles, applies
+// the overrides file and builds missing rollups — unless readOnly, where a
+// store that needs any of it is refused with what to do. On an error the
+// store is closed.
+func New(ctx context.Context, cfg *Config, st store.Store, log *slog.Logger, readOnly bool) (*Service, error) {
 	lib, err := factors.LoadList(cfg.FactorsFile)
 	if err != nil {
+		st.Close()
 		return nil, err
 	}
 	set, err := profiles.Load(cfg.ProfilesFile)
 	if err != nil {
-		return nil, err
-	}
-	st, err := openStore(ctx, cfg, readOnly, log)
-	if err != nil {
-		if advice := StoreAdvice(err); advice != "" {
-			err = fmt.Errorf("%w: %s", err, advice)
-		}
+		st.Close()
 		return nil, err
 	}
 	s := &Service{Cfg: cfg, Store: st, Factors: lib, Profiles: set, Log: log,

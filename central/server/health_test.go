@@ -47,7 +47,7 @@ func newHealthStore(t *testing.T) *healthStore {
 	cfg.Data = t.TempDir()
 	cfg.Admin.Token = healthAdminToken
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := Open(context.Background(), cfg, log)
+	svc, err := server.Open(context.Background(), cfg, log)
 	require.NoError(t, err)
 	tok, err := svc.Store.AddSite(context.Background(), "fr-lil", "Lille", "FR")
 	require.NoError(t, err)
@@ -72,7 +72,7 @@ func (hs *healthStore) serve(t *testing.T, o sqlite.Options) (*Service, string) 
 	t.Helper()
 	cfg := *hs.cfg
 	cfg.Data = t.TempDir()
-	svc, err := Open(context.Background(), &cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := server.Open(context.Background(), &cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	require.NoError(t, svc.Store.Close())
 	cat, err := sqlite.OpenWith(hs.dir, o)
@@ -502,7 +502,7 @@ func TestAStoreThatCannotBeWrittenRefusesToStart(t *testing.T) {
 				t.Skip("cannot make it read-only here: chattr +i failed and root ignores chmod")
 			}
 			// What serve does before it answers.
-			svc, err := Open(context.Background(), hs.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			svc, err := server.Open(context.Background(), hs.cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 			if err == nil {
 				err = svc.CheckWritable(context.Background())
 				svc.Close()

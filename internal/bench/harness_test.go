@@ -374,7 +374,7 @@ func open(t *testing.T, dir string, mut func(*central.Config)) *central.Service 
 	if mut != nil {
 		mut(cfg)
 	}
-	svc, err := central.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := server.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	return svc
 }

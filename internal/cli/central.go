@@ -71,13 +71,13 @@ func openService(cmd *cobra.Command, log *slog.Logger) (*central.Service, *centr
 	if err := storeIn(cmd, cfg); err != nil {
 		return nil, nil, err
 	}
-	open := central.Open
+	open := server.Open
 	// Beside the central that serves it (or a command that changes it),
 	// the store is read only: its one writer migrates, applies and builds.
 	if _, held, err := store.Held(cfg.Data); err != nil {
 		return nil, nil, err
 	} else if held {
-		open = central.OpenReadOnly
+		open = server.OpenReadOnly
 	}
 	svc, err := open(cmd.Context(), cfg, log)
 	if err != nil {
@@ -106,7 +106,7 @@ func withService(cmd *cobra.Command, fn func(*central.Service) error) error {
 	if err := storeIn(cmd, cfg); err != nil {
 		return err
 	}
-	svc, err := central.Open(cmd.Context(), cfg, logger(cmd, io.Discard))
+	svc, err := server.Open(cmd.Context(), cfg, logger(cmd, io.Discard))
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ environment variables, which override the --config file.`,
 				return err
 			}
 			defer lock.Close()
-			svc, err := central.Open(cmd.Context(), cfg, log)
+			svc, err := server.Open(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
 			}

@@ -51,7 +51,7 @@ the demo is served as it is.`,
 				return err
 			}
 			defer lock.Close()
-			svc, err := central.Open(cmd.Context(), cfg, log)
+			svc, err := server.Open(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
 			}
