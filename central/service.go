@@ -164,19 +164,8 @@ func (s *Service) assign(d declaration.Site, year int, o *declaration.ProfilePin
 	if o != nil {
 		pin = o
 	}
-	var m *weather.MeasuredClimate
-	if mc, ok := weather.MeasuredUpTo(measured, year); ok {
-		m = &mc
-	}
-	f, src := profiles.SiteFeaturesWith(d, s.Factors, year, m)
-	a, err := profiles.Assign(d.ID, f, src, s.Profiles, pin)
-	if err != nil {
-		return a, ghg.Assumptions{}, nil, err
-	}
-	p, _ := s.Profiles.Get(a.Profile)
-	as := p.AssumptionsFor(f)
-	as.Climate = profiles.Normal(d)
-	return a, as, p.Levers, nil
+	r, err := profiles.Resolve(s.Profiles, d, pin, measured, year, s.Factors)
+	return r.Assignment, r.Assumptions, r.Levers, err
 }
 
 // records reads a site's activities overlapping year (or all, year 0).
