@@ -38,7 +38,7 @@ type siteCalc struct {
 	as     ghg.Assumptions
 	levers []string
 	inv    *ghg.Inventory
-	acts   []footprint.Activity // the year's share of the site's records (ghg.Relevant)
+	acts   []footprint.Activity // the year's share of the site's records (ghg.Window)
 }
 
 func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, error) {
@@ -161,8 +161,7 @@ func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, 
 	// The year's share of the site's records (and its roll-out
 	// baseline): the same inventory as from all of them, a tenth of the
 	// work for a site with ten years.
-	from, to := footprint.YearBounds(year)
-	acts := ghg.Relevant(d, sy.acts, from, to)
+	acts := ghg.YearWindow(d, year).Filter(sy.acts)
 	inv, err := ghg.Calculate(d, acts, year, s.Factors, as, s.opts())
 	if err != nil {
 		return nil, fmt.Errorf("site %s: %w", sy.site.ID, err)

@@ -160,9 +160,10 @@ func TestRollupsRebuildWhileTwoSitesPost(t *testing.T) {
 	}
 	// Five rebuilds, each with batches arriving before and while it runs.
 	for range 5 {
-		mark := accepted[0].Load() + accepted[1].Load()
+		// Each site has posted ten more (under load one site may lag the other).
+		mark0, mark1 := accepted[0].Load(), accepted[1].Load()
 		deadline := time.Now().Add(60 * time.Second)
-		for accepted[0].Load()+accepted[1].Load() < mark+10 && time.Now().Before(deadline) {
+		for (accepted[0].Load() < mark0+10 || accepted[1].Load() < mark1+10) && time.Now().Before(deadline) {
 			select {
 			case f := <-failures:
 				t.Fatal(f)
@@ -188,7 +189,7 @@ func TestRollupsRebuildWhileTwoSitesPost(t *testing.T) {
 		}
 		require.NoError(t, json.Unmarshal(s.get(t, "/api/v1/records?year=2024&site="+id), &raw))
 		sent := accepted[n].Load()
-		require.Greater(t, sent, int64(50), "batches posted during the rebuilds")
+		require.GreaterOrEqual(t, sent, int64(50), "batches posted during the rebuilds")
 		require.Len(t, rolled.Lines, len(raw.Lines), id)
 		for i, w := range raw.Lines {
 			g := rolled.Lines[i]

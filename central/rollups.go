@@ -9,6 +9,7 @@ import (
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
 )
 
 // RebuildRollups recomputes every site's rollups from the raw records
@@ -53,21 +54,30 @@ func (s *Service) inputs(ctx context.Context, st store.Site, d declaration.Site,
 	if err != nil {
 		return nil, err
 	}
-	since := d.PowerOff.Since
-	if year != 0 && !since.IsZero() && since.Before(q.From) {
-		pre, err := s.Store.ReadRollup(ctx, site, store.Query{Kinds: []footprint.Kind{footprint.KindWorkstation}, To: since})
+	if year == 0 { // every record: the roll-out's month read as its records, finer than a month
+		if acts, err = s.expandSince(ctx, site, acts, []footprint.Date{d.PowerOff.Since}); err != nil {
+			return nil, err
+		}
+		return s.untilClosed(ctx, st, acts)
+	}
+	w := ghg.YearWindow(d, year)
+	if before, ok := w.BaselineBefore(); ok {
+		pre, err := s.Store.ReadRollup(ctx, site, store.Query{Kinds: []footprint.Kind{footprint.KindWorkstation}, To: before})
 		if err != nil {
 			return nil, err
 		}
 		for _, a := range pre {
-			if !q.From.Before(a.End) { // not already read with the year
+			if !w.InPeriod(&a) { // not already read with the year
 				acts = append(acts, a)
 			}
 		}
 	}
-	if acts, err = s.expandSince(ctx, site, acts, []footprint.Date{since}); err != nil {
+	// The roll-out's month is read as its records, finer than a month;
+	// of them, the window keeps the baseline's and the year's.
+	if acts, err = s.expandSince(ctx, site, acts, []footprint.Date{w.Baseline}); err != nil {
 		return nil, err
 	}
+	acts = w.Filter(acts)
 	return s.untilClosed(ctx, st, acts)
 }
 

@@ -190,19 +190,20 @@ func (s *Service) records(ctx context.Context, site string, year int) ([]footpri
 // earlier years: the site's measured baseline.
 func (s *Service) rawRecordsFor(ctx context.Context, site string, d declaration.Site, year int) ([]footprint.Activity, error) {
 	acts, err := s.records(ctx, site, year)
-	if err != nil || d.PowerOff.Since.IsZero() || year == 0 {
+	if err != nil || year == 0 {
 		return acts, err
 	}
-	from, _ := footprint.YearBounds(year)
-	if !d.PowerOff.Since.Before(from) {
-		return acts, nil // the roll-out is in or after the year: its records are all there
+	w := ghg.YearWindow(d, year)
+	before, ok := w.BaselineBefore()
+	if !ok {
+		return acts, nil
 	}
-	pre, err := s.Store.Read(ctx, store.Query{Sites: []string{site}, Kinds: []footprint.Kind{footprint.KindWorkstation}, To: d.PowerOff.Since})
+	pre, err := s.Store.Read(ctx, store.Query{Sites: []string{site}, Kinds: []footprint.Kind{footprint.KindWorkstation}, To: before})
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range pre {
-		if !from.Before(r.End) { // not already read with the year
+		if w.InBaseline(&r.Activity) && !w.InPeriod(&r.Activity) { // not already read with the year
 			acts = append(acts, r.Activity)
 		}
 	}

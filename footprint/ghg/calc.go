@@ -256,32 +256,6 @@ func sortLines(ls []Line) {
 }
 
 // overlap returns the share of a's period inside [from, to).
-// Relevant returns, in their order, the activities CalculatePeriod(site,
-// acts, from, to, …) reads: those overlapping [from, to) and the
-// workstation records before site's power-off roll-out (its baseline).
-// Calculating from them gives the same inventory as from acts: a caller
-// holding many years of a site computes each year from its own share.
-func Relevant(site declaration.Site, acts []footprint.Activity, from, to footprint.Date) []footprint.Activity {
-	since := site.PowerOff.Since
-	read := func(a *footprint.Activity) bool {
-		return (a.Start.Before(to) && from.Before(a.End)) ||
-			(a.Kind == footprint.KindWorkstation && !since.IsZero() && !since.Before(a.End))
-	}
-	n := 0
-	for i := range acts {
-		if read(&acts[i]) {
-			n++
-		}
-	}
-	out := make([]footprint.Activity, 0, n) // counted first: a year is a tenth of ten
-	for i := range acts {
-		if read(&acts[i]) {
-			out = append(out, acts[i])
-		}
-	}
-	return out
-}
-
 func overlap(a footprint.Activity, from, to footprint.Date) float64 {
 	s, e := a.Start, a.End
 	if s.Before(from) {

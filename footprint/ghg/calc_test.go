@@ -629,7 +629,7 @@ func TestTheTracedRecordsSumToEveryLine(t *testing.T) {
 	}
 }
 
-// A site's years computed each from its Relevant share equal the years
+// A site's years computed each from its Window's share equal the years
 // computed from every record: records of other years (straddling ones
 // prorated), the workstation baseline logged before a roll-out two years
 // earlier, telework, travel and fuel; for months too.
@@ -657,14 +657,14 @@ func TestEachYearFromItsRelevantShareEqualsFromEverything(t *testing.T) {
 		from, to := footprint.YearBounds(y)
 		whole, err := Calculate(site, acts, y, factors.Default(), Assumptions{}, Options{SetAsideInvalid: true})
 		require.NoError(t, err)
-		part, err := Calculate(site, Relevant(site, acts, from, to), y, factors.Default(), Assumptions{}, Options{SetAsideInvalid: true})
+		part, err := Calculate(site, PeriodWindow(site, from, to).Filter(acts), y, factors.Default(), Assumptions{}, Options{SetAsideInvalid: true})
 		require.NoError(t, err)
 		assert.Equal(t, whole, part, "year %d", y)
-		assert.Less(t, len(Relevant(site, acts, from, to)), len(acts)/2, "year %d: a share, not everything", y)
+		assert.Less(t, len(PeriodWindow(site, from, to).Filter(acts)), len(acts)/2, "year %d: a share, not everything", y)
 		mFrom, mTo := footprint.NewDate(y, 4, 1), footprint.NewDate(y, 5, 1)
 		wm, err := CalculatePeriod(site, acts, mFrom, mTo, factors.Default(), Assumptions{}, Options{})
 		require.NoError(t, err)
-		pm, err := CalculatePeriod(site, Relevant(site, acts, mFrom, mTo), mFrom, mTo, factors.Default(), Assumptions{}, Options{})
+		pm, err := CalculatePeriod(site, PeriodWindow(site, mFrom, mTo).Filter(acts), mFrom, mTo, factors.Default(), Assumptions{}, Options{})
 		require.NoError(t, err)
 		assert.Equal(t, wm, pm, "April %d", y)
 	}

@@ -73,8 +73,7 @@ func (c *calc) powerOff() (PowerOff, error) {
 // prePolicy reports whether a workstation record ends on or before the
 // power-off policy's roll-out date.
 func (c *calc) prePolicy(a footprint.Activity) bool {
-	since := c.site.PowerOff.Since
-	return !since.IsZero() && !since.Before(a.End)
+	return PeriodWindow(c.site, c.from, c.to).InBaseline(&a)
 }
 
 func addHours(m map[string]map[string]float64, class, state string, h float64) {
