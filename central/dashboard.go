@@ -337,3 +337,18 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 	}
 	return d, nil
 }
+
+// plan is the site's plan from base to current (planning.ForSite, the
+// rule `greenhelp plan` follows), on the market-based totals the
+// trajectory uses.
+func (sy *siteYear) plan(ctx context.Context, s *Service, base, current int) (planning.Plan, error) {
+	c, err := sy.calc(ctx, s, current)
+	if err != nil {
+		return planning.Plan{}, err
+	}
+	return planning.ForSite(planning.SiteInput{
+		Site: c.decl, Profile: c.assign.Profile, Order: c.levers, Assumptions: c.as, Factors: s.Factors,
+		Method: s.Method, Basis: "market", BaseYear: base, CurrentYear: current, Years: sy.full,
+		Inventory: func(y int) (*ghg.Inventory, error) { return sy.inventory(ctx, s, y) },
+	})
+}

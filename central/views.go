@@ -287,9 +287,9 @@ func (s *Service) SitePage(ctx context.Context, id string, year int) (SiteView, 
 	}
 	out.Levers = planning.Levers(cur.decl, cur.inv, cur.levers, cur.as, s.Factors)
 	if n := len(out.Track.Years); n > 0 {
-		last := out.Track.Years[n-1]
-		out.Plan = planning.PlanSite(planning.PlanInput{Site: id, Profile: cur.assign.Profile, Method: s.Method, Basis: "market",
-			BaseYear: out.Track.BaseYear, BaseT: out.Track.BaseT, CurrentYear: last.Year, CurrentT: last.ActualT, Levers: out.Levers})
+		if out.Plan, err = sy.plan(ctx, s, out.Track.BaseYear, out.Track.Years[n-1].Year); err != nil {
+			return out, err
+		}
 	}
 	byLast := map[string]*SourceFreshness{}
 	var order []string

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
@@ -217,4 +218,21 @@ func TestTheProfilesTableNamesLeversAndSites(t *testing.T) {
 	assert.Contains(t, html, "1. "+declaration.LeverName(set.Profiles[0].Levers[0]))
 	assert.NotContains(t, html, "<td>[")
 	assert.Contains(t, html, "<td>none</td>", "a profile without sites says so")
+}
+
+func TestTheSitePageSetsTheSitesActionsAgainstTheData(t *testing.T) {
+	obs := 41.5
+	plan := planning.Plan{Actions: []planning.ActionResult{
+		{Action: declaration.Action{ID: "power-off-campaign", Lever: "power_off", Start: footprint.NewDate(2024, 2, 1), ExpectedTPerYear: 60, Owner: "green ambassador"},
+			ObservedT: &obs, ObservedBasis: "2023 → 2024 power_off emissions"},
+		{Action: declaration.Action{ID: "ppa", Lever: "green_electricity", Start: footprint.NewDate(2026, 1, 1), ExpectedTPerYear: 300},
+			ObservedBasis: "starts after the current year"},
+	}}
+	var buf bytes.Buffer
+	require.NoError(t, RenderSite(&buf, SiteData{Page: Page{Year: 2024}, Site: SiteSummary{ID: "za"}, Plan: plan}, ServedLinks("/assets/")))
+	html := buf.String()
+	assert.Contains(t, html, "The site&#39;s action plan against the data")
+	assert.Contains(t, html, "<td>power-off-campaign</td>")
+	assert.Contains(t, html, "<td>&#43;41.5</td>", "html/template writes + as &#43;")
+	assert.Contains(t, html, "<td>starts after the current year</td>")
 }

@@ -291,6 +291,9 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 	if t := changeTable(d.Change); t != nil {
 		v.Tables = append([]table{*t}, v.Tables...)
 	}
+	if t := actionsTable(d.Plan); t != nil {
+		v.Tables = append(v.Tables, *t)
+	}
 	if po := powerOffTable(d.ByYear, d.Year); po != nil {
 		v.Tables = append([]table{*po}, v.Tables...)
 	}

@@ -30,6 +30,28 @@ func nextTable(who string, levers []planning.Lever) *table {
 	return &t
 }
 
+// actionsTable sets the site's own action plan (site.yaml actions)
+// against the data: what each action expects and what the inventories
+// show since it started.
+func actionsTable(p planning.Plan) *table {
+	if len(p.Actions) == 0 {
+		return nil
+	}
+	title := "The site's action plan against the data"
+	if p.PlanCompensationYear != nil {
+		title += fmt.Sprintf(" (the actions stop covering the trajectory in %d)", *p.PlanCompensationYear)
+	}
+	t := table{Title: title, Head: []string{"action", "lever", "start", "expected tCO2e/yr", "observed tCO2e/yr", "basis", "owner"}}
+	for _, a := range p.Actions {
+		obs := "—"
+		if a.ObservedT != nil {
+			obs = fmt.Sprintf("%+.1f", *a.ObservedT)
+		}
+		t.Rows = append(t.Rows, []string{a.ID, a.Lever, a.Start.String(), f1(a.ExpectedTPerYear), obs, a.ObservedBasis, a.Owner})
+	}
+	return &t
+}
+
 // changeTable splits the year's change into what the activity, the
 // emission factors and sites joining or leaving did, scope by scope, so
 // that a factor change never reads as progress.

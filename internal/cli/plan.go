@@ -56,19 +56,15 @@ data shows since each action started.`,
 			if len(full) == 0 {
 				return fmt.Errorf("--activities: no full calendar year of data (every month covered): a trajectory needs at least one")
 			}
-			first, last := full[0], full[len(full)-1]
 			base, current := v.GetInt("base-year"), v.GetInt("year")
 			if base == 0 {
 				base = site.BaseYear
 			}
 			if base == 0 {
-				base = first
+				base = full[0]
 			}
 			if current == 0 {
-				current = last
-			}
-			if base < first || base > last || current < base || current > last {
-				return fmt.Errorf("--base-year %d / --year %d: the activities have full years %v; want base ≤ current among them", base, current, full)
+				current = full[len(full)-1]
 			}
 			lib, err := factors.LoadList(v.GetString("factors"))
 			if err != nil {
@@ -78,27 +74,15 @@ data shows since each action started.`,
 			if err != nil {
 				return err
 			}
-			byYear := map[int]*ghg.Inventory{}
-			for y := base; y <= current; y++ {
-				inv, err := ghg.Calculate(site, acts, y, lib, as, ghg.Options{})
-				if err != nil {
-					return err
-				}
-				byYear[y] = inv
-			}
-			total := func(inv *ghg.Inventory) float64 {
-				if basis == "location" {
-					return inv.TotalLocationT
-				}
-				return inv.TotalMarketT
-			}
-			plan := planning.PlanSite(planning.PlanInput{
-				Site: site.ID, Profile: a.Profile, Method: m, Basis: basis,
-				BaseYear: base, BaseT: total(byYear[base]), CurrentYear: current, CurrentT: total(byYear[current]),
-				Levers:  planning.Levers(site, byYear[current], order, as, lib),
-				Actions: planning.EvaluateActions(site.Actions, byYear, current),
-				Horizon: v.GetInt("horizon"),
+			plan, err := planning.ForSite(planning.SiteInput{
+				Site: site, Profile: a.Profile, Order: order, Assumptions: as, Factors: lib,
+				Method: m, Basis: basis, BaseYear: base, CurrentYear: current, Years: full,
+				Inventory: func(y int) (*ghg.Inventory, error) { return ghg.Calculate(site, acts, y, lib, as, ghg.Options{}) },
+				Horizon:   v.GetInt("horizon"),
 			})
+			if err != nil {
+				return fmt.Errorf("--base-year / --year: %w", err)
+			}
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), plan)
 			}
