@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/greenhelp/greenhelp/central/view"
 	"sort"
 
 	"github.com/greenhelp/greenhelp/central/store"
@@ -16,33 +17,14 @@ import (
 // page, the profiles page and the start page of a central without a full
 // year of data. central/web draws them (docs/ARCHITECTURE.md, "Pages").
 
-// SiteSummary is one site's figures for the selected year.
-type SiteSummary struct {
-	ID, Name, Country, City string
-	Profile                 string
-	Latitude, Longitude     float64
-	Seats                   int
-	TotalT                  float64 // market-based
-	KgPerSeat               float64
-	// GapPct is the gap to the site's own trajectory that year (nil: no track).
-	GapPct     *float64
-	Compliance *float64
-	AvoidedT   float64
-}
+// SiteSummary: see view.SiteSummary (declared once for the service and the pages).
+type SiteSummary = view.SiteSummary
 
-// MonthPoint is one month of PC power-off results.
-type MonthPoint struct {
-	Month      string // YYYY-MM
-	AvoidedKWh float64
-	AvoidedT   float64
-}
+// MonthPoint: see view.MonthPoint (declared once for the service and the pages).
+type MonthPoint = view.MonthPoint
 
-// SiteGap is a site's year against its trajectory.
-type SiteGap struct {
-	ID, Name                string
-	ActualT, AllowedT, GapT float64
-	GapPct                  float64
-}
+// SiteGap: see view.SiteGap (declared once for the service and the pages).
+type SiteGap = view.SiteGap
 
 // Overview is what every page shows in its header: the year, the years
 // with data, the sites' figures and the trajectory's method.

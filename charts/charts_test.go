@@ -35,7 +35,7 @@ func fixture() GroupData {
 		Page:            Page{Title: "Group", Year: 2024, Years: []int{2022, 2023, 2024}, Method: "compound 4.5 %/yr", Generated: "fixed"},
 		Track:           tr,
 		ByYear:          []*ghg.Inventory{inv(2022, 20, 600, 600, 100, 250, 30, 0.1), inv(2023, 19, 590, 500, 80, 240, 40, 0.2), inv(2024, 18, 580, 480, 70, 230, 45, 0.25)},
-		PowerOffMonthly: []MonthPoint{{"2024-01", 12000, 8.5}, {"2024-02", 11000, 7.8}},
+		PowerOffMonthly: []MonthPoint{{Month: "2024-01", AvoidedKWh: 12000, AvoidedT: 8.5}, {Month: "2024-02", AvoidedKWh: 11000, AvoidedT: 7.8}},
 		Levers:          []planning.Lever{{ID: "power_off", Name: "PC power-off", PotentialT: 40}, {ID: "telework", Name: "Telework", PotentialT: -5}},
 		Plan:            planning.Plan{Horizon: 2050, CompensationYear: &cy, Years: []planning.PlanYear{{Year: 2025, NeededT: 59, CoveredT: 40, MissingT: 19}}},
 	}

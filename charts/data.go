@@ -6,31 +6,17 @@
 package charts
 
 import (
+	views "github.com/greenhelp/greenhelp/central/view"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/profiles"
 )
 
-// SiteSummary is one site's figures for the selected year.
-type SiteSummary struct {
-	ID, Name, Country, City string
-	Profile                 string
-	Latitude, Longitude     float64
-	Seats                   int
-	TotalT                  float64 // market-based
-	KgPerSeat               float64
-	// GapPct is the gap to the site's own trajectory that year (nil: no track).
-	GapPct     *float64
-	Compliance *float64
-	AvoidedT   float64
-}
+// SiteSummary: see views.SiteSummary (declared once for the service and the pages).
+type SiteSummary = views.SiteSummary
 
-// MonthPoint is one month of PC power-off results.
-type MonthPoint struct {
-	Month      string // YYYY-MM
-	AvoidedKWh float64
-	AvoidedT   float64
-}
+// MonthPoint: see views.MonthPoint (declared once for the service and the pages).
+type MonthPoint = views.MonthPoint
 
 // Freshness is the last day a source covered.
 type Freshness struct {
@@ -76,12 +62,8 @@ type GroupData struct {
 	Attention []SiteNotice
 }
 
-// SiteGap is a site's year against its trajectory.
-type SiteGap struct {
-	ID, Name                string
-	ActualT, AllowedT, GapT float64
-	GapPct                  float64
-}
+// SiteGap: see views.SiteGap (declared once for the service and the pages).
+type SiteGap = views.SiteGap
 
 // SiteNotice is a site whose data the figures lack, and why.
 type SiteNotice struct {

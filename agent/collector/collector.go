@@ -9,13 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/greenhelp/greenhelp/agent/internal/registry"
 	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
@@ -63,22 +62,16 @@ type Options interface {
 }
 
 // types is the registry by `collector:`; each registers from its file.
-var types = map[string]func() Options{}
+var types registry.Of[Options]
 
-func register(name string, options func() Options) { types[name] = options }
+func register(name string, options func() Options) { types.Register(name, options) }
 
 // New returns the zero options of the collector name (false: no such
 // collector).
-func New(name string) (Options, bool) {
-	f, ok := types[name]
-	if !ok {
-		return nil, false
-	}
-	return f(), true
-}
+func New(name string) (Options, bool) { return types.New(name) }
 
 // Names is the registered names, sorted.
-func Names() []string { return slices.Sorted(maps.Keys(types)) }
+func Names() []string { return types.Names() }
 
 // Collect turns a whole table into records: a new collector fed row by
 // row, or, when it answers ErrWhole, a new one given the whole table.

@@ -10,7 +10,8 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
-	"slices"
+
+	"github.com/greenhelp/greenhelp/agent/internal/registry"
 )
 
 // Row is one record of an export, by field name, with where it came from.
@@ -58,22 +59,16 @@ type Options interface {
 }
 
 // types is the registry by `type:`; each registers from its file.
-var types = map[string]func() Options{}
+var types registry.Of[Options]
 
-func register(name string, options func() Options) { types[name] = options }
+func register(name string, options func() Options) { types.Register(name, options) }
 
 // New returns the zero options of the source type name (false: no such
 // type).
-func New(name string) (Options, bool) {
-	f, ok := types[name]
-	if !ok {
-		return nil, false
-	}
-	return f(), true
-}
+func New(name string) (Options, bool) { return types.New(name) }
 
 // Types is the registered names, sorted.
-func Types() []string { return slices.Sorted(maps.Keys(types)) }
+func Types() []string { return types.Names() }
 
 // Read reads a source whole, projected onto the mapped fields: the form a
 // collector that needs every row at once reads.

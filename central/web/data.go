@@ -16,30 +16,8 @@ import (
 func generated() string { return time.Now().UTC().Format("2006-01-02 15:04 UTC") }
 
 func page(title string, o central.Overview, static bool) charts.Page {
-	return charts.Page{Title: title, Year: o.Year, Years: o.Years, Sites: summaries(o.Sites), Method: o.Method,
+	return charts.Page{Title: title, Year: o.Year, Years: o.Years, Sites: o.Sites, Method: o.Method,
 		Generated: generated(), Static: static}
-}
-
-func summaries(in []central.SiteSummary) []charts.SiteSummary {
-	if in == nil {
-		return nil
-	}
-	out := make([]charts.SiteSummary, len(in))
-	for i, s := range in {
-		out[i] = charts.SiteSummary(s)
-	}
-	return out
-}
-
-func months(in []central.MonthPoint) []charts.MonthPoint {
-	if in == nil {
-		return nil
-	}
-	out := make([]charts.MonthPoint, len(in))
-	for i, m := range in {
-		out[i] = charts.MonthPoint(m)
-	}
-	return out
 }
 
 func notices(in []central.SiteStatus) []charts.SiteNotice {
@@ -53,19 +31,17 @@ func notices(in []central.SiteStatus) []charts.SiteNotice {
 // GroupData is the group's dashboard (static: for the board pack).
 func GroupData(g central.GroupView, static bool) charts.GroupData {
 	d := charts.GroupData{Page: page("Group", g.Overview, static), Track: g.Track, ByYear: g.ByYear,
-		PowerOffMonthly: months(g.PowerOffMonthly), Levers: g.Levers, Plan: g.Plan, Change: g.Change,
+		PowerOffMonthly: g.PowerOffMonthly, Levers: g.Levers, Plan: g.Plan, Change: g.Change,
 		Recalculation: g.Recalculation, SiteChanges: g.SiteChanges, Allowed: g.Allowed, Attention: notices(g.Attention)}
-	for _, o := range g.OverLine {
-		d.OverLine = append(d.OverLine, charts.SiteGap(o))
-	}
+	d.OverLine = g.OverLine
 	return d
 }
 
 // SiteData is a site's page (static: for the board pack).
 func SiteData(s central.SiteView, static bool) charts.SiteData {
-	d := charts.SiteData{Page: page(s.Site.Name, s.Overview, static), Site: charts.SiteSummary(s.Site),
+	d := charts.SiteData{Page: page(s.Site.Name, s.Overview, static), Site: s.Site,
 		Assignment: s.Assignment, ProfileName: s.ProfileName, Track: s.Track, ByYear: s.ByYear,
-		PowerOffMonthly: months(s.PowerOffMonthly), Levers: s.Levers, Plan: s.Plan, Peers: summaries(s.Peers), Change: s.Change}
+		PowerOffMonthly: s.PowerOffMonthly, Levers: s.Levers, Plan: s.Plan, Peers: s.Peers, Change: s.Change}
 	for _, f := range s.Freshness {
 		d.Freshness = append(d.Freshness, charts.Freshness{Source: f.Source, LastDay: f.LastEnd, Records: f.Records})
 	}
