@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -191,4 +192,11 @@ func TestFormatAttrsIsCanonicalWhateverTheMapOrder(t *testing.T) {
 			assert.Equal(t, want, FormatAttrs(attrs))
 		}
 	}
+}
+
+func TestLaterIsTheLaterOfTwoDates(t *testing.T) {
+	jan, feb := NewDate(2024, time.January, 31), NewDate(2024, time.February, 1)
+	assert.Equal(t, feb, jan.Later(feb))
+	assert.Equal(t, feb, feb.Later(jan))
+	assert.Equal(t, jan, jan.Later(Date{}), "a zero date is earlier than any")
 }

@@ -197,7 +197,7 @@ func (c *calc) itc() *itCalc {
 // byMonth spreads qty (the record's share in the period) over the months
 // of the period it covers, by days.
 func (c *calc) byMonth(a footprint.Activity, qty float64, fn func(m int, q float64)) {
-	s, e := maxDate(a.Start, c.from), a.End
+	s, e := a.Start.Later(c.from), a.End
 	if c.to.Before(e) {
 		e = c.to
 	}

@@ -122,7 +122,7 @@ func (c *calc) coverage(po PowerOff) *PowerOffCoverage {
 	for _, w := range po.Watts {
 		byClass[w.Class] = w
 	}
-	periodHours := windowHours(c.site.PowerOff, c.site.Timezone, maxDate(c.from, c.site.PowerOff.Since), c.to)
+	periodHours := windowHours(c.site.PowerOff, c.site.Timezone, c.from.Later(c.site.PowerOff.Since), c.to)
 	classes := make([]string, 0, len(c.devH))
 	for cl := range c.devH {
 		classes = append(classes, cl)
@@ -223,13 +223,6 @@ func windowHours(sched declaration.PowerOffSchedule, tz string, from, to footpri
 		h += v
 	}
 	return h
-}
-
-func maxDate(a, b footprint.Date) footprint.Date {
-	if a.Before(b) {
-		return b
-	}
-	return a
 }
 
 // watts returns the power figures of a workstation class: the site's

@@ -154,10 +154,3 @@ func tempOK(a footprint.Activity) bool {
 	return a.Item == "outdoor_temp" && a.Count() > 0 && !math.IsNaN(mean) && mean >= footprint.MinOutdoorTemp && mean <= footprint.MaxOutdoorTemp
 }
 
-// later returns the later of two dates.
-func later(a, b footprint.Date) footprint.Date {
-	if a.Before(b) {
-		return b
-	}
-	return a
-}

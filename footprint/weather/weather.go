@@ -191,7 +191,7 @@ func Normalise(acts []footprint.Activity, year int, normal NormalClimate) *Weath
 		}
 		// The record's quantity spread evenly over its days, month by month.
 		n := float64(a.Days())
-		for d := later(a.Start, from); d.Before(a.End) && d.Before(to); {
+		for d := a.Start.Later(from); d.Before(a.End) && d.Before(to); {
 			m := d.Time().Month()
 			next := footprint.NewDate(d.Year(), m+1, 1)
 			end := next
