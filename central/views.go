@@ -111,67 +111,12 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 		sts, err := s.SiteStatuses(ctx)
 		stc <- statuses{sts, err}
 	}()
-	months := make([]MonthPoint, 12)
-	leverSum := map[string]*planning.Lever{}
-	for _, y := range d.years {
-		var invs []*ghg.Inventory
-		for _, sy := range d.sites {
-			inv, err := sy.inventory(ctx, s, y)
-			if err != nil {
-				return g, err
-			}
-			if sy.hasData(inv) {
-				invs = append(invs, inv)
-			}
-		}
-		if len(invs) > 0 {
-			g.ByYear = append(g.ByYear, ghg.Merge("group", "Group", y, invs))
-		}
-	}
-	// Each site's months and levers (twelve calculations a site) on the
-	// workers, summed in the sites' order.
-	type part struct {
-		ms     []MonthPoint
-		levers []planning.Lever
-	}
-	parts := make([]*part, len(d.sites))
-	err = parallel(ctx, len(d.sites), func(ctx context.Context, i int) error {
-		sy := d.sites[i]
-		c, err := sy.calc(ctx, s, d.year)
-		if err != nil || !sy.hasData(c.inv) {
-			return err
-		}
-		ms, err := sy.monthly(ctx, s, d.year)
-		if err != nil {
-			return err
-		}
-		parts[i] = &part{ms: ms, levers: planning.Levers(c.decl, c.inv, c.levers, c.as, s.Factors)}
-		return nil
-	})
-	if err != nil {
+	if g.ByYear, err = s.groupByYear(ctx, d); err != nil {
 		return g, err
 	}
-	for _, p := range parts {
-		if p == nil {
-			continue
-		}
-		for i, m := range p.ms {
-			months[i].Month = m.Month
-			months[i].AvoidedKWh += m.AvoidedKWh
-			months[i].AvoidedT += m.AvoidedT
-		}
-		for _, l := range p.levers {
-			if leverSum[l.ID] == nil {
-				leverSum[l.ID] = &planning.Lever{ID: l.ID, Name: l.Name, Assumptions: "sum over sites of each site's potential"}
-			}
-			leverSum[l.ID].PotentialT += l.PotentialT
-		}
+	if g.PowerOffMonthly, g.Levers, err = s.groupMonthsAndLevers(ctx, d); err != nil {
+		return g, err
 	}
-	g.PowerOffMonthly = months
-	for _, l := range leverSum {
-		g.Levers = append(g.Levers, *l)
-	}
-	sort.Slice(g.Levers, func(i, j int) bool { return g.Levers[i].PotentialT > g.Levers[j].PotentialT })
 	if n := len(g.Track.Years); n > 0 {
 		last := g.Track.Years[n-1]
 		g.Plan = planning.PlanSite(planning.PlanInput{Site: "group", Method: s.Method, Basis: "market",
@@ -189,7 +134,12 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 			}
 		}
 	}
-	sort.Slice(g.OverLine, func(i, j int) bool { return g.OverLine[i].GapT > g.OverLine[j].GapT })
+	sort.Slice(g.OverLine, func(i, j int) bool {
+		if g.OverLine[i].GapT != g.OverLine[j].GapT {
+			return g.OverLine[i].GapT > g.OverLine[j].GapT
+		}
+		return g.OverLine[i].ID < g.OverLine[j].ID
+	})
 	got := <-stc
 	if got.err != nil {
 		return g, got.err
@@ -214,6 +164,85 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 		return g, err
 	}
 	return g, nil
+}
+
+// groupByYear is the group's inventory of every year with data: the
+// merge of the sites that have data that year.
+func (s *Service) groupByYear(ctx context.Context, d *dashboard) ([]*ghg.Inventory, error) {
+	var out []*ghg.Inventory
+	for _, y := range d.years {
+		var invs []*ghg.Inventory
+		for _, sy := range d.sites {
+			inv, err := sy.inventory(ctx, s, y)
+			if err != nil {
+				return nil, err
+			}
+			if sy.hasData(inv) {
+				invs = append(invs, inv)
+			}
+		}
+		if len(invs) > 0 {
+			out = append(out, ghg.Merge("group", "Group", y, invs))
+		}
+	}
+	return out, nil
+}
+
+// groupMonthsAndLevers sums the sites' power-off months and lever
+// potentials of the dashboard's year: each site's (twelve calculations a
+// site) on the workers, summed in the sites' order; the levers most
+// tonnes first, then by id.
+func (s *Service) groupMonthsAndLevers(ctx context.Context, d *dashboard) ([]MonthPoint, []planning.Lever, error) {
+	type part struct {
+		ms     []MonthPoint
+		levers []planning.Lever
+	}
+	parts := make([]*part, len(d.sites))
+	err := parallel(ctx, len(d.sites), func(ctx context.Context, i int) error {
+		sy := d.sites[i]
+		c, err := sy.calc(ctx, s, d.year)
+		if err != nil || !sy.hasData(c.inv) {
+			return err
+		}
+		ms, err := sy.monthly(ctx, s, d.year)
+		if err != nil {
+			return err
+		}
+		parts[i] = &part{ms: ms, levers: planning.Levers(c.decl, c.inv, c.levers, c.as, s.Factors)}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	months := make([]MonthPoint, 12)
+	leverSum := map[string]*planning.Lever{}
+	for _, p := range parts {
+		if p == nil {
+			continue
+		}
+		for i, m := range p.ms {
+			months[i].Month = m.Month
+			months[i].AvoidedKWh += m.AvoidedKWh
+			months[i].AvoidedT += m.AvoidedT
+		}
+		for _, l := range p.levers {
+			if leverSum[l.ID] == nil {
+				leverSum[l.ID] = &planning.Lever{ID: l.ID, Name: l.Name, Assumptions: "sum over sites of each site's potential"}
+			}
+			leverSum[l.ID].PotentialT += l.PotentialT
+		}
+	}
+	levers := make([]planning.Lever, 0, len(leverSum))
+	for _, l := range leverSum {
+		levers = append(levers, *l)
+	}
+	sort.Slice(levers, func(i, j int) bool {
+		if levers[i].PotentialT != levers[j].PotentialT {
+			return levers[i].PotentialT > levers[j].PotentialT
+		}
+		return levers[i].ID < levers[j].ID
+	})
+	return months, levers, nil
 }
 
 // SitePage assembles the ambassador's page for one site.
