@@ -16,6 +16,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/esg"
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
@@ -65,27 +66,12 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 	if err != nil {
 		return d, err
 	}
-	yearFrom, yearTo := footprint.YearBounds(year)
 	for _, st := range sites {
 		if only != "" && st.ID != only {
 			continue
 		}
-		// What the year lacks of the site, in the notes: deterministic
-		// (the data and the closing day, not the clock), so a rerun is
-		// byte-identical.
-		closed := !st.ClosedOn.IsZero() && st.ClosedOn.Before(yearTo)
-		newest := activity[st.ID].NewestDay
-		switch {
-		case closed && !yearFrom.Before(st.ClosedOn):
-			d.Coverage = append(d.Coverage, fmt.Sprintf("%s (%s): closed on %s, not counted in %d", st.Name, st.ID, st.ClosedOn, year))
-		case closed:
-			d.Coverage = append(d.Coverage, fmt.Sprintf("%s (%s): closed on %s, counted until %s", st.Name, st.ID, st.ClosedOn, st.ClosedOn.AddDays(-1)))
-		case newest.IsZero():
-			d.Coverage = append(d.Coverage, fmt.Sprintf("%s (%s): registered, no records received", st.Name, st.ID))
-		case newest.Before(yearFrom):
-			d.Coverage = append(d.Coverage, fmt.Sprintf("%s (%s): no records for %d (its newest record is of %s): not counted", st.Name, st.ID, year, newest))
-		case newest.Before(yearTo.AddDays(-1)):
-			d.Coverage = append(d.Coverage, fmt.Sprintf("%s (%s): records only until %s: %d is partial", st.Name, st.ID, newest, year))
+		if note := coverageNote(st, activity[st.ID].NewestDay, year); note != "" {
+			d.Coverage = append(d.Coverage, note)
 		}
 		decl, err := s.declaration(ctx, st, year)
 		if err != nil {
@@ -108,19 +94,7 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		if len(inv.Lines) == 0 && inv.PowerOff.DeviceHours == nil {
 			continue
 		}
-		db, _ := json.Marshal(decl)
-		fmt.Fprintf(h, "site %s %s\n", st.ID, db)
-		// Canonical order, so that the digest depends on the data only,
-		// not on the store that returned it.
-		lines := make([]string, len(acts))
-		for i, a := range acts {
-			k := a.Key(st.ID)
-			lines[i] = fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s|%v|%s|%s\n", k.Site, k.Kind, k.Item, k.Start, k.End, k.Source, k.Attrs, a.Quantity, a.Unit, a.Quality)
-		}
-		sort.Strings(lines)
-		for _, l := range lines {
-			io.WriteString(h, l)
-		}
+		digestSite(h, st.ID, decl, acts)
 		invs = append(invs, inv)
 		d.Sites = append(d.Sites, esg.Site{Inventory: inv, Name: st.Name, Country: st.Country, Profile: a.Profile, Seats: decl.Seats, FTE: decl.FTE})
 	}
@@ -169,6 +143,44 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		}
 	}
 	return d, nil
+}
+
+// coverageNote says what the year lacks of a site, for the export's
+// notes ("" when nothing): deterministic — the data and the closing day,
+// not the clock — so that a rerun is byte-identical.
+func coverageNote(st store.Site, newest footprint.Date, year int) string {
+	yearFrom, yearTo := footprint.YearBounds(year)
+	closed := !st.ClosedOn.IsZero() && st.ClosedOn.Before(yearTo)
+	switch {
+	case closed && !yearFrom.Before(st.ClosedOn):
+		return fmt.Sprintf("%s (%s): closed on %s, not counted in %d", st.Name, st.ID, st.ClosedOn, year)
+	case closed:
+		return fmt.Sprintf("%s (%s): closed on %s, counted until %s", st.Name, st.ID, st.ClosedOn, st.ClosedOn.AddDays(-1))
+	case newest.IsZero():
+		return fmt.Sprintf("%s (%s): registered, no records received", st.Name, st.ID)
+	case newest.Before(yearFrom):
+		return fmt.Sprintf("%s (%s): no records for %d (its newest record is of %s): not counted", st.Name, st.ID, year, newest)
+	case newest.Before(yearTo.AddDays(-1)):
+		return fmt.Sprintf("%s (%s): records only until %s: %d is partial", st.Name, st.ID, newest, year)
+	}
+	return ""
+}
+
+// digestSite adds a site's declaration and records to the input digest,
+// the records in canonical order, so that the digest depends on the data
+// only, not on the store that returned it.
+func digestSite(h io.Writer, site string, decl declaration.Site, acts []footprint.Activity) {
+	db, _ := json.Marshal(decl)
+	fmt.Fprintf(h, "site %s %s\n", site, db)
+	lines := make([]string, len(acts))
+	for i, a := range acts {
+		k := a.Key(site)
+		lines[i] = fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s|%v|%s|%s\n", k.Site, k.Kind, k.Item, k.Start, k.End, k.Source, k.Attrs, a.Quantity, a.Unit, a.Quality)
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		io.WriteString(h, l)
+	}
 }
 
 func usedFactors(sites []esg.Site) []string {
