@@ -327,7 +327,7 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 			for _, ys := range tr.Years {
 				// The base year is the line's start, not a result: a site
 				// with nothing after it has no gap to show (never "on track").
-				if ys.Year == d.year && ys.Year > tr.BaseYear {
+				if ys.Year == d.year && ys.Checked() {
 					g := ys.GapPct
 					sum.GapPct = &g
 				}

@@ -3,6 +3,8 @@ package central
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/greenhelp/greenhelp/central/store"
@@ -100,8 +102,31 @@ type SourceFreshness struct {
 	Records int    `json:"records"`
 }
 
-// SiteDetail reads a site's detail; its sources in the order the store
-// gives their first record.
+// freshness is what each source covered — its last day and how many
+// records it sent — from raw records or monthly rollups alike (a
+// rollup stands for its records and its last day), by source name: the
+// one rule the API and the site page show.
+func freshness(acts []footprint.Activity) []SourceFreshness {
+	by := map[string]*SourceFreshness{}
+	for _, a := range acts {
+		f := by[a.Source]
+		if f == nil {
+			f = &SourceFreshness{Source: a.Source}
+			by[a.Source] = f
+		}
+		f.Records += a.Count()
+		if last := a.LastDay().String(); last > f.LastEnd {
+			f.LastEnd = last
+		}
+	}
+	out := make([]SourceFreshness, 0, len(by))
+	for _, src := range slices.Sorted(maps.Keys(by)) {
+		out = append(out, *by[src])
+	}
+	return out
+}
+
+// SiteDetail reads a site's detail; its sources by name.
 func (s *Service) SiteDetail(ctx context.Context, id string) (SiteDetail, error) {
 	st, err := s.Store.Site(ctx, id)
 	if err != nil {
@@ -122,23 +147,11 @@ func (s *Service) SiteDetail(ctx context.Context, id string) (SiteDetail, error)
 	if err != nil {
 		return SiteDetail{}, err
 	}
-	by := map[string]*SourceFreshness{}
-	var order []string
-	for _, rec := range recs {
-		f := by[rec.Source]
-		if f == nil {
-			f = &SourceFreshness{Source: rec.Source}
-			by[rec.Source] = f
-			order = append(order, rec.Source)
-		}
-		f.Records++
-		if last := rec.End.AddDays(-1).String(); last > f.LastEnd {
-			f.LastEnd = last
-		}
+	acts := make([]footprint.Activity, len(recs))
+	for i, r := range recs {
+		acts[i] = r.Activity
 	}
-	for _, src := range order {
-		d.Freshness = append(d.Freshness, *by[src])
-	}
+	d.Freshness = freshness(acts)
 	if d.Quality, err = s.dataQuality(ctx, st, recs); err != nil {
 		return SiteDetail{}, err
 	}

@@ -129,7 +129,7 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 	}
 	for _, tr := range d.report.Sites {
 		for _, ys := range tr.Years {
-			if ys.Year == d.year && ys.Year > tr.BaseYear && ys.GapT > 0 {
+			if ys.Year == d.year && ys.Checked() && ys.GapT > 0 {
 				g.OverLine = append(g.OverLine, SiteGap{ID: tr.Site, Name: names[tr.Site], ActualT: ys.ActualT, AllowedT: ys.AllowedT, GapT: ys.GapT, GapPct: ys.GapPct})
 			}
 		}
@@ -152,7 +152,7 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 	g.Allowed = map[string]float64{}
 	for _, tr := range d.report.Sites {
 		for _, ys := range tr.Years {
-			if ys.Year == d.year && ys.Year > tr.BaseYear {
+			if ys.Year == d.year && ys.Checked() {
 				g.Allowed[tr.Site] = ys.AllowedT
 			}
 		}
@@ -302,24 +302,7 @@ func (s *Service) SitePage(ctx context.Context, id string, year int) (SiteView, 
 			return out, err
 		}
 	}
-	byLast := map[string]*SourceFreshness{}
-	var order []string
-	for _, a := range sy.acts {
-		f := byLast[a.Source]
-		if f == nil {
-			f = &SourceFreshness{Source: a.Source}
-			byLast[a.Source] = f
-			order = append(order, a.Source)
-		}
-		f.Records++
-		if last := a.End.AddDays(-1).String(); last > f.LastEnd {
-			f.LastEnd = last
-		}
-	}
-	sort.Strings(order)
-	for _, src := range order {
-		out.Freshness = append(out.Freshness, *byLast[src])
-	}
+	out.Freshness = freshness(sy.acts)
 	if ch, err := s.Changes(ctx, d.year); err == nil {
 		for i := range ch.Sites {
 			if ch.Sites[i].Entity == id {

@@ -176,10 +176,11 @@ func TestASiteWithoutAYearAfterItsBaseIsNeverOnTrack(t *testing.T) {
 	page := render(2025, planning.Track{})
 	assert.Contains(t, page, "no trajectory yet")
 	assert.NotContains(t, page, "on track")
-	page = render(2025, planning.Track{BaseYear: 2025, Years: []planning.YearStatus{{Year: 2025, OnTrack: true}}})
+	page = render(2025, planning.Track{BaseYear: 2025, Years: []planning.YearStatus{{Year: 2025}}})
 	assert.Contains(t, page, "2025 is the base year: the trajectory is checked from 2026")
 	assert.NotContains(t, page, "on track")
-	page = render(2026, planning.Track{BaseYear: 2025, Years: []planning.YearStatus{{Year: 2025, OnTrack: true}, {Year: 2026, GapPct: 3.2}}})
+	off := false
+	page = render(2026, planning.Track{BaseYear: 2025, Years: []planning.YearStatus{{Year: 2025}, {Year: 2026, GapPct: 3.2, OnTrack: &off}}})
 	assert.Contains(t, page, "+3.2 %</b> vs allowed (off track)")
 }
 

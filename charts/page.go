@@ -122,11 +122,11 @@ func RenderGroup(w io.Writer, d GroupData, l Links) error {
 			f1(latest.TotalMarketT), f1(latest.TotalLocationT), f1(latest.PowerOff.AvoidedKWh/1000))
 		for _, y := range d.Track.Years {
 			if y.Year == d.Year {
-				st := "on track"
-				if !y.OnTrack {
-					st = "off track"
+				if y.Checked() {
+					intro += fmt.Sprintf("<div><b>%+.1f %%</b> vs allowed (%s)</div>", y.GapPct, y.Verdict())
+				} else {
+					intro += fmt.Sprintf("<div>%d is the base year: the trajectory is checked from %d</div>", y.Year, y.Year+1)
 				}
-				intro += fmt.Sprintf("<div><b>%+.1f %%</b> vs allowed (%s)</div>", y.GapPct, st)
 			}
 		}
 		if d.Plan.CompensationYear != nil {
@@ -246,17 +246,15 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 	// The trajectory's verdict only once there is a year after the base.
 	var last *planning.YearStatus
 	for i := range d.Track.Years {
-		if y := d.Track.Years[i]; y.Year == d.Year && y.Year > d.Track.BaseYear {
+		if y := d.Track.Years[i]; y.Year == d.Year && y.Checked() {
 			last = &d.Track.Years[i]
 		}
 	}
 	switch {
 	case len(d.Track.Years) == 0:
 		intro += "<div><b>no trajectory yet</b>: it starts from the site's first full calendar year of data</div>"
-	case last != nil && last.OnTrack:
-		intro += fmt.Sprintf("<div><b>%+.1f %%</b> vs allowed (on track)</div>", last.GapPct)
 	case last != nil:
-		intro += fmt.Sprintf("<div><b>%+.1f %%</b> vs allowed (off track)</div>", last.GapPct)
+		intro += fmt.Sprintf("<div><b>%+.1f %%</b> vs allowed (%s)</div>", last.GapPct, last.Verdict())
 	case d.Year == d.Track.BaseYear:
 		intro += fmt.Sprintf("<div>%d is the base year: the trajectory is checked from %d</div>", d.Year, d.Year+1)
 	}

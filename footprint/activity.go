@@ -36,6 +36,20 @@ type Rolled struct {
 	Days    uint32
 }
 
+// LastDay is the last day a covers: its end's day before, or, for a
+// monthly rollup, the last day of the month one of its records covers.
+func (a Activity) LastDay() Date {
+	if a.Rolled != nil && a.Rolled.Days != 0 {
+		last := 31
+		for a.Rolled.Days&(1<<uint(last)) == 0 {
+			last--
+		}
+		month := NewDate(a.Start.Year(), a.Start.Time().Month(), 1)
+		return month.AddDays(last)
+	}
+	return a.End.AddDays(-1)
+}
+
 // Count is the number of records a stands for: 1, or a rollup's count.
 func (a Activity) Count() int {
 	if a.Rolled != nil {

@@ -7,7 +7,6 @@
 package esg
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -151,9 +150,17 @@ func (d Dataset) Summary() []Datapoint {
 	tr := d.Trajectory.Group
 	for _, y := range tr.Years {
 		if y.Year == d.Year {
-			status := 0.0
-			if y.OnTrack {
-				status = 1
+			// The base year has no verdict: the flag is then empty, with why.
+			var status *float64
+			statusText := ""
+			if y.Checked() {
+				v := 0.0
+				if *y.OnTrack {
+					v = 1
+				}
+				status = &v
+			} else {
+				statusText = "base year: the trajectory is checked from the year after"
 			}
 			base := float64(tr.BaseYear)
 			dp = append(dp,
@@ -168,7 +175,7 @@ func (d Dataset) Summary() []Datapoint {
 				Datapoint{"BaseYearGHGEmissionsMarketBased", "Base-year emissions, market-based (" + note + ")", "ESRS E1-4 §34(e)", num(baseT), "tCO2e", ""},
 				Datapoint{"GHGEmissionReductionTargetRate", "Reduction target: " + d.Trajectory.Label + ", every site from its own base year", "ESRS E1-4 §34(a)", &rate, "% per year", ""},
 				Datapoint{"AllowedGHGEmissionsMarketBased", "Emissions allowed this year by the trajectory", "ESRS E1-4 §34(c)", num(y.AllowedT), "tCO2e", ""},
-				Datapoint{"TrajectoryOnTrack", "On track (1) or off track (0) this year", "entity-specific", &status, "flag", ""})
+				Datapoint{"TrajectoryOnTrack", "On track (1) or off track (0) this year", "entity-specific", status, "flag", statusText})
 		}
 	}
 	return dp
@@ -339,13 +346,13 @@ func (d Dataset) factorsUsed() Table {
 }
 
 func (d Dataset) trajectory() Table {
-	tb := Table{Name: "trajectory", Head: []string{"entity", "method", "base year", "base (tCO2e)", "year", "actual (tCO2e)", "allowed (tCO2e)", "gap (tCO2e)", "gap (%)", "on track"}}
+	tb := Table{Name: "trajectory", Head: []string{"entity", "method", "base year", "base (tCO2e)", "year", "actual (tCO2e)", "allowed (tCO2e)", "gap (tCO2e)", "gap (%)", "status"}}
 	add := func(entity string, tr planning.Track) {
 		for _, y := range tr.Years {
 			if y.Year > d.Year {
 				continue
 			}
-			tb.Rows = append(tb.Rows, []any{entity, d.Trajectory.Label, tr.BaseYear, t(tr.BaseT), y.Year, t(y.ActualT), t(y.AllowedT), t(y.GapT), round(y.GapPct, 4), fmt.Sprint(y.OnTrack)})
+			tb.Rows = append(tb.Rows, []any{entity, d.Trajectory.Label, tr.BaseYear, t(tr.BaseT), y.Year, t(y.ActualT), t(y.AllowedT), t(y.GapT), round(y.GapPct, 4), y.Verdict()})
 		}
 	}
 	add("group", d.Trajectory.Group)

@@ -65,9 +65,12 @@ type YearStatus struct {
 	ActualT  float64 `json:"actual_t"`
 	AllowedT float64 `json:"allowed_t"`
 	// GapT is actual − allowed: positive means over the trajectory.
-	GapT    float64 `json:"gap_t"`
-	GapPct  float64 `json:"gap_pct"`
-	OnTrack bool    `json:"on_track"`
+	GapT   float64 `json:"gap_t"`
+	GapPct float64 `json:"gap_pct"`
+	// OnTrack is the year's verdict: actual ≤ allowed. It is nil in the
+	// base year, the line's start rather than a result — the one rule the
+	// API, the pages, the export and the commands show (Verdict).
+	OnTrack *bool `json:"on_track"`
 	// CumulativeGapT is Σ gap since the base year: over- (+) or under-shoot (−).
 	CumulativeGapT float64 `json:"cumulative_gap_t"`
 }
@@ -134,7 +137,7 @@ func Trajectories(hist []History, m Method) (TrajectoryReport, error) {
 	g := Track{BaseYear: years[0], BaseT: groupActual[years[0]]}
 	cum := 0.0
 	for _, y := range years {
-		ys := status(y, groupActual[y], groupAllowed[y], &cum)
+		ys := status(y, g.BaseYear, groupActual[y], groupAllowed[y], &cum)
 		g.Years = append(g.Years, ys)
 	}
 	last := years[len(years)-1]
@@ -183,7 +186,7 @@ func siteTrack(h History, m Method) (Track, error) {
 		if y < base {
 			continue
 		}
-		tr.Years = append(tr.Years, status(y, h.Actual[y], m.Allowed(baseT, base, y), &cum))
+		tr.Years = append(tr.Years, status(y, base, h.Actual[y], m.Allowed(baseT, base, y), &cum))
 	}
 	last := years[len(years)-1]
 	tr.NextYear = last + 1
@@ -194,15 +197,34 @@ func siteTrack(h History, m Method) (Track, error) {
 	return tr, nil
 }
 
-func status(y int, actual, allowed float64, cum *float64) YearStatus {
+func status(y, base int, actual, allowed float64, cum *float64) YearStatus {
 	gap := actual - allowed
 	*cum += gap
 	pct := 0.0
 	if allowed > 0 {
 		pct = gap / allowed * 100
 	}
-	return YearStatus{Year: y, ActualT: actual, AllowedT: allowed, GapT: gap, GapPct: pct,
-		OnTrack: actual <= allowed+1e-9, CumulativeGapT: *cum}
+	ys := YearStatus{Year: y, ActualT: actual, AllowedT: allowed, GapT: gap, GapPct: pct, CumulativeGapT: *cum}
+	if y > base {
+		on := actual <= allowed+1e-9
+		ys.OnTrack = &on
+	}
+	return ys
+}
+
+// Checked reports whether the year has a verdict: a year after the base.
+func (y YearStatus) Checked() bool { return y.OnTrack != nil }
+
+// Verdict is the year's status in words: "base year", "on track" or
+// "off track".
+func (y YearStatus) Verdict() string {
+	switch {
+	case y.OnTrack == nil:
+		return "base year"
+	case *y.OnTrack:
+		return "on track"
+	}
+	return "off track"
 }
 
 // project extrapolates next year from the least-squares line through the

@@ -82,8 +82,8 @@ func printTrajectory(w io.Writer, rep planning.TrajectoryReport) error {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "YEAR\tACTUAL t\tALLOWED t\tGAP t\tGAP %\tCUMULATIVE t\tSTATUS\t")
 		for _, y := range t.Years {
-			st := "on track"
-			if !y.OnTrack {
+			st := y.Verdict()
+			if y.Checked() && !*y.OnTrack {
 				st = "OFF TRACK"
 			}
 			fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%+.1f\t%+.1f\t%+.1f\t%s\t\n", y.Year, y.ActualT, y.AllowedT, y.GapT, y.GapPct, y.CumulativeGapT, st)
