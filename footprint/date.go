@@ -47,7 +47,6 @@ func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
 // Before reports whether d is before e.
 func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
 
-
 // Later returns the later of d and e.
 func (d Date) Later(e Date) Date {
 	if d.Before(e) {
@@ -55,6 +54,7 @@ func (d Date) Later(e Date) Date {
 	}
 	return d
 }
+
 // DaysUntil returns the number of days from d to e (negative if e is earlier).
 func (d Date) DaysUntil(e Date) int {
 	// Dates are UTC midnights: the difference is a whole number of days.

@@ -153,4 +153,3 @@ func tempOK(a footprint.Activity) bool {
 	mean := a.Quantity / float64(a.Count())
 	return a.Item == "outdoor_temp" && a.Count() > 0 && !math.IsNaN(mean) && mean >= footprint.MinOutdoorTemp && mean <= footprint.MaxOutdoorTemp
 }
-
