@@ -16,7 +16,11 @@ type DeviceWatts struct {
 	// WattsIdle is the draw of a device left on in a power-off window with
 	// nobody at it: a computer at long idle (display asleep, ENERGY STAR's
 	// "long idle"); a monitor whose display did not go to sleep.
-	WattsIdle  float64
+	WattsIdle float64
+	// IdleIsOn says that a device of the class left on draws its on power
+	// (a monitor whose display did not sleep): a site's or profile's
+	// watts_on then stands for watts_idle too.
+	IdleIsOn   bool
 	WattsSleep float64
 	WattsOff   float64
 	// OnSource … OffSource say where each figure comes from.
@@ -153,7 +157,7 @@ var defaultDeviceWatts = map[string]DeviceWatts{
 		OnSource: srcThin, IdleSource: srcThin, SleepSource: srcThin, OffSource: "no published off figure found: counted as 0 W"},
 	// Left on, a monitor draws its on power: one whose display goes to
 	// sleep is counted asleep (ghg.Counterfactual.LowPower).
-	"monitor": {WattsOn: monitorOnW, WattsIdle: monitorOnW, WattsSleep: monitorLowW, WattsOff: monitorLowW,
+	"monitor": {WattsOn: monitorOnW, WattsIdle: monitorOnW, IdleIsOn: true, WattsSleep: monitorLowW, WattsOff: monitorLowW,
 		OnSource: srcMonitor, IdleSource: srcMonitor,
 		SleepSource: "EU Regulation 1275/2008 Annex II 2(b) standby limit from 2013 (an upper bound)",
 		OffSource:   "EU Regulation 1275/2008 Annex II 2(a) off-mode limit from 2013 (an upper bound)"},

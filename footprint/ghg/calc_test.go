@@ -365,6 +365,23 @@ func TestAFleetDeclaredByClassAndCountUsesTheDocumentedDefaults(t *testing.T) {
 	assert.InDelta(t, 0.32, m.BaselineOffShare, 1e-12)
 }
 
+// A monitor left on draws its on power: a site declaring a monitor's
+// watts_on alone has it stand for the left-on draw too, while a desktop's
+// watts_on (in use) never does — its left-on hours take the long idle.
+func TestADeclaredOnDrawIsTheLeftOnDrawOfAMonitorOnly(t *testing.T) {
+	t.Parallel()
+	site := declaration.Site{ID: "fr-x", Country: "FR", Workstations: []declaration.Workstation{
+		{Class: "desktop", Count: 1, WattsOn: 65, WattsOff: 1}, {Class: "monitor", Count: 1, WattsOn: 22, WattsOff: 0.5}}}
+	inv, err := Calculate(site, []footprint.Activity{fixture.DevH("desktop", "missed", 10), fixture.DevH("monitor", "missed", 10)}, 2024, factors.Default(), Assumptions{}, Options{})
+	require.NoError(t, err)
+	d, m := inv.PowerOff.Watts[0], inv.PowerOff.Watts[1]
+	assert.InDelta(t, desktopIdleW, d.WattsIdle, 1e-12)
+	assert.Equal(t, 22.0, m.WattsIdle)
+	assert.Contains(t, m.Origin, "on 22 W, left on 22 W, off 0.5 W: site declaration")
+	// used: 10 h × 6.9503 W + 10 h × 22 W = 69.50 + 220 = 289.50 Wh
+	assert.InDelta(t, (10*desktopIdleW+10*22)/1000, inv.PowerOff.UsedKWh, 1e-12)
+}
+
 // Hand-computed: a power log of 20 PCs for two weeks of a 300-PC site,
 // weekends off. It used to give a lever of 0.0 t without a word.
 func TestAPartialLogIsScaledToTheDeclaredFleetWithItsCoverageStated(t *testing.T) {

@@ -169,7 +169,7 @@ type PowerOffCoverage struct {
 
 // ClassWatts records the power draw used for a workstation class.
 type ClassWatts struct {
-	Class    string  `json:"class"`
+	Class string `json:"class"`
 	// WattsOn is the draw of a device in use, outside the windows.
 	WattsOn float64 `json:"watts_on"`
 	// WattsIdle is the draw of a device left on in a window with nobody at

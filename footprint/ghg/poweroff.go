@@ -288,6 +288,9 @@ func (c *calc) watts(class string) (ClassWatts, error) {
 		}
 	}
 	d, ok := declaration.DefaultDeviceWatts(class)
+	if ok && d.IdleIsOn && idle.Source == "" && on.Source != "" {
+		idle = on // a monitor left on draws its on power, as declared
+	}
 	if ok {
 		fillAll(d)
 		// A default of 0 W (off) is a figure too: it has a source.
