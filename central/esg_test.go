@@ -380,7 +380,7 @@ func TestAMeasuredBaselineFromAnEarlierYearReachesTheAPIAndThePages(t *testing.T
 	_, err := svc.Store.AddSite(ctx, "fr-x", "X", "FR")
 	require.NoError(t, err)
 	decl := declaration.Site{ID: "fr-x", Name: "X", Country: "FR", Timezone: "Europe/Paris", Seats: 1,
-		Workstations: []declaration.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsOff: 1}},
+		Workstations: []declaration.Workstation{{Class: "desktop", Count: 1, WattsOn: 60, WattsIdle: 20, WattsOff: 1}},
 		PowerOff:     declaration.PowerOffSchedule{Since: footprint.NewDate(2023, 3, 1)}}
 	devH := func(d footprint.Date, state string, h float64) footprint.Activity {
 		return footprint.Activity{Kind: footprint.KindWorkstation, Item: "desktop", Start: d, End: d.AddDays(1), Quantity: h,
@@ -396,8 +396,11 @@ func TestAMeasuredBaselineFromAnEarlierYearReachesTheAPIAndThePages(t *testing.T
 	w := inv.PowerOff.Watts[0]
 	assert.InDelta(t, 0.3, w.BaselineOffShare, 1e-12, "3 of February 2023's 10 window hours were off")
 	assert.Contains(t, w.BaselineOrigin, "measured")
-	// 9 h × (0.3 × 1 + 0.7 × 60 − 1) W = 9 × 41.3 = 371.7 Wh
-	assert.InDelta(t, 0.3717, inv.PowerOff.AvoidedKWh, 1e-12)
+	// 9 h × (0.3 × 1 + 0.7 × 20 − 1) W = 9 × 13.3 = 119.7 Wh: the 70 %
+	// left on at the declared 20 W idle (the declaration's watts_idle
+	// crosses the wire and the store).
+	assert.InDelta(t, 0.1197, inv.PowerOff.AvoidedKWh, 1e-12)
+	assert.Equal(t, 20.0, w.WattsIdle)
 	site, err := svc.Store.Site(ctx, "fr-x")
 	require.NoError(t, err)
 	sy, err := svc.LoadPageSite(ctx, site) // what the pages compute from

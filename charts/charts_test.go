@@ -130,7 +130,7 @@ func TestTheSitePageSetsOutPowerOffWithItsWattsAndCoverage(t *testing.T) {
 	comp := 0.9
 	inv := &ghg.Inventory{Year: 2024, PowerOff: ghg.PowerOff{AvoidedKWh: 1234, AvoidedT: 0.87, Compliance: &comp, GridKgPerKWh: 0.70937,
 		DeviceHours: map[string]float64{"off": 10},
-		Watts: []ghg.ClassWatts{{Class: "desktop", WattsOn: 70, WattsSleep: 3, Origin: "Microsoft Configuration Manager power-management defaults",
+		Watts: []ghg.ClassWatts{{Class: "desktop", WattsOn: 70, WattsIdle: 6.95, WattsSleep: 3, Origin: "Microsoft Configuration Manager power-management defaults",
 			CounterfactualWatts: 39.2, BaselineOffShare: 0.44, BaselineOrigin: "LBNL-46930 (Webber et al. 2001)"}},
 		Coverage: &ghg.PowerOffCoverage{DeclaredDevices: 300, ScaledAvoidedKWh: 52416, ScaledAvoidedT: 37.18, Note: "the records cover 0.3 % of the declared fleet's window hours"}}}
 	var buf bytes.Buffer
@@ -140,7 +140,7 @@ func TestTheSitePageSetsOutPowerOffWithItsWattsAndCoverage(t *testing.T) {
 	assert.Contains(t, html, "PC power-off in 2024", "the page's year, not the latest")
 	assert.NotContains(t, html, "PC power-off in 2025")
 	assert.Contains(t, html, "1234 kWh = 0.87 tCO2e")
-	assert.Contains(t, html, "70 W on, 3 W asleep, 0 W off")
+	assert.Contains(t, html, "70 W in use, 6.95 W left on, 3 W asleep, 0 W off")
 	assert.Contains(t, html, "Microsoft Configuration Manager")
 	assert.Contains(t, html, "39.2 W on average: 44 % off already")
 	assert.Contains(t, html, "baseline: LBNL-46930")

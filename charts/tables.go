@@ -105,7 +105,7 @@ func powerOffTable(byYear []*ghg.Inventory, year int) *table {
 			fmt.Sprintf("off and asleep device-hours in windows × (what the device would have drawn without the policy − its off or sleep draw) × %.3f kgCO2e/kWh (grid, location-based)", po.GridKgPerKWh)},
 		[]string{"compliance", comp, "off ÷ (off + asleep + left on) device-hours in power-off windows"})
 	for _, w := range po.Watts {
-		t.Rows = append(t.Rows, []string{w.Class, fmt.Sprintf("%g W on, %g W asleep, %g W off", w.WattsOn, w.WattsSleep, w.WattsOff), w.Origin},
+		t.Rows = append(t.Rows, []string{w.Class, fmt.Sprintf("%.3g W in use, %.3g W left on, %.3g W asleep, %.3g W off", w.WattsOn, w.WattsIdle, w.WattsSleep, w.WattsOff), w.Origin},
 			[]string{w.Class + " without the policy", fmt.Sprintf("%.3g W on average: %.0f %% off already, %.0f %% of the others asleep", w.CounterfactualWatts, w.BaselineOffShare*100, w.LowPowerShare*100), "baseline: " + w.BaselineOrigin})
 	}
 	if cv := po.Coverage; cv != nil {

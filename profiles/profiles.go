@@ -174,8 +174,8 @@ func (s *Set) validate(name string) error {
 			}
 		}
 		for j, w := range p.Fleet {
-			if _, ok := footprint.UnitOf(footprint.KindWorkstation, w.Class); !ok || w.WattsOn <= 0 || w.WattsOff < 0 || w.WattsOff > w.WattsOn {
-				bad(fmt.Sprintf("%s.fleet[%d]", pp, j), "class %q, %g W on, %g W off: want a workstation class with 0 ≤ watts_off ≤ watts_on", w.Class, w.WattsOn, w.WattsOff)
+			if _, ok := footprint.UnitOf(footprint.KindWorkstation, w.Class); !ok || w.WattsOn <= 0 || w.WattsOff < 0 || w.WattsOff > w.WattsOn || w.WattsIdle < 0 || w.WattsIdle > w.WattsOn {
+				bad(fmt.Sprintf("%s.fleet[%d]", pp, j), "class %q, %g W on, %g W left on, %g W off: want a workstation class with 0 ≤ watts_off ≤ watts_on and 0 ≤ watts_idle ≤ watts_on", w.Class, w.WattsOn, w.WattsIdle, w.WattsOff)
 			}
 		}
 		lv := map[string]bool{}

@@ -110,6 +110,9 @@ type Workstation struct {
 	WattsOn    float64 `mapstructure:"watts_on" yaml:"watts_on" json:"watts_on"`
 	WattsOff   float64 `mapstructure:"watts_off" yaml:"watts_off" json:"watts_off"`
 	WattsSleep float64 `mapstructure:"watts_sleep" yaml:"watts_sleep" json:"watts_sleep,omitempty"`
+	// WattsIdle is the draw of a device left on in a power-off window with
+	// nobody at it: a computer at long idle, its display asleep.
+	WattsIdle float64 `mapstructure:"watts_idle" yaml:"watts_idle" json:"watts_idle,omitempty"`
 }
 
 // PowerOffSchedule is when PCs and screens must be off.
@@ -251,13 +254,16 @@ func validateWorkstations(s Site, e *footprint.Problems) {
 		for _, f := range []struct {
 			name string
 			v    float64
-		}{{"watts_on", w.WattsOn}, {"watts_off", w.WattsOff}, {"watts_sleep", w.WattsSleep}} {
+		}{{"watts_on", w.WattsOn}, {"watts_off", w.WattsOff}, {"watts_sleep", w.WattsSleep}, {"watts_idle", w.WattsIdle}} {
 			if f.v < 0 || f.v > 1000 || math.IsNaN(f.v) {
 				e.Add(wp+f.name, ftoa(f.v)+" W", "must be between 0 and 1000 W")
 			}
 		}
 		if w.WattsOn > 0 && w.WattsOff > w.WattsOn {
 			e.Add(wp+"watts_off", ftoa(w.WattsOff)+" W", "must not exceed watts_on (%s W)", ftoa(w.WattsOn))
+		}
+		if w.WattsOn > 0 && w.WattsIdle > w.WattsOn {
+			e.Add(wp+"watts_idle", ftoa(w.WattsIdle)+" W", "must not exceed watts_on (%s W): a device left on idle draws at most what it draws in use", ftoa(w.WattsOn))
 		}
 		if _, ok := DefaultDeviceWatts(w.Class); w.WattsOn == 0 && !ok && w.Class != "" {
 			e.Add(wp+"watts_on", "0 W", "missing: %s has no documented default power figure: declare watts_on (and watts_off, watts_sleep)", w.Class)

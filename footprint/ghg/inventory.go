@@ -169,12 +169,20 @@ type PowerOffCoverage struct {
 
 // ClassWatts records the power draw used for a workstation class.
 type ClassWatts struct {
-	Class    string  `json:"class"`
-	WattsOn  float64 `json:"watts_on"`
-	WattsOff float64 `json:"watts_off"`
+	Class string `json:"class"`
+	// WattsOn is the draw of a device in use, outside the windows.
+	WattsOn float64 `json:"watts_on"`
+	// WattsIdle is the draw of a device left on in a window with nobody at
+	// it (a computer at long idle, its display asleep).
+	WattsIdle float64 `json:"watts_idle"`
+	WattsOff  float64 `json:"watts_off"`
 	// WattsSleep is the draw of a device asleep in a power-off window.
 	WattsSleep float64 `json:"watts_sleep"`
-	Origin     string  `json:"origin"`
+	// Origin says where each figure comes from.
+	Origin string `json:"origin"`
+	// DeviceHours are the class's device-hours by state ("on", "missed",
+	// "sleep", "off"), those logged before the roll-out included.
+	DeviceHours map[string]float64 `json:"device_hours"`
 	// UsedKWh is the class's energy use over the year, AvoidedKWh what its
 	// off and asleep window hours avoided.
 	UsedKWh    float64 `json:"used_kwh"`

@@ -39,12 +39,13 @@ func (c *calc) powerOff() (PowerOff, error) {
 			return po, err
 		}
 		h, pre := c.devH[cl], c.preH[cl]
-		// A device asleep in a window draws its sleep power: it saves
-		// less than one switched off.
-		used := func(h map[string]float64) float64 {
-			return ((h["on"]+h["missed"])*w.WattsOn + h["off"]*w.WattsOff + h["sleep"]*w.WattsSleep) / 1000
+		w.DeviceHours = map[string]float64{}
+		for _, m := range []map[string]float64{h, pre} {
+			for st, v := range m {
+				w.DeviceHours[st] += v
+			}
 		}
-		w.UsedKWh = used(h) + used(pre)
+		w.UsedKWh = w.EnergyKWh(w.DeviceHours)
 		cf := c.counterfactual(cl, &w)
 		w.CounterfactualWatts = cf.Draw(w)
 		w.AvoidedKWh = (h["off"]*math.Max(0, w.CounterfactualWatts-w.WattsOff) + h["sleep"]*math.Max(0, w.CounterfactualWatts-w.WattsSleep)) / 1000
@@ -106,6 +107,28 @@ func (c *calc) counterfactual(class string, w *ClassWatts) Counterfactual {
 	}
 	w.BaselineOffShare, w.LowPowerShare, w.BaselineOrigin = cf.BaselineOff, cf.LowPower, cf.Source
 	return cf
+}
+
+// EnergyKWh is the energy of device-hours by state at the class's draws:
+// in use at WattsOn; left on in a window ("missed") at WattsIdle, the long
+// idle of a device nobody is at; asleep at WattsSleep (a device asleep
+// saves less than one switched off); off at WattsOff.
+func (w ClassWatts) EnergyKWh(hours map[string]float64) float64 {
+	return (hours["on"]*w.WattsOn + hours["missed"]*w.WattsIdle + hours["sleep"]*w.WattsSleep + hours["off"]*w.WattsOff) / 1000
+}
+
+// Scale is the factor from what the records hold to the declared fleet
+// over the whole period: the fleet's window device-hours over those
+// logged. Every lever sized on workstation records uses it, so that a
+// two-week log is never taken for a year by one lever and scaled by
+// another. Without a coverage (no windows, no declared fleet, nothing
+// logged) it is 1: the records as they are, and the note says so.
+func (cv *PowerOffCoverage) Scale() (float64, string) {
+	if cv == nil || cv.LoggedWindowHours <= 0 || cv.FleetWindowHours <= 0 {
+		return 1, " (the records as logged: declare the fleet (site.workstations count) and the power-off windows to scale them to the site and the year)"
+	}
+	scale := cv.FleetWindowHours / cv.LoggedWindowHours
+	return scale, fmt.Sprintf(" (the records cover %.1f %% of the declared fleet's window hours: scaled ×%.2f)", cv.Share*100, scale)
 }
 
 // coverage compares the window device-hours recorded for each declared
@@ -228,42 +251,56 @@ func windowHours(sched declaration.PowerOffSchedule, tz string, from, to footpri
 // watts returns the power figures of a workstation class: the site's
 // declaration, else the profile's fleet, else the documented default —
 // figure by figure, so that a site declaring only class and count (or
-// watts_on alone) gets the defaults for the rest, said in the origin.
+// watts_on alone) gets the defaults for the rest, each figure's origin
+// said.
 func (c *calc) watts(class string) (ClassWatts, error) {
 	w := ClassWatts{Class: class}
-	var origins []string
-	fill := func(on, off, sleep float64, origin string) {
-		used := false
-		if w.WattsOn == 0 && on > 0 {
-			w.WattsOn, used = on, true
-		}
-		if w.WattsOff == 0 && off > 0 {
-			w.WattsOff, used = off, true
-		}
-		if w.WattsSleep == 0 && sleep > 0 {
-			w.WattsSleep, used = sleep, true
-		}
-		if used {
-			origins = append(origins, origin)
+	var on, idle, sleep, off declaration.FigureSource
+	fill := func(f *declaration.FigureSource, v float64, origin string) {
+		if f.Source == "" && v > 0 {
+			f.Watts, f.Source = v, origin
 		}
 	}
+	fillAll := func(d declaration.DeviceWatts) {
+		fill(&on, d.WattsOn, d.OnSource)
+		fill(&idle, d.WattsIdle, d.IdleSource)
+		fill(&sleep, d.WattsSleep, d.SleepSource)
+		fill(&off, d.WattsOff, d.OffSource)
+	}
 	if d, ok := c.site.Fleet(class); ok {
-		fill(d.WattsOn, d.WattsOff, d.WattsSleep, "site declaration")
+		o := "site declaration"
+		fillAll(declaration.DeviceWatts{WattsOn: d.WattsOn, WattsIdle: d.WattsIdle, WattsSleep: d.WattsSleep, WattsOff: d.WattsOff,
+			OnSource: o, IdleSource: o, SleepSource: o, OffSource: o})
 	}
 	for _, f := range c.as.Fleet {
 		if f.Class == class {
-			fill(f.WattsOn, f.WattsOff, f.WattsSleep, "profile "+c.as.Profile)
+			o := "profile " + c.as.Profile
+			fillAll(declaration.DeviceWatts{WattsOn: f.WattsOn, WattsIdle: f.WattsIdle, WattsSleep: f.WattsSleep, WattsOff: f.WattsOff,
+				OnSource: o, IdleSource: o, SleepSource: o, OffSource: o})
 		}
 	}
-	if d, ok := declaration.DefaultDeviceWatts(class); ok {
-		fill(d.WattsOn, d.WattsOff, d.WattsSleep, d.Source)
+	d, ok := declaration.DefaultDeviceWatts(class)
+	if ok && d.IdleIsOn && idle.Source == "" && on.Source != "" {
+		idle = on // a monitor left on draws its on power, as declared
 	}
-	if w.WattsOn == 0 {
+	if ok {
+		fillAll(d)
+		// A default of 0 W (off) is a figure too: it has a source.
+		if off.Source == "" {
+			off.Source = d.OffSource
+		}
+	}
+	if on.Source == "" {
 		return ClassWatts{}, fmt.Errorf("power-off: workstation class %q has device-hours but no power figure: declare it under site.workstations (class, count, watts_on, watts_off)", class)
 	}
-	if w.WattsSleep == 0 {
-		w.WattsSleep = w.WattsOff // no sleep figure anywhere: asleep counts as off
+	if idle.Source == "" {
+		idle = declaration.FigureSource{Watts: on.Watts, Source: "no idle figure: left on counted at the on draw"}
 	}
-	w.Origin = strings.Join(origins, "; ")
+	if sleep.Source == "" {
+		sleep = declaration.FigureSource{Watts: off.Watts, Source: "no sleep figure: asleep counted as off"}
+	}
+	w.WattsOn, w.WattsIdle, w.WattsSleep, w.WattsOff = on.Watts, idle.Watts, sleep.Watts, off.Watts
+	on.Name, idle.Name, sleep.Name, off.Name = "on", "left on", "asleep", "off"
+	w.Origin = declaration.JoinSources([]declaration.FigureSource{on, idle, sleep, off})
 	return w, nil
 }

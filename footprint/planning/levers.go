@@ -22,9 +22,6 @@ const (
 	CarpoolShare = 0.25
 	// FlightCut is the share of flights replaced by video meetings.
 	FlightCut = 0.30
-	// LaptopWatts is the draw of the laptop replacing a desktop
-	// (Microsoft Configuration Manager default, as for DefaultDeviceWatts).
-	LaptopWatts = 20.0
 	// LaptopLifeYears spreads a new laptop's manufacture over its life:
 	// ADEME/Arcep (2022), as used by ADEME Impact CO2 (numerique.json),
 	// default life of a laptop 5 years.
@@ -93,12 +90,9 @@ func Levers(site declaration.Site, inv *ghg.Inventory, order []string, as ghg.As
 	// Power-off: bring compliance to the target, over the declared fleet
 	// and the whole year when the records cover less (PowerOffCoverage).
 	off, missed := po.DeviceHours["off"], po.DeviceHours["missed"]+po.DeviceHours["sleep"]
+	// One coverage for every lever sized on the workstation records.
+	scale, scaled := po.Coverage.Scale()
 	if off+missed > 0 && off > 0 {
-		scale, scaled := 1.0, ""
-		if cv := po.Coverage; cv != nil && cv.LoggedWindowHours > 0 && cv.FleetWindowHours > 0 {
-			scale = cv.FleetWindowHours / cv.LoggedWindowHours
-			scaled = fmt.Sprintf(" (the records cover %.1f %% of the declared fleet's window hours: scaled ×%.2f)", cv.Share*100, scale)
-		}
 		extra := math.Max(0, PowerOffTargetCompliance*(off+missed)-off) * scale
 		wSaved := po.AvoidedKWh * 1000 / off // mean W saved per off device-hour
 		add(declaration.LeverPowerOff, extra*wSaved/1e6*gridKg, "compliance %.0f %% → %.0f %%: %.0f more device-hours off a year × %.1f W saved × %.3f kgCO2e/kWh%s",
@@ -126,16 +120,25 @@ func Levers(site declaration.Site, inv *ghg.Inventory, order []string, as ghg.As
 	add(declaration.LeverCarpooling, carCommuteT*CarpoolShare*0.5, "%.0f %% of solo-car commuting (%.1f t) switches to carpools of two", CarpoolShare*100, carCommuteT)
 	add(declaration.LeverLessTravel, flightsT*FlightCut, "%.0f %% of flights (%.1f t) replaced by video meetings", FlightCut*100, flightsT)
 	// Equipment: the declared desktops replaced by laptops now — the energy
-	// saved each year, net of the new laptops' cradle-to-gate emissions
-	// spread over their life. A renewal on a low-carbon grid can cost more
-	// carbon than it saves: the lever is then negative.
-	eq, desktopKWh, wOn := 0.0, 0.0, 0.0
+	// saved each year, state by state (in use, left on, asleep, off) at the
+	// documented laptop draws, over the declared fleet and the year (the
+	// same coverage as power-off), net of the new laptops' cradle-to-gate
+	// emissions spread over their life. A renewal on a low-carbon grid can
+	// cost more carbon than it saves: the lever is then negative.
+	var desktopKWh, savedKWh float64
+	var desktopW ghg.ClassWatts
+	laptop, _ := declaration.DefaultDeviceWatts("laptop")
+	laptopW := ghg.ClassWatts{Class: "laptop", WattsOn: laptop.WattsOn, WattsIdle: laptop.WattsIdle, WattsSleep: laptop.WattsSleep, WattsOff: laptop.WattsOff}
 	for _, w := range po.Watts {
-		if w.Class == "desktop" && w.WattsOn > LaptopWatts {
-			desktopKWh, wOn = w.UsedKWh, w.WattsOn
-			eq = w.UsedKWh * (1 - LaptopWatts/w.WattsOn) * gridKg / 1000
+		if w.Class == "desktop" {
+			desktopW = w
+			desktopKWh = w.EnergyKWh(w.DeviceHours) * scale
+			savedKWh = desktopKWh - laptopW.EnergyKWh(w.DeviceHours)*scale
 		}
 	}
+	eq := savedKWh * gridKg / 1000
+	laptops := fmt.Sprintf("laptops (%.3g W in use and left on, %.3g W asleep, %.3g W off: %s)", laptopW.WattsOn, laptopW.WattsSleep, laptopW.WattsOff, laptop.OnSource)
+	desktopsAt := fmt.Sprintf("%.0f kWh/yr at %.3g W in use, %.3g W left on, %.3g W asleep, %.3g W off%s", desktopKWh, desktopW.WattsOn, desktopW.WattsIdle, desktopW.WattsSleep, desktopW.WattsOff, scaled)
 	desktops, _ := site.Fleet("desktop")
 	embodied, err := factors.Match{}, error(nil)
 	if lib != nil {
@@ -147,11 +150,12 @@ func Levers(site declaration.Site, inv *ghg.Inventory, order []string, as ghg.As
 	case desktopKWh == 0:
 		add(declaration.LeverEquipment, 0, "no desktops recorded or declared: nothing to renew")
 	case desktops.Count == 0 || lib == nil || err != nil:
-		add(declaration.LeverEquipment, eq, "desktops (%.0f kWh/yr) replaced by %g W laptops: energy only — declare the desktop count (site.workstations) to net the new laptops' manufacture", desktopKWh, LaptopWatts)
+		add(declaration.LeverEquipment, eq, "desktops (%s) replaced by %s: %.0f kWh/yr saved × %.3f kgCO2e/kWh: energy only — declare the desktop count (site.workstations) to net the new laptops' manufacture",
+			desktopsAt, laptops, savedKWh, gridKg)
 	default:
 		perYear := float64(desktops.Count) * embodied.KgPerUnit / LaptopLifeYears / 1000
-		add(declaration.LeverEquipment, eq-perYear, "%d desktops (%.0f kWh/yr at %g W) replaced by %g W laptops: %.2f t/yr of electricity saved − %d × %.1f kgCO2e to make the laptops (%s) over a %g-year life = %.2f t/yr",
-			desktops.Count, desktopKWh, wOn, LaptopWatts, eq, desktops.Count, embodied.KgPerUnit, embodied.Source, LaptopLifeYears, perYear)
+		add(declaration.LeverEquipment, eq-perYear, "%d desktops (%s) replaced by %s: %.0f kWh/yr × %.3f kgCO2e/kWh = %.2f t/yr of electricity saved − %d × %.1f kgCO2e to make the laptops (%s) over a %g-year life = %.2f t/yr",
+			desktops.Count, desktopsAt, laptops, savedKWh, gridKg, eq, desktops.Count, embodied.KgPerUnit, embodied.Source, LaptopLifeYears, perYear)
 	}
 
 	itLevers(site, inv, lib, add)

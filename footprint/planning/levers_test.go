@@ -103,6 +103,16 @@ func TestTheITLeversAreSizedFromTheSitesOwnYear(t *testing.T) {
 	}
 }
 
+// The documented defaults, derived by hand from their sources (see
+// footprint/declaration/devices.go): ENERGY STAR v8 duty cycle applied to
+// Boavizta's median yearly energy. Desktop long idle:
+// (36.18 / 8.76 − 0.45 × 3 W asleep) / 0.40 = 6.9503 W; laptop:
+// (17.51 / 8.76 − 0.35 × 1 W asleep) / 0.40 = 4.1221 W.
+const (
+	desktopIdleW = (36.18/8.76 - 0.45*3) / 0.40
+	laptopIdleW  = (17.51/8.76 - 0.35*1) / 0.40
+)
+
 // The planner's power-off and equipment levers used to show 0 t for a site
 // without electricity bills (no Scope 2 line carried the grid factor).
 func TestPowerOffLeversUseTheGridFactorWithoutElectricityBills(t *testing.T) {
@@ -114,19 +124,23 @@ func TestPowerOffLeversUseTheGridFactorWithoutElectricityBills(t *testing.T) {
 	require.Equal(t, declaration.LeverPowerOff, levers[0].ID)
 	require.Equal(t, declaration.LeverEquipment, levers[1].ID)
 	grid := fixture.KG(t, "electricity", "grid", "ZA", 2024)
-	// 95 % of 100 window hours off: 15 more hours × 39.2 W saved (the
-	// counterfactual 0.56 × 70 W).
-	assert.InDelta(t, 15*39.2/1e6*grid, levers[0].PotentialT, 1e-12)
-	// 20 h on × 70 W = 1.4 kWh used; a 20 W laptop saves 50/70 of it, less
-	// one laptop's manufacture (182.6 kg) over 5 years.
-	assert.InDelta(t, 1.4*(1-LaptopWatts/70)*grid/1000-182.6/5/1000, levers[1].PotentialT, 1e-12)
+	// 95 % of 100 window hours off: 15 more hours × the counterfactual
+	// 0.40 (left on, AVOB) × 6.9503 W long idle = 2.7801 W saved — not the
+	// 70 W the site declared for a desktop in use.
+	assert.InDelta(t, 15*0.40*desktopIdleW/1e6*grid, levers[0].PotentialT, 1e-12)
+	// The 20 h left on at long idle (6.9503 W) against a laptop's
+	// 4.1221 W: 20 × 2.8282 = 56.56 Wh a year, less one laptop's
+	// manufacture (182.6 kg) over 5 years. No windows declared: as logged.
+	assert.InDelta(t, 20*(desktopIdleW-laptopIdleW)/1e6*grid-182.6/5/1000, levers[1].PotentialT, 1e-12)
+	assert.Contains(t, levers[1].Assumptions, "the records as logged")
 }
 
 // Hand-computed renewal lever: 100 desktops at 70 W used 2,000 h a year
-// each (14,000 kWh) replaced by 20 W laptops save 10,000 kWh a year; the
-// laptops' manufacture is 100 × 182.6 kg over 5 years = 3.652 t a year.
-// On South Africa's coal grid the renewal pays; on France's nuclear grid it
-// costs more carbon than it saves, and the lever says so.
+// each (200,000 h, 14,000 kWh) replaced by laptops at 4.1221 W in use
+// save 200,000 × (70 − 4.1221) = 13,175.6 kWh a year; the laptops'
+// manufacture is 100 × 182.6 kg over 5 years = 3.652 t a year. On South
+// Africa's coal grid the renewal pays; on France's nuclear grid it costs
+// more carbon than it saves, and the lever says so.
 func TestTheRenewalLeverNetsTheNewLaptopsManufacture(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -139,11 +153,60 @@ func TestTheRenewalLeverNetsTheNewLaptopsManufacture(t *testing.T) {
 			require.NoError(t, err)
 			ls := Levers(site, inv, []string{declaration.LeverEquipment}, ghg.Assumptions{}, factors.Default())
 			require.Equal(t, declaration.LeverEquipment, ls[0].ID)
-			want := 10000*fixture.KG(t, "electricity", "grid", tt.country, 2024)/1000 - 3.652
+			want := 200000*(70-laptopIdleW)/1000*fixture.KG(t, "electricity", "grid", tt.country, 2024)/1000 - 3.652
 			assert.InDelta(t, want, ls[0].PotentialT, 1e-9)
 			assert.Equal(t, tt.pays, ls[0].PotentialT > 0)
 			assert.Contains(t, ls[0].Assumptions, "100 × 182.6 kgCO2e to make the laptops")
 		})
+	}
+}
+
+// One coverage for every lever: a two-week log of 10 of the site's 100
+// desktops is scaled to the fleet and the year by both the power-off and
+// the renewal lever — the same factor, the coverage's own — never taken
+// for a year by one and scaled by the other.
+func TestThePowerOffAndRenewalLeversScaleALogAlike(t *testing.T) {
+	t.Parallel()
+	all := declaration.PowerOffWindow{Days: []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, AllDay: true}
+	site := declaration.Site{ID: "za-x", Country: "ZA", Timezone: "UTC", Workstations: []declaration.Workstation{{Class: "desktop", Count: 100}},
+		PowerOff: declaration.PowerOffSchedule{Windows: []declaration.PowerOffWindow{all}}}
+	// 14 days × 10 desktops × 24 h = 3,360 window hours: 2,000 off, 1,360 left on.
+	var acts []footprint.Activity
+	for d := 0; d < 14; d++ {
+		for _, st := range []struct {
+			state string
+			h     float64
+		}{{"off", 2000.0 / 14}, {"missed", 1360.0 / 14}} {
+			a := fixture.DevH("desktop", st.state, st.h)
+			a.Start = footprint.NewDate(2024, 3, 4).AddDays(d)
+			a.End = a.Start.AddDays(1)
+			acts = append(acts, a)
+		}
+	}
+	inv, err := ghg.Calculate(site, acts, 2024, factors.Default(), ghg.Assumptions{}, ghg.Options{})
+	require.NoError(t, err)
+	cv := inv.PowerOff.Coverage
+	require.NotNil(t, cv)
+	// The fleet's window hours: 100 desktops × 24 h × 366 days = 878,400;
+	// the scale 878,400 / 3,360 = 261.43.
+	scale, note := cv.Scale()
+	assert.InDelta(t, 878400.0/3360, scale, 1e-9)
+	assert.Contains(t, note, "scaled ×261.43")
+	assert.InDelta(t, scale, cv.ScaledAvoidedKWh/inv.PowerOff.AvoidedKWh, 1e-9, "the power-off figure scaled alike")
+	grid := fixture.KG(t, "electricity", "grid", "ZA", 2024)
+	got := map[string]Lever{}
+	for _, l := range Levers(site, inv, nil, ghg.Assumptions{}, factors.Default()) {
+		got[l.ID] = l
+	}
+	// Power-off: (0.95 × 3,360 − 2,000) = 1,192 more hours off in the log,
+	// × 261.43 over the fleet and the year, × 2.7801 W saved.
+	assert.InDelta(t, 1192*scale*0.40*desktopIdleW/1e6*grid, got[declaration.LeverPowerOff].PotentialT, 1e-9)
+	// Renewal: the 1,360 h left on at 6.9503 W, the 2,000 h off at 0 W,
+	// against a laptop's 4.1221 W and 0 W: 1,360 × 2.8282 W = 3.846 kWh in
+	// the log, × 261.43 = 1,005.5 kWh a year; less 100 laptops' manufacture.
+	assert.InDelta(t, 1360*(desktopIdleW-laptopIdleW)/1000*scale*grid/1000-100*182.6/5/1000, got[declaration.LeverEquipment].PotentialT, 1e-9)
+	for _, id := range []string{declaration.LeverPowerOff, declaration.LeverEquipment} {
+		assert.Contains(t, got[id].Assumptions, "scaled ×261.43", id)
 	}
 }
 

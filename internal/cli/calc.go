@@ -148,8 +148,8 @@ func printInventory(w io.Writer, inv *ghg.Inventory) error {
 		fmt.Fprintf(w, "PC power-off: workstations used %.0f kWh; power-off avoided %.0f kWh = %.3f tCO2e (not subtracted); compliance %s\n",
 			po.UsedKWh, po.AvoidedKWh, po.AvoidedT, comp)
 		for _, cw := range po.Watts {
-			fmt.Fprintf(w, "  %s: %g W on, %g W asleep, %g W off (%s); without the policy %.3g W on average: %.0f %% off already, %.0f %% of the others asleep (%s); avoided %.0f kWh\n",
-				cw.Class, cw.WattsOn, cw.WattsSleep, cw.WattsOff, cw.Origin, cw.CounterfactualWatts, cw.BaselineOffShare*100, cw.LowPowerShare*100, cw.BaselineOrigin, cw.AvoidedKWh)
+			fmt.Fprintf(w, "  %s: %.3g W in use, %.3g W left on, %.3g W asleep, %.3g W off (%s); without the policy %.3g W on average: %.0f %% off already, %.0f %% of the others asleep, the rest left on (%s); avoided %.0f kWh\n",
+				cw.Class, cw.WattsOn, cw.WattsIdle, cw.WattsSleep, cw.WattsOff, cw.Origin, cw.CounterfactualWatts, cw.BaselineOffShare*100, cw.LowPowerShare*100, cw.BaselineOrigin, cw.AvoidedKWh)
 		}
 		if cv := po.Coverage; cv != nil {
 			fmt.Fprintf(w, "  coverage: %s", cv.Note)
