@@ -264,10 +264,14 @@ func TestUnchangedRecordsAreNotSentAgainAndCorrectionsReplace(t *testing.T) {
 	records, batches, _, _ := central.stats()
 	before := central.total(footprint.KindElectricity, "grid")
 
-	// A second run over the same exports sends nothing new.
-	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
+	// A second run over the same exports sends nothing new, and says so.
+	sum, err := a.OnceSummary(ctxFor(t, 30*time.Second))
+	require.NoError(t, err)
 	_, batches2, _, _ := central.stats()
 	assert.Equal(t, batches, batches2)
+	assert.Positive(t, sum.Collected)
+	assert.Zero(t, sum.Queued)
+	assert.Contains(t, sum.String(), "nothing new: ")
 
 	// A corrected bill is sent alone and replaces the earlier value.
 	path := filepath.Join(filepath.Dir(a.Cfg.path), "exports", "factures-electricite.csv")
@@ -278,7 +282,9 @@ func TestUnchangedRecordsAreNotSentAgainAndCorrectionsReplace(t *testing.T) {
 	fields[3] = "30 000,0"
 	lines[1] = strings.Join(fields, ";")
 	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "\r\n")), 0o600))
-	require.NoError(t, a.Once(ctxFor(t, 30*time.Second)))
+	sum, err = a.OnceSummary(ctxFor(t, 30*time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, OnceSummary{Collected: sum.Collected, Queued: 1, Delivered: 1}, sum, "the corrected bill alone")
 	records3, batches3, _, _ := central.stats()
 	assert.Equal(t, batches+1, batches3)
 	assert.Equal(t, records, records3, "same keys: replaced, not added")

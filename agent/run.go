@@ -19,20 +19,46 @@ import (
 // never holds them back. It returns an error unless everything collected
 // was acknowledged.
 func (a *Agent) Once(ctx context.Context) error {
+	_, err := a.OnceSummary(ctx)
+	return err
+}
+
+// OnceSummary is what a run of Once did, for the person who ran it.
+type OnceSummary struct {
+	Collected int // records the sources gave
+	Queued    int // batches of new or changed records (or declaration) queued
+	Delivered int // batches the central acknowledged, earlier ones included
+}
+
+// String says what the run did, and when there was nothing new.
+func (s OnceSummary) String() string {
+	if s.Queued == 0 && s.Delivered == 0 {
+		return fmt.Sprintf("nothing new: %d record(s) collected, every one already acknowledged by the central; nothing sent", s.Collected)
+	}
+	return fmt.Sprintf("%d record(s) collected; %d batch(es) of new or changed records queued; %d batch(es) acknowledged by the central", s.Collected, s.Queued, s.Delivered)
+}
+
+// OnceSummary is Once, with what it did.
+func (a *Agent) OnceSummary(ctx context.Context) (OnceSummary, error) {
 	var problems []error
-	_, refused0, err := a.drain(ctx, 1) // one try each: a central that is down must not hold back collection
+	var sum OnceSummary
+	acked0, refused0, err := a.drain(ctx, 1) // one try each: a central that is down must not hold back collection
 	if err != nil {
 		a.Log.Warn("queued batches not delivered yet: collecting anyway, they stay queued", "err", err)
 	}
 	c := a.Collect(ctx)
+	sum.Collected = len(c.Activities)
 	if err := a.RecordCollection(c); err != nil {
 		problems = append(problems, fmt.Errorf("agent state not saved: %w", err))
 	}
-	if _, err := a.Enqueue(c.Activities); err != nil {
+	if queued, err := a.Enqueue(c.Activities); err != nil {
 		problems = append(problems, fmt.Errorf("collection not queued (it will be collected again next run): %w", err))
+	} else {
+		sum.Queued = len(queued)
 	}
-	_, refusedN, err := a.Drain(ctx)
+	ackedN, refusedN, err := a.Drain(ctx)
 	refusedN += refused0
+	sum.Delivered = acked0 + ackedN
 	if err != nil {
 		pending, _ := a.Outbox.Pending()
 		problems = append(problems, fmt.Errorf("%d batch(es) not acknowledged yet, kept in %s: %w", len(pending), a.Outbox.Dir(), err))
@@ -50,7 +76,7 @@ func (a *Agent) Once(ctx context.Context) error {
 		sort.Strings(bad)
 		problems = append(problems, fmt.Errorf("source(s) %s had problems: see `greenhelp-agent check`", strings.Join(bad, ", ")))
 	}
-	return errors.Join(problems...)
+	return sum, errors.Join(problems...)
 }
 
 // Run is the daemon: it collects at startup when the last collection is

@@ -376,7 +376,9 @@ func onceCmd() *cobra.Command {
 			wait, _ := cmd.Flags().GetDuration("wait")
 			ctx, cancel := context.WithTimeout(cmd.Context(), wait)
 			defer cancel()
-			return a.Once(ctx)
+			sum, err := a.OnceSummary(ctx)
+			fmt.Fprintln(cmd.OutOrStdout(), sum)
+			return err
 		},
 	}
 	cmd.Flags().Duration("wait", 10*time.Minute, "how long to keep retrying an unavailable central before giving up (batches stay queued)")
