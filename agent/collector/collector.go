@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/agent/source"
+	"github.com/greenhelp/greenhelp/agent/timefmt"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
@@ -126,8 +127,8 @@ type state struct {
 	env        Env
 	site       declaration.Site
 	loc        *time.Location
-	dateLayout string
-	timeLayout string
+	dateLayout timefmt.Layout
+	timeLayout timefmt.Layout
 	sums       map[footprint.Key]*footprint.Activity
 	order      []footprint.Key
 	rejects    []source.Rejection
@@ -135,8 +136,8 @@ type state struct {
 
 func newState(env Env) *state {
 	c := &state{env: env, site: env.Site, sums: map[footprint.Key]*footprint.Activity{}}
-	c.dateLayout, _ = goLayout(env.Common.DateFormat)
-	c.timeLayout, _ = goLayout(env.Common.TimeFormat)
+	c.dateLayout, _ = layoutOf(env.Common.DateFormat, false)
+	c.timeLayout, _ = layoutOf(env.Common.TimeFormat, true)
 	c.loc, _ = time.LoadLocation(env.Site.Timezone)
 	if c.loc == nil {
 		c.loc = time.UTC
@@ -146,6 +147,28 @@ func newState(env Env) *state {
 
 func (c *state) reject(r source.Row, format string, args ...any) {
 	c.rejects = append(c.rejects, source.Rejection{Where: r.Where, Reason: fmt.Sprintf(format, args...)})
+}
+
+// rejectLayout rejects a row whose date or time did not read with the
+// source's layout, saying why and which layouts would read it.
+func (c *state) rejectLayout(r source.Row, key string, value string, err error, format string, args ...any) {
+	c.reject(r, format, args...)
+	detail := err.Error()
+	if s := timefmt.Suggest(value); len(s) > 0 {
+		detail += fmt.Sprintf("; %s %q reads it", key, s[0])
+		if len(s) > 1 {
+			detail += fmt.Sprintf(" (so does %s: which one the export writes, its other rows tell)", strings.Join(quoted(s[1:]), ", "))
+		}
+	}
+	c.rejects[len(c.rejects)-1].Layout = detail
+}
+
+func quoted(s []string) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = fmt.Sprintf("%q", x)
+	}
+	return out
 }
 
 // emit validates a record and adds it to the sum of its key.

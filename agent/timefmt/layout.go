@@ -233,3 +233,58 @@ func quoteAll(s []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// WithoutYear returns the layout with its year and the separators that
+// join it taken out: MMM D, YYYY gives MMM D. It is how the start of a
+// period whose year is printed once, at its end, is read ("Jan 5 - Feb
+// 4, 2025"). False when the layout has no year.
+func (l Layout) WithoutYear() (Layout, bool) {
+	at := slices.IndexFunc(l.items, func(it item) bool { return it.kind == kYear4 || it.kind == kYear2 })
+	if at < 0 {
+		return Layout{}, false
+	}
+	sep := func(it item) bool { return it.kind == kLiteral || it.kind == kSpace }
+	lo, hi := at, at+1
+	if at == len(l.items)-1 || !sep(l.items[at+1]) {
+		for lo > 0 && sep(l.items[lo-1]) {
+			lo--
+		}
+	} else {
+		for hi < len(l.items) && sep(l.items[hi]) {
+			hi++
+		}
+	}
+	out := Layout{has: map[string]bool{}}
+	out.items = append(append([]item(nil), l.items[:lo]...), l.items[hi:]...)
+	var b strings.Builder
+	for _, it := range out.items {
+		b.WriteString(it.text)
+		if f, ok := field[it.kind]; ok {
+			out.has[f] = true
+		}
+	}
+	out.pattern = b.String()
+	return out, len(out.items) > 0
+}
+
+// suggestions are the layouts Suggest tries, the common ones first.
+var suggestions = []string{
+	"YYYY-MM-DD", "DD/MM/YYYY", "M/D/YYYY", "MM/DD/YYYY", "D/M/YYYY", "DD.MM.YYYY", "DD-MM-YYYY",
+	"DD-MMM-YYYY", "D-MMM-YYYY", "D MMM YYYY", "D MMMM YYYY", "MMM D, YYYY", "MMMM D, YYYY", "YYYYMMDD",
+	"YYYY-MM-DD HH:mm:ss", "YYYY-MM-DDTHH:mm:ss", "YYYY-MM-DD HH:mm", "DD/MM/YYYY HH:mm:ss", "DD/MM/YYYY HH:mm",
+	"M/D/YYYY h:mm:ss tt", "M/D/YYYY h:mm tt", "M/D/YYYY H:mm", "MM/DD/YYYY HH:mm:ss", "DD.MM.YYYY HH:mm:ss",
+	"DD-MMM-YYYY HH:mm:ss", "D/M/YYYY H:mm:ss", "DD/MM/YY", "M/D/YY",
+}
+
+// Suggest returns the common layouts that read s, for a message that
+// says what would be right ("05/01/2025" reads as DD/MM/YYYY and as
+// MM/DD/YYYY: both are said, the file knows which).
+func Suggest(s string) []string {
+	var out []string
+	for _, p := range suggestions {
+		if _, err := MustParse(p).Parse(s, nil); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}

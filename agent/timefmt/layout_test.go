@@ -164,3 +164,33 @@ func TestNamesAreOneMonthEach(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutYearReadsAPeriodsStart(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ layout, want, value string }{
+		{"MMM D, YYYY", "MMM D", "Jan 5"},
+		{"D MMM YYYY", "D MMM", "5 janv."},
+		{"YYYY-MM-DD", "MM-DD", "01-05"},
+		{"DD/MM/YYYY", "DD/MM", "05/01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.layout, func(t *testing.T) {
+			l, ok := MustParse(tt.layout).WithoutYear()
+			require.True(t, ok)
+			assert.Equal(t, tt.want, l.String())
+			got, err := l.Parse(tt.value, nil)
+			require.NoError(t, err)
+			assert.Equal(t, []int{1, 5}, []int{int(got.Month()), got.Day()})
+		})
+	}
+	_, ok := MustParse("MM/DD").WithoutYear()
+	assert.False(t, ok)
+}
+
+func TestSuggestNamesTheLayoutsThatRead(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, []string{"DD-MMM-YYYY", "D-MMM-YYYY"}, Suggest("09-Jan-2025"))
+	assert.Equal(t, []string{"M/D/YYYY", "D/M/YYYY"}, Suggest("1/5/2025"))
+	assert.Equal(t, []string{"M/D/YYYY h:mm:ss tt"}, Suggest("3/14/2025 8:02:11 PM"))
+	assert.Empty(t, Suggest("yesterday"))
+}
