@@ -36,6 +36,23 @@ type Collector interface {
 	source.Resumer
 }
 
+// Gaps is a collector whose records need not cover every day: MinGap
+// is the shortest run of days without a record that check reports as a
+// gap (0: none; a collector without the method: every missing day).
+type Gaps interface{ MinGap() int }
+
+// MinGap is the shortest gap check reports for the collector's records.
+func MinGap(o Options) int {
+	if g, ok := o.(Gaps); ok {
+		return g.MinGap()
+	}
+	return 1
+}
+
+// workingDays is the MinGap of counts by working day: a weekend and a
+// public holiday next to it (4 days) are not a gap.
+const workingDays = 5
+
 // ErrWhole says a collector cannot give exact records from the rows in
 // the order they came: the source is collected again from its whole table.
 var ErrWhole = errors.New("rows out of the order the collector streams: collect from the whole table")
