@@ -196,8 +196,8 @@ func trimSeries(s string) string {
 
 var epoch = footprint.NewDate(1970, 1, 1)
 
-func dayNum(d footprint.Date) int        { return epoch.DaysUntil(d) }
-func dateOf(n int) footprint.Date        { return epoch.AddDays(n) }
+func dayNum(d footprint.Date) int       { return epoch.DaysUntil(d) }
+func dateOf(n int) footprint.Date       { return epoch.AddDays(n) }
 func slicesSorted(m map[int]bool) []int { return slices.Sorted(maps.Keys(m)) }
 
 // span writes the days [from, to) as a range of dates.
