@@ -144,7 +144,7 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		return r.Skipped
 	})
 	rejects = oncePerRow(append(bad, rejects...))
-	h.RowsRead, h.RowsRejected, h.Records = rows+len(bad)+len(skipped), len(rejects), len(acts)
+	h.RowsRead, h.RowsRejected, h.Records = rows+len(bad), len(rejects), len(acts)
 	h.Rejections = rejects[:min(len(rejects), 20)]
 	h.RowsSkipped, h.Skipped = len(skipped), skipped[:min(len(skipped), 5)]
 	for _, r := range rejects {

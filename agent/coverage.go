@@ -62,8 +62,8 @@ func Coverage(acts []footprint.Activity, rule CoverageRule) ([]YearCoverage, []s
 	first, last := days[0], days[len(days)-1]
 	y0, y1 := dateOf(first).Year(), dateOf(last).Year()
 	var warn []string
-	if rule.BaseYear != 0 && rule.BaseYear < y0 {
-		y0 = rule.BaseYear
+	if rule.BaseYear != 0 {
+		y0 = rule.BaseYear // the years before are outside, said below
 	}
 	var out []YearCoverage
 	today := dayNum(rule.Today)
