@@ -82,11 +82,11 @@ func TestCoverageSaysWhatTheRecordsLeaveOut(t *testing.T) {
 			}(), "electricity/grid: every gap between two periods is one day (11 of 11): the ends look like a bill's printed last day read as the day after: set end_inclusive: true")...),
 		},
 		{
-			name: "two bills covering the same days count them twice",
-			acts: []footprint.Activity{bill("2025-01-01", "2025-02-06"), bill("2025-02-05", "2026-01-01")},
-			rule: CoverageRule{MinGap: 1, Today: today},
+			name:  "two bills covering the same days count them twice",
+			acts:  []footprint.Activity{bill("2025-01-01", "2025-02-06"), bill("2025-02-05", "2026-01-01")},
+			rule:  CoverageRule{MinGap: 1, Today: today},
 			years: []YearCoverage{{2025, 365, 365}},
-			warn: []string{"2025-02-05 covered by more than one record of electricity/grid (1 day): counted twice — a bill typed twice, or periods that overlap"},
+			warn:  []string{"2025-02-05 covered by more than one record of electricity/grid (1 day): counted twice — a bill typed twice, or periods that overlap"},
 		},
 		{
 			name: "records before the base year and after today are outside",
