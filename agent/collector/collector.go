@@ -149,6 +149,8 @@ type state struct {
 	sums       map[footprint.Key]*footprint.Activity
 	order      []footprint.Key
 	rejects    []source.Rejection
+	// layoutMisses counts the dates and times that did not read.
+	layoutMisses int
 }
 
 func newState(env Env) *state {
@@ -170,6 +172,11 @@ func (c *state) reject(r source.Row, format string, args ...any) {
 // source's layout, saying why and which layouts would read it.
 func (c *state) rejectLayout(r source.Row, key string, value string, err error, format string, args ...any) {
 	c.reject(r, format, args...)
+	c.layoutMisses++
+	if c.layoutMisses > 5 { // only the first row's refuses the source: the rest need no suggestion
+		c.rejects[len(c.rejects)-1].Layout = err.Error()
+		return
+	}
 	detail := err.Error()
 	if s := timefmt.Suggest(value); len(s) > 0 {
 		detail += fmt.Sprintf("; %s %q reads it", key, s[0])
