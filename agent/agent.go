@@ -37,6 +37,10 @@ type SourceHealth struct {
 	// matches no file yet): the source is OK, with nothing to send.
 	Warning    string             `json:"warning,omitempty"`
 	Rejections []source.Rejection `json:"rejections,omitempty"`
+	// Notes are what the collector says of rows that were read: a day
+	// sent as estimated, intervals given twice and counted once, a day
+	// still open (collector.Noter).
+	Notes []source.Rejection `json:"notes,omitempty"`
 }
 
 // OK reports whether the source read and every row was usable.

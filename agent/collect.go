@@ -77,6 +77,7 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 	// Rows stream from the source into the collector: a file is never
 	// held whole, the collector keeps only what is still open.
 	env, cenv, cols := s.env(base), s.collectorEnv(a.Cfg.Site), s.Columns.Mapped()
+	env.Timezone = a.Cfg.Site.Timezone
 	col := s.Options.New(cenv)
 	rows := 0
 	emit := func(r source.Row) { rows++; col.Add(r) }
@@ -122,6 +123,13 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 	h.Rejections = rejects[:min(len(rejects), 20)]
 	for _, r := range rejects {
 		a.Log.Warn("row rejected", "source", s.ID, "where", r.Where, "reason", r.Reason)
+	}
+	if n, ok := col.(collector.Noter); ok && !errors.Is(err, collector.ErrWhole) {
+		notes := n.Notes()
+		h.Notes = notes[:min(len(notes), 20)]
+		for _, r := range notes {
+			a.Log.Info("note", "source", s.ID, "where", r.Where, "note", r.Reason)
+		}
 	}
 	return acts, nil
 }

@@ -168,7 +168,11 @@ func (s SourceConfig) env(base string) source.Env {
 
 // collectorEnv is what the collector works in.
 func (s SourceConfig) collectorEnv(site declaration.Site) collector.Env {
-	return collector.Env{ID: s.ID, Type: s.Type, Collector: s.Collector, Common: s.Common, Site: site}
+	env := collector.Env{ID: s.ID, Type: s.Type, Collector: s.Collector, Common: s.Common, Site: site}
+	if d, ok := s.Source.(source.Describing); ok {
+		env.Gives = d.Gives()
+	}
+	return env
 }
 
 func (s SourceConfig) validate(p, base string) []footprint.FieldError {

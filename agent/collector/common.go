@@ -3,6 +3,7 @@ package collector
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/greenhelp/greenhelp/agent/source"
@@ -129,7 +130,7 @@ func requireColumns(env Env, add source.AddFunc, need ...string) {
 	for _, n := range need {
 		ok := false
 		for _, alt := range strings.Split(n, "|") {
-			if cols[alt] != "" {
+			if cols[alt] != "" || slices.Contains(env.Gives, alt) {
 				ok = true
 			}
 		}
