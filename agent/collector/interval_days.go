@@ -80,13 +80,22 @@ func (m *meter) days() (acts []footprint.Activity, rejects, notes []source.Rejec
 	}
 	end := m.spans[len(m.spans)-1].To
 	step := m.typicalStep()
-	for d, last := m.day(m.spans[0].From), m.day(end-1); !last.Before(d); d = d.AddDays(1) {
+	last := m.day(end - 1)
+	days := slicesSortedDates(use)
+	for i, d := range days {
+		if i > 0 && days[i-1].AddDays(1).Before(d) {
+			from, to := days[i-1].AddDays(1), d.AddDays(-1)
+			n := from.DaysUntil(d)
+			missing := m.midnight(d) - m.midnight(from)
+			what := fmt.Sprintf("%s to %s: no reading for %d day(s) (%s): not sent", from, to, n, countMissing(missing, step, "missing"))
+			if n == 1 {
+				what = fmt.Sprintf("no reading for the whole day (%s): not sent", countMissing(missing, step, "missing"))
+			}
+			rejects = append(rejects, source.Rejection{Where: "day " + from.String(), Reason: what})
+		}
 		mid, next := m.midnight(d), m.midnight(d.AddDays(1))
 		length := next - mid
 		u := use[d]
-		if u == nil {
-			u = &dayUse{}
-		}
 		covered := u.exact + u.spread
 		missing := length - covered
 		where := "day " + d.String()

@@ -164,6 +164,10 @@ func (m *meter) instant(r source.Row, field string) (int64, bool) {
 		m.reject(r, "%s: %q: %v", field, s, err)
 		return 0, false
 	}
+	if y := time.Unix(0, t).In(m.loc).Year(); y < 1990 || y > 2100 {
+		m.reject(r, "%s: %q: in %d: greenhelp keeps records from 1990 to 2100", field, s, y)
+		return 0, false
+	}
 	m.lastAt = t
 	return t, true
 }

@@ -208,6 +208,20 @@ func TestADayWithIntervalsMissingIsRejectedOrEstimated(t *testing.T) {
 	}
 }
 
+// Days without any reading between two that have some are one rejection
+// for the run of them; a reading outside 1990–2100 is refused.
+func TestDaysWithoutAnyReadingAreOneRejection(t *testing.T) {
+	t.Parallel()
+	o := intervalCollector{Unit: "kWh", Timestamp: "start", Interval: 12 * time.Hour}
+	csv := "time,value\n2025-03-01 00:00:00,1\n2025-03-01 12:00:00,1\n2025-03-12 00:00:00,1\n2025-03-12 12:00:00,1\n2205-03-12 12:00:00,1\n"
+	run := runMeter(t, "UTC", "", o, timeValue, csv)
+	assert.Equal(t, map[string]float64{"2025-03-01": 2, "2025-03-12": 2}, run.kwh)
+	require.Len(t, run.rejects, 2)
+	assert.Equal(t, source.Rejection{Where: "meter.csv:6", Reason: `time: "2205-03-12 12:00:00": in 2205: greenhelp keeps records from 1990 to 2100`}, run.rejects[0])
+	// 2 to 11 March: 10 days × 2 intervals of 12 h = 20 missing.
+	assert.Equal(t, source.Rejection{Where: "day 2025-03-02", Reason: "2025-03-02 to 2025-03-11: no reading for 10 day(s) (20 interval(s) of 12h0m0s missing): not sent"}, run.rejects[1])
+}
+
 // An interval given twice with the same value is counted once and said;
 // with another value, or overlapping another, it is rejected and the
 // first kept; an empty value is a gap.

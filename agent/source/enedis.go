@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -303,4 +304,21 @@ func first(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// ParseEnedis reads an Enedis export from raw into rows, as the source
+// does with data: (load_curve or index) and its defaults: what tests and
+// fuzzing feed the interval collector.
+func ParseEnedis(raw []byte, name, data string) (Table, error) {
+	s := &enedisSource{Data: data}
+	s.Defaults()
+	var t Table
+	bad, err := s.read(bytes.NewReader(raw), name, func(r Row) {
+		t.Rows = append(t.Rows, Row{Where: r.Where, Fields: maps.Clone(r.Fields)})
+	})
+	if err != nil {
+		return Table{}, err
+	}
+	t.Bad = bad
+	return t, nil
 }

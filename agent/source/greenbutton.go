@@ -1,8 +1,10 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -142,4 +144,23 @@ func hrefTail(href string, n int) string {
 		segs = segs[len(segs)-n:]
 	}
 	return strings.Join(segs, "/")
+}
+
+// ParseGreenButton reads a Green Button feed from raw into rows, as the
+// source does (flow: consumption or production; loc: the site's zone, nil
+// to skip the check of the feed's local time): what tests and fuzzing
+// feed the interval collector.
+func ParseGreenButton(raw []byte, name, flow string, loc *time.Location) (Table, error) {
+	fd, err := readFeed(bytes.NewReader(raw), name)
+	if err != nil {
+		return Table{}, err
+	}
+	var t Table
+	t.Bad, err = fd.rows(name, flow, "", loc, func(r Row) {
+		t.Rows = append(t.Rows, Row{Where: r.Where, Fields: maps.Clone(r.Fields)})
+	})
+	if err != nil {
+		return Table{}, err
+	}
+	return t, nil
 }
