@@ -86,7 +86,7 @@ func TestIntervalSampleReadsABMSExport(t *testing.T) {
 	assert.Equal(t, map[string]float64{"2025-01-06": 72}, kwhByDay(acts, "main-incomer"))
 	require.Len(t, h.Rejections, 1)
 	assert.Equal(t, "day 2025-01-07", h.Rejections[0].Where)
-	assert.Contains(t, h.Rejections[0].Reason, "23h30m of 24h read (1 interval(s) of 30m0s missing): not sent (gaps: reject")
+	assert.Contains(t, h.Rejections[0].Reason, "23h30m of 24h read (1 interval(s) of 30m missing): not sent (gaps: reject")
 	require.Len(t, h.Notes, 1)
 	assert.Equal(t, "bms-main-incomer-2025-01.csv:13", h.Notes[0].Where)
 	assert.Equal(t, "2025-01-06: 1 interval(s) given twice with the same value, counted once", h.Notes[0].Reason)

@@ -94,7 +94,7 @@ func TestEnedisOverlappingDownloadsAndAHole(t *testing.T) {
 	require.Len(t, h.Notes, 2)
 	assert.Equal(t, "2025-02-02: 47 interval(s) given twice with the same value, counted once", h.Notes[0].Reason)
 	assert.Equal(t, "day 2025-02-02", h.Notes[1].Where)
-	assert.Contains(t, h.Notes[1].Reason, "23h30m of 24h read (1 interval(s) of 30m0s missing): sent as estimated, 23.500 kWh read + 0.500 kWh filled")
+	assert.Contains(t, h.Notes[1].Reason, "23h30m of 24h read (1 interval(s) of 30m missing): sent as estimated, 23.500 kWh read + 0.500 kWh filled")
 }
 
 // hole2 is the second file's values: its interval i is the first's

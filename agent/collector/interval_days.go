@@ -122,7 +122,7 @@ func (m *meter) days() (acts []footprint.Activity, rejects, notes []source.Rejec
 				rejects = append(rejects, source.Rejection{Where: where, Reason: fmt.Sprintf("%s of %s read (%s): not sent (gaps: reject; gaps: estimate sends it filled at its average power, as estimated)", hm(u.exact), hm(length), what)})
 				continue
 			case m.o.MaxMissing > 0 && time.Duration(missing+u.spread) > m.o.MaxMissing:
-				rejects = append(rejects, source.Rejection{Where: where, Reason: fmt.Sprintf("%s of %s read (%s): more than max_missing %s, not sent", hm(u.exact), hm(length), what, m.o.MaxMissing)})
+				rejects = append(rejects, source.Rejection{Where: where, Reason: fmt.Sprintf("%s of %s read (%s): more than max_missing %s, not sent", hm(u.exact), hm(length), what, hm(int64(m.o.MaxMissing)))})
 				continue
 			}
 			a.Quantity = u.wh / 1000 * float64(length) / float64(covered)
@@ -181,7 +181,7 @@ func countMissing(missing int64, step time.Duration, what string) string {
 		return hm(missing) + " " + what
 	}
 	n := math.Ceil(float64(missing)/float64(step) - 1e-9)
-	return fmt.Sprintf("%d interval(s) of %s %s", int(n), step, what)
+	return fmt.Sprintf("%d interval(s) of %s %s", int(n), hm(int64(step)), what)
 }
 
 // hm writes a length in hours and minutes: 23h, 1h30m, 45m.

@@ -186,7 +186,7 @@ func (m *meter) parseTime(s string) (int64, error) {
 		}
 		return t.UnixNano(), nil
 	}
-	if w.Location() != time.UTC {
+	if layoutHasZone(m.timeLayout) {
 		return w.UnixNano(), nil // the layout read an offset
 	}
 	cands := localInstants(w, m.loc)
@@ -202,6 +202,11 @@ func (m *meter) parseTime(s string) (int64, error) {
 		}
 	}
 	return cands[0], nil
+}
+
+// layoutHasZone reports whether a Go layout reads an offset or a zone.
+func layoutHasZone(layout string) bool {
+	return strings.Contains(layout, "-07") || strings.Contains(layout, "Z07") || strings.Contains(layout, "MST")
 }
 
 // localInstants returns the instants, in order, whose wall clock in loc

@@ -159,7 +159,7 @@ func TestTheIntervalIsInferredFromTheMostCommonStep(t *testing.T) {
 	assert.Equal(t, 72.0, run.acts[0].Quantity)
 	assert.Equal(t, footprint.QualityEstimated, run.acts[0].Quality)
 	require.Len(t, run.notes, 1)
-	assert.Contains(t, run.notes[0].Reason, "23h30m of 24h read (2 interval(s) of 15m0s missing): sent as estimated, 70.500 kWh read + 1.500 kWh filled")
+	assert.Contains(t, run.notes[0].Reason, "23h30m of 24h read (2 interval(s) of 15m missing): sent as estimated, 70.500 kWh read + 1.500 kWh filled")
 }
 
 // A day with intervals missing is never sent short: rejected with the
@@ -186,14 +186,14 @@ func TestADayWithIntervalsMissingIsRejectedOrEstimated(t *testing.T) {
 	}{
 		{"gaps reject", intervalCollector{Unit: "Wh", Timestamp: "start"},
 			map[string]float64{"2025-03-01": 24, "2025-03-04": 24},
-			[]string{"day 2025-03-02: 21h of 24h read (3 interval(s) of 1h0m0s missing): not sent", "day 2025-03-03: no reading for the whole day (24 interval(s) of 1h0m0s missing): not sent"}},
+			[]string{"day 2025-03-02: 21h of 24h read (3 interval(s) of 1h missing): not sent", "day 2025-03-03: no reading for the whole day (24 interval(s) of 1h missing): not sent"}},
 		// 2 March: 21 × 1 kWh read, filled to 24 h: 21 × 24/21 = 24 kWh.
 		{"gaps estimate", intervalCollector{Unit: "Wh", Timestamp: "start", Gaps: "estimate"},
 			map[string]float64{"2025-03-01": 24, "2025-03-02": 24, "2025-03-04": 24},
 			[]string{"day 2025-03-03: no reading for the whole day"}},
 		{"more missing than max_missing", intervalCollector{Unit: "Wh", Timestamp: "start", Gaps: "estimate", MaxMissing: 2 * time.Hour},
 			map[string]float64{"2025-03-01": 24, "2025-03-04": 24},
-			[]string{"day 2025-03-02: 21h of 24h read (3 interval(s) of 1h0m0s missing): more than max_missing 2h0m0s, not sent", "day 2025-03-03: no reading"}},
+			[]string{"day 2025-03-02: 21h of 24h read (3 interval(s) of 1h missing): more than max_missing 2h, not sent", "day 2025-03-03: no reading"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,7 +219,7 @@ func TestDaysWithoutAnyReadingAreOneRejection(t *testing.T) {
 	require.Len(t, run.rejects, 2)
 	assert.Equal(t, source.Rejection{Where: "meter.csv:6", Reason: `time: "2205-03-12 12:00:00": in 2205: greenhelp keeps records from 1990 to 2100`}, run.rejects[0])
 	// 2 to 11 March: 10 days × 2 intervals of 12 h = 20 missing.
-	assert.Equal(t, source.Rejection{Where: "day 2025-03-02", Reason: "2025-03-02 to 2025-03-11: no reading for 10 day(s) (20 interval(s) of 12h0m0s missing): not sent"}, run.rejects[1])
+	assert.Equal(t, source.Rejection{Where: "day 2025-03-02", Reason: "2025-03-02 to 2025-03-11: no reading for 10 day(s) (20 interval(s) of 12h missing): not sent"}, run.rejects[1])
 }
 
 // An interval given twice with the same value is counted once and said;
@@ -243,7 +243,7 @@ func TestDuplicatedIntervalsAreCountedOnce(t *testing.T) {
 	assert.Contains(t, run.rejects[0].Reason, "given again with 60000 Wh, where it had 6000 Wh: the first kept")
 	require.Len(t, run.notes, 2)
 	assert.Equal(t, source.Rejection{Where: "meter.csv:6", Reason: "2025-05-01: 1 interval(s) given twice with the same value, counted once"}, run.notes[0])
-	assert.Contains(t, run.notes[1].Reason, "18h of 24h read (1 interval(s) of 6h0m0s missing): sent as estimated")
+	assert.Contains(t, run.notes[1].Reason, "18h of 24h read (1 interval(s) of 6h missing): sent as estimated")
 
 	overlap := "time,value\n2025-05-01 06:00:00,1\n2025-05-01 09:00:00,1\n"
 	run = runMeter(t, "UTC", "", o, timeValue, overlap)
@@ -263,7 +263,7 @@ func TestTheLastDayStaysOpenUntilComplete(t *testing.T) {
 	assert.Empty(t, run.rejects)
 	require.Len(t, run.notes, 1)
 	assert.Equal(t, "day 2025-03-02", run.notes[0].Where)
-	assert.Contains(t, run.notes[0].Reason, "read up to 2025-03-02T06:00:00+00:00 (6h of 24h, 18 interval(s) of 1h0m0s so far missing)")
+	assert.Contains(t, run.notes[0].Reason, "read up to 2025-03-02T06:00:00+00:00 (6h of 24h, 18 interval(s) of 1h so far missing)")
 }
 
 // Local times the clocks skip are refused; the ones they show twice are
