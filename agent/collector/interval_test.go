@@ -81,25 +81,30 @@ var timeValue = map[string]string{"time": "time", "quantity": "value"}
 // each local day.
 func TestHalfHourlyKWhMakeLocalDaysAcrossTheClockChanges(t *testing.T) {
 	t.Parallel()
-	o := intervalCollector{Unit: "kWh", Timestamp: "start", Interval: 30 * time.Minute}
 	tests := []struct {
-		name string
-		from string // local
-		n    int
-		want map[string]float64
+		name  string
+		stamp string
+		from  string // local
+		n     int
+		want  map[string]float64
 	}{
 		// 29 March: 48 half-hours × 0.25 kWh = 12 kWh. 30 March: the
 		// clocks go 01:00 GMT → 02:00 BST, 23 h = 46 half-hours × 0.25 =
 		// 11.5 kWh. 29 and 30 March: 48 + 46 = 94 readings.
-		{"spring", "2025-03-29 00:00", 94, map[string]float64{"2025-03-29": 12, "2025-03-30": 11.5}},
+		{"spring", "start", "2025-03-29 00:00", 94, map[string]float64{"2025-03-29": 12, "2025-03-30": 11.5}},
 		// 26 October: 02:00 BST → 01:00 GMT, 25 h = 50 half-hours (01:00
 		// and 01:30 written twice) × 0.25 = 12.5 kWh; 25 October 12 kWh.
-		{"autumn", "2025-10-25 00:00", 98, map[string]float64{"2025-10-25": 12, "2025-10-26": 12.5}},
+		{"autumn", "start", "2025-10-25 00:00", 98, map[string]float64{"2025-10-25": 12, "2025-10-26": 12.5}},
+		// The same stamped at the end: 00:30 on the 25th to 00:00 on the
+		// 27th; on the 26th 01:00 and 01:30 are written twice (01:00 BST,
+		// 01:30 BST, then 01:00 GMT, 01:30 GMT, 02:00 GMT).
+		{"autumn, stamped at the end", "end", "2025-10-25 00:30", 98, map[string]float64{"2025-10-25": 12, "2025-10-26": 12.5}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			csv := series(t, "Europe/London", "02/01/2006 15:04", tt.from, 30*time.Minute, tt.n, constant("0.25"))
+			o := intervalCollector{Unit: "kWh", Timestamp: tt.stamp, Interval: 30 * time.Minute}
 			run := runMeter(t, "Europe/London", "DD/MM/YYYY HH:mm", o, timeValue, csv)
 			assert.Empty(t, run.rejects)
 			assert.Empty(t, run.notes)
