@@ -35,10 +35,13 @@ import (
 //     time classes (`Periode;…`), not read.
 //
 // A file may hold several sections (an index, the daily maximum power…):
-// the source reads those of its data: and flow:. The format as it is
-// written by the portal's exports, as quoted in public parsers of them
-// (e.g. github.com/l-etabli/quoalise, formalisme/enedis.md, "Flux
-// historique mail / ftp").
+// the source reads those of its data: and flow:. The format as the
+// portal writes it, quoted in github.com/l-etabli/quoalise,
+// formalisme/enedis.md ("Flux historique mail / ftp", commit a2a9393);
+// the Horodate at the interval's end (the day's first at 00:30 carries
+// 00:00–00:30) as public importers of the export say it, "verified
+// against a real export" — none of them is the distributor's own
+// specification, which this package has not read.
 type enedisSource struct {
 	Path string `mapstructure:"path"` // file or glob, relative to site.yaml
 	// Data is load_curve (default: "Courbe de charge") or index ("Index").
