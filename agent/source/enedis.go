@@ -192,7 +192,7 @@ func (s *enedisSource) read(in io.Reader, name string, emit func(Row)) ([]Reject
 			if !errors.As(err, &pe) {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
-			bad = append(bad, Rejection{fmt.Sprintf("%s:%d", name, pe.StartLine), fmt.Sprintf("unreadable line: %v", pe.Err)})
+			bad = append(bad, Rejection{Where: fmt.Sprintf("%s:%d", name, pe.StartLine), Reason: fmt.Sprintf("unreadable line: %v", pe.Err)})
 			continue
 		}
 		line, _ := cr.FieldPos(0)
@@ -227,7 +227,7 @@ func (s *enedisSource) read(in io.Reader, name string, emit func(Row)) ([]Reject
 		case first == "periode":
 			sec = &enedisSection{col: 1} // the supplier's calendar of time classes: not read
 		case sec == nil || sec.col == 0:
-			bad = append(bad, Rejection{where, fmt.Sprintf("a row outside any table (%q): want the Identifiant PRM preamble, then a Horodate header", strings.Join(rec, ";"))})
+			bad = append(bad, Rejection{Where: where, Reason: fmt.Sprintf("a row outside any table (%q): want the Identifiant PRM preamble, then a Horodate header", strings.Join(rec, ";"))})
 		case !sec.use:
 		default:
 			clear(fields)

@@ -22,7 +22,7 @@ func readEnedis(t *testing.T, s enedisSource, raw string) ([]Row, []Rejection, e
 		for k, v := range r.Fields {
 			f[k] = v
 		}
-		rows = append(rows, Row{r.Where, f})
+		rows = append(rows, Row{Where: r.Where, Fields: f})
 	})
 	return rows, bad, err
 }
@@ -41,7 +41,7 @@ func TestEnedisReadsTheSectionsItIsAskedFor(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, bad)
 	require.Len(t, rows, 2)
-	assert.Equal(t, Row{"e.csv:5", map[string]string{"time": "2025-03-29T00:30:00+01:00", "quantity": "1200", "unit": "W", "reading": "interval", "stamp": "end", "step": "1800"}}, rows[0])
+	assert.Equal(t, Row{Where: "e.csv:5", Fields: map[string]string{"time": "2025-03-29T00:30:00+01:00", "quantity": "1200", "unit": "W", "reading": "interval", "stamp": "end", "step": "1800"}}, rows[0])
 	assert.Equal(t, "", rows[1].Fields["quantity"]) // no value: a gap
 
 	rows, _, err = readEnedis(t, enedisSource{Flow: "production"}, raw)
@@ -107,5 +107,5 @@ func TestEnedisSaysWhatIsWrong(t *testing.T) {
 	// A row before any table is rejected, the rest read.
 	_, bad, err := readEnedis(t, enedisSource{}, "Export du 01/04/2025\nHorodate;Valeur\n2025-03-29T00:30:00+01:00;1200\n")
 	require.NoError(t, err)
-	assert.Equal(t, []Rejection{{"e.csv:1", `a row outside any table ("Export du 01/04/2025"): want the Identifiant PRM preamble, then a Horodate header`}}, bad)
+	assert.Equal(t, []Rejection{{Where: "e.csv:1", Reason: `a row outside any table ("Export du 01/04/2025"): want the Identifiant PRM preamble, then a Horodate header`}}, bad)
 }

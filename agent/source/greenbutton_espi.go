@@ -284,13 +284,13 @@ func (fd *feed) rows(name, flow, usagePoint string, loc *time.Location, emit fun
 			where := fmt.Sprintf("%s:%d (IntervalReading %d)", name, c.line, i+1)
 			switch {
 			case m < espiMinPowerOfTen || m > espiMaxPowerOfTen:
-				bad = append(bad, Rejection{where, fmt.Sprintf("powerOfTenMultiplier %d: want −12 to 9", m)})
+				bad = append(bad, Rejection{Where: where, Reason: fmt.Sprintf("powerOfTenMultiplier %d: want −12 to 9", m)})
 				continue
 			case r.TimePeriod == nil || r.TimePeriod.Start == nil:
-				bad = append(bad, Rejection{where, "no timePeriod start: want its start (Unix seconds) and duration"})
+				bad = append(bad, Rejection{Where: where, Reason: "no timePeriod start: want its start (Unix seconds) and duration"})
 				continue
 			case r.Value != nil && (*r.Value > espiMaxReadingValue || *r.Value < -espiMaxAbsInt48):
-				bad = append(bad, Rejection{where, fmt.Sprintf("value %d: beyond the 48-bit integer ESPI allows", *r.Value)})
+				bad = append(bad, Rejection{Where: where, Reason: fmt.Sprintf("value %d: beyond the 48-bit integer ESPI allows", *r.Value)})
 				continue
 			}
 			start := *r.TimePeriod.Start
@@ -299,7 +299,7 @@ func (fd *feed) rows(name, flow, usagePoint string, loc *time.Location, emit fun
 				dur = *r.TimePeriod.Duration
 			}
 			if start < -1<<40 || start > 1<<40 || dur < 0 || dur > 1<<32 {
-				bad = append(bad, Rejection{where, fmt.Sprintf("timePeriod start %d, duration %d: out of range", start, dur)})
+				bad = append(bad, Rejection{Where: where, Reason: fmt.Sprintf("timePeriod start %d, duration %d: out of range", start, dur)})
 				continue
 			}
 			clear(fields)
