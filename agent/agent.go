@@ -45,6 +45,10 @@ type SourceHealth struct {
 	// CoverageWarnings what they leave out or count twice (Coverage).
 	Coverage         []YearCoverage `json:"coverage,omitempty"`
 	CoverageWarnings []string       `json:"coverage_warnings,omitempty"`
+	// Notes are what the collector says of rows that were read: a day
+	// sent as estimated, intervals given twice and counted once, a day
+	// still open (collector.Noter).
+	Notes []source.Rejection `json:"notes,omitempty"`
 }
 
 // OK reports whether the source read and every row was usable.

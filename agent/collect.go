@@ -78,6 +78,7 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 	// Rows stream from the source into the collector: a file is never
 	// held whole, the collector keeps only what is still open.
 	env, cenv, cols := s.env(base), s.collectorEnv(a.Cfg.Site), s.Columns.Mapped()
+	env.Timezone = a.Cfg.Site.Timezone
 	col := s.Options.New(cenv)
 	rows, first := 0, ""
 	emit := func(r source.Row) {
@@ -151,6 +152,13 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		a.Log.Warn("row rejected", "source", s.ID, "where", r.Where, "reason", r.Reason)
 	}
 	h.Coverage, h.CoverageWarnings = Coverage(acts, CoverageRule{MinGap: collector.MinGap(s.Options), BaseYear: a.Cfg.Site.BaseYear, Today: today(a.Cfg.Site.Timezone, a.now())})
+	if n, ok := col.(collector.Noter); ok && !errors.Is(err, collector.ErrWhole) {
+		notes := n.Notes()
+		h.Notes = notes[:min(len(notes), 20)]
+		for _, r := range notes {
+			a.Log.Info("note", "source", s.ID, "where", r.Where, "note", r.Reason)
+		}
+	}
 	return acts, nil
 }
 

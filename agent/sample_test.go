@@ -36,6 +36,12 @@ sources:
 // real loader and collects: the records and the source's health.
 func trySample(t *testing.T, block string, files map[string]string, repl ...string) ([]footprint.Activity, SourceHealth) {
 	t.Helper()
+	return trySampleIn(t, sampleSite, block, files, repl...)
+}
+
+// trySampleIn is trySample in another site.yaml (its sources: last).
+func trySampleIn(t *testing.T, site, block string, files map[string]string, repl ...string) ([]footprint.Activity, SourceHealth) {
+	t.Helper()
 	dir := t.TempDir()
 	for name, body := range files {
 		p := filepath.Join(dir, name)
@@ -43,7 +49,7 @@ func trySample(t *testing.T, block string, files map[string]string, repl ...stri
 		require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
 	}
 	block = strings.NewReplacer(repl...).Replace(block)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(sampleSite+block), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(site+block), 0o600))
 	cfg, err := Load(filepath.Join(dir, "site.yaml"), false)
 	require.NoError(t, err, "the sample block must load as it is written:\n%s", block)
 	cfg.Outbox.Dir = filepath.Join(dir, "outbox")

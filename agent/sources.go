@@ -107,14 +107,22 @@ func (s SourceConfig) readElsewhere(i int, key string, e footprint.FieldError) (
 	case len(collectors) > 0 && s.Options == nil, len(types) > 0 && s.Source == nil:
 		return e, false
 	case len(collectors) > 0:
-		e.Message = fmt.Sprintf("only the %s %s %s (this source's collector is %q)", strings.Join(collectors, " and "), plural(collectors, "collector reads", "collectors read"), key, s.Collector)
+		e.Message = fmt.Sprintf("only the %s %s %s (this source's collector is %q)", andList(collectors), plural(collectors, "collector reads", "collectors read"), key, s.Collector)
 	case len(types) > 0:
-		e.Message = fmt.Sprintf("only the %s %s %s (this source's type is %q)", strings.Join(types, " and "), plural(types, "source type reads", "source types read"), key, s.Type)
+		e.Message = fmt.Sprintf("only the %s %s %s (this source's type is %q)", andList(types), plural(types, "source type reads", "source types read"), key, s.Type)
 	default:
 		return e, true
 	}
 	e.Path = s.path(i) + "." + key
 	return e, true
+}
+
+// andList writes names as "a", "a and b", "a, b and c".
+func andList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 func plural(names []string, one, many string) string {
@@ -168,7 +176,11 @@ func (s SourceConfig) env(base string) source.Env {
 
 // collectorEnv is what the collector works in.
 func (s SourceConfig) collectorEnv(site declaration.Site) collector.Env {
-	return collector.Env{ID: s.ID, Type: s.Type, Collector: s.Collector, Common: s.Common, Site: site}
+	env := collector.Env{ID: s.ID, Type: s.Type, Collector: s.Collector, Common: s.Common, Site: site}
+	if d, ok := s.Source.(source.Describing); ok {
+		env.Gives = d.Gives()
+	}
+	return env
 }
 
 func (s SourceConfig) validate(p, base string) []footprint.FieldError {

@@ -63,6 +63,9 @@ type Env struct {
 	Collector string // the collector's name, for messages
 	Common    Common
 	Site      declaration.Site
+	// Gives are the fields the source gives of its own, whatever the
+	// columns (source.Describing: a meter's format).
+	Gives []string
 }
 
 // Options are a collector's own keys of a `sources:` block, decoded

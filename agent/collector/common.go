@@ -218,7 +218,7 @@ func requireColumns(env Env, add source.AddFunc, need ...string) {
 	for _, n := range need {
 		ok := false
 		for _, alt := range strings.Split(n, "|") {
-			if cols[alt] != "" {
+			if cols[alt] != "" || slices.Contains(env.Gives, alt) {
 				ok = true
 			}
 		}

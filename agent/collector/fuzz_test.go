@@ -1,7 +1,11 @@
 package collector
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
@@ -24,6 +28,7 @@ var fuzzSources = []struct {
 	{"roster", "telework", ",", "", Common{DateFormat: "M/D/YYYY", Columns: Columns{Date: "Date", Person: "Employee ID", WorkLocation: "Work Location"}},
 		&teleworkCollector{Locations: map[string]string{"office": "onsite", "wfh": "remote", "leave": "ignore"}}},
 	{"flights", "travel", ",", "", Common{DateFormat: "DD-MMM-YYYY", Constants: map[string]string{"mode": "flight"}, Columns: Columns{Date: "Booking Date", From: "Origin", To: "Destination"}}, &travelCollector{}},
+	{"hh", "interval", ",", "", Common{TimeFormat: "DD/MM/YYYY HH:mm", Columns: Columns{Time: "time", Quantity: "kwh"}}, &intervalCollector{Unit: "kWh", Timestamp: "start", Gaps: "estimate"}},
 }
 
 // FuzzCSVSources: no export panics a source parser or a collector, and
@@ -37,6 +42,7 @@ func FuzzCSVSources(f *testing.F) {
 	f.Add([]byte("Account 42\n\n\"Billing Period\",\"kWh\"\n\"Dec 5, 2024 - Jan 4, 2025\",\"48,230.50\"\n\"Jan 5 - Feb 4, 2025\",\"47,110.25\"\nTotal,\"95,340.75\"\n"))
 	f.Add([]byte("Date,Employee ID,Work Location\n1/6/2025,E1,Office\n1/6/2025,E1,WFH\n1/6/2025,E2,Leave\nGrand Total,3,\n"))
 	f.Add([]byte("Booking Date,Origin,Destination\n09-Jan-2025,MNL,CEB\n09-janv.-2025,MNL,SIN\n"))
+	f.Add([]byte("time,kwh\n26/10/2025 01:00,0.4\n26/10/2025 01:30,0.4\n26/10/2025 01:00,0.4\n30/03/2025 02:30,1\n"))
 	site := declaration.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris", Seats: 100,
 		Workstations: []declaration.Workstation{{Class: "desktop", Count: 100, WattsOn: 60}}}
 	f.Fuzz(func(t *testing.T, raw []byte) {
@@ -61,3 +67,75 @@ func FuzzCSVSources(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMeterSources: no Green Button feed or Enedis export panics its
+// reader or the interval collector, and every record the collector makes
+// of them keeps the activity contract.
+func FuzzMeterSources(f *testing.F) {
+	// Small seeds (the fuzzer minimises what it finds new for up to a
+	// minute: large inputs stall it): the head of each fixture's export.
+	for _, p := range []struct {
+		path  string
+		lines int
+	}{
+		{"enedis-load-curve-dst/exports/enedis-autumn/Enedis_Conso_Heure_20251025-20251027_00000000000000.csv", 10},
+		{"enedis-daily-index/exports/Enedis_Index_20250328-20250401_00000000000000.csv", 19},
+	} {
+		raw, err := os.ReadFile(filepath.Join("..", "testdata", "collect", p.path))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add([]byte(strings.Join(strings.SplitAfter(string(raw), "\n")[:p.lines], "")))
+	}
+	f.Add([]byte(fuzzFeed))
+	f.Add([]byte(`<feed><entry><link rel="self" href="ReadingType/1"/><content><ReadingType><accumulationBehaviour>4</accumulationBehaviour><uom>72</uom><powerOfTenMultiplier>9</powerOfTenMultiplier></ReadingType><IntervalBlock><IntervalReading><timePeriod><duration>90000</duration><start>-1</start></timePeriod><value>140737488355327</value></IntervalReading></IntervalBlock><LocalTimeParameters><dstEndRule>FFFFFFFF</dstEndRule><dstOffset>0</dstOffset><dstStartRule>E0000000</dstStartRule><tzOffset>3600</tzOffset></LocalTimeParameters></content></entry></feed>`))
+	f.Add([]byte("Horodate;Valeur\n2025-03-30T02:30:00+01:00;12\n2025-03-30T03:00:00+02:00;\nPeriode;x\nDu;y\n"))
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		f.Fatal(err)
+	}
+	site := declaration.Site{ID: "us-x", Country: "US", Timezone: "America/New_York", Seats: 100}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var tables []source.Table
+		if tab, err := source.ParseGreenButton(raw, "fuzz.xml", "consumption", newYork); err == nil {
+			tables = append(tables, tab)
+		}
+		for _, data := range []string{"load_curve", "index"} {
+			if tab, err := source.ParseEnedis(raw, "fuzz.csv", data); err == nil {
+				tables = append(tables, tab)
+			}
+		}
+		for _, tab := range tables {
+			for _, gaps := range []string{"reject", "estimate"} {
+				o := &intervalCollector{Gaps: gaps}
+				common := Common{}
+				common.Defaults()
+				o.Defaults(&common)
+				env := Env{ID: "meter", Type: "greenbutton", Collector: "interval", Common: common, Site: site,
+					Gives: []string{"start", "end", "time", "quantity", "unit", "stamp", "step", "reading"}}
+				acts, _ := Collect(o, env, tab)
+				for _, a := range acts {
+					if errs := a.Validate("fuzz"); len(errs) > 0 {
+						t.Fatalf("an emitted record breaks the contract: %v", errs)
+					}
+				}
+			}
+		}
+	})
+}
+
+// fuzzFeed is a Green Button feed cut to its bones: a usage point, its
+// local time, a meter reading, its reading type and an interval block.
+const fuzzFeed = `<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+ <entry><link href="UsagePoint/1" rel="self"/><title>Main</title><content><UsagePoint xmlns="http://naesb.org/espi"><ServiceCategory><kind>0</kind></ServiceCategory></UsagePoint></content></entry>
+ <entry><link href="LocalTimeParameters/1" rel="self"/><content><LocalTimeParameters xmlns="http://naesb.org/espi"><dstEndRule>B40E2000</dstEndRule><dstOffset>3600</dstOffset><dstStartRule>360E2000</dstStartRule><tzOffset>-18000</tzOffset></LocalTimeParameters></content></entry>
+ <entry><link href="UsagePoint/1/MeterReading/1" rel="self"/><link href="ReadingType/7" rel="related"/><content><MeterReading xmlns="http://naesb.org/espi"/></content></entry>
+ <entry><link href="ReadingType/7" rel="self"/><content><ReadingType xmlns="http://naesb.org/espi"><accumulationBehaviour>4</accumulationBehaviour><commodity>1</commodity><flowDirection>1</flowDirection><intervalLength>3600</intervalLength><powerOfTenMultiplier>-3</powerOfTenMultiplier><uom>72</uom></ReadingType></content></entry>
+ <entry><link href="UsagePoint/1/MeterReading/1/IntervalBlock" rel="up"/><content><IntervalBlock xmlns="http://naesb.org/espi"><interval><duration>10800</duration><start>1741413600</start></interval>
+  <IntervalReading><timePeriod><duration>3600</duration><start>1741413600</start></timePeriod><value>1000000</value></IntervalReading>
+  <IntervalReading><timePeriod><duration>3600</duration><start>1741417200</start></timePeriod><value>1500000</value></IntervalReading>
+  <IntervalReading><timePeriod><duration>3600</duration><start>1741420800</start></timePeriod></IntervalReading>
+ </IntervalBlock></content></entry>
+</feed>
+`

@@ -44,10 +44,12 @@ type Rejection struct {
 type AddFunc func(field, value, format string, args ...any)
 
 // Env is what a source is read in: the folder relative paths start at
-// (that of site.yaml) and the block's decimal separator.
+// (that of site.yaml), the block's decimal separator and the site's time
+// zone (an IANA name; empty in `check`'s key checks).
 type Env struct {
-	Base    string
-	Decimal string
+	Base     string
+	Decimal  string
+	Timezone string
 }
 
 // Options are a source type's own keys of a `sources:` block, decoded

@@ -55,7 +55,7 @@ func sampleCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "sample [TYPE|COLLECTOR]...",
 		Short: "Print commented site.yaml source blocks to start from",
-		Long:  "Print the commented `sources:` block of each source type (csv, http, exec, manual) or collector (energy, workstation, telework, travel) named, or of every collector when none is: paste it under sources: in site.yaml and adapt the path and columns.",
+		Long:  "Print the commented `sources:` block of each source type (csv, http, exec, manual, greenbutton, enedis) or collector (energy, interval, workstation, telework, travel, weather, cloud) named, or of every collector when none is: paste it under sources: in site.yaml and adapt the path and columns.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = agent.Collectors()
@@ -347,6 +347,9 @@ func printCheck(w io.Writer, rep CheckReport) {
 				fmt.Fprintf(w, " %s: %s;", r.Where, r.Reason)
 			}
 			fmt.Fprintln(w)
+		}
+		for _, r := range h.Notes {
+			fmt.Fprintf(w, "  %s: note: %s: %s\n", h.ID, r.Where, r.Reason)
 		}
 	}
 	printCoverage(w, rep.Sources)
