@@ -37,6 +37,19 @@ type SourceHealth struct {
 	// matches no file yet): the source is OK, with nothing to send.
 	Warning    string             `json:"warning,omitempty"`
 	Rejections []source.Rejection `json:"rejections,omitempty"`
+	// Ignored counts the records the source read and left out on
+	// purpose, by what they were (a Windows event log's events that are
+	// not power events, by provider and id).
+	Ignored map[string]int `json:"ignored,omitempty"`
+}
+
+// IgnoredTotal is the number of records ignored.
+func (h SourceHealth) IgnoredTotal() int {
+	n := 0
+	for _, c := range h.Ignored {
+		n += c
+	}
+	return n
 }
 
 // OK reports whether the source read and every row was usable.

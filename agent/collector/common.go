@@ -106,6 +106,14 @@ func (c Columns) Mapped() map[string]string {
 	return out
 }
 
+// Default sets the column of field when the block maps none (a source
+// type that gives its own fields: source.Giving).
+func (c *Columns) Default(field, col string) {
+	if c.Mapped()[field] == "" {
+		setColumn(c, field, col)
+	}
+}
+
 // setColumn sets the Columns field whose key is field.
 func setColumn(c *Columns, field, col string) {
 	v := reflect.ValueOf(c).Elem()

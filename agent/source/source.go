@@ -36,10 +36,23 @@ type Rejection struct {
 type AddFunc func(field, value, format string, args ...any)
 
 // Env is what a source is read in: the folder relative paths start at
-// (that of site.yaml) and the block's decimal separator.
+// (that of site.yaml), the block's decimal separator and the site's time
+// zone.
 type Env struct {
-	Base    string
-	Decimal string
+	Base     string
+	Decimal  string
+	Timezone string // the site's IANA time zone: local timestamps' default
+	// Skip, when set, is told of each record the source read and left
+	// out on purpose — an event that says nothing of what the collector
+	// reads — by what it was, for `check` to count.
+	Skip func(what string, n int)
+}
+
+// Giving is a source type that gives fields of its own rather than an
+// export's columns (winevents: device, time, event): the block's columns
+// for them default to their names.
+type Giving interface {
+	Gives() []string
 }
 
 // Options are a source type's own keys of a `sources:` block, decoded
