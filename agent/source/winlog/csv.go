@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -54,6 +55,7 @@ func (l *Log) readCSV(ctx context.Context, r io.Reader, name string) error {
 	if err != nil {
 		return fmt.Errorf("%s:%d: read header: %w", name, lineBase+1, err)
 	}
+	head = slices.Clone(head) // the reader reuses its record
 	col := map[string]int{}
 	pos := map[string]int{}
 	for i, h := range head {
