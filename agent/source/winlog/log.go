@@ -208,7 +208,10 @@ func (l *Log) Emit(emit func(device string, at time.Time, event string)) {
 			return cmp64(int64(a.seq), int64(b.seq))
 		})
 		on := true // before its first event, a Power-Troubleshooter sleep counts
-		for _, s := range machine {
+		for i, s := range machine {
+			if i > 0 && s.at == machine[i-1].at && s.c == machine[i-1].c && s.rec == machine[i-1].rec {
+				continue // the same record read twice (in two files, or a collection run again)
+			}
 			switch s.c {
 			case chSleepIfOn:
 				if !on {

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 )
 
@@ -13,8 +14,14 @@ import (
 // UTF-8 with or without its BOM (Export-Csv -Encoding UTF8; the default
 // ASCII is UTF-8 too), or UTF-16 ("Unicode": Windows PowerShell 5.1's
 // redirection `>` and Out-File write UTF-16LE with a BOM), told by its
-// BOM or, without one, by the zero bytes of ASCII text in UTF-16LE.
+// BOM or, without one, by the zero bytes of ASCII text in UTF-16LE. A
+// BOM inside the text (PowerShell's Add-Content may write one when it
+// appends) is dropped.
 func textReader(r io.Reader) io.Reader {
+	return transform.NewReader(decoded(r), runes.Remove(runes.Predicate(func(r rune) bool { return r == '\ufeff' })))
+}
+
+func decoded(r io.Reader) io.Reader {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(4)
 	switch {
