@@ -79,7 +79,12 @@ func (l *Log) ReadFile(ctx context.Context, path, format string) error {
 		return err
 	}
 	defer f.Close()
-	name := filepath.Base(path)
+	return l.read(ctx, f, filepath.Base(path), format)
+}
+
+// read adds the events of one file's content.
+func (l *Log) read(ctx context.Context, f io.ReadSeeker, name, format string) error {
+	var err error
 	if format == "auto" || format == "" {
 		if format, err = sniff(f); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
