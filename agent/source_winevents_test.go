@@ -90,6 +90,13 @@ func TestWindowsEventLogsGiveTheHoursByHand(t *testing.T) {
 			"2025-03-30": {"on": 0, "off": 0, "sleep": 21.5, "missed": 1.5},
 			"2025-03-31": {"on": 10.5, "off": 4, "sleep": 7, "missed": 0},
 		}, map[string]int{"Kernel-General 1": 1, "Eventlog 104": 1}},
+		// The same events in an .evtx file: the same hours.
+		{"winevents-evtx-dst", map[string]map[string]float64{
+			"2025-03-28": {"on": 11.999861, "off": 7, "sleep": 0, "missed": 4},
+			"2025-03-29": {"on": 0, "off": 0, "sleep": 0, "missed": 24},
+			"2025-03-30": {"on": 0, "off": 0, "sleep": 21.5, "missed": 1.5},
+			"2025-03-31": {"on": 10.5, "off": 4, "sleep": 7, "missed": 0},
+		}, map[string]int{"Kernel-General 1": 1, "Eventlog 104": 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
