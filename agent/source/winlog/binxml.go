@@ -454,6 +454,9 @@ func (c *chunkReader) instantiate(n *tnode, vals []value, depth int) (*enode, er
 	if depth > maxDepth {
 		return nil, fmt.Errorf("%w: elements nested over %d deep", errEVTX, maxDepth)
 	}
+	if c.budget--; c.budget < 0 {
+		return nil, fmt.Errorf("%w: a record of over %d elements", errEVTX, maxElements)
+	}
 	e := &enode{name: n.name}
 	if len(n.attrs) > 0 {
 		e.attrs = make(map[string]string, len(n.attrs))

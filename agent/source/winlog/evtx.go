@@ -118,7 +118,13 @@ func (l *Log) readChunk(chunk []byte, where string) {
 type chunkReader struct {
 	b         []byte
 	templates map[uint32]*tnode // by the definition's offset
+	// budget is how many more elements the record may make: a template
+	// whose values nest it again cannot grow a record without bound.
+	budget int
 }
+
+// maxElements bounds the elements of one record (a real event has tens).
+const maxElements = 10000
 
 // tnode is an element of a template, or of a record's direct BinXml:
 // its name, attributes and content, whose values may be substitutions.
@@ -154,6 +160,7 @@ type enode struct {
 // root element.
 func (c *chunkReader) record(from, to int) (*enode, error) {
 	p := &bxml{c: c, off: from, end: to}
+	c.budget = maxElements
 	roots, err := p.fragment(nil, 0)
 	if err != nil {
 		return nil, err
