@@ -270,7 +270,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, s.validate(p, c.baseDir(), c.Site.Timezone)...)
 	}
 	if len(c.Sources) == 0 {
-		add("sources", "", "no source: list at least one (csv, http, exec or manual)")
+		add("sources", "", "no source: list at least one (csv, http, exec, manual or winevents)")
 	}
 	if len(errs) > 0 {
 		return &footprint.ValidationError{Source: c.path, Errors: errs}

@@ -56,7 +56,7 @@ func sampleCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "sample [TYPE|COLLECTOR]...",
 		Short: "Print commented site.yaml source blocks to start from",
-		Long:  "Print the commented `sources:` block of each source type (csv, http, exec, manual) or collector (energy, workstation, telework, travel) named, or of every collector when none is: paste it under sources: in site.yaml and adapt the path and columns.",
+		Long:  "Print the commented `sources:` block of each source type (csv, http, exec, manual, winevents) or collector (energy, workstation, telework, travel) named, or of every collector when none is: paste it under sources: in site.yaml and adapt the path and columns.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = agent.Collectors()

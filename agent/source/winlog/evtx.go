@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"time"
 )
 
 // The .evtx format, as far as the power events need it (Microsoft's
@@ -228,24 +226,3 @@ func (n *enode) leaves() []Field {
 	}
 	return out
 }
-
-// filetime is a FILETIME (100 ns since 1601) as Event XML writes it.
-func filetime(v uint64) string {
-	const epochDiff = 116444736000000000 // 1601-01-01 to 1970-01-01 in 100 ns
-	if v < epochDiff {
-		return ""
-	}
-	t := time.Unix(0, 0).Add(time.Duration((v-epochDiff)/10) * time.Microsecond).Add(time.Duration((v-epochDiff)%10) * 100)
-	return t.UTC().Format("2006-01-02T15:04:05.0000000Z")
-}
-
-func hexString(b []byte) string {
-	const digits = "0123456789ABCDEF"
-	out := make([]byte, 2*len(b))
-	for i, c := range b {
-		out[2*i], out[2*i+1] = digits[c>>4], digits[c&15]
-	}
-	return string(out)
-}
-
-func itoa(v uint64) string { return strconv.FormatUint(v, 10) }
