@@ -37,6 +37,14 @@ type SourceHealth struct {
 	// matches no file yet): the source is OK, with nothing to send.
 	Warning    string             `json:"warning,omitempty"`
 	Rejections []source.Rejection `json:"rejections,omitempty"`
+	// RowsSkipped are lines read that are not data (total rows, lines
+	// before the header): not rejected; Skipped says the first of them.
+	RowsSkipped int                `json:"rows_skipped,omitempty"`
+	Skipped     []source.Rejection `json:"skipped,omitempty"`
+	// Coverage is the days of each reporting year the records cover;
+	// CoverageWarnings what they leave out or count twice (Coverage).
+	Coverage         []YearCoverage `json:"coverage,omitempty"`
+	CoverageWarnings []string       `json:"coverage_warnings,omitempty"`
 	// Ignored counts the records the source read and left out on
 	// purpose, by what they were (a Windows event log's events that are
 	// not power events, by provider and id).
@@ -80,6 +88,15 @@ type Agent struct {
 	// sleep is the uploader's wait before a retry (upload.Uploader.Sleep);
 	// nil is the real one. Tests set it to check the waits without them.
 	sleep func(ctx context.Context, d time.Duration) error
+	// clock is the time now (nil: time.Now); tests set it.
+	clock func() time.Time
+}
+
+func (a *Agent) now() time.Time {
+	if a.clock != nil {
+		return a.clock()
+	}
+	return time.Now()
 }
 
 // New opens the agent's outbox and state.

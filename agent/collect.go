@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/greenhelp/greenhelp/agent/collector"
@@ -84,8 +85,15 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		h.Ignored[what] += n
 	}
 	col := s.Options.New(cenv)
-	rows := 0
-	emit := func(r source.Row) { rows++; col.Add(r) }
+	rows, first := 0, ""
+	emit := func(r source.Row) {
+		if rows == 0 {
+			first = r.Where
+		}
+		rows++
+		s.Common.Apply(r)
+		col.Add(r)
+	}
 	var bad []source.Rejection
 	var partial map[string]bool
 	if r, ok := s.Source.(source.Resuming); ok && r.Resumes() && a.Outbox != nil {
@@ -116,21 +124,69 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		if err != nil {
 			return nil, err
 		}
+		for _, r := range t.Rows {
+			s.Common.Apply(r)
+		}
 		acts, rejects = s.Options.New(cenv).Whole(t)
 		rows, bad = len(t.Rows), t.Bad
+		if len(t.Rows) > 0 {
+			first = t.Rows[0].Where
+		}
 	}
 	for i, r := range rejects {
 		if partial[r.Where] {
 			rejects[i].Reason = source.PartialLine + r.Reason
 		}
 	}
-	rejects = append(bad, rejects...)
+	if !h.Resumed {
+		if err := firstRowLayout(rejects, first); err != nil {
+			return nil, err
+		}
+	}
+	var skipped []source.Rejection
+	bad = slices.DeleteFunc(bad, func(r source.Rejection) bool {
+		if r.Skipped {
+			skipped = append(skipped, r)
+		}
+		return r.Skipped
+	})
+	rejects = oncePerRow(append(bad, rejects...))
 	h.RowsRead, h.RowsRejected, h.Records = rows+len(bad), len(rejects), len(acts)
 	h.Rejections = rejects[:min(len(rejects), 20)]
+	h.RowsSkipped, h.Skipped = len(skipped), skipped[:min(len(skipped), 5)]
 	for _, r := range rejects {
 		a.Log.Warn("row rejected", "source", s.ID, "where", r.Where, "reason", r.Reason)
 	}
+	h.Coverage, h.CoverageWarnings = Coverage(acts, CoverageRule{MinGap: collector.MinGap(s.Options), BaseYear: a.Cfg.Site.BaseYear, Today: today(a.Cfg.Site.Timezone, a.now())})
 	return acts, nil
+}
+
+// firstRowLayout refuses a source whose first row's date or time does
+// not read with its layout: the layout is wrong, not the row, and every
+// other row would be rejected too (or, worse, read another way).
+func firstRowLayout(rejects []source.Rejection, first string) error {
+	for _, r := range rejects {
+		if r.Where == first && r.Layout != "" {
+			return fmt.Errorf("%s: the first row does not read with this source's layout: %s (set date_format or time_format to the export's)", r.Where, r.Layout)
+		}
+	}
+	return nil
+}
+
+// oncePerRow merges the rejections of one row into one: a row is rejected
+// once, whatever it got wrong ("Rejected" counts rows).
+func oncePerRow(rejects []source.Rejection) []source.Rejection {
+	at := map[string]int{}
+	out := rejects[:0:0]
+	for _, r := range rejects {
+		if i, ok := at[r.Where]; ok {
+			out[i].Reason += "; " + r.Reason
+			continue
+		}
+		at[r.Where] = len(out)
+		out = append(out, r)
+	}
+	return out
 }
 
 func (a *Agent) previousHealth(id string) *SourceHealth {

@@ -63,6 +63,7 @@ type caseHealth struct {
 	Records    int                `json:"records"`
 	Error      string             `json:"error,omitempty"`
 	Rejections []source.Rejection `json:"rejections,omitempty"`
+	Skipped    []source.Rejection `json:"skipped,omitempty"`
 }
 
 // TestCollectCases runs every testdata/collect/<case>: site.yaml and the
@@ -85,7 +86,7 @@ func TestCollectCases(t *testing.T) {
 				if i := strings.Index(e, "/"); i >= 0 && strings.Contains(e, os.TempDir()) {
 					e = filepath.Base(e) // temp paths vary between runs
 				}
-				res.Sources = append(res.Sources, caseHealth{ID: h.ID, RowsRead: h.RowsRead, Rejected: h.RowsRejected, Records: h.Records, Error: e, Rejections: h.Rejections})
+				res.Sources = append(res.Sources, caseHealth{ID: h.ID, RowsRead: h.RowsRead, Rejected: h.RowsRejected, Records: h.Records, Error: e, Rejections: h.Rejections, Skipped: h.Skipped})
 			}
 			got, err := json.MarshalIndent(res, "", "  ")
 			require.NoError(t, err)

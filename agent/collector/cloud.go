@@ -72,7 +72,7 @@ func (s *cloudCollector) Defaults(c *Common) {
 }
 
 func (s *cloudCollector) Check(env Env, add source.AddFunc) {
-	cols := env.Common.Columns.Mapped()
+	cols := env.Common.Given()
 	if _, ok := cloudReports[s.Report]; !ok {
 		add("report", s.Report, "want aws (Customer Carbon Footprint Tool export), gcp (Carbon Footprint export), azure (Emissions Impact Dashboard / Cloud for Sustainability API) or usage")
 		return

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/agent/source"
+	"github.com/greenhelp/greenhelp/agent/timefmt"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
@@ -34,6 +35,23 @@ type Collector interface {
 	Whole(t source.Table) ([]footprint.Activity, []source.Rejection)
 	source.Resumer
 }
+
+// Gaps is a collector whose records need not cover every day: MinGap
+// is the shortest run of days without a record that check reports as a
+// gap (0: none; a collector without the method: every missing day).
+type Gaps interface{ MinGap() int }
+
+// MinGap is the shortest gap check reports for the collector's records.
+func MinGap(o Options) int {
+	if g, ok := o.(Gaps); ok {
+		return g.MinGap()
+	}
+	return 1
+}
+
+// workingDays is the MinGap of counts by working day: a weekend and a
+// public holiday next to it (4 days) are not a gap.
+const workingDays = 5
 
 // ErrWhole says a collector cannot give exact records from the rows in
 // the order they came: the source is collected again from its whole table.
@@ -126,8 +144,8 @@ type state struct {
 	env        Env
 	site       declaration.Site
 	loc        *time.Location
-	dateLayout string
-	timeLayout string
+	dateLayout timefmt.Layout
+	timeLayout timefmt.Layout
 	sums       map[footprint.Key]*footprint.Activity
 	order      []footprint.Key
 	rejects    []source.Rejection
@@ -135,8 +153,8 @@ type state struct {
 
 func newState(env Env) *state {
 	c := &state{env: env, site: env.Site, sums: map[footprint.Key]*footprint.Activity{}}
-	c.dateLayout, _ = goLayout(env.Common.DateFormat)
-	c.timeLayout, _ = goLayout(env.Common.TimeFormat)
+	c.dateLayout, _ = layoutOf(env.Common.DateFormat, false)
+	c.timeLayout, _ = layoutOf(env.Common.TimeFormat, true)
 	c.loc, _ = time.LoadLocation(env.Site.Timezone)
 	if c.loc == nil {
 		c.loc = time.UTC
@@ -146,6 +164,28 @@ func newState(env Env) *state {
 
 func (c *state) reject(r source.Row, format string, args ...any) {
 	c.rejects = append(c.rejects, source.Rejection{Where: r.Where, Reason: fmt.Sprintf(format, args...)})
+}
+
+// rejectLayout rejects a row whose date or time did not read with the
+// source's layout, saying why and which layouts would read it.
+func (c *state) rejectLayout(r source.Row, key string, value string, err error, format string, args ...any) {
+	c.reject(r, format, args...)
+	detail := err.Error()
+	if s := timefmt.Suggest(value); len(s) > 0 {
+		detail += fmt.Sprintf("; %s %q reads it", key, s[0])
+		if len(s) > 1 {
+			detail += fmt.Sprintf(" (so does %s: which one the export writes, its other rows tell)", strings.Join(quoted(s[1:]), ", "))
+		}
+	}
+	c.rejects[len(c.rejects)-1].Layout = detail
+}
+
+func quoted(s []string) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = fmt.Sprintf("%q", x)
+	}
+	return out
 }
 
 // emit validates a record and adds it to the sum of its key.

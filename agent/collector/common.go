@@ -2,10 +2,13 @@ package collector
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/greenhelp/greenhelp/agent/source"
+	"github.com/greenhelp/greenhelp/agent/timefmt"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
@@ -15,10 +18,16 @@ type Common struct {
 	// Columns maps the fields the collector reads to the export's columns.
 	Columns Columns `mapstructure:"columns"`
 	Decimal string  `mapstructure:"decimal"` // "." (default) or ","
-	// DateFormat and TimeFormat use YYYY MM DD HH mm ss, e.g. DD/MM/YYYY.
+	// DateFormat and TimeFormat are layouts as people write them
+	// (package timefmt: DD/MM/YYYY, M/D/YYYY h:mm:ss tt, DD-MMM-YYYY), or
+	// a culture whose default PowerShell and Excel write (en-US, en-GB,
+	// fr-FR, de-DE, invariant).
 	DateFormat string `mapstructure:"date_format"`
 	TimeFormat string `mapstructure:"time_format"`
 	Quality    string `mapstructure:"quality"` // measured (default), estimated
+	// Constants give a field the same value on every row, for a column
+	// the export lacks: {mode: flight} for a flights-only travel export.
+	Constants map[string]string `mapstructure:"constants"`
 }
 
 // Defaults fills the keys left unset.
@@ -45,12 +54,85 @@ func (c Common) Check(add source.AddFunc) {
 	if !footprint.Quality(c.Quality).Valid() {
 		add("quality", c.Quality, `want "measured", "estimated" or "default"`)
 	}
-	if _, err := goLayout(c.DateFormat); err != nil {
+	if _, err := layoutOf(c.DateFormat, false); err != nil {
 		add("date_format", c.DateFormat, "%v", err)
 	}
-	if _, err := goLayout(c.TimeFormat); err != nil {
+	if _, err := layoutOf(c.TimeFormat, true); err != nil {
 		add("time_format", c.TimeFormat, "%v", err)
 	}
+	fields := slices.Sorted(maps.Keys(columnFields()))
+	mapped := c.Columns.Mapped()
+	for _, k := range slices.Sorted(maps.Keys(c.Constants)) {
+		switch {
+		case !slices.Contains(fields, k):
+			add("constants."+k, c.Constants[k], "no such field: want one of %s%s", strings.Join(fields, ", "), didYouMean(k, fields))
+		case mapped[k] != "":
+			add("constants."+k, c.Constants[k], "columns.%s reads it from the export already: give one or the other", k)
+		case strings.TrimSpace(c.Constants[k]) == "":
+			add("constants."+k, "", "empty: give the value every row takes")
+		}
+	}
+}
+
+// Given returns field → where its value comes from: the mapped columns
+// and the constants.
+func (c Common) Given() map[string]string {
+	out := c.Columns.Mapped()
+	for k, v := range c.Constants {
+		if out[k] == "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Apply gives a row the source's constants (a field the export lacks).
+func (c Common) Apply(r source.Row) {
+	for k, v := range c.Constants {
+		if strings.TrimSpace(r.Fields[k]) == "" {
+			r.Fields[k] = v
+		}
+	}
+}
+
+// layoutOf reads a date_format or time_format: a culture's name or a
+// layout, which must give a whole date (the time's too for timestamps).
+func layoutOf(f string, timestamp bool) (timefmt.Layout, error) {
+	if timefmt.IsCulture(f) {
+		if timestamp {
+			return timefmt.Culture(f)
+		}
+		return timefmt.CultureDate(f)
+	}
+	l, err := timefmt.Parse(f)
+	if err != nil {
+		return l, fmt.Errorf("%w (or a culture: %s)", err, strings.Join(timefmt.Cultures(), ", "))
+	}
+	if !l.HasDate() {
+		hint := ""
+		if strings.Contains(f, "mm") && !strings.Contains(f, "M") {
+			hint = " (mm is the minute: the month is MM, M or MMM)"
+		}
+		return l, fmt.Errorf("want a whole date: a year (YYYY), a month (MM, M, MMM) and a day (DD, D), e.g. DD/MM/YYYY%s", hint)
+	}
+	return l, nil
+}
+
+func didYouMean(got string, candidates []string) string {
+	if s := footprint.Closest(got, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+// columnFields is the set of fields a column (or a constant) can give.
+func columnFields() map[string]bool {
+	out := map[string]bool{}
+	t := reflect.TypeOf(Columns{})
+	for i := 0; i < t.NumField(); i++ {
+		out[t.Field(i).Tag.Get("mapstructure")] = true
+	}
+	return out
 }
 
 // Columns names the export's column for each field a collector reads
@@ -80,6 +162,13 @@ type Columns struct {
 	Hours      string `mapstructure:"hours"`
 	Nights     string `mapstructure:"nights"`
 	Country    string `mapstructure:"country"`
+	// Period is a bill's period in one column ("Jan 5 - Feb 4, 2025"),
+	// read into its start and end (collector energy).
+	Period string `mapstructure:"period"`
+	// Person and WorkLocation are a roster's (collector roster): who, and
+	// where they worked that day.
+	Person       string `mapstructure:"person"`
+	WorkLocation string `mapstructure:"work_location"`
 	// Temperature is the outdoor temperature (collector weather).
 	Temperature string `mapstructure:"temperature"`
 	// The cloud collector's fields: set from the provider's documented
@@ -133,7 +222,7 @@ func requireColumns(env Env, add source.AddFunc, need ...string) {
 	if env.Type == "manual" { // a manual source's values carry the fields
 		return
 	}
-	cols := env.Common.Columns.Mapped()
+	cols := env.Common.Given()
 	for _, n := range need {
 		ok := false
 		for _, alt := range strings.Split(n, "|") {
@@ -145,14 +234,4 @@ func requireColumns(env Env, add source.AddFunc, need ...string) {
 			add("columns."+strings.Split(n, "|")[0], "", "missing: the %s collector needs a column for %s", env.Collector, strings.ReplaceAll(n, "|", " or "))
 		}
 	}
-}
-
-// goLayout converts YYYY MM DD HH mm ss to a Go time layout.
-func goLayout(f string) (string, error) {
-	r := strings.NewReplacer("YYYY", "2006", "MM", "01", "DD", "02", "HH", "15", "mm", "04", "ss", "05")
-	l := r.Replace(f)
-	if !strings.Contains(l, "2006") || !strings.Contains(l, "01") || !strings.Contains(l, "02") {
-		return "", fmt.Errorf("want a format with YYYY, MM and DD (and HH, mm, ss for times), e.g. DD/MM/YYYY")
-	}
-	return l, nil
 }

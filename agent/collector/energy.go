@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"fmt"
 	"maps"
 
 	"strings"
@@ -22,6 +23,9 @@ type energyCollector struct {
 	// data centre's meters (kind datacentre), contract for a colocation
 	// contract's IT energy (kind colocation).
 	Attrs map[string]string `mapstructure:"attrs"`
+	// Periods: a bill's period in one column, and whether its printed
+	// end is its last day (end_inclusive, period_separator).
+	Periods `mapstructure:",squash"`
 }
 
 func init() { register("energy", func() Options { return &energyCollector{} }) }
@@ -29,11 +33,11 @@ func init() { register("energy", func() Options { return &energyCollector{} }) }
 func (*energyCollector) Defaults(*Common) {}
 
 func (s *energyCollector) Check(env Env, add source.AddFunc) {
-	requireColumns(env, add, "date|start|month", "quantity")
+	requireColumns(env, add, "date|start|month|period", "quantity")
 	if env.Type == "manual" {
 		return
 	}
-	cols := env.Common.Columns.Mapped()
+	cols := env.Common.Given()
 	if cols["kind"] == "" && s.Kind == "" {
 		add("kind", "", "missing: give kind (electricity, fuel, refrigerant) or columns.kind")
 	}
@@ -42,6 +46,12 @@ func (s *energyCollector) Check(env Env, add source.AddFunc) {
 	}
 	if cols["start"] != "" && cols["end"] == "" {
 		add("columns.end", "", "missing: a bill period needs its end column with columns.start")
+	}
+	if cols["period"] != "" && (cols["start"] != "" || cols["end"] != "") {
+		add("columns.period", cols["period"], "a period column gives the start and the end: map it, or columns.start and columns.end, not both")
+	}
+	if s.EndInclusive != nil && cols["period"] == "" && cols["start"] == "" {
+		add("end_inclusive", fmt.Sprint(*s.EndInclusive), "only a period (columns.period, or columns.start and columns.end) has an end")
 	}
 }
 
@@ -52,7 +62,11 @@ func (s *energyCollector) New(env Env) Collector {
 
 func (*energyCollector) Sample() string {
 	return `  # Electricity bills or meter readings: a row per day (columns.date),
-  # bill period (start and end: the end day excluded) or month (YYYY-MM).
+  # bill period (start and end: the end day excluded unless
+  # end_inclusive: true) or month (YYYY-MM). A bill's period in one
+  # column ("Jan 5 - Feb 4, 2025") is columns.period with date_format:
+  # MMM D, YYYY; its printed end is its last day (end_inclusive, the
+  # default for a period column).
   - id: electricity-bills
     type: csv
     collector: energy
@@ -86,11 +100,8 @@ func (s *energyCollector) add(c *state, r source.Row) {
 	var a footprint.Activity
 	var ok bool
 	switch {
-	case r.Fields["start"] != "":
-		if a.Start, ok = c.date(r, "start"); !ok {
-			return
-		}
-		if a.End, ok = c.date(r, "end"); !ok {
+	case r.Fields["start"] != "" || r.Fields["period"] != "":
+		if a.Start, a.End, ok = c.period(r, s.Periods); !ok {
 			return
 		}
 	case r.Fields["date"] != "":

@@ -19,6 +19,11 @@ var fuzzSources = []struct {
 	{"pm", "workstation", ",", "", Common{Columns: Columns{Device: "device", Time: "time", Event: "event"}}, &workstationCollector{Class: "desktop"}},
 	{"wfm", "telework", ",", "", Common{Columns: Columns{Date: "date", Remote: "remote", Onsite: "onsite"}}, &teleworkCollector{}},
 	{"travel", "travel", ",", "", Common{Columns: Columns{Date: "date", Mode: "mode", From: "from", To: "to", DistanceKm: "km", Cabin: "cabin", Nights: "nights", Country: "country"}}, &travelCollector{}},
+	{"meralco", "energy", ",", "", Common{DateFormat: "MMM D, YYYY", Columns: Columns{Period: "Billing Period", Quantity: "kWh"}},
+		&energyCollector{Kind: "electricity", Item: "grid", Unit: "kWh"}},
+	{"roster", "telework", ",", "", Common{DateFormat: "M/D/YYYY", Columns: Columns{Date: "Date", Person: "Employee ID", WorkLocation: "Work Location"}},
+		&teleworkCollector{Locations: map[string]string{"office": "onsite", "wfh": "remote", "leave": "ignore"}}},
+	{"flights", "travel", ",", "", Common{DateFormat: "DD-MMM-YYYY", Constants: map[string]string{"mode": "flight"}, Columns: Columns{Date: "Booking Date", From: "Origin", To: "Destination"}}, &travelCollector{}},
 }
 
 // FuzzCSVSources: no export panics a source parser or a collector, and
@@ -29,6 +34,9 @@ func FuzzCSVSources(f *testing.F) {
 	f.Add([]byte("date,remote,onsite\n2024-03-01,11,37\n"))
 	f.Add([]byte("date,mode,from,to,km,cabin,nights,country\n2024-03-05,flight,CDG,LHR,,economy,,\n2024-03-05,hotel,,,,,2,GB\n"))
 	f.Add([]byte("date,remote,onsite\n2024-03-31,\"11,37\n"))
+	f.Add([]byte("Account 42\n\n\"Billing Period\",\"kWh\"\n\"Dec 5, 2024 - Jan 4, 2025\",\"48,230.50\"\n\"Jan 5 - Feb 4, 2025\",\"47,110.25\"\nTotal,\"95,340.75\"\n"))
+	f.Add([]byte("Date,Employee ID,Work Location\n1/6/2025,E1,Office\n1/6/2025,E1,WFH\n1/6/2025,E2,Leave\nGrand Total,3,\n"))
+	f.Add([]byte("Booking Date,Origin,Destination\n09-Jan-2025,MNL,CEB\n09-janv.-2025,MNL,SIN\n"))
 	site := declaration.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris", Seats: 100,
 		Workstations: []declaration.Workstation{{Class: "desktop", Count: 100, WattsOn: 60}}}
 	f.Fuzz(func(t *testing.T, raw []byte) {
@@ -39,6 +47,9 @@ func FuzzCSVSources(f *testing.F) {
 			tab, err := source.Parse(raw, "fuzz.csv", s.delimiter, s.encoding, common.Columns.Mapped())
 			if err != nil {
 				continue
+			}
+			for _, r := range tab.Rows {
+				common.Apply(r)
 			}
 			acts, _ := Collect(s.options, Env{ID: s.id, Type: "csv", Collector: s.collector, Common: common, Site: site}, tab)
 			for _, a := range acts {

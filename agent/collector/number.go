@@ -75,15 +75,15 @@ func parseNumber(s, decimal string) (float64, error) {
 
 func (c *state) date(r source.Row, field string) (footprint.Date, bool) {
 	s := strings.TrimSpace(r.Fields[field])
-	t, err := time.Parse(c.dateLayout, s)
+	t, err := c.dateLayout.Parse(s, time.UTC)
 	if err != nil {
 		// Accept a timestamp whose date part matches.
-		if t2, err2 := time.Parse(c.timeLayout, s); err2 == nil {
+		if t2, err2 := c.timeLayout.Parse(s, time.UTC); err2 == nil {
 			t, err = t2, nil
 		}
 	}
 	if err != nil {
-		c.reject(r, "%s: %q: want a date as %s", field, s, c.env.Common.DateFormat)
+		c.rejectLayout(r, "date_format", s, err, "%s: %q: want a date as %s", field, s, c.env.Common.DateFormat)
 		return footprint.Date{}, false
 	}
 	return footprint.NewDate(t.Year(), t.Month(), t.Day()), true

@@ -61,14 +61,14 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 		return
 	}
 	raw := strings.TrimSpace(r.Fields["time"])
-	at, err := time.ParseInLocation(c.timeLayout, raw, c.loc)
+	at, err := c.timeLayout.Parse(raw, c.loc)
 	if err != nil {
 		if at2, err2 := time.Parse(time.RFC3339, raw); err2 == nil {
 			at, err = at2.In(c.loc), nil
 		}
 	}
 	if err != nil {
-		c.reject(r, "time: %q: want a local time as %s (or RFC 3339)", raw, c.env.Common.TimeFormat)
+		c.rejectLayout(r, "time_format", raw, err, "time: %q: want a local time as %s (or RFC 3339)", raw, c.env.Common.TimeFormat)
 		return
 	}
 	name = strings.ToLower(strings.TrimSpace(r.Fields["event"]))

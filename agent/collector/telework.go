@@ -6,18 +6,36 @@ import (
 )
 
 // teleworkCollector reads daily attendance: person-days remote and on
-// site (per team rows are summed per day).
-type teleworkCollector struct{}
+// site (per team rows are summed per day), or a roster of one row per
+// person and day (roster.go).
+type teleworkCollector struct {
+	// Locations maps each value of a roster's work-location column to
+	// onsite, remote or ignore (leave, sick: read, not counted).
+	Locations map[string]string `mapstructure:"locations"`
+}
 
 func init() { register("telework", func() Options { return &teleworkCollector{} }) }
 
 func (*teleworkCollector) Defaults(*Common) {}
 
-func (*teleworkCollector) Check(env Env, add source.AddFunc) {
+// MinGap: counts by working day; weekends have no rows.
+func (*teleworkCollector) MinGap() int { return workingDays }
+
+func (o *teleworkCollector) Check(env Env, add source.AddFunc) {
+	if isRoster(env) {
+		checkRoster(o, env, add)
+		return
+	}
 	requireColumns(env, add, "date", "remote", "onsite")
+	if len(o.Locations) > 0 {
+		add("locations", "", "only a roster (columns.person and columns.work_location) has locations")
+	}
 }
 
-func (*teleworkCollector) New(env Env) Collector {
+func (o *teleworkCollector) New(env Env) Collector {
+	if isRoster(env) {
+		return newRoster(o, env)
+	}
 	c := newState(env)
 	return byRow{c, func(r source.Row) { telework(c, r) }}
 }
@@ -33,6 +51,12 @@ func (*teleworkCollector) Sample() string {
       date: date
       remote: remote
       onsite: onsite
+  # An HR roster instead (one row per person and day, with where they
+  # worked) is read by the same collector: each person counts once a
+  # day (on site when one of their rows says so); ids are never sent.
+  #   date_format: M/D/YYYY
+  #   columns: {date: Date, person: Employee ID, work_location: Work Location}
+  #   locations: {Office: onsite, WFH: remote, Leave: ignore}   # every value: onsite, remote or ignore
 `
 }
 

@@ -23,9 +23,12 @@ func init() { register("travel", func() Options { return &travelCollector{} }) }
 
 func (*travelCollector) Defaults(*Common) {}
 
+// MinGap: bookings are events; days without one are no gap.
+func (*travelCollector) MinGap() int { return 0 }
+
 func (*travelCollector) Check(env Env, add source.AddFunc) {
 	requireColumns(env, add, "date", "mode")
-	cols := env.Common.Columns.Mapped()
+	cols := env.Common.Given()
 	if env.Type != "manual" && cols["distance_km"] == "" && (cols["from"] == "" || cols["to"] == "") {
 		add("columns.distance_km", "", "missing: give columns.distance_km, or columns.from and columns.to (IATA codes) for flights")
 	}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/greenhelp/greenhelp/agent/internal/durable"
@@ -62,8 +63,14 @@ type fileMark struct {
 	Offset int64  `json:"offset"` // bytes consumed
 	CRC    uint32 `json:"crc32c"` // of bytes [0, Offset)
 	Lines  int    `json:"lines"`  // lines consumed
-	Header int64  `json:"header"` // bytes of the header line (0: no header)
+	Header int64  `json:"header"` // bytes through the header line (0: no header)
+	// HeaderLines is the lines those bytes hold (0: one, as states
+	// written before skip_lines and preambles were read).
+	HeaderLines int `json:"header_lines,omitempty"`
 }
+
+// headerLines is the lines of the header a resumed run reads again.
+func (m fileMark) headerLines() int { return max(m.HeaderLines, 1) }
 
 type resumeState struct {
 	Version   int             `json:"version"`
@@ -149,7 +156,7 @@ func (s *csvSource) StreamResuming(ctx context.Context, env Env, cols map[string
 			}
 		}
 		if m.Offset == 0 && s.header() {
-			if m.Header, err = headerLen(f); err != nil {
+			if m.Header, m.HeaderLines, err = s.headerSpan(f, filepath.Base(name), cols); err != nil {
 				return nil, st, err
 			}
 		}
@@ -161,7 +168,7 @@ func (s *csvSource) StreamResuming(ctx context.Context, env Env, cols map[string
 		if m.Offset > 0 && m.Header > 0 {
 			// The header again (for the columns), then what is new.
 			in = io.MultiReader(io.NewSectionReader(f, 0, m.Header), body)
-			lineBase = m.Lines - 1
+			lineBase = m.Lines - m.headerLines()
 		} else if m.Offset > 0 {
 			lineBase = m.Lines
 		}
@@ -176,11 +183,11 @@ func (s *csvSource) StreamResuming(ctx context.Context, env Env, cols map[string
 		m.Offset, m.CRC, m.Lines = end, crc.Sum32(), m.Lines+lines.n
 		marks[i] = m
 		if last && end < info.Size() {
-			fname, hdr, lb, from, to := filepath.Base(name), m.Header, m.Lines, end, info.Size()
+			fname, hdr, hl, lb, from, to := filepath.Base(name), m.Header, m.headerLines(), m.Lines, end, info.Size()
 			tail = func() error {
 				in, lineBase := io.Reader(io.NewSectionReader(f, from, to-from)), lb
 				if from > 0 && hdr > 0 {
-					in, lineBase = io.MultiReader(io.NewSectionReader(f, 0, hdr), in), lb-1
+					in, lineBase = io.MultiReader(io.NewSectionReader(f, 0, hdr), in), lb-hl
 				}
 				st.Partial = map[string]bool{}
 				part, err := s.parseStreamAt(in, fname, cols, lineBase, func(r Row) { st.Partial[r.Where] = true; emit(r) })
@@ -196,7 +203,7 @@ func (s *csvSource) StreamResuming(ctx context.Context, env Env, cols map[string
 	// The state at the end of the complete lines, kept only when every
 	// row read so far was usable.
 	var next []byte
-	keep := len(bad) == 0
+	keep := !slices.ContainsFunc(bad, func(r Rejection) bool { return !r.Skipped })
 	if keep {
 		if snap, err := col.Save(); err == nil {
 			next, _ = json.Marshal(resumeState{Version: resumeVersion, Config: cfg, Files: marks, Collector: snap})
@@ -260,19 +267,6 @@ func lastLineEnd(f *os.File, from, size int64) (int64, error) {
 		hi = lo
 	}
 	return from, nil
-}
-
-// headerLen returns the length of f's first line, its line end included.
-func headerLen(f *os.File) (int64, error) {
-	br := bufio.NewReader(io.NewSectionReader(f, 0, 1<<20))
-	line, err := br.ReadSlice('\n')
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return 0, err
-	}
-	if errors.Is(err, bufio.ErrBufferFull) {
-		return 0, fmt.Errorf("first line over %d bytes: is this CSV?", br.Size())
-	}
-	return int64(len(line)), nil
 }
 
 type lineCounter struct{ n int }

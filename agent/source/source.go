@@ -30,6 +30,13 @@ type Table struct {
 type Rejection struct {
 	Where  string `json:"where"`
 	Reason string `json:"reason"`
+	// Skipped is a line that is not data (a total row, the lines before
+	// the header): counted apart, never a rejected row.
+	Skipped bool `json:"-"`
+	// Layout is set when a date or time did not read with the source's
+	// layout: what went wrong and what would read it. On the first row,
+	// the source is refused (the layout is wrong, not the row).
+	Layout string `json:"-"`
 }
 
 // AddFunc reports a problem with field (its value and what would be right).

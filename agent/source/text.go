@@ -11,10 +11,8 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -28,6 +26,11 @@ type Text struct {
 	Delimiter string `mapstructure:"delimiter"` // "," (default) or ";"
 	Encoding  string `mapstructure:"encoding"`  // utf-8 (default), latin-1, windows-1252
 	Header    *bool  `mapstructure:"header"`    // default true; without, columns are numbered from 1
+	// SkipLines are lines at the top that are not the export's (a
+	// report's title, its date): skipped before the header is looked for.
+	// Lines before the header that do not name the mapped columns are
+	// skipped anyway (preamble.go).
+	SkipLines int `mapstructure:"skip_lines"`
 }
 
 func (t *Text) defaults() {
@@ -51,6 +54,9 @@ func (t Text) check(add AddFunc) {
 	}
 	if t.Format != "csv" && t.Format != "json" {
 		add("format", t.Format, "want csv or json")
+	}
+	if t.SkipLines < 0 || t.SkipLines > maxSkip {
+		add("skip_lines", fmt.Sprint(t.SkipLines), "want 0 to %d lines", maxSkip)
 	}
 }
 
@@ -127,41 +133,30 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 		}
 		return nil, nil
 	}
-	cr := csv.NewReader(br)
-	cr.Comma = rune(t.Delimiter[0])
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	cr.ReuseRecord = true
+	skipped, err := skipLines(br, t.SkipLines)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	lineBase += skipped
+	cr := t.csvReader(br)
 	type col struct {
 		field string
 		i     int
 	}
 	var idx []col
+	var bad []Rejection
 	if t.header() {
-		head, err := cr.Read()
+		head, pre, err := findHeader(cr, name, cols, skipped, t.Delimiter, dec == nil)
 		if err != nil {
-			return nil, fmt.Errorf("%s: read header: %w", name, err)
+			return nil, err
 		}
+		bad = append(bad, pre...)
 		pos := map[string]int{}
 		for i, h := range head {
 			pos[strings.ToLower(strings.TrimSpace(h))] = i
 		}
-		var missing []string
 		for field, c := range cols {
-			i, ok := pos[strings.ToLower(c)]
-			if !ok {
-				missing = append(missing, fmt.Sprintf("%q (for %s)", c, field))
-				continue
-			}
-			idx = append(idx, col{field, i})
-		}
-		if len(missing) > 0 {
-			sort.Strings(missing)
-			hint := ""
-			if dec == nil && !utf8.ValidString(strings.Join(head, "")) {
-				hint = " — the header is not valid UTF-8: the export is probably Latin-1 or Windows-1252; set encoding: latin-1 (or windows-1252) on this source"
-			}
-			return nil, fmt.Errorf("%s:1: header has no column %s: it has %s%s", name, strings.Join(missing, ", "), strings.ToValidUTF8(strings.Join(head, t.Delimiter), "\uFFFD"), hint)
+			idx = append(idx, col{field, pos[strings.ToLower(c)]})
 		}
 	} else {
 		for field, c := range cols {
@@ -172,7 +167,6 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 			idx = append(idx, col{field, n - 1})
 		}
 	}
-	var bad []Rejection
 	fields := make(map[string]string, len(idx))
 	prefix := name + ":"
 	for {
@@ -195,6 +189,10 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 		line, _ := cr.FieldPos(0) // only after a successful Read: it panics otherwise
 		line += lineBase
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if label, ok := totalRow(rec); ok {
+			bad = append(bad, Rejection{Where: prefix + strconv.Itoa(line), Reason: fmt.Sprintf("a total row (%q): not data, skipped", label), Skipped: true})
 			continue
 		}
 		clear(fields)

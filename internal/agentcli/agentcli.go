@@ -342,10 +342,18 @@ func printCheck(w io.Writer, rep CheckReport) {
 		for _, r := range h.Rejections {
 			fmt.Fprintf(w, "  %s: %s: %s\n", h.ID, r.Where, r.Reason)
 		}
+		if h.RowsSkipped > 0 {
+			fmt.Fprintf(w, "  %s: %d line(s) skipped, not data (not rejected):", h.ID, h.RowsSkipped)
+			for _, r := range h.Skipped {
+				fmt.Fprintf(w, " %s: %s;", r.Where, r.Reason)
+			}
+			fmt.Fprintln(w)
+		}
 		if n := h.IgnoredTotal(); n > 0 {
 			fmt.Fprintf(w, "  %s: %d events ignored (not power events): ids %s\n", h.ID, n, ignoredIDs(h.Ignored, 10))
 		}
 	}
+	printCoverage(w, rep.Sources)
 	fmt.Fprintln(w, "\nWould send:")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tITEM\tRECORDS\tDAYS\tFROM\tTO\tTOTAL\tUNIT")
@@ -362,6 +370,8 @@ func printCheck(w io.Writer, rep CheckReport) {
 	switch {
 	case rep.OK && len(rep.Implausible) > 0:
 		fmt.Fprintf(w, "\ncheck: readable, but %d figure(s) look off by an order of magnitude (above)\n", len(rep.Implausible))
+	case rep.OK && coverageWarnings(rep.Sources) > 0:
+		fmt.Fprintf(w, "\ncheck: ok, with %d coverage warning(s) (above): days no record covers, or covers twice\n", coverageWarnings(rep.Sources))
 	case rep.OK:
 		fmt.Fprintln(w, "\ncheck: ok")
 	}

@@ -199,3 +199,27 @@ func TestIgnoredIDsListTheMostFrequentFirst(t *testing.T) {
 	assert.Equal(t, "b 2 (5), c 3 (5), d 4 (2), a 1 (1)", ignoredIDs(ignored, 10))
 	assert.Equal(t, "b 2 (5), c 3 (5), … and 2 more", ignoredIDs(ignored, 2))
 }
+
+// check says, per source, the days of each year its records cover, and
+// a missing bill and a year no record covers as warnings; it stays ok.
+func TestCheckShowsCoverageAndWarnsOfWhatIsMissing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS("../../agent/testdata/collect/energy-billing-period-inclusive")))
+	raw, err := os.ReadFile(filepath.Join(dir, "meralco-history.csv"))
+	require.NoError(t, err)
+	raw = []byte(strings.Replace(string(raw), "\"Jun 5 - Jul 4, 2025\",\"30\",\"57,210.25\",\"679,085.67\"\r\n", "", 1))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "meralco-history.csv"), raw, 0o600))
+	site, err := os.ReadFile(filepath.Join(dir, "site.yaml"))
+	require.NoError(t, err)
+	site = []byte(strings.Replace(string(site), "base_year: 2025", "base_year: 2023", 1))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "site.yaml"), site, 0o600))
+	code, out, stderr := run(t, "check", "--config", filepath.Join(dir, "site.yaml"))
+	require.Equal(t, 0, code, stderr+out)
+	// 2025: 365 − 30 days (5 June – 4 July) = 335.
+	assert.Contains(t, out, "meralco: 2023: 0 of 365 days; 2024: 27 of 366 days; 2025: 335 of 365 days")
+	assert.Contains(t, out, "warning: meralco: 2023: not covered (0 of 365 days)")
+	assert.Contains(t, out, "warning: meralco: 2025: 2025-06-05 to 2025-07-04 not covered (30 days)")
+	assert.Contains(t, out, "2 line(s) skipped, not data (not rejected)")
+	assert.Contains(t, out, "check: ok, with")
+}
