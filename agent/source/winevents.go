@@ -20,8 +20,9 @@ type winEventsSource struct {
 	Path   string `mapstructure:"path"`   // file or glob, relative to site.yaml
 	Format string `mapstructure:"format"` // auto (default: by the file's first bytes), csv, xml, evtx
 	// Culture is the Windows culture a CSV's TimeCreated (and EventLog
-	// 6008's stop time) is written in: en-US, en-GB, fr-FR, de-DE. ISO
+	// 6008's stop time) is written in: en-US, en-GB, fr-FR, de-DE, invariant. ISO
 	// 8601 times (the deploy script's, Event XML's) read without it.
+	// The cultures and their patterns are agent/timefmt's.
 	Culture string `mapstructure:"culture"`
 	// Timezone is the exporting machines' clock for local timestamps
 	// (default: the site's time zone).
@@ -142,7 +143,7 @@ func (*winEventsSource) Sample() string {
     collector: workstation
     path: power-events/*           # files or a glob, read in name order
     format: auto                    # default: csv, xml or evtx by the file's first bytes
-    culture: en-US                  # how a CSV writes TimeCreated: en-US, en-GB, fr-FR, de-DE (ISO 8601 reads without)
+    culture: en-US                  # how a CSV writes TimeCreated: en-US, en-GB, fr-FR, de-DE, invariant (ISO 8601 reads without)
     timezone: Europe/Paris          # the PCs' clock (default: the site's time zone)
     class: desktop                  # the workstation collector's: desktop, laptop, thin_client
 `

@@ -5,41 +5,41 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/greenhelp/greenhelp/agent/timefmt"
 )
 
 // culture is how a Windows culture writes a date and time: .NET's general
 // format "G" (short date, long time), what PowerShell 5.1's Export-Csv
-// writes for TimeCreated. Go's layouts read the forms without a leading
-// zero (1, 2, 3, and 15 reading one digit too), so "3/4/2025 8:02:11 PM"
-// and "03/04/2025 08:02:11 PM" both read.
-//
-// TODO(#28): move to agent/timefmt (the layouts as people write them)
-// once it exists on main.
+// writes for TimeCreated — agent/timefmt's culture presets.
 type culture struct {
 	name    string
-	dotnet  string // the .NET pattern, as the error shows it
-	layout  string // Go layout
+	layout  timefmt.Layout
 	example string // 14 March 2025, 20:02:11
 }
 
-// cultures are the patterns of .NET's culture data (CultureInfo
-// DateTimeFormat ShortDatePattern + " " + LongTimePattern), for the
-// cultures a contact-centre group's sites run.
-var cultures = []culture{
-	{"en-US", "M/d/yyyy h:mm:ss tt", "1/2/2006 3:04:05 PM", "3/14/2025 8:02:11 PM"},
-	{"en-GB", "dd/MM/yyyy HH:mm:ss", "2/1/2006 15:04:05", "14/03/2025 20:02:11"},
-	{"fr-FR", "dd/MM/yyyy HH:mm:ss", "2/1/2006 15:04:05", "14/03/2025 20:02:11"},
-	{"de-DE", "dd.MM.yyyy HH:mm:ss", "2.1.2006 15:04:05", "14.03.2025 20:02:11"},
+// examples show each culture's form of 14 March 2025, 20:02:11, in
+// errors (the patterns are agent/timefmt's, with their sources).
+var examples = map[string]string{
+	"en-US": "3/14/2025 8:02:11 PM", "en-GB": "14/03/2025 20:02:11", "fr-FR": "14/03/2025 20:02:11",
+	"de-DE": "14.03.2025 20:02:11", "invariant": "03/14/2025 20:02:11",
 }
 
-// CultureNames is the cultures a CSV's timestamps may be written in.
-func CultureNames() []string {
-	out := make([]string, len(cultures))
-	for i, c := range cultures {
-		out[i] = c.name
+// cultures are agent/timefmt's cultures, their layouts checked once.
+var cultures = func() []culture {
+	var out []culture
+	for _, name := range timefmt.Cultures() {
+		l, err := timefmt.Culture(name)
+		if err != nil {
+			panic(err) // the presets are code: they parse
+		}
+		out = append(out, culture{name: name, layout: l, example: examples[name]})
 	}
 	return out
-}
+}()
+
+// CultureNames is the cultures a CSV's timestamps may be written in.
+func CultureNames() []string { return timefmt.Cultures() }
 
 // lookupCulture returns the culture named (case-insensitive).
 func lookupCulture(name string) (*culture, bool) {
@@ -61,12 +61,11 @@ func CheckCulture(name string) error {
 
 // parse reads a local time in c's layout in loc: the instant, and, when
 // the clocks went through that local time twice (autumn), the other
-// instant it can mean. A local time the clocks skipped (spring) is an
-// error: the export was not written in loc.
+// instant it can mean.
 func (c *culture) parse(raw string, loc *time.Location) (t, alt time.Time, err error) {
-	t, err = time.ParseInLocation(c.layout, raw, loc)
+	t, err = c.layout.Parse(raw, loc)
 	if err != nil {
-		return t, alt, fmt.Errorf("not %s's %s (e.g. %s)", c.name, c.dotnet, c.example)
+		return t, alt, fmt.Errorf("not %s's %s (e.g. %s)", c.name, c.layout, c.example)
 	}
 	t, alt = local(t)
 	return t, alt, nil
@@ -112,7 +111,7 @@ func (p *parser) readTime(raw string) (t, alt time.Time, err error) {
 // hourOf is the hour raw was written with, as c's layout reads it in UTC
 // (where no hour is skipped).
 func hourOf(raw string, c *culture, fallback time.Time) int {
-	u, err := time.ParseInLocation(c.layout, raw, time.UTC)
+	u, err := c.layout.Parse(raw, time.UTC)
 	if err != nil {
 		return fallback.Hour()
 	}
@@ -123,7 +122,7 @@ func hourOf(raw string, c *culture, fallback time.Time) int {
 func readsAs(raw string, loc *time.Location) string {
 	var names []string
 	for _, c := range cultures {
-		if _, err := time.ParseInLocation(c.layout, raw, loc); err == nil {
+		if _, err := c.layout.Parse(raw, loc); err == nil {
 			names = append(names, c.name)
 		}
 	}

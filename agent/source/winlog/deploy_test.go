@@ -98,7 +98,8 @@ func TestTheDeployScriptSelectsThePowerEvents(t *testing.T) {
 		"Microsoft-Windows-Kernel-Power 506", "Microsoft-Windows-Kernel-Power 507",
 		"Microsoft-Windows-Power-Troubleshooter 1", "User32 1074",
 	}, selected)
-	p := parser{culture: &cultures[0], loc: time.UTC}
+	us, _ := lookupCulture("en-US")
+	p := parser{culture: us, loc: time.UTC}
 	for _, s := range selected {
 		prov, id, _ := strings.Cut(s, " ")
 		n, err := strconv.Atoi(id)

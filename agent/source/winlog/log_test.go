@@ -128,11 +128,11 @@ func TestTheCultureAndZoneAreCheckedOnTheFirstRows(t *testing.T) {
 		name, culture, at, want string
 	}{
 		{"a French time read as en-US", "en-US", "14/03/2025 20:02:11",
-			`log.csv:2: TimeCreated: "14/03/2025 20:02:11": not en-US's M/d/yyyy h:mm:ss tt (e.g. 3/14/2025 8:02:11 PM) — it reads as en-GB or fr-FR`},
+			`log.csv:2: TimeCreated: "14/03/2025 20:02:11": not en-US's M/D/YYYY h:mm:ss tt (e.g. 3/14/2025 8:02:11 PM) — it reads as en-GB or fr-FR`},
 		{"a US time read as fr-FR", "fr-FR", "3/14/2025 8:02:11 PM",
-			`log.csv:2: TimeCreated: "3/14/2025 8:02:11 PM": not fr-FR's dd/MM/yyyy HH:mm:ss (e.g. 14/03/2025 20:02:11) — it reads as en-US`},
+			`log.csv:2: TimeCreated: "3/14/2025 8:02:11 PM": not fr-FR's DD/MM/YYYY HH:mm:ss (e.g. 14/03/2025 20:02:11) — it reads as en-US`},
 		{"a local time without a culture", "", "3/14/2025 8:02:11 PM",
-			`log.csv:2: TimeCreated: "3/14/2025 8:02:11 PM" is in a culture's format: set culture: to the exporting machine's (en-US, en-GB, fr-FR, de-DE) — it reads as en-US`},
+			`log.csv:2: TimeCreated: "3/14/2025 8:02:11 PM" is in a culture's format: set culture: to the exporting machine's (de-DE, en-GB, en-US, fr-FR, invariant) — it reads as en-US`},
 		{"a time the clocks skipped", "fr-FR", "30/03/2025 02:30:00",
 			`log.csv:2: TimeCreated: "30/03/2025 02:30:00" does not exist in Europe/Paris (the clocks went forward through it): the export's clock is not in that time zone; set timezone: to the exporting machines' own`},
 	}
