@@ -97,6 +97,8 @@ func (p *parser) read(e Event) (reading, error) {
 	case prov == "kernel-power":
 		switch e.ID {
 		case 41: // at boot: "The system has rebooted without cleanly shutting down first"
+			// The stop's time is 6008's, logged at the same boot; without
+			// it the machine stays in its last logged state until now.
 			return one(chStartup)
 		case 42: // "The system is entering sleep"
 			return one(sleepState(e))
