@@ -49,6 +49,19 @@ type SourceHealth struct {
 	// sent as estimated, intervals given twice and counted once, a day
 	// still open (collector.Noter).
 	Notes []source.Rejection `json:"notes,omitempty"`
+	// Ignored counts the records the source read and left out on
+	// purpose, by what they were (a Windows event log's events that are
+	// not power events, by provider and id).
+	Ignored map[string]int `json:"ignored,omitempty"`
+}
+
+// IgnoredTotal is the number of records ignored.
+func (h SourceHealth) IgnoredTotal() int {
+	n := 0
+	for _, c := range h.Ignored {
+		n += c
+	}
+	return n
 }
 
 // OK reports whether the source read and every row was usable.

@@ -77,8 +77,13 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 	}
 	// Rows stream from the source into the collector: a file is never
 	// held whole, the collector keeps only what is still open.
-	env, cenv, cols := s.env(base), s.collectorEnv(a.Cfg.Site), s.Columns.Mapped()
-	env.Timezone = a.Cfg.Site.Timezone
+	env, cenv, cols := s.env(base, a.Cfg.Site.Timezone), s.collectorEnv(a.Cfg.Site), s.Columns.Mapped()
+	env.Skip = func(what string, n int) {
+		if h.Ignored == nil {
+			h.Ignored = map[string]int{}
+		}
+		h.Ignored[what] += n
+	}
 	col := s.Options.New(cenv)
 	rows, first := 0, ""
 	emit := func(r source.Row) {
@@ -114,6 +119,7 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		// Rows in an order the collector cannot stream (a power log out of
 		// time order device by device): the source read whole.
 		a.Log.Info("collected from the whole file", "source", s.ID, "reason", err)
+		h.Ignored = nil // counted again by the whole read
 		t, err := source.Read(ctx, s.Source, env, cols)
 		if err != nil {
 			return nil, err

@@ -161,7 +161,7 @@ func TestOnlyTheMappedColumnsAreRead(t *testing.T) {
 	t.Parallel()
 	cfg := loadCase(t, "travel-iata-and-hotels")
 	s := cfg.Sources[0]
-	tbl, err := source.Read(context.Background(), s.Source, s.env(cfg.baseDir()), s.Columns.Mapped())
+	tbl, err := source.Read(context.Background(), s.Source, s.env(cfg.baseDir(), cfg.Site.Timezone), s.Columns.Mapped())
 	require.NoError(t, err)
 	for _, r := range tbl.Rows {
 		for field, v := range r.Fields {

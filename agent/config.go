@@ -267,10 +267,10 @@ func (c *Config) Validate() error {
 			add(p+".id", s.ID, "already used by sources[%d]", j)
 		}
 		ids[s.ID] = i
-		errs = append(errs, s.validate(p, c.baseDir())...)
+		errs = append(errs, s.validate(p, c.baseDir(), c.Site.Timezone)...)
 	}
 	if len(c.Sources) == 0 {
-		add("sources", "", "no source: list at least one (csv, http, exec or manual)")
+		add("sources", "", "no source: list at least one (csv, http, exec, manual or winevents)")
 	}
 	if len(errs) > 0 {
 		return &footprint.ValidationError{Source: c.path, Errors: errs}

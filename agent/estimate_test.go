@@ -19,10 +19,10 @@ func TestAnAssumedComplianceOfZeroMeansEveryWindowHourMissed(t *testing.T) {
 		"values": []any{map[string]any{"month": "2024-01"}}}, 0, "site.yaml")
 	require.Empty(t, errs)
 	s.applyDefaults()
-	require.Empty(t, s.validate("sources[0]", "."))
+	require.Empty(t, s.validate("sources[0]", ".", ""))
 	site := declaration.Site{ID: "fr-x", Timezone: "Europe/Paris", Workstations: []declaration.Workstation{{Class: "desktop", Count: 10}},
 		PowerOff: declaration.PowerOffSchedule{Windows: []declaration.PowerOffWindow{{Days: []string{"sat", "sun"}, AllDay: true}}}}
-	tab, err := source.Read(context.Background(), s.Source, s.env("."), s.Columns.Mapped())
+	tab, err := source.Read(context.Background(), s.Source, s.env(".", ""), s.Columns.Mapped())
 	require.NoError(t, err)
 	acts, rejects := collector.Collect(s.Options, s.collectorEnv(site), tab)
 	require.Empty(t, rejects)

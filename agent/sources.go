@@ -170,20 +170,20 @@ func (s *SourceConfig) applyDefaults() {
 }
 
 // env is what the source is read in.
-func (s SourceConfig) env(base string) source.Env {
-	return source.Env{Base: base, Decimal: s.Decimal}
+func (s SourceConfig) env(base, timezone string) source.Env {
+	return source.Env{Base: base, Decimal: s.Decimal, Timezone: timezone}
 }
 
 // collectorEnv is what the collector works in.
 func (s SourceConfig) collectorEnv(site declaration.Site) collector.Env {
 	env := collector.Env{ID: s.ID, Type: s.Type, Collector: s.Collector, Common: s.Common, Site: site}
-	if d, ok := s.Source.(source.Describing); ok {
+	if d, ok := s.Source.(source.Giving); ok {
 		env.Gives = d.Gives()
 	}
 	return env
 }
 
-func (s SourceConfig) validate(p, base string) []footprint.FieldError {
+func (s SourceConfig) validate(p, base, timezone string) []footprint.FieldError {
 	var errs []footprint.FieldError
 	add := func(field, value, format string, args ...any) { // a source.AddFunc
 		errs = append(errs, footprint.FieldError{Path: p + "." + field, Value: value, Message: fmt.Sprintf(format, args...)})
@@ -192,7 +192,7 @@ func (s SourceConfig) validate(p, base string) []footprint.FieldError {
 		add("id", "", "missing: a short name for the source (it becomes the records' source)")
 	}
 	if s.Source != nil {
-		s.Source.Check(s.env(base), add)
+		s.Source.Check(s.env(base, timezone), add)
 	} else {
 		add("type", s.Type, "want one of %s%s", strings.Join(SourceTypes(), ", "), hint(s.Type, SourceTypes()))
 	}

@@ -64,7 +64,7 @@ type Env struct {
 	Common    Common
 	Site      declaration.Site
 	// Gives are the fields the source gives of its own, whatever the
-	// columns (source.Describing: a meter's format).
+	// columns (source.Giving: a meter's format, a Windows event log).
 	Gives []string
 }
 

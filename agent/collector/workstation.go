@@ -107,6 +107,8 @@ func (*workstationCollector) Sample() string {
       event: event
   # Or a tool's daily report of device-hours by state:
   #   columns: {date: day, class: class, state: state, hours: device_hours}
+  # Or the PCs' Windows System log, with no column to map (type: winevents):
+  #   greenhelp-agent sample winevents
 `
 }
 

@@ -30,8 +30,3 @@ const (
 	FieldReading = "reading"
 )
 
-// Describing is a source type whose rows carry fixed fields of their own:
-// Gives names them (the collector needs no columns for them).
-type Describing interface {
-	Gives() []string
-}

@@ -49,7 +49,19 @@ type AddFunc func(field, value, format string, args ...any)
 type Env struct {
 	Base     string
 	Decimal  string
-	Timezone string
+	Timezone string // the site's IANA time zone: local timestamps' default
+	// Skip, when set, is told of each record the source read and left
+	// out on purpose — an event that says nothing of what the collector
+	// reads — by what it was, for `check` to count.
+	Skip func(what string, n int)
+}
+
+// Giving is a source type whose rows carry fixed fields of their own
+// rather than an export's columns (winevents: device, time, event; a
+// meter's format: meter.go): Gives names them, and the collector needs no
+// columns for them (collector.Env.Gives).
+type Giving interface {
+	Gives() []string
 }
 
 // Options are a source type's own keys of a `sources:` block, decoded

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"sort"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -55,7 +56,7 @@ func sampleCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "sample [TYPE|COLLECTOR]...",
 		Short: "Print commented site.yaml source blocks to start from",
-		Long:  "Print the commented `sources:` block of each source type (csv, http, exec, manual, greenbutton, enedis) or collector (energy, interval, workstation, telework, travel, weather, cloud) named, or of every collector when none is: paste it under sources: in site.yaml and adapt the path and columns.",
+		Long:  "Print the commented `sources:` block of each source type (csv, http, exec, manual, winevents, greenbutton, enedis) or collector (energy, interval, workstation, telework, travel, weather, cloud) named, or of every collector when none is: paste it under sources: in site.yaml and adapt the path and columns.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = agent.Collectors()
@@ -351,6 +352,9 @@ func printCheck(w io.Writer, rep CheckReport) {
 		for _, r := range h.Notes {
 			fmt.Fprintf(w, "  %s: note: %s: %s\n", h.ID, r.Where, r.Reason)
 		}
+		if n := h.IgnoredTotal(); n > 0 {
+			fmt.Fprintf(w, "  %s: %d events ignored (not power events): ids %s\n", h.ID, n, ignoredIDs(h.Ignored, 10))
+		}
 	}
 	printCoverage(w, rep.Sources)
 	fmt.Fprintln(w, "\nWould send:")
@@ -374,6 +378,31 @@ func printCheck(w io.Writer, rep CheckReport) {
 	case rep.OK:
 		fmt.Fprintln(w, "\ncheck: ok")
 	}
+}
+
+// ignoredIDs lists the ignored events by what they were, the most
+// frequent first: "Kernel-General 1 (900), Service Control Manager 7036
+// (300), … and 12 more".
+func ignoredIDs(ignored map[string]int, most int) string {
+	ids := make([]string, 0, len(ignored))
+	for id := range ignored {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		if ignored[ids[i]] != ignored[ids[j]] {
+			return ignored[ids[i]] > ignored[ids[j]]
+		}
+		return ids[i] < ids[j]
+	})
+	parts := make([]string, 0, most+1)
+	for i, id := range ids {
+		if i == most {
+			parts = append(parts, fmt.Sprintf("… and %d more", len(ids)-most))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (%d)", id, ignored[id]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func onceCmd() *cobra.Command {

@@ -177,6 +177,29 @@ func TestInitWritesAStarterThatLoadsOnceFilledIn(t *testing.T) {
 	assert.Contains(t, stderr.String(), "init never overwrites")
 }
 
+// check on a Windows event log says how many events it ignored and which
+// ids, the most frequent first; `sample winevents` prints the command
+// that exports the log.
+func TestCheckCountsTheEventsAWindowsLogIgnores(t *testing.T) {
+	t.Parallel()
+	code, out, stderr := run(t, "check", "--config", "../../agent/testdata/collect/winevents-ps51-en-us/site.yaml")
+	require.Equal(t, 0, code, stderr+out)
+	assert.Contains(t, out, "pc-events: 4 events ignored (not power events): ids Kernel-General 1 (2), Kernel-Power 566 (1), Service Control Manager 7036 (1)\n")
+	assert.Contains(t, out, "check: ok")
+
+	code, out, stderr = run(t, "sample", "winevents")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "Get-WinEvent -FilterHashtable @{LogName='System'")
+	assert.Contains(t, out, "type: winevents")
+}
+
+func TestIgnoredIDsListTheMostFrequentFirst(t *testing.T) {
+	t.Parallel()
+	ignored := map[string]int{"a 1": 1, "b 2": 5, "c 3": 5, "d 4": 2}
+	assert.Equal(t, "b 2 (5), c 3 (5), d 4 (2), a 1 (1)", ignoredIDs(ignored, 10))
+	assert.Equal(t, "b 2 (5), c 3 (5), … and 2 more", ignoredIDs(ignored, 2))
+}
+
 // check says, per source, the days of each year its records cover, and
 // a missing bill and a year no record covers as warnings; it stays ok.
 func TestCheckShowsCoverageAndWarnsOfWhatIsMissing(t *testing.T) {

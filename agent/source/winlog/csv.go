@@ -1,0 +1,157 @@
+package winlog
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// csvColumns are the columns a CSV of events is read from, each under the
+// names the tools write: Get-WinEvent's (EventLogRecord), the older
+// Get-EventLog's (EventLogEntry), the deploy script's.
+var csvColumns = []struct {
+	field   string
+	names   []string
+	require bool
+}{
+	{"time", []string{"TimeCreated", "TimeGenerated"}, true},
+	{"id", []string{"Id", "EventID"}, true},
+	{"provider", []string{"ProviderName", "Source"}, true},
+	{"machine", []string{"MachineName"}, true},
+	{"record", []string{"RecordId", "Index", "EventRecordID"}, false},
+	{"message", []string{"Message"}, false},
+	{"xml", []string{"Xml", "EventXml"}, false},
+}
+
+// checkRows is how many rows of a file the culture and the time zone are
+// checked on: a timestamp there that does not read stops the source with
+// what is wrong; past them, it is that row's problem.
+const checkRows = 20
+
+// readCSV reads a CSV of events: Windows PowerShell 5.1's Export-Csv
+// (a "#TYPE System.Diagnostics.Eventing.Reader.EventLogRecord" first
+// line, every column, messages on several lines, newest first) or
+// PowerShell 7's (no #TYPE line), or the deploy script's (its Xml column
+// gives the event's data).
+func (l *Log) readCSV(ctx context.Context, r io.Reader, name string) error {
+	br := bufio.NewReader(textReader(r))
+	lineBase := 0
+	if head, _ := br.Peek(1); len(head) == 1 && head[0] == '#' {
+		if _, err := br.ReadString('\n'); err != nil && err != io.EOF {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		lineBase = 1
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	head, err := cr.Read()
+	if err != nil {
+		return fmt.Errorf("%s:%d: read header: %w", name, lineBase+1, err)
+	}
+	head = slices.Clone(head) // the reader reuses its record
+	col := map[string]int{}
+	pos := map[string]int{}
+	for i, h := range head {
+		pos[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	var missing []string
+	for _, c := range csvColumns {
+		found := false
+		for _, n := range c.names {
+			if i, ok := pos[strings.ToLower(n)]; ok && !found {
+				col[c.field], found = i, true
+			}
+		}
+		if !found && c.require {
+			missing = append(missing, strings.Join(c.names, " or "))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s:%d: header has no column %s: it has %s — want the CSV of Get-WinEvent | Export-Csv (or the deploy script's)", name, lineBase+1, strings.Join(missing, ", "), clip(strings.Join(head, ",")))
+	}
+	get := func(rec []string, field string) string {
+		if i, ok := col[field]; ok && i < len(rec) {
+			return rec[i]
+		}
+		return ""
+	}
+	for rows := 0; ; rows++ {
+		if rows%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			l.problem(fmt.Sprintf("%s:%d", name, pe.StartLine+lineBase), fmt.Sprintf("unreadable CSV: %v (line %d, column %d): check the quotes", pe.Err, pe.Line+lineBase, pe.Column))
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		where := name + ":" + strconv.Itoa(line+lineBase)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		e, err := l.csvEvent(where, get(rec, "xml"), get(rec, "machine"), get(rec, "provider"), get(rec, "id"), get(rec, "record"), get(rec, "message"))
+		if raw := get(rec, "time"); err == nil && (raw != "" || e.Time.IsZero()) {
+			e.Time, e.Alt, err = l.p.readTime(raw)
+			if err != nil {
+				err = fmt.Errorf("%s: %w", head[col["time"]], err)
+			}
+		}
+		if err != nil {
+			if rows < checkRows {
+				return fmt.Errorf("%s: %w", where, err)
+			}
+			l.problem(where, err.Error())
+			continue
+		}
+		l.add(e)
+	}
+}
+
+// csvEvent is a CSV row's event but its time: from its Xml column when
+// the row has one (the deploy script's), else from its columns.
+func (l *Log) csvEvent(where, xmlText, machine, prov, id, rec, msg string) (Event, error) {
+	var e Event
+	if strings.TrimSpace(xmlText) != "" {
+		x, err := parseEventXML([]byte(xmlText))
+		if err != nil {
+			return e, fmt.Errorf("Xml: %w", err)
+		}
+		e = x
+	}
+	e.Where, e.Message = where, msg
+	if m := strings.TrimSpace(machine); m != "" {
+		e.Machine = m
+	}
+	if p := strings.TrimSpace(prov); p != "" {
+		e.Provider = p
+	}
+	if id = strings.TrimSpace(id); id != "" {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || n < 0 {
+			return e, fmt.Errorf("Id: %q: want the event's number", clip(id))
+		}
+		e.ID = int(n & 0xFFFF) // Get-EventLog's EventID may carry the qualifiers
+	}
+	if rec = strings.TrimSpace(rec); rec != "" {
+		n, err := strconv.ParseUint(rec, 10, 64)
+		if err != nil {
+			return e, fmt.Errorf("RecordId: %q: want the record's number", clip(rec))
+		}
+		e.Record = n
+	}
+	return e, nil
+}
