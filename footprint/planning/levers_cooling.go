@@ -19,16 +19,17 @@ const (
 	// TropicalOfficeCoolingShare is the share of a tropical office's
 	// electricity that goes to cooling: 60 % (mechanical ventilation,
 	// another 10 %, is left out) — Singapore's Building and Construction
-	// Authority (BCA) for its non-residential buildings, from its Building
-	// Energy Benchmarking Report, as the Singapore Green Building Council
-	// states it ("Briefing with German Trade Mission on Energy Efficiency
-	// in Buildings", sgc.org.sg) and as energyramblings.com reports BCA's
-	// 2015 report (5 Sep 2015); a CNA commentary quotes BCA: "a typical
-	// office in Singapore expends 60 per cent of its energy on cooling".
-	// The BCA report itself was not read. Lower cross-check: Singapore's
-	// National Environment Agency put air-conditioning at 40–50 % of
-	// commercial buildings' electricity bills (The Straits Times, 31 Dec
-	// 2007).
+	// Authority (BCA), as energyramblings.com reports it from BCA's
+	// benchmarking of commercial buildings ("air cooling in non-residential
+	// buildings account for 60% of all electricity consumption, with a
+	// further 10% used on mechanical ventilation", 5 Sep 2015) and a CNA
+	// commentary quotes it ("a typical office in Singapore expends 60 per
+	// cent of its energy on cooling"); the Singapore Green Building Council
+	// gives the same 60 % / 10 % split (sgc.org.sg, "Briefing with German
+	// Trade Mission on Energy Efficiency in Buildings"). No BCA publication
+	// itself was read. Lower cross-check: Singapore's National Environment
+	// Agency put air-conditioning at 40–50 % of commercial buildings'
+	// electricity bills (The Straits Times, 31 Dec 2007).
 	TropicalOfficeCoolingShare = 0.60
 	// TropicalReferenceCDD is the climate of that share, Singapore's
 	// cooling degree days (base 18 °C, the monthly-mean method of the
@@ -49,11 +50,12 @@ const (
 	CoolingSetpointRaiseC = 3.0
 	// CoolingSavingPerDegreeC is the share of the air-conditioning's
 	// electricity each °C saves: 4.5 %, the middle of Singapore NEA's "up
-	// to 3 %" (The Straits Times, 2007) and India BEE's "about 6 %" (The
-	// Hindu BusinessLine, 2018; BEE: 20 → 24 °C saves about 24 %) — the
-	// middle because a contact centre runs the central chilled-water plants
-	// of NEA's buildings or the split units of BEE's rooms. The 3 °C give
-	// 9–18 % over that range, 13.5 % at the middle.
+	// to 3 %" (as The Straits Times, 31 Dec 2007, reports it) and India
+	// BEE's "about 6 %" (as The Hindu BusinessLine, 2018, reports BEE's
+	// statement: 20 → 24 °C saves about 24 %) — the middle because a
+	// contact centre runs the central chilled-water plants of NEA's
+	// buildings or the split units of BEE's rooms. The 3 °C give 9–18 %
+	// over that range, 13.5 % at the middle.
 	CoolingSavingPerDegreeC = 0.045
 	// LeakRepairCut is the share of the refrigerant leaks that leak
 	// detection and repair (regular leak checks, repair, a log per
