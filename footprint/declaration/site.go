@@ -39,6 +39,9 @@ type Site struct {
 	// Colocation its contracts for IT in providers' facilities (it.go).
 	DataCentres []DataCentre `mapstructure:"data_centres" yaml:"data_centres" json:"data_centres,omitempty"`
 	Colocation  []Colocation `mapstructure:"colocation" yaml:"colocation" json:"colocation,omitempty"`
+	// Refrigerants are the charges of the site's cooling equipment, per
+	// gas (site_cooling.go): with the refrigerant log, its leak rate.
+	Refrigerants []RefrigerantCharge `mapstructure:"refrigerants" yaml:"refrigerants" json:"refrigerants,omitempty"`
 
 	// Profile pins the site to a profile, overriding the computed assignment.
 	Profile *ProfilePin `mapstructure:"profile" yaml:"profile" json:"profile,omitempty"`
@@ -212,6 +215,7 @@ func (s Site) Validate(source string) error {
 	validateWorkstations(s, &e)
 	validatePowerOff(s, &e)
 	validateIT(s, p, &e)
+	validateRefrigerants(s, &e)
 	if c := s.Climate; c != nil {
 		if c.HDD < 0 || c.HDD > 10000 {
 			e.Add(p("climate.hdd"), ftoa(c.HDD), "heating degree days (base 18 °C) must be between 0 and 10000")

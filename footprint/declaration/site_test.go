@@ -29,6 +29,19 @@ func TestSiteValidationReportsEveryProblemWithItsPath(t *testing.T) {
 		{"a bad power-off time", func(s *Site) { s.PowerOff.Windows[0].From = "8pm" }, []string{"site.power_off.windows[0].from: 8pm", "HH:MM"}},
 		{"a bad weekday", func(s *Site) { s.PowerOff.Windows[0].Days = []string{"monday"} }, []string{"site.power_off.windows[0].days[0]: monday"}},
 		{"several problems at once", func(s *Site) { s.Seats = 0; s.ID = "Bad ID" }, []string{"2 problem(s)", "site.seats: 0", "site.id: Bad ID"}},
+		{"a refrigerant charge", func(s *Site) {
+			s.Refrigerants = []RefrigerantCharge{{Gas: "R410A", ChargeKg: 180}, {Gas: "R32", ChargeKg: 12.5}}
+		}, nil},
+		{"a misspelt refrigerant", func(s *Site) { s.Refrigerants = []RefrigerantCharge{{Gas: "R410a", ChargeKg: 180}} },
+			[]string{"site.refrigerants[0].gas: R410a", `did you mean "R410A"`}},
+		{"a refrigerant twice", func(s *Site) {
+			s.Refrigerants = []RefrigerantCharge{{Gas: "R32", ChargeKg: 5}, {Gas: "R32", ChargeKg: 7}}
+		},
+			[]string{"site.refrigerants[1].gas: R32", "already declared in refrigerants[0]"}},
+		{"a charge of nothing", func(s *Site) { s.Refrigerants = []RefrigerantCharge{{Gas: "R32"}} },
+			[]string{"site.refrigerants[0].charge_kg: 0 kg", "must be > 0"}},
+		{"a charge in grams", func(s *Site) { s.Refrigerants = []RefrigerantCharge{{Gas: "R410A", ChargeKg: 180000}} },
+			[]string{"site.refrigerants[0].charge_kg: 180000 kg", "at most 100000 kg"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

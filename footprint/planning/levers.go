@@ -158,6 +158,7 @@ func Levers(site declaration.Site, inv *ghg.Inventory, order []string, as ghg.As
 			desktops.Count, desktopsAt, laptops, savedKWh, gridKg, eq, desktops.Count, embodied.KgPerUnit, embodied.Source, LaptopLifeYears, perYear)
 	}
 
+	coolingLevers(site, inv, as, gridKg, add)
 	itLevers(site, inv, lib, add)
 
 	var out []Lever
@@ -327,6 +328,16 @@ func LeverEmissionsT(lever string, inv *ghg.Inventory) float64 {
 		return inv.Scope3BusinessTravelT
 	case declaration.LeverEquipment:
 		return inv.PowerOff.UsedKWh * inv.PowerOff.GridKgPerKWh / 1000
+	case declaration.LeverCooling:
+		return inv.Scope2LocationT
+	case declaration.LeverLeakRepair:
+		t := 0.0
+		for _, l := range inv.Lines {
+			if l.Scope == ghg.Scope1 && l.Kind == "refrigerant" {
+				t += l.T
+			}
+		}
+		return t
 	}
 	return 0
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -184,4 +185,66 @@ func TestPlanSizesTheITLevers(t *testing.T) {
 	assert.InDelta(t, 12000*de/1000, got["pue"], 1e-9)
 	assert.InDelta(t, 90000*de/1000, got["consolidation"], 1e-9)
 	assert.Contains(t, got, "cloud_region")
+}
+
+// A Manila-like site (declared 2,900 CDD, 1.2 GWh on the PH grid, 24.4 kg
+// of R410A topped up, a 120 kg charge declared) gets the cooling levers
+// right after green electricity, as its tropical profile orders them,
+// sized as the planner's hand-computed tests size them: cooling 0.60/0.40
+// × 2,900/3,467.5 = 1.254506 → 55.644 % of 1,200,000 kWh × 13.5 % =
+// 90,143.9 kWh × 0.61338 = 55.29 t; leaks 20.3 % of the charge a year,
+// half of the 24.4 kg = 12.2 kg × 2,255.5 = 27.52 t. An action may name
+// either lever.
+func TestPlanOffersATropicalSiteItsCoolingLevers(t *testing.T) {
+	dir := t.TempDir()
+	site := `site:
+  id: ph-mnl-ortigas
+  name: Manila Ortigas
+  country: PH
+  city: Manila
+  timezone: Asia/Manila
+  seats: 600
+  climate: {hdd: 0, cdd: 2900}
+  refrigerants:
+    - {gas: R410A, charge_kg: 120}
+  actions:
+    - {id: ldar-contract, lever: leak_repair, start: 2025-01-01, expected_t_per_year: 25}
+`
+	csv := "kind,item,start,end,quantity,unit,source,quality,attrs\n"
+	for m := 1; m <= 12; m++ {
+		end := fmt.Sprintf("2024-%02d-01", m+1)
+		if m == 12 {
+			end = "2025-01-01"
+		}
+		csv += fmt.Sprintf("electricity,grid,2024-%02d-01,%s,100000,kWh,meralco,measured,\n", m, end)
+	}
+	for _, r := range []string{"2024-02-12,2024-02-13,6.5", "2024-05-03,2024-05-04,8.2", "2024-08-19,2024-08-20,5.1", "2024-11-07,2024-11-08,4.6"} {
+		csv += "refrigerant,R410A," + r + ",kg,aircon-service,measured,\n"
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(site), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "activities.csv"), []byte(csv), 0o600))
+	code, out, stderr := run(t, "plan", "--site", filepath.Join(dir, "site.yaml"), "--activities", filepath.Join(dir, "activities.csv"), "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var p struct {
+		Profile string `json:"profile"`
+		Levers  []struct {
+			ID          string  `json:"id"`
+			PotentialT  float64 `json:"potential_t_per_year"`
+			Assumptions string  `json:"assumptions"`
+		} `json:"levers"`
+		Actions []struct {
+			Lever string `json:"lever"`
+		} `json:"actions"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &p))
+	assert.Equal(t, "fossil-grid-tropical", p.Profile)
+	require.GreaterOrEqual(t, len(p.Levers), 3)
+	assert.Equal(t, []string{"green_electricity", "cooling_efficiency", "leak_repair"}, []string{p.Levers[0].ID, p.Levers[1].ID, p.Levers[2].ID})
+	k := 0.60 / 0.40 * 2900 / 3467.5
+	assert.InDelta(t, 1.2e6*k/(1+k)*0.135*0.61338/1000, p.Levers[1].PotentialT, 1e-9)
+	assert.InDelta(t, 55.29, p.Levers[1].PotentialT, 0.005)
+	assert.InDelta(t, 12.2*2255.5/1000, p.Levers[2].PotentialT, 1e-9)
+	assert.Contains(t, p.Levers[2].Assumptions, "20.3 % of its 120 kg charge a year")
+	require.Len(t, p.Actions, 1)
+	assert.Equal(t, "leak_repair", p.Actions[0].Lever)
 }
