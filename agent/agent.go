@@ -45,6 +45,10 @@ type SourceHealth struct {
 	// CoverageWarnings what they leave out or count twice (Coverage).
 	Coverage         []YearCoverage `json:"coverage,omitempty"`
 	CoverageWarnings []string       `json:"coverage_warnings,omitempty"`
+	// Warnings are what the collector says of the rows as a whole
+	// (collector.Warner): a travel export dated by booking, the airport
+	// codes its table lacks.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // OK reports whether the source read and every row was usable.

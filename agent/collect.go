@@ -109,6 +109,7 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		return nil, err
 	}
 	acts, rejects, err := col.Result()
+	said := col
 	if errors.Is(err, collector.ErrWhole) {
 		// Rows in an order the collector cannot stream (a power log out of
 		// time order device by device): the source read whole.
@@ -120,7 +121,8 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		for _, r := range t.Rows {
 			s.Common.Apply(r)
 		}
-		acts, rejects = s.Options.New(cenv).Whole(t)
+		said = s.Options.New(cenv)
+		acts, rejects = said.Whole(t)
 		rows, bad = len(t.Rows), t.Bad
 		if len(t.Rows) > 0 {
 			first = t.Rows[0].Where
@@ -149,6 +151,9 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 	h.RowsSkipped, h.Skipped = len(skipped), skipped[:min(len(skipped), 5)]
 	for _, r := range rejects {
 		a.Log.Warn("row rejected", "source", s.ID, "where", r.Where, "reason", r.Reason)
+	}
+	if w, ok := said.(collector.Warner); ok {
+		h.Warnings = w.Warnings()
 	}
 	h.Coverage, h.CoverageWarnings = Coverage(acts, CoverageRule{MinGap: collector.MinGap(s.Options), BaseYear: a.Cfg.Site.BaseYear, Today: today(a.Cfg.Site.Timezone, a.now())})
 	return acts, nil

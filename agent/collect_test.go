@@ -64,6 +64,7 @@ type caseHealth struct {
 	Error      string             `json:"error,omitempty"`
 	Rejections []source.Rejection `json:"rejections,omitempty"`
 	Skipped    []source.Rejection `json:"skipped,omitempty"`
+	Warnings   []string           `json:"warnings,omitempty"`
 }
 
 // TestCollectCases runs every testdata/collect/<case>: site.yaml and the
@@ -86,7 +87,7 @@ func TestCollectCases(t *testing.T) {
 				if i := strings.Index(e, "/"); i >= 0 && strings.Contains(e, os.TempDir()) {
 					e = filepath.Base(e) // temp paths vary between runs
 				}
-				res.Sources = append(res.Sources, caseHealth{ID: h.ID, RowsRead: h.RowsRead, Rejected: h.RowsRejected, Records: h.Records, Error: e, Rejections: h.Rejections, Skipped: h.Skipped})
+				res.Sources = append(res.Sources, caseHealth{ID: h.ID, RowsRead: h.RowsRead, Rejected: h.RowsRejected, Records: h.Records, Error: e, Rejections: h.Rejections, Skipped: h.Skipped, Warnings: h.Warnings})
 			}
 			got, err := json.MarshalIndent(res, "", "  ")
 			require.NoError(t, err)

@@ -24,6 +24,8 @@ var fuzzSources = []struct {
 	{"roster", "telework", ",", "", Common{DateFormat: "M/D/YYYY", Columns: Columns{Date: "Date", Person: "Employee ID", WorkLocation: "Work Location"}},
 		&teleworkCollector{Locations: map[string]string{"office": "onsite", "wfh": "remote", "leave": "ignore"}}},
 	{"flights", "travel", ",", "", Common{DateFormat: "DD-MMM-YYYY", Constants: map[string]string{"mode": "flight"}, Columns: Columns{Date: "Booking Date", From: "Origin", To: "Destination"}}, &travelCollector{}},
+	{"segments", "travel", ",", "", Common{DateFormat: "DD-MMM-YYYY", Constants: map[string]string{"mode": "flight"},
+		Columns: Columns{Date: "Travel Date", BookingDate: "Booking Date", From: "Origin", To: "Destination", DistanceMi: "Segment Miles", Cabin: "Class"}}, &travelCollector{}},
 }
 
 // FuzzCSVSources: no export panics a source parser or a collector, and
@@ -37,6 +39,8 @@ func FuzzCSVSources(f *testing.F) {
 	f.Add([]byte("Account 42\n\n\"Billing Period\",\"kWh\"\n\"Dec 5, 2024 - Jan 4, 2025\",\"48,230.50\"\n\"Jan 5 - Feb 4, 2025\",\"47,110.25\"\nTotal,\"95,340.75\"\n"))
 	f.Add([]byte("Date,Employee ID,Work Location\n1/6/2025,E1,Office\n1/6/2025,E1,WFH\n1/6/2025,E2,Leave\nGrand Total,3,\n"))
 	f.Add([]byte("Booking Date,Origin,Destination\n09-Jan-2025,MNL,CEB\n09-janv.-2025,MNL,SIN\n"))
+	f.Add([]byte("Traveller,Booking Date,Travel Date,Origin,Destination,Segment Miles,Class\n\"Cruz, Ana\",20-Jan-2025,,MNL,ENI,261,Economy\n" +
+		"\"Cruz, Ana\",20-Jan-2025,03-Feb-2025,MNL,DOH,\"5,412\",Business\nX,20-Jan-2025,,QQQ,,-3,First\n"))
 	site := declaration.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris", Seats: 100,
 		Workstations: []declaration.Workstation{{Class: "desktop", Count: 100, WattsOn: 60}}}
 	f.Fuzz(func(t *testing.T, raw []byte) {

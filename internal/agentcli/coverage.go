@@ -31,10 +31,12 @@ func printCoverage(w io.Writer, sources []agent.SourceHealth) {
 	}
 }
 
+// coverageWarnings counts the warnings check prints per source: its
+// coverage's and its collector's (Warnings).
 func coverageWarnings(sources []agent.SourceHealth) int {
 	n := 0
 	for _, h := range sources {
-		n += len(h.CoverageWarnings)
+		n += len(h.CoverageWarnings) + len(h.Warnings)
 	}
 	return n
 }
