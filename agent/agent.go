@@ -49,6 +49,10 @@ type SourceHealth struct {
 	// (collector.Warner): a travel export dated by booking, the airport
 	// codes its table lacks.
 	Warnings []string `json:"warnings,omitempty"`
+	// Survey is the commute survey a commute_survey source read
+	// (collector.Surveyor), kept from the last run that read one: the
+	// declaration the agent sends carries it (Agent.declared).
+	Survey *declaration.CommuteSurvey `json:"survey,omitempty"`
 }
 
 // OK reports whether the source read and every row was usable.
@@ -142,6 +146,24 @@ func (a *Agent) RecordCollection(c Collected) error {
 		}
 	}
 	return a.saveState()
+}
+
+// declared is the declaration the agent sends: site.yaml's, with the
+// commute survey a commute_survey source read (config.Validate allows no
+// site.commute beside one). Call with a.mu held.
+func (a *Agent) declared() declaration.Site {
+	s := a.Cfg.Site
+	if s.Commute != nil {
+		return s
+	}
+	for _, h := range a.state.Sources {
+		if h.Survey != nil {
+			sv := *h.Survey
+			s.Commute = &sv
+			return s
+		}
+	}
+	return s
 }
 
 // Status is what `greenhelp-agent status` shows.

@@ -49,8 +49,12 @@ func (a *Agent) Collect(ctx context.Context) Collected {
 			h.LastSuccess = time.Now()
 			out.Activities = append(out.Activities, acts...)
 		}
-		if prev := a.previousHealth(s.ID); h.LastSuccess.IsZero() && prev != nil {
+		prev := a.previousHealth(s.ID)
+		if h.LastSuccess.IsZero() && prev != nil {
 			h.LastSuccess = prev.LastSuccess
+		}
+		if h.Survey == nil && (h.Error != "" || h.Warning != "") && prev != nil {
+			h.Survey = prev.Survey // a survey export that failed or went away: the last survey read stays
 		}
 		h.Duration = time.Since(start)
 		out.Health = append(out.Health, h)
@@ -154,6 +158,9 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 	}
 	if w, ok := said.(collector.Warner); ok {
 		h.Warnings = w.Warnings()
+	}
+	if sv, ok := said.(collector.Surveyor); ok {
+		h.Survey = sv.Survey()
 	}
 	h.Coverage, h.CoverageWarnings = Coverage(acts, CoverageRule{MinGap: collector.MinGap(s.Options), BaseYear: a.Cfg.Site.BaseYear, Today: today(a.Cfg.Site.Timezone, a.now())})
 	return acts, nil

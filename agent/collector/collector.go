@@ -40,6 +40,14 @@ type Collector interface {
 // dated by booking, the airport codes the table lacks).
 type Warner interface{ Warnings() []string }
 
+// Surveyor is a collector whose rows describe the site, not its activity:
+// a commute survey, which the agent puts in the declaration it sends
+// (site.commute) in place of the profile's assumed split. Nil: the rows
+// gave no survey.
+type Surveyor interface {
+	Survey() *declaration.CommuteSurvey
+}
+
 // Gaps is a collector whose records need not cover every day: MinGap
 // is the shortest run of days without a record that check reports as a
 // gap (0: none; a collector without the method: every missing day).

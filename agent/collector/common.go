@@ -175,6 +175,11 @@ type Columns struct {
 	// where they worked that day.
 	Person       string `mapstructure:"person"`
 	WorkLocation string `mapstructure:"work_location"`
+	// Home and DaysOnSite are a commute survey's (collector
+	// commute_survey): the respondent's home city or postcode, and the
+	// days a week on site.
+	Home       string `mapstructure:"home"`
+	DaysOnSite string `mapstructure:"days_on_site"`
 	// Temperature is the outdoor temperature (collector weather).
 	Temperature string `mapstructure:"temperature"`
 	// The cloud collector's fields: set from the provider's documented

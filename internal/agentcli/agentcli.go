@@ -344,6 +344,9 @@ func printCheck(w io.Writer, rep CheckReport) {
 		for _, warn := range h.Warnings {
 			fmt.Fprintf(w, "  warning: %s: %s\n", h.ID, warn)
 		}
+		if sv := h.Survey; sv != nil {
+			fmt.Fprintf(w, "  %s: %s\n", h.ID, surveyLine(sv))
+		}
 		if h.RowsSkipped > 0 {
 			fmt.Fprintf(w, "  %s: %d line(s) skipped, not data (not rejected):", h.ID, h.RowsSkipped)
 			for _, r := range h.Skipped {
