@@ -227,6 +227,7 @@ func (inv *Inventory) Totals() {
 			DefaultShare:   byQ[footprint.QualityDefault] / inv.TotalLocationT,
 		}
 	}
+	inv.OnDefaults = inv.onDefaults()
 }
 
 // sortLines orders lines by scope (the table's order), kind, item,
