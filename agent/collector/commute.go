@@ -70,7 +70,8 @@ func (*commuteSurveyCollector) Sample() string {
     type: csv
     collector: commute_survey
     path: exports/commute-survey.csv
-    date_format: M/D/YYYY h:mm:ss tt  # the form's timestamp; the survey's date is the last
+    date_format: M/D/YYYY
+    time_format: M/D/YYYY H:mm:ss     # Google Forms' Timestamp; the survey's date is the last answer's
     columns:
       date: Timestamp
       mode: How do you usually get to the site?
