@@ -49,6 +49,14 @@ type SourceHealth struct {
 	// sent as estimated, intervals given twice and counted once, a day
 	// still open (collector.Noter).
 	Notes []source.Rejection `json:"notes,omitempty"`
+	// Warnings are what the collector says of the rows as a whole
+	// (collector.Warner): a travel export dated by booking, the airport
+	// codes its table lacks.
+	Warnings []string `json:"warnings,omitempty"`
+	// Survey is the commute survey a commute_survey source read
+	// (collector.Surveyor), kept from the last run that read one: the
+	// declaration the agent sends carries it (Agent.declared).
+	Survey *declaration.CommuteSurvey `json:"survey,omitempty"`
 	// Ignored counts the records the source read and left out on
 	// purpose, by what they were (a Windows event log's events that are
 	// not power events, by provider and id).
@@ -155,6 +163,24 @@ func (a *Agent) RecordCollection(c Collected) error {
 		}
 	}
 	return a.saveState()
+}
+
+// declared is the declaration the agent sends: site.yaml's, with the
+// commute survey a commute_survey source read (config.Validate allows no
+// site.commute beside one). Call with a.mu held.
+func (a *Agent) declared() declaration.Site {
+	s := a.Cfg.Site
+	if s.Commute != nil {
+		return s
+	}
+	for _, h := range a.state.Sources {
+		if h.Survey != nil {
+			sv := *h.Survey
+			s.Commute = &sv
+			return s
+		}
+	}
+	return s
 }
 
 // Status is what `greenhelp-agent status` shows.

@@ -49,8 +49,12 @@ func (a *Agent) Collect(ctx context.Context) Collected {
 			h.LastSuccess = time.Now()
 			out.Activities = append(out.Activities, acts...)
 		}
-		if prev := a.previousHealth(s.ID); h.LastSuccess.IsZero() && prev != nil {
+		prev := a.previousHealth(s.ID)
+		if h.LastSuccess.IsZero() && prev != nil {
 			h.LastSuccess = prev.LastSuccess
+		}
+		if h.Survey == nil && (h.Error != "" || h.Warning != "") && prev != nil {
+			h.Survey = prev.Survey // a survey export that failed or went away: the last survey read stays
 		}
 		h.Duration = time.Since(start)
 		out.Health = append(out.Health, h)
@@ -115,6 +119,7 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		return nil, err
 	}
 	acts, rejects, err := col.Result()
+	said := col
 	if errors.Is(err, collector.ErrWhole) {
 		// Rows in an order the collector cannot stream (a power log out of
 		// time order device by device): the source read whole.
@@ -127,7 +132,8 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		for _, r := range t.Rows {
 			s.Common.Apply(r)
 		}
-		acts, rejects = s.Options.New(cenv).Whole(t)
+		said = s.Options.New(cenv)
+		acts, rejects = said.Whole(t)
 		rows, bad = len(t.Rows), t.Bad
 		if len(t.Rows) > 0 {
 			first = t.Rows[0].Where
@@ -156,6 +162,12 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 	h.RowsSkipped, h.Skipped = len(skipped), skipped[:min(len(skipped), 5)]
 	for _, r := range rejects {
 		a.Log.Warn("row rejected", "source", s.ID, "where", r.Where, "reason", r.Reason)
+	}
+	if w, ok := said.(collector.Warner); ok {
+		h.Warnings = w.Warnings()
+	}
+	if sv, ok := said.(collector.Surveyor); ok {
+		h.Survey = sv.Survey()
 	}
 	h.Coverage, h.CoverageWarnings = Coverage(acts, CoverageRule{MinGap: collector.MinGap(s.Options), BaseYear: a.Cfg.Site.BaseYear, Today: today(a.Cfg.Site.Timezone, a.now())})
 	if n, ok := col.(collector.Noter); ok && !errors.Is(err, collector.ErrWhole) {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -57,14 +58,16 @@ type caseResult struct {
 }
 
 type caseHealth struct {
-	ID         string             `json:"id"`
-	RowsRead   int                `json:"rows_read"`
-	Rejected   int                `json:"rows_rejected"`
-	Records    int                `json:"records"`
-	Error      string             `json:"error,omitempty"`
-	Rejections []source.Rejection `json:"rejections,omitempty"`
-	Skipped    []source.Rejection `json:"skipped,omitempty"`
-	Notes      []source.Rejection `json:"notes,omitempty"`
+	ID         string                     `json:"id"`
+	RowsRead   int                        `json:"rows_read"`
+	Rejected   int                        `json:"rows_rejected"`
+	Records    int                        `json:"records"`
+	Error      string                     `json:"error,omitempty"`
+	Rejections []source.Rejection         `json:"rejections,omitempty"`
+	Skipped    []source.Rejection         `json:"skipped,omitempty"`
+	Warnings   []string                   `json:"warnings,omitempty"`
+	Survey     *declaration.CommuteSurvey `json:"survey,omitempty"`
+	Notes      []source.Rejection         `json:"notes,omitempty"`
 }
 
 // TestCollectCases runs every testdata/collect/<case>: site.yaml and the
@@ -87,7 +90,7 @@ func TestCollectCases(t *testing.T) {
 				if i := strings.Index(e, "/"); i >= 0 && strings.Contains(e, os.TempDir()) {
 					e = filepath.Base(e) // temp paths vary between runs
 				}
-				res.Sources = append(res.Sources, caseHealth{ID: h.ID, RowsRead: h.RowsRead, Rejected: h.RowsRejected, Records: h.Records, Error: e, Rejections: h.Rejections, Skipped: h.Skipped, Notes: h.Notes})
+				res.Sources = append(res.Sources, caseHealth{ID: h.ID, RowsRead: h.RowsRead, Rejected: h.RowsRejected, Records: h.Records, Error: e, Rejections: h.Rejections, Skipped: h.Skipped, Warnings: h.Warnings, Survey: h.Survey, Notes: h.Notes})
 			}
 			got, err := json.MarshalIndent(res, "", "  ")
 			require.NoError(t, err)

@@ -261,12 +261,22 @@ func (c *Config) Validate() error {
 		add("upload.backoff_max", c.Upload.BackoffMax.String(), "must be ≥ backoff_initial (%s)", c.Upload.BackoffInitial)
 	}
 	ids := map[string]int{}
+	survey := -1 // the commute_survey source: one, and no site.commute beside it
 	for i, s := range c.Sources {
 		p := s.path(i)
 		if j, dup := ids[s.ID]; dup && s.ID != "" {
 			add(p+".id", s.ID, "already used by sources[%d]", j)
 		}
 		ids[s.ID] = i
+		if s.Collector == "commute_survey" {
+			switch {
+			case survey >= 0:
+				add(p+".collector", s.Collector, "sources[%d] is the site's commute survey already: one survey per site", survey)
+			case c.Site.Commute != nil:
+				add(p+".collector", s.Collector, "site.commute declares the survey already: give the survey's export or the typed split, not both")
+			}
+			survey = i
+		}
 		errs = append(errs, s.validate(p, c.baseDir(), c.Site.Timezone)...)
 	}
 	if len(c.Sources) == 0 {

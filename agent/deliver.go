@@ -95,9 +95,8 @@ func (a *Agent) Enqueue(acts []footprint.Activity) ([]outbox.Entry, error) {
 		fresh = append(fresh, act)
 	}
 	var site *declaration.Site
-	if h := siteHash(a.Cfg.Site); h != a.state.LastSite && !siteQueued {
-		s := a.Cfg.Site
-		site = &s
+	if decl := a.declared(); siteHash(decl) != a.state.LastSite && !siteQueued {
+		site = &decl
 	}
 	var entries []outbox.Entry
 	size := a.Cfg.Upload.BatchSize

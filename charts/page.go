@@ -258,6 +258,15 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 	case d.Year == d.Track.BaseYear:
 		intro += fmt.Sprintf("<div>%d is the base year: the trajectory is checked from %d</div>", d.Year, d.Year+1)
 	}
+	var cur *ghg.Inventory
+	for _, inv := range d.ByYear {
+		if inv.Year == d.Year {
+			cur = inv
+		}
+	}
+	if cur != nil {
+		intro += fmt.Sprintf("<div><b>%.0f %%</b> of the footprint rests on defaults</div>", defaultsShare(cur)*100)
+	}
 	intro += "</div>"
 	v.Intro = template.HTML(intro)
 	lev := table{Title: "Levers, in the profile's order", Head: []string{"lever", "potential tCO2e/yr", "assumptions"}}
@@ -298,13 +307,10 @@ func RenderSite(w io.Writer, d SiteData, l Links) error {
 	if wt := weatherTable(d.ByYear, d.Year); wt != nil {
 		v.Tables = append([]table{*wt}, v.Tables...)
 	}
-	var cur *ghg.Inventory
-	for _, inv := range d.ByYear {
-		if inv.Year == d.Year {
-			cur = inv
-		}
-	}
 	if t := itTable(cur, "the site's"); t != nil {
+		v.Tables = append([]table{*t}, v.Tables...)
+	}
+	if t := defaultsTable(cur); t != nil {
 		v.Tables = append([]table{*t}, v.Tables...)
 	}
 	cs := []Chart{

@@ -268,3 +268,33 @@ func itTable(inv *ghg.Inventory, whose string) *table {
 	}
 	return &t
 }
+
+// defaultsShare is the share of inv's footprint resting on defaults.
+func defaultsShare(inv *ghg.Inventory) float64 {
+	if inv.OnDefaults == nil {
+		return 0
+	}
+	return inv.OnDefaults.Share
+}
+
+// defaultsTable says what the footprint rests on that the site did not
+// measure or declare, and what it would take to replace it.
+func defaultsTable(inv *ghg.Inventory) *table {
+	if inv == nil || inv.OnDefaults == nil {
+		return nil
+	}
+	d := inv.OnDefaults
+	t := table{Title: fmt.Sprintf("Resting on defaults: %.1f %% of the footprint (%s tCO2e, location-based)", d.Share*100, f1(d.T)),
+		Head: []string{"what the figures rest on", "tCO2e", "share of the footprint"}}
+	for _, p := range d.Parts {
+		share := 0.0
+		if inv.TotalLocationT > 0 {
+			share = p.T / inv.TotalLocationT
+		}
+		t.Rows = append(t.Rows, []string{p.What, f1(p.T), fmt.Sprintf("%.1f %%", share*100)})
+	}
+	for _, o := range d.Outside {
+		t.Rows = append(t.Rows, []string{o, "—", "beside the footprint"})
+	}
+	return &t
+}

@@ -126,10 +126,12 @@ var flightClasses = map[string][]string{
 // (nil: any non-empty value).
 var attrSpec = map[Kind]map[string][]string{
 	KindWorkstation: {"state": {"on", "off", "sleep", "missed"}, "location": {"site", "home"}},
-	KindTravel:      {"class": {"economy", "premium_economy", "business", "first"}, "country": nil},
-	KindDataCentre:  {"room": nil},
-	KindColocation:  {"contract": nil},
-	KindCloud:       {"provider": {"aws", "gcp", "azure", "other"}, "method": {"location", "market"}, "region": nil, "service": nil},
+	// A travel record's dated=booking says its date is the booking's, the
+	// export having no travel date.
+	KindTravel:     {"class": {"economy", "premium_economy", "business", "first"}, "country": nil, "dated": {"booking"}},
+	KindDataCentre: {"room": nil},
+	KindColocation: {"contract": nil},
+	KindCloud:      {"provider": {"aws", "gcp", "azure", "other"}, "method": {"location", "market"}, "region": nil, "service": nil},
 }
 
 // requiredAttrs are the attributes a kind's records must carry.

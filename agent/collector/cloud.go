@@ -89,7 +89,7 @@ func (s *cloudCollector) Check(env Env, add source.AddFunc) {
 
 func (s *cloudCollector) New(env Env) Collector {
 	c := newState(env)
-	return byRow{c, func(r source.Row) { s.add(c, r) }}
+	return byRow{c: c, add: func(r source.Row) { s.add(c, r) }}
 }
 
 func (*cloudCollector) Sample() string {

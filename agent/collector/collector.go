@@ -35,6 +35,19 @@ type Collector interface {
 	source.Resumer
 }
 
+// Warner is a collector with something to say of the rows as a whole,
+// not of one row: check prints it under the source (a travel export
+// dated by booking, the airport codes the table lacks).
+type Warner interface{ Warnings() []string }
+
+// Surveyor is a collector whose rows describe the site, not its activity:
+// a commute survey, which the agent puts in the declaration it sends
+// (site.commute) in place of the profile's assumed split. Nil: the rows
+// gave no survey.
+type Surveyor interface {
+	Survey() *declaration.CommuteSurvey
+}
+
 // Gaps is a collector whose records need not cover every day: MinGap
 // is the shortest run of days without a record that check reports as a
 // gap (0: none; a collector without the method: every missing day).
@@ -121,6 +134,16 @@ func whole(c Collector, t source.Table) ([]footprint.Activity, []source.Rejectio
 type byRow struct {
 	c   *state
 	add func(source.Row)
+	// warn is what check should say of the rows as a whole (nil: nothing).
+	warn func() []string
+}
+
+// Warnings is what the rows read say as a whole (Warner).
+func (b byRow) Warnings() []string {
+	if b.warn == nil {
+		return nil
+	}
+	return b.warn()
 }
 
 func (b byRow) Add(r source.Row) { b.add(r) }

@@ -157,11 +157,17 @@ type Columns struct {
 	From       string `mapstructure:"from"`
 	To         string `mapstructure:"to"`
 	DistanceKm string `mapstructure:"distance_km"`
-	Cabin      string `mapstructure:"cabin"`
-	State      string `mapstructure:"state"`
-	Hours      string `mapstructure:"hours"`
-	Nights     string `mapstructure:"nights"`
-	Country    string `mapstructure:"country"`
+	// DistanceMi is a distance in miles ("Segment Miles"), read as
+	// international miles (1.609344 km).
+	DistanceMi string `mapstructure:"distance_mi"`
+	// BookingDate is when a trip was booked (collector travel): the
+	// record's date when the row has no travel date (columns.date).
+	BookingDate string `mapstructure:"booking_date"`
+	Cabin       string `mapstructure:"cabin"`
+	State       string `mapstructure:"state"`
+	Hours       string `mapstructure:"hours"`
+	Nights      string `mapstructure:"nights"`
+	Country     string `mapstructure:"country"`
 	// Period is a bill's period in one column ("Jan 5 - Feb 4, 2025"),
 	// read into its start and end (collector energy).
 	Period string `mapstructure:"period"`
@@ -169,6 +175,11 @@ type Columns struct {
 	// where they worked that day.
 	Person       string `mapstructure:"person"`
 	WorkLocation string `mapstructure:"work_location"`
+	// Home and DaysOnSite are a commute survey's (collector
+	// commute_survey): the respondent's home city or postcode, and the
+	// days a week on site.
+	Home       string `mapstructure:"home"`
+	DaysOnSite string `mapstructure:"days_on_site"`
 	// Temperature is the outdoor temperature (collector weather).
 	Temperature string `mapstructure:"temperature"`
 	// The cloud collector's fields: set from the provider's documented

@@ -57,7 +57,7 @@ func (s *energyCollector) Check(env Env, add source.AddFunc) {
 
 func (s *energyCollector) New(env Env) Collector {
 	c := newState(env)
-	return byRow{c, func(r source.Row) { s.add(c, r) }}
+	return byRow{c: c, add: func(r source.Row) { s.add(c, r) }}
 }
 
 func (*energyCollector) Sample() string {

@@ -29,6 +29,11 @@ var fuzzSources = []struct {
 		&teleworkCollector{Locations: map[string]string{"office": "onsite", "wfh": "remote", "leave": "ignore"}}},
 	{"flights", "travel", ",", "", Common{DateFormat: "DD-MMM-YYYY", Constants: map[string]string{"mode": "flight"}, Columns: Columns{Date: "Booking Date", From: "Origin", To: "Destination"}}, &travelCollector{}},
 	{"hh", "interval", ",", "", Common{TimeFormat: "DD/MM/YYYY HH:mm", Columns: Columns{Time: "time", Quantity: "kwh"}}, &intervalCollector{Unit: "kWh", Timestamp: "start", Gaps: "estimate"}},
+	{"segments", "travel", ",", "", Common{DateFormat: "DD-MMM-YYYY", Constants: map[string]string{"mode": "flight"},
+		Columns: Columns{Date: "Travel Date", BookingDate: "Booking Date", From: "Origin", To: "Destination", DistanceMi: "Segment Miles", Cabin: "Class"}}, &travelCollector{}},
+	{"survey", "commute_survey", ",", "", Common{DateFormat: "M/D/YYYY", TimeFormat: "M/D/YYYY H:mm:ss",
+		Columns: Columns{Date: "Timestamp", Mode: "Mode", DistanceKm: "km", DaysOnSite: "Days", Home: "Home"}},
+		&commuteSurveyCollector{Modes: map[string]string{"mrt/lrt": "metro"}, Places: map[string]float64{"makati": 2}}},
 }
 
 // FuzzCSVSources: no export panics a source parser or a collector, and
@@ -43,7 +48,11 @@ func FuzzCSVSources(f *testing.F) {
 	f.Add([]byte("Date,Employee ID,Work Location\n1/6/2025,E1,Office\n1/6/2025,E1,WFH\n1/6/2025,E2,Leave\nGrand Total,3,\n"))
 	f.Add([]byte("Booking Date,Origin,Destination\n09-Jan-2025,MNL,CEB\n09-janv.-2025,MNL,SIN\n"))
 	f.Add([]byte("time,kwh\n26/10/2025 01:00,0.4\n26/10/2025 01:30,0.4\n26/10/2025 01:00,0.4\n30/03/2025 02:30,1\n"))
-	site := declaration.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris", Seats: 100,
+	f.Add([]byte("Traveller,Booking Date,Travel Date,Origin,Destination,Segment Miles,Class\n\"Cruz, Ana\",20-Jan-2025,,MNL,ENI,261,Economy\n" +
+		"\"Cruz, Ana\",20-Jan-2025,03-Feb-2025,MNL,DOH,\"5,412\",Business\nX,20-Jan-2025,,QQQ,,-3,First\n"))
+	f.Add([]byte("Timestamp,Mode,km,Days,Home\n3/10/2025 9:14:02,Jeepney,8,5,\n3/10/2025 9:20:45,MRT/LRT,,5,Makati\n" +
+		"3/11/2025 8:05:33,Hoverboard,6,5,\n3/11/2025 8:05:33,Walk,-1,9,\n,Own car,400,2,\n"))
+	site := declaration.Site{ID: "fr-x", Name: "X", Country: "FR", Timezone: "Europe/Paris", Seats: 100,
 		Workstations: []declaration.Workstation{{Class: "desktop", Count: 100, WattsOn: 60}}}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		for _, s := range fuzzSources {
@@ -64,6 +73,19 @@ func FuzzCSVSources(f *testing.F) {
 				}
 			}
 			_ = declaration.Plausibility(site, acts, nil)
+			col := s.options.New(Env{ID: s.id, Type: "csv", Collector: s.collector, Common: common, Site: site})
+			if sv, ok := col.(Surveyor); ok {
+				for _, r := range tab.Rows {
+					col.Add(r)
+				}
+				if got := sv.Survey(); got != nil {
+					withSurvey := site
+					withSurvey.Commute = got
+					if err := withSurvey.Validate("fuzz"); err != nil {
+						t.Fatalf("%s: the survey breaks the declaration: %v", s.id, err)
+					}
+				}
+			}
 		}
 	})
 }

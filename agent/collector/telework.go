@@ -37,7 +37,7 @@ func (o *teleworkCollector) New(env Env) Collector {
 		return newRoster(o, env)
 	}
 	c := newState(env)
-	return byRow{c, func(r source.Row) { telework(c, r) }}
+	return byRow{c: c, add: func(r source.Row) { telework(c, r) }}
 }
 
 func (*teleworkCollector) Sample() string {

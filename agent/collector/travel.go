@@ -1,22 +1,21 @@
 package collector
 
 import (
-	"bytes"
-	_ "embed"
-	"encoding/csv"
-	"math"
-	"sort"
-	"strconv"
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
-	"sync"
 
 	"github.com/greenhelp/greenhelp/agent/source"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
 // travelCollector reads a travel agency's bookings: flights (IATA pairs
-// become great-circle distances with DESNZ's uplift, by haul and cabin),
-// rail, car, taxi, bus and coach by distance, hotel nights by country.
+// become great-circle distances with DESNZ's uplift, domestic or by haul,
+// and cabin), rail, car, taxi, bus and coach by distance (kilometres or
+// miles), hotel nights by country; each on its travel date, or its
+// booking date when that is all the export has (said in check and on
+// the record).
 type travelCollector struct{}
 
 func init() { register("travel", func() Options { return &travelCollector{} }) }
@@ -27,81 +26,45 @@ func (*travelCollector) Defaults(*Common) {}
 func (*travelCollector) MinGap() int { return 0 }
 
 func (*travelCollector) Check(env Env, add source.AddFunc) {
-	requireColumns(env, add, "date", "mode")
+	requireColumns(env, add, "date|booking_date", "mode")
 	cols := env.Common.Given()
-	if env.Type != "manual" && cols["distance_km"] == "" && (cols["from"] == "" || cols["to"] == "") {
-		add("columns.distance_km", "", "missing: give columns.distance_km, or columns.from and columns.to (IATA codes) for flights")
+	if cols["distance_km"] != "" && cols["distance_mi"] != "" {
+		add("columns.distance_mi", cols["distance_mi"], "columns.distance_km is mapped too: give the distance in one unit")
+	}
+	if env.Type != "manual" && cols["distance_km"] == "" && cols["distance_mi"] == "" && (cols["from"] == "" || cols["to"] == "") {
+		add("columns.distance_km", "", "missing: give columns.distance_km (or distance_mi, a distance in miles), or columns.from and columns.to (IATA codes) for flights")
 	}
 }
 
 func (*travelCollector) New(env Env) Collector {
-	c := newState(env)
-	return byRow{c, func(r source.Row) { travel(c, r) }}
+	t := &travelRun{c: newState(env), unknown: map[string]int{}}
+	cols := env.Common.Given()
+	t.bookingOnly = cols["date"] == "" && cols["booking_date"] != ""
+	return byRow{c: t.c, add: t.row, warn: t.warnings}
 }
 
 func (*travelCollector) Sample() string {
 	return `  # The travel agency's booking export: IATA pairs become great-circle
-  # distances (+8 % DESNZ uplift); hotel nights by country.
+  # distances (+8 % DESNZ uplift), domestic when both airports are in one
+  # country, else short or long haul; hotel nights by country.
   - id: travel-agency
     type: csv
     collector: travel
     path: exports/bookings.csv
+    date_format: DD-MMM-YYYY        # 09-Jan-2025
+    # constants: {mode: flight}     # a flights-only export without a mode column
     columns:
-      date: travel_date
+      date: Travel Date             # the day travelled
+      booking_date: Booking Date    # used when a row has no travel date (said in check)
       mode: mode                    # flight, rail, car, taxi, bus, coach, hotel (and aliases)
-      from: origin                  # IATA code
-      to: destination
-      distance_km: distance_km      # used when given (rail, car …)
-      cabin: cabin                  # economy, premium_economy, business, first
+      from: Origin                  # IATA code
+      to: Destination
+      distance_mi: Segment Miles    # or distance_km; flights between known airports use the airports
+      cabin: Class                  # economy, premium_economy, business, first
       nights: nights                # hotel
       country: country              # hotel's country (default: the site's)
 `
 }
-
-// Airport is an entry of the embedded IATA table.
-type Airport struct {
-	IATA, Country string
-	Lat, Lon      float64
-}
-
-//go:embed airports.csv
-var airportsCSV []byte
-
-var airports = sync.OnceValue(func() map[string]Airport {
-	rows, err := csv.NewReader(bytes.NewReader(airportsCSV)).ReadAll()
-	if err != nil {
-		panic(err)
-	}
-	m := map[string]Airport{}
-	for _, r := range rows[1:] {
-		lat, _ := strconv.ParseFloat(r[2], 64)
-		lon, _ := strconv.ParseFloat(r[3], 64)
-		m[r[0]] = Airport{IATA: r[0], Country: r[1], Lat: lat, Lon: lon}
-	}
-	return m
-})
-
-// LookupAirport returns an airport of the embedded table by IATA code.
-func LookupAirport(code string) (Airport, bool) {
-	a, ok := airports()[strings.ToUpper(strings.TrimSpace(code))]
-	return a, ok
-}
-
-// GreatCircleKm is the haversine distance between two airports.
-func GreatCircleKm(a, b Airport) float64 {
-	const r = 6371.0
-	rad := math.Pi / 180
-	dLat, dLon := (b.Lat-a.Lat)*rad, (b.Lon-a.Lon)*rad
-	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(a.Lat*rad)*math.Cos(b.Lat*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
-	return 2 * r * math.Asin(math.Sqrt(h))
-}
-
-// FlightUplift is DESNZ's 8 % uplift of great-circle distance for
-// indirect routes and delays.
-const FlightUplift = 1.08
-
-// LongHaulKm is DESNZ's short-/long-haul boundary.
-const LongHaulKm = 3700.0
 
 var travelModes = map[string]string{
 	"flight": "flight", "air": "flight", "plane": "flight", "avion": "flight", "vol": "flight",
@@ -114,71 +77,194 @@ var travelModes = map[string]string{
 var cabins = map[string]string{"economy": "economy", "eco": "economy", "y": "economy", "premium": "premium_economy",
 	"premium_economy": "premium_economy", "premium economy": "premium_economy", "business": "business", "affaires": "business", "c": "business", "j": "business", "first": "first", "f": "first"}
 
-func travel(c *state, r source.Row) {
-	d, ok := c.date(r, "date")
+// travelRun is one collection of a travel export: the records, and what
+// check should say of the rows as a whole.
+type travelRun struct {
+	c *state
+	// bookingOnly: the source maps a booking date and no travel date.
+	bookingOnly bool
+	// booked counts the records dated by their booking date; rows the
+	// rows taken.
+	booked, rows int
+	// unknown counts the rows naming each code the table lacks.
+	unknown map[string]int
+}
+
+// warnings says which rows were dated by booking and which airport codes
+// are not in the table.
+func (t *travelRun) warnings() []string {
+	var out []string
+	switch {
+	case t.bookingOnly && t.booked > 0:
+		out = append(out, fmt.Sprintf("dates are booking dates (columns.booking_date, no columns.date): %s counted on the day booked, which can be another month or year than the trip (the records say so: attribute dated=booking); map the travel date if the export has one", rows(t.booked)))
+	case t.booked > 0:
+		out = append(out, fmt.Sprintf("%s of %d without a travel date: dated by the booking date (columns.booking_date; the records say so: attribute dated=booking)", rows(t.booked), t.rows))
+	}
+	if len(t.unknown) > 0 {
+		codes := slices.Sorted(maps.Keys(t.unknown))
+		named := make([]string, len(codes))
+		n := 0
+		for i, code := range codes {
+			named[i] = fmt.Sprintf("%s (%s)", code, rows(t.unknown[code]))
+			n += t.unknown[code]
+		}
+		out = append(out, fmt.Sprintf("airport codes not in the embedded table, in %s: %s; correct the code, or give those segments' distance (columns.distance_km or distance_mi)", rows(n), strings.Join(named, ", ")))
+	}
+	return out
+}
+
+// date is the row's travel date, else its booking date (dated: true).
+func (t *travelRun) date(r source.Row) (d footprint.Date, dated bool, ok bool) {
+	if strings.TrimSpace(r.Fields["date"]) != "" {
+		d, ok = t.c.date(r, "date")
+		return d, false, ok
+	}
+	if strings.TrimSpace(r.Fields["booking_date"]) != "" {
+		d, ok = t.c.date(r, "booking_date")
+		return d, true, ok
+	}
+	t.c.reject(r, "date: empty: want the travel date (columns.date) or at least the booking date (columns.booking_date)")
+	return d, false, false
+}
+
+// distanceKm is the row's own distance in km (distance_km, or
+// distance_mi × 1.609344); given is false when the row has none.
+func (t *travelRun) distanceKm(r source.Row) (km float64, given, ok bool) {
+	for _, f := range []struct {
+		field string
+		perKm float64
+	}{{"distance_km", 1}, {"distance_mi", KmPerMile}} {
+		if strings.TrimSpace(r.Fields[f.field]) == "" {
+			continue
+		}
+		v, ok := t.c.number(r, f.field)
+		return v * f.perKm, true, ok
+	}
+	return 0, false, true
+}
+
+func (t *travelRun) row(r source.Row) {
+	c := t.c
+	t.rows++
+	d, byBooking, ok := t.date(r)
 	if !ok {
 		return
 	}
 	modeRaw := strings.ToLower(strings.TrimSpace(r.Fields["mode"]))
 	mode, known := travelModes[modeRaw]
 	if !known {
-		keys := make([]string, 0, len(travelModes))
-		for k := range travelModes {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(travelModes))
 		c.reject(r, "mode: %q: want one of %s", r.Fields["mode"], strings.Join(keys, ", "))
 		return
 	}
-	a := footprint.Activity{Kind: footprint.KindTravel, Start: d, End: d.AddDays(1)}
+	a := footprint.Activity{Kind: footprint.KindTravel, Start: d, End: d.AddDays(1), Attrs: map[string]string{}}
+	if byBooking {
+		a.Attrs["dated"] = "booking"
+	}
 	if mode == "hotel" {
 		n, ok := c.number(r, "nights")
 		if !ok {
 			return
 		}
-		country := strings.ToUpper(first(r.Fields["country"], c.site.Country))
-		a.Item, a.Unit, a.Quantity, a.Attrs = "hotel", footprint.UnitRoomNight, n, map[string]string{"country": country}
-		c.emit(r, a)
+		a.Item, a.Unit, a.Quantity = "hotel", footprint.UnitRoomNight, n
+		a.Attrs["country"] = strings.ToUpper(first(r.Fields["country"], c.site.Country))
+		t.emit(r, a, byBooking)
 		return
 	}
-	var km float64
-	from, okF := LookupAirport(r.Fields["from"])
-	to, okT := LookupAirport(r.Fields["to"])
-	switch {
-	case strings.TrimSpace(r.Fields["distance_km"]) != "":
-		if km, ok = c.number(r, "distance_km"); !ok {
+	given, hasGiven, ok := t.distanceKm(r)
+	if !ok {
+		return
+	}
+	a.Unit, a.Item = footprint.UnitPKm, mode
+	if mode != "flight" {
+		if !hasGiven {
+			c.reject(r, "distance: empty: %s needs a distance (columns.distance_km or distance_mi)", mode)
 			return
 		}
-	case mode == "flight" && okF && okT:
-		km = GreatCircleKm(from, to) * FlightUplift
-	case mode == "flight":
-		c.reject(r, "from/to: %q–%q: unknown airport(s): give distance_km or IATA codes of the embedded table", r.Fields["from"], r.Fields["to"])
+		a.Quantity = given
+		t.emit(r, a, byBooking)
 		return
+	}
+	if !t.flight(r, &a, given, hasGiven) {
+		return
+	}
+	t.emit(r, a, byBooking)
+}
+
+// flight sets a flight's distance and item: between airports of the
+// table, their great circle + 8 % (every flight counted one way, DESNZ's);
+// with a code the table lacks, the row's own distance, taken as the
+// airports' great circle (as agencies' segment miles are) + 8 %.
+// Domestic when both airports are in one country, else short or long haul
+// by the distance counted; the cabin for short and long haul.
+func (t *travelRun) flight(r source.Row, a *footprint.Activity, given float64, hasGiven bool) bool {
+	c := t.c
+	fromCode, toCode := strings.ToUpper(strings.TrimSpace(r.Fields["from"])), strings.ToUpper(strings.TrimSpace(r.Fields["to"]))
+	from, okF := LookupAirport(fromCode)
+	to, okT := LookupAirport(toCode)
+	var missing []string
+	for _, m := range []struct {
+		code string
+		ok   bool
+	}{{fromCode, okF}, {toCode, okT}} {
+		if !m.ok && m.code != "" && !slices.Contains(missing, m.code) {
+			missing = append(missing, m.code)
+			t.unknown[m.code]++
+		}
+	}
+	switch {
+	case okF && okT:
+		a.Quantity = GreatCircleKm(from, to) * FlightUplift
+	case hasGiven:
+		a.Quantity = given * FlightUplift
+	case len(missing) > 0:
+		c.reject(r, "from/to: %s–%s: no airport %s in the embedded table (airports with scheduled service, OurAirports): correct the code, or give the segment's distance (columns.distance_km or distance_mi)", quote(fromCode), quote(toCode), strings.Join(missing, " or "))
+		return false
 	default:
-		c.reject(r, "distance_km: empty: %s needs a distance", mode)
-		return
+		c.reject(r, "from/to: empty: a flight needs its airports' IATA codes (columns.from, columns.to) or its distance (columns.distance_km or distance_mi)")
+		return false
 	}
-	a.Unit, a.Quantity, a.Item = footprint.UnitPKm, km, mode
-	if mode == "flight" {
-		switch {
-		case okF && okT && from.Country == to.Country:
-			a.Item = "flight_domestic"
-		case km < LongHaulKm:
-			a.Item = "flight_short_haul"
-		default:
-			a.Item = "flight_long_haul"
-		}
-		if cab := strings.ToLower(strings.TrimSpace(r.Fields["cabin"])); cab != "" && a.Item != "flight_domestic" {
-			cl, ok := cabins[cab]
-			if !ok {
-				c.reject(r, "cabin: %q: want economy, premium_economy, business or first", r.Fields["cabin"])
-				return
-			}
-			if a.Item == "flight_short_haul" && (cl == "premium_economy" || cl == "first") {
-				cl = "business" // DESNZ short haul has economy and business only
-			}
-			a.Attrs = map[string]string{"class": cl}
-		}
+	switch {
+	case okF && okT && from.Country == to.Country:
+		a.Item = "flight_domestic"
+	case a.Quantity < LongHaulKm:
+		a.Item = "flight_short_haul"
+	default:
+		a.Item = "flight_long_haul"
 	}
-	c.emit(r, a)
+	if cab := strings.ToLower(strings.TrimSpace(r.Fields["cabin"])); cab != "" && a.Item != "flight_domestic" {
+		cl, ok := cabins[cab]
+		if !ok {
+			c.reject(r, "cabin: %q: want economy, premium_economy, business or first", r.Fields["cabin"])
+			return false
+		}
+		if a.Item == "flight_short_haul" && (cl == "premium_economy" || cl == "first") {
+			cl = "business" // DESNZ short haul has economy and business only
+		}
+		a.Attrs["class"] = cl
+	}
+	return true
+}
+
+func (t *travelRun) emit(r source.Row, a footprint.Activity, byBooking bool) {
+	if len(a.Attrs) == 0 {
+		a.Attrs = nil
+	}
+	if t.c.emit(r, a) && byBooking {
+		t.booked++
+	}
+}
+
+func rows(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return fmt.Sprintf("%d rows", n)
+}
+
+func quote(code string) string {
+	if code == "" {
+		return `""`
+	}
+	return code
 }

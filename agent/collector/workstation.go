@@ -83,9 +83,9 @@ func (s *workstationCollector) New(env Env) Collector {
 	c := s.newWS(env)
 	switch {
 	case env.Type == "manual":
-		return byRow{c.state, c.estimateRow}
+		return byRow{c: c.state, add: c.estimateRow}
 	case env.Common.Columns.Hours != "":
-		return byRow{c.state, c.report}
+		return byRow{c: c.state, add: c.report}
 	}
 	return newPowerLog(c)
 }

@@ -29,4 +29,3 @@ const (
 	// two consecutive readings).
 	FieldReading = "reading"
 )
-

@@ -85,10 +85,14 @@ type ElectricityContract struct {
 }
 
 // CommuteSurvey is the site's commuting survey: how staff get to the site.
+// Typed in site.yaml (site.commute), or read by the agent from a form's
+// export (a commute_survey source, named in Source).
 type CommuteSurvey struct {
 	Date        footprint.Date `mapstructure:"date" yaml:"date" json:"date"`
 	Respondents int            `mapstructure:"respondents" yaml:"respondents" json:"respondents"`
 	Modes       []CommuteMode  `mapstructure:"modes" yaml:"modes" json:"modes"`
+	// Source is the agent's source the survey was read from ("": typed in).
+	Source string `mapstructure:"source" yaml:"source" json:"source,omitempty"`
 }
 
 // CommuteMode is one way of commuting: its share of on-site person-days and
@@ -102,9 +106,14 @@ type CommuteMode struct {
 }
 
 // CommuteModes are the modes a survey may name, each computed with the
-// travel factor of the same name (carpool: car ÷ occupancy).
+// travel factor of the same name (carpool: car ÷ occupancy), or a stand-in
+// the calculation names where the library has none: the local modes
+// motorbike_taxi (habal-habal, ojek, boda-boda), tricycle (tuk-tuk,
+// auto-rickshaw), paratransit (jeepney, songthaew, angkot), minibus
+// (shared van or minibus: UV Express) and e_bike.
 var CommuteModes = []string{"car_petrol", "car_diesel", "car_hybrid", "car_electric", "carpool",
-	"motorbike", "bus", "coach", "rail", "rail_high_speed", "metro", "tram", "taxi", "bicycle", "walk"}
+	"motorbike", "bus", "coach", "rail", "rail_high_speed", "metro", "tram", "taxi", "bicycle", "walk",
+	"motorbike_taxi", "tricycle", "paratransit", "minibus", "e_bike"}
 
 // Workstation is one class of the site's fleet with its power draw.
 type Workstation struct {
@@ -349,6 +358,9 @@ func validateTexts(s Site, p func(string) string, e *footprint.Problems) {
 	for i, a := range s.Actions {
 		ap := fmt.Sprintf("actions[%d].", i)
 		texts = append(texts, text{ap + "id", a.ID, footprint.MaxNameLength}, text{ap + "owner", a.Owner, footprint.MaxNameLength})
+	}
+	if c := s.Commute; c != nil {
+		texts = append(texts, text{"commute.source", c.Source, footprint.MaxNameLength})
 	}
 	for i, d := range s.DataCentres {
 		texts = append(texts, text{fmt.Sprintf("data_centres[%d].name", i), d.Name, footprint.MaxNameLength})

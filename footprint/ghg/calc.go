@@ -174,6 +174,9 @@ func CalculatePeriod(site declaration.Site, acts []footprint.Activity, from, to 
 			inv.Weather = w
 		}
 	}
+	if c.bookingDated > 0 {
+		c.notes[fmt.Sprintf("business travel: %d record(s) dated by their booking, the export having no travel date: a trip booked in one year and made in the next counts in the year booked", c.bookingDated)] = true
+	}
 	if setAside > 0 {
 		c.notes[fmt.Sprintf("%d stored record(s) set aside as invalid, not counted (first: %s)", setAside, firstProblem)] = true
 	}
@@ -224,6 +227,7 @@ func (inv *Inventory) Totals() {
 			DefaultShare:   byQ[footprint.QualityDefault] / inv.TotalLocationT,
 		}
 	}
+	inv.OnDefaults = inv.onDefaults()
 }
 
 // sortLines orders lines by scope (the table's order), kind, item,
@@ -298,6 +302,7 @@ type calc struct {
 	trace                  []traceEntry        // Trace: record shares per line
 	periodShare            float64             // share of the year the period covers
 	records                int                 // activity records in the period
+	bookingDated           int                 // travel records dated by their booking (attrs dated=booking)
 	it                     *itCalc             // data centres, colocation, cloud (it.go)
 	n                      int                 // records the activity being added stands for (a rollup: many)
 }

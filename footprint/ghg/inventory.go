@@ -44,7 +44,10 @@ type Inventory struct {
 	// IT is the year's own data centres, colocation and cloud (it.go).
 	IT      *IT           `json:"it,omitempty"`
 	Quality QualityShares `json:"quality"`
-	Lines   []Line        `json:"lines"`
+	// OnDefaults is the part of the footprint resting on defaults, and on
+	// which (nil: none).
+	OnDefaults *OnDefaults `json:"on_defaults,omitempty"`
+	Lines      []Line      `json:"lines"`
 	// Notes lists factor fallbacks and assumptions a reader must know.
 	Notes     []string `json:"notes,omitempty"`
 	FactorSet string   `json:"factor_set"`

@@ -80,6 +80,9 @@ func (c *calc) travel(a footprint.Activity, qty float64) error {
 	if err != nil {
 		return err
 	}
+	if a.Attrs["dated"] == "booking" {
+		c.bookingDated += c.n
+	}
 	unit, basis := c.perVehicle(a, f), attrBasis(a)
 	if unit != string(a.Unit) {
 		basis = strings.TrimPrefix(basis+", 1 occupant: pkm = vehicle-km", ", ")
@@ -153,9 +156,21 @@ func (c *calc) weather(footprint.Activity, float64) error { return nil }
 // and radiative-forcing variants, and for flights of a site outside the UK
 // DESNZ's international (to/from non-UK) factors — its short- and
 // long-haul factors are for flights to or from the UK.
+//
+// A flight within the site's own country (flight_domestic) takes a
+// national domestic factor when the library has one for the country (an
+// operator's --factors row travel,flight_domestic,<country>); else DESNZ's
+// international factor, with a note: DESNZ's domestic factor is for
+// flights within the UK.
 func (c *calc) travelItem(a footprint.Activity) string {
 	item := a.Item
 	cl := a.Attrs["class"]
+	if a.Item == "flight_domestic" && !strings.EqualFold(c.site.Country, "GB") {
+		if national := c.noRF(a, a.Item); c.lib.HasRegion("travel", national, c.site.Country) {
+			return national
+		}
+		c.notes[fmt.Sprintf("flights within %s (flight_domestic): DESNZ's domestic factor is for flights within the UK; its international (to/from non-UK) factor stands in — a national factor (a row travel,flight_domestic,%s in a --factors file) replaces it", c.site.Country, c.site.Country)] = true
+	}
 	if strings.HasPrefix(a.Item, "flight_") && !strings.EqualFold(c.site.Country, "GB") {
 		intl := "flight_international"
 		if cl == "economy" || cl == "business" {
@@ -170,8 +185,13 @@ func (c *calc) travelItem(a footprint.Activity) string {
 	if cl != "" {
 		item += "." + cl
 	}
+	return c.noRF(a, item)
+}
+
+// noRF is item without radiative forcing when the options say so.
+func (c *calc) noRF(a footprint.Activity, item string) string {
 	if strings.HasPrefix(a.Item, "flight_") && c.opt.FlightsWithoutRF {
-		item += ".no_rf"
+		return item + ".no_rf"
 	}
 	return item
 }
@@ -207,6 +227,9 @@ func attrBasis(a footprint.Activity) string {
 	}
 	if cc := a.Attrs["country"]; cc != "" {
 		parts = append(parts, "in "+cc)
+	}
+	if a.Attrs["dated"] == "booking" {
+		parts = append(parts, "dated by booking")
 	}
 	return strings.Join(parts, ", ")
 }

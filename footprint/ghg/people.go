@@ -2,6 +2,7 @@ package ghg
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
@@ -58,6 +59,9 @@ func (c *calc) commuting() error {
 		}
 		survey, surveyQ, origin = c.as.Commute, footprint.QualityDefault, "profile "+c.as.Profile+" default split"
 	}
+	if survey.Source != "" {
+		origin = fmt.Sprintf("site survey read from source %s, %d respondents", survey.Source, survey.Respondents)
+	}
 	if !survey.Date.IsZero() {
 		origin += " of " + survey.Date.String()
 	}
@@ -80,8 +84,12 @@ func (c *calc) commuting() error {
 			item = "rail_suburban"
 		case "rail_high_speed":
 			item = "rail"
+		case "motorbike_taxi":
+			// The rider is driven: the motorbike's km are the passenger's.
+			item = "motorbike"
+			basis += ", one passenger per motorbike-km"
 		}
-		f, err := c.lookup("travel", item, c.site.Country, false)
+		f, err := c.commuteFactor(item)
 		if err != nil {
 			return fmt.Errorf("commuting mode %s: %w", m.Mode, err)
 		}
@@ -92,4 +100,30 @@ func (c *calc) commuting() error {
 		c.addLine(Scope3Commuting, "commute", m.Mode, qty, unit, f, worse(q, surveyQ), basis, 0)
 	}
 	return nil
+}
+
+// commuteStandIns are the library's modes that stand in for local commute
+// modes no factor of the library covers, and why: no published per-km
+// figure for them could be read (jeepneys, UV Express vans and tricycles
+// have Philippine studies of fuel use and occupancy, none in the library).
+// A row of the mode for the site's country (--factors) replaces the
+// stand-in.
+var commuteStandIns = map[string]struct{ item, why string }{
+	"paratransit": {"bus", "no factor for jeepney-like paratransit in the library: DESNZ's average local bus (UK) per passenger-km stands in"},
+	"minibus":     {"bus", "no factor for a shared minibus (UV Express) in the library: DESNZ's average local bus (UK) per passenger-km stands in"},
+	"tricycle":    {"motorbike", "no factor for a tricycle in the library: DESNZ's average motorbike per vehicle-km, one passenger, stands in (a tricycle carries more people and weighs more)"},
+}
+
+// commuteFactor is the factor of a commute mode: the library's row for the
+// site's country or the world, else its stand-in, said on the line.
+func (c *calc) commuteFactor(item string) (factorRef, error) {
+	if s, ok := commuteStandIns[item]; ok && !c.lib.HasRegion("travel", item, c.site.Country) && !c.lib.HasRegion("travel", item, factors.World) {
+		f, err := c.lookup("travel", s.item, c.site.Country, false)
+		if err != nil {
+			return f, err
+		}
+		f.fallback = strings.TrimPrefix(f.fallback+"; "+s.why+" (a row travel,"+item+","+c.site.Country+" in a --factors file replaces it)", "; ")
+		return f, nil
+	}
+	return c.lookup("travel", item, c.site.Country, false)
 }

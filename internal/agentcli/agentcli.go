@@ -342,6 +342,12 @@ func printCheck(w io.Writer, rep CheckReport) {
 		for _, r := range h.Rejections {
 			fmt.Fprintf(w, "  %s: %s: %s\n", h.ID, r.Where, r.Reason)
 		}
+		for _, warn := range h.Warnings {
+			fmt.Fprintf(w, "  warning: %s: %s\n", h.ID, warn)
+		}
+		if sv := h.Survey; sv != nil {
+			fmt.Fprintf(w, "  %s: %s\n", h.ID, surveyLine(sv))
+		}
 		if h.RowsSkipped > 0 {
 			fmt.Fprintf(w, "  %s: %d line(s) skipped, not data (not rejected):", h.ID, h.RowsSkipped)
 			for _, r := range h.Skipped {
@@ -374,7 +380,7 @@ func printCheck(w io.Writer, rep CheckReport) {
 	case rep.OK && len(rep.Implausible) > 0:
 		fmt.Fprintf(w, "\ncheck: readable, but %d figure(s) look off by an order of magnitude (above)\n", len(rep.Implausible))
 	case rep.OK && coverageWarnings(rep.Sources) > 0:
-		fmt.Fprintf(w, "\ncheck: ok, with %d coverage warning(s) (above): days no record covers, or covers twice\n", coverageWarnings(rep.Sources))
+		fmt.Fprintf(w, "\ncheck: ok, with %d warning(s) (above): days no record covers or covers twice, dates or figures to read before they are trusted\n", coverageWarnings(rep.Sources))
 	case rep.OK:
 		fmt.Fprintln(w, "\ncheck: ok")
 	}

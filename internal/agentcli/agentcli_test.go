@@ -223,3 +223,36 @@ func TestCheckShowsCoverageAndWarnsOfWhatIsMissing(t *testing.T) {
 	assert.Contains(t, out, "2 line(s) skipped, not data (not rejected)")
 	assert.Contains(t, out, "check: ok, with")
 }
+
+// check names the airport codes the table lacks, says which rows are
+// dated by booking, and shows the commute survey the declaration will
+// carry.
+func TestCheckSaysWhatATravelExportAndASurveyGive(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, dir string
+		want      []string
+	}{
+		{"a travel agency's segments", "travel-agency-segments", []string{
+			"warning: agency: 1 row of 16 without a travel date: dated by the booking date",
+			"warning: agency: airport codes not in the embedded table, in 2 rows: ENI (1 row), QQQ (1 row)",
+			"agency: bookings.csv:17: from/to: MNL–QQQ: no airport QQQ in the embedded table"}},
+		{"a flights export with booking dates only", "travel-flights-no-mode", []string{
+			"warning: agency: dates are booking dates (columns.booking_date, no columns.date): 4 rows counted on the day booked",
+			"check: ok, with 1 warning(s)"}},
+		{"a commute survey", "commute-survey-form", []string{
+			"commute-survey: commute survey of 10 respondents, last answer 2025-03-13: paratransit 25.6 % at 9.0 km, car_petrol 12.8 % at 22.8 km",
+			"warning: commute-survey: 1 of 10 respondents are never on site"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join("../../agent/testdata/collect", tt.dir))))
+			_, out, stderr := run(t, "check", "--config", filepath.Join(dir, "site.yaml"))
+			for _, w := range tt.want {
+				assert.Contains(t, out, w, stderr)
+			}
+		})
+	}
+}

@@ -139,6 +139,15 @@ func printInventory(w io.Writer, inv *ghg.Inventory) error {
 	q := inv.Quality
 	fmt.Fprintf(w, "\nData quality (share of location-based total): measured %.1f %%, estimated %.1f %%, default %.1f %%\n",
 		q.MeasuredShare*100, q.EstimatedShare*100, q.DefaultShare*100)
+	if d := inv.OnDefaults; d != nil {
+		fmt.Fprintf(w, "Resting on defaults: %.1f %% of the location-based total (%.3f tCO2e)\n", d.Share*100, d.T)
+		for _, p := range d.Parts {
+			fmt.Fprintf(w, "  %.3f t  %s\n", p.T, p.What)
+		}
+		for _, o := range d.Outside {
+			fmt.Fprintf(w, "  beside the footprint: %s\n", o)
+		}
+	}
 	po := inv.PowerOff
 	if po.DeviceHours != nil {
 		comp := "n/a"
