@@ -326,6 +326,15 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 	if len(d.years) == 0 {
 		return nil, fmt.Errorf("%w: no full year of data yet", ErrNoData)
 	}
+	// Every year from the first full one to the last: a year no site has
+	// whole is still one of the group's (its silent sites estimated).
+	for y := d.years[0] + 1; y < d.years[len(d.years)-1]; y++ {
+		if !yearSet[y] {
+			yearSet[y] = true
+			d.years = append(d.years, y)
+		}
+	}
+	sort.Ints(d.years)
 	if d.year == 0 || !yearSet[d.year] {
 		d.year = d.years[len(d.years)-1]
 	}

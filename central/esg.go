@@ -173,6 +173,10 @@ func coverageNote(st store.Site, newest footprint.Date, year int, sy structure.S
 		return fmt.Sprintf("%s: registered, no records received", who)
 	case ok && sy.Status != structure.Reported:
 		return fmt.Sprintf("%s: %s in %d: %s", who, sy.Status, year, sy.Basis)
+	case ok && newest.Before(yearTo.AddDays(-1)) && (b.Exit == nil || yearTo.Before(b.Until)):
+		// Its records stop before the year's end with the group's: the
+		// year is not over yet.
+		return fmt.Sprintf("%s: records only until %s: %d is partial", who, newest, year)
 	case b.Exit != nil && b.Until.Before(yearTo):
 		return fmt.Sprintf("%s: %s, counted until %s", who, exitWords(b), b.Until.AddDays(-1))
 	case b.Entry != nil && yearFrom.Before(b.From):

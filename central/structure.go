@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/greenhelp/greenhelp/central/store"
@@ -69,7 +70,7 @@ func (s *Service) inBoundary(ctx context.Context, st store.Site, acts []footprin
 	out := make([]footprint.Activity, 0, len(acts))
 	for _, a := range acts {
 		if kinds, ok := cut[a.Start]; ok && a.Rolled != nil {
-			if !containsKind(kinds, a.Kind) {
+			if !slices.Contains(kinds, a.Kind) {
 				cut[a.Start] = append(kinds, a.Kind)
 			}
 			continue
@@ -98,15 +99,6 @@ func (s *Service) inBoundary(ctx context.Context, st store.Site, acts []footprin
 		}
 	}
 	return out, nil
-}
-
-func containsKind(ks []footprint.Kind, k footprint.Kind) bool {
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // siteCount is how a site counts in a year of the group's figures: what

@@ -162,10 +162,14 @@ func (p Period) Days() int { return p.From.DaysUntil(p.To) }
 func (p Period) String() string { return p.From.String() + "–" + p.To.AddDays(-1).String() }
 
 // Part is the part of year inside the boundary, from first (a site's
-// first counted record: it joins then, organically) to end (the day after
-// the group's newest record: the year is over for the group up to it);
-// ok is false when none.
+// first counted record: it joins then, organically; an acquired site that
+// sent nothing since joins on its day) to end (the day after the group's
+// newest record: the year is over for the group up to it); ok is false
+// when none.
 func (b Boundary) Part(year int, first, end footprint.Date) (Period, bool) {
+	if first.IsZero() {
+		first = b.From
+	}
 	from, to := footprint.YearBounds(year)
 	for _, d := range []footprint.Date{b.From, first} {
 		if from.Before(d) {

@@ -42,9 +42,12 @@ func TestTheBoundaryIsReadFromTheEvents(t *testing.T) {
 			assert.Equal(t, tt.want, p)
 		})
 	}
+	p, ok := b.Part(2022, footprint.Date{}, end)
+	assert.True(t, ok, "acquired, nothing sent since: it owes the group from its day")
+	assert.Equal(t, Period{day(2022, 7, 1), day(2023, 1, 1)}, p)
 	opened := BoundaryOf([]Event{{Site: "o", Kind: Opened, On: day(2022, 7, 1)}})
 	assert.True(t, opened.From.IsZero(), "an opening does not cut records")
-	p, ok := opened.Part(2022, day(2022, 8, 3), end)
+	p, ok = opened.Part(2022, day(2022, 8, 3), end)
 	assert.True(t, ok)
 	assert.Equal(t, Period{day(2022, 8, 3), day(2023, 1, 1)}, p, "from its first record")
 	_, ok = opened.Part(2026, first, end)
