@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 )
@@ -23,10 +24,11 @@ type ChangeReport struct {
 }
 
 // Changes decomposes the change from year−1 to year, from the same cached
-// inventories as the pages. A site counts in a year when it has a full
-// calendar year of data then (as for the trajectory): a site opened in
-// July joins the group's comparison the next year, as a structural change,
-// and a partial first year never reads as growth.
+// inventories as the pages: each site as the group counts it each year
+// (countIn: its records inside its boundary, the months it stayed silent
+// estimated), so that a site opening mid-year joins in that year as the
+// organic change it is, and a silent site continues at its estimate
+// instead of leaving.
 func (s *Service) Changes(ctx context.Context, year int) (*ChangeReport, error) {
 	d, err := s.dashboard(ctx, year)
 	if err != nil {
@@ -36,28 +38,23 @@ func (s *Service) Changes(ctx context.Context, year int) (*ChangeReport, error) 
 		year = d.year
 	}
 	var prev, cur []*ghg.Inventory
+	status := map[string]string{}
 	for _, sy := range d.sites {
-		full := map[int]bool{}
-		for _, y := range sy.full {
-			full[y] = true
-		}
 		for _, y := range []int{year - 1, year} {
-			if !full[y] {
-				continue
-			}
-			inv, err := sy.inventory(ctx, s, y)
+			c, err := sy.counted(ctx, s, y, d.end)
 			if err != nil {
 				return nil, err
 			}
-			if !sy.hasData(inv) {
+			if c.inv == nil {
 				continue
 			}
 			if y == year {
-				cur = append(cur, inv)
+				cur = append(cur, c.inv)
 			} else {
-				prev = append(prev, inv)
+				prev = append(prev, c.inv)
 			}
 		}
+		status[sy.site.ID] = changeStatus(sy.site, year)
 	}
 	if len(cur) == 0 {
 		return nil, fmt.Errorf("%w for %d", ErrNoData, year)
@@ -66,20 +63,23 @@ func (s *Service) Changes(ctx context.Context, year int) (*ChangeReport, error) 
 		return nil, fmt.Errorf("%w for %d: no year before to compare with", ErrNoData, year-1)
 	}
 	g, sites := planning.GroupChange(year-1, prev, cur)
+	for i := range sites {
+		if st := status[sites[i].Entity]; st != "" && sites[i].Status != "continuing" {
+			sites[i].Status = st
+		}
+	}
 	return &ChangeReport{Year: year, Method: planning.DecompositionMethod,
-		Basis: "market-based totals (the trajectory's basis): scope 1 + scope 2 market-based + scope 3; sites with a full calendar year of data",
+		Basis: "market-based totals (the trajectory's basis): scope 1 + scope 2 market-based + scope 3; each site as the group counts it (its records inside its boundary, the months a silent site sent nothing for estimated)",
 		Group: g, Sites: sites, Prior: ghg.Merge("group", "Group", year-1, prev)}, nil
 }
 
-// trajectories is planning.Trajectories with the group's base-year
-// recalculation under the configured policy.
-func (s *Service) trajectories(hist []planning.History) (planning.TrajectoryReport, error) {
-	rep, err := planning.Trajectories(hist, s.Method)
-	if err != nil {
-		return rep, err
+// changeStatus names a site that joined or left in year by its declared
+// event ("" when none that year: "joined" or "left" stand).
+func changeStatus(st store.Site, year int) string {
+	for _, e := range siteEvents(st) {
+		if e.On.Year() == year {
+			return string(e.Kind)
+		}
 	}
-	if r, err := planning.Recalculate(hist, s.Cfg.Trajectory.RecalculationThreshold); err == nil {
-		rep.Recalculation = &r
-	}
-	return rep, nil
+	return ""
 }

@@ -55,10 +55,13 @@ func TestTheChangesAPISplitsTheYearAndTheRecordsAPIShowsTheTrail(t *testing.T) {
 		_, err = svc.Ingest(ctx, id, wire.Batch{ID: batch, Site: &site, Activities: acts})
 		require.NoError(t, err)
 	}
-	// fr-a flies 2.5 % less in 2025; fr-b closes after 2024; fr-c opens in 2025.
+	// fr-a flies 2.5 % less in 2025; fr-b closes after 2024 (declared);
+	// fr-c opens in 2025; fr-d stops sending after 2024 (nothing declared).
 	post("fr-a", "FR", "a", append(yearOf(2024, 10000, 100000), yearOf(2025, 10000, 97500)...))
 	post("fr-b", "FR", "b", yearOf(2024, 5000, 0.001))
 	post("fr-c", "FR", "c", yearOf(2025, 4000, 0.001))
+	post("fr-d", "FR", "d", yearOf(2024, 3000, 0.001))
+	require.NoError(t, svc.CloseSite(ctx, "fr-b", footprint.NewDate(2025, 1, 1)))
 	srv := httptest.NewServer(newHandler(svc))
 	defer srv.Close()
 
@@ -66,7 +69,7 @@ func TestTheChangesAPISplitsTheYearAndTheRecordsAPIShowsTheTrail(t *testing.T) {
 	require.Equal(t, http.StatusOK, getJSON(t, srv.URL+"/api/v1/changes?year=2025", &rep))
 	g := rep.Group
 	assert.InDelta(t, g.ToT-g.FromT, g.ActivityT+g.FactorT+g.StructureT, 1e-9, "the three effects add up to the change")
-	require.Len(t, rep.Sites, 3)
+	require.Len(t, rep.Sites, 4)
 	a := rep.Sites[0]
 	assert.Equal(t, "fr-a", a.Entity)
 	// DESNZ international economy with RF: 0.13465 (2024) → 0.10916 (2025)
@@ -74,10 +77,16 @@ func TestTheChangesAPISplitsTheYearAndTheRecordsAPIShowsTheTrail(t *testing.T) {
 	// for both years and moves nothing.
 	assert.InDelta(t, (0.10916-0.13465)*(100000+97500)/2/1000, a.FactorT, 1e-9, "the DESNZ 2025 flight factors are a factor effect")
 	assert.InDelta(t, -2500*(0.13465+0.10916)/2/1000, a.ActivityT, 1e-9)
-	assert.Equal(t, "left", rep.Sites[1].Status)
+	assert.Equal(t, "closed", rep.Sites[1].Status, "named by its declared closure")
 	assert.InDelta(t, -rep.Sites[1].FromT, rep.Sites[1].StructureT, 1e-12)
 	assert.Equal(t, "joined", rep.Sites[2].Status)
 	assert.InDelta(t, rep.Sites[1].StructureT+rep.Sites[2].StructureT, g.StructureT, 1e-9)
+	// The silent site continues at its estimate: 2025 is its 2024, nothing
+	// moves.
+	d := rep.Sites[3]
+	assert.Equal(t, "continuing", d.Status)
+	assert.InDelta(t, d.FromT, d.ToT, 1e-9)
+	assert.InDelta(t, 0, d.ActivityT+d.FactorT+d.StructureT, 1e-9)
 
 	var recs struct {
 		Lines   []ghg.Line       `json:"lines"`

@@ -14,6 +14,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 	"github.com/greenhelp/greenhelp/footprint/weather"
 	"github.com/greenhelp/greenhelp/profiles"
 )
@@ -25,11 +26,18 @@ type siteYear struct {
 	acts     []footprint.Activity // all years
 	versions []store.SiteVersion  // its declarations, read once
 	override *declaration.ProfilePin
-	hist     *planning.History // with loadSites(…, true), when it has a full year
-	full     []int             // its full calendar years of data (FullYears), worked out once
-	mu       sync.Mutex        // guards byYear: cached dashboards serve concurrent requests
+	hist     *planning.History  // with loadSites(…, true), when it has a full year
+	full     []int              // its full calendar years of data (FullYears), worked out once
+	first    footprint.Date     // its first counted record's day (zero: none)
+	cov      structure.Coverage // the months its counted records touch
+	// own is, for a site that entered by an acquisition or insourcing,
+	// every record of it, those before it entered too (ownYears).
+	own      []footprint.Activity
+	mu       sync.Mutex // guards byYear: cached dashboards serve concurrent requests
 	byYear   map[int]*siteCalc
 	measured map[int]weather.MeasuredClimate // its full measured weather years, worked out once (under mu)
+	cmu      sync.Mutex                      // guards counts
+	counts   map[int]siteCount
 }
 
 type siteCalc struct {
@@ -57,14 +65,25 @@ func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, err
 	if acts, err = s.expandSince(ctx, site.ID, acts, sinces); err != nil {
 		return nil, err
 	}
-	if acts, err = s.untilClosed(ctx, site, acts); err != nil {
+	all := acts
+	if acts, err = s.inBoundary(ctx, site, acts); err != nil {
 		return nil, err
 	}
 	o, err := s.Store.Override(ctx, site.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &siteYear{site: site, acts: acts, versions: vs, override: o, full: footprint.FullYears(acts), byYear: map[int]*siteCalc{}}, nil
+	sy := &siteYear{site: site, acts: acts, versions: vs, override: o, full: footprint.FullYears(acts), cov: structure.CoverageOf(acts),
+		byYear: map[int]*siteCalc{}, counts: map[int]siteCount{}}
+	for _, a := range acts {
+		if sy.first.IsZero() || a.Start.Before(sy.first) {
+			sy.first = a.Start
+		}
+	}
+	if !boundaryOf(site).From.IsZero() {
+		sy.own = all
+	}
+	return sy, nil
 }
 
 // loadSites loads every site (and, with history, works out its yearly
@@ -147,6 +166,23 @@ func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, 
 	if c, ok := sy.byYear[year]; ok {
 		return c, nil
 	}
+	c, err := sy.computeLocked(ctx, s, year, sy.acts)
+	if err != nil {
+		return nil, err
+	}
+	sy.byYear[year] = c
+	return c, nil
+}
+
+// compute is calc from other records of the site (its own records from
+// before it entered the group), not cached.
+func (sy *siteYear) compute(ctx context.Context, s *Service, year int, acts []footprint.Activity) (*siteCalc, error) {
+	sy.mu.Lock()
+	defer sy.mu.Unlock()
+	return sy.computeLocked(ctx, s, year, acts)
+}
+
+func (sy *siteYear) computeLocked(_ context.Context, s *Service, year int, all []footprint.Activity) (*siteCalc, error) {
 	d, ok := store.DeclarationIn(sy.versions, year)
 	if !ok {
 		d = registered(sy.site)
@@ -161,14 +197,12 @@ func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, 
 	// The year's share of the site's records (and its roll-out
 	// baseline): the same inventory as from all of them, a tenth of the
 	// work for a site with ten years.
-	acts := ghg.YearWindow(d, year).Filter(sy.acts)
+	acts := ghg.YearWindow(d, year).Filter(all)
 	inv, err := ghg.Calculate(d, acts, year, s.Factors, as, s.opts())
 	if err != nil {
 		return nil, fmt.Errorf("site %s: %w", sy.site.ID, err)
 	}
-	c := &siteCalc{decl: d, assign: a, as: as, levers: order, inv: inv, acts: acts}
-	sy.byYear[year] = c
-	return c, nil
+	return &siteCalc{decl: d, assign: a, as: as, levers: order, inv: inv, acts: acts}, nil
 }
 
 func (sy *siteYear) inventory(ctx context.Context, s *Service, year int) (*ghg.Inventory, error) {
@@ -232,6 +266,8 @@ type dashboard struct {
 	sites  []*siteYear
 	sums   []SiteSummary
 	report planning.TrajectoryReport
+	// end is the day after the group's newest record (groupEnd).
+	end footprint.Date
 }
 
 // dashCache keeps the pages' data until the next accepted batch: reading
@@ -290,20 +326,26 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 	if len(d.years) == 0 {
 		return nil, fmt.Errorf("%w: no full year of data yet", ErrNoData)
 	}
+	// Every year from the first full one to the last: a year no site has
+	// whole is still one of the group's (its silent sites estimated).
+	for y := d.years[0] + 1; y < d.years[len(d.years)-1]; y++ {
+		if !yearSet[y] {
+			yearSet[y] = true
+			d.years = append(d.years, y)
+		}
+	}
+	sort.Ints(d.years)
 	if d.year == 0 || !yearSet[d.year] {
 		d.year = d.years[len(d.years)-1]
 	}
-	// The trajectory from the same cached inventories.
-	var hist []planning.History
-	for _, sy := range d.sites {
-		if sy.hist != nil {
-			hist = append(hist, *sy.hist)
-		}
+	act, err := s.Store.Activity(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if len(hist) > 0 {
-		if d.report, err = s.trajectories(hist); err != nil {
-			return nil, err
-		}
+	d.end = groupEnd(act)
+	// The trajectory from the same cached inventories.
+	if d.report, err = s.trajectoryAsOf(ctx, d, 0); err != nil {
+		return nil, err
 	}
 	for _, sy := range d.sites {
 		c, err := sy.calc(ctx, s, d.year)

@@ -21,6 +21,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 )
 
 // ESGOption tunes the export.
@@ -61,42 +62,35 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 			fmt.Fprintf(h, "factor override %s %v %s %s\n", r.ID(), r.KgPerUnit, r.Unit, r.Source)
 		}
 	}
-	var invs []*ghg.Inventory
 	activity, err := s.Store.Activity(ctx)
 	if err != nil {
 		return d, err
+	}
+	entries, err := s.groupYear(ctx, year, only, d.WithRecords)
+	if err != nil {
+		return d, err
+	}
+	counted := map[string]structure.SiteYear{}
+	for _, e := range entries {
+		counted[e.st.ID] = e.year
+		d.SiteYears = append(d.SiteYears, e.year)
+		if e.inv == nil {
+			continue
+		}
+		digestSite(h, e.st.ID, e.decl, e.acts)
+		if est := e.inv.Estimated; est != nil { // what it stands on: the year it is scaled from
+			fmt.Fprintf(h, "estimate %s %d %v %s\n", e.st.ID, year, est.T, est.Basis)
+		}
+		d.Sites = append(d.Sites, esg.Site{Inventory: e.inv, Name: e.st.Name, Country: e.st.Country, Profile: e.assign.Profile, Seats: e.decl.Seats, FTE: e.decl.FTE})
 	}
 	for _, st := range sites {
 		if only != "" && st.ID != only {
 			continue
 		}
-		if note := coverageNote(st, activity[st.ID].NewestDay, year); note != "" {
+		sy, ok := counted[st.ID]
+		if note := coverageNote(st, activity[st.ID].NewestDay, year, sy, ok); note != "" {
 			d.Coverage = append(d.Coverage, note)
 		}
-		decl, err := s.declaration(ctx, st, year)
-		if err != nil {
-			return d, err
-		}
-		a, as, _, err := s.assignment(ctx, decl, year)
-		if err != nil {
-			return d, err
-		}
-		o := s.opts()
-		o.Trace = d.WithRecords
-		acts, err := s.inputs(ctx, st, decl, year, o.Trace)
-		if err != nil {
-			return d, err
-		}
-		inv, err := ghg.Calculate(decl, acts, year, s.Factors, as, o)
-		if err != nil {
-			return d, err
-		}
-		if len(inv.Lines) == 0 && inv.PowerOff.DeviceHours == nil {
-			continue
-		}
-		digestSite(h, st.ID, decl, acts)
-		invs = append(invs, inv)
-		d.Sites = append(d.Sites, esg.Site{Inventory: inv, Name: st.Name, Country: st.Country, Profile: a.Profile, Seats: decl.Seats, FTE: decl.FTE})
 	}
 	if len(d.Sites) == 0 {
 		what := "the group"
@@ -105,10 +99,20 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		}
 		return d, fmt.Errorf("%w: %s has no activity data for %d", ErrNoData, what, year)
 	}
-	d.Group = ghg.Merge("group", "Group", year, invs)
-	if d.Trajectory, err = s.Trajectory(ctx, only); err != nil {
+	d.Group = merged(year, entries)
+	if d.Trajectory, err = s.trajectory(ctx, only, year); err != nil {
 		d.Trajectory = planning.TrajectoryReport{Mode: s.Method.Mode, Rate: s.Method.Rate, Label: s.Method.Label()}
 	}
+	// The years before: how each site counted in them (the export's
+	// own year from its own figures above).
+	var before []structure.SiteYear
+	for _, sy := range d.Trajectory.SiteYears {
+		if sy.Year < year {
+			before = append(before, sy)
+		}
+	}
+	d.SiteYears = append(before, d.SiteYears...)
+	structure.SortSiteYears(d.SiteYears)
 	offs, err := s.Store.Offsets(ctx, year)
 	if err != nil {
 		return d, err
@@ -132,10 +136,17 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 	if only == "" {
 		if ch, err := s.Changes(ctx, year); err == nil {
 			d.Changes = &esg.ChangeSet{Method: ch.Method, Group: ch.Group, Sites: ch.Sites}
-			d.Prior = ch.Prior
 		} else if !errors.Is(err, ErrNoData) {
 			return d, err
 		}
+		// The comparatives: the year before as its own export counts it
+		// (and as it was published, when closed: any difference is a
+		// listed restatement).
+		prev, err := s.groupYear(ctx, year-1, "", false)
+		if err != nil {
+			return d, err
+		}
+		d.Prior = merged(year-1, prev)
 		if !req.noRestate {
 			if d.Restatements, err = s.restatements(ctx, year, d); err != nil {
 				return d, err
@@ -145,23 +156,33 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 	return d, nil
 }
 
-// coverageNote says what the year lacks of a site, for the export's
-// notes ("" when nothing): deterministic — the data and the closing day,
-// not the clock — so that a rerun is byte-identical.
-func coverageNote(st store.Site, newest footprint.Date, year int) string {
+// coverageNote says what the year lacks of a site, or what bounds it, for
+// the export's notes ("" when nothing): deterministic — the data, the
+// events and the closing day, not the clock — so that a rerun is
+// byte-identical. sy is how it counts (ok false: not at all).
+func coverageNote(st store.Site, newest footprint.Date, year int, sy structure.SiteYear, ok bool) string {
 	yearFrom, yearTo := footprint.YearBounds(year)
-	closed := !st.ClosedOn.IsZero() && st.ClosedOn.Before(yearTo)
+	who := fmt.Sprintf("%s (%s)", st.Name, st.ID)
+	b := boundaryOf(st)
 	switch {
-	case closed && !yearFrom.Before(st.ClosedOn):
-		return fmt.Sprintf("%s (%s): closed on %s, not counted in %d", st.Name, st.ID, st.ClosedOn, year)
-	case closed:
-		return fmt.Sprintf("%s (%s): closed on %s, counted until %s", st.Name, st.ID, st.ClosedOn, st.ClosedOn.AddDays(-1))
+	case b.Exit != nil && !yearFrom.Before(b.Until):
+		return fmt.Sprintf("%s: %s, not counted in %d", who, exitWords(b), year)
+	case b.Entry != nil && !b.From.IsZero() && !b.From.Before(yearTo):
+		return fmt.Sprintf("%s: %s on %s, not counted in %d", who, b.Entry.Kind, b.From, year)
 	case newest.IsZero():
-		return fmt.Sprintf("%s (%s): registered, no records received", st.Name, st.ID)
-	case newest.Before(yearFrom):
-		return fmt.Sprintf("%s (%s): no records for %d (its newest record is of %s): not counted", st.Name, st.ID, year, newest)
-	case newest.Before(yearTo.AddDays(-1)):
-		return fmt.Sprintf("%s (%s): records only until %s: %d is partial", st.Name, st.ID, newest, year)
+		return fmt.Sprintf("%s: registered, no records received", who)
+	case ok && sy.Status != structure.Reported:
+		return fmt.Sprintf("%s: %s in %d: %s", who, sy.Status, year, sy.Basis)
+	case ok && newest.Before(yearTo.AddDays(-1)) && (b.Exit == nil || yearTo.Before(b.Until)):
+		// Its records stop before the year's end with the group's: the
+		// year is not over yet.
+		return fmt.Sprintf("%s: records only until %s: %d is partial", who, newest, year)
+	case b.Exit != nil && b.Until.Before(yearTo):
+		return fmt.Sprintf("%s: %s, counted until %s", who, exitWords(b), b.Until.AddDays(-1))
+	case b.Entry != nil && yearFrom.Before(b.From):
+		return fmt.Sprintf("%s: %s on %s, counted from then (its records before restate the base)", who, b.Entry.Kind, b.From)
+	case !ok && newest.Before(yearFrom):
+		return fmt.Sprintf("%s: no records for %d (its newest record is of %s): not counted", who, year, newest)
 	}
 	return ""
 }

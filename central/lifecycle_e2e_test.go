@@ -105,7 +105,9 @@ func TestSiteLifecycleOnTheRealBinaries(t *testing.T) {
 	s.run(t, "export", "--year", "2025", "--format", "json", "--out", outFile)
 	raw, err := os.ReadFile(outFile)
 	require.NoError(t, err)
-	assert.Contains(t, string(raw), "GR-ATH (gr-ath): no records for 2025 (its newest record is of 2022-12-31): not counted")
+	// Silent, not gone: estimated from its 2022 for as far as the group's
+	// 2025 goes (to 30 June: 181 days).
+	assert.Contains(t, string(raw), "GR-ATH (gr-ath): estimated in 2025: no records for 2025-01-01–2025-06-30 (181 days): estimated at its 2022 inventory × 181/365")
 	assert.Contains(t, string(raw), "FR-LILLE (fr-lille): closed on 2024-07-15, not counted in 2025")
 	assert.Contains(t, string(raw), "FR-LYON (fr-lyon): records only until 2025-06-30: 2025 is partial")
 }

@@ -44,7 +44,7 @@ func (s *Service) inputs(ctx context.Context, st store.Site, d declaration.Site,
 		if err != nil {
 			return nil, err
 		}
-		return s.untilClosed(ctx, st, acts)
+		return s.inBoundary(ctx, st, acts)
 	}
 	q := store.Query{}
 	if year != 0 {
@@ -58,7 +58,7 @@ func (s *Service) inputs(ctx context.Context, st store.Site, d declaration.Site,
 		if acts, err = s.expandSince(ctx, site, acts, []footprint.Date{d.PowerOff.Since}); err != nil {
 			return nil, err
 		}
-		return s.untilClosed(ctx, st, acts)
+		return s.inBoundary(ctx, st, acts)
 	}
 	w := ghg.YearWindow(d, year)
 	if before, ok := w.BaselineBefore(); ok {
@@ -78,39 +78,7 @@ func (s *Service) inputs(ctx context.Context, st store.Site, d declaration.Site,
 		return nil, err
 	}
 	acts = w.Filter(acts)
-	return s.untilClosed(ctx, st, acts)
-}
-
-// untilClosed keeps, of a closed site's activities, those that start
-// before its closing day: a monthly row of the closing month is read as
-// the records it sums (each by its own start), and a record that started
-// before the closing day counts whole. An open site's are all kept.
-func (s *Service) untilClosed(ctx context.Context, st store.Site, acts []footprint.Activity) ([]footprint.Activity, error) {
-	on := st.ClosedOn
-	if on.IsZero() {
-		return acts, nil
-	}
-	month := footprint.NewDate(on.Year(), on.Time().Month(), 1)
-	out := make([]footprint.Activity, 0, len(acts))
-	var kinds []footprint.Kind // of the closing month's rows, to read as records
-	for _, a := range acts {
-		switch {
-		case a.Rolled != nil && a.Start == month && month != on:
-			if !slices.Contains(kinds, a.Kind) {
-				kinds = append(kinds, a.Kind)
-			}
-		case a.Start.Before(on):
-			out = append(out, a)
-		}
-	}
-	if len(kinds) == 0 {
-		return out, nil
-	}
-	recs, err := s.rolledRecords(ctx, st.ID, kinds, month, on) // those that start before the closing day
-	if err != nil {
-		return nil, err
-	}
-	return append(out, recs...), nil
+	return s.inBoundary(ctx, st, acts)
 }
 
 // expandSince replaces the workstation month holding a power-off roll-out

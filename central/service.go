@@ -18,6 +18,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 	"github.com/greenhelp/greenhelp/footprint/weather"
 	"github.com/greenhelp/greenhelp/internal/config"
 	"github.com/greenhelp/greenhelp/profiles"
@@ -248,6 +249,9 @@ type GroupInventory struct {
 	Year  int              `json:"year"`
 	Sites []*ghg.Inventory `json:"sites"`
 	Group *ghg.Inventory   `json:"group"`
+	// SiteYears says how each site counts: reported, estimated (a silent
+	// site), missing.
+	SiteYears []structure.SiteYear `json:"site_years"`
 }
 
 // ErrNoData is returned for a year without any record.
@@ -263,66 +267,56 @@ func ParseYear(s string) (int, error) {
 	return y, nil
 }
 
-// Inventory computes every site's inventory for year and the group's sum.
+// Inventory computes every site's inventory for year as the group counts
+// it (groupYear: the export's figures) and the group's sum.
 func (s *Service) Inventory(ctx context.Context, year int) (*GroupInventory, error) {
-	sites, err := s.Store.Sites(ctx)
+	entries, err := s.groupYear(ctx, year, "", false)
 	if err != nil {
 		return nil, err
 	}
-	g := &GroupInventory{Year: year}
-	invs := make([]*ghg.Inventory, len(sites))
-	err = parallel(ctx, len(sites), func(ctx context.Context, i int) error {
-		inv, err := s.SiteInventory(ctx, sites[i].ID, year)
-		if err != nil {
-			return fmt.Errorf("site %s: %w", sites[i].ID, err)
+	g := &GroupInventory{Year: year, SiteYears: []structure.SiteYear{}}
+	for _, e := range entries {
+		g.SiteYears = append(g.SiteYears, e.year)
+		if e.inv != nil {
+			g.Sites = append(g.Sites, e.inv)
 		}
-		invs[i] = inv
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, inv := range invs {
-		if len(inv.Lines) == 0 && inv.PowerOff.DeviceHours == nil {
-			continue // no data that year: opened later or closed
-		}
-		g.Sites = append(g.Sites, inv)
 	}
 	if len(g.Sites) == 0 {
 		return nil, fmt.Errorf("%w for %d", ErrNoData, year)
 	}
-	g.Group = ghg.Merge("group", "Group", year, g.Sites)
+	g.Group = merged(year, entries)
 	return g, nil
 }
 
 // Trajectory tracks every site (own base year: its declaration's
-// base_year, else its first full year of data) and the group. The
-// trajectory applies to market-based totals.
+// base_year, else its first full year of data) and the group (on its base
+// year's emissions as the recalculation policy states them, each site
+// counted as countIn says), from the pages' cached inventories. The
+// trajectory applies to market-based totals. With only, the site alone.
 func (s *Service) Trajectory(ctx context.Context, only string) (planning.TrajectoryReport, error) {
-	sites, err := s.Store.Sites(ctx)
-	if err != nil {
-		return planning.TrajectoryReport{}, err
-	}
+	return s.trajectory(ctx, only, 0)
+}
+
+// trajectory is Trajectory as of a year (0: every year).
+func (s *Service) trajectory(ctx context.Context, only string, asOf int) (planning.TrajectoryReport, error) {
 	if only != "" {
-		sites = slices.DeleteFunc(sites, func(st store.Site) bool { return st.ID != only })
-	}
-	loaded, err := s.loadSites(ctx, sites, true)
-	if err != nil {
-		return planning.TrajectoryReport{}, err
-	}
-	var hist []planning.History
-	for _, sy := range loaded {
-		if sy.hist != nil {
-			hist = append(hist, *sy.hist)
+		if _, err := s.Store.Site(ctx, only); err != nil {
+			return planning.TrajectoryReport{}, err
 		}
 	}
-	if len(hist) == 0 {
-		return planning.TrajectoryReport{}, fmt.Errorf("%w: no site has a full calendar year of data yet", ErrNoData)
+	d, err := s.dashboard(ctx, 0)
+	if err != nil {
+		return planning.TrajectoryReport{}, err
 	}
 	if only != "" {
-		return planning.Trajectories(hist, s.Method)
+		one := *d
+		one.sites = slices.DeleteFunc(slices.Clone(d.sites), func(sy *siteYear) bool { return sy.site.ID != only })
+		d = &one
 	}
-	return s.trajectories(hist)
+	if only == "" && asOf == 0 {
+		return d.report, nil
+	}
+	return s.trajectoryAsOf(ctx, d, asOf)
 }
 
 // Assignments returns every site's profile with its explanation.

@@ -29,6 +29,9 @@ type SiteStatus struct {
 	Why string `json:"why"`
 }
 
+// silentNote is what a silent site's status adds: it stays in the group.
+const silentNote = "; still in the group: the months it sends nothing for are estimated from its last full year (declare a closure or divestment with greenhelp sites event if it left)"
+
 // SiteStatuses lists every site with its status at the service's clock:
 // closed (on a date), silent (no batch for sites.silent_after_days, or
 // its newest record sites.behind_after_days behind the group's newest),
@@ -54,17 +57,18 @@ func (s *Service) SiteStatuses(ctx context.Context) ([]SiteStatus, error) {
 	for _, st := range sites {
 		a := act[st.ID]
 		ss := SiteStatus{Site: st, SiteActivity: a, Status: StatusOpen}
+		b := boundaryOf(st)
 		switch {
-		case !st.ClosedOn.IsZero() && !today.Before(st.ClosedOn):
-			ss.Status, ss.Why = StatusClosed, fmt.Sprintf("closed on %s: its records from that day on are not counted", st.ClosedOn)
+		case b.Exit != nil && !today.Before(b.Until):
+			ss.Status, ss.Why = StatusClosed, fmt.Sprintf("%s: its records from that day on are not counted", exitWords(b))
 		case a.Batches == 0:
 			ss.Status, ss.Why = StatusNoData, fmt.Sprintf("registered on %s, no batch received yet", st.CreatedAt.Format(time.DateOnly))
 		case now.Sub(a.LastReceived) > time.Duration(s.Cfg.Sites.SilentAfterDays)*24*time.Hour:
-			ss.Status, ss.Why = StatusSilent, fmt.Sprintf("no batch for %d days (last on %s; sites.silent_after_days = %d)",
-				int(now.Sub(a.LastReceived).Hours()/24), a.LastReceived.Format(time.DateOnly), s.Cfg.Sites.SilentAfterDays)
+			ss.Status, ss.Why = StatusSilent, fmt.Sprintf("no batch for %d days (last on %s; sites.silent_after_days = %d)%s",
+				int(now.Sub(a.LastReceived).Hours()/24), a.LastReceived.Format(time.DateOnly), s.Cfg.Sites.SilentAfterDays, silentNote)
 		case !a.NewestDay.IsZero() && a.NewestDay.DaysUntil(groupNewest) > s.Cfg.Sites.BehindAfterDays:
-			ss.Status, ss.Why = StatusSilent, fmt.Sprintf("newest record %s, %d days behind the group's newest (%s; sites.behind_after_days = %d)",
-				a.NewestDay, a.NewestDay.DaysUntil(groupNewest), groupNewest, s.Cfg.Sites.BehindAfterDays)
+			ss.Status, ss.Why = StatusSilent, fmt.Sprintf("newest record %s, %d days behind the group's newest (%s; sites.behind_after_days = %d)%s",
+				a.NewestDay, a.NewestDay.DaysUntil(groupNewest), groupNewest, s.Cfg.Sites.BehindAfterDays, silentNote)
 		default:
 			ss.Why = fmt.Sprintf("last batch %s, newest record %s", a.LastReceived.Format(time.DateOnly), a.NewestDay)
 		}
@@ -188,7 +192,7 @@ func (s *Service) Ping(ctx context.Context, site string) (Ping, error) {
 		return Ping{}, err
 	}
 	p := Ping{Site: st.ID, Name: st.Name, Status: StatusOpen, ServerTime: s.now().UTC()}
-	if !st.ClosedOn.IsZero() {
+	if boundaryOf(st).Exit != nil {
 		p.Status = StatusClosed
 	}
 	bs, err := s.Store.Batches(ctx, site, 1)

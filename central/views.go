@@ -10,6 +10,7 @@ import (
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 	"github.com/greenhelp/greenhelp/profiles"
 )
 
@@ -58,6 +59,10 @@ type GroupView struct {
 	// Attention are the sites that stopped sending, closed or never sent:
 	// absent from (or partial in) the figures, said so.
 	Attention []SiteStatus
+	// SiteYears are the site-years up to the page's year the group's
+	// figures estimate or lack, or count outside the group (not the
+	// plainly reported ones), by year and site.
+	SiteYears []structure.SiteYear
 }
 
 // SiteView is the ambassador's site page.
@@ -123,6 +128,11 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 			BaseYear: g.Track.BaseYear, BaseT: g.Track.BaseT, CurrentYear: last.Year, CurrentT: last.ActualT, Levers: g.Levers})
 	}
 	g.Recalculation = d.report.Recalculation
+	for _, sy := range d.report.SiteYears {
+		if sy.Year <= d.year && sy.Status != structure.Reported {
+			g.SiteYears = append(g.SiteYears, sy)
+		}
+	}
 	names := map[string]string{}
 	for _, sy := range d.sites {
 		names[sy.site.ID] = sy.site.Name
@@ -167,18 +177,19 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 }
 
 // groupByYear is the group's inventory of every year with data: the
-// merge of the sites that have data that year.
+// merge of its sites as the group counts them (countIn: a silent site's
+// months estimated).
 func (s *Service) groupByYear(ctx context.Context, d *dashboard) ([]*ghg.Inventory, error) {
 	var out []*ghg.Inventory
 	for _, y := range d.years {
 		var invs []*ghg.Inventory
 		for _, sy := range d.sites {
-			inv, err := sy.inventory(ctx, s, y)
+			c, err := sy.counted(ctx, s, y, d.end)
 			if err != nil {
 				return nil, err
 			}
-			if sy.hasData(inv) {
-				invs = append(invs, inv)
+			if c.inv != nil {
+				invs = append(invs, c.inv)
 			}
 		}
 		if len(invs) > 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 	"github.com/greenhelp/greenhelp/profiles"
 )
 
@@ -155,13 +156,20 @@ func TestTheGroupPageSaysWhatChangedAndWhy(t *testing.T) {
 	g.Change = &planning.Change{FromYear: 2024, ToYear: 2025, FromT: 1000, ToT: 982, ChangeT: -18, ChangePct: &pct,
 		Effects: planning.Effects{ActivityT: -5, FactorT: -13}, ByScope: []planning.ScopeChange{
 			{Scope: ghg.Scope3BusinessTravel, FromT: 100, ToT: 82, Effects: planning.Effects{ActivityT: -5, FactorT: -13}}}}
-	g.Recalculation = &planning.Recalculation{BaseYear: 2019, Explanation: "base restated", Changes: []planning.StructuralChange{{Site: "gr", Kind: "left", Year: 2023, BaseT: 600, Share: 0.02}}}
+	g.Recalculation = &planning.Recalculation{BaseYear: 2019, Explanation: "base restated", Changes: []planning.StructuralChange{
+		{Site: "gr", Kind: "divested", On: footprint.NewDate(2023, 4, 1), Year: 2023, BaseT: 600, Share: 0.02, Structural: true, Reason: "its 2019 emissions as the base counted them: 600.0 t"}}}
+	g.SiteYears = []structure.SiteYear{{Site: "gr-ath", Year: 2024, Status: structure.Estimated, T: 526.8, EstimatedT: 526.8, EstimatedFrom: 2022,
+		Basis: "no records for 2024-01-01–2024-12-31 (366 days): estimated at its 2022 inventory × 366/366"}}
 	var buf bytes.Buffer
 	require.NoError(t, RenderGroup(&buf, g, ServedLinks("/assets/")))
 	html := buf.String()
 	assert.Contains(t, html, "What changed from 2024 to 2025, and why")
 	assert.Contains(t, html, "<td>-13.0</td>", "the factor effect of business travel")
 	assert.Contains(t, html, "Base year 2019: base restated")
+	assert.Contains(t, html, "<td>2023-04-01</td>", "the divestment's day")
+	assert.Contains(t, html, "its 2019 emissions as the base counted them")
+	assert.Contains(t, html, "Site-years the figures estimate or lack")
+	assert.Contains(t, html, "<td>gr-ath</td><td>estimated</td><td>526.8</td>")
 }
 
 // A site without a full year has "no trajectory yet"; one with only its

@@ -9,6 +9,7 @@ import (
 	views "github.com/greenhelp/greenhelp/central/view"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 	"github.com/greenhelp/greenhelp/profiles"
 )
 
@@ -60,6 +61,9 @@ type GroupData struct {
 	// Attention are the sites that stopped sending, closed or never sent:
 	// absent from (or partial in) the figures, said so.
 	Attention []SiteNotice
+	// SiteYears are the site-years up to the page's year the group's
+	// figures estimate or lack (a silent site), or count outside the group.
+	SiteYears []structure.SiteYear
 }
 
 // SiteGap: see views.SiteGap (declared once for the service and the pages).

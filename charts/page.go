@@ -166,6 +166,14 @@ func RenderGroup(w io.Writer, d GroupData, l Links) error {
 		}
 		v.Tables = append(v.Tables, t)
 	}
+	if len(d.SiteYears) > 0 {
+		t := table{Title: "Site-years the figures estimate or lack (a site that stops sending stays in the group; the base year is left as it was)",
+			Head: []string{"year", "site", "status", "counted tCO2e", "of which estimated", "basis"}}
+		for _, sy := range d.SiteYears {
+			t.Rows = append(t.Rows, []string{fmt.Sprint(sy.Year), sy.Site, sy.Status, f1(sy.T), f1(sy.EstimatedT), sy.Basis})
+		}
+		v.Tables = append(v.Tables, t)
+	}
 	if t := changeTable(d.Change); t != nil {
 		v.Tables = append(v.Tables, *t)
 	}
@@ -173,9 +181,13 @@ func RenderGroup(w io.Writer, d GroupData, l Links) error {
 		v.Tables = append(v.Tables, *t)
 	}
 	if r := d.Recalculation; r != nil && len(r.Changes) > 0 {
-		t := table{Title: fmt.Sprintf("Base year %d: %s", r.BaseYear, r.Explanation), Head: []string{"site", "change", "from", "weight in the base (tCO2e)", "share of the base"}}
+		t := table{Title: fmt.Sprintf("Base year %d: %s", r.BaseYear, r.Explanation), Head: []string{"site", "change", "from", "weight in the base (tCO2e)", "share of the base", "why"}}
 		for _, c := range r.Changes {
-			t.Rows = append(t.Rows, []string{c.Site, c.Kind, fmt.Sprint(c.Year), f1(c.BaseT), fmt.Sprintf("%.1f %%", c.Share*100)})
+			from := fmt.Sprint(c.Year)
+			if !c.On.IsZero() {
+				from = c.On.String()
+			}
+			t.Rows = append(t.Rows, []string{c.Site, c.Kind, from, f1(c.BaseT), fmt.Sprintf("%.1f %%", c.Share*100), c.Reason})
 		}
 		v.Tables = append(v.Tables, t)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 )
 
 // The admin API: an operator registers, re-keys, closes and reopens sites,
@@ -34,6 +35,16 @@ type AdminSite struct {
 	Token   string `json:"token,omitempty"`
 	// ClosedOn is set by …/close (empty after …/reopen).
 	ClosedOn string `json:"closed_on,omitempty"`
+}
+
+// AdminEvent is the body and the answer of POST
+// /api/v1/admin/sites/{site}/events (and …/events/remove, without note):
+// an event of the site's life (footprint/planning's kinds) on a day.
+type AdminEvent struct {
+	Site string `json:"site,omitempty"`
+	Kind string `json:"kind"`
+	On   string `json:"on"`
+	Note string `json:"note,omitempty"`
 }
 
 // AdminOffset is the body and the answer of POST /api/v1/admin/offsets.
@@ -59,6 +70,8 @@ func (h *Handler) adminRoutes(handle func(pattern string, hf http.HandlerFunc)) 
 	handle("POST /api/v1/admin/sites/{site}/rotate", h.adminRotate)
 	handle("POST /api/v1/admin/sites/{site}/close", h.adminClose)
 	handle("POST /api/v1/admin/sites/{site}/reopen", h.adminReopen)
+	handle("POST /api/v1/admin/sites/{site}/events", h.adminEvent)
+	handle("POST /api/v1/admin/sites/{site}/events/remove", h.adminRemoveEvent)
 	handle("POST /api/v1/admin/offsets", h.adminAddOffset)
 	handle("POST /api/v1/admin/years/{year}/close", h.adminCloseYear)
 	handle("POST /api/v1/admin/rollups/rebuild", h.adminRebuildRollups)
@@ -210,6 +223,57 @@ func (h *Handler) adminReopen(w http.ResponseWriter, r *http.Request) {
 	}
 	h.svc.Log.Info("site reopened through the admin API", "site", id, "by", actor(r))
 	writeJSON(w, http.StatusOK, AdminSite{ID: id})
+}
+
+// event reads an event's body: its kind and day (and note, unless
+// removing), answering 400 itself when they are not one.
+func event(w http.ResponseWriter, r *http.Request, removing bool) (AdminEvent, structure.Kind, footprint.Date, bool) {
+	var in AdminEvent
+	if !decodeAdmin(w, r, &in) {
+		return in, "", footprint.Date{}, false
+	}
+	kind, err := structure.ParseKind(in.Kind)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "kind: " + footprint.Printable(err.Error())})
+		return in, "", footprint.Date{}, false
+	}
+	on, err := footprint.ParseDate(in.On)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: fmt.Sprintf("on: %q: want the event's day YYYY-MM-DD (an entry's first day counted, an exit's first day not counted)", footprint.Clip(in.On))})
+		return in, "", footprint.Date{}, false
+	}
+	if (removing && in.Note != "") || in.Site != "" {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "body: an event takes kind, on and (when declared) note; the site is the path's"})
+		return in, "", footprint.Date{}, false
+	}
+	in.Site, in.Kind, in.On = r.PathValue("site"), string(kind), on.String()
+	return in, kind, on, true
+}
+
+func (h *Handler) adminEvent(w http.ResponseWriter, r *http.Request) {
+	in, kind, on, ok := event(w, r, false)
+	if !ok {
+		return
+	}
+	if err := h.svc.AddSiteEvent(r.Context(), in.Site, kind, on, in.Note); err != nil {
+		h.fail(w, err)
+		return
+	}
+	h.svc.Log.Info("site event declared through the admin API", "site", in.Site, "kind", in.Kind, "on", in.On, "by", actor(r))
+	writeJSON(w, http.StatusOK, in)
+}
+
+func (h *Handler) adminRemoveEvent(w http.ResponseWriter, r *http.Request) {
+	in, kind, on, ok := event(w, r, true)
+	if !ok {
+		return
+	}
+	if err := h.svc.RemoveSiteEvent(r.Context(), in.Site, kind, on); err != nil {
+		h.fail(w, err)
+		return
+	}
+	h.svc.Log.Info("site event taken back through the admin API", "site", in.Site, "kind", in.Kind, "on", in.On, "by", actor(r))
+	writeJSON(w, http.StatusOK, in)
 }
 
 func (h *Handler) adminAddOffset(w http.ResponseWriter, r *http.Request) {

@@ -254,6 +254,8 @@ var healthFamilies = []family{
 	{name: "admin close site", method: http.MethodPost, path: "/api/v1/admin/sites/fr-lil/close", auth: adminAuth,
 		body: func(string) string { return `{"on": "2026-01-01"}` }},
 	{name: "admin reopen site", method: http.MethodPost, path: "/api/v1/admin/sites/fr-lil/reopen", auth: adminAuth, body: emptyBody},
+	{name: "admin site event", method: http.MethodPost, path: "/api/v1/admin/sites/fr-lil/events", auth: adminAuth,
+		body: func(string) string { return `{"kind": "opened", "on": "2019-01-01"}` }},
 	{name: "admin offset", method: http.MethodPost, path: "/api/v1/admin/offsets", auth: adminAuth, ok: http.StatusCreated,
 		body: func(string) string {
 			return `{"year": 2024, "t": 10, "registry": "Gold Standard", "project": "GS-1 cookstoves", "vintage": 2023}`

@@ -76,6 +76,12 @@ type Catalog interface {
 	Site(ctx context.Context, id string) (Site, error)
 	// CloseSite closes a site on a date (zero: reopens it).
 	CloseSite(ctx context.Context, id string, on footprint.Date) error
+	// AddSiteEvent records one of a site's events, which Site and Sites
+	// return with it (ErrNotFound for an unknown site, ErrExists for its
+	// kind on that day again); RemoveSiteEvent takes one back
+	// (ErrNotFound when there is none).
+	AddSiteEvent(ctx context.Context, site string, e SiteEvent) error
+	RemoveSiteEvent(ctx context.Context, site, kind string, on footprint.Date) error
 	// Activity returns what the central last received from each site.
 	Activity(ctx context.Context) (map[string]SiteActivity, error)
 	// Versions returns a site's declaration versions, oldest effective
@@ -142,6 +148,19 @@ type Site struct {
 	// ClosedOn is the day the site closed (zero: open): records from that
 	// day on are not counted.
 	ClosedOn footprint.Date `json:"closed_on,omitzero"`
+	// Events are its declared events (acquired, divested, opened,
+	// outsourced, insourced: footprint/planning's kinds; its closure is
+	// ClosedOn), by day then kind.
+	Events []SiteEvent `json:"events,omitempty"`
+}
+
+// SiteEvent is an event of a site's life the group declares: the day it
+// was acquired, divested, opened, outsourced or insourced.
+type SiteEvent struct {
+	Kind       string         `json:"kind"`
+	On         footprint.Date `json:"on"`
+	Note       string         `json:"note,omitempty"`
+	RecordedAt time.Time      `json:"recorded_at"`
 }
 
 // SiteVersion is one version of a site's declaration, with the date it

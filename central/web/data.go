@@ -32,7 +32,7 @@ func notices(in []central.SiteStatus) []charts.SiteNotice {
 func GroupData(g central.GroupView, static bool) charts.GroupData {
 	d := charts.GroupData{Page: page("Group", g.Overview, static), Track: g.Track, ByYear: g.ByYear,
 		PowerOffMonthly: g.PowerOffMonthly, Levers: g.Levers, Plan: g.Plan, Change: g.Change,
-		Recalculation: g.Recalculation, SiteChanges: g.SiteChanges, Allowed: g.Allowed, Attention: notices(g.Attention)}
+		Recalculation: g.Recalculation, SiteChanges: g.SiteChanges, Allowed: g.Allowed, Attention: notices(g.Attention), SiteYears: g.SiteYears}
 	d.OverLine = g.OverLine
 	return d
 }

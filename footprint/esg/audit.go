@@ -7,6 +7,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 )
 
 func (d Dataset) gwpName() string {
@@ -55,6 +56,9 @@ func (d Dataset) methodDatapoints(ref string) []Datapoint {
 			}
 		}
 	}
+	if e := g.Estimated; e != nil {
+		out = append(out, Datapoint{"EstimatedGHGEmissionsOfSilentSitesMarketBased", "Part of the market-based total estimated for sites that sent no records for part of the year, from their last full year (site_years)", "entity-specific", num(e.T), "tCO2e", ""})
+	}
 	if grid > 0 {
 		share := round(covered/grid*100, 4)
 		out = append(out, Datapoint{"PercentageOfContractualInstrumentsScope2MarketBased", "Share of grid electricity covered by contractual instruments (certificates, PPAs, supplier-specific factors) in market-based Scope 2", ref + " AR 45(d)", &share, "% of kWh", ""})
@@ -98,6 +102,23 @@ func (d Dataset) priorYear(ref string) []Datapoint {
 			Datapoint{"ChangeStructuralEffectMarketBased", "Change due to sites joining and leaving", "entity-specific", num(c.Group.StructureT), "tCO2e", ""})
 	}
 	return out
+}
+
+// siteYears says how each site counts in each year up to the export's:
+// reported, estimated or missing (a silent site), outside the group.
+func (d Dataset) siteYears() Table {
+	tb := Table{Name: "site_years", Head: []string{"year", "site", "status", "counted (tCO2e)", "of which estimated (tCO2e)", "days without records", "estimated from", "basis"}}
+	for _, sy := range d.SiteYears {
+		if sy.Year > d.Year {
+			continue
+		}
+		from := any("")
+		if sy.EstimatedFrom != 0 {
+			from = sy.EstimatedFrom
+		}
+		tb.Rows = append(tb.Rows, []any{sy.Year, sy.Site, sy.Status, t(sy.T), t(sy.EstimatedT), structure.GapDays(sy.Gaps), from, sy.Basis})
+	}
+	return tb
 }
 
 // scope3Categories lists the fifteen categories, included or excluded
@@ -150,11 +171,22 @@ func (d Dataset) restatements() Table {
 	tb := Table{Name: "restatements", Head: []string{"year", "entity", "figure", "published (tCO2e)", "current (tCO2e)", "difference (tCO2e)", "reason", "published on"}}
 	if r := d.Trajectory.Recalculation; r != nil {
 		for _, c := range r.Changes {
-			tb.Rows = append(tb.Rows, []any{c.Year, c.Site, "structural change: site " + c.Kind, "", t(c.BaseT), "",
-				fmt.Sprintf("%.2f %% of the %d base (threshold %.1f %%, cumulative %.2f %%): %s", c.Share*100, r.BaseYear, r.Threshold*100, r.CumulativeShare*100, restatedWord(r.Restated)), ""})
+			figure, why := "organic change: site "+c.Kind, c.Reason
+			if c.Structural {
+				figure = "structural change: site " + c.Kind
+				why = fmt.Sprintf("%s; %.2f %% of the %d base (threshold %.1f %%, cumulative %.2f %%): %s", c.Reason, c.Share*100, r.BaseYear, r.Threshold*100, r.CumulativeShare*100, restatedWord(r.Restated))
+			}
+			tb.Rows = append(tb.Rows, []any{c.Year, c.Site, figure, "", t(c.BaseT), "", why, ""})
 		}
 		if len(r.Changes) > 0 {
 			tb.Rows = append(tb.Rows, []any{r.BaseYear, "group", "base-year emissions (market-based)", t(r.OriginalBaseT), t(r.BaseT), t(r.BaseT - r.OriginalBaseT), r.Explanation, ""})
+		}
+		for _, y := range r.Years { // the years between, on the present structure
+			if y.Year == r.BaseYear || y.Year > d.Year || y.RestatedT == y.ReportedT {
+				continue
+			}
+			tb.Rows = append(tb.Rows, []any{y.Year, "group", "total emissions (market-based), present structure", t(y.ReportedT), t(y.RestatedT), t(y.RestatedT - y.ReportedT),
+				"restated for the structural changes above", ""})
 		}
 	}
 	for _, rs := range d.Restatements {

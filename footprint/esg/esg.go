@@ -14,6 +14,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 )
 
 // Site is one site's entry in the export.
@@ -66,6 +67,9 @@ type Dataset struct {
 	// Restatements lists every figure restated since it was published
 	// (closed years) and the base-year recalculation.
 	Restatements []Restatement
+	// SiteYears says how each site counts in each year up to Year:
+	// reported, estimated (a silent site), missing, outside the group.
+	SiteYears []structure.SiteYear
 	// WithRecords adds the records behind every line (the sites'
 	// inventories must then hold Records).
 	WithRecords bool
@@ -165,14 +169,15 @@ func (d Dataset) Summary() []Datapoint {
 			base := float64(tr.BaseYear)
 			dp = append(dp,
 				Datapoint{"BaseYear", "Base year of the reduction trajectory (" + d.Trajectory.Label + ")", "ESRS E1-4 §34(b)–(e)", &base, "year", ""})
-			baseT, note := tr.BaseT, "the group's base as first reported"
+			// The trajectory's own base: restated or not, the same number.
+			note := "the group's base as first reported"
 			if r := d.Trajectory.Recalculation; r != nil {
-				baseT, note = r.BaseT, r.Explanation
+				note = r.Explanation
 				dp = append(dp, Datapoint{"BaseYearGHGEmissionsMarketBasedAsFirstReported", "Base-year emissions before the recalculation for structural changes", "GHG Protocol Corporate Standard ch. 5", num(r.OriginalBaseT), "tCO2e", ""})
 			}
 			rate := d.Trajectory.Rate * 100
 			dp = append(dp,
-				Datapoint{"BaseYearGHGEmissionsMarketBased", "Base-year emissions, market-based (" + note + ")", "ESRS E1-4 §34(e)", num(baseT), "tCO2e", ""},
+				Datapoint{"BaseYearGHGEmissionsMarketBased", "Base-year emissions, market-based (" + note + ")", "ESRS E1-4 §34(e)", num(tr.BaseT), "tCO2e", ""},
 				Datapoint{"GHGEmissionReductionTargetRate", "Reduction target: " + d.Trajectory.Label + ", every site from its own base year", "ESRS E1-4 §34(a)", &rate, "% per year", ""},
 				Datapoint{"AllowedGHGEmissionsMarketBased", "Emissions allowed this year by the trajectory", "ESRS E1-4 §34(c)", num(y.AllowedT), "tCO2e", ""},
 				Datapoint{"TrajectoryOnTrack", "On track (1) or off track (0) this year", "entity-specific", status, "flag", statusText})
@@ -185,7 +190,7 @@ func (d Dataset) Summary() []Datapoint {
 // manifest last).
 func (d Dataset) Tables() []Table {
 	out := []Table{d.summaryTable(), d.bySite(), d.byScopeCategory(), d.scope3Categories(), d.activityLines(), d.factorsUsed(), d.trajectory(),
-		d.changeDecomposition(), d.restatements(), d.powerOff(), d.telework(), d.offsets(), d.methodology()}
+		d.siteYears(), d.changeDecomposition(), d.restatements(), d.powerOff(), d.telework(), d.offsets(), d.methodology()}
 	if d.WithRecords {
 		out = append(out, d.records())
 	}
@@ -413,7 +418,8 @@ func (d Dataset) methodology() Table {
 		{"GWP set", d.gwpText()},
 		{"scope 3 category 3", "Fuels' well-to-tank (DESNZ WTT factors: natural gas, diesel, LPG; a fuel without a WTT row is noted and left out) and the grid's transmission and distribution losses: kWh × the country's published loss share × the same lifecycle grid factor as Scope 2, where a loss share is in the library (the UK's from DESNZ); elsewhere noted per site. Boundary: " + ghg.UpstreamBoundary + " — never both."},
 		{"year-on-year change", planning.DecompositionMethod + "; on market-based totals. Methodology changes (GWP set, boundary, factor choice per item) are applied to every year, so earlier years are restated; the yearly factor updates (Ember's grid, DESNZ's yearly tables) stay year-specific and show as the emission-factor effect."},
-		{"base-year recalculation", "Policy: sites that joined or left since the base year are structural changes; when together they reach the significance threshold of the group's base-year emissions the base and every year are restated on the current sites (a site that left is taken out; one that joined enters the years before it at its first full year's emissions). Below the threshold the base stands; every change is listed in restatements."},
+		{"base-year recalculation", "Policy (GHG Protocol Corporate Standard ch. 5): the group's structure is read from declared events (greenhelp sites event), never from whether data arrived. Acquisitions, divestments, outsourcing and insourcing are structural changes: an acquired unit weighs its base-year emissions from its own records (nothing when it has no full year of them then: a unit that did not exist in the base year restates nothing), a divested one what the base counted of it. When their weights together reach the significance threshold of the base-year emissions, the base and every year are restated on the present structure (an acquired unit enters the years before it with its own figures; a divested one leaves every year up to it). Openings, closures and sites joining without an event are organic growth or decline: never restated. Every change is listed in restatements with its weight."},
+		{"silent sites", "A site that stops sending stays in the boundary (a completeness gap, never a divestment): the months of its part of a year with no record are estimated from its last full year's inventory × their days ÷ the year's days, each line marked 'estimated' with its basis — so that the group's figures stay complete and the comparison with the base fair (left out, the gap would read as a reduction). With no full year before, the months are left out and said missing. site_years lists how every site counts in every year; the base year stays as it was."},
 		{"scope 3 category 2", "IT equipment bought (purchase records: devices per class) × cradle-to-gate factors per device (ADEME/Arcep 2022 for desktops, laptops and monitors; Boavizta's median of manufacturers' footprints for thin clients), counted whole in the year of purchase."},
 		{"scope 3 category 6", "Business travel per passenger-km × UK DESNZ factors (flights of UK sites by haul and class, of other sites DESNZ's international to/from non-UK factors, with radiative forcing; cars per vehicle-km with one occupant; taxi, bus, coach, rail; France rail: ADEME); hotels per room-night by country (DESNZ), else the median of DESNZ's countries. IATA pairs are converted to great-circle distance + 8 % (DESNZ)."},
 		{"scope 3 category 7 commuting", "On-site person-days × each commute-survey mode's share × 2 × one-way km × the mode's factor (cars per vehicle-km, one occupant; carpool as vehicle-km ÷ occupancy; rail as suburban rail — ADEME RER/Transilien in France — unless surveyed as rail_high_speed). Without attendance records: FTE × 220 working days (quality 'default'). Without a survey: the profile's default split (quality 'default')."},
@@ -421,7 +427,7 @@ func (d Dataset) methodology() Table {
 		{"prorating", "Activity records are site-local periods (day or bill period, at most a year); a record straddling the year is prorated by days."},
 		{"estimation and data quality", "Each line is 'measured' (meter, log, booking), 'estimated' (survey, estimate from schedule) or 'default' (a profile or greenhelp assumption); the by_site shares are of the location-based total."},
 		{"levers reported beside", "PC power-off avoided emissions, telework shares and offsets are reported beside gross emissions, never subtracted from them."},
-		{"trajectory", "Each site against its own base year (first full year of data unless configured); the group's allowed emissions are the sum of its active sites' allowed emissions; " + d.Trajectory.Label + " on market-based totals."},
+		{"trajectory", "Each site against its own base year (first full year of data unless configured); the group against its base year's emissions as the recalculation states them (BaseYearGHGEmissionsMarketBased, the trajectory table's base): allowed = base × the method's factor, each year's actual on the same structure; " + d.Trajectory.Label + " on market-based totals."},
 		{"factor set", d.FactorSet + "; every factor used is listed in factors_used with its source and year."},
 	} {
 		tb.Rows = append(tb.Rows, []any{m[0], m[1]})

@@ -235,28 +235,30 @@ func (inv *Inventory) Totals() {
 // two lines of one inventory tie and the order never depends on the
 // order they came in.
 func sortLines(ls []Line) {
-	sort.Slice(ls, func(i, j int) bool {
-		a, b := ls[i], ls[j]
-		if c := CompareScopes(a.Scope, b.Scope); c != 0 {
-			return c < 0
-		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		if a.Item != b.Item {
-			return a.Item < b.Item
-		}
-		if a.FactorID != b.FactorID {
-			return a.FactorID < b.FactorID
-		}
-		if a.Quality != b.Quality {
-			return a.Quality < b.Quality
-		}
-		if a.Basis != b.Basis {
-			return a.Basis < b.Basis
-		}
-		return a.Unit < b.Unit
-	})
+	sort.Slice(ls, func(i, j int) bool { return lessLine(ls[i], ls[j]) })
+}
+
+// lessLine is sortLines' order.
+func lessLine(a, b Line) bool {
+	if c := CompareScopes(a.Scope, b.Scope); c != 0 {
+		return c < 0
+	}
+	if a.Kind != b.Kind {
+		return a.Kind < b.Kind
+	}
+	if a.Item != b.Item {
+		return a.Item < b.Item
+	}
+	if a.FactorID != b.FactorID {
+		return a.FactorID < b.FactorID
+	}
+	if a.Quality != b.Quality {
+		return a.Quality < b.Quality
+	}
+	if a.Basis != b.Basis {
+		return a.Basis < b.Basis
+	}
+	return a.Unit < b.Unit
 }
 
 // overlap returns the share of a's period inside [from, to).

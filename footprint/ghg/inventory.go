@@ -59,6 +59,9 @@ type Inventory struct {
 	// UpstreamElectricity states where the upstream emissions of grid
 	// electricity sit (UpstreamBoundary).
 	UpstreamElectricity string `json:"upstream_electricity"`
+	// Estimated is set when part of the year stands in for records the
+	// site never sent (WithEstimate; nil: none).
+	Estimated *Estimated `json:"estimated,omitempty"`
 }
 
 // UpstreamBoundary is greenhelp's one boundary for upstream electricity
@@ -267,6 +270,12 @@ func Merge(id, name string, year int, invs []*Inventory) *Inventory {
 		}
 		out.Telework.RemotePersonDays += inv.Telework.RemotePersonDays
 		out.Telework.OnsitePersonDays += inv.Telework.OnsitePersonDays
+		if e := inv.Estimated; e != nil { // the sites' estimates, in total
+			if out.Estimated == nil {
+				out.Estimated = &Estimated{Basis: "the estimates of the sites that sent no records for part of the year"}
+			}
+			out.Estimated.T += e.T
+		}
 	}
 	if off+missed > 0 {
 		c := off / (off + missed)

@@ -104,53 +104,6 @@ func TestDESNZ2025FlightFactorsShowAsAFactorEffect(t *testing.T) {
 	assert.InDelta(t, -2500*(0.13465+0.10916)/2/1000/e24*100, *c.AtConstantFactorsPct, 1e-9)
 }
 
-func TestTheBaseYearIsRestatedAboveTheThresholdAndNotBelow(t *testing.T) {
-	t.Parallel()
-	// Base 2019: a 600 t, b 300 t, c 100 t (1,000 t). c closes after 2021;
-	// d opens in 2022 with 50 t in its first full year.
-	hist := []History{
-		{Site: "a", Actual: map[int]float64{2019: 600, 2020: 580, 2021: 560, 2022: 540, 2023: 520}},
-		{Site: "b", Actual: map[int]float64{2019: 300, 2020: 290, 2021: 280, 2022: 270, 2023: 260}},
-		{Site: "c", Actual: map[int]float64{2019: 100, 2020: 95, 2021: 90}},
-		{Site: "d", Actual: map[int]float64{2022: 50, 2023: 48}},
-	}
-	tests := []struct {
-		name      string
-		threshold float64
-		restated  bool
-		baseT     float64
-	}{
-		// (100 + 50) / 1,000 = 15 % ≥ 5 %: 1,000 − 100 + 50 = 950 t.
-		{"15 % of structural change restates at 5 %", 0.05, true, 950},
-		{"15 % does not restate at a 20 % threshold", 0.20, false, 1000},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r, err := Recalculate(hist, tt.threshold)
-			require.NoError(t, err)
-			assert.Equal(t, 2019, r.BaseYear)
-			assert.InDelta(t, 1000, r.OriginalBaseT, 1e-9)
-			assert.InDelta(t, 0.15, r.CumulativeShare, 1e-12)
-			assert.Equal(t, tt.restated, r.Restated)
-			assert.InDelta(t, tt.baseT, r.BaseT, 1e-9)
-			require.Len(t, r.Changes, 2)
-			assert.Equal(t, StructuralChange{Site: "c", Kind: "left", Year: 2022, BaseT: 100, Share: 0.1}, r.Changes[0])
-			assert.Equal(t, StructuralChange{Site: "d", Kind: "joined", Year: 2022, BaseT: 50, Share: 0.05}, r.Changes[1])
-			require.Len(t, r.Years, 5)
-			if tt.restated {
-				// 2020 like-for-like: a + b + d's first year = 580 + 290 + 50.
-				assert.InDelta(t, 920, r.Years[1].RestatedT, 1e-9)
-				assert.InDelta(t, 965, r.Years[1].ReportedT, 1e-9)
-				assert.InDelta(t, 828, r.Years[4].RestatedT, 1e-9, "the last year is as reported")
-			} else {
-				for _, y := range r.Years {
-					assert.Equal(t, y.ReportedT, y.RestatedT)
-				}
-			}
-		})
-	}
-}
-
 // The weather's part of a change: what this year's weather added against
 // a normal year minus what last year's added, summed over the sites that
 // normalise both years — by hand, a mild 2023 after a cold 2022.

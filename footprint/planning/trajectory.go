@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/greenhelp/greenhelp/footprint/structure"
 )
 
 // Trajectory modes.
@@ -100,19 +102,24 @@ type TrajectoryReport struct {
 	Label string  `json:"method"`
 	Sites []Track `json:"sites"`
 	Group Track   `json:"group"`
-	// Recalculation is the group's base-year recalculation for sites
-	// joining and leaving (nil for a single site).
+	// Recalculation is the group's base-year recalculation: the group's
+	// track runs on its base.
 	Recalculation *Recalculation `json:"base_year_recalculation,omitempty"`
+	// SiteYears says how each site counts in each year of the group's
+	// figures: reported, estimated (silent), missing, outside the group.
+	SiteYears []structure.SiteYear `json:"site_years,omitempty"`
 }
 
 // ErrNoHistory is returned when there is nothing to track.
 var ErrNoHistory = errors.New("no emissions history")
 
-// Trajectories computes each site's track from its own base year and the
-// group's: the group's allowed emissions in a year are the sum of the
-// allowed emissions of the sites with data that year, so a site that
-// opens joins with its own base and a site that closes leaves.
-func Trajectories(hist []History, m Method) (TrajectoryReport, error) {
+// Trajectories computes each site's track from its own base year (its
+// full years of data) and the group's from the group's series: on the
+// base year's emissions as the recalculation policy states them
+// (Recalculate, GroupTrack), so that a site opening or closing moves the
+// group's actual figures, never its base, and a site that stops sending
+// is estimated, never taken out.
+func Trajectories(hist []History, g GroupSeries, m Method) (TrajectoryReport, error) {
 	rep := TrajectoryReport{Mode: m.Mode, Rate: m.Rate, Label: m.Label()}
 	if err := m.Validate(); err != nil {
 		return rep, err
@@ -120,48 +127,21 @@ func Trajectories(hist []History, m Method) (TrajectoryReport, error) {
 	if len(hist) == 0 {
 		return rep, ErrNoHistory
 	}
-	groupActual, groupAllowed := map[int]float64{}, map[int]float64{}
 	for _, h := range hist {
 		tr, err := siteTrack(h, m)
 		if err != nil {
 			return rep, err
 		}
 		rep.Sites = append(rep.Sites, tr)
-		for _, ys := range tr.Years {
-			groupActual[ys.Year] += ys.ActualT
-			groupAllowed[ys.Year] += ys.AllowedT
-		}
 	}
 	sort.Slice(rep.Sites, func(i, j int) bool { return rep.Sites[i].Site < rep.Sites[j].Site })
-	years := sortedYears(groupActual)
-	g := Track{BaseYear: years[0], BaseT: groupActual[years[0]]}
-	cum := 0.0
-	for _, y := range years {
-		ys := status(y, g.BaseYear, groupActual[y], groupAllowed[y], &cum)
-		g.Years = append(g.Years, ys)
+	r, err := Recalculate(g)
+	if err != nil {
+		return rep, err
 	}
-	last := years[len(years)-1]
-	g.NextYear = last + 1
-	// Next year's group target: the sites active in the last year, each on its own line.
-	for _, s := range rep.Sites {
-		if _, ok := actualIn(s, last); ok {
-			g.NextYearRequiredT += m.Allowed(s.BaseT, s.BaseYear, last+1)
-		}
-	}
-	g.ReductionNeededT = groupActual[last] - g.NextYearRequiredT
-	g.ProjectedNextT = project(g.Years)
-	g.ProjectedOn = g.ProjectedNextT <= g.NextYearRequiredT
-	rep.Group = g
+	rep.Recalculation = &r
+	rep.Group = GroupTrack(r, m)
 	return rep, nil
-}
-
-func actualIn(t Track, y int) (float64, bool) {
-	for _, ys := range t.Years {
-		if ys.Year == y {
-			return ys.ActualT, true
-		}
-	}
-	return 0, false
 }
 
 func siteTrack(h History, m Method) (Track, error) {

@@ -56,7 +56,9 @@ func TestMethodValidation(t *testing.T) {
 
 func TestASiteTrackHasGapStatusAndNextYear(t *testing.T) {
 	t.Parallel()
-	rep, err := Trajectories([]History{{Site: "a", Actual: map[int]float64{2020: 1000, 2021: 960, 2022: 900}}}, DefaultMethod)
+	hist := []History{{Site: "a", Actual: map[int]float64{2020: 1000, 2021: 960, 2022: 900}}}
+	g, _ := SeriesOf(hist, DefaultRecalculationThreshold)
+	rep, err := Trajectories(hist, g, DefaultMethod)
 	require.NoError(t, err)
 	tr := rep.Sites[0]
 	assert.Equal(t, 2020, tr.BaseYear)
@@ -82,42 +84,11 @@ func TestASiteTrackHasGapStatusAndNextYear(t *testing.T) {
 	assert.Equal(t, "compound 4.5 %/yr", rep.Label)
 }
 
-func TestTheGroupSumsSitesOnTheirOwnBaseYears(t *testing.T) {
-	t.Parallel()
-	hist := []History{
-		{Site: "old", Actual: map[int]float64{2019: 1000, 2020: 900, 2021: 880, 2022: 850}},
-		{Site: "opened", Actual: map[int]float64{2021: 500, 2022: 480}}, // joins in 2021 with its own base
-		{Site: "closed", Actual: map[int]float64{2019: 300, 2020: 290}}, // leaves after 2020
-	}
-	rep, err := Trajectories(hist, DefaultMethod)
-	require.NoError(t, err)
-	g := rep.Group
-	byYear := map[int]YearStatus{}
-	for _, y := range g.Years {
-		byYear[y.Year] = y
-	}
-	assert.Equal(t, 2019, g.BaseYear)
-	assert.InDelta(t, 1300, g.BaseT, 1e-9)
-	assert.InDelta(t, 1000*0.955+300*0.955, byYear[2020].AllowedT, 1e-9)
-	assert.InDelta(t, 1000*0.955*0.955+500, byYear[2021].AllowedT, 1e-9, "the closed site's target leaves with it; the new site joins at its base")
-	assert.InDelta(t, 880+500, byYear[2021].ActualT, 1e-9)
-	assert.InDelta(t, 1000*math.Pow(0.955, 3)+500*0.955, byYear[2022].AllowedT, 1e-9)
-	assert.InDelta(t, 1000*math.Pow(0.955, 4)+500*0.955*0.955, g.NextYearRequiredT, 1e-9)
-	// The group's lines equal the sum of the site lines, year by year.
-	for _, y := range g.Years {
-		sum := 0.0
-		for _, s := range rep.Sites {
-			if a, ok := actualIn(s, y.Year); ok {
-				sum += a
-			}
-		}
-		assert.InDelta(t, sum, y.ActualT, 1e-9)
-	}
-}
-
 func TestAConfiguredBaseYearWithoutDataIsAnError(t *testing.T) {
 	t.Parallel()
-	_, err := Trajectories([]History{{Site: "a", BaseYear: 2018, Actual: map[int]float64{2020: 1}}}, DefaultMethod)
+	hist := []History{{Site: "a", BaseYear: 2018, Actual: map[int]float64{2020: 1}}}
+	g, _ := SeriesOf(hist, DefaultRecalculationThreshold)
+	_, err := Trajectories(hist, g, DefaultMethod)
 	assert.ErrorContains(t, err, "base year 2018 has no emissions figure")
 }
 

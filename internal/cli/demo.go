@@ -18,6 +18,8 @@ import (
 	"github.com/greenhelp/greenhelp/central/server"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/demo"
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 )
 
 // DefaultDemoData is where the demo keeps its store unless --data says otherwise.
@@ -130,6 +132,9 @@ func loadDemo(ctx context.Context, svc *central.Service, data, url string, seed 
 				return err
 			}
 		}
+		if err := declareOpening(ctx, svc, s); err != nil {
+			return err
+		}
 		dir := filepath.Join(exports, s.ID)
 		if err := os.WriteFile(filepath.Join(dir, "token"), []byte(tok+"\n"), 0o600); err != nil {
 			return err
@@ -173,4 +178,19 @@ func bar(w io.Writer, done, total int, label string, records int) {
 	const width = 30
 	n := done * width / total
 	fmt.Fprintf(w, "\r[%s%s] %2d/%d sites  %-26s %8d records", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total, label, records)
+}
+
+// declareOpening declares a demo site's opening (organic: the base is not
+// restated), once. The demo's Athens stops sending after 2022 and declares
+// nothing: a silent site, estimated from its last full year.
+func declareOpening(ctx context.Context, svc *central.Service, s demo.Site) error {
+	if s.Opened.IsZero() {
+		return nil
+	}
+	st, err := svc.Store.Site(ctx, s.ID)
+	if err != nil || len(st.Events) > 0 {
+		return err
+	}
+	on := footprint.NewDate(s.Opened.Year(), s.Opened.Month(), s.Opened.Day())
+	return svc.AddSiteEvent(ctx, s.ID, structure.Opened, on, "opened (demo)")
 }

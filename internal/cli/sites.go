@@ -11,11 +11,12 @@ import (
 	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/api"
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 )
 
 func newSitesCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "sites", Short: "Manage sites and their tokens"}
-	cmd.AddCommand(newSitesAddCmd(), newSitesListCmd(), newSitesRotateCmd(), newSitesCloseCmd(), newSitesReopenCmd())
+	cmd.AddCommand(newSitesAddCmd(), newSitesListCmd(), newSitesRotateCmd(), newSitesCloseCmd(), newSitesReopenCmd(), newSitesEventCmd())
 	return cmd
 }
 
@@ -128,7 +129,7 @@ func newSitesCloseCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "site %s closed on %s: counted until %s; it leaves the trajectory as a structural change (reopen: greenhelp sites reopen --id %s)\n", id, on, on.AddDays(-1), id)
+			fmt.Fprintf(cmd.OutOrStdout(), "site %s closed on %s: counted until %s; an organic closure, the group's base is not restated (reopen: greenhelp sites reopen --id %s)\n", id, on, on.AddDays(-1), id)
 			return nil
 		},
 	}
@@ -201,4 +202,80 @@ func newSitesRotateCmd() *cobra.Command {
 	rotate.Flags().String("id", "", "site id")
 	storeFlags(rotate)
 	return rotate
+}
+
+func newSitesEventCmd() *cobra.Command {
+	ev := &cobra.Command{
+		Use:   "event",
+		Short: "Declare a site acquired, divested, opened, closed, outsourced or insourced on a day (--remove takes it back)",
+		Long: `Declare an event of a site's life: what the group's boundary and its base-year
+recalculation read (never whether data arrived; a site that stops sending is
+estimated, not taken out).
+
+  acquired, insourced   it counts from that day; the base year and the years
+                        between are restated with its own records from before
+                        (send them), when the structural changes reach the
+                        recalculation threshold
+  divested, outsourced  it counts until the day before; the base and the years
+                        between are restated without it, above the threshold
+  opened, closed        organic growth or decline: nothing is restated
+                        (closed is greenhelp sites close)
+
+One entry and one exit a site, the exit after the entry.`,
+		Example: "  greenhelp sites event --id ma-rab-technopolis --kind acquired --on 2024-07-01 --note \"bought from Acme\"",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			id, _ := cmd.Flags().GetString("id")
+			if err := checkSiteID(id); err != nil {
+				return err
+			}
+			kindS, _ := cmd.Flags().GetString("kind")
+			kind, err := structure.ParseKind(kindS)
+			if err != nil {
+				return fmt.Errorf("--kind: %w", err)
+			}
+			onS, _ := cmd.Flags().GetString("on")
+			on, err := footprint.ParseDate(onS)
+			if err != nil {
+				return fmt.Errorf("--on %q: want the event's day YYYY-MM-DD (an entry's first day counted, an exit's first day not counted)", onS)
+			}
+			note, _ := cmd.Flags().GetString("note")
+			remove, _ := cmd.Flags().GetBool("remove")
+			path, verb := "/events", "declared"
+			if remove {
+				path, verb = "/events/remove", "taken back"
+				if note != "" {
+					return fmt.Errorf("--note: only when declaring an event, not with --remove")
+				}
+			}
+			err = changeStore(cmd, "sites event",
+				func(op *operator) error {
+					return op.call(cmd.Context(), "/api/v1/admin/sites/"+url.PathEscape(id)+path, api.AdminEvent{Kind: string(kind), On: on.String(), Note: note}, nil)
+				},
+				func() error {
+					return withService(cmd, func(svc *central.Service) error {
+						if remove {
+							return svc.RemoveSiteEvent(cmd.Context(), id, kind, on)
+						}
+						return svc.AddSiteEvent(cmd.Context(), id, kind, on, note)
+					})
+				})
+			if err != nil {
+				return err
+			}
+			what := "organic: the group's base is not restated"
+			if kind.Structural() {
+				what = "structural: the base year and the years between are restated above the recalculation threshold (the export's restatements list it)"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "site %s: %s on %s %s (%s)\n", id, kind, on, verb, what)
+			return nil
+		},
+	}
+	ev.Flags().String("id", "", "site id")
+	ev.Flags().String("kind", "", "acquired, divested, opened, closed, outsourced or insourced")
+	ev.Flags().String("on", "", "the day YYYY-MM-DD: an entry's first day counted, an exit's first day not counted")
+	ev.Flags().String("note", "", "what happened, in words (the buyer, the contract…)")
+	ev.Flags().Bool("remove", false, "take the event back")
+	storeFlags(ev)
+	return ev
 }

@@ -8,7 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 )
 
 func addMethodFlags(cmd *cobra.Command) {
@@ -20,9 +22,12 @@ func newTrajectoryCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "trajectory",
 		Short: "Check sites and the group against the reduction trajectory",
-		Long: `Check each site (from its own base year) and the group (the sum of its
-active sites' allowed emissions) against the reduction trajectory, from a CSV
-of historic inventories with columns site,year,t.`,
+		Long: `Check each site (from its own base year) and the group (from the group's
+base-year emissions) against the reduction trajectory, from a CSV of historic
+inventories with columns site,year,t. A site that joins later is the group's
+organic growth: the group's base is not restated for it. A site whose figures
+stop before the group's last year is a silent site, estimated at its last
+figure (said so), never taken out of the base.`,
 		Example: "  greenhelp trajectory --history history.csv --rate 0.045 --mode compound",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -53,10 +58,12 @@ of historic inventories with columns site,year,t.`,
 					hist[i].BaseYear = by
 				}
 			}
-			rep, err := planning.Trajectories(hist, m)
+			g, siteYears := planning.SeriesOf(hist, planning.DefaultRecalculationThreshold)
+			rep, err := planning.Trajectories(hist, g, m)
 			if err != nil {
 				return err
 			}
+			rep.SiteYears = siteYears
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), rep)
 			}
@@ -97,6 +104,14 @@ func printTrajectory(w io.Writer, rep planning.TrajectoryReport) error {
 		}
 		fmt.Fprintf(w, "%d: allowed %.1f t, reduction needed %.1f t; trend projects %.1f t (%s)\n",
 			t.NextYear, t.NextYearRequiredT, t.ReductionNeededT, t.ProjectedNextT, proj)
+	}
+	if r := rep.Recalculation; r != nil {
+		fmt.Fprintf(w, "\nGROUP base: %s\n", r.Explanation)
+	}
+	for _, sy := range rep.SiteYears {
+		if sy.Status != structure.Reported {
+			fmt.Fprintf(w, "%s %d: %s, %.1f t (%s)\n", footprint.Printable(sy.Site), sy.Year, sy.Status, sy.T, sy.Basis)
+		}
 	}
 	return nil
 }

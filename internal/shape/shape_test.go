@@ -150,7 +150,7 @@ func deps(t *testing.T, pkg string) []string {
 // The records, the declaration and the calculation are pure: no
 // database, no HTTP, no charts.
 func TestTheFootprintPackagesReachNoDatabaseNoHTTPNoCharts(t *testing.T) {
-	for _, pkg := range []string{"./footprint", "./footprint/declaration", "./footprint/ghg", "./footprint/weather", "./footprint/planning"} {
+	for _, pkg := range []string{"./footprint", "./footprint/declaration", "./footprint/ghg", "./footprint/weather", "./footprint/structure", "./footprint/planning"} {
 		for _, d := range deps(t, pkg) {
 			switch {
 			case d == "database/sql", d == "net/http", strings.HasSuffix(d, "/charts"), strings.Contains(d, "/central"), strings.Contains(d, "go-echarts"):

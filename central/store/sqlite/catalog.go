@@ -117,7 +117,17 @@ func (c *Store) Sites(ctx context.Context) ([]store.Site, error) {
 		}
 		out = append(out, s)
 	}
-	return out, classify("read sites", rows.Err())
+	if err := classify("read sites", rows.Err()); err != nil {
+		return nil, err
+	}
+	events, err := c.siteEvents(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Events = events[out[i].ID]
+	}
+	return out, nil
 }
 
 // Site returns one site.
@@ -132,7 +142,11 @@ func (c *Store) Site(ctx context.Context, id string) (store.Site, error) {
 		return s, classify("read site "+id, err)
 	}
 	s.CreatedAt = parseTime(at)
-	s.ClosedOn, err = closedOn(s.ID, closed)
+	if s.ClosedOn, err = closedOn(s.ID, closed); err != nil {
+		return s, err
+	}
+	events, err := c.siteEvents(ctx, id)
+	s.Events = events[id]
 	return s, err
 }
 

@@ -140,6 +140,16 @@ var migrations = []string{
 	// 8: the row Check writes: proof that the file can still be written.
 	`CREATE TABLE IF NOT EXISTS heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);
 	INSERT INTO heartbeat(id, at) SELECT 1, '' WHERE NOT EXISTS (SELECT 1 FROM heartbeat);`,
+	// 9: the events a site's life declares (sites event): what the group's
+	// boundary and its base-year recalculation read, never data presence.
+	`CREATE TABLE IF NOT EXISTS site_events (
+		site TEXT NOT NULL REFERENCES sites(id),
+		kind TEXT NOT NULL,
+		on_day TEXT NOT NULL,
+		note TEXT NOT NULL DEFAULT '',
+		recorded_at TEXT NOT NULL,
+		PRIMARY KEY (site, kind, on_day)
+	);`,
 }
 
 // addsColumn names the (table, column) a migration adds, by its number.
