@@ -258,7 +258,8 @@ func endToEnd(t *testing.T, env ...string) {
 		code, _ := s.post(t, site.ID, tok, batch{ID: "correction", Activities: []footprint.Activity{jan}})
 		require.Equal(t, http.StatusOK, code)
 		got := totals(t, s.get(t, "/api/v1/inventory?year=2024&site="+site.ID))
-		assert.InDelta(t, want["scope2_location_t"]+10000*0.70937/1000, got["scope2_location_t"], 1e-6)
+		// South Africa's Scope 2 factor for 2024: DFFE's 2023 DGGEF, 0.942.
+		assert.InDelta(t, want["scope2_location_t"]+10000*0.942/1000, got["scope2_location_t"], 1e-6)
 	})
 	t.Run("site detail, profiles, trajectory, health and metrics answer", func(t *testing.T) {
 		var d map[string]any

@@ -110,8 +110,9 @@ func TestACorrectionReturningToAnEarlierValueIsStoredThroughTheRealAgent(t *test
 	}
 	assert.InDelta(t, got[0], got[2], 1e-9, "back to 100 MWh: the central holds 100 again")
 	assert.InDelta(t, got[1], got[3], 1e-9, "back to 120 MWh: the central holds 120 again")
-	// 20 MWh at France's 2024 grid factor (Ember, 0.04418 kg/kWh).
-	assert.InDelta(t, 20000*0.04418/1000, got[1]-got[0], 1e-6)
+	// 20 MWh at France's 2024 Scope 2 factor: combustion, Ember's 0.04418
+	// kg/kWh × its direct share = 0.02482.
+	assert.InDelta(t, 20000*0.02482/1000, got[1]-got[0], 1e-6)
 }
 
 // Issue 13, item 2: a reused id with other content was answered

@@ -21,7 +21,7 @@ import (
 
 // Version names the embedded factor set; exports and inventories record it
 // so that a figure can be traced to the exact table it came from.
-const Version = "greenhelp-factors-2026.1"
+const Version = "greenhelp-factors-2026.2"
 
 // World is the region used when a country has no row of its own.
 const World = "WORLD"
@@ -301,16 +301,25 @@ func pickYear(rs []Row, year int) (Row, bool) {
 }
 
 // yearNote explains a year fallback. A set with a single row (a GWP, a
-// methodological zero) holds from its year on and needs no note.
+// methodological zero) holds from its year on and needs no note — except
+// a yearly series (a grid factor, a loss share), whose other years are
+// always said.
 func yearNote(rs []Row, r Row, region string, year int) string {
 	switch {
-	case r.Year == year, len(rs) == 1 && r.Year < year:
+	case r.Year == year, len(rs) == 1 && r.Year < year && !yearly(r):
 		return ""
 	case r.Year < year:
 		return fmt.Sprintf("no %d factor for %s; used %d, the nearest earlier year", year, region, r.Year)
 	default:
 		return fmt.Sprintf("no factor for %s published for %d or earlier; used %d, the earliest available", region, year, r.Year)
 	}
+}
+
+// yearly reports whether r belongs to a series published year by year,
+// whose row of another year is an approximation: the grid factors and the
+// T&D loss shares.
+func yearly(r Row) bool {
+	return (r.Kind == "electricity" && strings.HasPrefix(r.Item, "grid")) || r.Kind == "td_loss"
 }
 
 // Has reports whether any row exists for (kind, item) in any region.

@@ -37,9 +37,18 @@ func TestEveryScopeEqualsAHandComputationFromTheFactorRows(t *testing.T) {
 	inv, err := Calculate(site, acts, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
 
+	// South Africa: DFFE's 2023 combustion factor (DGGEF 0.942) stands
+	// in for 2024 (noted); the upstream of generation, Ember's lifecycle
+	// intensity less its direct part, is Scope 3.3, as are the T&D losses
+	// at the World Bank loss share (10.2491 % of output, 2023).
+	comb := fixture.KG(t, "electricity", "grid.combustion", "ZA", 2024)
+	up := fixture.KG(t, "electricity", "grid.upstream", "ZA", 2024)
 	grid := fixture.KG(t, "electricity", "grid", "ZA", 2024)
-	assert.InDelta(t, 0.70937, grid, 1e-9, "Ember ZA 2024")
+	assert.InDelta(t, 0.942, comb, 1e-12, "DFFE DGGEF 2023")
+	assert.InDelta(t, 0.05719, up, 1e-12)
+	assert.InDelta(t, comb+up, grid, 1e-12)
 	kwh := 18000.0
+	lost := kwh * 0.102491 / (1 - 0.102491)
 
 	// A South African genset burns mineral diesel (DESNZ 2024 "Diesel,
 	// 100% mineral" 2.66155 kg/L), not the UK biofuel blend; R410A at its
@@ -48,11 +57,12 @@ func TestEveryScopeEqualsAHandComputationFromTheFactorRows(t *testing.T) {
 	assert.InDelta(t, 2255.5, fixture.KG(t, "refrigerant", "R410A", "WORLD", 2024), 1e-12)
 	scope1 := (200*2.66155 + 2*2255.5) / 1000
 	assert.InDelta(t, scope1, inv.Scope1T, 1e-9)
-	// Scope 3.3: the diesel's well-to-tank (DESNZ 2024 0.61101 kg/L); no
-	// T&D loss share is published for ZA in the library, said in a note.
-	assert.InDelta(t, 200*0.61101/1000, inv.Scope3FuelEnergyT, 1e-9)
-	assert.Contains(t, strings.Join(inv.Notes, "\n"), "no published T&D loss share for ZA")
-	assert.InDelta(t, kwh*grid/1000, inv.Scope2LocationT, 1e-9)
+	// Scope 3.3: the diesel's well-to-tank (DESNZ 2024 0.61101 kg/L), the
+	// grid's upstream and its T&D losses (combustion and upstream).
+	s33 := (200*0.61101 + kwh*up + lost*(comb+up)) / 1000
+	assert.InDelta(t, s33, inv.Scope3FuelEnergyT, 1e-9)
+	assert.Contains(t, strings.Join(inv.Notes, "\n"), "no 2024 factor for ZA; used 2023")
+	assert.InDelta(t, kwh*comb/1000, inv.Scope2LocationT, 1e-9)
 	// Market: 25 % certified at 0, the rest at the supplier's 0.05 kg/kWh.
 	assert.InDelta(t, kwh*0.75*0.05/1000, inv.Scope2MarketT, 1e-9)
 	// A flight of a site outside the UK takes DESNZ's international
@@ -71,8 +81,8 @@ func TestEveryScopeEqualsAHandComputationFromTheFactorRows(t *testing.T) {
 	assert.InDelta(t, 20*8*0.33378/1000, home, 1e-12)
 	assert.InDelta(t, home, inv.Scope3HomeworkingT, 1e-9)
 
-	s3 := travel + commute + home + 200*0.61101/1000
-	assert.InDelta(t, scope1+kwh*grid/1000+s3, inv.TotalLocationT, 1e-9)
+	s3 := travel + commute + home + s33
+	assert.InDelta(t, scope1+kwh*comb/1000+s3, inv.TotalLocationT, 1e-9)
 	assert.InDelta(t, scope1+kwh*0.75*0.05/1000+s3, inv.TotalMarketT, 1e-9)
 
 	// PC power-off: used = on × 60 W (the site's figure in use) + missed ×
@@ -120,16 +130,16 @@ func TestScopeTotalsEqualTheSumOfTheirLines(t *testing.T) {
 	}
 }
 
-func TestExampleScope2EqualsMeteredKWhTimesTheEmberFactor(t *testing.T) {
+func TestExampleScope2EqualsMeteredKWhTimesTheCombustionFactor(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name        string
 		site        string
-		gridKgKWh   float64 // Ember 2024, gCO2e/kWh ÷ 1000
+		gridKgKWh   float64 // the 2024 combustion factor, kgCO2e/kWh
 		marketShare float64 // share of kWh not covered by certificates
 	}{
-		{"Johannesburg buys grid average", "johannesburg", 0.70937, 1},
-		{"Paris covers half with guarantees of origin", "paris", 0.04418, 0.5},
+		{"Johannesburg buys grid average (DFFE 2023 stands in for 2024)", "johannesburg", 0.942, 1},
+		{"Paris covers half with guarantees of origin (Ember 2024 × direct share)", "paris", 0.02482, 0.5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,7 +165,7 @@ func TestARecordStraddlingTheYearIsProratedByDays(t *testing.T) {
 	for year, days := range map[int]float64{2023: 17, 2024: 14} {
 		inv, err := Calculate(site, []footprint.Activity{a}, year, factors.Default(), Assumptions{}, Options{})
 		require.NoError(t, err)
-		require.Len(t, inv.Lines, 2)
+		require.Len(t, inv.Lines, 5, "Scope 2 location and market; 3.3 upstream, T&D losses and their upstream")
 		assert.InDelta(t, 3100*days/31, inv.Lines[0].Quantity, 1e-9, "year %d", year)
 	}
 	inv, err := Calculate(site, []footprint.Activity{a}, 2025, factors.Default(), Assumptions{}, Options{})
@@ -171,7 +181,7 @@ func TestMarketBasedScope2FollowsTheContract(t *testing.T) {
 		contract declaration.ElectricityContract
 		wantKg   float64 // market kgCO2e for 1000 kWh in FR 2024
 	}{
-		{"grid average equals location-based", declaration.ElectricityContract{}, 1000 * 0.04418},
+		{"grid average equals location-based", declaration.ElectricityContract{}, 1000 * 0.02482},
 		{"full certificates give zero", declaration.ElectricityContract{GreenShare: 1, Instrument: "GO"}, 0},
 		{"a supplier factor applies to the uncovered share", declaration.ElectricityContract{GreenShare: 0.4, Instrument: "GO", SupplierKgPerKWh: &supplier, SupplierSource: "x"}, 600 * 0.1},
 	}
@@ -182,7 +192,9 @@ func TestMarketBasedScope2FollowsTheContract(t *testing.T) {
 				2024, factors.Default(), Assumptions{}, Options{})
 			require.NoError(t, err)
 			assert.InDelta(t, tt.wantKg/1000, inv.Scope2MarketT, 1e-12)
-			assert.InDelta(t, 1000*0.04418/1000, inv.Scope2LocationT, 1e-12)
+			assert.InDelta(t, 1000*0.02482/1000, inv.Scope2LocationT, 1e-12)
+			// Scope 3.3 does not follow the contract: the same in both totals.
+			assert.InDelta(t, inv.Scope3FuelEnergyT, inv.TotalMarketT-inv.Scope2MarketT, 1e-12)
 		})
 	}
 }
@@ -613,29 +625,40 @@ func TestScope33HoldsTheGensetsWellToTankAndTheGridsLosses(t *testing.T) {
 	}
 	inv, err := Calculate(gb, acts, 2024, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
-	grid := fixture.KG(t, "electricity", "grid", "GB", 2024) // Ember lifecycle, GB 2024
-	// T&D: DESNZ 2024 publishes 0.0183 kgCO2e/kWh of T&D losses for
-	// 0.20705 generated: 0.0183 / 0.20705 = 0.088384 kWh lost per kWh
-	// delivered, at the site's own (lifecycle) grid factor.
-	assert.InDelta(t, 0.0183/0.20705, 0.088384, 1e-6)
-	td := 100000 * 0.088384 * grid / 1000
+	// DESNZ 2024 publishes the four UK factors: generation 0.20705 (Scope
+	// 2), WTT of generation 0.0459, T&D 0.0183 and WTT of T&D 0.00397
+	// kgCO2e/kWh. T&D 0.0183 ÷ generation 0.20705 = 0.088384 kWh lost per
+	// kWh delivered, stored as the share of output T&D ÷ (generation +
+	// T&D).
+	assert.InDelta(t, 0.20705, fixture.KG(t, "electricity", "grid.combustion", "GB", 2024), 1e-12)
+	assert.InDelta(t, 0.0459, fixture.KG(t, "electricity", "grid.upstream", "GB", 2024), 1e-12)
+	lost := 100000 * 0.0183 / 0.20705
+	upstream := 100000 * 0.0459 / 1000
+	td := lost * 0.20705 / 1000  // = 100000 × DESNZ's T&D factor 0.0183
+	tdUp := lost * 0.0459 / 1000 // DESNZ's WTT of T&D is 0.00397: close, not equal
+	assert.InDelta(t, 100000*0.0183/1000, td, 1e-6)
+	assert.InDelta(t, 100000*0.00397/1000, tdUp, 0.02)
+	assert.InDelta(t, 100000*0.20705/1000, inv.Scope2LocationT, 1e-9)
 	// The genset: a UK site's diesel is the average biofuel blend
 	// (2.51279 kg/L in Scope 1) and its well-to-tank 0.61101 kg/L.
 	wtt := 500 * 0.61101 / 1000
 	assert.InDelta(t, 500*2.51279/1000, inv.Scope1T, 1e-9)
-	assert.InDelta(t, td+wtt, inv.Scope3FuelEnergyT, 1e-9)
+	assert.InDelta(t, upstream+td+tdUp+wtt, inv.Scope3FuelEnergyT, 1e-6)
 	byItem := map[string]Line{}
 	for _, l := range inv.Lines {
 		if l.Scope == Scope3FuelEnergy {
 			byItem[l.Item] = l
 		}
 	}
-	require.Contains(t, byItem, "td_losses")
-	require.Contains(t, byItem, "diesel")
-	assert.InDelta(t, 8838.4, byItem["td_losses"].Quantity, 1e-6, "kWh lost")
-	assert.Equal(t, "electricity/grid/GB/2024", byItem["td_losses"].FactorID, "the same grid factor as Scope 2: the upstream boundary is one")
+	for _, item := range []string{"grid.upstream", "td_losses", "td_losses.upstream", "diesel"} {
+		require.Contains(t, byItem, item)
+	}
+	assert.InDelta(t, 8838.4, byItem["td_losses"].Quantity, 0.1, "kWh lost")
+	assert.Equal(t, "electricity/grid.combustion/GB/2024", byItem["td_losses"].FactorID, "the lost kWh's combustion")
+	assert.Equal(t, "electricity/grid.upstream/GB/2024", byItem["td_losses.upstream"].FactorID, "the lost kWh's upstream")
+	assert.Equal(t, "electricity/grid.upstream/GB/2024", byItem["grid.upstream"].FactorID)
 	assert.Contains(t, byItem["td_losses"].Basis, "td_loss/grid/GB/2024")
-	assert.Equal(t, "wtt/diesel/WORLD/2024", byItem["diesel"].FactorID)
+	assert.Equal(t, "wtt/diesel/GB/2024", byItem["diesel"].FactorID)
 	assert.InDelta(t, inv.Scope1T+inv.Scope2LocationT+inv.Scope3FuelEnergyT, inv.TotalLocationT, 1e-9)
 	assert.Equal(t, UpstreamBoundary, inv.UpstreamElectricity)
 

@@ -65,11 +65,14 @@ type Inventory struct {
 }
 
 // UpstreamBoundary is greenhelp's one boundary for upstream electricity
-// emissions. The grid factors are Ember's lifecycle intensities, which
-// already hold the fuels' extraction and transport (the GHG Protocol's
-// Scope 3.3 item b): they stay in Scope 2 and are not counted again in 3.3,
-// which holds the fuels' well-to-tank and the T&D losses only.
-const UpstreamBoundary = "upstream of generation inside Scope 2 (lifecycle grid factors, Ember); Scope 3.3 holds fuels' well-to-tank and T&D losses only"
+// emissions. Scope 2 holds the combustion of the kWh consumed only (the
+// grid.combustion rows: a national combustion factor where one is read,
+// else Ember's lifecycle intensity × the direct share of its emissions by
+// fuel); the rest of the lifecycle factor (grid.upstream) and the T&D
+// losses are Scope 3.3, with the fuels' well-to-tank (GHG Protocol Scope 3
+// Technical Guidance, category 3 activities A, B and C). Scope 2 + 3.3 of
+// a kWh = (kWh + kWh lost) × the lifecycle factor.
+const UpstreamBoundary = "Scope 2 at combustion (grid.combustion factors); Scope 3.3 holds the upstream of generation (grid.upstream), the T&D losses (their combustion and upstream) and the fuels' well-to-tank"
 
 // Scope3T is every Scope 3 category the inventory holds: the table's
 // scopes in a category, in its order.

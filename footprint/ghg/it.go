@@ -131,7 +131,11 @@ type ColocationResult struct {
 	FacilityKWh float64 `json:"facility_kwh"`
 	Scope       Scope   `json:"scope"`
 	Rule        string  `json:"rule"`
-	T           float64 `json:"t"`
+	// T is what the contract adds to the location-based total: bought by
+	// the provider, the facility energy at the full grid factor (3.1);
+	// bought by the group, its Scope 2 (combustion) and its Scope 3.3
+	// lines (upstream, T&D losses).
+	T float64 `json:"t"`
 }
 
 // CloudResult is a provider's year.
@@ -267,21 +271,30 @@ func (c *calc) colocation(a footprint.Activity, qty float64) error {
 	if pue == 0 {
 		pue, pueSrc = declaration.DefaultColocationPUE, declaration.DefaultColocationPUESource
 	}
-	grid, err := c.lookup("electricity", "grid", con.Country, true)
+	g, err := c.grid(con.Country)
 	if err != nil {
 		return err
 	}
 	kwh := qty * pue
 	scope, rule := Scope3PurchasedGoods, "the provider buys the electricity and sells it on with the service: Scope 3 category 1, purchased goods and services (GHG Protocol Scope 3 Standard, ch. 5)"
 	if con.ElectricityBoughtBy == "group" {
-		scope, rule = Scope2Location, "the group buys the cage's electricity: Scope 2 (GHG Protocol Scope 2 Guidance, ch. 5)"
+		scope, rule = Scope2Location, "the group buys the cage's electricity: Scope 2 (GHG Protocol Scope 2 Guidance, ch. 5), its upstream and T&D losses in Scope 3.3 as for the sites' grid electricity"
 	}
 	basis := fmt.Sprintf("contract %s (%s, %s): IT kWh × PUE %.2f (%s); %s", con.ID, con.Provider, con.Country, pue, pueSrc, rule)
-	c.addLine(scope, "colocation", a.Item, kwh, string(footprint.UnitKWh), grid, q, basis, c.n)
+	var t float64
 	if scope == Scope2Location {
-		mkt := grid
-		mkt.fallback = strings.TrimPrefix(strings.Join([]string{grid.fallback, "no contractual instrument declared for the colocation supply: the location-based grid factor stands in"}, "; "), "; ")
+		// Bought by the group: the cage's kWh are grid electricity of
+		// the facility's country, split as a site's are.
+		c.addLine(scope, "colocation", a.Item, kwh, string(footprint.UnitKWh), g.comb, q, basis, c.n)
+		mkt := g.comb
+		mkt.fallback = joinNotes(g.comb.fallback, "no contractual instrument declared for the colocation supply: the location-based grid factor stands in")
 		c.addLine(Scope2Market, "colocation", a.Item, kwh, string(footprint.UnitKWh), mkt, q, basis, c.n)
+		t = kwh*g.comb.kg/1000 + c.gridScope3("colocation", con.Country, kwh, g, q, "contract "+con.ID)
+	} else {
+		// Bought by the provider: its whole (lifecycle) grid factor is
+		// part of what the group buys.
+		c.addLine(scope, "colocation", a.Item, kwh, string(footprint.UnitKWh), g.full, q, basis, c.n)
+		t = kwh * g.full.kg / 1000
 	}
 	r := c.itc().colo[con.ID]
 	if r == nil {
@@ -290,7 +303,7 @@ func (c *calc) colocation(a footprint.Activity, qty float64) error {
 	}
 	r.ITKWh += qty
 	r.FacilityKWh += kwh
-	r.T += kwh * grid.kg / 1000
+	r.T += t
 	return nil
 }
 
@@ -351,8 +364,8 @@ func (c *calc) itResults(inv *Inventory) {
 	}
 	it := &IT{}
 	gridKg := 0.0
-	if f, err := c.lookup("electricity", "grid", c.site.Country, true); err == nil {
-		gridKg = f.kg
+	if g, err := c.grid(c.site.Country); err == nil {
+		gridKg = g.comb.kg // the site's Scope 2 factor
 	}
 	rooms := make([]string, 0, len(c.it.dc))
 	for r := range c.it.dc {

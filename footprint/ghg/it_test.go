@@ -34,7 +34,7 @@ func line(t *testing.T, inv *Inventory, scope Scope, kind, item string) Line {
 // by hand, PUE 1.8 then 1.5 every month and over the year; its facility
 // energy is in the site's grid line (144,000 kWh a year of site meter),
 // never counted twice; its tonnes are 216,000 and 180,000 kWh × the FR
-// grid factor of the year.
+// grid's Scope 2 (combustion) factor of the year.
 func TestADataCentresPUEFallsFrom18To15ByHand(t *testing.T) {
 	t.Parallel()
 	room := map[string]string{"room": "room-a"}
@@ -59,7 +59,7 @@ func TestADataCentresPUEFallsFrom18To15ByHand(t *testing.T) {
 			assert.InDelta(t, c.pue, *m.PUE, 1e-12)
 		}
 		assert.InDelta(t, 12*c.facility, d.FacilityKWh, 1e-6)
-		assert.InDelta(t, 12*c.facility*fixture.KG(t, "electricity", "grid", "FR", c.year)/1000, d.LocationT, 1e-9)
+		assert.InDelta(t, 12*c.facility*fixture.KG(t, "electricity", "grid.combustion", "FR", c.year)/1000, d.LocationT, 1e-9)
 		// Counted once: the site's grid line is the meter's 360,000 kWh.
 		assert.InDelta(t, 360000, line(t, inv, Scope2Location, "electricity", "grid").Quantity, 1e-6)
 		for _, l := range inv.Lines {
@@ -86,8 +86,9 @@ func TestADataCentreOnItsOwnSupplyIsCountedAsGridElectricity(t *testing.T) {
 // declared PUE 1.4 = 140,000 kWh × the DE grid, the provider's
 // electricity: Scope 3 category 1; PAR2, 50,000 kWh × the default PUE
 // 1.58 (Uptime 2023) = 79,000 kWh × the FR grid, the group's electricity:
-// Scope 2 (location-based, and market-based at the same factor for want
-// of a contract).
+// Scope 2 at the combustion factor (location-based, and market-based at
+// the same factor for want of a contract), and, as a site's grid
+// electricity, its upstream and T&D losses in Scope 3.3.
 func TestColocationUnderEachAccountingRuleByHand(t *testing.T) {
 	t.Parallel()
 	d := footprint.NewDate(2025, time.March, 1)
@@ -97,7 +98,12 @@ func TestColocationUnderEachAccountingRuleByHand(t *testing.T) {
 	}
 	inv, err := Calculate(fixture.ITSite(), acts, 2025, factors.Default(), Assumptions{}, Options{})
 	require.NoError(t, err)
-	de, fr := fixture.KG(t, "electricity", "grid", "DE", 2025), fixture.KG(t, "electricity", "grid", "FR", 2025)
+	de := fixture.KG(t, "electricity", "grid", "DE", 2025) // the full (lifecycle) factor: the provider's
+	fr := fixture.KG(t, "electricity", "grid.combustion", "FR", 2025)
+	frUp := fixture.KG(t, "electricity", "grid.upstream", "FR", 2025)
+	assert.InDelta(t, 0.02482, fr, 1e-12, "Ember FR 2024 × its direct share, standing in for 2025")
+	assert.InDelta(t, 0.01936, frUp, 1e-12)
+	lost := 79000 * 0.069585 / (1 - 0.069585) // WDI France 2023: 6.9585 % of output
 	s31 := line(t, inv, Scope3PurchasedGoods, "colocation", "it_energy")
 	assert.InDelta(t, 140000, s31.Quantity, 1e-6)
 	assert.InDelta(t, 140000*de/1000, s31.T, 1e-9)
@@ -109,10 +115,26 @@ func TestColocationUnderEachAccountingRuleByHand(t *testing.T) {
 	assert.Contains(t, s2.Basis, "Uptime Institute")
 	assert.InDelta(t, 79000*fr/1000, line(t, inv, Scope2Market, "colocation", "it_energy").T, 1e-9)
 	assert.InDelta(t, 140000*de/1000, inv.Scope3PurchasedGoodsT, 1e-9)
+	// Scope 3.3 of the group's cage: upstream of the 79,000 kWh, the kWh
+	// lost delivering them, their combustion and upstream.
+	assert.InDelta(t, 79000*frUp/1000, line(t, inv, Scope3FuelEnergy, "colocation", "grid.upstream").T, 1e-9)
+	assert.InDelta(t, lost, line(t, inv, Scope3FuelEnergy, "colocation", "td_losses").Quantity, 1e-6)
+	assert.InDelta(t, lost*fr/1000, line(t, inv, Scope3FuelEnergy, "colocation", "td_losses").T, 1e-9)
+	assert.InDelta(t, lost*frUp/1000, line(t, inv, Scope3FuelEnergy, "colocation", "td_losses.upstream").T, 1e-9)
+	assert.InDelta(t, (79000*frUp+lost*(fr+frUp))/1000, inv.Scope3FuelEnergyT, 1e-9)
+	// Scope 2 + 3.3 of the cage = (kWh + kWh lost) × the lifecycle factor.
+	assert.InDelta(t, (79000+lost)*fixture.KG(t, "electricity", "grid", "FR", 2025)/1000, s2.T+inv.Scope3FuelEnergyT, 1e-9)
 	assert.InDelta(t, inv.Scope2LocationT+inv.Scope3T(), inv.TotalLocationT, 1e-9)
 	require.Len(t, inv.IT.Colocation, 2)
 	assert.Equal(t, Scope3PurchasedGoods, inv.IT.Colocation[0].Scope)
 	assert.Equal(t, Scope2Location, inv.IT.Colocation[1].Scope)
+	assert.InDelta(t, s2.T+inv.Scope3FuelEnergyT, inv.IT.Colocation[1].T, 1e-9, "the contract's tonnes: its Scope 2 and its 3.3")
+	// A provider's cage has no 3.3 of its own: its whole grid is in 3.1.
+	for _, l := range inv.Lines {
+		if l.Scope == Scope3FuelEnergy {
+			assert.Contains(t, l.Basis, "contract par2", l.Item)
+		}
+	}
 }
 
 // The providers' reports count as reported (kg → t, Scope 3.1); a

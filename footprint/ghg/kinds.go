@@ -234,20 +234,28 @@ func attrBasis(a footprint.Activity) string {
 	return strings.Join(parts, ", ")
 }
 
+// electricity is grid electricity — Scope 2 location-based at the grid's
+// combustion factor, its upstream and T&D losses in Scope 3.3 (gridScope3),
+// market-based by the site's contract — or self-generated renewables, 0
+// under both methods.
 func (c *calc) electricity(a footprint.Activity, kwh float64) error {
-	loc, err := c.lookup("electricity", a.Item, c.site.Country, a.Item == "grid")
-	if err != nil {
-		return err
-	}
-	c.addLine(Scope2Location, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", c.n)
-	if a.Item == "grid" {
-		c.tdLosses(a, kwh, loc)
-	}
-	if a.Item != "grid" {
+	if a.Item != gridItem {
 		// Self-generated renewables: zero under both methods.
+		loc, err := c.lookup("electricity", a.Item, c.site.Country, false)
+		if err != nil {
+			return err
+		}
+		c.addLine(Scope2Location, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", c.n)
 		c.addLine(Scope2Market, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", c.n)
 		return nil
 	}
+	g, err := c.grid(c.site.Country)
+	if err != nil {
+		return err
+	}
+	loc := g.comb
+	c.addLine(Scope2Location, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", c.n)
+	c.gridScope3("electricity", c.site.Country, kwh, g, a.Quality, "")
 	con := c.site.Electricity
 	if s := con.GreenShare; s > 0 {
 		cert := factorRef{id: "contract/" + c.site.ID + "/certificates", kg: 0,
@@ -264,26 +272,7 @@ func (c *calc) electricity(a footprint.Activity, kwh float64) error {
 		return nil
 	}
 	mkt := loc
-	mkt.fallback = strings.TrimPrefix(strings.Join([]string{loc.fallback, "no residual-mix factor in the library: the location-based grid factor stands in (GHG Protocol Scope 2 Guidance, hierarchy last resort)"}, "; "), "; ")
+	mkt.fallback = joinNotes(loc.fallback, "no residual-mix factor in the library: the location-based grid factor stands in (GHG Protocol Scope 2 Guidance, hierarchy last resort)")
 	c.addLine(Scope2Market, "electricity", a.Item, rest, string(a.Unit), mkt, a.Quality, "uncovered consumption", c.n)
 	return nil
-}
-
-// tdLosses adds the Scope 3.3 line of the grid's transmission and
-// distribution losses: the kWh lost delivering kwh (the country's loss
-// share) at the same lifecycle grid factor as Scope 2 — the upstream of
-// the lost kWh is in that factor, as it is for Scope 2 (UpstreamBoundary).
-// A country without a published loss share is left out with a note.
-func (c *calc) tdLosses(a footprint.Activity, kwh float64, grid factorRef) {
-	m, err := c.lib.Lookup("td_loss", "grid", c.site.Country, c.year)
-	if err != nil || !strings.EqualFold(m.Region, c.site.Country) {
-		c.notes[fmt.Sprintf("scope 3.3: no published T&D loss share for %s in the library; the grid's T&D losses are not counted (add a td_loss row to the factor overrides)", c.site.Country)] = true
-		return
-	}
-	f := grid
-	if m.Fallback != "" {
-		f.fallback = strings.TrimPrefix(grid.fallback+"; T&D loss share: "+m.Fallback, "; ")
-	}
-	basis := fmt.Sprintf("T&D losses: %.6g kWh lost per kWh delivered (%s: %s)", m.KgPerUnit, m.ID(), m.Source)
-	c.addLine(Scope3FuelEnergy, "electricity", "td_losses", kwh*m.KgPerUnit, "kWh", f, a.Quality, basis, c.n)
 }

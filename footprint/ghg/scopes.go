@@ -19,8 +19,10 @@ const (
 	Scope3PurchasedGoods Scope = "3.1"
 	Scope3CapitalGoods   Scope = "3.2"
 	// Scope3FuelEnergy is category 3, fuel- and energy-related activities
-	// not in Scope 1 or 2: the fuels' well-to-tank and the grid's
-	// transmission and distribution losses.
+	// not in Scope 1 or 2: the fuels' well-to-tank, the upstream of the
+	// grid electricity's generation and its transmission and distribution
+	// losses (UpstreamBoundary). Counted the same in both totals: it is
+	// computed from location-based factors only.
 	Scope3FuelEnergy     Scope = "3.3"
 	Scope3BusinessTravel Scope = "3.6"
 	Scope3Commuting      Scope = "3.7-commuting"
@@ -125,8 +127,8 @@ var categoryTable = []Category{
 		Datapoint{"GrossScope3GreenhouseGasEmissionsCategory1PurchasedGoodsAndServices", "Scope 3 category 1: purchased goods and services (colocation whose electricity the provider buys; cloud)", "§51, AR 46"}},
 	{2, "Capital goods", "IT equipment bought (purchase records), cradle to gate; buildings and furniture not measured",
 		Datapoint{"GrossScope3GreenhouseGasEmissionsCategory2CapitalGoods", "Scope 3 category 2: capital goods (IT equipment bought, cradle to gate)", "§51, AR 46"}},
-	{3, "Fuel- and energy-related activities", "fuels' well-to-tank; grid T&D losses where a national loss share is published (see the notes); upstream of generation is in Scope 2 (lifecycle grid factors)",
-		Datapoint{"GrossScope3GreenhouseGasEmissionsCategory3FuelAndEnergyRelatedActivities", "Scope 3 category 3: fuel- and energy-related activities (fuels' well-to-tank, grid T&D losses; upstream of generation is in Scope 2)", "§51, AR 46"}},
+	{3, "Fuel- and energy-related activities", "fuels' well-to-tank (DESNZ); upstream of grid electricity's generation (the lifecycle grid factor less its combustion part, which is Scope 2); grid T&D losses at the country's loss share (World Bank/IEA, the world's where a country has none; DESNZ for the UK), their combustion and upstream; location-based factors, the same in both totals",
+		Datapoint{"GrossScope3GreenhouseGasEmissionsCategory3FuelAndEnergyRelatedActivities", "Scope 3 category 3: fuel- and energy-related activities (fuels' well-to-tank, upstream of purchased electricity, grid T&D losses)", "§51, AR 46"}},
 	{4, "Upstream transportation and distribution", "not relevant: a service business without significant inbound freight", Datapoint{}},
 	{5, "Waste generated in operations", "not yet measured: office waste, expected to be small", Datapoint{}},
 	{6, "Business travel", "flights, rail, cars, taxis, buses and hotel nights from travel bookings",

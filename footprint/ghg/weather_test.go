@@ -205,7 +205,7 @@ func TestTheInventoryCarriesTheNormalisationAndItsTonnes(t *testing.T) {
 	require.NotNil(t, g.WeatherT)
 	assert.InDelta(t, -7100*gas/1000, *g.WeatherT, 1e-9)
 	e := carrier(t, inv.Weather, "electricity", "")
-	grid := fixture.KG(t, "electricity", "grid", "ZA", 2023)
+	grid := fixture.KG(t, "electricity", "grid.combustion", "ZA", 2023) // the Scope 2 line's factor
 	assert.InDelta(t, 1080*grid/1000, *e.WeatherT, 1e-9)
 	// The temperatures are no emission line and no record of one.
 	for _, l := range inv.Lines {

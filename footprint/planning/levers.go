@@ -62,7 +62,7 @@ type Lever struct {
 func Levers(site declaration.Site, inv *ghg.Inventory, order []string, as ghg.Assumptions, lib *factors.Library) []Lever {
 	byScope := map[ghg.Scope]float64{}
 	var flightsT, carCommuteT, uncoveredT, uncoveredKWh float64
-	var gridKg float64
+	var gridKg, upKg float64
 	for _, l := range inv.Lines {
 		byScope[l.Scope] += l.T
 		switch {
@@ -73,10 +73,15 @@ func Levers(site declaration.Site, inv *ghg.Inventory, order []string, as ghg.As
 		case l.Scope == ghg.Scope2Market && l.Item == "grid" && l.FactorKgPerUnit > 0:
 			uncoveredT += l.T
 			uncoveredKWh += l.Quantity
-		case l.Scope == ghg.Scope2Location && l.Item == "grid":
+		case l.Scope == ghg.Scope2Location && l.Kind == "electricity" && l.Item == "grid":
 			gridKg = l.FactorKgPerUnit
+		case l.Scope == ghg.Scope3FuelEnergy && l.Kind == "electricity" && l.Item == "grid.upstream":
+			upKg = l.FactorKgPerUnit
 		}
 	}
+	// A kWh saved saves its Scope 2 (combustion) and its upstream (3.3):
+	// the full grid factor, as the power-off figures use.
+	gridKg += upKg
 	po := inv.PowerOff
 	if po.GridKgPerKWh > 0 {
 		// The factor the power-off figures used: present even when the

@@ -182,13 +182,16 @@ func TestLeversAreSizedFromTheSitesOwnInventory(t *testing.T) {
 	for _, l := range ls {
 		by[l.ID] = l
 	}
-	grid := 0.70937
+	// ZA 2024 takes DFFE's 2023 combustion factor 0.942 (Scope 2) and its
+	// upstream 0.05719 (Scope 3.3): a kWh saved saves both.
+	grid, comb := 0.942+0.05719, 0.942
 	// Power-off: 60 % → 95 % compliance = 350 more off hours × 1.9801 W
 	// saved (counterfactual 0.60 × 2 W off + 0.40 × 6.9503 W long idle —
 	// the documented default, not the site's 60 W in use — = 3.9801 W,
 	// less 2 W off).
 	assert.InDelta(t, 350*(0.60*2+0.40*desktopIdleW-2)/1e6*grid, by[declaration.LeverPowerOff].PotentialT, 1e-9)
-	assert.InDelta(t, 100000*grid/1000, by[declaration.LeverGreenElectricity].PotentialT, 1e-9)
+	// Certificates change market-based Scope 2 only: the combustion part.
+	assert.InDelta(t, 100000*comb/1000, by[declaration.LeverGreenElectricity].PotentialT, 1e-9)
 	// A South African site flies on DESNZ 2024 international economy, 0.13465.
 	assert.InDelta(t, 0.3*10000*0.13465/1000, by[declaration.LeverLessTravel].PotentialT, 1e-9)
 	// Telework: 20 % of 80 on-site days × (commute kg/day − 8 h × 0.33378).

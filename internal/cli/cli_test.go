@@ -26,14 +26,17 @@ func run(t *testing.T, args ...string) (int, string, string) {
 
 func TestFactorsPrintsTheGridFactorWithItsSource(t *testing.T) {
 	tests := []struct {
-		name    string
-		region  string
-		wantKg  float64
-		wantSrc string
+		name     string
+		region   string
+		item     string
+		wantKg   float64
+		wantYear int
+		wantSrc  string
 	}{
-		{"South Africa", "ZA", 0.70937, "Ember"},
-		{"France", "FR", 0.04418, "Ember"},
-		{"a lower-case region", "fr", 0.04418, "Ember"},
+		{"France, the lifecycle factor", "FR", "grid", 0.04418, 2024, "Ember"},
+		{"France, its combustion part (Scope 2)", "FR", "grid.combustion", 0.02482, 2024, "api_generation_yearly"},
+		{"a lower-case region", "fr", "grid.upstream", 0.01936, 2024, "electricity/grid/FR/2024"},
+		{"South Africa's national combustion factor, 2023 for 2024", "ZA", "grid.combustion", 0.942, 2023, "DFFE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,13 +46,13 @@ func TestFactorsPrintsTheGridFactorWithItsSource(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(out), &rows))
 			var grid map[string]any
 			for _, r := range rows {
-				if r["item"] == "grid" {
+				if r["item"] == tt.item {
 					grid = r
 				}
 			}
 			require.NotNil(t, grid, out)
 			assert.InDelta(t, tt.wantKg, grid["kg_co2e_per_unit"], 1e-9)
-			assert.EqualValues(t, 2024, grid["year"])
+			assert.EqualValues(t, tt.wantYear, grid["year"])
 			assert.Equal(t, "kWh", grid["unit"])
 			assert.Contains(t, grid["source"], tt.wantSrc)
 		})
