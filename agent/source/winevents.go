@@ -110,11 +110,15 @@ func (s *winEventsSource) Stream(ctx context.Context, env Env, cols map[string]s
 		}
 	}
 	got := map[string]string{}
-	fields := make(map[string]string, len(cols))
+	fields := make(map[string]string, len(winEventsFields)+len(cols))
 	log.Emit(func(device string, at time.Time, event string) {
 		got["device"], got["time"], got["event"] = device, at.Format(time.RFC3339Nano), event
 		clear(fields)
-		for field, col := range cols {
+		for _, f := range winEventsFields { // the fields it gives, by their names
+			fields[f] = got[f]
+		}
+		for field, col := range cols { // and as the block maps them, if it does
+
 			fields[field] = got[col]
 		}
 		emit(Row{Where: device + " " + got["time"], Fields: fields})

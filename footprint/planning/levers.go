@@ -334,7 +334,15 @@ func LeverEmissionsT(lever string, inv *ghg.Inventory) float64 {
 	case declaration.LeverEquipment:
 		return inv.PowerOff.UsedKWh * inv.PowerOff.GridKgPerKWh / 1000
 	case declaration.LeverCooling:
-		return inv.Scope2LocationT
+		// Grid electricity at the full factor the lever is sized by (as
+		// power-off's): its Scope 2 (combustion) and its 3.3 upstream.
+		t := 0.0
+		for _, l := range inv.Lines {
+			if l.Kind == "electricity" && (l.Scope == ghg.Scope2Location && l.Item == "grid" || l.Scope == ghg.Scope3FuelEnergy && l.Item == "grid.upstream") {
+				t += l.T
+			}
+		}
+		return t
 	case declaration.LeverLeakRepair:
 		t := 0.0
 		for _, l := range inv.Lines {
