@@ -84,6 +84,14 @@ func (d Dataset) priorYear(ref string) []Datapoint {
 	if p == nil {
 		return []Datapoint{{"PriorYearFigures", "Prior-year figures", ref + " AR 48 (comparative)", nil, "", fmt.Sprintf("no data for %d", d.Year-1)}}
 	}
+	// A year before the group's base year is not a reporting year: the
+	// records it holds (a baseline logged before a roll-out, a site's
+	// first weeks) are not a comparable year, and a comparison with them
+	// would read as a change of thousands of per cent.
+	if base := d.Trajectory.Group.BaseYear; base > 0 && d.Year-1 < base {
+		return []Datapoint{{"PriorYearFigures", "Prior-year figures", ref + " AR 48 (comparative)", nil, "",
+			fmt.Sprintf("no comparative for %d: before the base year %d, the group's first reporting year", d.Year-1, base)}}
+	}
 	g := d.Group
 	var out []Datapoint
 	// The headline figures of the table of scopes (ghg.Headline).

@@ -121,3 +121,37 @@ func TestTheE16TotalsAreTheSumsOfTheirParts(t *testing.T) {
 	assert.InDelta(t, s3, cats, 1e-6, "Scope 3 is the sum of its categories")
 	assert.Greater(t, v["TotalGHGEmissionsMarketBased"], 0.0)
 }
+
+// The comparatives are those of a reporting year: a prior year before the
+// group's base year (a few baseline records) is said, not compared.
+func TestNoComparativeBeforeTheBaseYear(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		base     int
+		want     string // the PriorYearFigures text, "" when the comparatives are given
+		hasPrior bool
+	}{
+		{"prior year before the base", 2024, "no comparative for 2023: before the base year 2024, the group's first reporting year", false},
+		{"prior year is the base", 2023, "", true},
+		{"no trajectory", 0, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := dataset(t)
+			prior := *d.Group
+			prior.Year = 2023
+			d.Prior = &prior
+			d.Trajectory.Group.BaseYear = tt.base
+			got := map[string]Datapoint{}
+			for _, p := range d.priorYear("ESRS E1-6") {
+				got[p.Name] = p
+			}
+			_, has := got["TotalGHGEmissionsMarketBasedPriorYear"]
+			assert.Equal(t, tt.hasPrior, has)
+			if tt.want != "" {
+				assert.Equal(t, tt.want, got["PriorYearFigures"].Text)
+			}
+		})
+	}
+}
