@@ -34,8 +34,9 @@ site:
   timezone: FILL IN                 # IANA name, e.g. Europe/Paris: power-off windows are in it, DST included
   seats: 0                          # FILL IN: workstations
   fte: 0                            # FILL IN: staff in full-time equivalents
-  workstations:                     # FILL IN: the fleet (watts from the devices' data sheets)
-    - {class: desktop, count: 0, watts_on: 60, watts_off: 1, watts_sleep: 3}
+  workstations:                     # FILL IN: the fleet, class and count (desktop, laptop, thin_client, monitor)
+    - {class: desktop, count: 0}    # watts left out: the documented defaults, printed with their sources by
+                                    # greenhelp calc; add watts_on, watts_idle, watts_sleep, watts_off if measured
   power_off:
     windows:                        # when PCs should be off
       - {days: [mon, tue, wed, thu, fri], from: "20:00", to: "07:00"}
