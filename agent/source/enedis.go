@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -159,16 +158,9 @@ func enedisKey(s string) string {
 
 // read reads one export, section by section.
 func (s *enedisSource) read(in io.Reader, name string, emit func(Row)) ([]Rejection, error) {
-	dec, err := decoder(s.Encoding)
+	br, err := decoded(in, s.Encoding)
 	if err != nil {
 		return nil, err
-	}
-	if dec != nil {
-		in = dec.Reader(in)
-	}
-	br := bufio.NewReaderSize(in, 64<<10)
-	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\ufeff")) {
-		_, _ = br.Discard(3)
 	}
 	cr := csv.NewReader(br)
 	cr.Comma = ';'

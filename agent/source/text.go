@@ -102,16 +102,9 @@ func (t Text) parseStream(in io.Reader, name string, cols map[string]string, emi
 // numbers after the header, so that rows are still named by their line in
 // the file.
 func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, lineBase int, emit func(Row)) ([]Rejection, error) {
-	dec, err := decoder(t.Encoding)
+	br, err := decoded(in, t.Encoding)
 	if err != nil {
 		return nil, err
-	}
-	if dec != nil {
-		in = dec.Reader(in)
-	}
-	br := bufio.NewReaderSize(in, 64<<10)
-	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\ufeff")) {
-		_, _ = br.Discard(3)
 	}
 	if t.Format == "json" {
 		raw, err := io.ReadAll(br)
@@ -146,7 +139,7 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 	var idx []col
 	var bad []Rejection
 	if t.header() {
-		head, pre, err := findHeader(cr, name, cols, skipped, t.Delimiter, dec == nil)
+		head, pre, err := findHeader(cr, name, cols, skipped, t.Delimiter, isUTF8(t.Encoding))
 		if err != nil {
 			return nil, err
 		}
@@ -204,6 +197,29 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 		emit(Row{Where: prefix + strconv.Itoa(line), Fields: fields})
 	}
 	return bad, nil
+}
+
+// decoded reads in as text in the encoding named (utf-8 when empty),
+// buffered, its UTF-8 byte-order mark dropped.
+func decoded(in io.Reader, enc string) (*bufio.Reader, error) {
+	dec, err := decoder(enc)
+	if err != nil {
+		return nil, err
+	}
+	if dec != nil {
+		in = dec.Reader(in)
+	}
+	br := bufio.NewReaderSize(in, 64<<10)
+	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\ufeff")) {
+		_, _ = br.Discard(3)
+	}
+	return br, nil
+}
+
+// isUTF8 reports whether enc names UTF-8 (the bytes read are the text's).
+func isUTF8(enc string) bool {
+	d, err := decoder(enc)
+	return d == nil && err == nil
 }
 
 // decoder returns the charset decoder for an encoding name (nil: UTF-8).
