@@ -71,6 +71,12 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 		c.rejectLayout(r, "time_format", raw, err, "time: %q: want a local time as %s (or RFC 3339)", raw, c.env.Common.TimeFormat)
 		return
 	}
+	if y := at.Year(); y < 1990 || y > 2100 {
+		// A year such as 0024 would have the log cover two thousand years
+		// of days, hour by hour: refused like the meters' readings.
+		c.reject(r, "time: %q: in %d: greenhelp keeps records from 1990 to 2100", raw, y)
+		return
+	}
 	name = strings.ToLower(strings.TrimSpace(r.Fields["event"]))
 	state, known := c.events[name]
 	if !known {

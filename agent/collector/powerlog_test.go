@@ -92,3 +92,35 @@ func TestThePowerLogStreamsToTheSameRecordsAsTheWholeTable(t *testing.T) {
 		})
 	}
 }
+
+// A year outside 1990–2100 is refused row by row, named, instead of
+// stretching the log over centuries of days (fuzz found "0024": 2,000
+// years hour by hour took 26 s).
+func TestAPowerEventOutsideTheYearsKeptIsRefused(t *testing.T) {
+	t.Parallel()
+	site := declaration.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris"}
+	o := &workstationCollector{Class: "desktop", Location: "site"}
+	env := Env{ID: "pm", Type: "csv", Collector: "workstation", Common: Common{TimeFormat: "YYYY-MM-DD HH:mm:ss", Quality: "measured"}, Site: site}
+	tests := []struct {
+		name, time, year string
+	}{
+		{"a year written with two digits padded", "0024-03-04 20:00:00", "24"},
+		{"a year before 1990", "1989-12-31 23:00:00", "1989"},
+		{"a year after 2100", "2101-01-01 00:00:00", "2101"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rows := []source.Row{
+				{Where: "log.csv:2", Fields: map[string]string{"device": "PC-1", "time": tt.time, "event": "shutdown"}},
+				{Where: "log.csv:3", Fields: map[string]string{"device": "PC-1", "time": "2024-03-05 07:30:00", "event": "startup"}},
+			}
+			acts, rej := Collect(o, env, source.Table{Rows: rows})
+			require.Len(t, rej, 1)
+			assert.Equal(t, "log.csv:2", rej[0].Where)
+			assert.Contains(t, rej[0].Reason, `time: "`+tt.time+`": in `+tt.year+": greenhelp keeps records from 1990 to 2100")
+			// One day (2024-03-05) read, its four states for desktop.
+			assert.Len(t, acts, 4)
+		})
+	}
+}
