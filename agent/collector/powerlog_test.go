@@ -26,7 +26,7 @@ func powerLogRows(seed uint64, n, days int, loc *time.Location) []source.Row {
 	}
 	var evs []ev
 	start := time.Date(2024, time.March, 20, 0, 0, 0, 0, loc) // across the spring DST change
-	names := []string{"startup", "shutdown", "sleep", "wake", "hibernate", "resume", "power_on"}
+	names := []string{"startup", "shutdown", "sleep", "wake", "hibernate", "resume", "power_on", "logon", "logoff", "lock"}
 	for d := 0; d < n; d++ {
 		dev := fmt.Sprintf("PC%03d", d)
 		at := start.Add(time.Duration(rng.IntN(20)) * time.Hour)
@@ -39,7 +39,7 @@ func powerLogRows(seed uint64, n, days int, loc *time.Location) []source.Row {
 	rows := make([]source.Row, len(evs))
 	for i, e := range evs {
 		rows[i] = source.Row{Where: fmt.Sprintf("log.csv:%d", i+2), Fields: map[string]string{
-			"device": e.dev, "time": e.at.Format("2006-01-02 15:04:05"), "event": e.name}}
+			"device": e.dev, "time": e.at.Format("2006-01-02 15:04:05"), "event": e.name, "ou": fmt.Sprintf("OU=Floor%d,DC=corp", e.dev[len(e.dev)-1]%3)}}
 	}
 	return rows
 }
@@ -60,6 +60,19 @@ func TestThePowerLogStreamsToTheSameRecordsAsTheWholeTable(t *testing.T) {
 			{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"},
 			{Days: []string{"sat", "sun"}, AllDay: true}}}}
 	o := &workstationCollector{Class: "desktop", Location: "site"}
+	// With groups: night seats by pattern, an OU never off, a roster.
+	shifts := site
+	shifts.PowerOff.Groups = []declaration.PowerOffGroup{
+		{ID: "night", Devices: []string{"PC00?"}, Windows: []declaration.PowerOffWindow{{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "08:00", To: "21:00"}}},
+		{ID: "24x7", OU: "OU=Floor1,DC=corp", NeverOff: true},
+		{ID: "roster", Devices: []string{"PC01*"}, Staffed: []declaration.PowerOffWindow{{Days: []string{"sat"}, From: "10:00", To: "16:00"}}},
+	}
+	for _, site := range []declaration.Site{site, shifts} {
+		samePowerLogRecords(t, o, site, len(site.PowerOff.Groups))
+	}
+}
+
+func samePowerLogRecords(t *testing.T, o *workstationCollector, site declaration.Site, groups int) {
 	env := Env{ID: "pm", Type: "csv", Collector: "workstation", Common: Common{TimeFormat: "YYYY-MM-DD HH:mm:ss", Quality: "measured"}, Site: site}
 	loc, err := time.LoadLocation(site.Timezone)
 	require.NoError(t, err)
@@ -72,7 +85,7 @@ func TestThePowerLogStreamsToTheSameRecordsAsTheWholeTable(t *testing.T) {
 	rand.New(rand.NewPCG(3, 3)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 
 	for name, rs := range map[string][]source.Row{"time order": rows, "by device": byDevice, "shuffled": shuffled} {
-		t.Run(name, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%d groups, %s", groups, name), func(t *testing.T) {
 			want, wantRej := wholeTable(o, env, source.Table{Rows: rs})
 			require.NotEmpty(t, want)
 			p := newPowerLog(o.newWS(env))

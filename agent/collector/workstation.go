@@ -19,9 +19,10 @@ type workstationCollector struct {
 	Class    string `mapstructure:"class"`
 	Location string `mapstructure:"location"` // site (default) or home
 	// Events maps a power log's own event names to a state: on, off,
-	// sleep, or ignore (a logon or a screen lock that says nothing of the
+	// sleep, in_use (someone at the machine: a logon, input — never left
+	// on in a window), or ignore (an event that says nothing of the
 	// power). They come before the names the collector knows (startup,
-	// shutdown, sleep, wake, hibernate …).
+	// shutdown, sleep, wake, hibernate, logon, logoff, lock, unlock …).
 	Events map[string]string `mapstructure:"events"`
 	// AssumedCompliance is the share of window hours a workstation
 	// estimate without a log counts as off (0–1): required there, 0
@@ -69,9 +70,9 @@ func (s *workstationCollector) Check(env Env, add source.AddFunc) {
 	}
 	for name, state := range s.Events {
 		switch strings.ToLower(strings.TrimSpace(state)) {
-		case stOn, stOff, stSleep, eventIgnore:
+		case stOn, stOff, stSleep, stUse, eventIgnore:
 		default:
-			add("events."+name, state, "want on, off, sleep or ignore")
+			add("events."+name, state, "want on, off, sleep, in_use or ignore")
 		}
 	}
 	if env.Type == "manual" && s.AssumedCompliance == nil {
@@ -100,7 +101,8 @@ func (*workstationCollector) Sample() string {
     path: exports/pc-power-log.csv
     class: desktop                  # or columns.class: desktop, laptop, thin_client, monitor
     time_format: YYYY-MM-DD HH:mm:ss
-    events: {logon: on, logoff: ignore} # the log's own names (on, off, sleep, ignore), before the known ones
+    events: {badge_in: in_use, screensaver: ignore} # the log's own names (on, off, sleep, in_use, ignore), before the known ones
+    # (logon, unlock: in_use, someone at the machine, never left on; logoff, lock: on)
     columns:
       device: hostname
       time: timestamp
