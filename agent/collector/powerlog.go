@@ -35,8 +35,8 @@ type powerLog struct {
 
 type device struct {
 	class      string
-	ou         string // the directory unit the log gives (columns.ou)
-	group      int    // its power-off group (site.power_off.groups), −1 for none
+	ou         string    // the directory unit the log gives (columns.ou)
+	group      int       // its power-off group (site.power_off.groups), −1 for none
 	first      time.Time // first event
 	firstState string    // the state before it (stateBefore)
 	state      string
