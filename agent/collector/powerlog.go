@@ -31,6 +31,17 @@ type powerLog struct {
 	minT      time.Time
 	maxT      time.Time
 	unordered bool
+	cur       dayCache // the local day last met: a log in time order stays in it
+}
+
+// dayCache is a local day's bounds and what account last used in it.
+type dayCache struct {
+	start, next time.Time
+	date        footprint.Date
+	class       string
+	t           *dayTime
+	group       int
+	win         []interval
 }
 
 type device struct {
@@ -72,21 +83,34 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 		return
 	}
 	raw := strings.TrimSpace(r.Fields["time"])
-	at, err := c.timeLayout.Parse(raw, c.loc)
-	if err != nil {
-		if at2, err2 := time.Parse(time.RFC3339, raw); err2 == nil {
-			at, err = at2.In(c.loc), nil
+	var err error
+	if rfc3339Like(raw) {
+		// An instant with its offset (a tool's export, winevents): read
+		// as such first, without the layout's failure and its message.
+		if at, err = time.Parse(time.RFC3339, raw); err == nil {
+			at = at.In(c.loc)
+		}
+	}
+	if at.IsZero() {
+		at, err = c.timeLayout.Parse(raw, c.loc)
+		if err != nil {
+			if at2, err2 := time.Parse(time.RFC3339, raw); err2 == nil {
+				at, err = at2.In(c.loc), nil
+			}
 		}
 	}
 	if err != nil {
 		c.rejectLayout(r, "time_format", raw, err, "time: %q: want a local time as %s (or RFC 3339)", raw, c.env.Common.TimeFormat)
 		return
 	}
-	if y := at.Year(); y < 1990 || y > 2100 {
-		// A year such as 0024 would have the log cover two thousand years
-		// of days, hour by hour: refused like the meters' readings.
-		c.reject(r, "time: %q: in %d: greenhelp keeps records from 1990 to 2100", raw, y)
-		return
+	if at.Before(earliest) || !at.Before(latest) {
+		if y := at.In(c.loc).Year(); y < 1990 || y > 2100 {
+			// A year such as 0024 would have the log cover two thousand
+			// years of days, hour by hour: refused like the meters'
+			// readings.
+			c.reject(r, "time: %q: in %d: greenhelp keeps records from 1990 to 2100", raw, y)
+			return
+		}
 	}
 	name = strings.ToLower(strings.TrimSpace(r.Fields["event"]))
 	state, known := c.events[name]
@@ -101,11 +125,28 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 		return
 	}
 	class = first(r.Fields["class"], c.o.Class)
-	if _, known := footprint.UnitOf(footprint.KindWorkstation, class); !known {
-		c.reject(r, "class: %q: want desktop, laptop, thin_client or monitor", class)
-		return
+	if class != c.lastClass {
+		if _, known := footprint.UnitOf(footprint.KindWorkstation, class); !known {
+			c.reject(r, "class: %q: want desktop, laptop, thin_client or monitor", class)
+			return
+		}
+		c.lastClass = class
 	}
 	return dev, at, state, name, class, true
+}
+
+// earliest and latest bound the instants a log is read in, a day wider
+// than 1990–2100 in any zone (the year is then checked in the site's).
+var (
+	earliest = time.Date(1990, 1, 2, 0, 0, 0, 0, time.UTC)
+	latest   = time.Date(2100, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// rfc3339Like says s has RFC 3339's shape: a date, T, a time, then Z or
+// an offset (2024-03-04T20:00:00+01:00).
+func rfc3339Like(s string) bool {
+	return len(s) >= 20 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == 't') &&
+		(s[len(s)-1] == 'Z' || s[len(s)-1] == 'z' || s[len(s)-6] == '+' || s[len(s)-6] == '-')
 }
 
 // Add takes the next row of the log.
@@ -144,6 +185,18 @@ func (p *powerLog) day(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, p.c.loc)
 }
 
+// at makes the local day holding t the current one.
+func (p *powerLog) at(t time.Time) *dayCache {
+	c := &p.cur
+	if !c.start.IsZero() && !t.Before(c.start) && t.Before(c.next) {
+		return c
+	}
+	y, m, d := t.In(p.c.loc).Date()
+	*c = dayCache{start: time.Date(y, m, d, 0, 0, 0, 0, p.c.loc), next: time.Date(y, m, d+1, 0, 0, 0, 0, p.c.loc),
+		date: footprint.NewDate(y, m, d), group: -2}
+	return c
+}
+
 // window is the power-off intervals of group g (−1: the site's) in the
 // local day starting at day.
 func (p *powerLog) window(g int, day time.Time) []interval {
@@ -164,15 +217,23 @@ func (p *powerLog) account(d *device, state string, from, to time.Time) {
 		return // off time is what the windows hold beyond missed and asleep
 	}
 	span := []interval{{From: from, To: to}}
-	for day := p.day(from); day.Before(to); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, p.c.loc) {
-		next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, p.c.loc)
-		k := dayClass{footprint.NewDate(day.Year(), day.Month(), day.Day()), d.class}
-		t := p.days[k]
-		if t == nil {
-			t = &dayTime{}
-			p.days[k] = t
+	for at := from; at.Before(to); {
+		c := p.at(at)
+		day, next := c.start, c.next
+		at = next
+		if c.t == nil || c.class != d.class {
+			k := dayClass{c.date, d.class}
+			c.t, c.class = p.days[k], d.class
+			if c.t == nil {
+				c.t = &dayTime{}
+				p.days[k] = c.t
+			}
 		}
-		inWin := overlap(span, p.window(d.group, day))
+		if c.group != d.group {
+			c.group, c.win = d.group, p.window(d.group, day)
+		}
+		t := c.t
+		inWin := overlap(span, c.win)
 		switch state {
 		case stOn:
 			t.on += overlap(span, []interval{{From: day, To: next}})

@@ -36,6 +36,8 @@ type ws struct {
 	*state
 	o      *workstationCollector
 	events map[string]string // the source's own event names → state
+	// lastClass is the last class found known: a log's rows repeat it.
+	lastClass string
 }
 
 func (o *workstationCollector) newWS(env Env) *ws {
