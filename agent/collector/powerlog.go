@@ -114,9 +114,6 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 	}
 	name = strings.ToLower(strings.TrimSpace(r.Fields["event"]))
 	state, known := c.events[name]
-	if !known {
-		state, known = powerEvents[name]
-	}
 	switch {
 	case state == eventIgnore:
 		return // says nothing of the power: read, not counted, not rejected
@@ -124,7 +121,10 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 		c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume), or map it under the source's events: (e.g. events: {%s: on})", r.Fields["event"], footprint.Clip(name))
 		return
 	}
-	class = first(r.Fields["class"], c.o.Class)
+	class = c.o.Class
+	if c.classColumn {
+		class = first(r.Fields["class"], c.o.Class)
+	}
 	if class != c.lastClass {
 		if _, known := footprint.UnitOf(footprint.KindWorkstation, class); !known {
 			c.reject(r, "class: %q: want desktop, laptop, thin_client or monitor", class)

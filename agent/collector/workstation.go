@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -38,10 +39,14 @@ type ws struct {
 	events map[string]string // the source's own event names → state
 	// lastClass is the last class found known: a log's rows repeat it.
 	lastClass string
+	// classColumn says the rows give a class (a column or a constant).
+	classColumn bool
 }
 
 func (o *workstationCollector) newWS(env Env) *ws {
-	c := &ws{state: newState(env), o: o, events: map[string]string{}}
+	// One map of every name the source may write: the known ones, then
+	// the source's own over them (one look-up a row).
+	c := &ws{state: newState(env), o: o, events: maps.Clone(powerEvents), classColumn: env.Common.Given()["class"] != ""}
 	for name, state := range o.Events {
 		c.events[strings.ToLower(strings.TrimSpace(name))] = strings.ToLower(strings.TrimSpace(state))
 	}

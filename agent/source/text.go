@@ -195,10 +195,14 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 			bad = append(bad, Rejection{Where: prefix + strconv.Itoa(line), Reason: fmt.Sprintf("a total row (%q): not data, skipped", label), Skipped: true})
 			continue
 		}
-		clear(fields)
+		if len(fields) != len(idx) { // a short row, or fields a consumer added
+			clear(fields)
+		}
 		for _, c := range idx {
 			if c.i < len(rec) {
 				fields[c.field] = strings.TrimSpace(rec[c.i])
+			} else {
+				delete(fields, c.field)
 			}
 		}
 		emit(Row{Where: prefix + strconv.Itoa(line), Fields: fields})
