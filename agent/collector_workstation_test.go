@@ -61,12 +61,12 @@ func TestWorkstationReportReadsDeviceHours(t *testing.T) {
 func TestWorkstationEventNamesAreConfigurable(t *testing.T) {
 	t.Parallel()
 	log := "hostname,timestamp,event\n" +
-		"pc-1,2024-03-05 06:00:00,Logon\npc-1,2024-03-05 19:00:00,Logoff\npc-1,2024-03-05 19:30:00,Lock\npc-1,2024-03-05 22:00:00,shutdown\n"
+		"pc-1,2024-03-05 06:00:00,Logon\npc-1,2024-03-05 19:00:00,Logoff\npc-1,2024-03-05 19:30:00,Teleport\npc-1,2024-03-05 22:00:00,shutdown\n"
 	acts, h := trySample(t, sample(t, "workstation"), map[string]string{"exports/pc-power-log.csv": log})
 	require.Empty(t, h.Error)
 	require.Len(t, h.Rejections, 1)
 	assert.Equal(t, "pc-power-log.csv:4", h.Rejections[0].Where)
-	assert.Contains(t, h.Rejections[0].Reason, `map it under the source's events: (e.g. events: {lock: on})`)
+	assert.Contains(t, h.Rejections[0].Reason, `map it under the source's events: (e.g. events: {teleport: on})`)
 	hours := map[string]float64{}
 	for _, a := range acts {
 		if a.Start == footprint.NewDate(2024, 3, 5) {
@@ -74,9 +74,9 @@ func TestWorkstationEventNamesAreConfigurable(t *testing.T) {
 		}
 	}
 	// Window hours of 5 March: 00:00–07:00 (off until the 06:00 logon,
-	// then on: 1 h missed) and 20:00–24:00 (on until 22:00: 2 h missed,
-	// then off 2 h).
-	assert.InDelta(t, 3, hours["missed"], 1e-9)
+	// then in use: 6 h off, 06–07 not a window hour) and 20:00–24:00 (on
+	// after the 19:00 logoff until 22:00: 2 h missed, then off 2 h).
+	assert.InDelta(t, 2, hours["missed"], 1e-9)
 	assert.InDelta(t, 8, hours["off"], 1e-9)
 	// (A mapping to an unknown state: collector.TestWorkstationEventNamesMustMapToAState.)
 }

@@ -139,18 +139,21 @@ func columnFields() map[string]bool {
 // (header name, or a 1-based number without a header). Only these columns
 // are read: names and employee ids never leave the site.
 type Columns struct {
-	Date       string `mapstructure:"date"`
-	Start      string `mapstructure:"start"`
-	End        string `mapstructure:"end"`
-	Month      string `mapstructure:"month"`
-	Kind       string `mapstructure:"kind"`
-	Item       string `mapstructure:"item"`
-	Quantity   string `mapstructure:"quantity"`
-	Unit       string `mapstructure:"unit"`
-	Device     string `mapstructure:"device"`
-	Class      string `mapstructure:"class"`
-	Time       string `mapstructure:"time"`
-	Event      string `mapstructure:"event"`
+	Date     string `mapstructure:"date"`
+	Start    string `mapstructure:"start"`
+	End      string `mapstructure:"end"`
+	Month    string `mapstructure:"month"`
+	Kind     string `mapstructure:"kind"`
+	Item     string `mapstructure:"item"`
+	Quantity string `mapstructure:"quantity"`
+	Unit     string `mapstructure:"unit"`
+	Device   string `mapstructure:"device"`
+	Class    string `mapstructure:"class"`
+	Time     string `mapstructure:"time"`
+	Event    string `mapstructure:"event"`
+	// OU is a machine's directory unit (collector workstation), for the
+	// power-off groups that name an OU.
+	OU         string `mapstructure:"ou"`
 	Remote     string `mapstructure:"remote"`
 	Onsite     string `mapstructure:"onsite"`
 	Mode       string `mapstructure:"mode"`

@@ -27,14 +27,27 @@ type powerLog struct {
 	c         *ws
 	devs      map[string]*device
 	days      map[dayClass]*dayTime
-	windows   map[footprint.Date][]interval
+	windows   map[groupDay][]interval
 	minT      time.Time
 	maxT      time.Time
 	unordered bool
+	cur       dayCache // the local day last met: a log in time order stays in it
+}
+
+// dayCache is a local day's bounds and what account last used in it.
+type dayCache struct {
+	start, next time.Time
+	date        footprint.Date
+	class       string
+	t           *dayTime
+	group       int
+	win         []interval
 }
 
 type device struct {
 	class      string
+	ou         string    // the directory unit the log gives (columns.ou)
+	group      int       // its power-off group (site.power_off.groups), −1 for none
 	first      time.Time // first event
 	firstState string    // the state before it (stateBefore)
 	state      string
@@ -46,10 +59,19 @@ type dayClass struct {
 	class string
 }
 
-type dayTime struct{ on, missed, slept time.Duration }
+// dayTime is a day's device-time of a class: on (in use or not), and in
+// the power-off windows left on (missed), asleep, and in use (a logon,
+// input: not a window hour, the machine is working).
+type dayTime struct{ on, missed, slept, used time.Duration }
+
+// groupDay keys a power-off group's windows of a local day.
+type groupDay struct {
+	group int
+	day   footprint.Date
+}
 
 func newPowerLog(c *ws) *powerLog {
-	return &powerLog{c: c, devs: map[string]*device{}, days: map[dayClass]*dayTime{}, windows: map[footprint.Date][]interval{}}
+	return &powerLog{c: c, devs: map[string]*device{}, days: map[dayClass]*dayTime{}, windows: map[groupDay][]interval{}}
 }
 
 // event reads one row as a device's power event: the same checks and
@@ -61,21 +83,37 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 		return
 	}
 	raw := strings.TrimSpace(r.Fields["time"])
-	at, err := c.timeLayout.Parse(raw, c.loc)
-	if err != nil {
-		if at2, err2 := time.Parse(time.RFC3339, raw); err2 == nil {
-			at, err = at2.In(c.loc), nil
+	var err error
+	if rfc3339Like(raw) {
+		// An instant with its offset (a tool's export, winevents): read
+		// as such first, without the layout's failure and its message.
+		if at, err = time.Parse(time.RFC3339, raw); err == nil {
+			at = at.In(c.loc)
+		}
+	}
+	if at.IsZero() {
+		at, err = c.timeLayout.Parse(raw, c.loc)
+		if err != nil {
+			if at2, err2 := time.Parse(time.RFC3339, raw); err2 == nil {
+				at, err = at2.In(c.loc), nil
+			}
 		}
 	}
 	if err != nil {
 		c.rejectLayout(r, "time_format", raw, err, "time: %q: want a local time as %s (or RFC 3339)", raw, c.env.Common.TimeFormat)
 		return
 	}
+	if at.Before(earliest) || !at.Before(latest) {
+		if y := at.In(c.loc).Year(); y < 1990 || y > 2100 {
+			// A year such as 0024 would have the log cover two thousand
+			// years of days, hour by hour: refused like the meters'
+			// readings.
+			c.reject(r, "time: %q: in %d: greenhelp keeps records from 1990 to 2100", raw, y)
+			return
+		}
+	}
 	name = strings.ToLower(strings.TrimSpace(r.Fields["event"]))
 	state, known := c.events[name]
-	if !known {
-		state, known = powerEvents[name]
-	}
 	switch {
 	case state == eventIgnore:
 		return // says nothing of the power: read, not counted, not rejected
@@ -83,12 +121,32 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 		c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume), or map it under the source's events: (e.g. events: {%s: on})", r.Fields["event"], footprint.Clip(name))
 		return
 	}
-	class = first(r.Fields["class"], c.o.Class)
-	if _, known := footprint.UnitOf(footprint.KindWorkstation, class); !known {
-		c.reject(r, "class: %q: want desktop, laptop, thin_client or monitor", class)
-		return
+	class = c.o.Class
+	if c.classColumn {
+		class = first(r.Fields["class"], c.o.Class)
+	}
+	if class != c.lastClass {
+		if _, known := footprint.UnitOf(footprint.KindWorkstation, class); !known {
+			c.reject(r, "class: %q: want desktop, laptop, thin_client or monitor", class)
+			return
+		}
+		c.lastClass = class
 	}
 	return dev, at, state, name, class, true
+}
+
+// earliest and latest bound the instants a log is read in, a day wider
+// than 1990–2100 in any zone (the year is then checked in the site's).
+var (
+	earliest = time.Date(1990, 1, 2, 0, 0, 0, 0, time.UTC)
+	latest   = time.Date(2100, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// rfc3339Like says s has RFC 3339's shape: a date, T, a time, then Z or
+// an offset (2024-03-04T20:00:00+01:00).
+func rfc3339Like(s string) bool {
+	return len(s) >= 20 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == 't') &&
+		(s[len(s)-1] == 'Z' || s[len(s)-1] == 'z' || s[len(s)-6] == '+' || s[len(s)-6] == '-')
 }
 
 // Add takes the next row of the log.
@@ -108,7 +166,8 @@ func (p *powerLog) Add(r source.Row) {
 		// The state before the first event always differs from it: the
 		// interval from the log's first day is closed at the end, when
 		// that day is known.
-		p.devs[dev] = &device{class: class, first: at, firstState: stateBefore(state, name), state: state, since: at}
+		ou := strings.TrimSpace(r.Fields["ou"])
+		p.devs[dev] = &device{class: class, ou: ou, group: p.c.site.PowerOff.GroupOf(dev, ou), first: at, firstState: stateBefore(state, name), state: state, since: at}
 		return
 	}
 	if at.Before(d.since) || class != d.class {
@@ -116,7 +175,7 @@ func (p *powerLog) Add(r source.Row) {
 		return
 	}
 	if state != d.state {
-		p.account(d.class, d.state, d.since, at)
+		p.account(d, d.state, d.since, at)
 		d.state, d.since = state, at
 	}
 }
@@ -126,37 +185,63 @@ func (p *powerLog) day(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, p.c.loc)
 }
 
-func (p *powerLog) window(day time.Time) []interval {
-	k := footprint.NewDate(day.Year(), day.Month(), day.Day())
+// at makes the local day holding t the current one.
+func (p *powerLog) at(t time.Time) *dayCache {
+	c := &p.cur
+	if !c.start.IsZero() && !t.Before(c.start) && t.Before(c.next) {
+		return c
+	}
+	y, m, d := t.In(p.c.loc).Date()
+	*c = dayCache{start: time.Date(y, m, d, 0, 0, 0, 0, p.c.loc), next: time.Date(y, m, d+1, 0, 0, 0, 0, p.c.loc),
+		date: footprint.NewDate(y, m, d), group: -2}
+	return c
+}
+
+// window is the power-off intervals of group g (−1: the site's) in the
+// local day starting at day.
+func (p *powerLog) window(g int, day time.Time) []interval {
+	k := groupDay{g, footprint.NewDate(day.Year(), day.Month(), day.Day())}
 	w, ok := p.windows[k]
 	if !ok {
-		w = p.c.site.PowerOff.Intervals(day, p.c.loc)
+		w = p.c.site.PowerOff.GroupIntervals(g, day, p.c.loc)
 		p.windows[k] = w
 	}
 	return w
 }
 
 // account adds a device's interval [from, to) in state to the days it
-// covers (power-off windows are cut at midnight: an interval counts only
-// in its own days).
-func (p *powerLog) account(class, state string, from, to time.Time) {
+// covers, against its group's windows (power-off windows are cut at
+// midnight: an interval counts only in its own days).
+func (p *powerLog) account(d *device, state string, from, to time.Time) {
 	if state == stOff || !from.Before(to) {
 		return // off time is what the windows hold beyond missed and asleep
 	}
 	span := []interval{{From: from, To: to}}
-	for day := p.day(from); day.Before(to); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, p.c.loc) {
-		next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, p.c.loc)
-		k := dayClass{footprint.NewDate(day.Year(), day.Month(), day.Day()), class}
-		t := p.days[k]
-		if t == nil {
-			t = &dayTime{}
-			p.days[k] = t
+	for at := from; at.Before(to); {
+		c := p.at(at)
+		day, next := c.start, c.next
+		at = next
+		if c.t == nil || c.class != d.class {
+			k := dayClass{c.date, d.class}
+			c.t, c.class = p.days[k], d.class
+			if c.t == nil {
+				c.t = &dayTime{}
+				p.days[k] = c.t
+			}
 		}
-		inWin := overlap(span, p.window(day))
-		if state == stOn {
+		if c.group != d.group {
+			c.group, c.win = d.group, p.window(d.group, day)
+		}
+		t := c.t
+		inWin := overlap(span, c.win)
+		switch state {
+		case stOn:
 			t.on += overlap(span, []interval{{From: day, To: next}})
 			t.missed += inWin
-		} else {
+		case stUse:
+			t.on += overlap(span, []interval{{From: day, To: next}})
+			t.used += inWin
+		default:
 			t.slept += inWin
 		}
 	}
@@ -176,26 +261,38 @@ func (p *powerLog) Result() ([]footprint.Activity, []source.Rejection, error) {
 	firstDay := p.day(p.minT)
 	lastDay := p.day(p.maxT)
 	end := time.Date(lastDay.Year(), lastDay.Month(), lastDay.Day()+1, 0, 0, 0, 0, p.c.loc)
-	count := map[string]int{}
+	count := map[string]map[int]int{} // class → group → devices
 	for _, d := range p.devs {
-		p.account(d.class, d.firstState, firstDay, d.first)
-		p.account(d.class, d.state, d.since, end)
-		count[d.class]++
+		p.account(d, d.firstState, firstDay, d.first)
+		p.account(d, d.state, d.since, end)
+		if count[d.class] == nil {
+			count[d.class] = map[int]int{}
+		}
+		count[d.class][d.group]++
 	}
 	classes := make([]string, 0, len(count))
 	for cl := range count {
 		classes = append(classes, cl)
 	}
 	sort.Strings(classes)
+	groups := make([]int, 0, len(p.c.site.PowerOff.Groups)+1)
+	for g := -1; g < len(p.c.site.PowerOff.Groups); g++ {
+		groups = append(groups, g)
+	}
 	for day := firstDay; day.Before(end); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, p.c.loc) {
 		date := footprint.NewDate(day.Year(), day.Month(), day.Day())
-		win := total(p.window(day))
 		for _, cl := range classes {
 			t := p.days[dayClass{date, cl}]
 			if t == nil {
 				t = &dayTime{}
 			}
-			off := time.Duration(count[cl])*win - t.missed - t.slept
+			var win time.Duration // the class's window device-time
+			for _, g := range groups {
+				if n := count[cl][g]; n > 0 {
+					win += time.Duration(n) * total(p.window(g, day))
+				}
+			}
+			off := win - t.missed - t.slept - t.used
 			for _, st := range []struct {
 				state string
 				d     time.Duration
@@ -228,6 +325,7 @@ type powerLogState struct {
 
 type deviceState struct {
 	Class      string    `json:"class"`
+	OU         string    `json:"ou,omitempty"`
 	First      time.Time `json:"first"`
 	FirstState string    `json:"first_state"`
 	State      string    `json:"state"`
@@ -240,6 +338,7 @@ type dayState struct {
 	On     time.Duration  `json:"on"`
 	Missed time.Duration  `json:"missed"`
 	Slept  time.Duration  `json:"slept"`
+	Used   time.Duration  `json:"used,omitempty"`
 }
 
 // Save returns the log's state; a log out of order has none (it is read
@@ -253,10 +352,10 @@ func (p *powerLog) Save() (json.RawMessage, error) {
 	}
 	st := powerLogState{Devices: make(map[string]deviceState, len(p.devs)), Min: p.minT, Max: p.maxT}
 	for id, d := range p.devs {
-		st.Devices[id] = deviceState{d.class, d.first, d.firstState, d.state, d.since}
+		st.Devices[id] = deviceState{d.class, d.ou, d.first, d.firstState, d.state, d.since}
 	}
 	for k, t := range p.days {
-		st.Days = append(st.Days, dayState{k.day, k.class, t.on, t.missed, t.slept})
+		st.Days = append(st.Days, dayState{k.day, k.class, t.on, t.missed, t.slept, t.used})
 	}
 	sort.Slice(st.Days, func(i, j int) bool {
 		if st.Days[i].Day != st.Days[j].Day {
@@ -274,10 +373,12 @@ func (p *powerLog) Restore(raw json.RawMessage) error {
 	}
 	p.minT, p.maxT = st.Min, st.Max
 	for id, d := range st.Devices {
-		p.devs[id] = &device{class: d.Class, first: d.First, firstState: d.FirstState, state: d.State, since: d.Since}
+		// The group by today's declaration: a machine moved to a shift's
+		// group counts against its windows from now on.
+		p.devs[id] = &device{class: d.Class, ou: d.OU, group: p.c.site.PowerOff.GroupOf(id, d.OU), first: d.First, firstState: d.FirstState, state: d.State, since: d.Since}
 	}
 	for _, d := range st.Days {
-		p.days[dayClass{d.Day, d.Class}] = &dayTime{on: d.On, missed: d.Missed, slept: d.Slept}
+		p.days[dayClass{d.Day, d.Class}] = &dayTime{on: d.On, missed: d.Missed, slept: d.Slept, used: d.Used}
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func powerLogRows(seed uint64, n, days int, loc *time.Location) []source.Row {
 	}
 	var evs []ev
 	start := time.Date(2024, time.March, 20, 0, 0, 0, 0, loc) // across the spring DST change
-	names := []string{"startup", "shutdown", "sleep", "wake", "hibernate", "resume", "power_on"}
+	names := []string{"startup", "shutdown", "sleep", "wake", "hibernate", "resume", "power_on", "logon", "logoff", "lock"}
 	for d := 0; d < n; d++ {
 		dev := fmt.Sprintf("PC%03d", d)
 		at := start.Add(time.Duration(rng.IntN(20)) * time.Hour)
@@ -39,7 +39,7 @@ func powerLogRows(seed uint64, n, days int, loc *time.Location) []source.Row {
 	rows := make([]source.Row, len(evs))
 	for i, e := range evs {
 		rows[i] = source.Row{Where: fmt.Sprintf("log.csv:%d", i+2), Fields: map[string]string{
-			"device": e.dev, "time": e.at.Format("2006-01-02 15:04:05"), "event": e.name}}
+			"device": e.dev, "time": e.at.Format("2006-01-02 15:04:05"), "event": e.name, "ou": fmt.Sprintf("OU=Floor%d,DC=corp", e.dev[len(e.dev)-1]%3)}}
 	}
 	return rows
 }
@@ -60,6 +60,19 @@ func TestThePowerLogStreamsToTheSameRecordsAsTheWholeTable(t *testing.T) {
 			{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "20:00", To: "07:00"},
 			{Days: []string{"sat", "sun"}, AllDay: true}}}}
 	o := &workstationCollector{Class: "desktop", Location: "site"}
+	// With groups: night seats by pattern, an OU never off, a roster.
+	shifts := site
+	shifts.PowerOff.Groups = []declaration.PowerOffGroup{
+		{ID: "night", Devices: []string{"PC00?"}, Windows: []declaration.PowerOffWindow{{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "08:00", To: "21:00"}}},
+		{ID: "24x7", OU: "OU=Floor1,DC=corp", NeverOff: true},
+		{ID: "roster", Devices: []string{"PC01*"}, Staffed: []declaration.PowerOffWindow{{Days: []string{"sat"}, From: "10:00", To: "16:00"}}},
+	}
+	for _, site := range []declaration.Site{site, shifts} {
+		samePowerLogRecords(t, o, site, len(site.PowerOff.Groups))
+	}
+}
+
+func samePowerLogRecords(t *testing.T, o *workstationCollector, site declaration.Site, groups int) {
 	env := Env{ID: "pm", Type: "csv", Collector: "workstation", Common: Common{TimeFormat: "YYYY-MM-DD HH:mm:ss", Quality: "measured"}, Site: site}
 	loc, err := time.LoadLocation(site.Timezone)
 	require.NoError(t, err)
@@ -72,7 +85,7 @@ func TestThePowerLogStreamsToTheSameRecordsAsTheWholeTable(t *testing.T) {
 	rand.New(rand.NewPCG(3, 3)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 
 	for name, rs := range map[string][]source.Row{"time order": rows, "by device": byDevice, "shuffled": shuffled} {
-		t.Run(name, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%d groups, %s", groups, name), func(t *testing.T) {
 			want, wantRej := wholeTable(o, env, source.Table{Rows: rs})
 			require.NotEmpty(t, want)
 			p := newPowerLog(o.newWS(env))
@@ -89,6 +102,38 @@ func TestThePowerLogStreamsToTheSameRecordsAsTheWholeTable(t *testing.T) {
 			assert.Equal(t, want, got)
 			assert.Equal(t, wantRej, gotRej)
 			assert.Len(t, gotRej, 2)
+		})
+	}
+}
+
+// A year outside 1990–2100 is refused row by row, named, instead of
+// stretching the log over centuries of days (fuzz found "0024": 2,000
+// years hour by hour took 26 s).
+func TestAPowerEventOutsideTheYearsKeptIsRefused(t *testing.T) {
+	t.Parallel()
+	site := declaration.Site{ID: "fr-x", Country: "FR", Timezone: "Europe/Paris"}
+	o := &workstationCollector{Class: "desktop", Location: "site"}
+	env := Env{ID: "pm", Type: "csv", Collector: "workstation", Common: Common{TimeFormat: "YYYY-MM-DD HH:mm:ss", Quality: "measured"}, Site: site}
+	tests := []struct {
+		name, time, year string
+	}{
+		{"a year written with two digits padded", "0024-03-04 20:00:00", "24"},
+		{"a year before 1990", "1989-12-31 23:00:00", "1989"},
+		{"a year after 2100", "2101-01-01 00:00:00", "2101"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rows := []source.Row{
+				{Where: "log.csv:2", Fields: map[string]string{"device": "PC-1", "time": tt.time, "event": "shutdown"}},
+				{Where: "log.csv:3", Fields: map[string]string{"device": "PC-1", "time": "2024-03-05 07:30:00", "event": "startup"}},
+			}
+			acts, rej := Collect(o, env, source.Table{Rows: rows})
+			require.Len(t, rej, 1)
+			assert.Equal(t, "log.csv:2", rej[0].Where)
+			assert.Contains(t, rej[0].Reason, `time: "`+tt.time+`": in `+tt.year+": greenhelp keeps records from 1990 to 2100")
+			// One day (2024-03-05) read, its four states for desktop.
+			assert.Len(t, acts, 4)
 		})
 	}
 }

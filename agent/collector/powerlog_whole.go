@@ -15,6 +15,10 @@ const (
 	stOn    = "on"
 	stOff   = "off"
 	stSleep = "sleep"
+	// stUse is on with someone at it (a logon, input, a session): never
+	// "missed" in a power-off window, and not a window hour (the machine
+	// is working), counted as on.
+	stUse = "in_use"
 )
 
 // powerEvents maps a log's event names to the state they start. Sleep,
@@ -25,13 +29,20 @@ var powerEvents = map[string]string{
 	"on": stOn, "power_on": stOn, "poweron": stOn, "power on": stOn, "startup": stOn, "start": stOn, "boot": stOn, "wake": stOn, "resume": stOn,
 	"off": stOff, "power_off": stOff, "poweroff": stOff, "power off": stOff, "shutdown": stOff, "hibernate": stOff,
 	"sleep": stSleep, "standby": stSleep, "suspend": stSleep,
+	"logon": stUse, "unlock": stUse, "input": stUse, "session_start": stUse,
+	"logoff": stOn, "lock": stOn, "idle": stOn, "session_end": stOn,
 }
 
 // stateBefore is a device's state before its first event: the opposite of
 // where the event leads (a wake follows sleep, a startup follows off, an
-// off or sleep follows on).
+// off or sleep follows on, a logoff or lock follows use). Before a first
+// logon the machine counts as off: the log shows no hour left on.
 func stateBefore(first, event string) string {
 	switch {
+	case first == stUse:
+		return stOff
+	case first == stOn && powerEvents[event] == stOn && (event == "logoff" || event == "lock" || event == "idle" || event == "session_end"):
+		return stUse
 	case first != stOn:
 		return stOn
 	case event == "wake" || event == "resume":
@@ -82,11 +93,15 @@ func (c *ws) workstation(t source.Table) {
 	}
 	devs := map[string][]ev{}
 	class := map[string]string{}
+	group := map[string]int{}
 	var minT, maxT time.Time
 	for _, r := range t.Rows {
 		dev, at, state, name, cl, ok := c.event(r)
 		if !ok {
 			continue
+		}
+		if _, seen := devs[dev]; !seen {
+			group[dev] = c.site.PowerOff.GroupOf(dev, strings.TrimSpace(r.Fields["ou"]))
 		}
 		devs[dev] = append(devs[dev], ev{at, state, name})
 		class[dev] = cl
@@ -127,13 +142,14 @@ func (c *ws) workstation(t source.Table) {
 		}
 		end := time.Date(lastDay.Year(), lastDay.Month(), lastDay.Day()+1, 0, 0, 0, 0, c.loc)
 		spans[state] = append(spans[state], interval{From: since, To: end})
-		on, asleep := spans[stOn], spans[stSleep]
+		on, asleep, used := spans[stOn], spans[stSleep], spans[stUse]
 		for day := firstDay; day.Before(end); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, c.loc) {
 			next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, c.loc)
-			win := c.site.PowerOff.Intervals(day, c.loc)
-			onDay := overlap(on, []interval{{From: day, To: next}})
+			win := c.site.PowerOff.GroupIntervals(group[dev], day, c.loc)
+			onDay := overlap(on, []interval{{From: day, To: next}}) + overlap(used, []interval{{From: day, To: next}})
 			missed := overlap(on, win)
 			slept := overlap(asleep, win)
+			inUse := overlap(used, win)
 			key := day.Format("2006-01-02")
 			if perDay[key] == nil {
 				perDay[key] = map[string]*agg{}
@@ -146,7 +162,7 @@ func (c *ws) workstation(t source.Table) {
 			a.on += onDay - missed
 			a.missed += missed
 			a.sleep += slept
-			a.off += total(win) - missed - slept
+			a.off += total(win) - missed - slept - inUse
 		}
 	}
 	days := make([]string, 0, len(perDay))
@@ -187,7 +203,7 @@ func (c *ws) estimateRow(r source.Row) {
 			return
 		}
 		for day := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, c.loc); day.Month() == m.Month(); day = day.AddDate(0, 0, 1) {
-			win := c.site.PowerOff.Hours(day, c.loc)
+			win := c.site.PowerOff.MeanHours(day, c.loc, c.site.Seats)
 			date := footprint.NewDate(day.Year(), day.Month(), day.Day())
 			for _, w := range c.site.Workstations {
 				if w.Count == 0 || win == 0 {

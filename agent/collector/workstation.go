@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -19,9 +20,10 @@ type workstationCollector struct {
 	Class    string `mapstructure:"class"`
 	Location string `mapstructure:"location"` // site (default) or home
 	// Events maps a power log's own event names to a state: on, off,
-	// sleep, or ignore (a logon or a screen lock that says nothing of the
+	// sleep, in_use (someone at the machine: a logon, input — never left
+	// on in a window), or ignore (an event that says nothing of the
 	// power). They come before the names the collector knows (startup,
-	// shutdown, sleep, wake, hibernate …).
+	// shutdown, sleep, wake, hibernate, logon, logoff, lock, unlock …).
 	Events map[string]string `mapstructure:"events"`
 	// AssumedCompliance is the share of window hours a workstation
 	// estimate without a log counts as off (0–1): required there, 0
@@ -35,10 +37,16 @@ type ws struct {
 	*state
 	o      *workstationCollector
 	events map[string]string // the source's own event names → state
+	// lastClass is the last class found known: a log's rows repeat it.
+	lastClass string
+	// classColumn says the rows give a class (a column or a constant).
+	classColumn bool
 }
 
 func (o *workstationCollector) newWS(env Env) *ws {
-	c := &ws{state: newState(env), o: o, events: map[string]string{}}
+	// One map of every name the source may write: the known ones, then
+	// the source's own over them (one look-up a row).
+	c := &ws{state: newState(env), o: o, events: maps.Clone(powerEvents), classColumn: env.Common.Given()["class"] != ""}
 	for name, state := range o.Events {
 		c.events[strings.ToLower(strings.TrimSpace(name))] = strings.ToLower(strings.TrimSpace(state))
 	}
@@ -69,9 +77,9 @@ func (s *workstationCollector) Check(env Env, add source.AddFunc) {
 	}
 	for name, state := range s.Events {
 		switch strings.ToLower(strings.TrimSpace(state)) {
-		case stOn, stOff, stSleep, eventIgnore:
+		case stOn, stOff, stSleep, stUse, eventIgnore:
 		default:
-			add("events."+name, state, "want on, off, sleep or ignore")
+			add("events."+name, state, "want on, off, sleep, in_use or ignore")
 		}
 	}
 	if env.Type == "manual" && s.AssumedCompliance == nil {
@@ -100,7 +108,8 @@ func (*workstationCollector) Sample() string {
     path: exports/pc-power-log.csv
     class: desktop                  # or columns.class: desktop, laptop, thin_client, monitor
     time_format: YYYY-MM-DD HH:mm:ss
-    events: {logon: on, logoff: ignore} # the log's own names (on, off, sleep, ignore), before the known ones
+    events: {badge_in: in_use, screensaver: ignore} # the log's own names (on, off, sleep, in_use, ignore), before the known ones
+    # (logon, unlock: in_use, someone at the machine, never left on; logoff, lock: on)
     columns:
       device: hostname
       time: timestamp

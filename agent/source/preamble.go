@@ -133,12 +133,26 @@ func totalRow(rec []string) (string, bool) {
 		if strings.TrimSpace(c) == "" {
 			continue
 		}
-		if totalLabel.MatchString(c) {
+		if mayBeTotal(c) && totalLabel.MatchString(c) {
 			return strings.TrimSpace(c), true
 		}
 		return "", false
 	}
 	return "", false
+}
+
+// mayBeTotal is totalLabel's cheap first test, for every row of a large
+// export: every label starts with g, t or s (after spaces) and is short.
+func mayBeTotal(c string) bool {
+	c = strings.TrimLeft(c, " \t")
+	if c == "" || len(c) > 40 {
+		return false
+	}
+	switch c[0] | 0x20 {
+	case 'g', 't', 's':
+		return true
+	}
+	return false
 }
 
 func clipLine(s string) string {

@@ -162,6 +162,7 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 	}
 	fields := make(map[string]string, len(idx))
 	prefix := name + ":"
+	var where []byte
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -188,13 +189,18 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 			bad = append(bad, Rejection{Where: prefix + strconv.Itoa(line), Reason: fmt.Sprintf("a total row (%q): not data, skipped", label), Skipped: true})
 			continue
 		}
-		clear(fields)
+		if len(fields) != len(idx) { // a short row, or fields a consumer added
+			clear(fields)
+		}
 		for _, c := range idx {
 			if c.i < len(rec) {
 				fields[c.field] = strings.TrimSpace(rec[c.i])
+			} else {
+				delete(fields, c.field)
 			}
 		}
-		emit(Row{Where: prefix + strconv.Itoa(line), Fields: fields})
+		where = strconv.AppendInt(append(where[:0], prefix...), int64(line), 10)
+		emit(Row{Where: string(where), Fields: fields}) // one allocation a row
 	}
 	return bad, nil
 }

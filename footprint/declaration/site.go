@@ -134,6 +134,9 @@ type PowerOffSchedule struct {
 	// are the site's measured baseline (the share of devices staff already
 	// switched off), which replaces the published default.
 	Since footprint.Date `mapstructure:"since" yaml:"since" json:"since,omitempty"`
+	// Groups are machines with windows of their own (a shift's seats,
+	// 24/7 seats: shifts.go); the others keep Windows.
+	Groups []PowerOffGroup `mapstructure:"groups" yaml:"groups" json:"groups,omitempty"`
 }
 
 // PowerOffWindow is a weekly window, From–To local time (To before From
@@ -287,8 +290,14 @@ func validateWorkstations(s Site, e *footprint.Problems) {
 // validatePowerOff checks the power-off windows: days, and from/to or
 // all_day.
 func validatePowerOff(s Site, e *footprint.Problems) {
-	for i, w := range s.PowerOff.Windows {
-		wp := fmt.Sprintf("site.power_off.windows[%d].", i)
+	validateWindows("site.power_off.windows", s.PowerOff.Windows, e)
+	validateGroups(s, e)
+}
+
+// validateWindows checks a list of weekly windows at path p.
+func validateWindows(p string, windows []PowerOffWindow, e *footprint.Problems) {
+	for i, w := range windows {
+		wp := fmt.Sprintf("%s[%d].", p, i)
 		if len(w.Days) == 0 {
 			e.Add(wp+"days", "", "missing: list the days, e.g. [mon, tue, wed, thu, fri]")
 		}

@@ -135,7 +135,7 @@ func (cv *PowerOffCoverage) Scale() (float64, string) {
 // class with what the declared fleet's schedule holds over the period,
 // and scales the avoided energy class by class at its observed rate.
 func (c *calc) coverage(po PowerOff) *PowerOffCoverage {
-	if len(c.site.PowerOff.Windows) == 0 {
+	if len(c.site.PowerOff.Windows) == 0 && len(c.site.PowerOff.Groups) == 0 {
 		return nil
 	}
 	cv := &PowerOffCoverage{DaysInYear: c.from.DaysUntil(c.to)}
@@ -145,7 +145,7 @@ func (c *calc) coverage(po PowerOff) *PowerOffCoverage {
 	for _, w := range po.Watts {
 		byClass[w.Class] = w
 	}
-	periodHours := windowHours(c.site.PowerOff, c.site.Timezone, c.from.Later(c.site.PowerOff.Since), c.to)
+	periodHours := windowHours(c.site.PowerOff, c.site.Seats, c.site.Timezone, c.from.Later(c.site.PowerOff.Since), c.to)
 	classes := make([]string, 0, len(c.devH))
 	for cl := range c.devH {
 		classes = append(classes, cl)
@@ -194,11 +194,12 @@ func (c *calc) coverage(po PowerOff) *PowerOffCoverage {
 }
 
 // windowHours is one device's power-off window hours over [from, to) in
-// the site's time zone (UTC when unknown). A day's hours depend only on
+// the site's time zone (UTC when unknown): with groups (shifts), the mean
+// over the site's seats (PowerOffSchedule.MeanHours). A day's hours depend only on
 // its weekday and on the UTC offsets around it (a window may start the
 // evening before and end the morning after), so each such shape is
 // computed once per call: a year is a dozen schedule evaluations, not 365.
-func windowHours(sched declaration.PowerOffSchedule, tz string, from, to footprint.Date) float64 {
+func windowHours(sched declaration.PowerOffSchedule, seats int, tz string, from, to footprint.Date) float64 {
 	loc, err := time.LoadLocation(tz)
 	if err != nil || tz == "" {
 		loc = time.UTC
@@ -240,7 +241,7 @@ func windowHours(sched declaration.PowerOffSchedule, tz string, from, to footpri
 		k := shape{wd: (wd0 + time.Weekday(i)) % 7, offsets: [4]int(offsets[i : i+4])}
 		v, ok := memo[k]
 		if !ok {
-			v = sched.Hours(midnight(i), loc)
+			v = sched.MeanHours(midnight(i), loc, seats)
 			memo[k] = v
 		}
 		h += v
