@@ -123,6 +123,9 @@ func Normal(site declaration.Site) weather.NormalClimate {
 func SiteFeaturesWith(site declaration.Site, lib *factors.Library, year int, measured *weather.MeasuredClimate) (Features, map[string]string) {
 	src := map[string]string{}
 	f := Features{GridGPerKWh: math.NaN(), HDD: math.NaN(), CDD: math.NaN(), CarShare: math.NaN(), Insulation: site.InsulationClass}
+	if m, err := lib.Lookup("electricity", "grid", site.Country, year); err == nil {
+		f.InventoryGridGPerKWh = m.KgPerUnit * 1000
+	}
 	// One basis for every country: Ember's lifecycle intensity, kept as
 	// grid.ember where the inventory's grid factor is a national one
 	// (ZA, IN, US, GB), else the grid row, which is Ember's.

@@ -38,6 +38,11 @@ type Features struct {
 	CDD         float64 `yaml:"cdd" json:"cdd"`
 	CarShare    float64 `yaml:"car_share" json:"car_share"`
 	Insulation  string  `yaml:"insulation" json:"insulation,omitempty"`
+	// InventoryGridGPerKWh is the grid factor the site's inventory uses
+	// (the library's grid row: a national one where it has one), which
+	// home-working's energy is counted at; 0 (a profile's centre): the
+	// GridGPerKWh above.
+	InventoryGridGPerKWh float64 `yaml:"-" json:"-"`
 }
 
 // Profile is one site family with its representative centre, defaults and
@@ -221,6 +226,9 @@ const (
 // air-conditioning scaled by CDD relative to Manila at the local grid.
 func Homeworking(f Features) (float64, string) {
 	grid := f.GridGPerKWh / 1000
+	if f.InventoryGridGPerKWh > 0 {
+		grid = f.InventoryGridGPerKWh / 1000
+	}
 	equip := equipmentKWhPerHour * grid
 	heat := heatingKgPerHourUK * f.HDD / hddUK
 	coolKWh := coolingKWhPerHourTropical * f.CDD / cddTropical

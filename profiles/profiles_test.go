@@ -253,3 +253,17 @@ func TestHeldOutCitiesGetTheirProfileFromTheirOwnClimate(t *testing.T) {
 		}
 	}
 }
+
+// A country whose inventory factor is national (ZA: DFFE 2023 combustion
+// 0.942 + Ember upstream 0.05719 = 0.99919) is placed among the profiles
+// by Ember's lifecycle intensity like every other country (709.37 g for
+// 2024), and its home-working counted at the inventory's factor.
+func TestProfilesCompareGridsOnOneBasisAndHomeworkingUsesTheInventorysFactor(t *testing.T) {
+	t.Parallel()
+	f, src := SiteFeatures(site("za", "Johannesburg", "ZA"), factors.Default(), 2024)
+	assert.InDelta(t, 709.37, f.GridGPerKWh, 1e-9)
+	assert.Equal(t, "electricity/grid.ember/ZA/2024", src["grid_g_per_kwh"])
+	assert.InDelta(t, 999.19, f.InventoryGridGPerKWh, 1e-9)
+	_, basis := Homeworking(f)
+	assert.Contains(t, basis, "× 0.999 kg/kWh")
+}
