@@ -26,6 +26,20 @@ type energyCollector struct {
 	// Periods: a bill's period in one column, and whether its printed
 	// end is its last day (end_inclusive, period_separator).
 	Periods `mapstructure:",squash"`
+	// EventLog says the rows are events, not a series that covers every
+	// day: a generator's runs, refrigerant top-ups, fuel deliveries. A
+	// day without a row had none, so check reports the years without
+	// any, not the days between two (MinGap).
+	EventLog bool `mapstructure:"event_log"`
+}
+
+// MinGap: a log of events has no gaps, only years without an event;
+// bills and meters should cover every day.
+func (s *energyCollector) MinGap() int {
+	if s.EventLog {
+		return 0
+	}
+	return 1
 }
 
 func init() { register("energy", func() Options { return &energyCollector{} }) }
@@ -78,6 +92,11 @@ func (*energyCollector) Sample() string {
       start: period_start
       end: period_end
       quantity: kwh
+  # A log of events — a generator's runs (kind: fuel, item: diesel,
+  # unit: L, the litres each run used), the refrigerant each service
+  # tops up (kind: refrigerant, columns.item: the gas, "R-410A" as
+  # written, unit: kg) — is read with columns.date and event_log: true: a
+  # day without a row had none, so check reports no gaps between them.
   # The same collector reads an own server room's meters — kind:
   # datacentre, item: it_energy (the PDU/UPS export) or facility_energy
   # (the room's facility meter), attrs: {room: <id under
@@ -119,7 +138,7 @@ func (s *energyCollector) add(c *state, r source.Row) {
 		a.End = footprint.NewDate(m.Year(), m.Month()+1, 1)
 	}
 	a.Kind = footprint.Kind(first(r.Fields["kind"], s.Kind))
-	a.Item = first(r.Fields["item"], s.Item)
+	a.Item = itemOf(a.Kind, first(r.Fields["item"], s.Item))
 	q, ok := c.number(r, "quantity")
 	if !ok {
 		return
@@ -145,4 +164,35 @@ func (s *energyCollector) add(c *state, r source.Row) {
 		a.Attrs = maps.Clone(s.Attrs)
 	}
 	c.emit(r, a)
+}
+
+// itemOf is the item of kind an export's spelling names: the item
+// itself, or the one item that differs from it only in case, hyphens,
+// spaces and underscores ("R-410A" as ASHRAE 34 writes it for R410A,
+// "Diesel" for diesel). Anything else is left for the record's check to
+// refuse, naming the items.
+func itemOf(kind footprint.Kind, item string) string {
+	if _, ok := footprint.UnitOf(kind, item); ok || item == "" {
+		return item
+	}
+	want, found := squeeze(item), ""
+	for _, it := range footprint.Items(kind) {
+		if squeeze(it) != want {
+			continue
+		}
+		if found != "" {
+			return item // two items match: the record's check names them
+		}
+		found = it
+	}
+	if found == "" {
+		return item
+	}
+	return found
+}
+
+// squeeze is an item's spelling without case, hyphens, spaces and
+// underscores.
+func squeeze(s string) string {
+	return strings.ToLower(strings.NewReplacer("-", "", " ", "", "_", "", "\u00a0", "").Replace(strings.TrimSpace(s)))
 }

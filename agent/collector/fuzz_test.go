@@ -31,6 +31,10 @@ var fuzzSources = []struct {
 	{"hh", "interval", ",", "", Common{TimeFormat: "DD/MM/YYYY HH:mm", Columns: Columns{Time: "time", Quantity: "kwh"}}, &intervalCollector{Unit: "kWh", Timestamp: "start", Gaps: "estimate"}},
 	{"segments", "travel", ",", "", Common{DateFormat: "DD-MMM-YYYY", Constants: map[string]string{"mode": "flight"},
 		Columns: Columns{Date: "Travel Date", BookingDate: "Booking Date", From: "Origin", To: "Destination", DistanceMi: "Segment Miles", Cabin: "Class"}}, &travelCollector{}},
+	{"genset", "energy", ",", "", Common{DateFormat: "M/D/YYYY", Columns: Columns{Date: "Date", Quantity: "Fuel Consumed (L)"}},
+		&energyCollector{Kind: "fuel", Item: "diesel", Unit: "L", EventLog: true}},
+	{"refrigerant", "energy", ",", "", Common{DateFormat: "M/D/YYYY", Columns: Columns{Date: "Date", Item: "Refrigerant", Quantity: "Qty Added (kg)"}},
+		&energyCollector{Kind: "refrigerant", Unit: "kg", EventLog: true}},
 	{"survey", "commute_survey", ",", "", Common{DateFormat: "M/D/YYYY", TimeFormat: "M/D/YYYY H:mm:ss",
 		Columns: Columns{Date: "Timestamp", Mode: "Mode", DistanceKm: "km", DaysOnSite: "Days", Home: "Home"}},
 		&commuteSurveyCollector{Modes: map[string]string{"mrt/lrt": "metro"}, Places: map[string]float64{"makati": 2}}},
@@ -52,6 +56,8 @@ func FuzzCSVSources(f *testing.F) {
 		"\"Cruz, Ana\",20-Jan-2025,03-Feb-2025,MNL,DOH,\"5,412\",Business\nX,20-Jan-2025,,QQQ,,-3,First\n"))
 	f.Add([]byte("Timestamp,Mode,km,Days,Home\n3/10/2025 9:14:02,Jeepney,8,5,\n3/10/2025 9:20:45,MRT/LRT,,5,Makati\n" +
 		"3/11/2025 8:05:33,Hoverboard,6,5,\n3/11/2025 8:05:33,Walk,-1,9,\n,Own car,400,2,\n"))
+	f.Add([]byte("GENSET LOG,,\n,,\nDate,Run Hours,Fuel Consumed (L)\n1/11/2025,1.0,118\n7/24/2025,7.5,975\n11/11/2025,4.0,\"1,500\"\n"))
+	f.Add([]byte("Date,Refrigerant,Qty Added (kg)\n1/21/2025,R-410A,4.5\n,,\n3/18/2025,r-32,1.2\n3/19/2025,R-1234yf,1\n, ,\n"))
 	site := declaration.Site{ID: "fr-x", Name: "X", Country: "FR", Timezone: "Europe/Paris", Seats: 100,
 		Workstations: []declaration.Workstation{{Class: "desktop", Count: 100, WattsOn: 60}}}
 	f.Fuzz(func(t *testing.T, raw []byte) {

@@ -155,6 +155,18 @@ func mayBeTotal(c string) bool {
 	return false
 }
 
+// blankRow says every cell of a record is empty: a spreadsheet writes
+// an empty row inside its table as delimiters only (",,,,"). It is not
+// data — skipped and counted, never read as a row of empty fields.
+func blankRow(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
 func clipLine(s string) string {
 	if utf8.RuneCountInString(s) <= 60 {
 		return strings.ToValidUTF8(s, "\uFFFD")

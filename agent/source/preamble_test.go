@@ -22,6 +22,10 @@ func TestWhatAReportAddsAroundItsTableIsSkipped(t *testing.T) {
 			1, []string{"x.csv:3"}, nil},
 		{"total rows at the bottom, in several languages", "Date,kWh\n2025-01-01,1\nTotal,1\nGrand Total:,1\n,Total général,1\nSumme,1\n",
 			0, []string{"x.csv:2"}, []string{`a total row ("Total"): not data, skipped`, `a total row ("Grand Total:"): not data, skipped`, `a total row ("Total général"): not data, skipped`, `a total row ("Summe"): not data, skipped`}},
+		{"a spreadsheet's blank row in the middle of the table", "Date,kWh,Note\n2025-01-01,1,a\n,,\n , ,\t\n2025-01-02,2,\n",
+			0, []string{"x.csv:2", "x.csv:5"}, []string{"a blank row: not data, skipped", "a blank row: not data, skipped"}},
+		{"a row with one figure among empty cells is data", "Date,kWh,Note\n,,a\n",
+			0, []string{"x.csv:2"}, nil},
 		{"a cell that only contains the word is no total row", "Date,kWh\n2025-01-01,Total cost\n",
 			0, []string{"x.csv:2"}, nil},
 	}

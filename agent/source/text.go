@@ -185,6 +185,10 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
+		if blankRow(rec) { // a spreadsheet's empty row: ",,,,"
+			bad = append(bad, Rejection{Where: prefix + strconv.Itoa(line), Reason: "a blank row: not data, skipped", Skipped: true})
+			continue
+		}
 		if label, ok := totalRow(rec); ok {
 			bad = append(bad, Rejection{Where: prefix + strconv.Itoa(line), Reason: fmt.Sprintf("a total row (%q): not data, skipped", label), Skipped: true})
 			continue

@@ -256,3 +256,35 @@ func TestCheckSaysWhatATravelExportAndASurveyGive(t *testing.T) {
 		})
 	}
 }
+
+// The Manila trial's six files (#29): check reads each as it comes and
+// says, per source, the days of each year it covers; the missing bill
+// and the base year the logs do not reach are warnings, and it stays ok.
+func TestCheckShowsTheManilaTrialsCoverage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS("../../agent/testdata/collect/manila-trial")))
+	code, out, stderr := run(t, "check", "--config", filepath.Join(dir, "site.yaml"))
+	require.Equal(t, 0, code, stderr+out)
+	for _, want := range []string{
+		"Coverage (days of each year the records cover):",
+		// 2025: 365 − 31 days of the missing bill (5 July – 4 August).
+		"  meralco: 2024: 27 of 366 days; 2025: 334 of 365 days; 2026: 4 of 365 days\n",
+		"  warning: meralco: 2025: 2025-07-05 to 2025-08-04 not covered (31 days)\n",
+		"  genset: 2024: 0 of 366 days; 2025: 18 of 365 days\n",
+		"  warning: genset: 2024: not covered (0 of 366 days): no record of this source falls in it\n",
+		"  refrigerant: 2024: 0 of 366 days; 2025: 8 of 365 days\n",
+		"  pc-events: 2024: 0 of 366 days; 2025: 5 of 365 days\n",
+		"  roster: 2024: 0 of 366 days; 2025: 30 of 365 days\n",
+		"  agency: 2024: 0 of 366 days; 2025: 21 of 365 days\n",
+		"refrigerant-log.csv:8: a blank row: not data, skipped",
+		"fuel         diesel             18       18    2025-01-11  2025-12-14  3981.0    L",
+		"refrigerant  R410A              5        5     2025-01-21  2025-10-22  22.0      kg",
+		"check: ok, with",
+	} {
+		assert.Contains(t, out, want)
+	}
+	assert.NotContains(t, out, "warning: genset: 2025:", "a log of runs has no gaps between them")
+	assert.NotContains(t, out, "IMPLAUSIBLE")
+	assert.NotContains(t, out, "MNL10238", "employee ids never leave the site")
+}
