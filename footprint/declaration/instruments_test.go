@@ -68,3 +68,24 @@ func TestInstrumentsAreCheckedForMarketVintageAndVolume(t *testing.T) {
 		})
 	}
 }
+
+// A vintage of any text never panics, and one accepted lies in the
+// window: July of the year before to March of the year after.
+func FuzzVintageProblem(f *testing.F) {
+	for _, s := range []string{"2025", "2024-07", "2026-03", "2024-06", "2025-13", "20x5", "", "2025-", "-01", "9999-99"} {
+		f.Add(s, 2025)
+	}
+	f.Fuzz(func(t *testing.T, v string, year int) {
+		if VintageProblem(v, year) != "" {
+			return
+		}
+		y, m, monthly, err := parseVintage(v)
+		require.NoError(t, err)
+		if !monthly {
+			assert.Equal(t, year, y)
+			return
+		}
+		at := y*12 + m
+		assert.True(t, at >= (year-1)*12+7 && at <= (year+1)*12+3, "%s for %d", v, year)
+	})
+}
