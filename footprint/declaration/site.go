@@ -82,6 +82,10 @@ type ElectricityContract struct {
 	// supplier discloses one; SupplierSource says where it comes from.
 	SupplierKgPerKWh *float64 `mapstructure:"supplier_kg_per_kwh" yaml:"supplier_kg_per_kwh" json:"supplier_kg_per_kwh,omitempty"`
 	SupplierSource   string   `mapstructure:"supplier_source" yaml:"supplier_source" json:"supplier_source,omitempty"`
+	// Instruments are the certificates and PPAs applied to the
+	// consumption, each with its year, volume and vintage (instruments.go),
+	// in place of GreenShare.
+	Instruments []Instrument `mapstructure:"instruments" yaml:"instruments" json:"instruments,omitempty"`
 }
 
 // CommuteSurvey is the site's commuting survey: how staff get to the site.
@@ -221,6 +225,7 @@ func (s Site) Validate(source string) error {
 			e.Add(p("electricity.supplier_source"), "", "missing: a supplier factor needs its source (supplier disclosure, year)")
 		}
 	}
+	validateInstruments(s, p, &e)
 	if c := s.Commute; c != nil {
 		validateCommute(*c, "site.commute", &e)
 	}

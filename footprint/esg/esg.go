@@ -136,6 +136,7 @@ func (d Dataset) Summary() []Datapoint {
 	ref := "ESRS E1-6 (Commission Delegated Regulation (EU) 2023/2772)"
 	dp := scopeDatapoints(g, ref)
 	dp = append(dp, d.methodDatapoints(ref)...)
+	dp = append(dp, d.instrumentDatapoints(ref)...)
 	dp = append(dp, d.priorYear(ref)...)
 	if d.Revenue != nil && d.Revenue.Amount > 0 {
 		unit := "tCO2e per million " + d.Revenue.Currency
@@ -189,7 +190,7 @@ func (d Dataset) Summary() []Datapoint {
 // Tables returns every section, in the export's order (summary first,
 // manifest last).
 func (d Dataset) Tables() []Table {
-	out := []Table{d.summaryTable(), d.bySite(), d.byScopeCategory(), d.scope3Categories(), d.activityLines(), d.factorsUsed(), d.trajectory(),
+	out := []Table{d.summaryTable(), d.bySite(), d.byScopeCategory(), d.scope3Categories(), d.instrumentSplit(), d.activityLines(), d.factorsUsed(), d.trajectory(),
 		d.siteYears(), d.changeDecomposition(), d.restatements(), d.powerOff(), d.telework(), d.offsets(), d.methodology()}
 	if d.WithRecords {
 		out = append(out, d.records())
@@ -413,7 +414,7 @@ func (d Dataset) methodology() Table {
 		{"standards", "GHG Protocol Corporate Standard and Scope 2 Guidance (2015); GHG Protocol Scope 3 Standard, categories 2 (IT equipment), 6 and 7; ESRS E1-6 (Commission Delegated Regulation (EU) 2023/2772)."},
 		{"organisational boundary", "Operational control: every contact-centre site of the group with data in the reporting year."},
 		{"scope 2 location-based", "Grid consumption × the yearly combustion (direct) grid factor of the site's country: the national published factor where one was read (UK DESNZ, US EPA eGRID, India CEA, South Africa DFFE), else Ember's lifecycle intensity (Ember Yearly Electricity Data, CC BY 4.0) × the direct share of Ember's emissions by fuel (IPCC AR5 WG3 Annex III direct/lifecycle ratios); each line names its factor row. The latest published year stands in where the reporting year is not published, as recorded per line."},
-		{"scope 2 market-based", "Consumption covered by energy attribute certificates or PPAs at 0 kgCO2e/kWh; the rest at the supplier-specific factor when declared, else at the location-based factor (no residual-mix factors in the library yet — disclosed per line). On-site solar counts 0 under both methods."},
+		{"scope 2 market-based", "GHG Protocol Scope 2 Guidance hierarchy: consumption covered by energy attribute certificates or PPAs at the instrument's rate (0 kgCO2e/kWh for renewables), each checked for its market (a GO in the EU/EEA or its issuing country, a REGO in Great Britain, a REC in the US and Canada, an I-REC or a PPA in its country), its vintage (generated from six months before to three months after the reporting year) and the site's consumption (the excess not counted, said); the rest at the supplier-specific factor when declared, else at the residual mix of the country and year (AIB European Residual Mixes 2023–2025, direct CO2; for another year the nearest earlier edition stands in, before 2023 the 2023 edition, said per line), else — no residual mix published (outside the EU, Austria and the Netherlands: full disclosure) — at the location-based factor, said per line. Colocation the group buys: the facility country's residual mix. On-site solar counts 0 under both methods. The split by instrument is the table scope2_market_instruments."},
 		{"scope 1", "Fuels × UK DESNZ conversion factors (combustion): diesel as the UK average biofuel blend at UK sites, 100 % mineral elsewhere; refrigerant leaks (top-ups) × GWP100."},
 		{"GWP set", d.gwpText()},
 		{"scope 3 category 3", "Fuels' well-to-tank (DESNZ WTT factors for every fuel of the library; a fuel without a WTT row is noted and left out); the upstream of grid electricity's generation (kWh × the lifecycle factor less its combustion part: GHG Protocol Scope 3 Technical Guidance, category 3 activity B); the transmission and distribution losses (activity C): kWh lost = consumption × loss share ÷ (1 − loss share), the share of output lost from the World Bank WDI series EG.ELC.LOSS.ZS (CC BY 4.0; the world average where a country has none, noted) or DESNZ for the UK, × the combustion and the upstream factors. Colocation whose electricity the group buys is counted the same way. Computed from location-based factors and counted in both totals. Boundary: " + ghg.UpstreamBoundary + "."},

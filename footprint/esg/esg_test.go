@@ -155,3 +155,30 @@ func TestNoComparativeBeforeTheBaseYear(t *testing.T) {
 		})
 	}
 }
+
+// The instrument split: the group's rows and each site's add up to their
+// market-based Scope 2; the fixture's ZA site (25 % I-REC, the rest at its
+// supplier's rate) and its French twin of the same declaration.
+func TestTheInstrumentSplitAddsUpToMarketBasedScope2(t *testing.T) {
+	t.Parallel()
+	d := dataset(t)
+	tb := d.instrumentSplit()
+	sum := map[string]float64{}
+	for _, r := range tb.Rows {
+		sum[r[0].(string)] += r[5].(float64)
+	}
+	assert.InDelta(t, d.Group.Scope2MarketT, sum["group"], 1e-5)
+	for _, s := range d.Sites {
+		assert.InDelta(t, s.Inventory.Scope2MarketT, sum[s.Inventory.Site], 1e-5, s.Inventory.Site)
+	}
+	dp := map[string]Datapoint{}
+	for _, p := range d.Summary() {
+		dp[p.Name] = p
+	}
+	unb := dp["PercentageOfContractualInstrumentsUsedForSaleAndPurchaseOfUnbundledEnergyAttributeClaimsInRelationToScope2GHGEmissions"]
+	require.NotNil(t, unb.Value)
+	assert.InDelta(t, 25, *unb.Value, 1e-9, "25 % of every kWh under I-REC")
+	sup := dp["PercentageOfSupplierSpecificEmissionFactorsScope2MarketBased"]
+	require.NotNil(t, sup.Value)
+	assert.InDelta(t, 75, *sup.Value, 1e-9)
+}

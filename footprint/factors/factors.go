@@ -21,7 +21,7 @@ import (
 
 // Version names the embedded factor set; exports and inventories record it
 // so that a figure can be traced to the exact table it came from.
-const Version = "greenhelp-factors-2026.2"
+const Version = "greenhelp-factors-2026.3"
 
 // World is the region used when a country has no row of its own.
 const World = "WORLD"
@@ -316,10 +316,10 @@ func yearNote(rs []Row, r Row, region string, year int) string {
 }
 
 // yearly reports whether r belongs to a series published year by year,
-// whose row of another year is an approximation: the grid factors and the
-// T&D loss shares.
+// whose row of another year is an approximation: the grid factors, the
+// residual mixes and the T&D loss shares.
 func yearly(r Row) bool {
-	return (r.Kind == "electricity" && strings.HasPrefix(r.Item, "grid")) || r.Kind == "td_loss"
+	return (r.Kind == "electricity" && (strings.HasPrefix(r.Item, "grid") || r.Item == "residual_mix")) || r.Kind == "td_loss"
 }
 
 // Has reports whether any row exists for (kind, item) in any region.

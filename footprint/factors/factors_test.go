@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -302,4 +303,32 @@ func TestSelectWithAYearPicksTheRowALookupWouldUse(t *testing.T) {
 	rows := Default().Select(Filter{Kind: "electricity", Item: "grid", Region: "MG", Year: 2024})
 	require.Len(t, rows, 1)
 	assert.Equal(t, 2022, rows[0].Year)
+}
+
+// The residual mixes as AIB prints them (European Residual Mixes, Table
+// 2, gCO2/kWh ÷ 1000): France 40.74 (2023), 23.52 (2024), 17.11 (2025);
+// Germany 719.90 (2023). Austria and the Netherlands print N/A (full
+// disclosure): no row, never a zero.
+func TestResidualMixesAsAIBPrintsThem(t *testing.T) {
+	t.Parallel()
+	lib := Default()
+	tests := []struct {
+		cc   string
+		year int
+		kg   float64
+	}{{"FR", 2023, 0.04074}, {"FR", 2024, 0.02352}, {"FR", 2025, 0.01711}, {"DE", 2023, 0.7199}, {"PT", 2025, 0.39286}}
+	for _, tt := range tests {
+		m, err := lib.Lookup("electricity", "residual_mix", tt.cc, tt.year)
+		require.NoError(t, err)
+		assert.Equal(t, tt.year, m.Year)
+		assert.InDelta(t, tt.kg, m.KgPerUnit, 1e-12, "%s %d", tt.cc, tt.year)
+		assert.Contains(t, m.Source, "AIB European Residual Mixes "+strconv.Itoa(tt.year))
+	}
+	for _, cc := range []string{"AT", "NL"} {
+		assert.False(t, lib.HasRegion("electricity", "residual_mix", cc), cc)
+	}
+	m, err := lib.Lookup("electricity", "residual_mix", "FR", 2019)
+	require.NoError(t, err)
+	assert.Equal(t, 2023, m.Year)
+	assert.Contains(t, m.Fallback, "used 2023", "a yearly series: another year is said")
 }

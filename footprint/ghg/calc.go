@@ -136,6 +136,7 @@ func CalculatePeriod(site declaration.Site, acts []footprint.Activity, from, to 
 			return nil, fmt.Errorf("activity %d (%s/%s %s–%s, source %s): %w", i+1, a.Kind, a.Item, a.Start, a.End, a.Source, err)
 		}
 	}
+	c.marketBased()
 	if err := c.homeworking(); err != nil {
 		return nil, err
 	}
@@ -307,6 +308,7 @@ type calc struct {
 	bookingDated           int                 // travel records dated by their booking (attrs dated=booking)
 	it                     *itCalc             // data centres, colocation, cloud (it.go)
 	n                      int                 // records the activity being added stands for (a rollup: many)
+	gridUses               []gridUse           // grid kWh awaiting their market-based lines (market.go)
 }
 
 // factorRef is the factor applied to a line.

@@ -137,9 +137,11 @@ func TestExampleScope2EqualsMeteredKWhTimesTheCombustionFactor(t *testing.T) {
 		site        string
 		gridKgKWh   float64 // the 2024 combustion factor, kgCO2e/kWh
 		marketShare float64 // share of kWh not covered by certificates
+		marketKg    float64 // their factor: the residual mix, else the grid's
 	}{
-		{"Johannesburg buys grid average (DFFE 2023 stands in for 2024)", "johannesburg", 0.942, 1},
-		{"Paris covers half with guarantees of origin (Ember 2024 × direct share)", "paris", 0.02482, 0.5},
+		{"Johannesburg buys grid average (DFFE 2023 stands in for 2024; no residual mix for ZA)", "johannesburg", 0.942, 1, 0.942},
+		// AIB European Residual Mixes 2024: FR 23.52 g/kWh.
+		{"Paris covers half with guarantees of origin (Ember 2024 × direct share), the rest at the residual mix", "paris", 0.02482, 0.5, 0.02352},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,7 +153,7 @@ func TestExampleScope2EqualsMeteredKWhTimesTheCombustionFactor(t *testing.T) {
 				}
 			}
 			assert.InDelta(t, kwh*tt.gridKgKWh/1000, inv.Scope2LocationT, 1e-6)
-			assert.InDelta(t, kwh*tt.marketShare*tt.gridKgKWh/1000, inv.Scope2MarketT, 1e-6)
+			assert.InDelta(t, kwh*tt.marketShare*tt.marketKg/1000, inv.Scope2MarketT, 1e-6)
 		})
 	}
 }
@@ -181,7 +183,8 @@ func TestMarketBasedScope2FollowsTheContract(t *testing.T) {
 		contract declaration.ElectricityContract
 		wantKg   float64 // market kgCO2e for 1000 kWh in FR 2024
 	}{
-		{"grid average equals location-based", declaration.ElectricityContract{}, 1000 * 0.02482},
+		// AIB European Residual Mixes 2024: FR 23.52 g/kWh.
+		{"no contract: the residual mix of the year", declaration.ElectricityContract{}, 1000 * 0.02352},
 		{"full certificates give zero", declaration.ElectricityContract{GreenShare: 1, Instrument: "GO"}, 0},
 		{"a supplier factor applies to the uncovered share", declaration.ElectricityContract{GreenShare: 0.4, Instrument: "GO", SupplierKgPerKWh: &supplier, SupplierSource: "x"}, 600 * 0.1},
 	}

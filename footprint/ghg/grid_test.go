@@ -27,18 +27,20 @@ func TestScope2AtCombustionAndScope33AddUpToTheLifecycleFactorWithLosses(t *test
 		comb, up      float64 // kgCO2e/kWh
 		lifecycle     float64 // kgCO2e/kWh
 		lossShare     float64 // of output
+		market        float64 // kgCO2e/kWh of uncovered kWh: the residual mix, else comb
 	}{
 		// Ember 2023 lifecycle 55.28 g (ember-data-api @ae39f587) × the
 		// direct share of Ember's emissions by fuel: 33.30 g combustion
 		// (RTE's Bilan électrique 2023 gives 32 g: close); World Bank WDI
 		// EG.ELC.LOSS.ZS France 2023: 6.9585 %.
-		{"a French site", "FR", 0.0333, 0.02198, 0.05528, 0.069585},
+		// Market-based: AIB European Residual Mixes 2023, FR 40.74 g.
+		{"a French site", "FR", 0.0333, 0.02198, 0.05528, 0.069585, 0.04074},
 		// DFFE DGGEF 2023: 0.942 tCO2e/MWh; upstream: Ember's 709.69 g ×
 		// (1 − its direct share 0.9194) = 57.19 g; WDI 2023: 10.2491 %.
-		{"a South African site (national factor)", "ZA", 0.942, 0.05719, 0.942 + 0.05719, 0.102491},
+		{"a South African site (national factor)", "ZA", 0.942, 0.05719, 0.942 + 0.05719, 0.102491, 0.942},
 		// Ember 2023 616.82 g, direct share 0.9011: 555.81 g; WDI 2023:
 		// 18.1899 %.
-		{"an Ember-only site (Morocco)", "MA", 0.55581, 0.06101, 0.61682, 0.181899},
+		{"an Ember-only site (Morocco)", "MA", 0.55581, 0.06101, 0.61682, 0.181899, 0.55581},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,7 +50,7 @@ func TestScope2AtCombustionAndScope33AddUpToTheLifecycleFactorWithLosses(t *test
 			require.NoError(t, err)
 			lost := kwh * tt.lossShare / (1 - tt.lossShare)
 			assert.InDelta(t, kwh*tt.comb/1000, inv.Scope2LocationT, 1e-9, "Scope 2 location-based: combustion only")
-			assert.InDelta(t, kwh*tt.comb/1000, inv.Scope2MarketT, 1e-9, "no contract: the location-based factor stands in")
+			assert.InDelta(t, kwh*tt.market/1000, inv.Scope2MarketT, 1e-9, "no contract: the residual mix, else the location-based factor")
 			assert.InDelta(t, (kwh*tt.up+lost*tt.comb+lost*tt.up)/1000, inv.Scope3FuelEnergyT, 1e-9)
 			assert.InDelta(t, (kwh+lost)*tt.lifecycle/1000, inv.Scope2LocationT+inv.Scope3FuelEnergyT, 1e-9)
 			assert.InDelta(t, tt.lifecycle, fixture.KG(t, "electricity", "grid", tt.country, 2023), 1e-12)
@@ -68,7 +70,7 @@ func TestScope2AtCombustionAndScope33AddUpToTheLifecycleFactorWithLosses(t *test
 			}
 			assert.Empty(t, want, "every 3.3 line is there")
 			for _, n := range inv.Notes {
-				assert.Contains(t, n, "no residual-mix factor", "the year's own rows: no other year or region stands in")
+				assert.Contains(t, n, "no residual mix for "+tt.country, "the year's own rows: no other year or region stands in")
 			}
 		})
 	}

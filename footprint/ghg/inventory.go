@@ -106,6 +106,10 @@ type Line struct {
 	Fallback string `json:"fallback,omitempty"`
 	// Records is the number of activity records behind the line.
 	Records int `json:"records"`
+	// Instrument is what a market-based line of grid electricity rests
+	// on (Instruments: certificates, ppa, supplier, residual_mix,
+	// location_fallback, own_generation); empty on other lines.
+	Instrument string `json:"instrument,omitempty"`
 }
 
 // LineRecord is one activity record's share of one inventory line: the

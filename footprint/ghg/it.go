@@ -286,9 +286,11 @@ func (c *calc) colocation(a footprint.Activity, qty float64) error {
 		// Bought by the group: the cage's kWh are grid electricity of
 		// the facility's country, split as a site's are.
 		c.addLine(scope, "colocation", a.Item, kwh, string(footprint.UnitKWh), g.comb, q, basis, c.n)
-		mkt := g.comb
-		mkt.fallback = joinNotes(g.comb.fallback, "no contractual instrument declared for the colocation supply: the location-based grid factor stands in")
+		// Market-based: no instrument is declared for the cage's supply,
+		// so the facility country's residual mix (market.go).
+		mkt, inst := c.residual(con.Country, g.comb)
 		c.addLine(Scope2Market, "colocation", a.Item, kwh, string(footprint.UnitKWh), mkt, q, basis, c.n)
+		c.lines[lineKey{Scope2Market, "colocation", a.Item, mkt.id, string(footprint.UnitKWh), q, basis}].Instrument = inst
 		t = kwh*g.comb.kg/1000 + c.gridScope3("colocation", con.Country, kwh, g, q, "contract "+con.ID)
 	} else {
 		// Bought by the provider: its whole (lifecycle) grid factor is

@@ -21,7 +21,7 @@ func line(t *testing.T, inv *Inventory, scope Scope, kind, item string) Line {
 		if l.Scope == scope && l.Kind == kind && l.Item == item {
 			out.Quantity += l.Quantity
 			out.T += l.T
-			out.Basis, out.FactorID = l.Basis, l.FactorID
+			out.Basis, out.FactorID, out.Instrument = l.Basis, l.FactorID, l.Instrument
 			n++
 		}
 	}
@@ -86,8 +86,8 @@ func TestADataCentreOnItsOwnSupplyIsCountedAsGridElectricity(t *testing.T) {
 // declared PUE 1.4 = 140,000 kWh × the DE grid, the provider's
 // electricity: Scope 3 category 1; PAR2, 50,000 kWh × the default PUE
 // 1.58 (Uptime 2023) = 79,000 kWh × the FR grid, the group's electricity:
-// Scope 2 at the combustion factor (location-based, and market-based at
-// the same factor for want of a contract), and, as a site's grid
+// Scope 2 at the combustion factor (location-based; market-based at FR's
+// residual mix for want of a contract), and, as a site's grid
 // electricity, its upstream and T&D losses in Scope 3.3.
 func TestColocationUnderEachAccountingRuleByHand(t *testing.T) {
 	t.Parallel()
@@ -113,7 +113,12 @@ func TestColocationUnderEachAccountingRuleByHand(t *testing.T) {
 	assert.InDelta(t, 79000, s2.Quantity, 1e-6)
 	assert.InDelta(t, 79000*fr/1000, s2.T, 1e-9)
 	assert.Contains(t, s2.Basis, "Uptime Institute")
-	assert.InDelta(t, 79000*fr/1000, line(t, inv, Scope2Market, "colocation", "it_energy").T, 1e-9)
+	// Market-based, no instrument for the cage: FR's residual mix 2025
+	// (AIB European Residual Mixes 2025: 17.11 g/kWh).
+	mkt := line(t, inv, Scope2Market, "colocation", "it_energy")
+	assert.InDelta(t, 79000*0.01711/1000, mkt.T, 1e-9)
+	assert.Equal(t, "electricity/residual_mix/FR/2025", mkt.FactorID)
+	assert.Equal(t, instResidual, mkt.Instrument)
 	assert.InDelta(t, 140000*de/1000, inv.Scope3PurchasedGoodsT, 1e-9)
 	// Scope 3.3 of the group's cage: upstream of the 79,000 kWh, the kWh
 	// lost delivering them, their combustion and upstream.

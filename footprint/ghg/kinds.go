@@ -236,8 +236,9 @@ func attrBasis(a footprint.Activity) string {
 
 // electricity is grid electricity — Scope 2 location-based at the grid's
 // combustion factor, its upstream and T&D losses in Scope 3.3 (gridScope3),
-// market-based by the site's contract — or self-generated renewables, 0
-// under both methods.
+// market-based by the site's contract once the period's consumption is
+// known (marketBased, market.go) — or self-generated renewables, 0 under
+// both methods.
 func (c *calc) electricity(a footprint.Activity, kwh float64) error {
 	if a.Item != gridItem {
 		// Self-generated renewables: zero under both methods.
@@ -246,33 +247,15 @@ func (c *calc) electricity(a footprint.Activity, kwh float64) error {
 			return err
 		}
 		c.addLine(Scope2Location, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", c.n)
-		c.addLine(Scope2Market, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", c.n)
+		c.addMarket(a.Item, kwh, loc, a.Quality, "", instOwn)
 		return nil
 	}
 	g, err := c.grid(c.site.Country)
 	if err != nil {
 		return err
 	}
-	loc := g.comb
-	c.addLine(Scope2Location, "electricity", a.Item, kwh, string(a.Unit), loc, a.Quality, "", c.n)
+	c.addLine(Scope2Location, "electricity", a.Item, kwh, string(a.Unit), g.comb, a.Quality, "", c.n)
 	c.gridScope3("electricity", c.site.Country, kwh, g, a.Quality, "")
-	con := c.site.Electricity
-	if s := con.GreenShare; s > 0 {
-		cert := factorRef{id: "contract/" + c.site.ID + "/certificates", kg: 0,
-			source: fmt.Sprintf("site declaration: %s covering %.0f%% of grid consumption; GHG Protocol Scope 2 Guidance (2015), market-based method: contractual instruments at their attribute (0 kgCO2e/kWh for renewables)", con.Instrument, s*100)}
-		c.addLine(Scope2Market, "electricity", a.Item, kwh*s, string(a.Unit), cert, a.Quality, fmt.Sprintf("%.0f%% covered by %s", s*100, con.Instrument), c.n)
-	}
-	rest := kwh * (1 - con.GreenShare)
-	if rest == 0 && con.GreenShare == 1 {
-		return nil
-	}
-	if f := con.SupplierKgPerKWh; f != nil {
-		sup := factorRef{id: "contract/" + c.site.ID + "/supplier", kg: *f, source: "site declaration: supplier-specific factor, " + con.SupplierSource}
-		c.addLine(Scope2Market, "electricity", a.Item, rest, string(a.Unit), sup, a.Quality, "supplier factor", c.n)
-		return nil
-	}
-	mkt := loc
-	mkt.fallback = joinNotes(loc.fallback, "no residual-mix factor in the library: the location-based grid factor stands in (GHG Protocol Scope 2 Guidance, hierarchy last resort)")
-	c.addLine(Scope2Market, "electricity", a.Item, rest, string(a.Unit), mkt, a.Quality, "uncovered consumption", c.n)
+	c.gridUses = append(c.gridUses, gridUse{item: a.Item, kwh: kwh, q: a.Quality, act: c.cur, n: c.n, comb: g.comb})
 	return nil
 }
