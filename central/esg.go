@@ -147,6 +147,9 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 			return d, err
 		}
 		d.Prior = merged(year-1, prev)
+		if d.MethodRestatements, err = s.methodRestatements(ctx, d); err != nil {
+			return d, err
+		}
 		if !req.noRestate {
 			if d.Restatements, err = s.restatements(ctx, year, d); err != nil {
 				return d, err
@@ -282,6 +285,11 @@ func (s *Service) restatements(ctx context.Context, year int, cur esg.Dataset) (
 		}
 		if factorSet != cy.FactorSet {
 			why = append(why, fmt.Sprintf("factor set %s → %s", cy.FactorSet, factorSet))
+			// Published with another factor set: a method change in this
+			// one restates the year (GHG Protocol ch. 5).
+			if m := methodsOf(d.Group); len(m) > 0 {
+				why = append(why, "methodology change restating the year: "+strings.Join(m, ", ")+" (method_restatements)")
+			}
 		}
 		if digest != cy.InputDigest && len(why) == 0 {
 			why = append(why, "inputs changed since the year was closed (corrected or late records, declarations, factor overrides)")
@@ -310,6 +318,46 @@ func (s *Service) restatements(ctx context.Context, year int, cur esg.Dataset) (
 		}
 	}
 	return out, nil
+}
+
+// methodRestatements is the group's lines restated by a change of method,
+// every year of the series from its first up to the export's.
+func (s *Service) methodRestatements(ctx context.Context, d esg.Dataset) ([]esg.MethodRestatement, error) {
+	invs := []*ghg.Inventory{d.Group, d.Prior}
+	first := d.Year - 1
+	for _, sy := range d.SiteYears {
+		first = min(first, sy.Year)
+	}
+	for y := first; y < d.Year-1; y++ {
+		entries, err := s.groupYear(ctx, y, "", false)
+		if errors.Is(err, ErrNoData) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		invs = append(invs, merged(y, entries))
+	}
+	return esg.MethodRestatements(invs...), nil
+}
+
+// methodsOf is the method changes that restated inv's lines.
+func methodsOf(inv *ghg.Inventory) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range inv.Lines {
+		if l.Restated == nil {
+			continue
+		}
+		for _, m := range l.Restated.Methods {
+			if !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // maxOffsetT bounds the tonnes of one offset record: a thousand times the

@@ -96,7 +96,7 @@ func TestTheThreeFormatsHoldTheSameFigures(t *testing.T) {
 	require.NoError(t, err)
 	defer x.Close()
 	want := []string{"summary", "by_site", "by_scope_category", "scope3_categories", "scope2_market_instruments", "activity_lines", "factors_used", "trajectory",
-		"site_years", "change_decomposition", "restatements", "power_off", "telework", "offsets", "methodology", "records", "manifest"}
+		"site_years", "change_decomposition", "restatements", "method_restatements", "power_off", "telework", "offsets", "methodology", "records", "manifest"}
 	assert.Equal(t, want, x.GetSheetList(), "sheets in the issue's order")
 	for _, sheet := range want {
 		rows, err := x.GetRows(sheet, excelize.Options{RawCellValue: true})

@@ -147,15 +147,15 @@ func RenderGroup(w io.Writer, d GroupData, l Links) error {
 		v.Lead = append(v.Lead, t)
 	}
 	if len(d.SiteChanges) > 0 {
-		t := table{Title: fmt.Sprintf("Each site, %d against %d (market-based tCO2e): the change split into activity, emission-factor and structural effects", d.Year, d.Year-1),
-			Head: []string{"site", fmt.Sprint(d.Year - 1), fmt.Sprint(d.Year), "allowed", "change", "activity", "factors", "structure"}}
+		t := table{Title: fmt.Sprintf("Each site, %d against %d (market-based tCO2e): the change split into activity, mix, emission-factor, weather and structural effects", d.Year, d.Year-1),
+			Head: []string{"site", fmt.Sprint(d.Year - 1), fmt.Sprint(d.Year), "allowed", "change", "activity", "mix", "factors", "weather", "structure"}}
 		for _, c := range d.SiteChanges {
 			allowed := "no trajectory yet"
 			if a, ok := d.Allowed[c.Entity]; ok {
 				allowed = f1(a)
 			}
 			t.Rows = append(t.Rows, []string{c.Entity, f1(c.FromT), f1(c.ToT), allowed, fmt.Sprintf("%+.1f", c.ChangeT),
-				fmt.Sprintf("%+.1f", c.ActivityT), fmt.Sprintf("%+.1f", c.FactorT), fmt.Sprintf("%+.1f", c.StructureT)})
+				fmt.Sprintf("%+.1f", c.ActivityT), fmt.Sprintf("%+.1f", c.MixT), fmt.Sprintf("%+.1f", c.FactorT), fmt.Sprintf("%+.1f", c.WeatherT), fmt.Sprintf("%+.1f", c.StructureT)})
 		}
 		v.Tables = append(v.Tables, t)
 	}

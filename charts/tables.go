@@ -52,9 +52,9 @@ func actionsTable(p planning.Plan) *table {
 	return &t
 }
 
-// changeTable splits the year's change into what the activity, the
-// emission factors and sites joining or leaving did, scope by scope, so
-// that a factor change never reads as progress.
+// changeTable splits the year's change into what the activity, its mix,
+// the emission factors, the weather and sites joining or leaving did,
+// scope by scope, so that a factor change never reads as progress.
 func changeTable(c *planning.Change) *table {
 	if c == nil {
 		return nil
@@ -66,15 +66,19 @@ func changeTable(c *planning.Change) *table {
 		return fmt.Sprintf("%+.1f %%", *p)
 	}
 	weather := ""
-	if c.WeatherT != nil {
-		weather = fmt.Sprintf("; of the activity effect, %+.1f t is the weather (location-based factors; %d site(s) normalising heating and cooling to their long-term climate)", *c.WeatherT, c.WeatherSites)
+	if c.WeatherSites > 0 {
+		weather = fmt.Sprintf("; the weather at the same factors, for %d site(s) normalising heating and cooling to their long-term climate", c.WeatherSites)
 	}
 	t := table{Title: fmt.Sprintf("What changed from %d to %d, and why (market-based tCO2e; at constant factors %s, as reported %s%s)", c.FromYear, c.ToYear, pct(c.AtConstantFactorsPct), pct(c.ChangePct), weather),
-		Head: []string{"scope", fmt.Sprint(c.FromYear), fmt.Sprint(c.ToYear), "change", "activity", "emission factors", "sites in and out"}}
-	for _, s := range c.ByScope {
-		t.Rows = append(t.Rows, []string{string(s.Scope), f1(s.FromT), f1(s.ToT), fmt.Sprintf("%+.1f", s.ToT-s.FromT), fmt.Sprintf("%+.1f", s.ActivityT), fmt.Sprintf("%+.1f", s.FactorT), fmt.Sprintf("%+.1f", s.StructureT)})
+		Head: []string{"scope", fmt.Sprint(c.FromYear), fmt.Sprint(c.ToYear), "change", "activity", "mix", "emission factors", "weather", "sites in and out"}}
+	row := func(name string, from, to float64, e planning.Effects) []string {
+		return []string{name, f1(from), f1(to), fmt.Sprintf("%+.1f", to-from), fmt.Sprintf("%+.1f", e.ActivityT), fmt.Sprintf("%+.1f", e.MixT),
+			fmt.Sprintf("%+.1f", e.FactorT), fmt.Sprintf("%+.1f", e.WeatherT), fmt.Sprintf("%+.1f", e.StructureT)}
 	}
-	t.Rows = append(t.Rows, []string{"total", f1(c.FromT), f1(c.ToT), fmt.Sprintf("%+.1f", c.ChangeT), fmt.Sprintf("%+.1f", c.ActivityT), fmt.Sprintf("%+.1f", c.FactorT), fmt.Sprintf("%+.1f", c.StructureT)})
+	for _, s := range c.ByScope {
+		t.Rows = append(t.Rows, row(string(s.Scope), s.FromT, s.ToT, s.Effects))
+	}
+	t.Rows = append(t.Rows, row("total", c.FromT, c.ToT, c.Effects))
 	return &t
 }
 

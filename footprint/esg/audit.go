@@ -106,7 +106,9 @@ func (d Dataset) priorYear(ref string) []Datapoint {
 	if c := d.Changes; c != nil {
 		out = append(out,
 			Datapoint{"ChangeActivityEffectMarketBased", "Change from the year before due to activity (entity-specific: " + planning.DecompositionMethod + ")", "entity-specific", num(c.Group.ActivityT), "tCO2e", ""},
-			Datapoint{"ChangeEmissionFactorEffectMarketBased", "Change due to emission factors (grid decarbonisation, factor-set updates, contracts)", "entity-specific", num(c.Group.FactorT), "tCO2e", ""},
+			Datapoint{"ChangeMixEffectMarketBased", "Change due to the mix within a line at the same amount (travel class, hotel country, certificate share)", "entity-specific", num(c.Group.MixT), "tCO2e", ""},
+			Datapoint{"ChangeEmissionFactorEffectMarketBased", "Change due to emission factors (grid decarbonisation, supplier rates; a change of method restates every year instead: method_restatements)", "entity-specific", num(c.Group.FactorT), "tCO2e", ""},
+			Datapoint{"ChangeWeatherEffectMarketBased", "Change due to the weather against the year before, at the same factors (sites normalising heating and cooling both years)", "entity-specific", num(c.Group.WeatherT), "tCO2e", ""},
 			Datapoint{"ChangeStructuralEffectMarketBased", "Change due to sites joining and leaving", "entity-specific", num(c.Group.StructureT), "tCO2e", ""})
 	}
 	return out
@@ -149,7 +151,8 @@ func (d Dataset) scope3Categories() Table {
 // per scope and category.
 func (d Dataset) changeDecomposition() Table {
 	tb := Table{Name: "change_decomposition", Head: []string{"entity", "status", "scope", "from year", "to year", "from (tCO2e)", "to (tCO2e)", "change (tCO2e)",
-		"activity effect (tCO2e)", "emission-factor effect (tCO2e)", "structural effect (tCO2e)", "at constant factors (tCO2e)", "change at constant factors (%)"}}
+		"activity effect (tCO2e)", "emission-factor effect (tCO2e)", "structural effect (tCO2e)", "at constant factors (tCO2e)", "change at constant factors (%)",
+		"mix effect (tCO2e)", "weather effect (tCO2e)"}}
 	c := d.Changes
 	if c == nil {
 		return tb
@@ -160,12 +163,12 @@ func (d Dataset) changeDecomposition() Table {
 			pct = round(*ch.AtConstantFactorsPct, 4)
 		}
 		tb.Rows = append(tb.Rows, []any{ch.Entity, ch.Status, "total (market-based)", ch.FromYear, ch.ToYear, t(ch.FromT), t(ch.ToT), t(ch.ChangeT),
-			t(ch.ActivityT), t(ch.FactorT), t(ch.StructureT), t(ch.AtConstantFactorsT), pct})
+			t(ch.ActivityT), t(ch.FactorT), t(ch.StructureT), t(ch.AtConstantFactorsT), pct, t(ch.MixT), t(ch.WeatherT)})
 	}
 	row(c.Group)
 	for _, s := range c.Group.ByScope {
 		tb.Rows = append(tb.Rows, []any{"group", "group", string(s.Scope), c.Group.FromYear, c.Group.ToYear, t(s.FromT), t(s.ToT), t(s.ToT - s.FromT),
-			t(s.ActivityT), t(s.FactorT), t(s.StructureT), t(s.FromT + s.ActivityT + s.StructureT), ""})
+			t(s.ActivityT), t(s.FactorT), t(s.StructureT), t(s.ToT - s.FactorT), "", t(s.MixT), t(s.WeatherT)})
 	}
 	for _, s := range c.Sites {
 		row(s)

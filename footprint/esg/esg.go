@@ -73,6 +73,9 @@ type Dataset struct {
 	// WithRecords adds the records behind every line (the sites'
 	// inventories must then hold Records).
 	WithRecords bool
+	// MethodRestatements are the group's figures of every year up to Year
+	// that a change of calculation method restated (method.go).
+	MethodRestatements []MethodRestatement
 }
 
 // ChangeSet is the year's change decomposition, group and sites.
@@ -191,7 +194,7 @@ func (d Dataset) Summary() []Datapoint {
 // manifest last).
 func (d Dataset) Tables() []Table {
 	out := []Table{d.summaryTable(), d.bySite(), d.byScopeCategory(), d.scope3Categories(), d.instrumentSplit(), d.activityLines(), d.factorsUsed(), d.trajectory(),
-		d.siteYears(), d.changeDecomposition(), d.restatements(), d.powerOff(), d.telework(), d.offsets(), d.methodology()}
+		d.siteYears(), d.changeDecomposition(), d.restatements(), d.methodRestatements(), d.powerOff(), d.telework(), d.offsets(), d.methodology()}
 	if d.WithRecords {
 		out = append(out, d.records())
 	}

@@ -40,6 +40,10 @@ type Row struct {
 	Unit      string  `json:"unit"`
 	Source    string  `json:"source"`
 	Note      string  `json:"note,omitempty"`
+	// Change says what the row's difference from the series' row of the
+	// year before is: ChangeReal (the default) or ChangeMethod, a change of
+	// calculation method that restates every earlier year (method.go).
+	Change string `json:"change,omitempty"`
 	// Origin is "embedded" or the path of the override file the row came from.
 	Origin string `json:"origin"`
 }
@@ -103,11 +107,24 @@ func LoadList(list string) (*Library, error) {
 	return Load(files...)
 }
 
-var header = []string{"kind", "item", "region", "year", "kg_co2e_per_unit", "unit", "source", "note"}
+var header = []string{"kind", "item", "region", "year", "kg_co2e_per_unit", "unit", "source", "note", "change"}
+
+// The values of the change column.
+const (
+	// ChangeReal is a row whose difference from the year before is real
+	// (a grid that decarbonised, new load factors): year-specific.
+	ChangeReal = "real"
+	// ChangeMethod is a row whose difference from the year before is a
+	// change of calculation method: it applies to every earlier year.
+	ChangeMethod = "method"
+)
 
 // Parse reads a factor CSV (the embedded format: kind, item, region, year,
-// kg_co2e_per_unit, unit, source, note). Every row must name its source.
-// name is used in error messages and as the rows' Origin.
+// kg_co2e_per_unit, unit, source, note, change). Every row must name its
+// source. The last two columns are optional, in the header and in a row
+// (an override file of the older eight or seven columns reads as before:
+// every change real); a row never has more fields than the header. name
+// is used in error messages and as the rows' Origin.
 func Parse(r io.Reader, name string) (*Library, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -147,9 +164,19 @@ func Parse(r io.Reader, name string) (*Library, error) {
 			return strings.TrimSpace(rec[i])
 		}
 		row := Row{Kind: get("kind"), Item: get("item"), Region: strings.ToUpper(get("region")),
-			Unit: get("unit"), Source: get("source"), Note: get("note"), Origin: name}
+			Unit: get("unit"), Source: get("source"), Note: get("note"), Change: get("change"), Origin: name}
 		bad := func(field, value, want string) {
 			errs = append(errs, fmt.Errorf("%s:%d: %s: %q: %s", name, line, field, value, want))
+		}
+		if len(rec) > len(head) {
+			bad("fields", strings.Join(rec[len(head):], ","), fmt.Sprintf("%d fields where the header has %d: a comma inside a field needs quotes", len(rec), len(head)))
+		}
+		switch row.Change {
+		case "":
+			row.Change = ChangeReal
+		case ChangeReal, ChangeMethod:
+		default:
+			bad("change", row.Change, `must be "real" (the default: a real change, year-specific) or "method" (a change of calculation method: restates every earlier year)`)
 		}
 		if row.Kind == "" {
 			bad("kind", row.Kind, "must not be empty")
@@ -256,6 +283,9 @@ type Match struct {
 	// Fallback is empty for an exact match, else a sentence such as
 	// "no 2025 factor for ZA; used 2024".
 	Fallback string `json:"fallback,omitempty"`
+	// Restated is set when a later row of the series changed the method:
+	// KgPerUnit is then the restated factor (method.go).
+	Restated *Restatement `json:"restated,omitempty"`
 }
 
 // ErrNotFound is returned when neither the region nor WORLD has a row.
@@ -270,7 +300,7 @@ func (l *Library) Lookup(kind, item, region string, year int) (Match, error) {
 	region = strings.ToUpper(region)
 	if rs := l.index[key{kind, item, region}]; len(rs) > 0 {
 		r, _ := pickYear(rs, year)
-		return Match{Row: r, Fallback: yearNote(rs, r, region, year)}, nil
+		return match(rs, r, yearNote(rs, r, region, year)), nil
 	}
 	if rs := l.index[key{kind, item, World}]; len(rs) > 0 {
 		r, _ := pickYear(rs, year)
@@ -278,9 +308,17 @@ func (l *Library) Lookup(kind, item, region string, year int) (Match, error) {
 		if y := yearNote(rs, r, World, year); y != "" {
 			note += " (" + y + ")"
 		}
-		return Match{Row: r, Fallback: note}, nil
+		return match(rs, r, note), nil
 	}
 	return Match{}, fmt.Errorf("%w for %s/%s in %s or %s", ErrNotFound, kind, item, region, World)
+}
+
+// match is r as the lookup gives it: restated by the series' later
+// method changes.
+func match(rs []Row, r Row, fallback string) Match {
+	m := Match{Row: r, Fallback: fallback}
+	m.KgPerUnit, m.Restated = restated(rs, indexOf(rs, r.Year))
+	return m
 }
 
 // pickYear returns the row of the latest year ≤ year, else the earliest row.

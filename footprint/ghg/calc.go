@@ -319,10 +319,11 @@ type factorRef struct {
 	fallback string
 	year     int
 	unit     string
+	restated *factors.Restatement
 }
 
 func fromMatch(m factors.Match) factorRef {
-	return factorRef{id: m.ID(), kg: m.KgPerUnit, source: m.Source, fallback: m.Fallback, year: m.Year, unit: m.Unit}
+	return factorRef{id: m.ID(), kg: m.KgPerUnit, source: m.Source, fallback: m.Fallback, year: m.Year, unit: m.Unit, restated: m.Restated}
 }
 
 func (c *calc) addLine(scope Scope, kind, item string, qty float64, unit string, f factorRef, q footprint.Quality, basis string, records int) {
@@ -334,10 +335,13 @@ func (c *calc) addLine(scope Scope, kind, item string, qty float64, unit string,
 			fy = c.year // contract and profile factors apply to the reporting year
 		}
 		l = &Line{Kind: kind, Item: item, Unit: unit, Scope: scope, FactorID: f.id, FactorKgPerUnit: f.kg,
-			FactorSource: f.source, FactorYear: fy, Quality: q, Basis: basis, Fallback: f.fallback}
+			FactorSource: f.source, FactorYear: fy, Quality: q, Basis: basis, Fallback: f.fallback, Restated: f.restated}
 		c.lines[k] = l
 		if f.fallback != "" {
 			c.notes[f.id+": "+f.fallback] = true
+		}
+		if f.restated != nil {
+			c.notes[f.id+": restated, "+f.restated.Reason()] = true
 		}
 	}
 	l.Quantity += qty

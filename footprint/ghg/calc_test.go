@@ -70,7 +70,9 @@ func TestEveryScopeEqualsAHandComputationFromTheFactorRows(t *testing.T) {
 	travel := (10000*fixture.KG(t, "travel", "flight_international.business", "WORLD", 2024) +
 		5*fixture.KG(t, "travel", "hotel", "FR", 2024) + 400*fixture.KG(t, "travel", "rail", "WORLD", 2024)) / 1000
 	assert.InDelta(t, travel, inv.Scope3BusinessTravelT, 1e-9)
-	assert.InDelta(t, (10000*0.39044+5*6.7+400*0.03546)/1000, inv.Scope3BusinessTravelT, 1e-9, "DESNZ 2024 published values")
+	// DESNZ 2024 published values, the flight's restated by DESNZ 2025's
+	// change of method (0.39044 × 0.31656/0.39044: factors/method.go).
+	assert.InDelta(t, (10000*0.39044*(0.31656/0.39044)+5*6.7+400*0.03546)/1000, inv.Scope3BusinessTravelT, 1e-9, "DESNZ 2024 published values")
 	// Commuting: 80 on-site person-days × share × 2 × km × mode factor;
 	// carpool as vehicle-km: person-km ÷ 3 occupants × average car.
 	commute := (80*0.5*2*20*fixture.KG(t, "travel", "car_petrol", "WORLD", 2024) +
@@ -205,13 +207,15 @@ func TestMarketBasedScope2FollowsTheContract(t *testing.T) {
 func TestFlightsWithoutRadiativeForcingUseTheNoRFRows(t *testing.T) {
 	t.Parallel()
 	// DESNZ 2024: a site outside the UK flies on the international
-	// (to/from non-UK) factors, a UK site on the to/from-UK short haul.
+	// (to/from non-UK) factors, a UK site on the to/from-UK short haul —
+	// each 2024 row restated by DESNZ 2025's change of method (its row
+	// over 2024's, factors/method.go): 2024 × 2025/2024 = the 2025 figure.
 	tests := []struct {
 		name, country  string
 		withRF, withou float64
 	}{
-		{"a French site's flight takes the international factor", "FR", 0.1758, 0.10377},
-		{"a UK site's flight takes the to/from-UK short-haul factor", "GB", 0.18592, 0.10974},
+		{"a French site's flight takes the international factor", "FR", 0.14253, 0.0842},      // published 0.1758, 0.10377
+		{"a UK site's flight takes the to/from-UK short-haul factor", "GB", 0.12786, 0.07559}, // published 0.18592, 0.10974
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

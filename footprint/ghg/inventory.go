@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/factors"
 	"github.com/greenhelp/greenhelp/footprint/weather"
 )
 
@@ -104,6 +105,10 @@ type Line struct {
 	// directly from activity records.
 	Basis    string `json:"basis,omitempty"`
 	Fallback string `json:"fallback,omitempty"`
+	// Restated is set when a later change of method in the factor's
+	// series restated it (FactorKgPerUnit is then the restated factor,
+	// factors.Restatement): the line is not as first published.
+	Restated *factors.Restatement `json:"restated,omitempty"`
 	// Records is the number of activity records behind the line.
 	Records int `json:"records"`
 	// Instrument is what a market-based line of grid electricity rests

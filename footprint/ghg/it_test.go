@@ -21,7 +21,7 @@ func line(t *testing.T, inv *Inventory, scope Scope, kind, item string) Line {
 		if l.Scope == scope && l.Kind == kind && l.Item == item {
 			out.Quantity += l.Quantity
 			out.T += l.T
-			out.Basis, out.FactorID, out.Instrument = l.Basis, l.FactorID, l.Instrument
+			out.Basis, out.FactorID, out.Instrument, out.Restated = l.Basis, l.FactorID, l.Instrument, l.Restated
 			n++
 		}
 	}

@@ -44,7 +44,7 @@ func TestDomesticFlightsOutsideTheUK(t *testing.T) {
 		t        float64
 		noted    bool
 	}{
-		{"DESNZ's international factor stands in, noted", factors.Default(), "travel/flight_international/WORLD/2024", 612.17 * 0.1758 / 1000, true},
+		{"DESNZ's international factor stands in, noted", factors.Default(), "travel/flight_international/WORLD/2024", 612.17 * 0.1758 * (0.14253 / 0.1758) / 1000, true}, // restated by DESNZ 2025's method
 		{"a national domestic factor replaces it", factors.Default().Merge(override), "travel/flight_domestic/PH/2024", 612.17 * 0.2 / 1000, false},
 	}
 	for _, tt := range tests {
@@ -70,7 +70,9 @@ func TestDomesticFlightsInTheUKTakeDESNZsDomesticFactor(t *testing.T) {
 	require.NoError(t, err)
 	l := line(t, inv, Scope3BusinessTravel, "travel", "flight_domestic")
 	assert.Equal(t, "travel/flight_domestic/WORLD/2024", l.FactorID)
-	assert.InDelta(t, 300*0.27257/1000, l.T, 1e-9) // DESNZ 2024 domestic, with RF
+	assert.InDelta(t, 300*0.27257*(0.22928/0.27257)/1000, l.T, 1e-9) // DESNZ 2024 domestic, with RF, restated by the 2025 method
+	require.NotNil(t, l.Restated)
+	assert.Equal(t, 0.27257, l.Restated.PublishedKgPerUnit)
 	assert.False(t, hasNote(inv, "flights within"))
 }
 

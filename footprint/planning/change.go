@@ -7,26 +7,40 @@ import (
 )
 
 // Effects splits a change in emissions (tCO2e) into its causes. They add
-// up exactly to the change: ActivityT + FactorT + StructureT = ΔE.
+// up exactly to the change: ActivityT + MixT + FactorT + WeatherT +
+// StructureT = ΔE.
 type Effects struct {
-	// ActivityT is what the activity data alone moved: kWh, litres,
-	// passenger-km, person-days… at the two years' average factors.
+	// ActivityT is what the amount of activity alone moved: kWh, litres,
+	// passenger-km, person-days… (the weather's part set apart).
 	ActivityT float64 `json:"activity_t"`
-	// FactorT is what the emission factors alone moved at the two years'
-	// average activity: grid decarbonisation, a new factor set (DESNZ
-	// 2025's flights), contractual instruments.
+	// MixT is what the activity's mix within a line moved at the same
+	// amount: travel class, hotel country, certificate share — the shares
+	// of the factor rows a line's activity falls on.
+	MixT float64 `json:"mix_t"`
+	// FactorT is what the emission factors alone moved: grid
+	// decarbonisation, a supplier's new rate. A change of method is not
+	// among them: it restates every year (factors.Restatement), so both
+	// years of a change stand on the same method.
 	FactorT float64 `json:"factor_t"`
+	// WeatherT is the part of the activity the year's weather against the
+	// year before's explains, for the sites normalising their energy both
+	// years, at the same factors as the activity effect (mix.go).
+	WeatherT float64 `json:"weather_t"`
 	// StructureT is what sites joining (+ their emissions) and leaving
 	// (− their emissions of the year before) moved.
 	StructureT float64 `json:"structure_t"`
 }
 
 // TotalT is the change the effects explain.
-func (e Effects) TotalT() float64 { return e.ActivityT + e.FactorT + e.StructureT }
+func (e Effects) TotalT() float64 {
+	return e.ActivityT + e.MixT + e.FactorT + e.WeatherT + e.StructureT
+}
 
 func (e *Effects) add(o Effects) {
 	e.ActivityT += o.ActivityT
+	e.MixT += o.MixT
 	e.FactorT += o.FactorT
+	e.WeatherT += o.WeatherT
 	e.StructureT += o.StructureT
 }
 
@@ -56,94 +70,23 @@ type Change struct {
 	ChangePct *float64 `json:"change_pct"`
 	Effects
 	// AtConstantFactorsT is this year's emissions without the factor
-	// effect (FromT + activity + structure effects): progress read
-	// without the factor changes.
+	// effect (ToT − FactorT: FromT + activity, mix, weather and structure
+	// effects): progress read without the factor changes.
 	AtConstantFactorsT float64 `json:"at_constant_factors_t"`
 	// AtConstantFactorsPct is the change at constant factors, in %.
 	AtConstantFactorsPct *float64      `json:"at_constant_factors_pct"`
 	ByScope              []ScopeChange `json:"by_scope"`
-	// WeatherT is the part of the activity effect the weather explains,
-	// for the sites normalising their energy both years (WeatherSites):
-	// what the year's weather added against a normal year, minus what the
-	// year before's added (Weather.Carriers' WeatherT). Nil when none can
-	// say.
-	WeatherT     *float64 `json:"weather_t,omitempty"`
-	WeatherSites int      `json:"weather_sites,omitempty"`
-}
-
-// weatherOf is the tonnes the year's weather added to inv against a
-// normal year (ok false when no carrier was normalised).
-func weatherOf(inv *ghg.Inventory) (float64, bool) {
-	if inv == nil || inv.Weather == nil {
-		return 0, false
-	}
-	t, ok := 0.0, false
-	for _, c := range inv.Weather.Carriers {
-		if c.WeatherT != nil {
-			t += *c.WeatherT
-			ok = true
-		}
-	}
-	return t, ok
-}
-
-// weatherShift sets c's weather part from its two years' inventories.
-func (c *Change) weatherShift(from, to *ghg.Inventory) {
-	a, okA := weatherOf(from)
-	b, okB := weatherOf(to)
-	if okA && okB {
-		d := b - a
-		c.WeatherT, c.WeatherSites = &d, 1
-	}
+	// WeatherSites is the number of sites whose weather part is known
+	// (normalising their energy both years); WeatherT is 0 without one.
+	WeatherSites int `json:"weather_sites,omitempty"`
 }
 
 // DecompositionMethod names the method in every output.
-const DecompositionMethod = "two-factor Shapley (Sun 1998) per inventory line: ΔE = ΔA·(F₀+F₁)/2 + ΔF·(A₀+A₁)/2, exact with lines that appear or disappear; sites joining or leaving are the structural effect"
-
-// lineAgg is one line key's activity and emissions in a year.
-type lineAgg struct{ qty, t float64 }
+const DecompositionMethod = "three-factor Shapley (Sun 1998; Ang, Liu & Chew 2003) per line and factor row, E = A·s·f (amount, the row's share of the line's amount, factor): ΔE = activity + mix + factor, exact with rows that appear or disappear (their factor held); the weather's part of the amount at the same weights; sites joining or leaving are the structural effect; method changes restate both years alike"
 
 type changeKey struct {
 	scope            ghg.Scope
 	kind, item, unit string
-}
-
-// marketLines sums an inventory's market-based lines (every line but
-// Scope 2 location-based) per scope, kind, item and unit: two years'
-// lines meet on that key whatever factor row each used.
-func marketLines(inv *ghg.Inventory) map[changeKey]lineAgg {
-	out := map[changeKey]lineAgg{}
-	if inv == nil {
-		return out
-	}
-	for _, l := range inv.Lines {
-		if l.Scope == ghg.Scope2Location {
-			continue
-		}
-		k := changeKey{l.Scope, l.Kind, l.Item, l.Unit}
-		a := out[k]
-		a.qty += l.Quantity
-		a.t += l.T
-		out[k] = a
-	}
-	return out
-}
-
-// shapley splits one line's change: activity A, factor F = E/A.
-func shapley(a0, a1 lineAgg) Effects {
-	switch {
-	case a0.qty == 0 && a1.qty == 0:
-		// No activity either year (a zero line): only a change of
-		// emissions without activity, which cannot happen; keep it exact.
-		return Effects{FactorT: a1.t - a0.t}
-	case a0.qty == 0: // a new line: all activity
-		return Effects{ActivityT: a1.t - a0.t}
-	case a1.qty == 0: // a line that stopped
-		return Effects{ActivityT: a1.t - a0.t}
-	}
-	f0, f1 := a0.t/a0.qty, a1.t/a1.qty
-	act := (a1.qty - a0.qty) * (f0 + f1) / 2
-	return Effects{ActivityT: act, FactorT: (a1.t - a0.t) - act}
 }
 
 // SiteChange decomposes one site's change from prev (year before, nil when
@@ -151,6 +94,7 @@ func shapley(a0, a1 lineAgg) Effects {
 func SiteChange(site string, fromYear int, prev, cur *ghg.Inventory) Change {
 	c := Change{Entity: site, FromYear: fromYear, ToYear: fromYear + 1, Status: "continuing"}
 	p, n := marketLines(prev), marketLines(cur)
+	w0, w1 := weatherShares(prev), weatherShares(cur)
 	byScope := map[ghg.Scope]*ScopeChange{}
 	scope := func(s ghg.Scope) *ScopeChange {
 		if byScope[s] == nil {
@@ -169,7 +113,7 @@ func SiteChange(site string, fromYear int, prev, cur *ghg.Inventory) Change {
 		case cur == nil:
 			e = Effects{StructureT: -a0.t}
 		default:
-			e = shapley(a0, a1)
+			e = decompose(a0, a1, w0, w1, k)
 		}
 		sc := scope(k.scope)
 		sc.FromT += a0.t
@@ -185,6 +129,9 @@ func SiteChange(site string, fromYear int, prev, cur *ghg.Inventory) Change {
 	case cur == nil:
 		c.Status = "left"
 	}
+	if prev != nil && cur != nil && bothYears(w0, w1) {
+		c.WeatherSites = 1
+	}
 	c.ByScope = sortedScopes(byScope)
 	c.finish()
 	return c
@@ -192,7 +139,7 @@ func SiteChange(site string, fromYear int, prev, cur *ghg.Inventory) Change {
 
 func (c *Change) finish() {
 	c.ChangeT = c.ToT - c.FromT
-	c.AtConstantFactorsT = c.FromT + c.ActivityT + c.StructureT
+	c.AtConstantFactorsT = c.ToT - c.FactorT
 	if c.FromT > 0 {
 		p := c.ChangeT / c.FromT * 100
 		q := (c.AtConstantFactorsT - c.FromT) / c.FromT * 100
@@ -267,15 +214,7 @@ func GroupChange(fromYear int, prev, cur []*ghg.Inventory) (Change, []Change) {
 	for _, id := range ids {
 		e := bySite[id]
 		sc := SiteChange(id, fromYear, e[0], e[1])
-		sc.weatherShift(e[0], e[1])
-		if sc.WeatherT != nil {
-			w := *sc.WeatherT
-			if g.WeatherT != nil {
-				w += *g.WeatherT
-			}
-			g.WeatherT = &w
-			g.WeatherSites++
-		}
+		g.WeatherSites += sc.WeatherSites
 		sites = append(sites, sc)
 		g.FromT += sc.FromT
 		g.ToT += sc.ToT

@@ -192,8 +192,9 @@ func TestLeversAreSizedFromTheSitesOwnInventory(t *testing.T) {
 	assert.InDelta(t, 350*(0.60*2+0.40*desktopIdleW-2)/1e6*grid, by[declaration.LeverPowerOff].PotentialT, 1e-9)
 	// Certificates change market-based Scope 2 only: the combustion part.
 	assert.InDelta(t, 100000*comb/1000, by[declaration.LeverGreenElectricity].PotentialT, 1e-9)
-	// A South African site flies on DESNZ 2024 international economy, 0.13465.
-	assert.InDelta(t, 0.3*10000*0.13465/1000, by[declaration.LeverLessTravel].PotentialT, 1e-9)
+	// A South African site flies on DESNZ 2024 international economy,
+	// 0.13465, restated by DESNZ 2025's change of method (× 0.10916/0.13465).
+	assert.InDelta(t, 0.3*10000*0.13465*(0.10916/0.13465)/1000, by[declaration.LeverLessTravel].PotentialT, 1e-9)
 	// Telework: 20 % of 80 on-site days × (commute kg/day − 8 h × 0.33378).
 	commuteKg := inv.Scope3CommutingT * 1000 / 80
 	assert.InDelta(t, 0.2*80*(commuteKg-8*0.33378)/1000, by[declaration.LeverTelework].PotentialT, 1e-9)
