@@ -35,6 +35,12 @@ func storeFlags(cmd *cobra.Command) {
 // command opens: a command run from another folder, or without --data
 // beside a running central, never creates an empty store silently.
 func storeIn(cmd *cobra.Command, cfg *central.Config) error {
+	if cfg.Store.Backend == "postgres" {
+		// The database is created by its operator; the schema by whichever
+		// greenhelp opens it first.
+		fmt.Fprintf(cmd.ErrOrStderr(), "store: PostgreSQL (store.dsn)\n")
+		return nil
+	}
 	dir, err := filepath.Abs(cfg.Data)
 	if err != nil {
 		dir = cfg.Data
@@ -136,6 +142,9 @@ environment variables, which override the --config file.`,
 				return err
 			}
 			log := logger(cmd, cmd.ErrOrStderr())
+			if cfg.Store.Backend == "postgres" {
+				return servePostgres(cmd, cfg, log)
+			}
 			lock, err := holdData(cfg, "serve")
 			if err != nil {
 				return err
