@@ -40,6 +40,26 @@ func DSN(t testing.TB) string {
 	return u.String()
 }
 
+// Terminate ends every other connection to dsn's database, as a
+// restart or a failover does to a central's pool, and returns how many
+// it ended.
+func Terminate(t testing.TB, dsn string) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("PostgreSQL of %s: %v", EnvDSN, err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+		t.Fatalf("terminate: %v", err)
+	}
+	return n
+}
+
 // admin runs one statement on the test server's own database.
 func admin(t testing.TB, dsn, sql string) {
 	t.Helper()
