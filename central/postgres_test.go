@@ -134,3 +134,28 @@ func TestDroppedConnectionsAreTransientOnPostgres(t *testing.T) {
 	assert.Len(t, recs, 10, "0 lost, 0 duplicated")
 	t.Logf("503 answers while the connections dropped: %d", unavailable)
 }
+
+// A central's cached pages follow the batches the other central accepts
+// (the store's DataVersion), not only its own.
+func TestThePagesOfOneCentralFollowTheOtherCentralsBatches(t *testing.T) {
+	a, b, urls, _ := twoCentrals(t)
+	ctx := context.Background()
+	tok, err := a.Store.AddSite(ctx, "ma-cas-01", "Casablanca", "MA")
+	require.NoError(t, err)
+	meter := func(id, source string) string {
+		return fmt.Sprintf(`{"id":%q,"activities":[{"kind":"electricity","item":"grid","start":"2024-01-01","end":"2025-01-01","quantity":100000,"unit":"kWh","source":%q,"quality":"measured"}]}`, id, source)
+	}
+	status, body := post(t, urls[0], "ma-cas-01", tok, meter("b1", "m1"))
+	require.Equal(t, http.StatusOK, status, body)
+	scope2 := func() float64 {
+		v, err := b.GroupPage(ctx, 2024)
+		require.NoError(t, err)
+		return v.ByYear[len(v.ByYear)-1].Scope2LocationT
+	}
+	one := scope2() // built and cached at b
+	require.Positive(t, one)
+	status, body = post(t, urls[0], "ma-cas-01", tok, meter("b2", "m2")) // at a: a second meter, the same kWh
+	require.Equal(t, http.StatusOK, status, body)
+	// Twice the kWh, twice the tonnes (one grid, one factor).
+	assert.InDelta(t, 2*one, scope2(), 1e-9*one, "b's page counts the batch a accepted")
+}

@@ -180,10 +180,22 @@ func openCatalog(cmd *cobra.Command) (*sqlite.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := notOnPostgres(cfg, "backup"); err != nil {
+		return nil, err
+	}
 	if err := storeIn(cmd, cfg); err != nil {
 		return nil, err
 	}
 	return sqlite.Open(cfg.Data)
+}
+
+// notOnPostgres refuses a command that works on the SQLite file when the
+// store is a PostgreSQL database.
+func notOnPostgres(cfg *central.Config, command string) error {
+	if cfg.Store.Backend == "postgres" {
+		return fmt.Errorf("greenhelp %s copies the SQLite file of the data directory; the store is a PostgreSQL database (store.backend postgres): back it up and restore it with PostgreSQL's own tools — pg_dump / pg_restore, or pg_basebackup and its write-ahead log (README, \"PostgreSQL\")", command)
+	}
+	return nil
 }
 
 func newReportCmd() *cobra.Command {

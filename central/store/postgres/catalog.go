@@ -59,7 +59,7 @@ func (s *Store) AddSite(ctx context.Context, id, name, country string) (string, 
 	if err != nil {
 		return "", classify("add site", err)
 	}
-	return tok, nil
+	return tok, s.changed(ctx, nil)
 }
 
 // RotateToken replaces a site's token and returns the new one; the old one
@@ -154,7 +154,7 @@ func (s *Store) CloseSite(ctx context.Context, id string, on footprint.Date) err
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("site %q: %w", id, store.ErrNotFound)
 	}
-	return nil
+	return s.changed(ctx, nil)
 }
 
 // AddSiteEvent records one of a site's events (ErrNotFound for an unknown
@@ -172,7 +172,7 @@ func (s *Store) AddSiteEvent(ctx context.Context, site string, e store.SiteEvent
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("site %q: %w", site, store.ErrNotFound)
 	}
-	return nil
+	return s.changed(ctx, nil)
 }
 
 // RemoveSiteEvent takes a site's event back (ErrNotFound when none).
@@ -184,7 +184,7 @@ func (s *Store) RemoveSiteEvent(ctx context.Context, site, kind string, on footp
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("site %q: no %s event on %s: %w", site, kind, on, store.ErrNotFound)
 	}
-	return nil
+	return s.changed(ctx, nil)
 }
 
 // siteEvents reads the events of the sites given (one: its id; "": all),
@@ -337,7 +337,7 @@ func (s *Store) Batches(ctx context.Context, site string, limit int) ([]store.Ba
 func (s *Store) SetOverride(ctx context.Context, site, profile, reason string) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO profile_overrides(site, profile, reason, set_at) VALUES ($1, $2, $3, now())
 		ON CONFLICT (site) DO UPDATE SET profile = excluded.profile, reason = excluded.reason, set_at = excluded.set_at`, site, profile, reason)
-	return classify("set profile override", err)
+	return s.changed(ctx, classify("set profile override", err))
 }
 
 // Override returns a site's profile pin, if any.
@@ -358,7 +358,7 @@ func (s *Store) AddOffset(ctx context.Context, o store.Offset) (int64, error) {
 	var id int64
 	err := s.pool.QueryRow(ctx, `INSERT INTO offsets(year, t, registry, project, vintage) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		o.Year, o.T, o.Registry, o.Project, o.Vintage).Scan(&id)
-	return id, classify("add offset", err)
+	return id, s.changed(ctx, classify("add offset", err))
 }
 
 // Offsets returns the compensation retired in year (0: all years).
@@ -386,7 +386,7 @@ func (s *Store) CloseYear(ctx context.Context, y store.ClosedYear) error {
 	if sqlState(err) == "23505" {
 		return fmt.Errorf("%w: %d", store.ErrYearClosed, y.Year)
 	}
-	return classify("close year", err)
+	return s.changed(ctx, classify("close year", err))
 }
 
 // ClosedYears returns every closed year up to year (0: all), oldest first.

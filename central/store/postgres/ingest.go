@@ -77,7 +77,10 @@ func (s *Store) Ingest(ctx context.Context, b store.BatchLog, decl *declaration.
 		}
 		return nil
 	})
-	return duplicate, err
+	if duplicate {
+		return true, err
+	}
+	return false, s.changed(ctx, err)
 }
 
 // lockSite locks site's catalog row for the rest of tx (the batches and

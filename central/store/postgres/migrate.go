@@ -111,7 +111,8 @@ var migrations = []string{
 		rollups_built_at timestamptz,
 		heartbeat timestamptz
 	);
-	INSERT INTO store_state(id, rollups_built) VALUES (1, true);`,
+	INSERT INTO store_state(id, rollups_built) VALUES (1, true);
+	CREATE SEQUENCE data_version;`,
 }
 
 // migrationLock is the advisory lock key the migrations run under

@@ -106,3 +106,24 @@ func (s *Store) Check(ctx context.Context) (read, write error) {
 	_, err := s.pool.Exec(ctx, `UPDATE store_state SET heartbeat = now()`)
 	return nil, classify("write the heartbeat", err)
 }
+
+// DataVersion changes after every change any process committed (a batch,
+// a catalog write): the service's cached pages are rebuilt when it moved
+// (central's sharedStore). It is a sequence, which no transaction waits
+// for: bumped after the commit (changed), read as its last value.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.pool.QueryRow(ctx, `SELECT last_value FROM data_version`).Scan(&v)
+	return v, classify("data version", err)
+}
+
+// changed bumps DataVersion after a committed change, and returns err
+// (the change's own outcome: nothing is bumped for a failure). A bump
+// that fails (the connection lost just after the commit) leaves the other
+// centrals' pages as they were until the next change.
+func (s *Store) changed(ctx context.Context, err error) error {
+	if err == nil {
+		_, _ = s.pool.Exec(ctx, `SELECT nextval('data_version')`)
+	}
+	return err
+}

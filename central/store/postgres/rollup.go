@@ -72,7 +72,7 @@ func insertRollup(ctx context.Context, tx pgx.Tx, rows []store.RollupRow, spans 
 // it, in one transaction holding the site's row (no batch of the site
 // applies meanwhile, on any central).
 func (s *Store) RebuildRollups(ctx context.Context, site string) error {
-	return s.inTx(ctx, "rebuild rollups", func(tx pgx.Tx) error {
+	return s.changed(ctx, s.inTx(ctx, "rebuild rollups", func(tx pgx.Tx) error {
 		if err := lockSite(ctx, tx, site); err != nil {
 			return err
 		}
@@ -87,7 +87,7 @@ func (s *Store) RebuildRollups(ctx context.Context, site string) error {
 			}
 		}
 		return insertRollup(ctx, tx, rows, spans)
-	})
+	}))
 }
 
 // RollupsBuilt reports whether the rollups hold every stored record (a
