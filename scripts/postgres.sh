@@ -3,6 +3,11 @@
 # test suite, in a cluster initialised for the run, and prints its DSN.
 #   scripts/postgres.sh start DIR   → initdb and start, prints the DSN
 #   scripts/postgres.sh stop DIR    → stop it and remove the cluster
+#   scripts/postgres.sh standby DIR PRIMARY_DIR → a streaming-replication
+#       standby of the server started in PRIMARY_DIR (pg_basebackup -R),
+#       synchronous: the primary's commits wait for its flush; prints its DSN
+#   scripts/postgres.sh promote DIR | restart DIR | crash DIR → pg_ctl
+#       promote, restart (-m fast), stop -m immediate (a crash)
 # As root, the server runs as the unprivileged user greenhelp-pg (created
 # when missing): PostgreSQL refuses to run as root. The cluster's folder is
 # a temporary directory of that user's (DIR, maybe private to root, keeps
@@ -11,7 +16,7 @@
 # password authentication (SCRAM) with a random password.
 set -euo pipefail
 cmd="${1:-}"; dir="${2:-}"
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop|standby|promote|restart|crash DIR [PRIMARY_DIR]" >&2; exit 2; }
 version=15
 bin="/usr/lib/postgresql/$version/bin"
 user=greenhelp-pg
@@ -64,6 +69,44 @@ CONF
   echo "$dsn" > "$dir/dsn"
   echo "$dsn"
   ;;
+standby)
+  primary="${3:-}"
+  [ -f "$primary/dsn" ] || { echo "standby: no primary started in '$primary'" >&2; exit 2; }
+  pdsn="$(cat "$primary/dsn")"
+  pport="$(echo "$pdsn" | sed -E 's#.*@127\.0\.0\.1:([0-9]+)/.*#\1#')"
+  password="$(echo "$pdsn" | sed -E 's#^postgres://greenhelp:([^@]*)@.*#\1#')"
+  mkdir -p "$dir"
+  pgdata="$(mktemp -d /tmp/greenhelp-pg.XXXXXX)"
+  [ "$(id -u)" = 0 ] && chown "$user" "$pgdata"
+  echo "$pgdata" > "$dir/pgdata"
+  as_user env PGPASSWORD="$password" "$bin/pg_basebackup" -h 127.0.0.1 -p "$pport" -U greenhelp -D "$pgdata/data" -R -X stream -c fast \
+    >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
+  port=$(free_port)
+  as_user sh -c "echo 'port = $port' >> '$pgdata/data/postgresql.conf'"
+  as_user "$bin/pg_ctl" -D "$pgdata/data" -l "$pgdata/server.log" -w -t 60 start >/dev/null ||
+    { echo "the standby did not start; log:" >&2; cat "$pgdata/server.log" >&2; exit 1; }
+  # Synchronous: a commit the primary acknowledges is on the standby's disk
+  # too, so a failover loses no acknowledged batch.
+  PGPASSWORD="$password" "$bin/psql" -q -h 127.0.0.1 -p "$pport" -U greenhelp -d postgres -v ON_ERROR_STOP=1 \
+    -c "ALTER SYSTEM SET synchronous_standby_names = '*'" -c "SELECT pg_reload_conf()" >/dev/null
+  for _ in $(seq 1 100); do
+    state="$(PGPASSWORD="$password" "$bin/psql" -qtA -h 127.0.0.1 -p "$pport" -U greenhelp -d postgres -c "SELECT sync_state FROM pg_stat_replication" 2>/dev/null || true)"
+    [ "$state" = sync ] && break
+    sleep 0.1
+  done
+  dsn="postgres://greenhelp:$password@127.0.0.1:$port/greenhelp?sslmode=disable"
+  echo "$dsn" > "$dir/dsn"
+  echo "$dsn"
+  ;;
+promote|restart|crash)
+  pgdata="$(cat "$dir/pgdata")"
+  case "$cmd" in
+  promote) as_user "$bin/pg_ctl" -D "$pgdata/data" -w promote >/dev/null ;;
+  restart) as_user "$bin/pg_ctl" -D "$pgdata/data" -l "$pgdata/server.log" -m fast -w restart >/dev/null ;;
+  crash) as_user "$bin/pg_ctl" -D "$pgdata/data" -m immediate -w stop >/dev/null ;;
+  esac
+  ;;
 stop)
   [ -f "$dir/pgdata" ] || exit 0
   pgdata="$(cat "$dir/pgdata")"
@@ -74,6 +117,6 @@ stop)
   rm -rf "$pgdata" "$dir/pgdata"
   ;;
 *)
-  echo "usage: $0 start|stop DIR" >&2; exit 2
+  echo "usage: $0 start|stop|standby|promote|restart|crash DIR [PRIMARY_DIR]" >&2; exit 2
   ;;
 esac
