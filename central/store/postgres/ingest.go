@@ -34,7 +34,8 @@ const legacyHash = "legacy:"
 //     decides: the same, a duplicate (nothing changes); another,
 //     store.ErrConflict;
 //  3. the records are upserted, the rollups of every (kind, months) they
-//     touch recomputed from the records (updateRollups), and the
+//     touch recomputed from the records (updateRollups: from the batch's
+//     own when the rollups hold nothing there yet), and the
 //     declaration, when the batch carries one, added as a version.
 //
 // A failure anywhere rolls the whole back; a serialization failure or a
@@ -69,7 +70,7 @@ func (s *Store) Ingest(ctx context.Context, b store.BatchLog, decl *declaration.
 		if err := upsert(ctx, tx, "activities", recs); err != nil {
 			return err
 		}
-		if err := updateRollups(ctx, tx, b.Site, acts); err != nil {
+		if err := updateRollups(ctx, tx, b.Site, recs); err != nil {
 			return err
 		}
 		if decl != nil {

@@ -329,3 +329,32 @@ func TestClassify(t *testing.T) {
 		})
 	}
 }
+
+// A batch into months the rollups hold nothing of is rolled up from its
+// own records, in key order: the same sums, to the last bit, as a
+// recomputation from the records read back.
+func TestANewMonthsRollupIsSummedInKeyOrder(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, pgtest.DSN(t))
+	_, err := st.AddSite(ctx, "x", "x", "FR")
+	require.NoError(t, err)
+	// Sent last day first. In key order (by day) the sum is
+	// (0.1 + 0.2) + 0.3 = 0.30000000000000004 + 0.3 = 0.6000000000000001;
+	// in the order sent it would be (0.3 + 0.2) + 0.1 = 0.6.
+	_, err = st.Ingest(ctx, store.BatchLog{ID: "b", Site: "x", ReceivedAt: time.Now(), Count: 3, SHA256: "h"}, nil,
+		[]footprint.Activity{elec("2024-01-03", "2024-01-04", 0.3), elec("2024-01-02", "2024-01-03", 0.2), elec("2024-01-01", "2024-01-02", 0.1)})
+	require.NoError(t, err)
+	rows, err := st.RollupRows(ctx, "x", store.Query{})
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+	assert.Equal(t, 0.6000000000000001, rows[0].Quantity)
+	assert.Equal(t, uint32(0b111), rows[0].Days, "days 1, 2, 3")
+	recs, err := st.Read(ctx, store.Query{})
+	require.NoError(t, err)
+	want, _ := store.RollUp(recs, footprint.Date{}, footprint.Date{})
+	assert.Equal(t, want, rows)
+	require.NoError(t, st.RebuildRollups(ctx, "x"))
+	rebuilt, err := st.RollupRows(ctx, "x", store.Query{})
+	require.NoError(t, err)
+	assert.Equal(t, rows, rebuilt)
+}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,34 +18,86 @@ import (
 // touches (updateRollups).
 
 // updateRollups recomputes, inside tx (which holds the site's row and has
-// written acts), the rollups of every scope acts touch from the records
-// the table holds for it: a scope's rows are then a recomputation by
-// construction, whatever was there before — a correction, a re-send, a
-// batch another central committed just before. (The SQLite store adds a
-// batch of new keys to the rows without reading the records; here the
-// read is an index range of the site, kind and months.)
-func updateRollups(ctx context.Context, tx pgx.Tx, site string, acts []footprint.Activity) error {
+// written recs), the rollups of every scope the batch touches from the
+// records the table holds for it: a scope's rows are then a
+// recomputation by construction, whatever was there before — a
+// correction, a re-send, a batch another central committed just before.
+// A scope the rollups hold nothing of yet (no monthly row, no kept
+// record: no record starts in it, the rollups holding every record) is
+// rolled up from the batch's own records in key order, without reading
+// them back — the same numbers, summed in the same order.
+func updateRollups(ctx context.Context, tx pgx.Tx, site string, recs []store.Record) error {
+	acts := make([]footprint.Activity, len(recs))
+	for i, r := range recs {
+		acts[i] = r.Activity
+	}
 	for _, sc := range store.ScopesOf(site, acts) {
-		// Every record a batch writes starts in its scope: the rows and
-		// kept records of the scope are those starting in it.
-		recs, err := read(ctx, tx, store.Query{Sites: []string{site}, Kinds: []footprint.Kind{sc.Kind}, From: sc.From, To: sc.To, Starting: true})
-		if err != nil {
-			return fmt.Errorf("rollup %s/%s: %w", site, sc.Kind, err)
-		}
-		rows, spans := store.RollUp(recs, sc.From, sc.To)
-		if _, err := tx.Exec(ctx, `DELETE FROM rollup_months WHERE site = $1 AND kind = $2 AND month >= $3 AND month < $4`,
-			site, string(sc.Kind), dayOf(sc.From), dayOf(sc.To)); err != nil {
+		args := []any{site, string(sc.Kind), dayOf(sc.From), dayOf(sc.To)}
+		var held bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM rollup_months WHERE site = $1 AND kind = $2 AND month >= $3 AND month < $4)
+			OR EXISTS (SELECT 1 FROM rollup_spans WHERE site = $1 AND kind = $2 AND start_day >= $3 AND start_day < $4)`, args...).Scan(&held); err != nil {
 			return classify("rollup", err)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM rollup_spans WHERE site = $1 AND kind = $2 AND start_day >= $3 AND start_day < $4`,
-			site, string(sc.Kind), dayOf(sc.From), dayOf(sc.To)); err != nil {
-			return classify("rollup", err)
+		var scope []store.Record
+		if held {
+			// Every record a batch writes starts in its scope: the rows and
+			// kept records of the scope are those starting in it.
+			var err error
+			scope, err = read(ctx, tx, store.Query{Sites: []string{site}, Kinds: []footprint.Kind{sc.Kind}, From: sc.From, To: sc.To, Starting: true})
+			if err != nil {
+				return fmt.Errorf("rollup %s/%s: %w", site, sc.Kind, err)
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM rollup_months WHERE site = $1 AND kind = $2 AND month >= $3 AND month < $4`, args...); err != nil {
+				return classify("rollup", err)
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM rollup_spans WHERE site = $1 AND kind = $2 AND start_day >= $3 AND start_day < $4`, args...); err != nil {
+				return classify("rollup", err)
+			}
+		} else {
+			scope = inKeyOrder(recs, sc.Kind)
 		}
+		rows, spans := store.RollUp(scope, sc.From, sc.To)
 		if err := insertRollup(ctx, tx, rows, spans); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// inKeyOrder returns recs of kind (one site's, keys distinct) in the
+// order read returns them: item, start, end, source, attrs (bytes order,
+// as the columns' COLLATE "C").
+func inKeyOrder(recs []store.Record, kind footprint.Kind) []store.Record {
+	type keyed struct {
+		r     store.Record
+		attrs string
+	}
+	var ks []keyed
+	for _, r := range recs {
+		if r.Kind == kind {
+			ks = append(ks, keyed{r, footprint.FormatAttrs(r.Attrs)})
+		}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if c := strings.Compare(a.r.Item, b.r.Item); c != 0 {
+			return c
+		}
+		if c := a.r.Start.Time().Compare(b.r.Start.Time()); c != 0 {
+			return c
+		}
+		if c := a.r.End.Time().Compare(b.r.End.Time()); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.r.Source, b.r.Source); c != 0 {
+			return c
+		}
+		return strings.Compare(a.attrs, b.attrs)
+	})
+	out := make([]store.Record, len(ks))
+	for i, k := range ks {
+		out[i] = k.r
+	}
+	return out
 }
 
 // insertRollup inserts rows and kept records (their scope emptied first).
