@@ -123,7 +123,7 @@ func TestDroppedConnectionsAreTransientOnPostgres(t *testing.T) {
 			require.Positive(t, pgtest.Terminate(t, dsn))
 		}
 		status, answer := post(t, urls[i%2], "za-x", tok, body(i))
-		for tries := 0; status == http.StatusServiceUnavailable && tries < 5; tries++ {
+		for tries := 0; status == http.StatusServiceUnavailable && tries < 20; tries++ { // a dead connection of the pool a try
 			unavailable++
 			status, answer = post(t, urls[i%2], "za-x", tok, body(i))
 		}
