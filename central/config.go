@@ -65,10 +65,19 @@ type RevenueConf struct {
 	Currency string  `mapstructure:"currency"`
 }
 
-// StoreConf chooses the series backend.
+// StoreConf chooses the backend: sqlite (the default: one file in the
+// data directory), influxdb (the records in InfluxDB, the catalog in the
+// SQLite file) or postgres (everything in one PostgreSQL database, which
+// several centrals may share).
 type StoreConf struct {
-	Backend  string             `mapstructure:"backend"` // sqlite (default) or influxdb
+	Backend  string             `mapstructure:"backend"`
 	InfluxDB store.InfluxConfig `mapstructure:"influxdb"`
+	// DSN is the PostgreSQL database of backend postgres, as libpq reads
+	// it: postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=verify-full,
+	// or host=… dbname=… settings (env GREENHELP_STORE_DSN; PG*
+	// variables fill what it leaves out). It holds the password: never
+	// printed.
+	DSN string `mapstructure:"dsn"`
 }
 
 // TLSConf enables HTTPS when both files are set.
@@ -148,7 +157,7 @@ var defaults = map[string]any{
 }
 
 // envKeys are the keys bound to GREENHELP_<KEY> (dots become underscores).
-var envKeys = []string{"addr", "data", "store.backend", "store.influxdb.url", "store.influxdb.token", "store.influxdb.org",
+var envKeys = []string{"addr", "data", "store.backend", "store.dsn", "store.influxdb.url", "store.influxdb.token", "store.influxdb.org",
 	"store.influxdb.bucket", "tls.cert", "tls.key", "viewer.user", "viewer.password", "trajectory.rate", "trajectory.mode",
 	"profiles_file", "overrides_file", "factors_file", "limits.max_body", "limits.max_batch",
 	"viewer.protect_metrics", "limits.read_header_timeout", "limits.read_timeout", "limits.write_timeout", "limits.idle_timeout",
@@ -218,8 +227,15 @@ func (c *Config) Validate(source string) error {
 		if c.Store.InfluxDB.Bucket == "" {
 			add("store.influxdb.bucket", "", "missing: the 2.x bucket, or database/retention-policy for 1.8 (greenhelp/autogen)")
 		}
+	case "postgres":
+		if c.Store.DSN == "" {
+			add("store.dsn", "", "missing: the PostgreSQL database, e.g. postgres://greenhelp:PASSWORD@db.example:5432/greenhelp?sslmode=verify-full (or env GREENHELP_STORE_DSN)")
+		}
 	default:
-		add("store.backend", c.Store.Backend, `want "sqlite" or "influxdb"`)
+		add("store.backend", c.Store.Backend, `want "sqlite", "influxdb" or "postgres"`)
+	}
+	if c.Store.DSN != "" && c.Store.Backend != "postgres" {
+		add("store.dsn", "(set)", "only for store.backend postgres (the backend is %q)", c.Store.Backend)
 	}
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		add("tls", "", "give both cert and key, or neither")

@@ -53,7 +53,7 @@ func TestABadConfigFileSaysWhatIsWrong(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("store: {backend: mongo}\ntrajectory: {rate: 4.5, recalculation_threshold: 5}\nviewer: {user: cto}\ninventory: {gwp: AR7}\nesg: {ets_share: 2}\n"), 0o600))
 	_, err = LoadConfig(path, nil)
 	require.Error(t, err)
-	for _, w := range []string{`store.backend: mongo: want "sqlite" or "influxdb"`, "trajectory rate 4.5", "viewer: give both user and password",
+	for _, w := range []string{`store.backend: mongo: want "sqlite", "influxdb" or "postgres"`, "trajectory rate 4.5", "viewer: give both user and password",
 		"trajectory.recalculation_threshold: 5: want a share between 0 and 1", "inventory.gwp: AR7: want AR6 (default) or AR5", "esg.ets_share: 2: want a share"} {
 		assert.Contains(t, err.Error(), w)
 	}
@@ -62,6 +62,34 @@ func TestABadConfigFileSaysWhatIsWrong(t *testing.T) {
 func TestSecretsDoNotPrint(t *testing.T) {
 	c := Config{Addr: "a:1", Viewer: ViewerConf{User: "cto", Password: "hunter2"}}
 	c.Store.InfluxDB.Token = "influx-secret"
+	c.Store.Backend, c.Store.DSN = "postgres", "postgres://greenhelp:pg-secret@db:5432/greenhelp"
 	assert.NotContains(t, c.String(), "hunter2")
 	assert.NotContains(t, c.String(), "influx-secret")
+	assert.NotContains(t, c.String(), "pg-secret")
+}
+
+func TestThePostgresBackendWantsADSN(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "central.yaml")
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"postgres without a dsn", "store: {backend: postgres}\n", "store.dsn: missing: the PostgreSQL database"},
+		{"a dsn for sqlite", "store: {backend: sqlite, dsn: 'postgres://u:secret@h/db'}\n", `store.dsn: (set): only for store.backend postgres (the backend is "sqlite")`},
+		{"a mistyped key", "store: {backend: postgres, dns: x}\n", `dns: unknown key (did you mean "dsn"?)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.NoError(t, os.WriteFile(path, []byte(tt.yaml), 0o600))
+			_, err := LoadConfig(path, nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), "secret", "the DSN's password never prints")
+		})
+	}
+	require.NoError(t, os.WriteFile(path, []byte("store: {backend: postgres}\n"), 0o600))
+	t.Setenv("GREENHELP_STORE_DSN", "postgres://greenhelp:pw@127.0.0.1:5432/greenhelp")
+	c, err := LoadConfig(path, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "postgres", c.Store.Backend)
+	assert.Equal(t, "postgres://greenhelp:pw@127.0.0.1:5432/greenhelp", c.Store.DSN)
 }

@@ -274,15 +274,36 @@ type dashboard struct {
 // every record of the group is most of a page's cost.
 type dashCache struct {
 	mu      sync.Mutex
-	version uint64
+	version cacheVersion
 	byYear  map[int]*dashboard
+}
+
+// cacheVersion is what the cached pages were built from: this process's
+// changes and, on a store other processes write too, the store's.
+type cacheVersion struct {
+	local uint64
+	store int64
+}
+
+// sharedStore is a store several centrals write (store/postgres): its
+// DataVersion changes after any of them committed a change, so that each
+// central's cached pages follow the others' batches.
+type sharedStore interface {
+	DataVersion(ctx context.Context) (int64, error)
 }
 
 // Changed tells the service that stored data changed (a batch was accepted).
 func (s *Service) Changed() { s.version.Add(1) }
 
 func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
-	v := s.version.Load()
+	v := cacheVersion{local: s.version.Load()}
+	if sh, ok := s.Store.(sharedStore); ok {
+		n, err := sh.DataVersion(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v.store = n
+	}
 	s.cache.mu.Lock()
 	if s.cache.version == v && s.cache.byYear != nil {
 		if d, ok := s.cache.byYear[year]; ok {

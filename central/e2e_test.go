@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenhelp/greenhelp/central/store/postgres/pgtest"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/internal/config"
@@ -84,7 +85,13 @@ func (s *server) runEnv(t *testing.T, env []string, args ...string) string {
 }
 
 func (s *server) addSite(t *testing.T, id, name, country string) string {
-	out := s.run(t, "sites", "add", "--id", id, "--name", name, "--country", country)
+	return s.addSiteEnv(t, nil, id, name, country)
+}
+
+// addSiteEnv adds a site with the server's store settings (a PostgreSQL
+// store is not in the data directory: the command writes to it).
+func (s *server) addSiteEnv(t *testing.T, env []string, id, name, country string) string {
+	out := s.runEnv(t, env, "sites", "add", "--id", id, "--name", name, "--country", country)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	return lines[len(lines)-1]
 }
@@ -171,13 +178,16 @@ func TestCentralEndToEnd(t *testing.T) {
 		resp.Body.Close()
 		endToEnd(t, "GREENHELP_STORE_BACKEND=influxdb", "GREENHELP_STORE_INFLUXDB_URL="+base, "GREENHELP_STORE_INFLUXDB_BUCKET="+db+"/autogen")
 	})
+	t.Run("postgres", func(t *testing.T) {
+		endToEnd(t, "GREENHELP_STORE_BACKEND=postgres", "GREENHELP_STORE_DSN="+pgtest.DSN(t))
+	})
 }
 
 func endToEnd(t *testing.T, env ...string) {
 	s := startServer(t, append(env, "GREENHELP_LIMITS_MAX_BATCH=2000")...)
 	site, acts := johannesburg(t)
-	tok := s.addSite(t, site.ID, site.Name, site.Country)
-	other := s.addSite(t, "fr-par-batignolles", "Paris Batignolles", "FR")
+	tok := s.addSiteEnv(t, env, site.ID, site.Name, site.Country)
+	other := s.addSiteEnv(t, env, "fr-par-batignolles", "Paris Batignolles", "FR")
 	require.True(t, strings.HasPrefix(tok, "ghs_"), tok)
 
 	t.Run("a wrong token is 401, another site's token 403", func(t *testing.T) {

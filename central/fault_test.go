@@ -48,6 +48,7 @@ func faultSize() faultParams {
 // restarts on the same address and data.
 type centralProc struct {
 	bin, data, addr string
+	env             []string // added to the test's environment
 	cmd             *exec.Cmd
 	logs            bytes.Buffer
 }
@@ -55,7 +56,7 @@ type centralProc struct {
 func (c *centralProc) start(t *testing.T) {
 	t.Helper()
 	c.cmd = exec.Command(c.bin, "serve", "--addr", c.addr, "--data", c.data)
-	c.cmd.Env = os.Environ()
+	c.cmd.Env = append(os.Environ(), c.env...)
 	stdout, err := c.cmd.StdoutPipe()
 	require.NoError(t, err)
 	c.cmd.Stderr = &c.logs

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole Go test suite with its real parts: starts an InfluxDB 1.8.10 on
-# loopback (built once into .cache/bin) so the store conformance suite runs
-# against it too, then runs every test with the race detector.
+# loopback (built once into .cache/bin) and a PostgreSQL 15 (Debian's
+# package, scripts/postgres.sh) so the store conformance suite runs against
+# them too, then runs every test with the race detector.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -24,11 +25,14 @@ if ! command -v soffice >/dev/null 2>&1; then
   fi
 fi
 work="$(mktemp -d)"
-cleanup() { scripts/influxd.sh stop "$work/influx" || true; rm -rf "$work"; }
+cleanup() { scripts/influxd.sh stop "$work/influx" || true; scripts/postgres.sh stop "$work/postgres" || true; rm -rf "$work"; }
 trap cleanup EXIT
 GREENHELP_TEST_INFLUX_URL="$(scripts/influxd.sh start "$work/influx")"
 export GREENHELP_TEST_INFLUX_URL
 echo "influxd 1.8.10 (Flux enabled) at $GREENHELP_TEST_INFLUX_URL"
+GREENHELP_TEST_POSTGRES_DSN="$(scripts/postgres.sh start "$work/postgres")"
+export GREENHELP_TEST_POSTGRES_DSN
+echo "PostgreSQL 15 at ${GREENHELP_TEST_POSTGRES_DSN%%\?*}" | sed 's#//greenhelp:[^@]*@#//greenhelp:***@#'
 export GREENHELP_SCREENSHOTS="${GREENHELP_SCREENSHOTS:-$root/.cache/screenshots}"
 go test -race -count=1 "$@" ./...
 echo "page screenshots: $GREENHELP_SCREENSHOTS"

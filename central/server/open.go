@@ -8,6 +8,7 @@ import (
 	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/central/store/influx"
+	"github.com/greenhelp/greenhelp/central/store/postgres"
 	"github.com/greenhelp/greenhelp/central/store/sqlite"
 )
 
@@ -40,10 +41,15 @@ func open(ctx context.Context, cfg *central.Config, log *slog.Logger, readOnly b
 }
 
 // openStore opens the store the configuration names: the one place that
-// knows the backends (store/sqlite, store/influx) — everything else
-// speaks store.Store. readOnly opens it beside the central
-// that serves it: nothing is migrated or upgraded.
+// knows the backends (store/sqlite, store/influx, store/postgres) —
+// everything else speaks store.Store. readOnly opens a SQLite store
+// beside the central that serves it: nothing is migrated or upgraded. A
+// PostgreSQL database has no one writer: every process opens it alike,
+// its migrations under the database's own lock.
 func openStore(ctx context.Context, cfg *central.Config, readOnly bool, log *slog.Logger) (store.Store, error) {
+	if cfg.Store.Backend == "postgres" {
+		return postgres.Open(ctx, cfg.Store.DSN, postgres.Options{})
+	}
 	o := sqlite.Options{ReadOnly: readOnly}
 	if cfg.Store.Backend == "influxdb" {
 		st, err := influx.Open(ctx, cfg.Data, o, cfg.Store.InfluxDB, log)

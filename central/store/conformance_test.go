@@ -21,6 +21,8 @@ import (
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/central/store/influx"
+	"github.com/greenhelp/greenhelp/central/store/postgres"
+	"github.com/greenhelp/greenhelp/central/store/postgres/pgtest"
 	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
 )
@@ -78,7 +80,21 @@ func influxBackend(t *testing.T) backend {
 	})
 }
 
+// postgresBackend uses the PostgreSQL the test script started
+// (GREENHELP_TEST_POSTGRES_DSN), in a database of its own: catalog,
+// records and rollups all in it.
+func postgresBackend(t *testing.T) backend {
+	dsn := pgtest.DSN(t)
+	return reopening(t, func(t *testing.T, _ string) store.Store {
+		st, err := postgres.Open(context.Background(), dsn, postgres.Options{})
+		require.NoError(t, err)
+		return st
+	})
+}
+
 func TestSQLiteSeriesConformance(t *testing.T) { conformance(t, sqliteBackend) }
+
+func TestPostgresConformance(t *testing.T) { conformance(t, postgresBackend) }
 
 func TestInfluxSeriesConformance(t *testing.T) { conformance(t, influxBackend) }
 

@@ -35,6 +35,7 @@ import (
 	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/server"
 	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/central/store/postgres/pgtest"
 	"github.com/greenhelp/greenhelp/central/store/sqlite"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
@@ -71,7 +72,7 @@ func TestHarness(t *testing.T) {
 	if os.Getenv("GREENHELP_BENCH") == "" {
 		t.Skip("make bench runs it (GREENHELP_BENCH=1)")
 	}
-	// GREENHELP_BENCH_ONLY=agent,sqlite,influxdb runs only those parts.
+	// GREENHELP_BENCH_ONLY=agent,sqlite,influxdb,postgres runs only those parts.
 	only := os.Getenv("GREENHELP_BENCH_ONLY")
 	part := func(name string) bool { return only == "" || slices.Contains(strings.Split(only, ","), name) }
 	if part("agent") {
@@ -79,20 +80,28 @@ func TestHarness(t *testing.T) {
 	}
 	sites, years := envInt("GREENHELP_BENCH_SITES", 200), envInt("GREENHELP_BENCH_YEARS", 5)
 	if part("sqlite") {
-		centralRun(t, "sqlite", workload(sites, years), nil)
+		centralRun(t, "sqlite", workload(sites, years), nil, "")
 	}
 	if base := os.Getenv("GREENHELP_TEST_INFLUX_URL"); base != "" && part("influxdb") {
 		isites := envInt("GREENHELP_BENCH_INFLUX_SITES", sites)
-		centralRun(t, "influxdb", workload(isites, years), influxCfg(t, base))
+		centralRun(t, "influxdb", workload(isites, years), influxCfg(t, base), "")
+	}
+	if os.Getenv(pgtest.EnvDSN) != "" && part("postgres") {
+		mut, dsn := postgresCfg(t)
+		centralRun(t, "postgres", workload(sites, years), mut, dsn)
 	}
 	// The generated scale: 1,000 sites × 10 years (GREENHELP_BENCH_LARGE_SITES,
 	// _LARGE_YEARS), into each store.
 	lsites, lyears := envInt("GREENHELP_BENCH_LARGE_SITES", 1000), envInt("GREENHELP_BENCH_LARGE_YEARS", 10)
 	if part("sqlite-large") {
-		largeRun(t, "sqlite", lsites, lyears, nil)
+		largeRun(t, "sqlite", lsites, lyears, nil, "")
 	}
 	if base := os.Getenv("GREENHELP_TEST_INFLUX_URL"); base != "" && part("influxdb-large") {
-		largeRun(t, "influxdb", lsites, lyears, influxCfg(t, base))
+		largeRun(t, "influxdb", lsites, lyears, influxCfg(t, base), "")
+	}
+	if os.Getenv(pgtest.EnvDSN) != "" && part("postgres-large") {
+		mut, dsn := postgresCfg(t)
+		largeRun(t, "postgres", lsites, lyears, mut, dsn)
 	}
 	writeMarkdown(t)
 }
@@ -390,7 +399,9 @@ func open(t *testing.T, dir string, mut func(*central.Config)) *central.Service 
 	return svc
 }
 
-func centralRun(t *testing.T, backend string, batches []siteBatch, mut func(*central.Config)) {
+// centralRun posts batches through the API into the store mut names
+// (dsn: its database, on backend postgres) and times the views.
+func centralRun(t *testing.T, backend string, batches []siteBatch, mut func(*central.Config), dsn string) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	svc := open(t, dir, mut)
@@ -441,6 +452,8 @@ func centralRun(t *testing.T, backend string, batches []siteBatch, mut func(*cen
 		refRate = float64(records) / time.Since(start).Seconds()
 		refName = "direct SQLite series writes"
 		require.NoError(t, cat.Close())
+	} else if backend == "postgres" {
+		refRate, refName = postgresWrites(t, batches, records)
 	} else {
 		base := os.Getenv("GREENHELP_TEST_INFLUX_URL")
 		db := fmt.Sprintf("gh_bench_raw_%d", time.Now().UnixNano())
@@ -467,8 +480,10 @@ func centralRun(t *testing.T, backend string, batches []siteBatch, mut func(*cen
 		refName = "raw line protocol to the same influxd"
 	}
 	name := fmt.Sprintf("%s_%dx%d", backend, sites, len(batches)/sites)
+	// SQLite and PostgreSQL are measured against direct writes into the
+	// same kind of store, InfluxDB against raw line protocol.
 	target := "≥ 50 % of the reference"
-	if backend != "sqlite" {
+	if backend == "influxdb" {
 		target = "≥ 70 % of the reference"
 	}
 	report(figure{name: name + "_ingest_api", unit: "records/s", value: apiRate,
@@ -480,7 +495,9 @@ func centralRun(t *testing.T, backend string, batches []siteBatch, mut func(*cen
 	if backend != "sqlite" {
 		scanName = fmt.Sprintf("pulling the raw points of one site × %d sites", sites)
 	}
-	if backend == "sqlite" {
+	if backend == "postgres" {
+		scan, scanName = postgresScan(t, dsn, records)
+	} else if backend == "sqlite" {
 		db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, store.DBFile)+"?mode=ro")
 		require.NoError(t, err)
 		start = time.Now()
@@ -546,7 +563,7 @@ func target(name string) string {
 // largeRun is the generated workload of many sites and years: batches made
 // one at a time and handed to the service's ingestion (Service.Ingest, the
 // path the API calls, rollups included) without HTTP, then the views.
-func largeRun(t *testing.T, backend string, sites, years int, mut func(*central.Config)) {
+func largeRun(t *testing.T, backend string, sites, years int, mut func(*central.Config), dsn string) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	// GREENHELP_BENCH_LARGE_DIR keeps the generated SQLite store there and
@@ -594,7 +611,9 @@ func largeRun(t *testing.T, backend string, sites, years int, mut func(*central.
 
 	var scan time.Duration
 	var scanName string
-	if backend == "sqlite" {
+	if backend == "postgres" {
+		scan, scanName = postgresScan(t, dsn, records)
+	} else if backend == "sqlite" {
 		db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, store.DBFile)+"?mode=ro")
 		require.NoError(t, err)
 		start = time.Now()

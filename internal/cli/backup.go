@@ -91,6 +91,9 @@ it migrates an older backup's schema.`,
 			if err != nil {
 				return err
 			}
+			if err := notOnPostgres(cfg, "restore"); err != nil {
+				return err
+			}
 			dir, _ := filepath.Abs(cfg.Data)
 			dst := filepath.Join(dir, store.DBFile)
 			if err := os.MkdirAll(dir, 0o750); err != nil {

@@ -35,6 +35,12 @@ func storeFlags(cmd *cobra.Command) {
 // command opens: a command run from another folder, or without --data
 // beside a running central, never creates an empty store silently.
 func storeIn(cmd *cobra.Command, cfg *central.Config) error {
+	if cfg.Store.Backend == "postgres" {
+		// The database is created by its operator; the schema by whichever
+		// greenhelp opens it first.
+		fmt.Fprintf(cmd.ErrOrStderr(), "store: PostgreSQL (store.dsn)\n")
+		return nil
+	}
 	dir, err := filepath.Abs(cfg.Data)
 	if err != nil {
 		dir = cfg.Data
@@ -136,6 +142,9 @@ environment variables, which override the --config file.`,
 				return err
 			}
 			log := logger(cmd, cmd.ErrOrStderr())
+			if cfg.Store.Backend == "postgres" {
+				return servePostgres(cmd, cfg, log)
+			}
 			lock, err := holdData(cfg, "serve")
 			if err != nil {
 				return err
@@ -171,10 +180,22 @@ func openCatalog(cmd *cobra.Command) (*sqlite.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := notOnPostgres(cfg, "backup"); err != nil {
+		return nil, err
+	}
 	if err := storeIn(cmd, cfg); err != nil {
 		return nil, err
 	}
 	return sqlite.Open(cfg.Data)
+}
+
+// notOnPostgres refuses a command that works on the SQLite file when the
+// store is a PostgreSQL database.
+func notOnPostgres(cfg *central.Config, command string) error {
+	if cfg.Store.Backend == "postgres" {
+		return fmt.Errorf("greenhelp %s copies the SQLite file of the data directory; the store is a PostgreSQL database (store.backend postgres): back it up and restore it with PostgreSQL's own tools — pg_dump / pg_restore, or pg_basebackup and its write-ahead log (README, \"PostgreSQL\")", command)
+	}
+	return nil
 }
 
 func newReportCmd() *cobra.Command {

@@ -94,6 +94,28 @@ func serveHeld(ctx context.Context, lock *store.DirLock, svc *central.Service, h
 	return errors.Join(err, <-opErr)
 }
 
+// servePostgres serves a store in PostgreSQL: no data directory is held
+// and no operator socket listens — several centrals share the database,
+// and the commands that change it write to it themselves (changeStore).
+func servePostgres(cmd *cobra.Command, cfg *central.Config, log *slog.Logger) error {
+	svc, err := server.Open(cmd.Context(), cfg, log)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	if err := svc.CheckWritable(cmd.Context()); err != nil {
+		return err
+	}
+	log.Info("greenhelp serve", "config", cfg.String())
+	scheme := "http"
+	if cfg.TLS.Cert != "" {
+		scheme = "https"
+	}
+	return server.Serve(cmd.Context(), svc, server.NewHandler(svc), func(addr string) {
+		fmt.Fprintf(cmd.OutOrStdout(), "ready: %s://%s/\n", scheme, addr)
+	})
+}
+
 // operator reaches the central that serves a data directory through its
 // local operator socket.
 type operator struct {
@@ -167,6 +189,10 @@ func changeStore(cmd *cobra.Command, what string, remote func(*operator) error, 
 	cfg, err := loadCentral(cmd)
 	if err != nil {
 		return err
+	}
+	if cfg.Store.Backend == "postgres" {
+		// No one writer: the database orders the changes of every process.
+		return local()
 	}
 	dir, err := filepath.Abs(cfg.Data)
 	if err != nil {
