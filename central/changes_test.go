@@ -73,10 +73,11 @@ func TestTheChangesAPISplitsTheYearAndTheRecordsAPIShowsTheTrail(t *testing.T) {
 	a := rep.Sites[0]
 	assert.Equal(t, "fr-a", a.Entity)
 	// DESNZ international economy with RF: 0.13465 (2024) → 0.10916 (2025)
-	// kg/pkm by a change of method, which restates 2024 at 0.10916; the
-	// French grid has no 2025 Ember row, so 2024's stands in for both
-	// years and moves nothing.
-	assert.InDelta(t, 0, a.FactorT, 1e-9, "the DESNZ 2025 flight change is a restatement, not progress")
+	// kg/pkm by a change of method, which restates 2024 at 0.10916: no
+	// factor effect from the flights. The factor effect (market-based) is
+	// the French residual mix's real change, AIB 0.02352 (2024) → 0.01711
+	// (2025) kg/kWh on 120,000 kWh = −0.7692 t.
+	assert.InDelta(t, 120000*(0.01711-0.02352)/1000, a.FactorT, 1e-9, "the DESNZ 2025 flight change is a restatement, not progress")
 	assert.InDelta(t, -2500*0.10916/1000, a.ActivityT, 1e-9)
 	assert.Equal(t, "closed", rep.Sites[1].Status, "named by its declared closure")
 	assert.InDelta(t, -rep.Sites[1].FromT, rep.Sites[1].StructureT, 1e-12)

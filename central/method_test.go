@@ -69,6 +69,8 @@ func TestTheDESNZ2025FlightChangeIsListedAsAMethodRestatement(t *testing.T) {
 	assert.InDelta(t, 10.916-published, r[11], 1e-9)
 	assert.Contains(t, r[12], "GHG Protocol Corporate Standard ch. 5")
 	require.NotNil(t, d.Changes)
-	assert.InDelta(t, 0, d.Changes.Group.FactorT, 1e-9, "no progress from the method change")
+	// The factor effect is the French residual mix's real change alone
+	// (AIB 0.02352 → 0.01711 kg/kWh on 120,000 kWh): none from the flights.
+	assert.InDelta(t, 120000*(0.01711-0.02352)/1000, d.Changes.Group.FactorT, 1e-9, "no progress from the method change")
 	assert.InDelta(t, -2500*0.10916/1000, d.Changes.Group.ActivityT, 1e-9)
 }
