@@ -190,3 +190,21 @@ func (s *Service) auditDone(ctx context.Context, err error, action, target, deta
 }
 
 func auditDay(on footprint.Date) string { return fmt.Sprintf("on %s", on) }
+
+// SiteRecords are a site's stored records whose period overlaps the year,
+// in key order (ErrNotFound for an unknown site).
+func (s *Service) SiteRecords(ctx context.Context, site string, year int) ([]footprint.Activity, error) {
+	if _, err := s.Store.Site(ctx, site); err != nil {
+		return nil, err
+	}
+	from, to := footprint.YearBounds(year)
+	recs, err := s.Store.Read(ctx, store.Query{Sites: []string{site}, From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]footprint.Activity, len(recs))
+	for i, r := range recs {
+		out[i] = r.Activity
+	}
+	return out, nil
+}

@@ -51,7 +51,7 @@ func newHealthStore(t *testing.T) *healthStore {
 	require.NoError(t, err)
 	tok, err := svc.Store.AddSite(context.Background(), "fr-lil", "Lille", "FR")
 	require.NoError(t, err)
-	srv := httptest.NewServer(server.NewHandler(svc))
+	srv := httptest.NewServer(mustHandler(svc))
 	for _, year := range []int{2023, 2024} {
 		code, body := healthDo(t, srv.URL, http.MethodPost, "/api/v1/sites/fr-lil/batches", "Bearer "+tok, healthBatch(fmt.Sprint("b-", year), year, 12))
 		require.Equal(t, http.StatusOK, code, body)
@@ -79,7 +79,7 @@ func (hs *healthStore) serve(t *testing.T, o sqlite.Options) (*Service, string) 
 	require.NoError(t, err)
 	svc.Cfg, svc.Store = hs.cfg, cat
 	t.Cleanup(func() { svc.Close() })
-	h := server.NewHandler(svc)
+	h := mustHandler(svc)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	op := httptest.NewServer(h.LocalOperator())
@@ -516,4 +516,13 @@ func TestAStoreThatCannotBeWrittenRefusesToStart(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustHandler is the central's public handler for a test's service.
+func mustHandler(svc *Service) *server.Handler {
+	h, err := server.NewHandler(svc)
+	if err != nil {
+		panic(err)
+	}
+	return h
 }

@@ -149,7 +149,10 @@ environment variables, which override the --config file.`,
 			if err := svc.CheckWritable(cmd.Context()); err != nil {
 				return err
 			}
-			h := server.NewHandler(svc)
+			h, err := server.NewHandler(svc)
+			if err != nil {
+				return err
+			}
 			log.Info("greenhelp serve", "config", cfg.String())
 			return serveHeld(cmd.Context(), lock, svc, h, log, func(addr string) {
 				scheme := "http"
