@@ -47,18 +47,18 @@ func New(svc *central.Service) *Handler {
 // each behind the access its route table gives it.
 func (h *Handler) Routes() map[string]http.HandlerFunc {
 	routes := map[string]http.HandlerFunc{
-		"POST /api/v1/sites/{site}/batches":      h.ingest,
-		"GET /api/v1/sites/{site}/ping":          h.ping,
-		"GET /api/v1/sites":                      h.sites,
-		"GET /api/v1/sites/{site}":               h.site,
-		"GET /api/v1/sites/{site}/records.csv":   h.recordsCSV,
-		"GET /api/v1/inventory":                  h.inventory,
-		"GET /api/v1/trajectory":                 h.trajectory,
-		"GET /api/v1/changes":                    h.changes,
-		"GET /api/v1/records":                    h.records,
-		"GET /api/v1/profiles":                   h.profiles,
-		"GET /api/v1/export":                     h.export,
-		"GET /healthz":                           h.healthz,
+		"POST /api/v1/sites/{site}/batches":    h.ingest,
+		"GET /api/v1/sites/{site}/ping":        h.ping,
+		"GET /api/v1/sites":                    h.sites,
+		"GET /api/v1/sites/{site}":             h.site,
+		"GET /api/v1/sites/{site}/records.csv": h.recordsCSV,
+		"GET /api/v1/inventory":                h.inventory,
+		"GET /api/v1/trajectory":               h.trajectory,
+		"GET /api/v1/changes":                  h.changes,
+		"GET /api/v1/records":                  h.records,
+		"GET /api/v1/profiles":                 h.profiles,
+		"GET /api/v1/export":                   h.export,
+		"GET /healthz":                         h.healthz,
 	}
 	// A collector that fails is logged and the rest is served: a scrape
 	// never fails whole for one metric (siteStatusCollector says so as
