@@ -172,9 +172,10 @@ func (s *Service) APIToken(ctx context.Context, secret string) (store.APIToken, 
 	return s.Store.APITokenBySecret(ctx, secret)
 }
 
-// EndSession records a session signed out until it would have ended.
-func (s *Service) EndSession(ctx context.Context, id string, until time.Time) error {
-	return s.Store.EndSession(ctx, id, until)
+// EndSession records a session signed out until it would have ended
+// (now: the signing-out's clock).
+func (s *Service) EndSession(ctx context.Context, id string, until, now time.Time) error {
+	return s.Store.EndSession(ctx, id, until, now)
 }
 
 // SessionEnded says whether a session was signed out.

@@ -307,7 +307,7 @@ func (a *Auth) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	var s session
 	_ = a.sign.open(purposeSession, a.cookies.get(r, sessionCookie), &s)
-	if err := a.svc.EndSession(r.Context(), p.Session, time.Unix(s.Expires, 0)); err != nil {
+	if err := a.svc.EndSession(r.Context(), p.Session, time.Unix(s.Expires, 0), a.now()); err != nil {
 		http.Error(w, "cannot sign out now, retry: "+err.Error(), http.StatusServiceUnavailable)
 		return
 	}

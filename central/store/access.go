@@ -22,8 +22,9 @@ type Access interface {
 	// none (unknown or revoked).
 	APITokenBySecret(ctx context.Context, secret string) (APIToken, bool, error)
 	// EndSession records a session signed out, until it would have
-	// expired; SessionEnded says whether one was.
-	EndSession(ctx context.Context, id string, until time.Time) error
+	// expired (forgetting those ended before now); SessionEnded says
+	// whether one was.
+	EndSession(ctx context.Context, id string, until, now time.Time) error
 	SessionEnded(ctx context.Context, id string) (bool, error)
 	// Audit appends an entry to the audit log (its ID and At, when zero,
 	// are given by the store); AuditLog reads it oldest first, entries

@@ -106,11 +106,11 @@ func (c *Store) APITokenBySecret(ctx context.Context, secret string) (store.APIT
 
 // EndSession records a session signed out; the rows past their end are
 // dropped on the way (a session past its end is refused anyway).
-func (c *Store) EndSession(ctx context.Context, id string, until time.Time) error {
+func (c *Store) EndSession(ctx context.Context, id string, until, now time.Time) error {
 	if _, err := c.db.ExecContext(ctx, `INSERT OR REPLACE INTO ended_sessions(id, until) VALUES (?, ?)`, id, stamp(until)); err != nil {
 		return classify("end session", err)
 	}
-	if _, err := c.db.ExecContext(ctx, `DELETE FROM ended_sessions WHERE until < ?`, stamp(time.Now())); err != nil {
+	if _, err := c.db.ExecContext(ctx, `DELETE FROM ended_sessions WHERE until < ?`, stamp(now)); err != nil {
 		return classify("end session", err)
 	}
 	return nil

@@ -86,7 +86,7 @@ func TestASessionSignedOutStaysEnded(t *testing.T) {
 	cat, err := Open(t.TempDir())
 	require.NoError(t, err)
 	defer cat.Close()
-	require.NoError(t, cat.EndSession(ctx, "s1", time.Now().Add(time.Hour)))
+	require.NoError(t, cat.EndSession(ctx, "s1", time.Now().Add(time.Hour), time.Now()))
 	for _, tt := range []struct {
 		id   string
 		want bool
