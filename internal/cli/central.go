@@ -109,6 +109,7 @@ func withService(cmd *cobra.Command, fn func(*central.Service) error) error {
 		return err
 	}
 	defer svc.Close()
+	cmd.SetContext(central.WithActor(cmd.Context(), cliActor()))
 	return fn(svc)
 }
 
