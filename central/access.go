@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,19 +17,19 @@ import (
 // the public listener, the operator socket and the commands name
 // themselves), never from HTTP types.
 
-// Roles a person or a token holds (central/auth maps a sign-in's groups
-// to them).
+// The roles a person or a token holds (central/auth maps a sign-in's
+// groups to them).
 const (
-	RoleViewer     = "viewer"
-	RoleAmbassador = "ambassador"
-	RoleESG        = "esg"
-	RoleAdmin      = "admin"
+	roleViewer     = "viewer"
+	roleAmbassador = "ambassador"
+	roleESG        = "esg"
+	roleAdmin      = "admin"
 )
 
 // Roles lists the roles in the order of their rights: an ambassador sees
 // its sites only; a viewer the group; esg the group and its exports; admin
 // everything.
-var Roles = []string{RoleAmbassador, RoleViewer, RoleESG, RoleAdmin}
+var Roles = []string{roleAmbassador, roleViewer, roleESG, roleAdmin}
 
 // Actor is who asks: a name (the sign-in's subject and name, a token's
 // id, "operator socket", "cli:<user>") and how they were known (session,
@@ -54,30 +55,51 @@ func ActorOf(ctx context.Context) Actor {
 	return a
 }
 
-// Audit actions.
+// The audit log's actions: the service audits what it does (sites,
+// tokens, offsets, closing a year); what happens outside it is said with
+// SignedIn, SignInRefused, SignedOut and Exported.
 const (
-	AuditSignIn        = "sign-in"
-	AuditSignInRefused = "sign-in refused"
-	AuditSignOut       = "sign-out"
-	AuditExport        = "export"
-	AuditCloseYear     = "year closed"
-	AuditSiteAdd       = "site added"
-	AuditSiteRotate    = "site token rotated"
-	AuditSiteClose     = "site closed"
-	AuditSiteReopen    = "site reopened"
-	AuditSiteEvent     = "site event declared"
-	AuditSiteEventDrop = "site event taken back"
-	AuditOffset        = "offset recorded"
-	AuditTokenIssue    = "API token issued"
-	AuditTokenRevoke   = "API token revoked"
-	AuditRollups       = "rollups rebuilt"
+	auditSignIn        = "sign-in"
+	auditSignInRefused = "sign-in refused"
+	auditSignOut       = "sign-out"
+	auditExport        = "export"
+	auditCloseYear     = "year closed"
+	auditSiteAdd       = "site added"
+	auditSiteRotate    = "site token rotated"
+	auditSiteClose     = "site closed"
+	auditSiteReopen    = "site reopened"
+	auditSiteEvent     = "site event declared"
+	auditSiteEventDrop = "site event taken back"
+	auditOffset        = "offset recorded"
+	auditTokenIssue    = "API token issued"
+	auditTokenRevoke   = "API token revoked"
 )
 
-// Audit appends what ctx's actor did to the audit log. The action is
+// SignedIn audits ctx's actor signing in (detail: their roles).
+func (s *Service) SignedIn(ctx context.Context, detail string) error {
+	return s.audit(ctx, auditSignIn, "", detail)
+}
+
+// SignInRefused audits a sign-in refused (detail: why).
+func (s *Service) SignInRefused(ctx context.Context, detail string) error {
+	return s.audit(ctx, auditSignInRefused, "", detail)
+}
+
+// SignedOut audits ctx's actor signing out.
+func (s *Service) SignedOut(ctx context.Context) error {
+	return s.audit(ctx, auditSignOut, "", "")
+}
+
+// Exported audits an export of year handed to ctx's actor.
+func (s *Service) Exported(ctx context.Context, year int, detail string) error {
+	return s.audit(ctx, auditExport, strconv.Itoa(year), detail)
+}
+
+// audit appends what ctx's actor did to the audit log. The action is
 // already done when it is called: a failure to write the log is logged
 // at error level and returned, and the caller answers the action's
 // success all the same (its retry would do it twice).
-func (s *Service) Audit(ctx context.Context, action, target, detail string) error {
+func (s *Service) audit(ctx context.Context, action, target, detail string) error {
 	a := ActorOf(ctx)
 	_, err := s.Store.Audit(ctx, store.AuditEntry{At: s.now(), Actor: a.Name, Via: a.Via, Action: action, Target: target, Detail: detail})
 	if err != nil {
@@ -105,10 +127,10 @@ func CheckTokenRole(role string, sites []string) error {
 	if !slices.Contains(Roles, role) {
 		return invalid("role %s: want one of %s", footprint.QuoteClip(role), strings.Join(Roles, ", "))
 	}
-	if role == RoleAmbassador && len(sites) == 0 {
+	if role == roleAmbassador && len(sites) == 0 {
 		return invalid("sites: missing: an ambassador's token names the sites it acts for (--sites fr-lyon,ma-rab)")
 	}
-	if role != RoleAmbassador && len(sites) > 0 {
+	if role != roleAmbassador && len(sites) > 0 {
 		return invalid("sites: only an ambassador's token names sites; a %s's sees the group", role)
 	}
 	for _, id := range sites {
@@ -138,7 +160,7 @@ func (s *Service) IssueAPIToken(ctx context.Context, role string, sites []string
 	if err != nil {
 		return t, "", err
 	}
-	s.Audit(ctx, AuditTokenIssue, t.ID, tokenDetail(t))
+	s.audit(ctx, auditTokenIssue, t.ID, tokenDetail(t))
 	return t, secret, nil
 }
 
@@ -155,7 +177,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, id string) error {
 	if err := s.Store.RevokeAPIToken(ctx, id, s.now()); err != nil {
 		return err
 	}
-	s.Audit(ctx, AuditTokenRevoke, id, "")
+	s.audit(ctx, auditTokenRevoke, id, "")
 	return nil
 }
 
@@ -186,7 +208,7 @@ func (s *Service) SessionEnded(ctx context.Context, id string) (bool, error) {
 // auditDone audits an action of ctx's actor once it succeeded (err nil).
 func (s *Service) auditDone(ctx context.Context, err error, action, target, detail string) {
 	if err == nil {
-		s.Audit(ctx, action, target, detail)
+		s.audit(ctx, action, target, detail)
 	}
 }
 

@@ -87,7 +87,7 @@ func (a AuthConf) validate(add func(path, value, format string, args ...any)) {
 	if o.ClientID == "" {
 		add("auth.oidc.client_id", "", "missing: the client (application) id greenhelp is registered with")
 	}
-	if u, err := url.Parse(o.RedirectURL); err != nil || (u.Scheme != "https" && !LoopbackURL(o.RedirectURL)) || u.Host == "" || u.Path != "/auth/callback" {
+	if u, err := url.Parse(o.RedirectURL); err != nil || (u.Scheme != "https" && !loopbackURL(o.RedirectURL)) || u.Host == "" || u.Path != "/auth/callback" {
 		add("auth.oidc.redirect_url", o.RedirectURL, "want https://<the central's host>/auth/callback (http only on localhost or 127.0.0.1), as registered with the provider")
 	}
 	n := len(a.Roles.Viewer) + len(a.Roles.ESG) + len(a.Roles.Admin) + len(a.Roles.Ambassador)
@@ -118,9 +118,11 @@ func (a AuthConf) validate(add func(path, value, format string, args ...any)) {
 	}
 }
 
-// LoopbackURL says whether u is an http URL on localhost or 127.0.0.1 (a
-// developer's machine: cookies there may go without Secure).
-func LoopbackURL(u string) bool {
+// InsecureLoopback says whether the redirect URL is http on localhost or
+// 127.0.0.1 (a developer's machine: cookies there go without Secure).
+func (o OIDCConf) InsecureLoopback() bool { return loopbackURL(o.RedirectURL) }
+
+func loopbackURL(u string) bool {
 	p, err := url.Parse(u)
 	if err != nil || p.Scheme != "http" {
 		return false

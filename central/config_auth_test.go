@@ -63,6 +63,6 @@ func TestABadSignInConfigSaysEveryProblem(t *testing.T) {
 		want bool
 	}{{"http://localhost:8080/auth/callback", true}, {"http://127.0.0.1/auth/callback", true},
 		{"https://localhost/auth/callback", false}, {"http://example.com/auth/callback", false}} {
-		assert.Equal(t, tt.want, LoopbackURL(tt.url), tt.url)
+		assert.Equal(t, tt.want, loopbackURL(tt.url), tt.url)
 	}
 }

@@ -41,7 +41,7 @@ func (s *Service) AddSite(ctx context.Context, id, name, country string) (string
 		return "", err
 	}
 	s.Changed()
-	s.Audit(ctx, AuditSiteAdd, id, fmt.Sprintf("name %q, country %s", name, country))
+	s.audit(ctx, auditSiteAdd, id, fmt.Sprintf("name %q, country %s", name, country))
 	return tok, nil
 }
 
@@ -59,7 +59,7 @@ func CheckNewSite(source, id, name, country string) error {
 // RotateToken replaces a site's token; the old one stops working at once.
 func (s *Service) RotateToken(ctx context.Context, id string) (string, error) {
 	tok, err := s.Store.RotateToken(ctx, id)
-	s.auditDone(ctx, err, AuditSiteRotate, id, "")
+	s.auditDone(ctx, err, auditSiteRotate, id, "")
 	return tok, err
 }
 
@@ -84,7 +84,7 @@ func (s *Service) CloseSite(ctx context.Context, id string, on footprint.Date) e
 		return err
 	}
 	s.Changed()
-	s.Audit(ctx, AuditSiteClose, id, auditDay(on))
+	s.audit(ctx, auditSiteClose, id, auditDay(on))
 	return nil
 }
 
@@ -105,7 +105,7 @@ func (s *Service) ReopenSite(ctx context.Context, id string) error {
 		}
 	}
 	err = s.Store.CloseSite(ctx, id, footprint.Date{})
-	s.auditDone(ctx, err, AuditSiteReopen, id, "")
+	s.auditDone(ctx, err, auditSiteReopen, id, "")
 	return err
 }
 
@@ -135,7 +135,7 @@ func (s *Service) AddSiteEvent(ctx context.Context, id string, kind structure.Ki
 		return err
 	}
 	s.Changed()
-	s.Audit(ctx, AuditSiteEvent, id, string(kind)+" "+auditDay(on))
+	s.audit(ctx, auditSiteEvent, id, string(kind)+" "+auditDay(on))
 	return nil
 }
 
@@ -156,7 +156,7 @@ func (s *Service) RemoveSiteEvent(ctx context.Context, id string, kind structure
 		return err
 	}
 	s.Changed()
-	s.Audit(ctx, AuditSiteEventDrop, id, string(kind)+" "+auditDay(on))
+	s.audit(ctx, auditSiteEventDrop, id, string(kind)+" "+auditDay(on))
 	return nil
 }
 

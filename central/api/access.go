@@ -134,7 +134,7 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request) {
 	if site != "" {
 		detail += ", site " + site
 	}
-	h.svc.Audit(r.Context(), central.AuditExport, strconv.Itoa(year), detail)
+	h.svc.Exported(r.Context(), year, detail)
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="greenhelp-esg-%d.%s"`, year, format))
 	w.Header().Set("Cache-Control", "no-store")

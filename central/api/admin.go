@@ -305,6 +305,5 @@ func (h *Handler) adminRebuildRollups(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.svc.Log.Info("rollups rebuilt through the admin API", "sites", n, "by", actor(r))
-	h.svc.Audit(r.Context(), central.AuditRollups, "", fmt.Sprintf("%d site(s)", n))
 	writeJSON(w, http.StatusOK, AdminRollups{Sites: n, Seconds: time.Since(start).Seconds()})
 }

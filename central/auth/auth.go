@@ -30,7 +30,7 @@ const (
 )
 
 func (l Level) String() string {
-	return [...]string{"none", central.RoleViewer, central.RoleESG, central.RoleAdmin}[l]
+	return [...]string{"none", "viewer", "esg", "admin"}[l]
 }
 
 // Principal is who made a request: a signed-in person, a token, the
@@ -54,7 +54,7 @@ type Principal struct {
 func (p *Principal) Roles() []string {
 	var rs []string
 	if len(p.Sites) > 0 {
-		rs = append(rs, central.RoleAmbassador)
+		rs = append(rs, "ambassador")
 	}
 	if p.Level > LevelNone {
 		rs = append(rs, p.Level.String())

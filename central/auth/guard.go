@@ -36,7 +36,7 @@ func New(svc *central.Service) (*Auth, error) {
 		return nil, err
 	}
 	a.sign = signer{key: key}
-	a.cookies = cookies{secure: !central.LoopbackURL(a.cfg.OIDC.RedirectURL)}
+	a.cookies = cookies{secure: !a.cfg.OIDC.InsecureLoopback()}
 	a.oidc = newOIDCClient(a.cfg.OIDC)
 	return a, nil
 }
@@ -113,11 +113,11 @@ func (a *Auth) identify(w http.ResponseWriter, r *http.Request) (*Principal, *cr
 
 func levelOf(role string) Level {
 	switch role {
-	case central.RoleViewer:
+	case "viewer":
 		return LevelViewer
-	case central.RoleESG:
+	case "esg":
 		return LevelESG
-	case central.RoleAdmin:
+	case "admin":
 		return LevelAdmin
 	}
 	return LevelNone

@@ -113,7 +113,7 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 	if errors.As(err, &se) {
 		if se.who != "" {
 			ctx := central.WithActor(r.Context(), central.Actor{Name: se.who, Via: "session"})
-			a.svc.Audit(ctx, central.AuditSignInRefused, "", se.msg)
+			a.svc.SignInRefused(ctx, se.msg)
 		}
 		a.svc.Log.Warn("sign-in refused", "who", se.who, "why", se.msg)
 		http.Error(w, se.msg, se.status)
@@ -131,7 +131,7 @@ func (a *Auth) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	a.cookies.set(w, sessionCookie, v, a.cfg.OIDC.SessionLifetime)
 	p := &Principal{Subject: s.Subject, Name: s.Name, Via: "session", Level: s.Level, Sites: s.Sites}
-	a.svc.Audit(withPrincipal(r.Context(), p), central.AuditSignIn, "", "roles "+strings.Join(p.Roles(), ", ")+sitesDetail(p.Sites))
+	a.svc.SignedIn(withPrincipal(r.Context(), p), "roles "+strings.Join(p.Roles(), ", ")+sitesDetail(p.Sites))
 	if next == "/" && !p.SeesGroup() && len(p.Sites) > 0 {
 		next = "/sites/" + p.Sites[0] // an ambassador's page is its site's
 	}
@@ -312,7 +312,7 @@ func (a *Auth) logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.cookies.clear(w, sessionCookie)
-	a.svc.Audit(withPrincipal(r.Context(), p), central.AuditSignOut, "", "")
+	a.svc.SignedOut(withPrincipal(r.Context(), p))
 	http.Redirect(w, r, "/auth/logout", http.StatusSeeOther)
 }
 

@@ -94,8 +94,8 @@ func TestEveryRouteAnswersEveryRoleAsItsTableSays(t *testing.T) {
 		require.NoError(t, err)
 	}
 	tokens := map[string]string{}
-	for _, r := range []struct{ name, role, site string }{{"other", RoleAmbassador, "ma-rab"}, {"amb", RoleAmbassador, "fr-lil"},
-		{"viewer", RoleViewer, ""}, {"esg", RoleESG, ""}, {"admin", RoleAdmin, ""}} {
+	for _, r := range []struct{ name, role, site string }{{"other", "ambassador", "ma-rab"}, {"amb", "ambassador", "fr-lil"},
+		{"viewer", "viewer", ""}, {"esg", "esg", ""}, {"admin", "admin", ""}} {
 		var sites []string
 		if r.site != "" {
 			sites = []string{r.site}

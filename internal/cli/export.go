@@ -57,7 +57,7 @@ gives byte-identical data files; the generation time is in the manifest only.`,
 				return err
 			}
 			detail := fmt.Sprintf("year %d, %s to %s", year, format, out)
-			if err := svc.Audit(central.WithActor(cmd.Context(), cliActor()), central.AuditExport, fmt.Sprint(year), detail); err != nil {
+			if err := svc.Exported(central.WithActor(cmd.Context(), cliActor()), year, detail); err != nil {
 				fmt.Fprintf(cmd.ErrOrStderr(), "warning: the export is not in the audit log (%v): a store opened read-only beside the central that serves it takes no entry\n", err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote the %d ESG export (%s, %d site(s)) to %s; input digest %s\n", year, format, len(d.Sites), out, m.InputDigest[:16])
