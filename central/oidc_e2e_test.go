@@ -121,7 +121,18 @@ var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 // state-changing request without the CSRF token is refused; sign-out
 // ends the session; an expired session goes back to sign in; the audit
 // log holds the actions in order, with who and when.
-func TestSignInWithTheGroupsIdentityProvider(t *testing.T) {
+// signInWorld is a real OpenID provider and a central on loopback, the
+// central holding the Johannesburg and Paris examples; Amina is the
+// ambassador of Sandton (group Ambassadors-Sandton), Erik in the ESG team.
+// The central's clock runs ahead by *shift.
+type signInWorld struct {
+	idp, base string
+	svc       *Service
+	shift     *time.Duration
+}
+
+func newSignInWorld(t *testing.T) signInWorld {
+	t.Helper()
 	idpLn, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	centralLn, err := net.Listen("tcp", "127.0.0.1:0")
@@ -142,9 +153,9 @@ func TestSignInWithTheGroupsIdentityProvider(t *testing.T) {
 	idpSrv.Listener.Close()
 	idpSrv.Listener = idpLn
 	idpSrv.Start()
-	defer idpSrv.Close()
+	t.Cleanup(idpSrv.Close)
 
-	var shift time.Duration // the central's clock runs ahead by shift
+	shift := new(time.Duration)
 	svc := testService(t, func(c *Config) {
 		c.Auth.OIDC = OIDCConf{Issuer: idp, ClientID: "greenhelp", ClientSecret: "client-secret-e2e", RedirectURL: base + "/auth/callback",
 			RolesClaim: "groups", SessionLifetime: 8 * time.Hour}
@@ -164,13 +175,19 @@ func TestSignInWithTheGroupsIdentityProvider(t *testing.T) {
 		_, err = svc.Ingest(ctx, site.ID, wire.Batch{ID: name, Site: &site, Activities: acts})
 		require.NoError(t, err)
 	}
-	svc.Clock = func() time.Time { return time.Now().Add(shift) }
+	svc.Clock = func() time.Time { return time.Now().Add(*shift) }
 	srv := httptest.NewUnstartedServer(newHandler(svc))
 	srv.Listener.Close()
 	srv.Listener = centralLn
 	srv.Start()
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 
+	return signInWorld{idp: idp, base: base, svc: svc, shift: shift}
+}
+
+func TestSignInWithTheGroupsIdentityProvider(t *testing.T) {
+	w := newSignInWorld(t)
+	idp, base, svc, ctx := w.idp, w.base, w.svc, context.Background()
 	t.Run("an ambassador sees its site and nothing of another's", func(t *testing.T) {
 		b := newBrowser(t)
 		resp, page := b.signIn(idp, base+"/sites/za-jnb-sandton?year=2024", "amina")
@@ -230,8 +247,8 @@ func TestSignInWithTheGroupsIdentityProvider(t *testing.T) {
 		resp, _ := b.signIn(idp, base+"/sites/za-jnb-sandton", "amina")
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		b.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-		shift = 8*time.Hour + time.Second
-		defer func() { shift = 0 }()
+		*w.shift = 8*time.Hour + time.Second
+		defer func() { *w.shift = 0 }()
 		resp, _ = b.get(base + "/sites/za-jnb-sandton")
 		assert.Equal(t, http.StatusFound, resp.StatusCode)
 		assert.Equal(t, "/auth/login?next=%2Fsites%2Fza-jnb-sandton", resp.Header.Get("Location"))
