@@ -39,6 +39,7 @@ type Config struct {
 	Inventory     InventoryConf `mapstructure:"inventory"`
 	Sites         SitesConf     `mapstructure:"sites"`
 	Admin         AdminConf     `mapstructure:"admin"`
+	Auth          AuthConf      `mapstructure:"auth"`
 }
 
 // InventoryConf holds the calculation's methodological choices.
@@ -154,6 +155,7 @@ var defaults = map[string]any{
 	"limits.read_header_timeout": "10s", "limits.read_timeout": "2m", "limits.write_timeout": "5m",
 	"limits.idle_timeout": "2m", "limits.max_header_bytes": "64KiB",
 	"sites.silent_after_days": 14, "sites.behind_after_days": 92,
+	"auth.oidc.roles_claim": "groups", "auth.oidc.session_lifetime": "8h",
 }
 
 // envKeys are the keys bound to GREENHELP_<KEY> (dots become underscores).
@@ -162,7 +164,8 @@ var envKeys = []string{"addr", "data", "store.backend", "store.dsn", "store.infl
 	"profiles_file", "overrides_file", "factors_file", "limits.max_body", "limits.max_batch",
 	"viewer.protect_metrics", "limits.read_header_timeout", "limits.read_timeout", "limits.write_timeout", "limits.idle_timeout",
 	"limits.max_header_bytes", "inventory.gwp", "trajectory.recalculation_threshold", "esg.ets_share",
-	"sites.silent_after_days", "sites.behind_after_days", "admin.token"}
+	"sites.silent_after_days", "sites.behind_after_days", "admin.token",
+	"auth.oidc.issuer", "auth.oidc.client_id", "auth.oidc.client_secret", "auth.oidc.redirect_url", "auth.session_key"}
 
 // LoadConfig reads the optional file, the environment and the flags
 // (those named like keys: addr, data).
@@ -284,6 +287,7 @@ func (c *Config) Validate(source string) error {
 	if c.Sites.BehindAfterDays < 1 {
 		add("sites.behind_after_days", fmt.Sprint(c.Sites.BehindAfterDays), "want a number of days ≥ 1 (default 92)")
 	}
+	c.Auth.validate(add)
 	if c.Limits.MaxBatch < 1 {
 		add("limits.max_batch", fmt.Sprint(c.Limits.MaxBatch), "want at least 1")
 	}
@@ -295,6 +299,6 @@ func (c *Config) Validate(source string) error {
 
 // String hides secrets.
 func (c Config) String() string {
-	return fmt.Sprintf("addr %s, data %s, store %s, trajectory %s %.3f, viewer auth %v (metrics too: %v), tls %v, admin API %v",
-		c.Addr, c.Data, c.Store.Backend, c.Trajectory.Mode, c.Trajectory.Rate, c.Viewer.User != "", c.Viewer.ProtectMetrics, c.TLS.Cert != "", c.Admin.Token != "")
+	return fmt.Sprintf("addr %s, data %s, store %s, trajectory %s %.3f, viewer auth %v (metrics too: %v), tls %v, admin API %v, sign-in %s",
+		c.Addr, c.Data, c.Store.Backend, c.Trajectory.Mode, c.Trajectory.Rate, c.Viewer.User != "", c.Viewer.ProtectMetrics, c.TLS.Cert != "", c.Admin.Token != "", c.Auth.describe())
 }

@@ -256,6 +256,7 @@ func (s *Service) CloseYear(ctx context.Context, year int, now time.Time) (store
 		return cy, err
 	}
 	s.Changed()
+	s.audit(ctx, auditCloseYear, strconv.Itoa(year), "input digest "+cy.InputDigest)
 	return cy, nil
 }
 
@@ -374,6 +375,7 @@ func (s *Service) AddOffset(ctx context.Context, o store.Offset) (int64, error) 
 	id, err := s.Store.AddOffset(ctx, o)
 	if err == nil {
 		s.Changed()
+		s.audit(ctx, auditOffset, strconv.FormatInt(id, 10), fmt.Sprintf("year %d, %g t, %s %s", o.Year, o.T, o.Registry, o.Project))
 	}
 	return id, err
 }

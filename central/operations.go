@@ -41,6 +41,7 @@ func (s *Service) AddSite(ctx context.Context, id, name, country string) (string
 		return "", err
 	}
 	s.Changed()
+	s.audit(ctx, auditSiteAdd, id, fmt.Sprintf("name %q, country %s", name, country))
 	return tok, nil
 }
 
@@ -57,7 +58,9 @@ func CheckNewSite(source, id, name, country string) error {
 
 // RotateToken replaces a site's token; the old one stops working at once.
 func (s *Service) RotateToken(ctx context.Context, id string) (string, error) {
-	return s.Store.RotateToken(ctx, id)
+	tok, err := s.Store.RotateToken(ctx, id)
+	s.auditDone(ctx, err, auditSiteRotate, id, "")
+	return tok, err
 }
 
 // CloseSite closes a site on a day: its records from that day on are not
@@ -81,6 +84,7 @@ func (s *Service) CloseSite(ctx context.Context, id string, on footprint.Date) e
 		return err
 	}
 	s.Changed()
+	s.audit(ctx, auditSiteClose, id, auditDay(on))
 	return nil
 }
 
@@ -100,7 +104,9 @@ func (s *Service) ReopenSite(ctx context.Context, id string) error {
 			}
 		}
 	}
-	return s.Store.CloseSite(ctx, id, footprint.Date{})
+	err = s.Store.CloseSite(ctx, id, footprint.Date{})
+	s.auditDone(ctx, err, auditSiteReopen, id, "")
+	return err
 }
 
 // AddSiteEvent declares an event of a site's life on a day (the first
@@ -129,6 +135,7 @@ func (s *Service) AddSiteEvent(ctx context.Context, id string, kind structure.Ki
 		return err
 	}
 	s.Changed()
+	s.audit(ctx, auditSiteEvent, id, string(kind)+" "+auditDay(on))
 	return nil
 }
 
@@ -149,6 +156,7 @@ func (s *Service) RemoveSiteEvent(ctx context.Context, id string, kind structure
 		return err
 	}
 	s.Changed()
+	s.audit(ctx, auditSiteEventDrop, id, string(kind)+" "+auditDay(on))
 	return nil
 }
 

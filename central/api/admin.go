@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,15 +11,18 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 
+	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/structure"
 )
 
 // The admin API: an operator registers, re-keys, closes and reopens sites,
-// records offsets, closes a reporting year and rebuilds the rollups without
-// a shell on the central's host, behind admin.token (env
-// GREENHELP_ADMIN_TOKEN); without it the routes answer 404. The same
+// records offsets, closes a reporting year, rebuilds the rollups, issues
+// and revokes API tokens and reads the audit log without a shell on the
+// central's host, as central/server's route table allows (an admin — the
+// admin.token, an admin's API token or session —; closing a year esg; a
+// site's token rotation its ambassador too). The same
 // routes answer on the central's local operator socket (LocalOperator)
 // without a token: the commands of `greenhelp` that change the store go
 // through it while a central serves the data directory.
@@ -75,7 +76,16 @@ func (h *Handler) adminRoutes(handle func(pattern string, hf http.HandlerFunc)) 
 	handle("POST /api/v1/admin/offsets", h.adminAddOffset)
 	handle("POST /api/v1/admin/years/{year}/close", h.adminCloseYear)
 	handle("POST /api/v1/admin/rollups/rebuild", h.adminRebuildRollups)
+	handle("POST /api/v1/admin/tokens", h.adminIssueToken)
+	handle("GET /api/v1/admin/tokens", h.adminTokens)
+	handle("POST /api/v1/admin/tokens/{id}/revoke", h.adminRevokeToken)
+	handle("GET /api/v1/admin/audit", h.adminAudit)
 }
+
+// OperatorActorHeader names, on the operator socket only, the user whose
+// command asks (for the audit log): whoever can open the socket is
+// trusted with the store's files anyway.
+const OperatorActorHeader = "X-Greenhelp-Actor"
 
 // localOperator marks a request that came through the local operator
 // socket: only that server sets it.
@@ -89,40 +99,13 @@ func (h *Handler) LocalOperator() http.Handler {
 	mux := http.NewServeMux()
 	h.adminRoutes(func(pattern string, hf http.HandlerFunc) { mux.HandleFunc(pattern, hf) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), localOperator{}, true)))
+		name := "operator socket"
+		if who := r.Header.Get(OperatorActorHeader); who != "" {
+			name = footprint.Printable(footprint.Clip(who)) + " (operator socket)"
+		}
+		ctx := central.WithActor(context.WithValue(r.Context(), localOperator{}, true), central.Actor{Name: name, Via: "socket"})
+		mux.ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-// bearer is the request's bearer token: the scheme matched without regard
-// to case (RFC 6750 §2.1, RFC 9110 §11.1), the token as sent.
-func bearer(r *http.Request) string {
-	scheme, tok, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return ""
-	}
-	return strings.TrimSpace(tok)
-}
-
-func (h *Handler) admin(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if r.Context().Value(localOperator{}) == true {
-			next(w, r)
-			return
-		}
-		want := h.svc.Cfg.Admin.Token
-		if want == "" {
-			writeJSON(w, http.StatusNotFound, apiError{Error: "the admin API is off: set admin.token (or GREENHELP_ADMIN_TOKEN) on the central"})
-			return
-		}
-		a, b := sha256.Sum256([]byte(bearer(r))), sha256.Sum256([]byte(want))
-		if subtle.ConstantTimeCompare(a[:], b[:]) != 1 {
-			h.metrics.rejections.WithLabelValues("admin_unauthorized").Inc()
-			h.svc.Log.Warn("admin token refused", "path", r.URL.Path, "remote", r.RemoteAddr)
-			writeJSON(w, http.StatusUnauthorized, apiError{Error: "missing or wrong admin token"})
-			return
-		}
-		next(w, r)
-	}
 }
 
 // decodeAdmin reads a small JSON body into v as strictly as ingestion
@@ -153,10 +136,7 @@ func decodeAdmin(w http.ResponseWriter, r *http.Request, v any) bool {
 
 // actor names who asked, for the log.
 func actor(r *http.Request) string {
-	if r.Context().Value(localOperator{}) == true {
-		return "local operator socket"
-	}
-	return r.RemoteAddr
+	return central.ActorOf(r.Context()).Name
 }
 
 func (h *Handler) adminAddSite(w http.ResponseWriter, r *http.Request) {

@@ -9,69 +9,65 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/auth"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/planning"
 	"github.com/greenhelp/greenhelp/wire"
 )
 
-// Handler serves the API, /healthz and /metrics, and the routes added
-// with Handle (the pages).
+// Handler is the API, /healthz and /metrics: its routes (Routes) and the
+// one mapping of an error to a status (Failure). Who may use each route is
+// central/server's route table, through central/auth.
 type Handler struct {
 	svc     *central.Service
 	metrics *metricSet
-	mux     *http.ServeMux
 	health  health
 }
 
-// New builds the API's routes.
+// New builds the API's handler.
 func New(svc *central.Service) *Handler {
-	h := &Handler{svc: svc, metrics: newMetrics(), mux: http.NewServeMux()}
+	h := &Handler{svc: svc, metrics: newMetrics()}
 	h.metrics.reg.MustRegister(siteStatusCollector{h})
-	h.mux.HandleFunc("POST /api/v1/sites/{site}/batches", h.ingest)
-	h.mux.HandleFunc("GET /api/v1/sites/{site}/ping", h.ping)
-	h.adminRoutes(func(pattern string, hf http.HandlerFunc) { h.mux.HandleFunc(pattern, h.admin(hf)) })
-	h.mux.HandleFunc("GET /api/v1/sites", h.viewer(h.sites))
-	h.mux.HandleFunc("GET /api/v1/sites/{site}", h.viewer(h.site))
-	h.mux.HandleFunc("GET /api/v1/inventory", h.viewer(h.inventory))
-	h.mux.HandleFunc("GET /api/v1/trajectory", h.viewer(h.trajectory))
-	h.mux.HandleFunc("GET /api/v1/changes", h.viewer(h.changes))
-	h.mux.HandleFunc("GET /api/v1/records", h.viewer(h.records))
-	h.mux.HandleFunc("GET /api/v1/profiles", h.viewer(h.profiles))
-	h.mux.HandleFunc("GET /healthz", h.healthz)
-	// A collector that fails is logged and the rest is served: a scrape
-	// never fails whole for one metric (siteStatusCollector says so as
-	// greenhelp_collector_up).
-	metrics := promhttp.HandlerFor(h.metrics.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError,
-		ErrorLog: slog.NewLogLogger(svc.Log.Handler(), slog.LevelError)}).ServeHTTP
-	if svc.Cfg.Viewer.ProtectMetrics {
-		metrics = h.viewer(metrics)
-	}
-	h.mux.HandleFunc("GET /metrics", metrics)
 	return h
 }
 
-// Handle adds a route (the pages register here), behind the viewer's
-// basic auth when protect is set.
-func (h *Handler) Handle(pattern string, hf http.HandlerFunc, protect bool) {
-	if protect {
-		hf = h.viewer(hf)
+// Routes are the API's routes by pattern, unguarded: central/server puts
+// each behind the access its route table gives it.
+func (h *Handler) Routes() map[string]http.HandlerFunc {
+	routes := map[string]http.HandlerFunc{
+		"POST /api/v1/sites/{site}/batches":    h.ingest,
+		"GET /api/v1/sites/{site}/ping":        h.ping,
+		"GET /api/v1/sites":                    h.sites,
+		"GET /api/v1/sites/{site}":             h.site,
+		"GET /api/v1/sites/{site}/records.csv": h.recordsCSV,
+		"GET /api/v1/inventory":                h.inventory,
+		"GET /api/v1/trajectory":               h.trajectory,
+		"GET /api/v1/changes":                  h.changes,
+		"GET /api/v1/records":                  h.records,
+		"GET /api/v1/profiles":                 h.profiles,
+		"GET /api/v1/export":                   h.export,
+		"GET /healthz":                         h.healthz,
 	}
-	h.mux.HandleFunc(pattern, hf)
+	// A collector that fails is logged and the rest is served: a scrape
+	// never fails whole for one metric (siteStatusCollector says so as
+	// greenhelp_collector_up).
+	routes["GET /metrics"] = promhttp.HandlerFor(h.metrics.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError,
+		ErrorLog: slog.NewLogLogger(h.svc.Log.Handler(), slog.LevelError)}).ServeHTTP
+	h.adminRoutes(func(pattern string, hf http.HandlerFunc) { routes[pattern] = hf })
+	return routes
 }
-
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
 // writeJSON encodes v before sending anything, so that a value JSON
 // cannot carry (a non-finite number) is a logged 500 with a message, never
@@ -105,28 +101,16 @@ type batchError struct {
 	Message string `json:"message"`
 }
 
-// viewer wraps read endpoints with basic auth when viewer credentials are set.
-func (h *Handler) viewer(next http.HandlerFunc) http.HandlerFunc {
-	v := h.svc.Cfg.Viewer
-	if v.User == "" {
-		return next
-	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		u, p, ok := r.BasicAuth()
-		if !ok || subtle.ConstantTimeCompare([]byte(u), []byte(v.User)) != 1 || subtle.ConstantTimeCompare([]byte(p), []byte(v.Password)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Basic realm="greenhelp"`)
-			writeJSON(w, http.StatusUnauthorized, apiError{Error: "viewer credentials required"})
-			return
-		}
-		next(w, r)
-	}
-}
-
+// sites lists the sites the asker sees: every one for the group's
+// viewers, an ambassador's own.
 func (h *Handler) sites(w http.ResponseWriter, r *http.Request) {
 	sites, err := h.svc.Sites(r.Context())
 	if err != nil {
 		h.fail(w, err)
 		return
+	}
+	if p := auth.FromContext(r.Context()); p != nil && !p.SeesGroup() {
+		sites = slices.DeleteFunc(sites, func(s store.Site) bool { return !p.SeesSite(s.ID) })
 	}
 	writeJSON(w, http.StatusOK, sites)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/auth"
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/wire"
@@ -19,7 +20,7 @@ import (
 // siteToken checks the request's bearer token is site's; otherwise it
 // answers 401 (unknown token) or 403 (another site's) and returns false.
 func (h *Handler) siteToken(w http.ResponseWriter, r *http.Request, site string) bool {
-	owner, err := h.svc.Authenticate(r.Context(), bearer(r))
+	owner, err := h.svc.Authenticate(r.Context(), auth.Bearer(r))
 	switch {
 	case err != nil:
 		h.storeFailed(w, site, err)

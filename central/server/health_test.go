@@ -51,7 +51,7 @@ func newHealthStore(t *testing.T) *healthStore {
 	require.NoError(t, err)
 	tok, err := svc.Store.AddSite(context.Background(), "fr-lil", "Lille", "FR")
 	require.NoError(t, err)
-	srv := httptest.NewServer(server.NewHandler(svc))
+	srv := httptest.NewServer(mustHandler(svc))
 	for _, year := range []int{2023, 2024} {
 		code, body := healthDo(t, srv.URL, http.MethodPost, "/api/v1/sites/fr-lil/batches", "Bearer "+tok, healthBatch(fmt.Sprint("b-", year), year, 12))
 		require.Equal(t, http.StatusOK, code, body)
@@ -79,7 +79,7 @@ func (hs *healthStore) serve(t *testing.T, o sqlite.Options) (*Service, string) 
 	require.NoError(t, err)
 	svc.Cfg, svc.Store = hs.cfg, cat
 	t.Cleanup(func() { svc.Close() })
-	h := server.NewHandler(svc)
+	h := mustHandler(svc)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	op := httptest.NewServer(h.LocalOperator())
@@ -245,6 +245,12 @@ var healthFamilies = []family{
 	{name: "api trajectory", method: http.MethodGet, path: "/api/v1/trajectory"},
 	{name: "api changes", method: http.MethodGet, path: "/api/v1/changes?year=2024"},
 	{name: "api profiles", method: http.MethodGet, path: "/api/v1/profiles?year=2024"},
+	{name: "api records csv", method: http.MethodGet, path: "/api/v1/sites/fr-lil/records.csv?year=2024"},
+	{name: "api export", method: http.MethodGet, path: "/api/v1/export?year=2024&format=json", auth: adminAuth},
+	{name: "tokens list", method: http.MethodGet, path: "/api/v1/admin/tokens", auth: adminAuth},
+	{name: "audit log", method: http.MethodGet, path: "/api/v1/admin/audit", auth: adminAuth},
+	{name: "admin issue token", method: http.MethodPost, path: "/api/v1/admin/tokens", auth: adminAuth, ok: http.StatusCreated,
+		body: func(string) string { return `{"role": "ambassador", "sites": ["fr-lil"]}` }},
 	{name: "page group", method: http.MethodGet, path: "/"},
 	{name: "page site", method: http.MethodGet, path: "/sites/fr-lil?year=2024"},
 	{name: "page profiles", method: http.MethodGet, path: "/profiles?year=2024"},
@@ -314,7 +320,7 @@ func TestEveryEndpointFamilyTellsTheTruthAboutAFailingStore(t *testing.T) {
 		// sites first (a token, a page, the API).
 		name: "corrupt",
 		stage: func(t *testing.T, hs *healthStore) sqlite.Options {
-			corruptTables(t, hs.file, "sites", "site_versions", "batches", "activities", "rollup_months", "rollup_spans", "offsets")
+			corruptTables(t, hs.file, "sites", "site_versions", "batches", "activities", "rollup_months", "rollup_spans", "offsets", "api_tokens", "audit_log")
 			return sqlite.Options{BusyTimeout: busy}
 		},
 		want: all(http.StatusInternalServerError, nil),
@@ -516,4 +522,13 @@ func TestAStoreThatCannotBeWrittenRefusesToStart(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustHandler is the central's public handler for a test's service.
+func mustHandler(svc *Service) *server.Handler {
+	h, err := server.NewHandler(svc)
+	if err != nil {
+		panic(err)
+	}
+	return h
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/greenhelp/greenhelp/central"
 	"github.com/greenhelp/greenhelp/central/api"
+	"github.com/greenhelp/greenhelp/central/auth"
 	"github.com/greenhelp/greenhelp/central/web"
 )
 
@@ -25,11 +26,23 @@ type Handler struct {
 	public http.Handler
 }
 
-// NewHandler builds the central's routes.
-func NewHandler(svc *central.Service) *Handler {
+// NewHandler builds the central's routes from the route table
+// (RouteTable), each behind its access (central/auth).
+func NewHandler(svc *central.Service) (*Handler, error) {
 	a := api.New(svc)
-	web.Register(a, svc)
-	return &Handler{api: a, public: web.SecurityHeaders(a)}
+	au, err := auth.New(svc)
+	if err != nil {
+		return nil, err
+	}
+	handlers, err := merge(a.Routes(), web.Routes(a, svc), au.Routes())
+	if err != nil {
+		return nil, err
+	}
+	mux, err := buildRouter(RouteTable(svc.Cfg), handlers, au)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{api: a, public: web.SecurityHeaders(mux)}, nil
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.public.ServeHTTP(w, r) }

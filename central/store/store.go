@@ -42,6 +42,7 @@ type Query struct {
 type Store interface {
 	Catalog
 	Rollups
+	Access
 	// Ingest records a received batch all or nothing: when b's id is new,
 	// its records (acts, of site b.Site), the rollups they touch, its log
 	// entry and, when decl is not nil, a new declaration version. It

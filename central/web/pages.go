@@ -13,16 +13,16 @@ import (
 	"github.com/greenhelp/greenhelp/charts"
 )
 
-// Host is where the pages are served: its routes (behind the viewer's
-// basic auth when protect is set) and its one mapping of an error to a
+// Host is where the pages are served: its one mapping of an error to a
 // status and a message (api.Handler is one).
 type Host interface {
-	Handle(pattern string, hf http.HandlerFunc, protect bool)
 	Failure(w http.ResponseWriter, err error) (int, string)
 }
 
-// Register adds the three pages and the assets to h.
-func Register(h Host, svc *central.Service) {
+// Routes are the pages and the assets by pattern, unguarded:
+// central/server puts each behind the access its route table gives it.
+func Routes(h Host, svc *central.Service) map[string]http.HandlerFunc {
+	routes := map[string]http.HandlerFunc{}
 	served := charts.ServedLinks(charts.AssetsBase("/assets/", svc.Log))
 	page := func(fn func(w http.ResponseWriter, r *http.Request, year int, links charts.Links) error) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
@@ -44,7 +44,7 @@ func Register(h Host, svc *central.Service) {
 			}
 		}
 	}
-	h.Handle("GET /{$}", page(func(w http.ResponseWriter, r *http.Request, y int, links charts.Links) error {
+	routes["GET /{$}"] = page(func(w http.ResponseWriter, r *http.Request, y int, links charts.Links) error {
 		g, err := svc.GroupPage(r.Context(), y)
 		if errors.Is(err, central.ErrNoData) && y == 0 {
 			// A central without a full year yet: how to get there.
@@ -58,22 +58,23 @@ func Register(h Host, svc *central.Service) {
 			return err
 		}
 		return charts.RenderGroup(w, GroupData(g, false), links)
-	}), true)
-	h.Handle("GET /sites/{site}", page(func(w http.ResponseWriter, r *http.Request, y int, links charts.Links) error {
+	})
+	routes["GET /sites/{site}"] = page(func(w http.ResponseWriter, r *http.Request, y int, links charts.Links) error {
 		s, err := svc.SitePage(r.Context(), r.PathValue("site"), y)
 		if err != nil {
 			return err
 		}
 		return charts.RenderSite(w, SiteData(s, false), links)
-	}), true)
-	h.Handle("GET /profiles", page(func(w http.ResponseWriter, r *http.Request, y int, links charts.Links) error {
+	})
+	routes["GET /profiles"] = page(func(w http.ResponseWriter, r *http.Request, y int, links charts.Links) error {
 		p, err := svc.ProfilesPage(r.Context(), y)
 		if err != nil {
 			return err
 		}
 		return charts.RenderProfiles(w, ProfilesData(p, false), links)
-	}), true)
-	h.Handle("GET /assets/", charts.AssetsHandler().ServeHTTP, false)
+	})
+	routes["GET /assets/"] = charts.AssetsHandler().ServeHTTP
+	return routes
 }
 
 // requestURL is the central's URL as the request reached it (the start

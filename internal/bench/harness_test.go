@@ -416,7 +416,7 @@ func centralRun(t *testing.T, backend string, batches []siteBatch, mut func(*cen
 		records += len(b.batch.Activities)
 	}
 	sites := len(tokens)
-	srv := httptest.NewServer(server.NewHandler(svc))
+	srv := httptest.NewServer(mustHandler(svc))
 	bodies := make([][]byte, len(batches))
 	for i, b := range batches {
 		raw, err := json.Marshal(b.batch)
@@ -538,7 +538,7 @@ func views(t *testing.T, name, dir string, mut func(*central.Config), last int, 
 		{"cold_group_page", fmt.Sprintf("/?year=%d", last)},
 	} {
 		s := open(t, dir, mut) // cold: a fresh service, nothing cached
-		srv := httptest.NewServer(server.NewHandler(s))
+		srv := httptest.NewServer(mustHandler(s))
 		start := time.Now()
 		resp, err := http.Get(srv.URL + v.path)
 		require.NoError(t, err)
@@ -678,4 +678,13 @@ func writeMarkdown(t *testing.T) {
 		out = "../../BENCHMARKS.md"
 	}
 	require.NoError(t, os.WriteFile(out, []byte(b.String()), 0o644))
+}
+
+// mustHandler is the central's public handler for a test's service.
+func mustHandler(svc *central.Service) *server.Handler {
+	h, err := server.NewHandler(svc)
+	if err != nil {
+		panic(err)
+	}
+	return h
 }

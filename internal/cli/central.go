@@ -115,6 +115,7 @@ func withService(cmd *cobra.Command, fn func(*central.Service) error) error {
 		return err
 	}
 	defer svc.Close()
+	cmd.SetContext(central.WithActor(cmd.Context(), cliActor()))
 	return fn(svc)
 }
 
@@ -158,7 +159,10 @@ environment variables, which override the --config file.`,
 			if err := svc.CheckWritable(cmd.Context()); err != nil {
 				return err
 			}
-			h := server.NewHandler(svc)
+			h, err := server.NewHandler(svc)
+			if err != nil {
+				return err
+			}
 			log.Info("greenhelp serve", "config", cfg.String())
 			return serveHeld(cmd.Context(), lock, svc, h, log, func(addr string) {
 				scheme := "http"

@@ -62,8 +62,12 @@ the demo is served as it is.`,
 			defer cancel()
 			ready := make(chan string, 1)
 			served := make(chan error, 1)
+			h, err := server.NewHandler(svc)
+			if err != nil {
+				return err
+			}
 			go func() {
-				served <- serveHeld(ctx, lock, svc, server.NewHandler(svc), log, func(a string) { ready <- a })
+				served <- serveHeld(ctx, lock, svc, h, log, func(a string) { ready <- a })
 			}()
 			var addr string
 			select {

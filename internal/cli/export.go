@@ -56,6 +56,10 @@ gives byte-identical data files; the generation time is in the manifest only.`,
 			if err != nil {
 				return err
 			}
+			detail := fmt.Sprintf("year %d, %s to %s", year, format, out)
+			if err := svc.Exported(central.WithActor(cmd.Context(), cliActor()), year, detail); err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: the export is not in the audit log (%v): a store opened read-only beside the central that serves it takes no entry\n", err)
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote the %d ESG export (%s, %d site(s)) to %s; input digest %s\n", year, format, len(d.Sites), out, m.InputDigest[:16])
 			return nil
 		},

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/greenhelp/greenhelp/central"
+	"github.com/greenhelp/greenhelp/central/api"
 	"github.com/greenhelp/greenhelp/central/server"
 	"github.com/greenhelp/greenhelp/central/store"
 )
@@ -111,7 +112,11 @@ func servePostgres(cmd *cobra.Command, cfg *central.Config, log *slog.Logger) er
 	if cfg.TLS.Cert != "" {
 		scheme = "https"
 	}
-	return server.Serve(cmd.Context(), svc, server.NewHandler(svc), func(addr string) {
+	h, err := server.NewHandler(svc)
+	if err != nil {
+		return err
+	}
+	return server.Serve(cmd.Context(), svc, h, func(addr string) {
 		fmt.Fprintf(cmd.OutOrStdout(), "ready: %s://%s/\n", scheme, addr)
 	})
 }
@@ -147,6 +152,7 @@ func (o *operator) call(ctx context.Context, path string, in, out any) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(api.OperatorActorHeader, cliActor().Name)
 	resp, err := o.client.Do(req)
 	if errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("the central that serves the data directory, %s, did not answer within %s on its operator socket %s: the change may have been applied all the same — look before running the command again (greenhelp sites list; a site's token not seen: sites rotate-token)", o.holder, wait, o.holder.Socket)

@@ -32,7 +32,7 @@ func NewRoot() *cobra.Command {
 	}
 	clirun.LogFormat(root, "GREENHELP_LOG_FORMAT")
 	root.AddCommand(newFactorsCmd(), newCalcCmd(), newProfilesCmd(), newTrajectoryCmd(), newPlanCmd(),
-		newServeCmd(), newSitesCmd(), newReportCmd(), newChartsCmd(), newExportCmd(), newCloseYearCmd(), newOffsetsCmd(), newRollupsCmd(), newDemoCmd(), newBackupCmd(), newRestoreCmd(), newMigrateCmd())
+		newServeCmd(), newSitesCmd(), newReportCmd(), newChartsCmd(), newExportCmd(), newCloseYearCmd(), newOffsetsCmd(), newRollupsCmd(), newDemoCmd(), newBackupCmd(), newRestoreCmd(), newMigrateCmd(), newTokensCmd(), newAuditCmd())
 	return root
 }
 

@@ -28,6 +28,7 @@ const (
 	day            // 'YYYY-MM-DD' → date
 	dayOpt         // 'YYYY-MM-DD' or '' (none) → date or NULL
 	stamp          // RFC 3339 text → timestamptz ('' → the zero time, as store/sqlite reads it)
+	stampOpt       // RFC 3339 text or '' (none) → timestamptz or NULL
 	integer
 	real
 )
@@ -72,6 +73,8 @@ var copied = []table{
 	{"rollup_months", join(cols(text, "site", "kind", "item", "source", "attrs", "unit", "quality"), cols(day, "month"), cols(real, "quantity"), cols(integer, "records", "days"))},
 	{"rollup_spans", join(cols(text, "site", "kind", "item"), []column{{"start", "start_day", day}, {"end", "end_day", day}},
 		cols(text, "source", "attrs"), cols(real, "quantity"), cols(text, "unit", "quality"))},
+	{"api_tokens", join(cols(text, "id", "token_hash", "role", "sites", "note", "created_by"), cols(stamp, "created_at"), cols(stampOpt, "revoked_at"))},
+	{"audit_log", join(cols(integer, "id"), cols(stamp, "at"), cols(text, "actor", "via", "action", "target", "detail"))},
 }
 
 // Imported counts what Import copied, by table.
@@ -79,7 +82,8 @@ type Imported map[string]int
 
 // Import copies src into this database, all or nothing, in one
 // transaction: the catalog as it is (tokens, batch log, declarations,
-// events, overrides, offsets with their ids, closed years), every record,
+// events, overrides, offsets with their ids, closed years, API tokens and
+// the audit log), every record,
 // and the rollups as src keeps them (not recomputed: the views read the
 // same numbers before and after). The database must hold no site yet.
 func (s *Store) Import(ctx context.Context, src Source) (Imported, error) {
@@ -111,8 +115,10 @@ func (s *Store) Import(ctx context.Context, src Source) (Imported, error) {
 				}
 			}
 		}
-		if _, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('offsets', 'id'), max(id)) FROM offsets HAVING count(*) > 0`); err != nil {
-			return classify("import offsets", err)
+		for _, t := range []string{"offsets", "audit_log"} {
+			if _, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), max(id)) FROM `+t+` HAVING count(*) > 0`); err != nil {
+				return classify("import "+t, err)
+			}
 		}
 		built, err := src.RollupsBuilt(ctx)
 		if err != nil {
@@ -169,10 +175,13 @@ func convert(v any, k colKind) (any, error) {
 			return nil, fmt.Errorf("want a date YYYY-MM-DD")
 		}
 		return dayOf(d), nil
-	case stamp:
+	case stamp, stampOpt:
 		s, ok := v.(string)
 		if !ok {
 			break
+		}
+		if s == "" && k == stampOpt {
+			return nil, nil
 		}
 		if s == "" {
 			return time.Time{}, nil

@@ -113,6 +113,37 @@ var migrations = []string{
 	);
 	INSERT INTO store_state(id, rollups_built) VALUES (1, true);
 	CREATE SEQUENCE data_version;`,
+	// 2: who may do what and who did (central/auth; the SQLite store's
+	// schema 10): API tokens (hashed, each with a role and, for an
+	// ambassador, its sites), sessions signed out before their end, and
+	// the audit log, append-only: a trigger refuses an update or a delete.
+	`CREATE TABLE api_tokens (
+		id text COLLATE "C" PRIMARY KEY,
+		token_hash text NOT NULL UNIQUE,
+		role text NOT NULL,
+		sites text NOT NULL DEFAULT '',
+		note text NOT NULL DEFAULT '',
+		created_by text NOT NULL DEFAULT '',
+		created_at timestamptz NOT NULL,
+		revoked_at timestamptz
+	);
+	CREATE TABLE ended_sessions (
+		id text PRIMARY KEY,
+		until timestamptz NOT NULL
+	);
+	CREATE TABLE audit_log (
+		id bigserial PRIMARY KEY,
+		at timestamptz NOT NULL,
+		actor text NOT NULL,
+		via text NOT NULL DEFAULT '',
+		action text NOT NULL,
+		target text NOT NULL DEFAULT '',
+		detail text NOT NULL DEFAULT ''
+	);
+	CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS
+		$$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+	CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+		FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();`,
 }
 
 // migrationLock is the advisory lock key the migrations run under

@@ -150,6 +150,37 @@ var migrations = []string{
 		recorded_at TEXT NOT NULL,
 		PRIMARY KEY (site, kind, on_day)
 	);`,
+	// 10: who may do what and who did (central/auth): API tokens (hashed,
+	// each with a role and, for an ambassador, its sites), sessions signed
+	// out before their end, and the audit log, append-only: its triggers
+	// refuse an update or a delete.
+	`CREATE TABLE IF NOT EXISTS api_tokens (
+		id TEXT PRIMARY KEY,
+		token_hash TEXT NOT NULL UNIQUE,
+		role TEXT NOT NULL,
+		sites TEXT NOT NULL DEFAULT '',
+		note TEXT NOT NULL DEFAULT '',
+		created_by TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		revoked_at TEXT NOT NULL DEFAULT ''
+	);
+	CREATE TABLE IF NOT EXISTS ended_sessions (
+		id TEXT PRIMARY KEY,
+		until TEXT NOT NULL
+	);
+	CREATE TABLE IF NOT EXISTS audit_log (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		at TEXT NOT NULL,
+		actor TEXT NOT NULL,
+		via TEXT NOT NULL,
+		action TEXT NOT NULL,
+		target TEXT NOT NULL DEFAULT '',
+		detail TEXT NOT NULL DEFAULT ''
+	);
+	CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+		BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+	CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+		BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
 }
 
 // addsColumn names the (table, column) a migration adds, by its number.
