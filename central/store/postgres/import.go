@@ -24,11 +24,11 @@ type Source interface {
 type colKind uint8
 
 const (
-	text   colKind = iota
-	day            // 'YYYY-MM-DD' → date
-	dayOpt         // 'YYYY-MM-DD' or '' (none) → date or NULL
-	stamp          // RFC 3339 text → timestamptz ('' → the zero time, as store/sqlite reads it)
-	stampOpt       // RFC 3339 text or '' (none) → timestamptz or NULL
+	text     colKind = iota
+	day              // 'YYYY-MM-DD' → date
+	dayOpt           // 'YYYY-MM-DD' or '' (none) → date or NULL
+	stamp            // RFC 3339 text → timestamptz ('' → the zero time, as store/sqlite reads it)
+	stampOpt         // RFC 3339 text or '' (none) → timestamptz or NULL
 	integer
 	real
 )
