@@ -1,28 +1,16 @@
 package ghg
 
-import (
-	"sort"
-	"strings"
+import "github.com/greenhelp/greenhelp/footprint/factors"
 
-	"github.com/greenhelp/greenhelp/footprint/factors"
-)
+// Gases lists the gases a line's tonnes split into (Line.ByGas), in the
+// export's order: CO2, CH4, N2O, HFCs, and "CO2e only" — what no source
+// splits: lines whose factor is published as CO2e only (grid electricity,
+// hotels, well-to-tank, the fuels until a split is read, a refrigerant
+// that is no HFC), and the publisher's rounding between a split's parts
+// and its total.
+func Gases() []string { return []string{"CO2", "CH4", "N2O", "HFCs", co2eOnly} }
 
-// The gases an inventory is split into (Gases()): the export's
-// emissions_by_gas rows, in this order.
-const (
-	GasCO2 = "CO2"
-	GasCH4 = "CH4"
-	GasN2O = "N2O"
-	GasHFC = "HFCs"
-	// GasCO2eOnly is what no source splits: lines whose factor is
-	// published as CO2e only (grid electricity, hotels, well-to-tank, the
-	// fuels until a split is read, a refrigerant that is no HFC), and the
-	// publisher's rounding between a split's parts and its total.
-	GasCO2eOnly = "CO2e only"
-)
-
-// Gases lists the gas rows in their order.
-func Gases() []string { return []string{GasCO2, GasCH4, GasN2O, GasHFC, GasCO2eOnly} }
+const co2eOnly = "CO2e only"
 
 // LineGases is a line's factor split by gas, kg CO2e per unit of the
 // line's quantity, under GWP. Nil on a line: CO2e only.
@@ -50,20 +38,17 @@ func gasesOf(m factors.Match) *LineGases {
 	return &LineGases{CO2KgPerUnit: g.CO2KgPerUnit, CH4KgPerUnit: g.CH4KgPerUnit, N2OKgPerUnit: g.N2OKgPerUnit, GWP: g.GWP}
 }
 
-// GasT is tonnes CO2e by gas.
-type GasT map[string]float64
-
 // ByGas is the line's tonnes by gas: its parts × its quantity, and the
 // rest of its tonnes (all of them without a split) as CO2e only. The
 // gases of a line add up to its T.
-func (l Line) ByGas() GasT {
-	out := GasT{}
+func (l Line) ByGas() map[string]float64 {
+	out := map[string]float64{}
 	g := l.Gases
 	if g == nil {
-		out[GasCO2eOnly] = l.T
+		out[co2eOnly] = l.T
 		return out
 	}
-	parts := map[string]float64{GasCO2: g.CO2KgPerUnit, GasCH4: g.CH4KgPerUnit, GasN2O: g.N2OKgPerUnit, GasHFC: g.HFCKgPerUnit}
+	parts := map[string]float64{"CO2": g.CO2KgPerUnit, "CH4": g.CH4KgPerUnit, "N2O": g.N2OKgPerUnit, "HFCs": g.HFCKgPerUnit}
 	rest := l.T
 	for gas, kg := range parts {
 		if kg != 0 {
@@ -72,7 +57,7 @@ func (l Line) ByGas() GasT {
 		}
 	}
 	if rest != 0 {
-		out[GasCO2eOnly] = rest
+		out[co2eOnly] = rest
 	}
 	return out
 }
@@ -89,56 +74,4 @@ func (l Line) GasLabel() string {
 	default:
 		return "CO2, CH4, N2O as published, GWP100 " + g.GWP
 	}
-}
-
-// ByScopeAndGas sums an inventory's lines by scope and gas.
-func ByScopeAndGas(inv *Inventory) map[Scope]GasT {
-	out := map[Scope]GasT{}
-	for _, l := range inv.Lines {
-		if out[l.Scope] == nil {
-			out[l.Scope] = GasT{}
-		}
-		for gas, v := range l.ByGas() {
-			out[l.Scope][gas] += v
-		}
-	}
-	return out
-}
-
-// GWPByLines says which GWP100 set applies to which lines of inv, e.g.
-// "AR6: refrigerant lines (HFCs); AR5: the CH4 and N2O of DESNZ's split
-// travel factors; CO2e as published: every other line".
-func GWPByLines(inv *Inventory) string {
-	sets := map[string]map[string]bool{}
-	only := false
-	for _, l := range inv.Lines {
-		if l.Gases == nil {
-			only = true
-			continue
-		}
-		what := l.Kind + " lines split into CO2, CH4, N2O (their source's split)"
-		if l.Gases.HFCKgPerUnit > 0 {
-			what = "refrigerant lines (HFCs)"
-		}
-		if sets[l.Gases.GWP] == nil {
-			sets[l.Gases.GWP] = map[string]bool{}
-		}
-		sets[l.Gases.GWP][what] = true
-	}
-	var parts []string
-	for _, set := range []string{GWPAR6, GWPAR5} {
-		if len(sets[set]) == 0 {
-			continue
-		}
-		var whats []string
-		for w := range sets[set] {
-			whats = append(whats, w)
-		}
-		sort.Strings(whats)
-		parts = append(parts, "GWP100 "+set+": "+strings.Join(whats, ", "))
-	}
-	if only {
-		parts = append(parts, "CO2e as each source publishes it (its own GWP basis, no split): every other line")
-	}
-	return strings.Join(parts, "; ")
 }
