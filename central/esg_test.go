@@ -95,7 +95,7 @@ func TestTheThreeFormatsHoldTheSameFigures(t *testing.T) {
 	x, err := excelize.OpenFile(filepath.Join(dir, "ghg.xlsx"))
 	require.NoError(t, err)
 	defer x.Close()
-	want := []string{"summary", "by_site", "by_scope_category", "scope3_categories", "scope2_market_instruments", "activity_lines", "factors_used", "trajectory",
+	want := []string{"summary", "by_site", "by_scope_category", "scope3_categories", "scope2_market_instruments", "emissions_by_gas", "activity_lines", "factors_used", "trajectory",
 		"site_years", "change_decomposition", "restatements", "method_restatements", "power_off", "telework", "offsets", "methodology", "records", "manifest"}
 	assert.Equal(t, want, x.GetSheetList(), "sheets in the issue's order")
 	for _, sheet := range want {
@@ -226,7 +226,7 @@ func TestCSVAndJSONMatchTheirGoldenFiles(t *testing.T) {
 	export(t, svc, "json", filepath.Join(dir, "ghg.json"))
 	golden := filepath.Join("testdata", "esg")
 	files := map[string]string{"ghg.json": filepath.Join(dir, "ghg.json")}
-	for _, name := range []string{"summary", "by_site", "by_scope_category", "scope2_market_instruments", "activity_lines", "factors_used", "trajectory", "power_off", "telework", "offsets", "methodology", "manifest"} {
+	for _, name := range []string{"summary", "by_site", "by_scope_category", "scope2_market_instruments", "emissions_by_gas", "activity_lines", "factors_used", "trajectory", "power_off", "telework", "offsets", "methodology", "manifest"} {
 		files[name+".csv"] = filepath.Join(dir, "csv", name+".csv")
 	}
 	for name, path := range files {

@@ -140,6 +140,7 @@ func (d Dataset) Summary() []Datapoint {
 	dp := scopeDatapoints(g, ref)
 	dp = append(dp, d.methodDatapoints(ref)...)
 	dp = append(dp, d.instrumentDatapoints(ref)...)
+	dp = append(dp, d.gasDatapoints(ref)...)
 	dp = append(dp, d.priorYear(ref)...)
 	if d.Revenue != nil && d.Revenue.Amount > 0 {
 		unit := "tCO2e per million " + d.Revenue.Currency
@@ -193,7 +194,7 @@ func (d Dataset) Summary() []Datapoint {
 // Tables returns every section, in the export's order (summary first,
 // manifest last).
 func (d Dataset) Tables() []Table {
-	out := []Table{d.summaryTable(), d.bySite(), d.byScopeCategory(), d.scope3Categories(), d.instrumentSplit(), d.activityLines(), d.factorsUsed(), d.trajectory(),
+	out := []Table{d.summaryTable(), d.bySite(), d.byScopeCategory(), d.scope3Categories(), d.instrumentSplit(), d.gasesTable(), d.activityLines(), d.factorsUsed(), d.trajectory(),
 		d.siteYears(), d.changeDecomposition(), d.restatements(), d.methodRestatements(), d.powerOff(), d.telework(), d.offsets(), d.methodology()}
 	if d.WithRecords {
 		out = append(out, d.records())
@@ -312,12 +313,12 @@ func (d Dataset) byScopeCategory() Table {
 
 func (d Dataset) activityLines() Table {
 	tb := Table{Name: "activity_lines", Head: []string{"site", "line", "scope", "kind", "item", "period start", "period end", "quantity", "unit",
-		"factor id", "factor (kgCO2e/unit)", "factor source", "factor year", "tCO2e", "quality", "basis", "records"}}
+		"factor id", "factor (kgCO2e/unit)", "factor source", "factor year", "tCO2e", "quality", "basis", "records", "gases"}}
 	from, to := footprint.YearBounds(d.Year)
 	for _, s := range d.Sites {
 		for i, l := range s.Inventory.Lines {
 			tb.Rows = append(tb.Rows, []any{s.Inventory.Site, i + 1, string(l.Scope), l.Kind, l.Item, from.String(), to.AddDays(-1).String(),
-				round(l.Quantity, 6), l.Unit, l.FactorID, l.FactorKgPerUnit, l.FactorSource, l.FactorYear, t(l.T), string(l.Quality), l.Basis, l.Records})
+				round(l.Quantity, 6), l.Unit, l.FactorID, l.FactorKgPerUnit, l.FactorSource, l.FactorYear, t(l.T), string(l.Quality), l.Basis, l.Records, l.GasLabel()})
 		}
 	}
 	return tb
@@ -420,6 +421,7 @@ func (d Dataset) methodology() Table {
 		{"scope 2 market-based", "GHG Protocol Scope 2 Guidance hierarchy: consumption covered by energy attribute certificates or PPAs at the instrument's rate (0 kgCO2e/kWh for renewables), each checked for its market (a GO in the EU/EEA or its issuing country, a REGO in Great Britain, a REC in the US and Canada, an I-REC or a PPA in its country), its vintage (generated from six months before to three months after the reporting year) and the site's consumption (the excess not counted, said); the rest at the supplier-specific factor when declared, else at the residual mix of the country and year (AIB European Residual Mixes 2023–2025, direct CO2; for another year the nearest earlier edition stands in, before 2023 the 2023 edition, said per line), else — no residual mix published (outside the EU, Austria and the Netherlands: full disclosure) — at the location-based factor, said per line. Colocation the group buys: the facility country's residual mix. On-site solar counts 0 under both methods. The split by instrument is the table scope2_market_instruments."},
 		{"scope 1", "Fuels × UK DESNZ conversion factors (combustion): diesel as the UK average biofuel blend at UK sites, 100 % mineral elsewhere; refrigerant leaks (top-ups) × GWP100."},
 		{"GWP set", d.gwpText()},
+		{"emissions by gas", "Each line is split by gas where its factor's source publishes the split (UK DESNZ 2025: kg CO2e of CO2, CH4 and N2O per unit, GWP100 AR5 — the basis of DESNZ's tables, whose refrigerant rows carry AR5 values; the with-RF flights' CO2 part holds DESNZ's radiative-forcing uplift), a refrigerant leak of an HFC or HFC blend is that HFC at the inventory's GWP set, and every other line is CO2e only (grid electricity, hotels, well-to-tank, the fuels — no readable split yet —, factors restated by a method change, HCFC-22 and propane). The CO2e-only row also holds DESNZ's rounding between a split's parts and its total. Which set applies to which lines: " + gwpByLines(d.Group) + ". The table emissions_by_gas adds up to by_scope_category."},
 		{"scope 3 category 3", "Fuels' well-to-tank (DESNZ WTT factors for every fuel of the library; a fuel without a WTT row is noted and left out); the upstream of grid electricity's generation (kWh × the lifecycle factor less its combustion part: GHG Protocol Scope 3 Technical Guidance, category 3 activity B); the transmission and distribution losses (activity C): kWh lost = consumption × loss share ÷ (1 − loss share), the share of output lost from the World Bank WDI series EG.ELC.LOSS.ZS (CC BY 4.0; the world average where a country has none, noted) or DESNZ for the UK, × the combustion and the upstream factors. Colocation whose electricity the group buys is counted the same way. Computed from location-based factors and counted in both totals. Boundary: " + ghg.UpstreamBoundary + "."},
 		{"year-on-year change", planning.DecompositionMethod + "; on market-based totals. Methodology changes (GWP set, boundary, factor choice per item) are applied to every year, so earlier years are restated; the yearly factor updates (Ember's grid, DESNZ's yearly tables) stay year-specific and show as the emission-factor effect."},
 		{"base-year recalculation", "Policy (GHG Protocol Corporate Standard ch. 5): the group's structure is read from declared events (greenhelp sites event), never from whether data arrived. Acquisitions, divestments, outsourcing and insourcing are structural changes: an acquired unit weighs its base-year emissions from its own records (nothing when it has no full year of them then: a unit that did not exist in the base year restates nothing), a divested one what the base counted of it. When their weights together reach the significance threshold of the base-year emissions, the base and every year are restated on the present structure (an acquired unit enters the years before it with its own figures; a divested one leaves every year up to it). Openings, closures and sites joining without an event are organic growth or decline: never restated. Every change is listed in restatements with its weight."},

@@ -46,6 +46,9 @@ type Row struct {
 	Change string `json:"change,omitempty"`
 	// Origin is "embedded" or the path of the override file the row came from.
 	Origin string `json:"origin"`
+	// Gases is the row's CO2e split by gas as its publisher gives it (nil:
+	// the source publishes CO2e only): gases.go.
+	Gases *Gases `json:"gases,omitempty"`
 }
 
 // ID is the row's stable identifier, kind/item/region/year.
@@ -107,7 +110,8 @@ func LoadList(list string) (*Library, error) {
 	return Load(files...)
 }
 
-var header = []string{"kind", "item", "region", "year", "kg_co2e_per_unit", "unit", "source", "note", "change"}
+var header = []string{"kind", "item", "region", "year", "kg_co2e_per_unit", "unit", "source", "note", "change",
+	"kg_co2_per_unit", "kg_ch4_per_unit", "kg_n2o_per_unit", "gases_gwp"}
 
 // The values of the change column.
 const (
@@ -120,11 +124,13 @@ const (
 )
 
 // Parse reads a factor CSV (the embedded format: kind, item, region, year,
-// kg_co2e_per_unit, unit, source, note, change). Every row must name its
-// source. The last two columns are optional, in the header and in a row
-// (an override file of the older eight or seven columns reads as before:
-// every change real); a row never has more fields than the header. name
-// is used in error messages and as the rows' Origin.
+// kg_co2e_per_unit, unit, source, note, change, then the split by gas:
+// kg_co2_per_unit, kg_ch4_per_unit, kg_n2o_per_unit, gases_gwp). Every row
+// must name its source. The columns after source are optional, in the
+// header and in a row (an override file of the older nine, eight or seven
+// columns reads as before: every change real, CO2e only); a row never has
+// more fields than the header. name is used in error messages and as the
+// rows' Origin.
 func Parse(r io.Reader, name string) (*Library, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -197,6 +203,7 @@ func Parse(r io.Reader, name string) (*Library, error) {
 			bad("kg_co2e_per_unit", get("kg_co2e_per_unit"), "must be a finite number ≥ 0")
 		}
 		row.KgPerUnit = v
+		row.Gases = parseGases(get, v, bad)
 		if row.Unit == "" {
 			bad("unit", row.Unit, "must not be empty")
 		}

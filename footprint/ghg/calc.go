@@ -320,10 +320,11 @@ type factorRef struct {
 	year     int
 	unit     string
 	restated *factors.Restatement
+	gases    *LineGases
 }
 
 func fromMatch(m factors.Match) factorRef {
-	return factorRef{id: m.ID(), kg: m.KgPerUnit, source: m.Source, fallback: m.Fallback, year: m.Year, unit: m.Unit, restated: m.Restated}
+	return factorRef{id: m.ID(), kg: m.KgPerUnit, source: m.Source, fallback: m.Fallback, year: m.Year, unit: m.Unit, restated: m.Restated, gases: gasesOf(m)}
 }
 
 func (c *calc) addLine(scope Scope, kind, item string, qty float64, unit string, f factorRef, q footprint.Quality, basis string, records int) {
@@ -335,7 +336,7 @@ func (c *calc) addLine(scope Scope, kind, item string, qty float64, unit string,
 			fy = c.year // contract and profile factors apply to the reporting year
 		}
 		l = &Line{Kind: kind, Item: item, Unit: unit, Scope: scope, FactorID: f.id, FactorKgPerUnit: f.kg,
-			FactorSource: f.source, FactorYear: fy, Quality: q, Basis: basis, Fallback: f.fallback, Restated: f.restated}
+			FactorSource: f.source, FactorYear: fy, Quality: q, Basis: basis, Fallback: f.fallback, Restated: f.restated, Gases: f.gases}
 		c.lines[k] = l
 		if f.fallback != "" {
 			c.notes[f.id+": "+f.fallback] = true

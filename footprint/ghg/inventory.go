@@ -115,6 +115,8 @@ type Line struct {
 	// on (Instruments: certificates, ppa, supplier, residual_mix,
 	// location_fallback, own_generation); empty on other lines.
 	Instrument string `json:"instrument,omitempty"`
+	// Gases is the line's factor split by gas (gases.go); nil: CO2e only.
+	Gases *LineGases `json:"gases,omitempty"`
 }
 
 // LineRecord is one activity record's share of one inventory line: the

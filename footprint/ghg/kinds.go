@@ -63,6 +63,9 @@ func (c *calc) refrigerant(a footprint.Activity, qty float64) error {
 		return err
 	}
 	f := fromMatch(m)
+	if hfcs[a.Item] { // the leak is the HFC itself, at the set's GWP
+		f.gases = &LineGases{HFCKgPerUnit: f.kg, GWP: c.opt.GWPSet()}
+	}
 	c.addLine(Scope1, "refrigerant", a.Item, qty, string(a.Unit), f, a.Quality, "GWP100 "+c.opt.GWPSet(), c.n)
 	return nil
 }
