@@ -77,12 +77,12 @@ func newPowerLog(c *ws) *powerLog {
 // event reads one row as a device's power event: the same checks and
 // rejections, in the same order, as the whole-table form.
 func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class string, ok bool) {
-	dev = strings.TrimSpace(r.Fields["device"])
+	dev = strings.TrimSpace(r.Get("device"))
 	if dev == "" {
 		c.reject(r, "device: empty")
 		return
 	}
-	raw := strings.TrimSpace(r.Fields["time"])
+	raw := strings.TrimSpace(r.Get("time"))
 	var err error
 	if rfc3339Like(raw) {
 		// An instant with its offset (a tool's export, winevents): read
@@ -112,18 +112,18 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 			return
 		}
 	}
-	name = strings.ToLower(strings.TrimSpace(r.Fields["event"]))
+	name = strings.ToLower(strings.TrimSpace(r.Get("event")))
 	state, known := c.events[name]
 	switch {
 	case state == eventIgnore:
 		return // says nothing of the power: read, not counted, not rejected
 	case !known:
-		c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume), or map it under the source's events: (e.g. events: {%s: on})", r.Fields["event"], footprint.Clip(name))
+		c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume), or map it under the source's events: (e.g. events: {%s: on})", r.Get("event"), footprint.Clip(name))
 		return
 	}
 	class = c.o.Class
 	if c.classColumn {
-		class = first(r.Fields["class"], c.o.Class)
+		class = first(r.Get("class"), c.o.Class)
 	}
 	if class != c.lastClass {
 		if _, known := footprint.UnitOf(footprint.KindWorkstation, class); !known {
@@ -166,7 +166,7 @@ func (p *powerLog) Add(r source.Row) {
 		// The state before the first event always differs from it: the
 		// interval from the log's first day is closed at the end, when
 		// that day is known.
-		ou := strings.TrimSpace(r.Fields["ou"])
+		ou := strings.TrimSpace(r.Get("ou"))
 		p.devs[dev] = &device{class: class, ou: ou, group: p.c.site.PowerOff.GroupOf(dev, ou), first: at, firstState: stateBefore(state, name), state: state, since: at}
 		return
 	}
@@ -297,7 +297,7 @@ func (p *powerLog) Result() ([]footprint.Activity, []source.Rejection, error) {
 				state string
 				d     time.Duration
 			}{{"on", t.on - t.missed}, {"off", off}, {"sleep", t.slept}, {"missed", t.missed}} {
-				p.c.emit(source.Row{Where: p.c.env.ID + " log " + date.String()}, footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
+				p.c.emit(source.At(p.c.env.ID+" log "+date.String()), footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
 					Start: date, End: date.AddDays(1), Quantity: st.d.Hours(), Unit: footprint.UnitDeviceH,
 					Attrs: map[string]string{"state": st.state, "location": p.c.o.Location}})
 			}

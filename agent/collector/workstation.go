@@ -132,7 +132,7 @@ func (c *ws) report(r source.Row) {
 	if !ok {
 		return
 	}
-	state := strings.ToLower(strings.TrimSpace(r.Fields["state"]))
-	c.emit(r, footprint.Activity{Kind: footprint.KindWorkstation, Item: first(r.Fields["class"], c.o.Class), Start: d, End: d.AddDays(1),
+	state := strings.ToLower(strings.TrimSpace(r.Get("state")))
+	c.emit(r, footprint.Activity{Kind: footprint.KindWorkstation, Item: first(r.Get("class"), c.o.Class), Start: d, End: d.AddDays(1),
 		Quantity: h, Unit: footprint.UnitDeviceH, Attrs: map[string]string{"state": state, "location": c.o.Location}})
 }
