@@ -32,6 +32,9 @@ type powerLog struct {
 	maxT      time.Time
 	unordered bool
 	cur       dayCache // the local day last met: a log in time order stays in it
+	// prev is the day met before cur: a device asleep overnight has its
+	// interval accounted in the evening's day, then in the morning's.
+	prev dayCache
 }
 
 // dayCache is a local day's bounds and what account last used in it.
@@ -112,8 +115,12 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 			return
 		}
 	}
-	name = strings.ToLower(strings.TrimSpace(r.Get("event")))
-	state, known := c.events[name]
+	if ev := r.Get("event"); ev != c.lastEvent {
+		c.lastEvent, c.lastName = ev, strings.ToLower(strings.TrimSpace(ev))
+		c.lastState, c.lastKnown = c.events[c.lastName]
+	}
+	name = c.lastName
+	state, known := c.lastState, c.lastKnown
 	switch {
 	case state == eventIgnore:
 		return // says nothing of the power: read, not counted, not rejected
@@ -188,19 +195,34 @@ func (p *powerLog) day(t time.Time) time.Time {
 // at makes the local day holding t the current one.
 func (p *powerLog) at(t time.Time) *dayCache {
 	c := &p.cur
-	if !c.start.IsZero() && !t.Before(c.start) && t.Before(c.next) {
+	if c.holds(t) {
 		return c
 	}
+	if p.prev.holds(t) {
+		p.cur, p.prev = p.prev, p.cur
+		return c
+	}
+	p.prev = p.cur
 	y, m, d := t.In(p.c.loc).Date()
 	*c = dayCache{start: time.Date(y, m, d, 0, 0, 0, 0, p.c.loc), next: time.Date(y, m, d+1, 0, 0, 0, 0, p.c.loc),
 		date: footprint.NewDate(y, m, d), group: -2}
 	return c
 }
 
+// holds says t is in the cached day.
+func (c *dayCache) holds(t time.Time) bool {
+	return !c.start.IsZero() && !t.Before(c.start) && t.Before(c.next)
+}
+
 // window is the power-off intervals of group g (−1: the site's) in the
 // local day starting at day.
 func (p *powerLog) window(g int, day time.Time) []interval {
-	k := groupDay{g, footprint.NewDate(day.Year(), day.Month(), day.Day())}
+	return p.windowOn(g, footprint.NewDate(day.Year(), day.Month(), day.Day()), day)
+}
+
+// windowOn is window for a day whose date is known (the day cache's).
+func (p *powerLog) windowOn(g int, date footprint.Date, day time.Time) []interval {
+	k := groupDay{g, date}
 	w, ok := p.windows[k]
 	if !ok {
 		w = p.c.site.PowerOff.GroupIntervals(g, day, p.c.loc)
@@ -230,21 +252,36 @@ func (p *powerLog) account(d *device, state string, from, to time.Time) {
 			}
 		}
 		if c.group != d.group {
-			c.group, c.win = d.group, p.window(d.group, day)
+			c.group, c.win = d.group, p.windowOn(d.group, c.date, day)
 		}
 		t := c.t
 		inWin := overlap(span, c.win)
 		switch state {
 		case stOn:
-			t.on += overlap(span, []interval{{From: day, To: next}})
+			t.on += within(from, to, day, next)
 			t.missed += inWin
 		case stUse:
-			t.on += overlap(span, []interval{{From: day, To: next}})
+			t.on += within(from, to, day, next)
 			t.used += inWin
 		default:
 			t.slept += inWin
 		}
 	}
+}
+
+// within is the time of [from, to) in [day, next): overlap of the two
+// intervals, without a slice of each for every row.
+func within(from, to, day, next time.Time) time.Duration {
+	if day.After(from) {
+		from = day
+	}
+	if next.Before(to) {
+		to = next
+	}
+	if to.After(from) {
+		return to.Sub(from)
+	}
+	return 0
 }
 
 // Result closes every device's first and last intervals and emits, for

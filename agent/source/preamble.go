@@ -130,6 +130,9 @@ var totalLabel = regexp.MustCompile(`(?i)^\s*(grand\s+total|total\s+g[ée]n[ée]
 // total's label.
 func totalRow(rec []string) (string, bool) {
 	for _, c := range rec {
+		if c != "" && c[0] > ' ' && c[0] < utf8.RuneSelf && !mayBeTotal(c) {
+			return "", false // a cell such as every data row's: not blank, no label's first letter
+		}
 		if strings.TrimSpace(c) == "" {
 			continue
 		}
