@@ -173,7 +173,9 @@ func (p *powerLog) Add(r source.Row) {
 		// The state before the first event always differs from it: the
 		// interval from the log's first day is closed at the end, when
 		// that day is known.
-		ou := strings.TrimSpace(r.Get("ou"))
+		// The names cloned: not the whole line they were read from kept,
+		// and the devices' names side by side for every row's look-up.
+		dev, ou := strings.Clone(dev), strings.Clone(strings.TrimSpace(r.Get("ou")))
 		p.devs[dev] = &device{class: class, ou: ou, group: p.c.site.PowerOff.GroupOf(dev, ou), first: at, firstState: stateBefore(state, name), state: state, since: at}
 		return
 	}

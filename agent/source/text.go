@@ -30,6 +30,9 @@ type Text struct {
 	// Lines before the header that do not name the mapped columns are
 	// skipped anyway (preamble.go).
 	SkipLines int `mapstructure:"skip_lines"`
+	// eagerTrim reads every row with the trim (csvtrim.go): the form the
+	// lazy one is tested against.
+	eagerTrim bool
 }
 
 func (t *Text) defaults() {
@@ -130,7 +133,8 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	lineBase += skipped
-	cr := t.csvReader(br)
+	lt := t.lazyTrim(br)
+	cr := lt.cr
 	type col struct {
 		field string
 		i     int
@@ -166,8 +170,11 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 		rf.names[i] = c.field
 	}
 	prefix := name + ":"
+	lt.untrim()
 	for {
-		rec, err := cr.Read()
+		rec, err := lt.read()
+		cr := lt.cr // a new one after a fallback to the trim
+		lineBase := lineBase + lt.shift
 		if errors.Is(err, io.EOF) {
 			break
 		}
