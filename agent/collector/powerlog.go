@@ -271,17 +271,13 @@ func (p *powerLog) account(d *device, state string, from, to time.Time) {
 	}
 }
 
-// within is the time of [from, to) in [day, next): overlap of the two
-// intervals, without a slice of each for every row.
+// within is the time of [from, to) in [day, next): overlap of two
+// intervals. In nanoseconds since 1970, exact for every instant read
+// (event: 1990 to 2100), without Sub's checks of an overflow.
 func within(from, to, day, next time.Time) time.Duration {
-	if day.After(from) {
-		from = day
-	}
-	if next.Before(to) {
-		to = next
-	}
-	if to.After(from) {
-		return to.Sub(from)
+	f, t := max(from.UnixNano(), day.UnixNano()), min(to.UnixNano(), next.UnixNano())
+	if t > f {
+		return time.Duration(t - f)
 	}
 	return 0
 }

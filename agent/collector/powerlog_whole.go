@@ -58,16 +58,7 @@ func overlap(a, b []interval) time.Duration {
 	var d time.Duration
 	for _, x := range a {
 		for _, y := range b {
-			from, to := x.From, x.To
-			if y.From.After(from) {
-				from = y.From
-			}
-			if y.To.Before(to) {
-				to = y.To
-			}
-			if to.After(from) {
-				d += to.Sub(from)
-			}
+			d += within(x.From, x.To, y.From, y.To)
 		}
 	}
 	return d
