@@ -92,7 +92,7 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 	rows, first := 0, ""
 	emit := func(r source.Row) {
 		if rows == 0 {
-			first = r.Where
+			first = r.Where()
 		}
 		rows++
 		s.Common.Apply(r)
@@ -136,7 +136,7 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		acts, rejects = said.Whole(t)
 		rows, bad = len(t.Rows), t.Bad
 		if len(t.Rows) > 0 {
-			first = t.Rows[0].Where
+			first = t.Rows[0].Where()
 		}
 	}
 	for i, r := range rejects {

@@ -84,7 +84,7 @@ func TestADailyRunReadsOnlyWhatWasAppended(t *testing.T) {
 	require.NoError(t, err)
 	var lines []string
 	for _, r := range powerLogRows(11, 40, 12, loc) {
-		lines = append(lines, fmt.Sprintf("%s,%s,%s\n", r.Fields["device"], r.Fields["time"], r.Fields["event"]))
+		lines = append(lines, fmt.Sprintf("%s,%s,%s\n", r.Get("device"), r.Get("time"), r.Get("event")))
 	}
 	// Day boundaries of the log: a run after each day.
 	var cuts []int
@@ -236,8 +236,8 @@ func powerLogRows(seed uint64, n, days int, loc *time.Location) []source.Row {
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].at.Before(evs[j].at) })
 	rows := make([]source.Row, len(evs))
 	for i, e := range evs {
-		rows[i] = source.Row{Where: fmt.Sprintf("log.csv:%d", i+2), Fields: map[string]string{
-			"device": e.dev, "time": e.at.Format("2006-01-02 15:04:05"), "event": e.name}}
+		rows[i] = source.NewRow(fmt.Sprintf("log.csv:%d", i+2), map[string]string{
+			"device": e.dev, "time": e.at.Format("2006-01-02 15:04:05"), "event": e.name})
 	}
 	return rows
 }

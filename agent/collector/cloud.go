@@ -118,21 +118,21 @@ func (s *cloudCollector) add(c *state, r source.Row) {
 	report := s.Report
 	base := footprint.Activity{Kind: footprint.KindCloud, Start: start, End: end}
 	attrs := map[string]string{}
-	if s := strings.TrimSpace(r.Fields["service"]); s != "" {
+	if s := strings.TrimSpace(r.Get("service")); s != "" {
 		attrs["service"] = s
 	}
-	if g := strings.TrimSpace(strings.ToLower(r.Fields["region"])); g != "" {
+	if g := strings.TrimSpace(strings.ToLower(r.Get("region"))); g != "" {
 		attrs["region"] = g
 	}
 	if report == "usage" {
-		prov := strings.ToLower(first(r.Fields["provider"], s.Provider))
+		prov := strings.ToLower(first(r.Get("provider"), s.Provider))
 		attrs["provider"] = prov
-		item := strings.ToLower(strings.TrimSpace(r.Fields["item"]))
+		item := strings.ToLower(strings.TrimSpace(r.Get("item")))
 		q, ok := c.number(r, "quantity")
 		if !ok {
 			return
 		}
-		unit := strings.ToLower(strings.TrimSpace(r.Fields["unit"]))
+		unit := strings.ToLower(strings.TrimSpace(r.Get("unit")))
 		hours := float64(start.DaysUntil(end) * 24)
 		switch {
 		case item == "compute" && (unit == "vcpu_h" || unit == "vcpu-hours" || unit == "vcpu-hour"):
@@ -155,7 +155,7 @@ func (s *cloudCollector) add(c *state, r source.Row) {
 	}
 	attrs["provider"] = cloudReportProvider[report]
 	field, method := "market", "market"
-	if strings.TrimSpace(r.Fields["market"]) == "" {
+	if strings.TrimSpace(r.Get("market")) == "" {
 		field, method = "location", "location"
 	}
 	q, ok := c.number(r, field)
@@ -163,7 +163,7 @@ func (s *cloudCollector) add(c *state, r source.Row) {
 		return
 	}
 	// AWS and Azure report metric tonnes (MTCO2e), Google kilograms.
-	unit := strings.ToLower(strings.TrimSpace(first(r.Fields[field+"_unit"], map[string]string{"aws": "mtco2e", "azure": "mtco2e", "gcp": "kgco2e"}[report])))
+	unit := strings.ToLower(strings.TrimSpace(first(r.Get(field+"_unit"), map[string]string{"aws": "mtco2e", "azure": "mtco2e", "gcp": "kgco2e"}[report])))
 	switch unit {
 	case "mtco2e", "tco2e", "t":
 		q *= 1000
@@ -173,7 +173,7 @@ func (s *cloudCollector) add(c *state, r source.Row) {
 		return
 	}
 	if q < 0 {
-		c.reject(r, "%s: %s: a provider's emissions are ≥ 0", field, r.Fields[field])
+		c.reject(r, "%s: %s: a provider's emissions are ≥ 0", field, r.Get(field))
 		return
 	}
 	attrs["method"] = method
@@ -186,7 +186,7 @@ func (s *cloudCollector) add(c *state, r source.Row) {
 // the next month) or the period's last day.
 func cloudPeriod(c *state, r source.Row) (footprint.Date, footprint.Date, bool) {
 	day := func(field string) (footprint.Date, bool) {
-		s := strings.TrimSpace(r.Fields[field])
+		s := strings.TrimSpace(r.Get(field))
 		for _, layout := range []string{"2006-01-02", "20060102", "2006-01"} {
 			if len(s) >= len(layout) {
 				if t, err := time.Parse(layout, s[:len(layout)]); err == nil {
@@ -197,7 +197,7 @@ func cloudPeriod(c *state, r source.Row) (footprint.Date, footprint.Date, bool) 
 		c.reject(r, "%s: %q: want a date (YYYY-MM-DD, a timestamp, yyyymmdd or YYYY-MM)", field, s)
 		return footprint.Date{}, false
 	}
-	if r.Fields["start"] != "" {
+	if r.Get("start") != "" {
 		s, ok := day("start")
 		if !ok {
 			return s, s, false
@@ -216,7 +216,7 @@ func cloudPeriod(c *state, r source.Row) (footprint.Date, footprint.Date, bool) 
 		return s, e, true
 	}
 	field := "month"
-	if r.Fields["month"] == "" {
+	if r.Get("month") == "" {
 		field = "date"
 	}
 	d, ok := day(field)

@@ -184,7 +184,7 @@ func newState(env Env) *state {
 }
 
 func (c *state) reject(r source.Row, format string, args ...any) {
-	c.rejects = append(c.rejects, source.Rejection{Where: r.Where, Reason: fmt.Sprintf(format, args...)})
+	c.rejects = append(c.rejects, source.Rejection{Where: r.Where(), Reason: fmt.Sprintf(format, args...)})
 }
 
 // rejectLayout rejects a row whose date or time did not read with the
@@ -220,12 +220,13 @@ func (c *state) emit(r source.Row, a footprint.Activity) bool {
 	if a.Quality == "" {
 		a.Quality = footprint.Quality(c.env.Common.Quality)
 	}
-	if errs := a.Validate(r.Where); len(errs) > 0 {
+	where := r.Where()
+	if errs := a.Validate(where); len(errs) > 0 {
 		msgs := make([]string, len(errs))
 		for i, e := range errs {
-			msgs[i] = strings.TrimPrefix(e.Error(), r.Where+": ")
+			msgs[i] = strings.TrimPrefix(e.Error(), where+": ")
 		}
-		c.rejects = append(c.rejects, source.Rejection{Where: r.Where, Reason: strings.Join(msgs, "; ")})
+		c.rejects = append(c.rejects, source.Rejection{Where: where, Reason: strings.Join(msgs, "; ")})
 		return false
 	}
 	k := a.Key(c.site.ID)

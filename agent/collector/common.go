@@ -87,10 +87,14 @@ func (c Common) Given() map[string]string {
 }
 
 // Apply gives a row the source's constants (a field the export lacks).
-func (c Common) Apply(r source.Row) {
+// It takes c by pointer: it runs for every row read, and Common is large.
+func (c *Common) Apply(r source.Row) {
+	if len(c.Constants) == 0 {
+		return
+	}
 	for k, v := range c.Constants {
-		if strings.TrimSpace(r.Fields[k]) == "" {
-			r.Fields[k] = v
+		if strings.TrimSpace(r.Get(k)) == "" {
+			r.Set(k, v)
 		}
 	}
 }

@@ -120,7 +120,7 @@ type commuteSurvey struct {
 }
 
 func (s *commuteSurvey) mode(r source.Row) (string, bool) {
-	raw := strings.TrimSpace(r.Fields["mode"])
+	raw := strings.TrimSpace(r.Get("mode"))
 	key := strings.ToLower(raw)
 	for answer, m := range s.opts.Modes {
 		if strings.EqualFold(strings.TrimSpace(answer), raw) {
@@ -144,7 +144,7 @@ func (s *commuteSurvey) oneWayKm(r source.Row) (float64, bool) {
 		return 0, false
 	}
 	if !given {
-		home := strings.TrimSpace(r.Fields["home"])
+		home := strings.TrimSpace(r.Get("home"))
 		if home == "" {
 			s.c.reject(r, "distance: empty: want the one-way distance (columns.distance_km or distance_mi) or the home's city or postcode (columns.home)")
 			return 0, false
@@ -170,7 +170,7 @@ func (s *commuteSurvey) oneWayKm(r source.Row) (float64, bool) {
 func (s *commuteSurvey) Add(r source.Row) {
 	c := s.c
 	var d footprint.Date
-	if strings.TrimSpace(r.Fields["date"]) != "" {
+	if strings.TrimSpace(r.Get("date")) != "" {
 		var ok bool
 		if d, ok = c.date(r, "date"); !ok {
 			return

@@ -119,31 +119,31 @@ func (s *energyCollector) add(c *state, r source.Row) {
 	var a footprint.Activity
 	var ok bool
 	switch {
-	case r.Fields["start"] != "" || r.Fields["period"] != "":
+	case r.Get("start") != "" || r.Get("period") != "":
 		if a.Start, a.End, ok = c.period(r, s.Periods); !ok {
 			return
 		}
-	case r.Fields["date"] != "":
+	case r.Get("date") != "":
 		if a.Start, ok = c.date(r, "date"); !ok {
 			return
 		}
 		a.End = a.Start.AddDays(1)
 	default:
-		m, err := time.Parse("2006-01", strings.TrimSpace(r.Fields["month"]))
+		m, err := time.Parse("2006-01", strings.TrimSpace(r.Get("month")))
 		if err != nil {
-			c.reject(r, "month: %q: want YYYY-MM", r.Fields["month"])
+			c.reject(r, "month: %q: want YYYY-MM", r.Get("month"))
 			return
 		}
 		a.Start = footprint.NewDate(m.Year(), m.Month(), 1)
 		a.End = footprint.NewDate(m.Year(), m.Month()+1, 1)
 	}
-	a.Kind = footprint.Kind(first(r.Fields["kind"], s.Kind))
-	a.Item = itemOf(a.Kind, first(r.Fields["item"], s.Item))
+	a.Kind = footprint.Kind(first(r.Get("kind"), s.Kind))
+	a.Item = itemOf(a.Kind, first(r.Get("item"), s.Item))
 	q, ok := c.number(r, "quantity")
 	if !ok {
 		return
 	}
-	unit := first(r.Fields["unit"], s.Unit)
+	unit := first(r.Get("unit"), s.Unit)
 	if unit == "" {
 		u, _ := footprint.UnitOf(a.Kind, a.Item)
 		unit = string(u)

@@ -51,10 +51,10 @@ func TestARefrigerantLogIsReadAsWritten(t *testing.T) {
 	env.Common.Defaults()
 	o := &energyCollector{Kind: "refrigerant", Unit: "kg", EventLog: true}
 	acts, rej := Collect(o, env, source.Table{Rows: []source.Row{
-		{Where: "r.csv:2", Fields: map[string]string{"date": "1/21/2025", "item": "R-410A", "quantity": "4.5"}},
-		{Where: "r.csv:3", Fields: map[string]string{"date": "1/21/2025", "item": "R410A", "quantity": "1.5"}},
-		{Where: "r.csv:4", Fields: map[string]string{"date": "3/18/2025", "item": "R-32", "quantity": "1.2"}},
-		{Where: "r.csv:5", Fields: map[string]string{"date": "3/19/2025", "item": "R-12", "quantity": "1"}},
+		source.NewRow("r.csv:2", map[string]string{"date": "1/21/2025", "item": "R-410A", "quantity": "4.5"}),
+		source.NewRow("r.csv:3", map[string]string{"date": "1/21/2025", "item": "R410A", "quantity": "1.5"}),
+		source.NewRow("r.csv:4", map[string]string{"date": "3/18/2025", "item": "R-32", "quantity": "1.2"}),
+		source.NewRow("r.csv:5", map[string]string{"date": "3/19/2025", "item": "R-12", "quantity": "1"}),
 	}})
 	require.Len(t, rej, 1)
 	assert.Contains(t, rej[0].Reason, `item: R-12: unknown item for kind refrigerant`)

@@ -68,8 +68,7 @@ type span struct {
 
 // Add reads a row into a pending point.
 func (m *meter) Add(r source.Row) {
-	f := r.Fields
-	reading := first(f[source.FieldReading], m.o.Reading)
+	reading := first(r.Get(source.FieldReading), m.o.Reading)
 	if reading != readingInterval && reading != readingIndex {
 		m.reject(r, "reading: %q: want interval or index", reading)
 		return
@@ -80,7 +79,7 @@ func (m *meter) Add(r source.Row) {
 		m.reject(r, "reading: %s, where this source's first rows are %s: one kind of reading per source", reading, m.reading)
 		return
 	}
-	unit := first(f[source.FieldUnit], m.o.Unit)
+	unit := first(r.Get(source.FieldUnit), m.o.Unit)
 	u, ok := meterUnits[strings.ToLower(unit)]
 	if !ok {
 		m.reject(r, "unit: %q: want W or kW (average power), or Wh, kWh or MWh (energy)", unit)
@@ -90,8 +89,8 @@ func (m *meter) Add(r source.Row) {
 		m.reject(r, "unit: %s: an index is energy: want Wh, kWh or MWh", unit)
 		return
 	}
-	p := point{Power: u.power, Index: reading == readingIndex, Where: r.Where}
-	if strings.TrimSpace(f[source.FieldQuantity]) == "" {
+	p := point{Power: u.power, Index: reading == readingIndex, Where: r.Where()}
+	if strings.TrimSpace(r.Get(source.FieldQuantity)) == "" {
 		// No value for the interval: a gap, counted with the day.
 		m.noteTime(r)
 		return
@@ -101,18 +100,18 @@ func (m *meter) Add(r source.Row) {
 		return
 	}
 	if q < 0 {
-		m.reject(r, "quantity: %s: negative: a meter's reading is ≥ 0 (an export's net or reverse flow is read as its own source)", f[source.FieldQuantity])
+		m.reject(r, "quantity: %s: negative: a meter's reading is ≥ 0 (an export's net or reverse flow is read as its own source)", r.Get(source.FieldQuantity))
 		return
 	}
 	p.Q = q * u.mult
-	if strings.TrimSpace(f["start"]) != "" {
+	if strings.TrimSpace(r.Get("start")) != "" {
 		from, ok1 := m.instant(r, "start")
 		to, ok2 := m.instant(r, "end")
 		if !ok1 || !ok2 {
 			return
 		}
 		if d := time.Duration(to - from); d <= 0 || d > maxInterval {
-			m.reject(r, "end: %s: want after start (%s) and at most 25h later", f["end"], f["start"])
+			m.reject(r, "end: %s: want after start (%s) and at most 25h later", r.Get("end"), r.Get("start"))
 			return
 		}
 		p.At, p.To = from, to
@@ -125,7 +124,7 @@ func (m *meter) Add(r source.Row) {
 	}
 	p.At = at
 	if !p.Index {
-		switch stamp := first(f[source.FieldStamp], m.o.Timestamp); stamp {
+		switch stamp := first(r.Get(source.FieldStamp), m.o.Timestamp); stamp {
 		case stampStart:
 		case stampEnd:
 			p.End = true
@@ -133,7 +132,7 @@ func (m *meter) Add(r source.Row) {
 			m.reject(r, "timestamp: %q: want start or end: which end of its interval the time is", stamp)
 			return
 		}
-		if s := strings.TrimSpace(f[source.FieldStep]); s != "" {
+		if s := strings.TrimSpace(r.Get(source.FieldStep)); s != "" {
 			sec, err := strconv.Atoi(s)
 			if err != nil || sec <= 0 || time.Duration(sec)*time.Second > maxInterval {
 				m.reject(r, "step: %q: want the interval in seconds, 1 to 90000", s)
@@ -148,8 +147,8 @@ func (m *meter) Add(r source.Row) {
 // noteTime reads a row's time only to keep the order of local times.
 func (m *meter) noteTime(r source.Row) {
 	for _, f := range []string{"start", "time"} {
-		if strings.TrimSpace(r.Fields[f]) != "" {
-			if t, lerr, err := m.parseTime(r.Fields[f]); lerr == nil && err == nil {
+		if strings.TrimSpace(r.Get(f)) != "" {
+			if t, lerr, err := m.parseTime(r.Get(f)); lerr == nil && err == nil {
 				m.lastAt = t
 			}
 			return
@@ -158,7 +157,7 @@ func (m *meter) noteTime(r source.Row) {
 }
 
 func (m *meter) instant(r source.Row, field string) (int64, bool) {
-	s := strings.TrimSpace(r.Fields[field])
+	s := strings.TrimSpace(r.Get(field))
 	t, layoutErr, err := m.parseTime(s)
 	switch {
 	case layoutErr != nil:

@@ -13,7 +13,7 @@ import (
 
 // number parses a figure with the source's decimal separator.
 func (c *state) number(r source.Row, field string) (float64, bool) {
-	s := strings.TrimSpace(r.Fields[field])
+	s := strings.TrimSpace(r.Get(field))
 	if s == "" {
 		c.reject(r, "%s: empty: want a number", field)
 		return 0, false
@@ -74,7 +74,7 @@ func parseNumber(s, decimal string) (float64, error) {
 }
 
 func (c *state) date(r source.Row, field string) (footprint.Date, bool) {
-	s := strings.TrimSpace(r.Fields[field])
+	s := strings.TrimSpace(r.Get(field))
 	t, err := c.dateLayout.Parse(s, time.UTC)
 	if err != nil {
 		// Accept a timestamp whose date part matches.

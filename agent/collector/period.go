@@ -37,7 +37,7 @@ func (p Periods) inclusive(period bool) bool {
 // period reads a row's period, [start, end) with end exclusive: from
 // columns.period, or from columns.start and columns.end.
 func (c *state) period(r source.Row, p Periods) (footprint.Date, footprint.Date, bool) {
-	if raw := strings.TrimSpace(r.Fields["period"]); raw != "" {
+	if raw := strings.TrimSpace(r.Get("period")); raw != "" {
 		start, end, err := c.parsePeriod(raw, p.PeriodSeparator)
 		if err != nil {
 			c.rejectLayout(r, "date_format", raw, err, "period: %q: %v", raw, err)

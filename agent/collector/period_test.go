@@ -41,7 +41,7 @@ func TestAPeriodColumnGivesTheStartAndTheEnd(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c := periodState(tt.layout)
-			start, end, ok := c.period(source.Row{Where: "b.csv:2", Fields: map[string]string{"period": tt.value}}, tt.periods)
+			start, end, ok := c.period(source.NewRow("b.csv:2", map[string]string{"period": tt.value}), tt.periods)
 			require.True(t, ok, "%+v", c.rejects)
 			assert.Equal(t, tt.start, start)
 			assert.Equal(t, tt.end, end)
@@ -60,7 +60,7 @@ func TestAPeriodThatDoesNotReadSaysWhy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c := periodState(tt.layout)
-			_, _, ok := c.period(source.Row{Where: "b.csv:2", Fields: map[string]string{"period": tt.value}}, Periods{})
+			_, _, ok := c.period(source.NewRow("b.csv:2", map[string]string{"period": tt.value}), Periods{})
 			require.False(t, ok)
 			require.Len(t, c.rejects, 1)
 			assert.Contains(t, c.rejects[0].Reason, tt.want)
@@ -72,11 +72,11 @@ func TestAPeriodThatDoesNotReadSaysWhy(t *testing.T) {
 func TestConstantsGiveAFieldTheExportLacks(t *testing.T) {
 	t.Parallel()
 	c := Common{Constants: map[string]string{"mode": "flight"}, Columns: Columns{Date: "d", Mode: ""}}
-	r := source.Row{Fields: map[string]string{"date": "2025-01-09"}}
+	r := source.NewRow("", map[string]string{"date": "2025-01-09"})
 	c.Apply(r)
-	assert.Equal(t, "flight", r.Fields["mode"])
-	r.Fields["mode"] = "rail"
+	assert.Equal(t, "flight", r.Get("mode"))
+	r.Set("mode", "rail")
 	c.Apply(r)
-	assert.Equal(t, "rail", r.Fields["mode"], "a value the row has is kept")
+	assert.Equal(t, "rail", r.Get("mode"), "a value the row has is kept")
 	assert.Equal(t, map[string]string{"date": "d", "mode": "flight"}, c.Given())
 }

@@ -32,6 +32,9 @@ type powerLog struct {
 	maxT      time.Time
 	unordered bool
 	cur       dayCache // the local day last met: a log in time order stays in it
+	// prev is the day met before cur: a device asleep overnight has its
+	// interval accounted in the evening's day, then in the morning's.
+	prev dayCache
 }
 
 // dayCache is a local day's bounds and what account last used in it.
@@ -77,12 +80,12 @@ func newPowerLog(c *ws) *powerLog {
 // event reads one row as a device's power event: the same checks and
 // rejections, in the same order, as the whole-table form.
 func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class string, ok bool) {
-	dev = strings.TrimSpace(r.Fields["device"])
+	dev = strings.TrimSpace(r.Get("device"))
 	if dev == "" {
 		c.reject(r, "device: empty")
 		return
 	}
-	raw := strings.TrimSpace(r.Fields["time"])
+	raw := strings.TrimSpace(r.Get("time"))
 	var err error
 	if rfc3339Like(raw) {
 		// An instant with its offset (a tool's export, winevents): read
@@ -112,18 +115,22 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 			return
 		}
 	}
-	name = strings.ToLower(strings.TrimSpace(r.Fields["event"]))
-	state, known := c.events[name]
+	if ev := r.Get("event"); ev != c.lastEvent {
+		c.lastEvent, c.lastName = ev, strings.ToLower(strings.TrimSpace(ev))
+		c.lastState, c.lastKnown = c.events[c.lastName]
+	}
+	name = c.lastName
+	state, known := c.lastState, c.lastKnown
 	switch {
 	case state == eventIgnore:
 		return // says nothing of the power: read, not counted, not rejected
 	case !known:
-		c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume), or map it under the source's events: (e.g. events: {%s: on})", r.Fields["event"], footprint.Clip(name))
+		c.reject(r, "event: %q: want on, off, sleep or wake (or startup, shutdown, hibernate, resume), or map it under the source's events: (e.g. events: {%s: on})", r.Get("event"), footprint.Clip(name))
 		return
 	}
 	class = c.o.Class
 	if c.classColumn {
-		class = first(r.Fields["class"], c.o.Class)
+		class = first(r.Get("class"), c.o.Class)
 	}
 	if class != c.lastClass {
 		if _, known := footprint.UnitOf(footprint.KindWorkstation, class); !known {
@@ -166,7 +173,9 @@ func (p *powerLog) Add(r source.Row) {
 		// The state before the first event always differs from it: the
 		// interval from the log's first day is closed at the end, when
 		// that day is known.
-		ou := strings.TrimSpace(r.Fields["ou"])
+		// The names cloned: not the whole line they were read from kept,
+		// and the devices' names side by side for every row's look-up.
+		dev, ou := strings.Clone(dev), strings.Clone(strings.TrimSpace(r.Get("ou")))
 		p.devs[dev] = &device{class: class, ou: ou, group: p.c.site.PowerOff.GroupOf(dev, ou), first: at, firstState: stateBefore(state, name), state: state, since: at}
 		return
 	}
@@ -188,19 +197,34 @@ func (p *powerLog) day(t time.Time) time.Time {
 // at makes the local day holding t the current one.
 func (p *powerLog) at(t time.Time) *dayCache {
 	c := &p.cur
-	if !c.start.IsZero() && !t.Before(c.start) && t.Before(c.next) {
+	if c.holds(t) {
 		return c
 	}
+	if p.prev.holds(t) {
+		p.cur, p.prev = p.prev, p.cur
+		return c
+	}
+	p.prev = p.cur
 	y, m, d := t.In(p.c.loc).Date()
 	*c = dayCache{start: time.Date(y, m, d, 0, 0, 0, 0, p.c.loc), next: time.Date(y, m, d+1, 0, 0, 0, 0, p.c.loc),
 		date: footprint.NewDate(y, m, d), group: -2}
 	return c
 }
 
+// holds says t is in the cached day.
+func (c *dayCache) holds(t time.Time) bool {
+	return !c.start.IsZero() && !t.Before(c.start) && t.Before(c.next)
+}
+
 // window is the power-off intervals of group g (−1: the site's) in the
 // local day starting at day.
 func (p *powerLog) window(g int, day time.Time) []interval {
-	k := groupDay{g, footprint.NewDate(day.Year(), day.Month(), day.Day())}
+	return p.windowOn(g, footprint.NewDate(day.Year(), day.Month(), day.Day()), day)
+}
+
+// windowOn is window for a day whose date is known (the day cache's).
+func (p *powerLog) windowOn(g int, date footprint.Date, day time.Time) []interval {
+	k := groupDay{g, date}
 	w, ok := p.windows[k]
 	if !ok {
 		w = p.c.site.PowerOff.GroupIntervals(g, day, p.c.loc)
@@ -230,21 +254,32 @@ func (p *powerLog) account(d *device, state string, from, to time.Time) {
 			}
 		}
 		if c.group != d.group {
-			c.group, c.win = d.group, p.window(d.group, day)
+			c.group, c.win = d.group, p.windowOn(d.group, c.date, day)
 		}
 		t := c.t
 		inWin := overlap(span, c.win)
 		switch state {
 		case stOn:
-			t.on += overlap(span, []interval{{From: day, To: next}})
+			t.on += within(from, to, day, next)
 			t.missed += inWin
 		case stUse:
-			t.on += overlap(span, []interval{{From: day, To: next}})
+			t.on += within(from, to, day, next)
 			t.used += inWin
 		default:
 			t.slept += inWin
 		}
 	}
+}
+
+// within is the time of [from, to) in [day, next): overlap of two
+// intervals. In nanoseconds since 1970, exact for every instant read
+// (event: 1990 to 2100), without Sub's checks of an overflow.
+func within(from, to, day, next time.Time) time.Duration {
+	f, t := max(from.UnixNano(), day.UnixNano()), min(to.UnixNano(), next.UnixNano())
+	if t > f {
+		return time.Duration(t - f)
+	}
+	return 0
 }
 
 // Result closes every device's first and last intervals and emits, for
@@ -297,7 +332,7 @@ func (p *powerLog) Result() ([]footprint.Activity, []source.Rejection, error) {
 				state string
 				d     time.Duration
 			}{{"on", t.on - t.missed}, {"off", off}, {"sleep", t.slept}, {"missed", t.missed}} {
-				p.c.emit(source.Row{Where: p.c.env.ID + " log " + date.String()}, footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
+				p.c.emit(source.At(p.c.env.ID+" log "+date.String()), footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
 					Start: date, End: date.AddDays(1), Quantity: st.d.Hours(), Unit: footprint.UnitDeviceH,
 					Attrs: map[string]string{"state": st.state, "location": p.c.o.Location}})
 			}

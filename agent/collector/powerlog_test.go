@@ -38,8 +38,8 @@ func powerLogRows(seed uint64, n, days int, loc *time.Location) []source.Row {
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].at.Before(evs[j].at) })
 	rows := make([]source.Row, len(evs))
 	for i, e := range evs {
-		rows[i] = source.Row{Where: fmt.Sprintf("log.csv:%d", i+2), Fields: map[string]string{
-			"device": e.dev, "time": e.at.Format("2006-01-02 15:04:05"), "event": e.name, "ou": fmt.Sprintf("OU=Floor%d,DC=corp", e.dev[len(e.dev)-1]%3)}}
+		rows[i] = source.NewRow(fmt.Sprintf("log.csv:%d", i+2), map[string]string{
+			"device": e.dev, "time": e.at.Format("2006-01-02 15:04:05"), "event": e.name, "ou": fmt.Sprintf("OU=Floor%d,DC=corp", e.dev[len(e.dev)-1]%3)})
 	}
 	return rows
 }
@@ -77,10 +77,10 @@ func samePowerLogRecords(t *testing.T, o *workstationCollector, site declaration
 	loc, err := time.LoadLocation(site.Timezone)
 	require.NoError(t, err)
 	rows := powerLogRows(7, 40, 20, loc)
-	rows = append(rows, source.Row{Where: "log.csv:9998", Fields: map[string]string{"device": "PC001", "time": "yesterday", "event": "startup"}},
-		source.Row{Where: "log.csv:9999", Fields: map[string]string{"device": "", "time": "2024-03-25 10:00:00", "event": "startup"}})
+	rows = append(rows, source.NewRow("log.csv:9998", map[string]string{"device": "PC001", "time": "yesterday", "event": "startup"}),
+		source.NewRow("log.csv:9999", map[string]string{"device": "", "time": "2024-03-25 10:00:00", "event": "startup"}))
 	byDevice := append([]source.Row(nil), rows...)
-	sort.SliceStable(byDevice, func(i, j int) bool { return byDevice[i].Fields["device"] < byDevice[j].Fields["device"] })
+	sort.SliceStable(byDevice, func(i, j int) bool { return byDevice[i].Get("device") < byDevice[j].Get("device") })
 	shuffled := append([]source.Row(nil), rows...)
 	rand.New(rand.NewPCG(3, 3)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 
@@ -125,8 +125,8 @@ func TestAPowerEventOutsideTheYearsKeptIsRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rows := []source.Row{
-				{Where: "log.csv:2", Fields: map[string]string{"device": "PC-1", "time": tt.time, "event": "shutdown"}},
-				{Where: "log.csv:3", Fields: map[string]string{"device": "PC-1", "time": "2024-03-05 07:30:00", "event": "startup"}},
+				source.NewRow("log.csv:2", map[string]string{"device": "PC-1", "time": tt.time, "event": "shutdown"}),
+				source.NewRow("log.csv:3", map[string]string{"device": "PC-1", "time": "2024-03-05 07:30:00", "event": "startup"}),
 			}
 			acts, rej := Collect(o, env, source.Table{Rows: rows})
 			require.Len(t, rej, 1)

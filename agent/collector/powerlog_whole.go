@@ -58,16 +58,7 @@ func overlap(a, b []interval) time.Duration {
 	var d time.Duration
 	for _, x := range a {
 		for _, y := range b {
-			from, to := x.From, x.To
-			if y.From.After(from) {
-				from = y.From
-			}
-			if y.To.Before(to) {
-				to = y.To
-			}
-			if to.After(from) {
-				d += to.Sub(from)
-			}
+			d += within(x.From, x.To, y.From, y.To)
 		}
 	}
 	return d
@@ -101,7 +92,7 @@ func (c *ws) workstation(t source.Table) {
 			continue
 		}
 		if _, seen := devs[dev]; !seen {
-			group[dev] = c.site.PowerOff.GroupOf(dev, strings.TrimSpace(r.Fields["ou"]))
+			group[dev] = c.site.PowerOff.GroupOf(dev, strings.TrimSpace(r.Get("ou")))
 		}
 		devs[dev] = append(devs[dev], ev{at, state, name})
 		class[dev] = cl
@@ -183,7 +174,7 @@ func (c *ws) workstation(t source.Table) {
 				state string
 				d     time.Duration
 			}{{"on", a.on}, {"off", a.off}, {"sleep", a.sleep}, {"missed", a.missed}} {
-				c.emit(source.Row{Where: c.env.ID + " log " + k}, footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
+				c.emit(source.At(c.env.ID+" log "+k), footprint.Activity{Kind: footprint.KindWorkstation, Item: cl,
 					Start: date, End: date.AddDays(1), Quantity: st.d.Hours(), Unit: footprint.UnitDeviceH,
 					Attrs: map[string]string{"state": st.state, "location": c.o.Location}})
 			}
@@ -197,9 +188,9 @@ func (c *ws) workstation(t source.Table) {
 // compliance. Quality is "estimated".
 func (c *ws) estimateRow(r source.Row) {
 	{ // one month of the manual source
-		m, err := time.Parse("2006-01", strings.TrimSpace(r.Fields["month"]))
+		m, err := time.Parse("2006-01", strings.TrimSpace(r.Get("month")))
 		if err != nil {
-			c.reject(r, "month: %q: want YYYY-MM", r.Fields["month"])
+			c.reject(r, "month: %q: want YYYY-MM", r.Get("month"))
 			return
 		}
 		for day := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, c.loc); day.Month() == m.Month(); day = day.AddDate(0, 0, 1) {

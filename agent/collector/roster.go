@@ -75,12 +75,12 @@ func (c *roster) Add(r source.Row) {
 	if !ok {
 		return
 	}
-	person := strings.TrimSpace(r.Fields["person"])
+	person := strings.TrimSpace(r.Get("person"))
 	if person == "" {
 		c.reject(r, "person: empty: want the person's id")
 		return
 	}
-	raw := r.Fields["work_location"]
+	raw := r.Get("work_location")
 	place, known := c.where[fold(raw)]
 	if !known {
 		c.reject(r, "work_location: %q: not in the source's locations: map it there (onsite, remote or ignore)", footprint.Clip(strings.TrimSpace(raw)))
@@ -91,7 +91,7 @@ func (c *roster) Add(r source.Row) {
 	}
 	day := c.days[d]
 	if day == nil {
-		day = &rosterDay{first: source.Row{Where: r.Where}, onsite: map[string]bool{}}
+		day = &rosterDay{first: source.At(r.Where()), onsite: map[string]bool{}}
 		c.days[d] = day
 	}
 	day.onsite[person] = day.onsite[person] || place == rosterOnsite

@@ -77,7 +77,7 @@ func telework(c *state, r source.Row) {
 		q     float64
 	}{{"remote", remote}, {"onsite", onsite}} {
 		if x.q < 0 {
-			c.reject(r, "%s: %s: want a number of person-days ≥ 0 (the row is not counted)", x.field, r.Fields[x.field])
+			c.reject(r, "%s: %s: want a number of person-days ≥ 0 (the row is not counted)", x.field, r.Get(x.field))
 			return
 		}
 	}

@@ -115,11 +115,11 @@ func (t *travelRun) warnings() []string {
 
 // date is the row's travel date, else its booking date (dated: true).
 func (t *travelRun) date(r source.Row) (d footprint.Date, dated bool, ok bool) {
-	if strings.TrimSpace(r.Fields["date"]) != "" {
+	if strings.TrimSpace(r.Get("date")) != "" {
 		d, ok = t.c.date(r, "date")
 		return d, false, ok
 	}
-	if strings.TrimSpace(r.Fields["booking_date"]) != "" {
+	if strings.TrimSpace(r.Get("booking_date")) != "" {
 		d, ok = t.c.date(r, "booking_date")
 		return d, true, ok
 	}
@@ -134,7 +134,7 @@ func (t *travelRun) distanceKm(r source.Row) (km float64, given, ok bool) {
 		field string
 		perKm float64
 	}{{"distance_km", 1}, {"distance_mi", KmPerMile}} {
-		if strings.TrimSpace(r.Fields[f.field]) == "" {
+		if strings.TrimSpace(r.Get(f.field)) == "" {
 			continue
 		}
 		v, ok := t.c.number(r, f.field)
@@ -150,11 +150,11 @@ func (t *travelRun) row(r source.Row) {
 	if !ok {
 		return
 	}
-	modeRaw := strings.ToLower(strings.TrimSpace(r.Fields["mode"]))
+	modeRaw := strings.ToLower(strings.TrimSpace(r.Get("mode")))
 	mode, known := travelModes[modeRaw]
 	if !known {
 		keys := slices.Sorted(maps.Keys(travelModes))
-		c.reject(r, "mode: %q: want one of %s", r.Fields["mode"], strings.Join(keys, ", "))
+		c.reject(r, "mode: %q: want one of %s", r.Get("mode"), strings.Join(keys, ", "))
 		return
 	}
 	a := footprint.Activity{Kind: footprint.KindTravel, Start: d, End: d.AddDays(1), Attrs: map[string]string{}}
@@ -167,7 +167,7 @@ func (t *travelRun) row(r source.Row) {
 			return
 		}
 		a.Item, a.Unit, a.Quantity = "hotel", footprint.UnitRoomNight, n
-		a.Attrs["country"] = strings.ToUpper(first(r.Fields["country"], c.site.Country))
+		a.Attrs["country"] = strings.ToUpper(first(r.Get("country"), c.site.Country))
 		t.emit(r, a, byBooking)
 		return
 	}
@@ -199,7 +199,7 @@ func (t *travelRun) row(r source.Row) {
 // by the distance counted; the cabin for short and long haul.
 func (t *travelRun) flight(r source.Row, a *footprint.Activity, given float64, hasGiven bool) bool {
 	c := t.c
-	fromCode, toCode := strings.ToUpper(strings.TrimSpace(r.Fields["from"])), strings.ToUpper(strings.TrimSpace(r.Fields["to"]))
+	fromCode, toCode := strings.ToUpper(strings.TrimSpace(r.Get("from"))), strings.ToUpper(strings.TrimSpace(r.Get("to")))
 	from, okF := LookupAirport(fromCode)
 	to, okT := LookupAirport(toCode)
 	var missing []string
@@ -232,10 +232,10 @@ func (t *travelRun) flight(r source.Row, a *footprint.Activity, given float64, h
 	default:
 		a.Item = "flight_long_haul"
 	}
-	if cab := strings.ToLower(strings.TrimSpace(r.Fields["cabin"])); cab != "" && a.Item != "flight_domestic" {
+	if cab := strings.ToLower(strings.TrimSpace(r.Get("cabin"))); cab != "" && a.Item != "flight_domestic" {
 		cl, ok := cabins[cab]
 		if !ok {
-			c.reject(r, "cabin: %q: want economy, premium_economy, business or first", r.Fields["cabin"])
+			c.reject(r, "cabin: %q: want economy, premium_economy, business or first", r.Get("cabin"))
 			return false
 		}
 		if a.Item == "flight_short_haul" && (cl == "premium_economy" || cl == "first") {

@@ -71,7 +71,7 @@ func travelRows(t *testing.T, cols map[string]string, rows ...map[string]string)
 	env.ID, env.Site = "agency", declaration.Site{ID: "ph-mnl", Country: "PH", Timezone: "Asia/Manila"}
 	col := (&travelCollector{}).New(env)
 	for i, r := range rows {
-		col.Add(source.Row{Where: "b.csv:" + strconv.Itoa(i+2), Fields: r})
+		col.Add(source.NewRow("b.csv:"+strconv.Itoa(i+2), r))
 	}
 	acts, rej, err := col.Result()
 	require.NoError(t, err)

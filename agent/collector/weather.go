@@ -92,7 +92,7 @@ func (w *dailyMean) Add(r source.Row) {
 	if !ok {
 		return
 	}
-	unit := first(r.Fields["unit"], w.unit, "°C")
+	unit := first(r.Get("unit"), w.unit, "°C")
 	toC, ok := temperatureUnit(unit)
 	if !ok {
 		c.reject(r, "unit: %q: want °C, °F or K", unit)
@@ -100,7 +100,7 @@ func (w *dailyMean) Add(r source.Row) {
 	}
 	v = toC(v)
 	if v < footprint.MinOutdoorTemp || v > footprint.MaxOutdoorTemp || math.IsNaN(v) {
-		c.reject(r, "temperature: %s %s is %.1f °C: outside %g to %g °C, the WMO's recorded extremes (check the unit)", r.Fields["temperature"], unit, v, footprint.MinOutdoorTemp, footprint.MaxOutdoorTemp)
+		c.reject(r, "temperature: %s %s is %.1f °C: outside %g to %g °C, the WMO's recorded extremes (check the unit)", r.Get("temperature"), unit, v, footprint.MinOutdoorTemp, footprint.MaxOutdoorTemp)
 		return
 	}
 	m := w.days[day]
@@ -121,7 +121,7 @@ func (w *dailyMean) Result() ([]footprint.Activity, []source.Rejection, error) {
 	for _, d := range days {
 		m := w.days[d]
 		mean := math.Round(m.sum/float64(m.n)*100) / 100
-		w.c.emit(source.Row{Where: w.c.env.ID + " " + d.String()}, footprint.Activity{Kind: footprint.KindWeather, Item: "outdoor_temp",
+		w.c.emit(source.At(w.c.env.ID+" "+d.String()), footprint.Activity{Kind: footprint.KindWeather, Item: "outdoor_temp",
 			Start: d, End: d.AddDays(1), Quantity: mean, Unit: footprint.UnitCelsius})
 	}
 	acts, rej := w.c.result()

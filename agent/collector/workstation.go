@@ -41,6 +41,13 @@ type ws struct {
 	lastClass string
 	// classColumn says the rows give a class (a column or a constant).
 	classColumn bool
+	// lastEvent is the event last looked up in events, as the row wrote
+	// it and folded (lastName), with what it gave: a log repeats its few
+	// names row after row.
+	lastEvent string
+	lastName  string
+	lastState string
+	lastKnown bool
 }
 
 func (o *workstationCollector) newWS(env Env) *ws {
@@ -50,6 +57,7 @@ func (o *workstationCollector) newWS(env Env) *ws {
 	for name, state := range o.Events {
 		c.events[strings.ToLower(strings.TrimSpace(name))] = strings.ToLower(strings.TrimSpace(state))
 	}
+	c.lastState, c.lastKnown = c.events[c.lastName]
 	return c
 }
 
@@ -132,7 +140,7 @@ func (c *ws) report(r source.Row) {
 	if !ok {
 		return
 	}
-	state := strings.ToLower(strings.TrimSpace(r.Fields["state"]))
-	c.emit(r, footprint.Activity{Kind: footprint.KindWorkstation, Item: first(r.Fields["class"], c.o.Class), Start: d, End: d.AddDays(1),
+	state := strings.ToLower(strings.TrimSpace(r.Get("state")))
+	c.emit(r, footprint.Activity{Kind: footprint.KindWorkstation, Item: first(r.Get("class"), c.o.Class), Start: d, End: d.AddDays(1),
 		Quantity: h, Unit: footprint.UnitDeviceH, Attrs: map[string]string{"state": state, "location": c.o.Location}})
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -174,6 +173,7 @@ func (s *enedisSource) read(in io.Reader, name string, emit func(Row)) ([]Reject
 		read     bool
 	)
 	fields := map[string]string{}
+	var slots fieldSlots
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -235,7 +235,7 @@ func (s *enedisSource) read(in io.Reader, name string, emit func(Row)) ([]Reject
 			} else {
 				fields[FieldReading], fields[FieldStamp], fields[FieldStep] = "interval", "end", sec.step
 			}
-			emit(Row{Where: where, Fields: fields})
+			emit(rowOf(&slots, where, fields))
 		}
 	}
 	if !read {
@@ -309,7 +309,7 @@ func ParseEnedis(raw []byte, name, data string) (Table, error) {
 	s.Defaults()
 	var t Table
 	bad, err := s.read(bytes.NewReader(raw), name, func(r Row) {
-		t.Rows = append(t.Rows, Row{Where: r.Where, Fields: maps.Clone(r.Fields)})
+		t.Rows = append(t.Rows, r.Clone())
 	})
 	if err != nil {
 		return Table{}, err

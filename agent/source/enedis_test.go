@@ -17,13 +17,7 @@ func readEnedis(t *testing.T, s enedisSource, raw string) ([]Row, []Rejection, e
 	t.Helper()
 	s.Defaults()
 	var rows []Row
-	bad, err := s.read(strings.NewReader(raw), "e.csv", func(r Row) {
-		f := map[string]string{}
-		for k, v := range r.Fields {
-			f[k] = v
-		}
-		rows = append(rows, Row{Where: r.Where, Fields: f})
-	})
+	bad, err := s.read(strings.NewReader(raw), "e.csv", func(r Row) { rows = append(rows, r.Clone()) })
 	return rows, bad, err
 }
 
@@ -41,14 +35,15 @@ func TestEnedisReadsTheSectionsItIsAskedFor(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, bad)
 	require.Len(t, rows, 2)
-	assert.Equal(t, Row{Where: "e.csv:5", Fields: map[string]string{"time": "2025-03-29T00:30:00+01:00", "quantity": "1200", "unit": "W", "reading": "interval", "stamp": "end", "step": "1800"}}, rows[0])
-	assert.Equal(t, "", rows[1].Fields["quantity"]) // no value: a gap
+	assert.Equal(t, "e.csv:5", rows[0].Where())
+	assert.Equal(t, map[string]string{"time": "2025-03-29T00:30:00+01:00", "quantity": "1200", "unit": "W", "reading": "interval", "stamp": "end", "step": "1800"}, rows[0].Fields())
+	assert.Equal(t, "", rows[1].Get("quantity")) // no value: a gap
 
 	rows, _, err = readEnedis(t, enedisSource{Flow: "production"}, raw)
 	require.NoError(t, err)
 	require.Len(t, rows, 1)
-	assert.Equal(t, "800", rows[0].Fields["quantity"])
-	assert.Equal(t, "e.csv:11", rows[0].Where)
+	assert.Equal(t, "800", rows[0].Get("quantity"))
+	assert.Equal(t, "e.csv:11", rows[0].Where())
 }
 
 // A Latin-1 export with its accents, and a curve without a preamble
@@ -65,16 +60,16 @@ func TestEnedisInLatin1AndWithoutPreamble(t *testing.T) {
 	rows, _, err := readEnedis(t, enedisSource{Data: "index", Encoding: "latin-1"}, latin1.String())
 	require.NoError(t, err)
 	require.Len(t, rows, 1)
-	assert.Equal(t, map[string]string{"time": "2025-03-28T00:00:00+01:00", "quantity": "30", "unit": "Wh", "reading": "index"}, rows[0].Fields)
+	assert.Equal(t, map[string]string{"time": "2025-03-28T00:00:00+01:00", "quantity": "30", "unit": "Wh", "reading": "index"}, rows[0].Fields())
 	rows, _, err = readEnedis(t, enedisSource{Data: "index", Register: "EAS F2", Encoding: "latin-1"}, latin1.String())
 	require.NoError(t, err)
-	assert.Equal(t, "20", rows[0].Fields["quantity"])
+	assert.Equal(t, "20", rows[0].Get("quantity"))
 
 	rows, _, err = readEnedis(t, enedisSource{}, "\ufeffHorodate;Valeur\r\n2025-03-29T00:30:00+01:00;1200\r\n")
 	require.NoError(t, err)
 	require.Len(t, rows, 1)
-	assert.Equal(t, "W", rows[0].Fields["unit"])
-	assert.Equal(t, "", rows[0].Fields["step"])
+	assert.Equal(t, "W", rows[0].Get("unit"))
+	assert.Equal(t, "", rows[0].Get("step"))
 }
 
 func TestEnedisSaysWhatIsWrong(t *testing.T) {

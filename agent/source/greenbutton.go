@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -157,7 +156,7 @@ func ParseGreenButton(raw []byte, name, flow string, loc *time.Location) (Table,
 	}
 	var t Table
 	t.Bad, err = fd.rows(name, flow, "", loc, func(r Row) {
-		t.Rows = append(t.Rows, Row{Where: r.Where, Fields: maps.Clone(r.Fields)})
+		t.Rows = append(t.Rows, r.Clone())
 	})
 	if err != nil {
 		return Table{}, err

@@ -275,6 +275,7 @@ func (fd *feed) rows(name, flow, usagePoint string, loc *time.Location, emit fun
 	}
 	var bad []Rejection
 	fields := map[string]string{}
+	var slots fieldSlots
 	for _, c := range use {
 		m := 0
 		if c.rt.PowerOfTenMultiplier != nil {
@@ -315,7 +316,7 @@ func (fd *feed) rows(name, flow, usagePoint string, loc *time.Location, emit fun
 			} else {
 				fields[FieldQuantity] = ""
 			}
-			emit(Row{Where: where, Fields: fields})
+			emit(rowOf(&slots, where, fields))
 		}
 	}
 	return bad, nil

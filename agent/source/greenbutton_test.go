@@ -92,20 +92,20 @@ func TestGreenButtonReadingsBecomeRows(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, tab.Rows, 2)
 	// 1250 × 10⁻³ = 1.25 Wh, written as the collector reads it.
-	assert.Equal(t, map[string]string{"reading": "interval", "start": "2025-03-08T05:00:00Z", "end": "2025-03-08T05:15:00Z", "quantity": "1250e-3", "unit": "Wh"}, tab.Rows[0].Fields)
-	assert.Equal(t, "", tab.Rows[1].Fields["quantity"])
-	assert.Equal(t, "gb.xml:1 (IntervalReading 2)", tab.Rows[1].Where)
+	assert.Equal(t, map[string]string{"reading": "interval", "start": "2025-03-08T05:00:00Z", "end": "2025-03-08T05:15:00Z", "quantity": "1250e-3", "unit": "Wh"}, tab.Rows[0].Fields())
+	assert.Equal(t, "", tab.Rows[1].Get("quantity"))
+	assert.Equal(t, "gb.xml:1 (IntervalReading 2)", tab.Rows[1].Where())
 
 	tab, err = ParseGreenButton([]byte(feed), "gb.xml", "production", nil)
 	require.NoError(t, err)
 	require.Len(t, tab.Rows, 1)
-	assert.Equal(t, "7e0", tab.Rows[0].Fields["quantity"])
+	assert.Equal(t, "7e0", tab.Rows[0].Get("quantity"))
 
 	// A register (bulkQuantity) is an index read at the period's end.
 	reg := feedHead + rtEntry("3", "1", "1", "0") + mrEntries("1", "3", "3", reading(t0, 86400, "28150685")) + "</feed>"
 	tab, err = ParseGreenButton([]byte(reg), "gb.xml", "consumption", nil)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]string{"reading": "index", "time": "2025-03-09T05:00:00Z", "quantity": "28150685e0", "unit": "Wh"}, tab.Rows[0].Fields)
+	assert.Equal(t, map[string]string{"reading": "index", "time": "2025-03-09T05:00:00Z", "quantity": "28150685e0", "unit": "Wh"}, tab.Rows[0].Fields())
 }
 
 // A feed of two meters is read one meter per source.
@@ -119,7 +119,7 @@ func TestGreenButtonOfTwoMetersNeedsTheUsagePoint(t *testing.T) {
 	fd, err := readFeed(strings.NewReader(feed), "gb.xml")
 	require.NoError(t, err)
 	var rows []string
-	_, err = fd.rows("gb.xml", "consumption", "2", nil, func(r Row) { rows = append(rows, r.Fields["quantity"]) })
+	_, err = fd.rows("gb.xml", "consumption", "2", nil, func(r Row) { rows = append(rows, r.Get("quantity")) })
 	require.NoError(t, err)
 	assert.Equal(t, []string{"20e0"}, rows)
 }

@@ -52,9 +52,9 @@ func (s *manualSource) Stream(_ context.Context, _ Env, _ map[string]string, emi
 		if unit == "" {
 			unit = s.Unit
 		}
-		emit(Row{Where: fmt.Sprintf("values[%d]", i), Fields: map[string]string{
+		emit(NewRow(fmt.Sprintf("values[%d]", i), map[string]string{
 			"month": v.Month, "kind": kind, "item": item, "unit": unit,
-			"quantity": strconv.FormatFloat(v.Quantity, 'f', -1, 64)}})
+			"quantity": strconv.FormatFloat(v.Quantity, 'f', -1, 64)}))
 	}
 	return nil, nil
 }

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -130,6 +131,12 @@ var totalLabel = regexp.MustCompile(`(?i)^\s*(grand\s+total|total\s+g[ée]n[ée]
 // total's label.
 func totalRow(rec []string) (string, bool) {
 	for _, c := range rec {
+		if c != "" && c[0] > ' ' && c[0] < utf8.RuneSelf && (len(c) > maxLabel || !labelInitial(c[0])) {
+			return "", false // a cell such as every data row's: not blank, not a label (mayBeTotal)
+		}
+		// Its leading spaces trimmed as the CSV reader's trim does (a row
+		// read without it: lazyTrim).
+		c = strings.TrimLeftFunc(c, unicode.IsSpace)
 		if strings.TrimSpace(c) == "" {
 			continue
 		}
@@ -145,10 +152,19 @@ func totalRow(rec []string) (string, bool) {
 // export: every label starts with g, t or s (after spaces) and is short.
 func mayBeTotal(c string) bool {
 	c = strings.TrimLeft(c, " \t")
-	if c == "" || len(c) > 40 {
+	if c == "" || len(c) > maxLabel {
 		return false
 	}
-	switch c[0] | 0x20 {
+	return labelInitial(c[0])
+}
+
+// maxLabel is the longest total label mayBeTotal lets through.
+const maxLabel = 40
+
+// labelInitial says b is a total label's first letter (g, t or s, in
+// either case).
+func labelInitial(b byte) bool {
+	switch b | 0x20 {
 	case 'g', 't', 's':
 		return true
 	}

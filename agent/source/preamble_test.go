@@ -38,7 +38,7 @@ func TestWhatAReportAddsAroundItsTableIsSkipped(t *testing.T) {
 			require.NoError(t, err)
 			var rows, skipped []string
 			for _, r := range tab.Rows {
-				rows = append(rows, r.Where)
+				rows = append(rows, r.Where())
 			}
 			for _, b := range tab.Bad {
 				require.True(t, b.Skipped, "%+v", b)

@@ -190,7 +190,7 @@ func (s *csvSource) StreamResuming(ctx context.Context, env Env, cols map[string
 					in, lineBase = io.MultiReader(io.NewSectionReader(f, 0, hdr), in), lb-hl
 				}
 				st.Partial = map[string]bool{}
-				part, err := s.parseStreamAt(in, fname, cols, lineBase, func(r Row) { st.Partial[r.Where] = true; emit(r) })
+				part, err := s.parseStreamAt(in, fname, cols, lineBase, func(r Row) { st.Partial[r.Where()] = true; emit(r) })
 				for _, r := range part {
 					r.Reason = PartialLine + r.Reason
 					bad = append(bad, r)

@@ -10,14 +10,112 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"slices"
+	"strconv"
 
 	"github.com/greenhelp/greenhelp/agent/internal/registry"
 )
 
-// Row is one record of an export, by field name, with where it came from.
+// Row is one record of an export: its fields by name (Get), and where it
+// came from (Where). A source reuses a row's fields from one row to the
+// next: a consumer that keeps a row keeps its Clone.
 type Row struct {
-	Where  string // file:line
-	Fields map[string]string
+	// place is where the row is, a file's name when line is set: Where
+	// is then formatted only when asked (a rejection, a note), not for
+	// every row read.
+	place string
+	line  int
+	f     *fieldSlots
+}
+
+// fieldSlots are a row's values by name: a handful of slots, looked up by a
+// scan cheaper than a map's hash for the few fields a source maps.
+type fieldSlots struct{ names, vals []string }
+
+// NewRow returns a row at where holding the fields given (a manual
+// source's values, a collector's test rows).
+func NewRow(where string, fields map[string]string) Row {
+	return rowOf(nil, where, fields)
+}
+
+// At returns a row without fields at where: the place of a record a
+// collector makes of many rows (a day's total).
+func At(where string) Row { return NewRow(where, nil) }
+
+// lineRow returns the row at line of the file name, holding f's fields.
+func lineRow(name string, line int, f *fieldSlots) Row { return Row{place: name, line: line, f: f} }
+
+// rowOf returns a row at where holding m's fields, in f's slots when f is
+// not nil (reused row after row: no allocation once they have grown).
+func rowOf(f *fieldSlots, where string, m map[string]string) Row {
+	if f == nil {
+		f = &fieldSlots{names: make([]string, 0, len(m)), vals: make([]string, 0, len(m))}
+	}
+	f.names, f.vals = f.names[:0], f.vals[:0]
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		f.names = append(f.names, k)
+		f.vals = append(f.vals, m[k])
+	}
+	return Row{place: where, f: f}
+}
+
+// Where is where the row came from: file:line for an export's line, or
+// the place the source gave (values[2], an event's device and time).
+func (r Row) Where() string {
+	if r.line == 0 {
+		return r.place
+	}
+	return r.place + ":" + strconv.Itoa(r.line)
+}
+
+// Get returns the field's value ("" when the row has none).
+func (r Row) Get(field string) string {
+	if r.f != nil {
+		for i, n := range r.f.names {
+			if n == field {
+				return r.f.vals[i]
+			}
+		}
+	}
+	return ""
+}
+
+// Set gives the row a field's value (a source's constant): the rows
+// sharing its fields see it until the source reads the next row. A zero
+// Row has no fields to set.
+func (r Row) Set(field, value string) {
+	if r.f == nil {
+		return
+	}
+	for i, n := range r.f.names {
+		if n == field {
+			r.f.vals[i] = value
+			return
+		}
+	}
+	r.f.names = append(r.f.names, field)
+	r.f.vals = append(r.f.vals, value)
+}
+
+// Clone returns the row with fields of its own, for a consumer that keeps
+// it past the next row.
+func (r Row) Clone() Row {
+	if r.f != nil {
+		r.f = &fieldSlots{names: slices.Clone(r.f.names), vals: slices.Clone(r.f.vals)}
+	}
+	return r
+}
+
+// Fields returns the row's fields as a map, for tests and messages (not
+// for every row: it allocates).
+func (r Row) Fields() map[string]string {
+	out := map[string]string{}
+	if r.f != nil {
+		for i, n := range r.f.names {
+			out[n] = r.f.vals[i]
+		}
+	}
+	return out
 }
 
 // Table is what a source read: rows holding only the mapped fields.
@@ -96,7 +194,7 @@ func Types() []string { return types.Names() }
 func Read(ctx context.Context, o Options, env Env, cols map[string]string) (Table, error) {
 	var t Table
 	bad, err := o.Stream(ctx, env, cols, func(r Row) {
-		t.Rows = append(t.Rows, Row{Where: r.Where, Fields: maps.Clone(r.Fields)})
+		t.Rows = append(t.Rows, r.Clone())
 	})
 	t.Bad = bad
 	return t, err

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -31,6 +30,9 @@ type Text struct {
 	// Lines before the header that do not name the mapped columns are
 	// skipped anyway (preamble.go).
 	SkipLines int `mapstructure:"skip_lines"`
+	// eagerTrim reads every row with the trim (csvtrim.go): the form the
+	// lazy one is tested against.
+	eagerTrim bool
 }
 
 func (t *Text) defaults() {
@@ -75,7 +77,7 @@ func (t Text) streamFile(path string, cols map[string]string, emit func(Row)) ([
 func (t Text) parse(raw []byte, name string, cols map[string]string) (Table, error) {
 	var tab Table
 	bad, err := t.parseStream(bytes.NewReader(raw), name, cols, func(r Row) {
-		tab.Rows = append(tab.Rows, Row{Where: r.Where, Fields: maps.Clone(r.Fields)})
+		tab.Rows = append(tab.Rows, r.Clone())
 	})
 	tab.Bad = bad
 	if err != nil {
@@ -116,13 +118,13 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 			return nil, fmt.Errorf("%s: want a JSON array of objects: %w", name, err)
 		}
 		for i, o := range objs {
-			r := Row{Where: fmt.Sprintf("%s[%d]", name, i), Fields: map[string]string{}}
+			m := map[string]string{}
 			for field, col := range cols {
 				if v, ok := o[col]; ok && v != nil {
-					r.Fields[field] = fmt.Sprint(v)
+					m[field] = fmt.Sprint(v)
 				}
 			}
-			emit(r)
+			emit(NewRow(fmt.Sprintf("%s[%d]", name, i), m))
 		}
 		return nil, nil
 	}
@@ -131,7 +133,8 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	lineBase += skipped
-	cr := t.csvReader(br)
+	lt := t.lazyTrim(br)
+	cr := lt.cr
 	type col struct {
 		field string
 		i     int
@@ -160,11 +163,18 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 			idx = append(idx, col{field, n - 1})
 		}
 	}
-	fields := make(map[string]string, len(idx))
+	// The row's fields, by column position: their names once, their
+	// values overwritten row after row.
+	rf := &fieldSlots{names: make([]string, len(idx)), vals: make([]string, len(idx))}
+	for i, c := range idx {
+		rf.names[i] = c.field
+	}
 	prefix := name + ":"
-	var where []byte
+	lt.untrim()
 	for {
-		rec, err := cr.Read()
+		rec, err := lt.read()
+		cr := lt.cr // a new one after a fallback to the trim
+		lineBase := lineBase + lt.shift
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -193,18 +203,17 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 			bad = append(bad, Rejection{Where: prefix + strconv.Itoa(line), Reason: fmt.Sprintf("a total row (%q): not data, skipped", label), Skipped: true})
 			continue
 		}
-		if len(fields) != len(idx) { // a short row, or fields a consumer added
-			clear(fields)
-		}
-		for _, c := range idx {
+		// Fields a consumer added (a constant) are dropped; a short row's
+		// missing columns are empty.
+		rf.names, rf.vals = rf.names[:len(idx)], rf.vals[:len(idx)]
+		for i, c := range idx {
 			if c.i < len(rec) {
-				fields[c.field] = strings.TrimSpace(rec[c.i])
+				rf.vals[i] = strings.TrimSpace(rec[c.i])
 			} else {
-				delete(fields, c.field)
+				rf.vals[i] = ""
 			}
 		}
-		where = strconv.AppendInt(append(where[:0], prefix...), int64(line), 10)
-		emit(Row{Where: string(where), Fields: fields}) // one allocation a row
+		emit(lineRow(name, line, rf)) // no allocation a row: Where is formatted when asked
 	}
 	return bad, nil
 }

@@ -111,6 +111,7 @@ func (s *winEventsSource) Stream(ctx context.Context, env Env, cols map[string]s
 	}
 	got := map[string]string{}
 	fields := make(map[string]string, len(winEventsFields)+len(cols))
+	var slots fieldSlots
 	log.Emit(func(device string, at time.Time, event string) {
 		got["device"], got["time"], got["event"] = device, at.Format(time.RFC3339Nano), event
 		clear(fields)
@@ -121,7 +122,7 @@ func (s *winEventsSource) Stream(ctx context.Context, env Env, cols map[string]s
 
 			fields[field] = got[col]
 		}
-		emit(Row{Where: device + " " + got["time"], Fields: fields})
+		emit(rowOf(&slots, device+" "+got["time"], fields))
 	})
 	var bad []Rejection
 	for _, p := range log.Problems() {
