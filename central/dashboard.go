@@ -296,13 +296,9 @@ type sharedStore interface {
 func (s *Service) Changed() { s.version.Add(1) }
 
 func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
-	v := cacheVersion{local: s.version.Load()}
-	if sh, ok := s.Store.(sharedStore); ok {
-		n, err := sh.DataVersion(ctx)
-		if err != nil {
-			return nil, err
-		}
-		v.store = n
+	v, err := s.dataVersion(ctx)
+	if err != nil {
+		return nil, err
 	}
 	s.cache.mu.Lock()
 	if s.cache.version == v && s.cache.byYear != nil {
@@ -323,6 +319,38 @@ func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
 	s.cache.byYear[year] = d
 	s.cache.mu.Unlock()
 	return d, nil
+}
+
+// dataVersion is the version of the stored data the cache compares.
+func (s *Service) dataVersion(ctx context.Context) (cacheVersion, error) {
+	v := cacheVersion{local: s.version.Load()}
+	if sh, ok := s.Store.(sharedStore); ok {
+		n, err := sh.DataVersion(ctx)
+		if err != nil {
+			return v, err
+		}
+		v.store = n
+	}
+	return v, nil
+}
+
+// cachedSites are the sites of a dashboard cached at the stored data's
+// version (whatever its year: every dashboard loads every site), or nil:
+// never built for it.
+func (s *Service) cachedSites(ctx context.Context) ([]*siteYear, error) {
+	v, err := s.dataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if s.cache.version != v {
+		return nil, nil
+	}
+	for _, d := range s.cache.byYear {
+		return d.sites, nil
+	}
+	return nil, nil
 }
 
 func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, error) {

@@ -2,7 +2,6 @@ package central
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/greenhelp/greenhelp/central/store"
@@ -53,7 +52,7 @@ func (s *Service) groupYear(ctx context.Context, year int, only string, trace bo
 		if !in {
 			return nil
 		}
-		e, err := s.yearSite(ctx, st, year, trace)
+		e, err := s.siteIn(ctx, sy, year, trace)
 		if err != nil {
 			return fmt.Errorf("site %s: %w", st.ID, err)
 		}
@@ -75,6 +74,21 @@ func (s *Service) groupYear(ctx context.Context, year int, only string, trace bo
 		}
 	}
 	return out, nil
+}
+
+// siteIn is a loaded site's entry of year: traced (its raw records read,
+// yearSite), else its calculation of the year from the records already
+// loaded (the pages' own, cached with them) — the same inventory, not
+// read twice.
+func (s *Service) siteIn(ctx context.Context, sy *siteYear, year int, trace bool) (*yearSite, error) {
+	if trace {
+		return s.yearSite(ctx, sy.site, year, true)
+	}
+	c, err := sy.calc(ctx, s, year)
+	if err != nil {
+		return nil, err
+	}
+	return &yearSite{st: sy.site, decl: c.decl, assign: c.assign, acts: c.acts, inv: c.inv}, nil
 }
 
 // yearSite is a site's records' inventory of year, with its declaration
@@ -102,17 +116,16 @@ func (s *Service) yearSite(ctx context.Context, st store.Site, year int, trace b
 }
 
 // loadedSites are the sites with all their records, by id: the pages'
-// (cached until the data changes), else read now.
+// when they are cached at the data's version, else read now (without
+// building the pages: a view of one year does not pay for every year's).
 func (s *Service) loadedSites(ctx context.Context, sites []store.Site) (map[string]*siteYear, error) {
 	out := map[string]*siteYear{}
-	d, err := s.dashboard(ctx, 0)
-	switch {
-	case err == nil:
-		for _, sy := range d.sites {
-			out[sy.site.ID] = sy
-		}
-	case !errors.Is(err, ErrNoData):
+	cached, err := s.cachedSites(ctx)
+	if err != nil {
 		return nil, err
+	}
+	for _, sy := range cached {
+		out[sy.site.ID] = sy
 	}
 	var missing []store.Site
 	for _, st := range sites {
