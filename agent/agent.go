@@ -100,6 +100,9 @@ type Agent struct {
 	// sleep is the uploader's wait before a retry (upload.Uploader.Sleep);
 	// nil is the real one. Tests set it to check the waits without them.
 	sleep func(ctx context.Context, d time.Duration) error
+	// central is the address of the central that last answered a batch
+	// (upload.Uploader.Current): the next run of delivery starts there.
+	central string
 	// clock is the time now (nil: time.Now); tests set it.
 	clock func() time.Time
 }

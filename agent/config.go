@@ -27,7 +27,8 @@ import (
 )
 
 // EnvPrefix prefixes the environment variables that override config keys:
-// GREENHELP_AGENT_CENTRAL_URL overrides central.url.
+// GREENHELP_AGENT_CENTRAL_URL overrides central.url (and central.urls:
+// it may list several addresses, comma-separated).
 const EnvPrefix = "GREENHELP_AGENT"
 
 // Config is the ambassador's site.yaml as the agent reads it: the site
@@ -59,7 +60,11 @@ type file struct {
 
 // Central is where batches go.
 type Central struct {
-	URL string `mapstructure:"url"`
+	// URL is the central's address; URLs, instead, several `greenhelp
+	// serve` on one database, which the agent fails over between
+	// (upload.Uploader.Deliver). One of the two (Addresses).
+	URL  string   `mapstructure:"url"`
+	URLs []string `mapstructure:"urls" env:"-"` // from the environment: GREENHELP_AGENT_CENTRAL_URL, comma-separated
 	// Token is the site token, inline (prefer token_file or the
 	// GREENHELP_AGENT_CENTRAL_TOKEN environment variable).
 	Token     string        `mapstructure:"token"`
@@ -112,7 +117,7 @@ func (c Config) String() string {
 		tok = "*** (hidden)"
 	}
 	return fmt.Sprintf("site %s (%s); central %s, token %s; outbox %s (max %s); %d source(s)",
-		c.Site.ID, c.Site.Name, c.Central.URL, tok, c.Outbox.Dir, c.Outbox.MaxSize, len(c.Sources))
+		c.Site.ID, c.Site.Name, strings.Join(c.Central.Addresses(), ", "), tok, c.Outbox.Dir, c.Outbox.MaxSize, len(c.Sources))
 }
 
 // Load reads, overrides from the environment, decodes strictly and
@@ -132,6 +137,11 @@ func Load(path string, requireToken bool) (*Config, error) {
 			return nil, err
 		}
 		errs = ve.Errors
+	}
+	if os.Getenv(envURL) != "" {
+		// The environment's address(es) replace the file's, whichever
+		// key gave them (viper has put them in central.url).
+		f.Central.URLs = nil
 	}
 	c := Config{Site: f.Site, Central: f.Central, Outbox: f.Outbox, Schedule: f.Schedule, Upload: f.Upload, Metrics: f.Metrics,
 		path: path, requireToken: requireToken}
@@ -161,14 +171,17 @@ func Load(path string, requireToken bool) (*Config, error) {
 	return &c, nil
 }
 
+// envURL overrides central.url and central.urls.
+const envURL = EnvPrefix + "_CENTRAL_URL"
+
 // bindEnv binds every non-list key of t to its environment variable, so
 // that GREENHELP_AGENT_CENTRAL_TOKEN sets central.token even when the file
-// has no such key.
+// has no such key; a field tagged env:"-" has none.
 func bindEnv(v *viper.Viper, t reflect.Type, prefix string) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("mapstructure"), ",")
-		if name == "" || name == "-" {
+		if name == "" || name == "-" || f.Tag.Get("env") == "-" {
 			continue
 		}
 		key := name
@@ -232,11 +245,7 @@ func (c *Config) Validate() error {
 			errs = append(errs, ve.Errors...)
 		}
 	}
-	if c.Central.URL == "" {
-		add("central.url", "", "missing: the central service's address, e.g. https://greenhelp.example.org (or GREENHELP_AGENT_CENTRAL_URL)")
-	} else if u, err := url.Parse(c.Central.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		add("central.url", c.Central.URL, "want an http:// or https:// address")
-	}
+	errs = append(errs, c.Central.validate()...)
 	if c.Central.Token == "" && (c.requireToken || c.Central.TokenFile != "") {
 		if c.Central.TokenFile != "" {
 			if _, err := os.Stat(c.Central.TokenFile); err != nil {
@@ -294,4 +303,73 @@ func (c *Config) baseDir() string {
 		return "."
 	}
 	return filepath.Dir(c.path)
+}
+
+// Addresses are the central's addresses in the order the agent tries
+// them: central.urls, or else central.url — one address, or several
+// comma-separated (as GREENHELP_AGENT_CENTRAL_URL gives them). Each is
+// trimmed of spaces; an empty one stays, for validate to name.
+func (c Central) Addresses() []string {
+	list := c.URLs
+	if len(list) == 0 {
+		if strings.TrimSpace(c.URL) == "" {
+			return nil
+		}
+		list = strings.Split(c.URL, ",")
+	}
+	out := make([]string, len(list))
+	for i, u := range list {
+		out[i] = strings.TrimSpace(u)
+	}
+	return out
+}
+
+// validate checks the central's addresses: one of central.url and
+// central.urls, each an http(s) address, none listed twice.
+func (c Central) validate() []footprint.FieldError {
+	var errs []footprint.FieldError
+	add := func(path, value, format string, args ...any) {
+		errs = append(errs, footprint.FieldError{Path: path, Value: value, Message: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case strings.TrimSpace(c.URL) == "" && len(c.URLs) == 0:
+		add("central.url", "", "missing: the central service's address, e.g. https://greenhelp.example.org; several centrals on one database: central.urls, a list (or GREENHELP_AGENT_CENTRAL_URL, comma-separated)")
+		return errs
+	case strings.TrimSpace(c.URL) != "" && len(c.URLs) > 0:
+		add("central.urls", strings.Join(c.URLs, ", "), "central.url is set too (%q): give one address in central.url or the list in central.urls, not both", c.URL)
+		return errs
+	}
+	addrs := c.Addresses()
+	seen := map[string]int{}
+	for i, a := range addrs {
+		path, hint := "central.url", ""
+		if len(c.URLs) > 0 {
+			path = fmt.Sprintf("central.urls[%d]", i)
+		} else if len(addrs) > 1 {
+			hint = fmt.Sprintf(" (address %d of the comma-separated list)", i+1)
+		}
+		if a == "" {
+			add(path, "", "empty: want an http:// or https:// address%s", hint)
+			continue
+		}
+		if strings.Contains(a, ",") {
+			add(path, a, "several addresses in one item: list each on its own (urls: [%s])", strings.Join(strings.Split(a, ","), ", "))
+			continue
+		}
+		if u, err := url.Parse(a); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add(path, a, "want an http:// or https:// address%s", hint)
+			continue
+		}
+		key := strings.ToLower(strings.TrimRight(a, "/"))
+		if j, dup := seen[key]; dup {
+			twice := fmt.Sprintf("address %d", j+1)
+			if len(c.URLs) > 0 {
+				twice = fmt.Sprintf("central.urls[%d]", j)
+			}
+			add(path, a, "the same central as %s%s: list each central once", twice, hint)
+			continue
+		}
+		seen[key] = i
+	}
+	return errs
 }

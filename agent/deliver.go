@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -125,8 +126,9 @@ func siteHash(s declaration.Site) string {
 	return hex.EncodeToString(h[:12])
 }
 
-// Ping checks the central is reachable and takes the site's token.
-func (a *Agent) Ping(ctx context.Context) (upload.PingResult, error) { return a.uploader().Ping(ctx) }
+// Ping asks every central address whether it is reachable and takes the
+// site's token, in the order of the configuration.
+func (a *Agent) Ping(ctx context.Context) []upload.Pinged { return a.uploader().PingAll(ctx) }
 
 // Retry moves quarantined batches (named, or all) back to the outbox and
 // delivers what is pending, a few tries each: the acknowledged and the
@@ -139,9 +141,15 @@ func (a *Agent) Retry(ctx context.Context, names []string) (released []outbox.En
 	return released, ackedN, refusedN, err
 }
 
+// uploader is the delivery of this run, starting at the central that
+// last answered in an earlier one (a.central).
 func (a *Agent) uploader() *upload.Uploader {
-	return &upload.Uploader{BaseURL: a.Cfg.Central.URL, Token: a.Cfg.Central.Token, Site: a.Cfg.Site.ID,
-		// Redirects are never followed: the token stays with central.url.
+	urls := a.Cfg.Central.Addresses()
+	a.mu.Lock()
+	current := slices.Index(urls, a.central)
+	a.mu.Unlock()
+	return &upload.Uploader{URLs: urls, Current: max(current, 0), Token: a.Cfg.Central.Token, Site: a.Cfg.Site.ID,
+		// Redirects are never followed: the token stays with the addresses listed.
 		Client:         &http.Client{Timeout: a.Cfg.Central.Timeout, CheckRedirect: upload.NoRedirects},
 		BackoffInitial: a.Cfg.Upload.BackoffInitial, BackoffMax: a.Cfg.Upload.BackoffMax, Log: a.Log, Sleep: a.sleep}
 }
@@ -157,6 +165,13 @@ func (a *Agent) Drain(ctx context.Context) (ackedN, refusedN int, err error) {
 // it stops at the first batch still not delivered.
 func (a *Agent) drain(ctx context.Context, attempts int) (ackedN, refusedN int, err error) {
 	up := a.uploader()
+	defer func() { // the next run starts at the central that answered last
+		if up.Current >= 0 && up.Current < len(up.URLs) {
+			a.mu.Lock()
+			a.central = up.URLs[up.Current]
+			a.mu.Unlock()
+		}
+	}()
 	pending, err := a.Outbox.Pending()
 	if err != nil {
 		return 0, 0, err

@@ -5,8 +5,8 @@ package central_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -44,8 +44,9 @@ func pgCluster(t *testing.T, args ...string) string {
 
 // TestTwoCentralsOnPostgresLoseNothingUnderKillsARestartAndAFailover runs
 // two real `greenhelp serve` on one PostgreSQL primary with a synchronous
-// streaming standby, 200 simulated agents posting to both (half to
-// each), and meanwhile: SIGKILLs a central at random several times
+// streaming standby, 200 simulated agents each given both centrals'
+// addresses (half list one first, half the other: central.urls), failing
+// over between them, and meanwhile: SIGKILLs a central at random several times
 // (restarting it), restarts PostgreSQL, then crashes the primary and
 // promotes the standby — the centrals' DSN lists both hosts with
 // target_session_attrs=read-write, so they follow by themselves. Every
@@ -120,16 +121,19 @@ func TestTwoCentralsOnPostgresLoseNothingUnderKillsARestartAndAFailover(t *testi
 		failedOver.Store(true)
 	}()
 
-	// The simulated agents, half to each central: p.rounds rounds while
-	// the faults happen, and one more after the failover.
+	// The simulated agents, each with both centrals, half starting on
+	// each: p.rounds rounds while the faults happen, and one more after
+	// the failover. Their uploaders' logs count the failovers and which
+	// central acknowledged each batch.
+	deliveries := &deliveryLog{acked: map[string]int{}}
+	log := slog.New(deliveries)
 	sim := func(i, rounds, from int, r *rand.Rand) {
 		decl := example.Site // a valid declaration, sent with the first batch
 		decl.ID = fmt.Sprintf("sim-%03d", i)
 		cfg := &agent.Config{Site: decl,
-			Central: agent.Central{URL: "http://" + centrals[i%2].addr, Token: tokens[i], Timeout: 30 * time.Second},
+			Central: agent.Central{URLs: []string{"http://" + centrals[i%2].addr, "http://" + centrals[(i+1)%2].addr}, Token: tokens[i], Timeout: 30 * time.Second},
 			Outbox:  agent.OutboxConfig{Dir: filepath.Join(dir, "sim", strconv.Itoa(i)), MaxSize: 64 << 20},
 			Upload:  agent.UploadConfig{BatchSize: 10, BackoffInitial: 100 * time.Millisecond, BackoffMax: time.Second}}
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		for round := from; round < from+rounds; round++ {
 			a, err := agent.New(cfg, log)
 			if !assert.NoError(t, err) {
@@ -201,11 +205,52 @@ func TestTwoCentralsOnPostgresLoseNothingUnderKillsARestartAndAFailover(t *testi
 			lost++
 		}
 	}
-	t.Logf("two centrals on PostgreSQL: %d simulated agents, %d+1 rounds, %d records expected; centrals SIGKILLed %d times, PostgreSQL restarted %v, primary crashed and standby promoted %v (before the agents' rounds ended: %v): lost %d, duplicated %d, stale %d, unexpected %d",
-		p.agents, p.rounds, len(want), killed.Load(), restarted.Load(), failedOver.Load(), during, lost, dup, stale, extra)
+	acked := deliveries.ackedBy()
+	t.Logf("two centrals on PostgreSQL: %d simulated agents, %d+1 rounds, %d records expected, %d stored; centrals SIGKILLed %d times, PostgreSQL restarted %v, primary crashed and standby promoted %v (before the agents' rounds ended: %v): lost %d, duplicated %d, stale %d, unexpected %d; batches acknowledged by central a %d, b %d; failovers to the other central %d",
+		p.agents, p.rounds, len(want), len(recs), killed.Load(), restarted.Load(), failedOver.Load(), during, lost, dup, stale, extra,
+		acked["http://"+centrals[0].addr], acked["http://"+centrals[1].addr], deliveries.failovers.Load())
 	assert.Zero(t, lost, "records lost")
 	assert.Zero(t, dup, "records duplicated")
 	assert.Zero(t, stale, "stale corrections")
 	assert.Zero(t, extra, "records nobody sent")
 	assert.Equal(t, len(want), len(recs))
+	assert.Positive(t, acked["http://"+centrals[0].addr], "central a acknowledged batches")
+	assert.Positive(t, acked["http://"+centrals[1].addr], "central b acknowledged batches")
+}
+
+// deliveryLog is the simulated agents' log (upload.Uploader's messages),
+// counted: each failover to the next central, and the batches each
+// central acknowledged.
+type deliveryLog struct {
+	failovers atomic.Int64
+	mu        sync.Mutex
+	acked     map[string]int // central's address → batches
+}
+
+func (d *deliveryLog) Enabled(context.Context, slog.Level) bool { return true }
+
+func (d *deliveryLog) Handle(_ context.Context, r slog.Record) error {
+	switch r.Message {
+	case "central failed: the batch goes to the next one":
+		d.failovers.Add(1)
+	case "batch acknowledged":
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == "central" {
+				d.mu.Lock()
+				d.acked[a.Value.String()]++
+				d.mu.Unlock()
+			}
+			return true
+		})
+	}
+	return nil
+}
+
+func (d *deliveryLog) WithAttrs([]slog.Attr) slog.Handler { return d }
+func (d *deliveryLog) WithGroup(string) slog.Handler      { return d }
+
+func (d *deliveryLog) ackedBy() map[string]int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return maps.Clone(d.acked)
 }

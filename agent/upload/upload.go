@@ -1,7 +1,8 @@
 // Package upload delivers the outbox's batches to the central (POST
 // /api/v1/sites/{site}/batches, the wire contract) and pings it: only the
 // central's own answer acknowledges or refuses a batch; anything else
-// keeps it queued.
+// keeps it queued. With several centrals on one database it fails over
+// between them (Deliver).
 package upload
 
 import (
@@ -43,8 +44,9 @@ const (
 	badToken
 	// foreign: the answer is not the central's — a 2xx that is not its
 	// acknowledgement, or a redirect (never followed). The batch stays
-	// pending and is tried again; it is logged as an error, since it
-	// points at central.url, a proxy or a captive portal.
+	// pending and is tried again (at the next central first, when there
+	// are several); it is logged as an error, since it points at
+	// central.url, a proxy or a captive portal.
 	foreign
 )
 
@@ -53,7 +55,17 @@ var ErrToken = errors.New("the central refused the site token")
 
 // Uploader posts batches to the central service.
 type Uploader struct {
-	BaseURL, Token, Site string
+	// URLs are the central's addresses: one, or several `greenhelp
+	// serve` on one database (the same site token for all). A batch goes
+	// to URLs[Current] first and, when that central does not answer,
+	// to the next ones in turn (Deliver).
+	URLs        []string
+	Token, Site string
+	// Current is the index in URLs of the central that last answered
+	// (0 to start with): Deliver leaves it on whichever central answered
+	// a batch, so the next batch goes there first. A caller that makes a
+	// new Uploader for each run carries it over to keep that choice.
+	Current int
 	// Client is used without following redirects, whatever its
 	// CheckRedirect (the token must never go to another origin).
 	Client         *http.Client
@@ -123,15 +135,15 @@ func readAnswer(resp *http.Response) (body []byte, over bool, err error) {
 	return body, false, err
 }
 
-// post sends one batch body; it returns how the central answered, the
-// delay the central asked for (Retry-After, capped at BackoffMax), and its
-// message.
-func (u *Uploader) post(ctx context.Context, id string, body []byte) (Outcome, time.Duration, string) {
+// post sends one batch body to the central at base; it returns how the
+// central answered, the delay the central asked for (Retry-After, capped
+// at BackoffMax), and its message.
+func (u *Uploader) post(ctx context.Context, base, id string, body []byte) (Outcome, time.Duration, string) {
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	_, _ = zw.Write(body)
 	_ = zw.Close()
-	endpoint := strings.TrimRight(u.BaseURL, "/") + "/api/v1/sites/" + url.PathEscape(u.Site) + "/batches"
+	endpoint := strings.TrimRight(base, "/") + "/api/v1/sites/" + url.PathEscape(u.Site) + "/batches"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, &gz)
 	if err != nil {
 		return Refused, 0, err.Error()
@@ -152,7 +164,7 @@ func (u *Uploader) post(ctx context.Context, id string, body []byte) (Outcome, t
 		if rerr != nil { // the answer broke off: the batch may be stored, a resend is a duplicate
 			return retry, 0, fmt.Sprintf("network: the answer (%s) broke off: %v", resp.Status, rerr)
 		}
-		if err := u.isAnswer(resp, msg, over, func(raw []byte) error {
+		if err := u.isAnswer(base, resp, msg, over, func(raw []byte) error {
 			a, err := wire.DecodeAck(raw)
 			if err != nil {
 				return err
@@ -163,7 +175,7 @@ func (u *Uploader) post(ctx context.Context, id string, body []byte) (Outcome, t
 		}
 		return Acked, 0, text
 	case code/100 == 3:
-		return foreign, 0, u.redirected(resp)
+		return foreign, 0, u.redirected(base, resp)
 	case code == http.StatusRequestTimeout || code == http.StatusTooEarly || code == http.StatusTooManyRequests || code/100 == 5:
 		return retry, u.retryAfter(resp.Header.Get("Retry-After")), text
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
@@ -172,19 +184,19 @@ func (u *Uploader) post(ctx context.Context, id string, body []byte) (Outcome, t
 		// Only the central's own refusal (its JSON error) quarantines a
 		// batch: a 404 page of a web server at a wrong central.url, a
 		// proxy's 400, would otherwise quarantine every batch.
-		if err := u.isAnswer(resp, msg, over, centralRefusal); err != nil {
+		if err := u.isAnswer(base, resp, msg, over, centralRefusal); err != nil {
 			return foreign, 0, err.Error()
 		}
 		return Refused, 0, text
 	default:
-		return foreign, 0, fmt.Sprintf("central %s answered %q, a status HTTP does not define: is central.url right? a proxy or captive portal?", u.BaseURL, resp.Status)
+		return foreign, 0, fmt.Sprintf("central %s answered %q, a status HTTP does not define: is central.url right? a proxy or captive portal?", base, resp.Status)
 	}
 }
 
 // isAnswer checks a 2xx answer is the central's own: JSON, whole (at most
 // wire.MaxAckSize), and accepted by check. Otherwise the error names the
 // status, the content type and the start of the body.
-func (u *Uploader) isAnswer(resp *http.Response, body []byte, over bool, check func([]byte) error) error {
+func (u *Uploader) isAnswer(base string, resp *http.Response, body []byte, over bool, check func([]byte) error) error {
 	ct := resp.Header.Get("Content-Type")
 	mt, _, _ := mime.ParseMediaType(ct)
 	var why error
@@ -200,7 +212,7 @@ func (u *Uploader) isAnswer(resp *http.Response, body []byte, over bool, check f
 		return nil
 	}
 	return fmt.Errorf("central %s answered %s but not as the greenhelp central does (%v; content type %q; body %s): is central.url right? a proxy or captive portal?",
-		u.BaseURL, resp.Status, why, ct, bodyStart(body))
+		base, resp.Status, why, ct, bodyStart(body))
 }
 
 // centralRefusal checks a 4xx body is the central's refusal: a JSON
@@ -217,13 +229,13 @@ func centralRefusal(raw []byte) error {
 
 // redirected describes a 3xx answer: where it pointed, and that it is not
 // followed.
-func (u *Uploader) redirected(resp *http.Response) string {
+func (u *Uploader) redirected(base string, resp *http.Response) string {
 	where := resp.Header.Get("Location")
 	if where == "" {
 		where = "(no Location)"
 	}
 	return fmt.Sprintf("central %s answered %s, a redirect to %q: the agent never follows one (the site token would go with it): set central.url to the central's own address (is a proxy or captive portal in the way?)",
-		u.BaseURL, resp.Status, footprint.Clip(where))
+		base, resp.Status, footprint.Clip(where))
 }
 
 // bodyStart quotes the start of an answer's body for a message.
@@ -282,17 +294,36 @@ func (u *Uploader) backoff(n int) time.Duration {
 	return time.Duration(float64(d) * (0.5 + rand.Float64()))
 }
 
-// Deliver sends one outbox entry until the central acknowledges or
-// refuses it, or ctx ends (the entry then stays pending), at most
-// attempts tries (0: until ctx ends).
+// Deliver sends one outbox entry until a central acknowledges or refuses
+// it, or ctx ends (the entry then stays pending), at most attempts rounds
+// (0: until ctx ends).
+//
+// A round tries each central of URLs once, from URLs[Current] on: a
+// central that does not answer (connection refused, a timeout, a reset,
+// an answer cut short, a 408, 425, 429 or any 5xx, 503 included) or whose
+// answer is not the central's own (a foreign 2xx or 4xx, a redirect —
+// never followed, so the token goes to no address but the ones listed)
+// passes the same batch to the next: its id makes a second central's
+// answer a 200 duplicate if the first had stored it. The first central
+// that answers ends the round and becomes Current: an acknowledgement,
+// or a refusal that is the central's own (a 400, 409 or 413 quarantines,
+// a 401 or 403 stops delivery) — every central reads the same database,
+// so the next one would say the same. Only when every central failed does
+// the agent wait: the backoff, or the longest Retry-After of the round.
 func (u *Uploader) Deliver(ctx context.Context, ob *outbox.Outbox, e outbox.Entry, onAck func(outbox.Batch), attempts int) (Outcome, error) {
 	b, raw, err := ob.Load(e)
 	if err != nil {
 		u.Log.Error("outbox entry set aside", "entry", e.Name, "err", err)
 		return setAside, nil
 	}
-	for attempt := 0; ; attempt++ {
-		res, after, msg := u.post(ctx, b.ID, raw)
+	if len(u.URLs) == 0 {
+		return retry, fmt.Errorf("batch %s: no central address (central.url or central.urls)", b.ID)
+	}
+	if u.Current < 0 || u.Current >= len(u.URLs) {
+		u.Current = 0
+	}
+	for round := 0; ; round++ {
+		res, after, msg := u.round(ctx, b.ID, raw)
 		switch res {
 		case Acked:
 			if err := ob.Ack(e); err != nil {
@@ -301,30 +332,30 @@ func (u *Uploader) Deliver(ctx context.Context, ob *outbox.Outbox, e outbox.Entr
 			if onAck != nil {
 				onAck(b)
 			}
-			u.Log.Info("batch acknowledged", "batch", b.ID, "records", len(b.Activities))
+			u.Log.Info("batch acknowledged", "batch", b.ID, "records", len(b.Activities), "central", u.URLs[u.Current])
 			return Acked, nil
 		case Refused:
-			u.Log.Error("batch refused by the central: quarantined", "batch", b.ID, "reason", msg)
+			u.Log.Error("batch refused by the central: quarantined", "batch", b.ID, "central", u.URLs[u.Current], "reason", msg)
 			return Refused, ob.Quarantine(e, msg)
 		case badToken:
 			// Every batch would get the same answer: stop, keep them all
 			// pending, and say what to fix.
 			return badToken, fmt.Errorf("%w (%s): check central.token (or token_file, GREENHELP_AGENT_CENTRAL_TOKEN) against the token `greenhelp sites add` or `sites rotate-token` printed for site %s; the batches stay in the outbox and go once it is fixed", ErrToken, msg, u.Site)
 		}
-		if attempts > 0 && attempt+1 >= attempts {
+		if attempts > 0 && round+1 >= attempts {
 			if res == foreign {
-				u.Log.Error("batch not acknowledged: the answer is not the central's; it stays in the outbox", "batch", b.ID, "attempt", attempt+1, "reason", msg)
+				u.Log.Error("batch not acknowledged: the answer is not the central's; it stays in the outbox", "batch", b.ID, "attempt", round+1, "reason", msg)
 			}
 			return retry, fmt.Errorf("batch %s: %s", b.ID, msg)
 		}
-		wait := u.backoff(attempt)
+		wait := u.backoff(round)
 		if after > 0 {
 			wait = after // already capped at BackoffMax
 		}
 		if res == foreign {
-			u.Log.Error("batch not acknowledged: the answer is not the central's; it stays in the outbox, will retry", "batch", b.ID, "attempt", attempt+1, "wait", wait.Round(time.Millisecond), "reason", msg)
+			u.Log.Error("batch not acknowledged: the answer is not the central's; it stays in the outbox, will retry", "batch", b.ID, "attempt", round+1, "wait", wait.Round(time.Millisecond), "reason", msg)
 		} else {
-			u.Log.Warn("central unavailable, will retry", "batch", b.ID, "attempt", attempt+1, "wait", wait.Round(time.Millisecond), "reason", msg)
+			u.Log.Warn("central unavailable, will retry", "batch", b.ID, "attempt", round+1, "wait", wait.Round(time.Millisecond), "reason", msg)
 		}
 		if err := u.sleep(ctx, wait); err != nil {
 			return retry, err
@@ -332,71 +363,37 @@ func (u *Uploader) Deliver(ctx context.Context, ob *outbox.Outbox, e outbox.Entr
 	}
 }
 
-// PingResult is what `check --ping` learnt from the central.
-type PingResult struct {
-	URL        string    `json:"url"`
-	Site       string    `json:"site"`
-	Name       string    `json:"name"`
-	Status     string    `json:"status"`
-	ServerTime time.Time `json:"server_time"`
-	// LastReceived is the site's last batch the central logged.
-	LastReceived time.Time `json:"last_received,omitzero"`
-}
-
-// Ping asks the central whether it is reachable and takes the site's
-// token (GET /api/v1/sites/{site}/ping): an error says which of the
-// address, the token or the site id is wrong. The answer is checked as a
-// batch's is: a redirect is not followed, and a 200 counts only as the
-// central's JSON naming the site.
-func (u *Uploader) Ping(ctx context.Context) (PingResult, error) {
-	endpoint := strings.TrimRight(u.BaseURL, "/") + "/api/v1/sites/" + url.PathEscape(u.Site) + "/ping"
-	res := PingResult{URL: u.BaseURL}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
-	if err != nil {
-		return res, fmt.Errorf("central.url %q: %w", u.BaseURL, err)
-	}
-	if u.Token == "" {
-		return res, fmt.Errorf("no central token: set central.token_file or GREENHELP_AGENT_CENTRAL_TOKEN to the token `greenhelp sites add` printed for site %s", u.Site)
-	}
-	req.Header.Set("Authorization", "Bearer "+u.Token)
-	resp, err := u.do(req)
-	if err != nil {
-		return res, fmt.Errorf("central %s not reachable: %w (check central.url, the network and the proxy)", u.BaseURL, err)
-	}
-	defer resp.Body.Close()
-	body, over, rerr := readAnswer(resp)
-	text := outbox.ReadableReason(fmt.Sprintf("%s: %s", resp.Status, strings.TrimSpace(string(body))))
-	switch code := resp.StatusCode; {
-	case code == http.StatusOK:
-		if rerr != nil {
-			return res, fmt.Errorf("central %s: the answer (%s) broke off: %w", u.BaseURL, resp.Status, rerr)
+// round posts the batch to each central once, from Current on, until
+// one answers (Current is then that one): that answer; or, when none
+// did, foreign if any answer was not the central's (else retry), the
+// longest Retry-After asked for and every central's failure. It stops
+// early when ctx ends.
+func (u *Uploader) round(ctx context.Context, id string, raw []byte) (Outcome, time.Duration, string) {
+	n := len(u.URLs)
+	res, after, failed := retry, time.Duration(0), make([]string, 0, n)
+	for i := range n {
+		k := (u.Current + i) % n
+		r, ra, msg := u.post(ctx, u.URLs[k], id, raw)
+		if r != retry && r != foreign {
+			u.Current = k
+			return r, ra, msg
 		}
-		var got PingResult
-		if err := u.isAnswer(resp, body, over, func(raw []byte) error {
-			if err := decodeAnswer(raw, &got); err != nil {
-				return err
-			}
-			if got.Site != u.Site {
-				return fmt.Errorf("it names site %q, not %q", footprint.Clip(got.Site), u.Site)
-			}
-			return nil
-		}); err != nil {
-			return res, err
+		if r == foreign {
+			res = foreign
 		}
-		got.URL = u.BaseURL
-		return got, nil
-	case code/100 == 3:
-		return res, errors.New(u.redirected(resp))
-	case code == http.StatusUnauthorized:
-		return res, fmt.Errorf("%w (%s): the central knows no site with this token — use the token `greenhelp sites add` (or `sites rotate-token`) printed for site %s", ErrToken, text, u.Site)
-	case code == http.StatusForbidden:
-		return res, fmt.Errorf("%w (%s): the token is another site's — site.id in site.yaml is %q", ErrToken, text, u.Site)
-	case code == http.StatusNotFound:
-		return res, fmt.Errorf("central %s has no ping endpoint (%s): is central.url the greenhelp service, and is it up to date?", u.BaseURL, text)
-	case code/100 == 2:
-		return res, u.isAnswer(resp, body, over, func([]byte) error { return fmt.Errorf("status %s, want 200", resp.Status) })
+		after = max(after, ra)
+		if n == 1 {
+			return res, after, msg
+		}
+		failed = append(failed, "central "+u.URLs[k]+": "+msg)
+		if ctx.Err() != nil {
+			break
+		}
+		if i+1 < n {
+			u.Log.Warn("central failed: the batch goes to the next one", "batch", id, "central", u.URLs[k], "next", u.URLs[(k+1)%n], "reason", msg)
+		}
 	}
-	return res, fmt.Errorf("central %s: %s", u.BaseURL, text)
+	return res, after, strings.Join(failed, "; ")
 }
 
 // decodeAnswer decodes one JSON object of the central's into v: a member

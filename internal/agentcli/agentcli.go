@@ -120,9 +120,12 @@ type CheckReport struct {
 	// Implausible are figures off by an order of magnitude against the
 	// declaration or the source's history.
 	Implausible []declaration.PlausibilityWarning `json:"implausible,omitempty"`
-	// Ping is the central's answer to --ping (PingError when it failed).
+	// Ping is the central's answer to --ping (PingError when it failed);
+	// with several central addresses, the first that answered, and
+	// Centrals is each one's answer (pingCentrals).
 	Ping      *upload.PingResult `json:"ping,omitempty"`
 	PingError string             `json:"ping_error,omitempty"`
+	Centrals  []CentralPing      `json:"centrals,omitempty"`
 }
 
 func checkCmd() *cobra.Command {
@@ -145,13 +148,7 @@ func checkCmd() *cobra.Command {
 			c := a.Collect(cmd.Context())
 			rep := CheckReport{Config: cfg.String(), Sources: c.Health, Summary: summarise(c), OK: c.OK(), Implausible: c.Warnings}
 			if ping, _ := cmd.Flags().GetBool("ping"); ping {
-				a.Cfg = cfg
-				p, err := a.Ping(cmd.Context())
-				if err != nil {
-					rep.PingError, rep.OK = err.Error(), false
-				} else {
-					rep.Ping = &p
-				}
+				pingCentrals(a.Ping(cmd.Context()), &rep)
 			} else if cfg.Central.Token == "" {
 				rep.Warning = append(rep.Warning, "no central token yet: set central.token_file or GREENHELP_AGENT_CENTRAL_TOKEN before `once` or `run`")
 			}
@@ -312,17 +309,7 @@ func printCheck(w io.Writer, rep CheckReport) {
 	for _, warn := range rep.Warning {
 		fmt.Fprintln(w, "warning:", warn)
 	}
-	if p := rep.Ping; p != nil {
-		last := "none yet"
-		if !p.LastReceived.IsZero() {
-			last = p.LastReceived.Format(time.RFC3339)
-		}
-		fmt.Fprintf(w, "central %s: reachable, token accepted for site %s (%s, %s); its clock %s; last batch received: %s\n",
-			p.URL, p.Site, p.Name, p.Status, p.ServerTime.Format(time.RFC3339), last)
-	}
-	if rep.PingError != "" {
-		fmt.Fprintln(w, "central: FAILED:", rep.PingError)
-	}
+	printPings(w, rep)
 	fmt.Fprintln(w, "\nSources:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tTYPE\tCOLLECTOR\tROWS\tREJECTED\tRECORDS\tSTATUS")

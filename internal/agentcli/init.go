@@ -44,6 +44,9 @@ site:
 
 central:
   url: %s
+  # Several centrals on one database (PostgreSQL): list them instead of url,
+  # and the agent fails over between them, keeping to the one that answered:
+  # urls: [https://central-a.example.org, https://central-b.example.org]
   token_file: token                 # the token greenhelp sites add printed, alone in this file
 
 outbox:
