@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/greenhelp/greenhelp/agent/source"
+	"github.com/greenhelp/greenhelp/agent/timefmt"
 	"github.com/greenhelp/greenhelp/footprint"
 )
 
@@ -80,18 +81,22 @@ func newPowerLog(c *ws) *powerLog {
 // event reads one row as a device's power event: the same checks and
 // rejections, in the same order, as the whole-table form.
 func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class string, ok bool) {
-	dev = strings.TrimSpace(r.Get("device"))
+	dev = trim(r.Get("device"))
 	if dev == "" {
 		c.reject(r, "device: empty")
 		return
 	}
-	raw := strings.TrimSpace(r.Get("time"))
+	raw := trim(r.Get("time"))
 	var err error
 	if rfc3339Like(raw) {
 		// An instant with its offset (a tool's export, winevents): read
-		// as such first, without the layout's failure and its message.
-		if at, err = time.Parse(time.RFC3339, raw); err == nil {
-			at = at.In(c.loc)
+		// as such first, without the layout's failure and its message
+		// (its usual shape without time.Parse's general path).
+		var fast bool
+		if at, fast = timefmt.RFC3339In(raw, c.loc); !fast {
+			if at, err = time.Parse(time.RFC3339, raw); err == nil {
+				at = at.In(c.loc)
+			}
 		}
 	}
 	if at.IsZero() {
@@ -140,6 +145,15 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 		c.lastClass = class
 	}
 	return dev, at, state, name, class, true
+}
+
+// trim is strings.TrimSpace without its work for the usual field, which
+// starts and ends with a visible ASCII character.
+func trim(s string) string {
+	if n := len(s); n > 0 && s[0] > ' ' && s[0] < 0x80 && s[n-1] > ' ' && s[n-1] < 0x80 {
+		return s
+	}
+	return strings.TrimSpace(s)
 }
 
 // earliest and latest bound the instants a log is read in, a day wider

@@ -208,7 +208,7 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 		rf.names, rf.vals = rf.names[:len(idx)], rf.vals[:len(idx)]
 		for i, c := range idx {
 			if c.i < len(rec) {
-				rf.vals[i] = strings.TrimSpace(rec[c.i])
+				rf.vals[i] = trimField(rec[c.i])
 			} else {
 				rf.vals[i] = ""
 			}
@@ -252,4 +252,13 @@ func decoder(enc string) (*encoding.Decoder, error) {
 		return charmap.Windows1252.NewDecoder(), nil
 	}
 	return nil, fmt.Errorf("unknown encoding: want utf-8, latin-1 or windows-1252")
+}
+
+// trimField is strings.TrimSpace without its work for the usual field,
+// which starts and ends with a visible ASCII character.
+func trimField(s string) string {
+	if n := len(s); n > 0 && s[0] > ' ' && s[0] < 0x80 && s[n-1] > ' ' && s[n-1] < 0x80 {
+		return s
+	}
+	return strings.TrimSpace(s)
 }
