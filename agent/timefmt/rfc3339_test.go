@@ -22,7 +22,7 @@ func TestRFC3339In(t *testing.T) {
 		// 23:30 at −05:30 is 05:00 UTC the next day, 06:00 in Paris.
 		{"2024-03-04T23:30:00-05:30", true, time.Date(2024, 3, 5, 6, 0, 0, 0, paris)},
 		{"2024-02-29T00:00:00Z", true, time.Date(2024, 2, 29, 1, 0, 0, 0, paris)},
-		{"2023-02-29T00:00:00Z", false, time.Time{}},      // no 29 February in 2023: time.Parse's error
+		{"2023-02-29T00:00:00Z", false, time.Time{}},        // no 29 February in 2023: time.Parse's error
 		{"2024-03-04T20:00:00.5+01:00", false, time.Time{}}, // a fraction: time.Parse reads it
 		{"2024-03-04t20:00:00z", false, time.Time{}},
 		{"2024-13-04T20:00:00Z", false, time.Time{}},
