@@ -187,7 +187,11 @@ func hourOf(name string) (int, bool) {
 // Query is the export: the day view joined to v_R_System for the
 // computer's name, its date written as ISO 8601 (CONVERT style 23,
 // yyyy-mm-dd: no culture to set), ordered by computer and day. Its
-// column names are the view's own (see the package comment).
+// column names are the view's own (see the package comment). It takes
+// the last ExportDays days: the site keeps the daily data 31 days
+// (Microsoft, "How to monitor and plan for power management"), so no day
+// it is deleting is read half; a day older than that was sent before and
+// stays as it was.
 const Query = `SELECT s.Name0, CONVERT(char(10), d.Date0, 23) AS Date0, d.TypeOfEvent0,
   d.hr0_10, d.hr1_20, d.hr2_30, d.hr3_40, d.hr4_50, d.hr5_60, d.hr6_70, d.hr7_80,
   d.hr8_90, d.hr9_100, d.hr10_110, d.hr11_120, d.hr12_130, d.hr13_140, d.hr14_150, d.hr15_160,
@@ -195,7 +199,12 @@ const Query = `SELECT s.Name0, CONVERT(char(10), d.Date0, 23) AS Date0, d.TypeOf
   d.minutesTotal0
 FROM v_GS_POWER_MANAGEMENT_DAY d
 JOIN v_R_System s ON s.ResourceID = d.ResourceID
+WHERE d.Date0 >= DATEADD(day, -28, CAST(GETDATE() AS date))
 ORDER BY s.Name0, d.Date0, d.TypeOfEvent0`
+
+// ExportDays is how many days back Query reaches: fewer than the 31 the
+// site keeps.
+const ExportDays = 28
 
 // DistinctTypes is the query listing the TypeOfEvent0 values a site's
 // view holds, to map under types:.
