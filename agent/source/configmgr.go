@@ -116,13 +116,27 @@ func (s *configMgrSource) Stream(ctx context.Context, env Env, cols map[string]s
 			return nil, err
 		}
 	}
+	// The fields by name, in the order a row's slots keep them: filled
+	// in place span after span (no map, no allocation), or, when the
+	// block maps some of them to other names, through a map.
+	names := slices.Sorted(slices.Values(configMgrFields))
+	slots := fieldSlots{names: names, vals: make([]string, len(names))}
+	iClass, iDevice, iStart, iEnd, iState := slices.Index(names, "class"), slices.Index(names, "device"), slices.Index(names, "start"), slices.Index(names, "end"), slices.Index(names, "state")
 	got := map[string]string{}
 	fields := make(map[string]string, len(configMgrFields)+len(cols))
-	var slots fieldSlots
 	sum := rd.Spans(loc, func(sp cmpower.Span) {
 		class := ""
 		if sp.Monitor {
 			class = "monitor"
+		}
+		if len(cols) == 0 {
+			// A constant the block sets (Row.Set) may have added a slot:
+			// back to the source's own.
+			slots.names, slots.vals = slots.names[:len(names)], slots.vals[:len(names)]
+			v := slots.vals
+			v[iClass], v[iDevice], v[iStart], v[iEnd], v[iState] = class, sp.Machine, sp.From.Format(time.RFC3339), sp.To.Format(time.RFC3339), string(sp.State)
+			emit(Row{place: sp.Where, f: &slots})
+			return
 		}
 		got["device"], got["start"], got["end"], got["state"], got["class"] = sp.Machine, sp.From.Format(time.RFC3339), sp.To.Format(time.RFC3339), string(sp.State), class
 		clear(fields)

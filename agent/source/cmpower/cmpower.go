@@ -84,8 +84,17 @@ var Mapped = []State{On, InUse, Sleep, Off, Monitor, Ignore}
 var Rests = []State{Off, Sleep, Unknown}
 
 // slots are the states a machine-day keeps a row of, in the order an
-// hour's minutes are laid out (InUse within On first).
+// hour's minutes are laid out (InUse within On first): sInUse … sMonitor
+// are their indices.
 var slots = []State{InUse, On, Sleep, Off, Monitor}
+
+const (
+	sInUse = iota
+	sOn
+	sSleep
+	sOff
+	sMonitor
+)
 
 func slotOf(s State) int { return slices.Index(slots, s) }
 

@@ -60,8 +60,9 @@ func (r *Reader) Spans(loc *time.Location, emit func(Span)) Summary {
 	prev := dayKey{machine: -1}
 	for _, k := range keys {
 		d := r.days[k]
+		b := hours(k.day, loc)
 		if d.bad == "" {
-			d.bad = r.check(k, d, loc)
+			d.bad = r.check(k, d, b, loc)
 		}
 		if d.bad != "" {
 			sum.Left++
@@ -74,7 +75,7 @@ func (r *Reader) Spans(loc *time.Location, emit func(Span)) Summary {
 		prev = k
 		pc.span = Span{Machine: r.names[k.machine]}
 		mon.span = Span{Machine: r.names[k.machine], Monitor: true}
-		usedPC, usedMon := r.day(k, d, loc, &pc, &mon, emit, &sum)
+		usedPC, usedMon := r.day(d, b, &pc, &mon, emit)
 		if usedPC || usedMon {
 			sum.Days++
 			machines[k.machine] = true
@@ -110,8 +111,7 @@ func hours(day int32, loc *time.Location) (b [25]time.Time) {
 // check says why a day's minutes cannot be laid out ("" when they can):
 // an hour holding more minutes than it lasts, or a computer's states
 // adding up to more than the hour. The day is then left out.
-func (r *Reader) check(k dayKey, d *mday, loc *time.Location) string {
-	b := hours(k.day, loc)
+func (r *Reader) check(k dayKey, d *mday, b [25]time.Time, loc *time.Location) string {
 	for h := 0; h < 24; h++ {
 		length := int(b[h+1].Sub(b[h]) / time.Minute)
 		for s, x := range d.rows {
@@ -126,24 +126,24 @@ func (r *Reader) check(k dayKey, d *mday, loc *time.Location) string {
 			d.rows[s] = nil
 			return "an hour longer than it lasts at " + x.where
 		}
-		on := d.rows[slotOf(On)]
+		on := d.rows[sOn]
 		if on == nil || on.min[h] < 0 {
 			continue
 		}
-		c, s, o := int(on.min[h]), minutes(d, Sleep, h), minutes(d, Off, h)
+		c, s, o := int(on.min[h]), minutes(d, sSleep, h), minutes(d, sOff, h)
 		if c+s+o > length {
 			r.problem(on.where, fmt.Sprintf("%s: on %d + asleep %d + off %d minutes = %d: more than the hour's %d (%s): the day is left out", hourName(h)+"0", c, s, o, c+s+o, length, dayString(k.day)))
-			d.rows[slotOf(On)] = nil
+			d.rows[sOn] = nil
 			return "an hour's states adding up to more than the hour at " + on.where
 		}
 	}
 	return ""
 }
 
-// minutes is a day's minutes of state s in hour h (0 when the day has no
+// minutes is a day's minutes of slot s in hour h (0 when the day has no
 // such row or the cell was empty).
-func minutes(d *mday, s State, h int) int {
-	if x := d.rows[slotOf(s)]; x != nil && x.min[h] > 0 {
+func minutes(d *mday, s, h int) int {
+	if x := d.rows[s]; x != nil && x.min[h] > 0 {
 		return int(x.min[h])
 	}
 	return 0
@@ -161,20 +161,19 @@ func (r *Reader) leaveOut(d *mday) {
 
 // day lays one computer-day out as spans: the computer's when it has an
 // on row, its monitor's when it has a monitor row.
-func (r *Reader) day(k dayKey, d *mday, loc *time.Location, pc, mon *builder, emit func(Span), sum *Summary) (usedPC, usedMon bool) {
-	b := hours(k.day, loc)
-	on, mr := d.rows[slotOf(On)], d.rows[slotOf(Monitor)]
+func (r *Reader) day(d *mday, b [25]time.Time, pc, mon *builder, emit func(Span)) (usedPC, usedMon bool) {
+	on, mr := d.rows[sOn], d.rows[sMonitor]
 	for h := 0; h < 24; h++ {
 		from, length := b[h], int(b[h+1].Sub(b[h])/time.Minute)
 		used := 0 // the hour's in-use minutes, for its monitor
 		if on != nil && on.min[h] >= 0 {
-			c, u := int(on.min[h]), minutes(d, InUse, h)
+			c, u := int(on.min[h]), minutes(d, sInUse, h)
 			if u > c {
 				r.capped++
 				u = c
 			}
 			used = u
-			s, o := minutes(d, Sleep, h), minutes(d, Off, h)
+			s, o := minutes(d, sSleep, h), minutes(d, sOff, h)
 			rest := length - c - s - o
 			gap := 0
 			switch r.cfg.Rest {
@@ -185,7 +184,8 @@ func (r *Reader) day(k dayKey, d *mday, loc *time.Location, pc, mon *builder, em
 			default:
 				gap = rest
 			}
-			pc.hour(from, []part{{InUse, u}, {On, c - u}, {Sleep, s}, {Off, o}}, gap, on.where, emit)
+			parts := [4]part{{InUse, u}, {On, c - u}, {Sleep, s}, {Off, o}}
+			pc.hour(from, parts[:], gap, on.where, emit)
 			usedPC = true
 		} else {
 			if on != nil {
@@ -197,7 +197,8 @@ func (r *Reader) day(k dayKey, d *mday, loc *time.Location, pc, mon *builder, em
 		if mr != nil && mr.min[h] >= 0 {
 			m := int(mr.min[h])
 			mu := min(m, used)
-			mon.hour(from, []part{{InUse, mu}, {On, m - mu}, {Off, length - m}}, 0, mr.where, emit)
+			parts := [3]part{{InUse, mu}, {On, m - mu}, {Off, length - m}}
+			mon.hour(from, parts[:], 0, mr.where, emit)
 			usedMon = true
 		} else {
 			mon.flush(emit)
