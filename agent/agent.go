@@ -61,6 +61,9 @@ type SourceHealth struct {
 	// purpose, by what they were (a Windows event log's events that are
 	// not power events, by provider and id).
 	Ignored map[string]int `json:"ignored,omitempty"`
+	// Read is what the source says of what it read as a whole (a
+	// Configuration Manager export's computers and days: source.Env.Say).
+	Read []string `json:"read,omitempty"`
 }
 
 // IgnoredTotal is the number of records ignored.

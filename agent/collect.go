@@ -88,6 +88,7 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		}
 		h.Ignored[what] += n
 	}
+	env.Say = func(line string) { h.Read = append(h.Read, line) }
 	col := s.Options.New(cenv)
 	rows, first := 0, ""
 	emit := func(r source.Row) {
@@ -124,7 +125,7 @@ func (a *Agent) collectSource(ctx context.Context, s SourceConfig, base string, 
 		// Rows in an order the collector cannot stream (a power log out of
 		// time order device by device): the source read whole.
 		a.Log.Info("collected from the whole file", "source", s.ID, "reason", err)
-		h.Ignored = nil // counted again by the whole read
+		h.Ignored, h.Read = nil, nil // counted again by the whole read
 		t, err := source.Read(ctx, s.Source, env, cols)
 		if err != nil {
 			return nil, err

@@ -156,6 +156,43 @@ func trim(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// instant reads a span's timestamp field as event reads a log's time:
+// RFC 3339 first when it has that shape (configmgr's), else with the
+// source's time layout; a year outside 1990–2100 is refused. (event keeps
+// its own copy, tuned for the log's every row.)
+func (c *ws) instant(r source.Row, field string) (time.Time, bool) {
+	raw := trim(r.Get(field))
+	var at time.Time
+	var err error
+	if rfc3339Like(raw) {
+		var fast bool
+		if at, fast = timefmt.RFC3339In(raw, c.loc); !fast {
+			if at, err = time.Parse(time.RFC3339, raw); err == nil {
+				at = at.In(c.loc)
+			}
+		}
+	}
+	if at.IsZero() {
+		at, err = c.timeLayout.Parse(raw, c.loc)
+		if err != nil {
+			if at2, err2 := time.Parse(time.RFC3339, raw); err2 == nil {
+				at, err = at2.In(c.loc), nil
+			}
+		}
+	}
+	if err != nil {
+		c.rejectLayout(r, "time_format", raw, err, "%s: %q: want a local time as %s (or RFC 3339)", field, raw, c.env.Common.TimeFormat)
+		return at, false
+	}
+	if at.Before(earliest) || !at.Before(latest) {
+		if y := at.In(c.loc).Year(); y < 1990 || y > 2100 {
+			c.reject(r, "%s: %q: in %d: greenhelp keeps records from 1990 to 2100", field, raw, y)
+			return at, false
+		}
+	}
+	return at, true
+}
+
 // earliest and latest bound the instants a log is read in, a day wider
 // than 1990–2100 in any zone (the year is then checked in the site's).
 var (

@@ -11,9 +11,11 @@ import (
 )
 
 // workstationCollector reads how PCs and screens spend the power-off
-// windows: a power-management log of events per device (workstation.go,
-// workstation_stream.go), a tool's daily report of device-hours by state,
-// or, typed in (type: manual), an estimate at an assumed compliance.
+// windows: a power-management log of events per device (powerlog.go,
+// powerlog_whole.go), a source's spans of device time by state
+// (powerspan.go: configmgr), a tool's daily report of device-hours by
+// state, or, typed in (type: manual), an estimate at an assumed
+// compliance.
 type workstationCollector struct {
 	// Class is every device's unless columns.class gives it: desktop,
 	// laptop, thin_client, monitor.
@@ -79,7 +81,11 @@ func (s *workstationCollector) Check(env Env, add source.AddFunc) {
 	if ac := s.AssumedCompliance; ac != nil && (*ac < 0 || *ac > 1 || math.IsNaN(*ac)) {
 		add("assumed_compliance", strconv.FormatFloat(*ac, 'g', -1, 64), "want a share between 0 and 1")
 	}
-	requireColumns(env, add, "device|hours", "time|date", "event|state")
+	if spanMode(env) {
+		requireColumns(env, add, spanFields...)
+	} else {
+		requireColumns(env, add, "device|hours", "time|date", "event|state")
+	}
 	if env.Type != "manual" && env.Common.Columns.Class == "" && s.Class == "" {
 		add("class", "", "missing: give class (desktop, laptop, thin_client, monitor) or columns.class")
 	}
@@ -102,6 +108,8 @@ func (s *workstationCollector) New(env Env) Collector {
 		return byRow{c: c.state, add: c.estimateRow}
 	case env.Common.Columns.Hours != "":
 		return byRow{c: c.state, add: c.report}
+	case spanMode(env):
+		return newPowerSpans(c)
 	}
 	return newPowerLog(c)
 }
@@ -126,6 +134,8 @@ func (*workstationCollector) Sample() string {
   #   columns: {date: day, class: class, state: state, hours: device_hours}
   # Or the PCs' Windows System log, with no column to map (type: winevents):
   #   greenhelp-agent sample winevents
+  # Or Configuration Manager's power-management data (type: configmgr):
+  #   greenhelp-agent sample configmgr
 `
 }
 

@@ -152,6 +152,10 @@ type Env struct {
 	// out on purpose — an event that says nothing of what the collector
 	// reads — by what it was, for `check` to count.
 	Skip func(what string, n int)
+	// Say, when set, is told what the source read as a whole (a
+	// Configuration Manager export's computers and days), a line at a
+	// time, for check to print.
+	Say func(line string)
 }
 
 // Giving is a source type whose rows carry fixed fields of their own

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"sort"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -325,30 +324,7 @@ func printCheck(w io.Writer, rep CheckReport) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", h.ID, h.Type, h.Collector, h.RowsRead, h.RowsRejected, h.Records, st)
 	}
 	_ = tw.Flush()
-	for _, h := range rep.Sources {
-		for _, r := range h.Rejections {
-			fmt.Fprintf(w, "  %s: %s: %s\n", h.ID, r.Where, r.Reason)
-		}
-		for _, warn := range h.Warnings {
-			fmt.Fprintf(w, "  warning: %s: %s\n", h.ID, warn)
-		}
-		if sv := h.Survey; sv != nil {
-			fmt.Fprintf(w, "  %s: %s\n", h.ID, surveyLine(sv))
-		}
-		if h.RowsSkipped > 0 {
-			fmt.Fprintf(w, "  %s: %d line(s) skipped, not data (not rejected):", h.ID, h.RowsSkipped)
-			for _, r := range h.Skipped {
-				fmt.Fprintf(w, " %s: %s;", r.Where, r.Reason)
-			}
-			fmt.Fprintln(w)
-		}
-		for _, r := range h.Notes {
-			fmt.Fprintf(w, "  %s: note: %s: %s\n", h.ID, r.Where, r.Reason)
-		}
-		if n := h.IgnoredTotal(); n > 0 {
-			fmt.Fprintf(w, "  %s: %d events ignored (not power events): ids %s\n", h.ID, n, ignoredIDs(h.Ignored, 10))
-		}
-	}
+	printSourceNotes(w, rep.Sources)
 	printCoverage(w, rep.Sources)
 	fmt.Fprintln(w, "\nWould send:")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -371,31 +347,6 @@ func printCheck(w io.Writer, rep CheckReport) {
 	case rep.OK:
 		fmt.Fprintln(w, "\ncheck: ok")
 	}
-}
-
-// ignoredIDs lists the ignored events by what they were, the most
-// frequent first: "Kernel-General 1 (900), Service Control Manager 7036
-// (300), … and 12 more".
-func ignoredIDs(ignored map[string]int, most int) string {
-	ids := make([]string, 0, len(ignored))
-	for id := range ignored {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool {
-		if ignored[ids[i]] != ignored[ids[j]] {
-			return ignored[ids[i]] > ignored[ids[j]]
-		}
-		return ids[i] < ids[j]
-	})
-	parts := make([]string, 0, most+1)
-	for i, id := range ids {
-		if i == most {
-			parts = append(parts, fmt.Sprintf("… and %d more", len(ids)-most))
-			break
-		}
-		parts = append(parts, fmt.Sprintf("%s (%d)", id, ignored[id]))
-	}
-	return strings.Join(parts, ", ")
 }
 
 func onceCmd() *cobra.Command {

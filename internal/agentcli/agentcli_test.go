@@ -193,6 +193,26 @@ func TestCheckCountsTheEventsAWindowsLogIgnores(t *testing.T) {
 	assert.Contains(t, out, "type: winevents")
 }
 
+// check on a Configuration Manager export says what it read — computers,
+// days, hours not reported — and the rows it left out on purpose, by
+// why; `sample configmgr` prints the export query and the PowerShell line
+// that saves it.
+func TestCheckSaysWhatAConfigMgrExportHeld(t *testing.T) {
+	t.Parallel()
+	code, out, stderr := run(t, "check", "--config", "../../agent/testdata/collect/configmgr-power-daily/site.yaml")
+	require.Equal(t, 0, code, stderr+out)
+	assert.Contains(t, out, "  cm-power: 6 computer-days of 5 computers (1 with their monitor), 2025-03-14 to 2025-03-15, from 2 file(s)\n")
+	assert.Contains(t, out, "  cm-power: 12 computer-hours not reported (an empty cell): counted in no state\n")
+	assert.Contains(t, out, `  cm-power: 3 rows ignored: rows of TypeOfEvent0 "type-other" (types: ignore) (1), rows repeated with the same minutes (counted once) (1), rows replaced by a later file's (a later inventory of the same day) (1)`+"\n")
+	assert.Contains(t, out, "check: ok")
+
+	code, out, stderr = run(t, "sample", "configmgr")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "FROM v_GS_POWER_MANAGEMENT_DAY d")
+	assert.Contains(t, out, "Invoke-Sqlcmd -ServerInstance CMSQL01 -Database CM_P01 -InputFile power-daily.sql")
+	assert.Contains(t, out, "type: configmgr")
+}
+
 func TestIgnoredIDsListTheMostFrequentFirst(t *testing.T) {
 	t.Parallel()
 	ignored := map[string]int{"a 1": 1, "b 2": 5, "c 3": 5, "d 4": 2}
