@@ -86,39 +86,9 @@ func (c *ws) event(r source.Row) (dev string, at time.Time, state, name, class s
 		c.reject(r, "device: empty")
 		return
 	}
-	raw := trim(r.Get("time"))
-	var err error
-	if rfc3339Like(raw) {
-		// An instant with its offset (a tool's export, winevents): read
-		// as such first, without the layout's failure and its message
-		// (its usual shape without time.Parse's general path).
-		var fast bool
-		if at, fast = timefmt.RFC3339In(raw, c.loc); !fast {
-			if at, err = time.Parse(time.RFC3339, raw); err == nil {
-				at = at.In(c.loc)
-			}
-		}
-	}
-	if at.IsZero() {
-		at, err = c.timeLayout.Parse(raw, c.loc)
-		if err != nil {
-			if at2, err2 := time.Parse(time.RFC3339, raw); err2 == nil {
-				at, err = at2.In(c.loc), nil
-			}
-		}
-	}
-	if err != nil {
-		c.rejectLayout(r, "time_format", raw, err, "time: %q: want a local time as %s (or RFC 3339)", raw, c.env.Common.TimeFormat)
+	at, read := c.instant(r, "time")
+	if !read {
 		return
-	}
-	if at.Before(earliest) || !at.Before(latest) {
-		if y := at.In(c.loc).Year(); y < 1990 || y > 2100 {
-			// A year such as 0024 would have the log cover two thousand
-			// years of days, hour by hour: refused like the meters'
-			// readings.
-			c.reject(r, "time: %q: in %d: greenhelp keeps records from 1990 to 2100", raw, y)
-			return
-		}
 	}
 	if ev := r.Get("event"); ev != c.lastEvent {
 		c.lastEvent, c.lastName = ev, strings.ToLower(strings.TrimSpace(ev))
@@ -156,10 +126,12 @@ func trim(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// instant reads a span's timestamp field as event reads a log's time:
-// RFC 3339 first when it has that shape (configmgr's), else with the
-// source's time layout; a year outside 1990–2100 is refused. (event keeps
-// its own copy, tuned for the log's every row.)
+// instant reads a row's timestamp field (a log's time, a span's ends):
+// RFC 3339 first when it has that shape (a tool's export, winevents,
+// configmgr), its usual shape without time.Parse's general path, else
+// with the source's time layout; a year outside 1990–2100 is refused (a
+// year such as 0024 would have the log cover two thousand years of days,
+// hour by hour: refused like the meters' readings).
 func (c *ws) instant(r source.Row, field string) (time.Time, bool) {
 	raw := trim(r.Get(field))
 	var at time.Time

@@ -1,22 +1,16 @@
 package cmpower
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"golang.org/x/text/encoding/unicode"
-	"golang.org/x/text/transform"
-
+	"github.com/greenhelp/greenhelp/agent/source/internal/pscsv"
 	"github.com/greenhelp/greenhelp/agent/timefmt"
 )
 
@@ -138,55 +132,22 @@ type columns struct {
 func (r *Reader) Read(ctx context.Context, in io.Reader, name string) error {
 	file := r.file
 	r.file++
-	br := bufio.NewReader(decoded(in))
-	lineBase := 0
-	if head, _ := br.Peek(1); len(head) == 1 && head[0] == '#' {
-		// Windows PowerShell 5.1's Export-Csv without -NoTypeInformation:
-		// "#TYPE System.Data.DataRow" first.
-		if _, err := br.ReadString('\n'); err != nil && err != io.EOF {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		lineBase = 1
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	head, err := cr.Read()
+	// Windows PowerShell 5.1's Export-Csv without -NoTypeInformation
+	// writes "#TYPE System.Data.DataRow" first: pscsv reads past it.
+	f, err := pscsv.Open(in, name)
 	if errors.Is(err, io.EOF) {
 		return nil // an empty export: nothing yet
 	}
 	if err != nil {
-		return fmt.Errorf("%s:%d: read header: %w", name, lineBase+1, err)
+		return err
 	}
-	cols, err := r.header(slices.Clone(head))
+	cols, err := r.header(f.Head)
 	if err != nil {
-		return fmt.Errorf("%s:%d: %w", name, lineBase+1, err)
+		return fmt.Errorf("%s: %w", f.HeaderAt(), err)
 	}
-	for rows := 0; ; rows++ {
-		if rows%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-			r.problem(fmt.Sprintf("%s:%d", name, pe.StartLine+lineBase), fmt.Sprintf("unreadable CSV: %v (line %d, column %d): check the quotes", pe.Err, pe.Line+lineBase, pe.Column))
-			continue
-		}
-		line, _ := cr.FieldPos(0)
-		where := name + ":" + strconv.Itoa(line+lineBase)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
-		if err := r.add(file, where, rec, cols, rows < checkRows); err != nil {
-			return err
-		}
-	}
+	return f.Each(ctx, r.problem, func(row int, where string, rec []string) error {
+		return r.add(file, where, rec, cols, row < checkRows)
+	})
 }
 
 // header finds the columns: the computer's name (Config.Machine), Date0,
@@ -434,22 +395,4 @@ func clip(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
-}
-
-// decoded reads an export as UTF-8 whatever Windows wrote it in: UTF-8
-// with or without its BOM (Export-Csv -Encoding UTF8), or UTF-16 with its
-// BOM (-Encoding Unicode).
-func decoded(in io.Reader) io.Reader {
-	br := bufio.NewReaderSize(in, 64<<10)
-	head, _ := br.Peek(3)
-	switch {
-	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-		_, _ = br.Discard(3)
-		return br
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
-		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
-	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder())
-	}
-	return br
 }

@@ -1,15 +1,14 @@
 package winlog
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/greenhelp/greenhelp/agent/source/internal/pscsv"
 )
 
 // csvColumns are the columns a CSV of events is read from, each under the
@@ -40,22 +39,14 @@ const checkRows = 20
 // PowerShell 7's (no #TYPE line), or the deploy script's (its Xml column
 // gives the event's data).
 func (l *Log) readCSV(ctx context.Context, r io.Reader, name string) error {
-	br := bufio.NewReader(textReader(r))
-	lineBase := 0
-	if head, _ := br.Peek(1); len(head) == 1 && head[0] == '#' {
-		if _, err := br.ReadString('\n'); err != nil && err != io.EOF {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		lineBase = 1
+	f, err := pscsv.Open(r, name)
+	if errors.Is(err, io.EOF) {
+		return fmt.Errorf("%s:1: read header: %w", name, err)
 	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	head, err := cr.Read()
 	if err != nil {
-		return fmt.Errorf("%s:%d: read header: %w", name, lineBase+1, err)
+		return err
 	}
-	head = slices.Clone(head) // the reader reuses its record
+	head := f.Head
 	col := map[string]int{}
 	pos := map[string]int{}
 	for i, h := range head {
@@ -74,7 +65,7 @@ func (l *Log) readCSV(ctx context.Context, r io.Reader, name string) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%s:%d: header has no column %s: it has %s — want the CSV of Get-WinEvent | Export-Csv (or the deploy script's)", name, lineBase+1, strings.Join(missing, ", "), clip(strings.Join(head, ",")))
+		return fmt.Errorf("%s: header has no column %s: it has %s — want the CSV of Get-WinEvent | Export-Csv (or the deploy script's)", f.HeaderAt(), strings.Join(missing, ", "), clip(strings.Join(head, ",")))
 	}
 	get := func(rec []string, field string) string {
 		if i, ok := col[field]; ok && i < len(rec) {
@@ -82,27 +73,7 @@ func (l *Log) readCSV(ctx context.Context, r io.Reader, name string) error {
 		}
 		return ""
 	}
-	for rows := 0; ; rows++ {
-		if rows%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-			l.problem(fmt.Sprintf("%s:%d", name, pe.StartLine+lineBase), fmt.Sprintf("unreadable CSV: %v (line %d, column %d): check the quotes", pe.Err, pe.Line+lineBase, pe.Column))
-			continue
-		}
-		line, _ := cr.FieldPos(0)
-		where := name + ":" + strconv.Itoa(line+lineBase)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
-		}
+	return f.Each(ctx, l.problem, func(rows int, where string, rec []string) error {
 		e, err := l.csvEvent(where, get(rec, "xml"), get(rec, "machine"), get(rec, "provider"), get(rec, "id"), get(rec, "record"), get(rec, "message"))
 		if raw := get(rec, "time"); err == nil && (raw != "" || e.Time.IsZero()) {
 			e.Time, e.Alt, err = l.p.readTime(raw)
@@ -115,10 +86,11 @@ func (l *Log) readCSV(ctx context.Context, r io.Reader, name string) error {
 				return fmt.Errorf("%s: %w", where, err)
 			}
 			l.problem(where, err.Error())
-			continue
+			return nil
 		}
 		l.add(e)
-	}
+		return nil
+	})
 }
 
 // csvEvent is a CSV row's event but its time: from its Xml column when

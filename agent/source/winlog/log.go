@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/greenhelp/greenhelp/agent/source/internal/pscsv"
 )
 
 // Problem is an event that could not be read or used, and why.
@@ -115,7 +117,7 @@ func sniff(f io.ReadSeeker) (string, error) {
 	if bytes.HasPrefix(head, []byte(evtxMagic)) {
 		return "evtx", nil
 	}
-	text := decodeHead(head)
+	text := pscsv.Head(head)
 	switch t := strings.TrimSpace(text); {
 	case strings.HasPrefix(t, "<"):
 		return "xml", nil

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/greenhelp/greenhelp/agent/source/internal/pscsv"
 )
 
 // xmlEvent is an <Event> of the schema
@@ -47,7 +49,7 @@ type xmlEvent struct {
 // an <Events> root (/e:Events). A stream that stops being XML stops the
 // file, naming its line: what follows cannot be told apart.
 func (l *Log) readXML(ctx context.Context, r io.Reader, name string) error {
-	d := xml.NewDecoder(textReader(r))
+	d := xml.NewDecoder(pscsv.Text(r))
 	for n := 0; ; n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
