@@ -15,15 +15,17 @@ func RFC3339In(s string, loc *time.Location) (t time.Time, ok bool) {
 	if s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
-	y, ok1 := fixed(s, 0, 4)
-	mo, ok2 := fixed(s, 5, 2)
-	d, ok3 := fixed(s, 8, 2)
-	h, ok4 := fixed(s, 11, 2)
-	mi, ok5 := fixed(s, 14, 2)
-	sec, ok6 := fixed(s, 17, 2)
-	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 {
+	y1, ok1 := two(s, 0)
+	y2, ok2 := two(s, 2)
+	mo, ok3 := two(s, 5)
+	d, ok4 := two(s, 8)
+	h, ok5 := two(s, 11)
+	mi, ok6 := two(s, 14)
+	sec, ok7 := two(s, 17)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
 		return time.Time{}, false
 	}
+	y := y1*100 + y2
 	if mo < 1 || mo > 12 || d < 1 || d > monthDays(mo, y) || h > 23 || mi > 59 || sec > 59 {
 		return time.Time{}, false
 	}
@@ -34,8 +36,8 @@ func RFC3339In(s string, loc *time.Location) (t time.Time, ok bool) {
 		}
 	} else {
 		sign := s[19]
-		oh, okh := fixed(s, 20, 2)
-		om, okm := fixed(s, 23, 2)
+		oh, okh := two(s, 20)
+		om, okm := two(s, 23)
 		if (sign != '+' && sign != '-') || s[22] != ':' || !okh || !okm || oh > 23 || om > 59 {
 			return time.Time{}, false
 		}
@@ -81,13 +83,8 @@ func daysFromCivil(y, m, d int) int64 {
 	return int64(era)*146097 + int64(doe) - 719468
 }
 
-// fixed reads the n ASCII digits of s at at (false: not all digits).
-func fixed(s string, at, n int) (int, bool) {
-	v, ok := 0, true
-	for i := at; i < at+n; i++ {
-		c := s[i] - '0'
-		ok = ok && c <= 9
-		v = v*10 + int(c)
-	}
-	return v, ok
+// two reads the two ASCII digits of s at i (false: not both digits).
+func two(s string, i int) (int, bool) {
+	a, b := s[i]-'0', s[i+1]-'0'
+	return int(a)*10 + int(b), a <= 9 && b <= 9
 }

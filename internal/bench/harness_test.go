@@ -217,6 +217,9 @@ func TestCSVReference(t *testing.T) {
 	fmt.Println("parsed", n-1)
 }
 
+// agentRuns is how many times the power-log read and its reference run.
+const agentRuns = 5
+
 func agentLog(t *testing.T) {
 	dir := t.TempDir()
 	pcs, days := envInt("GREENHELP_BENCH_PCS", 3000), envInt("GREENHELP_BENCH_DAYS", 365)
@@ -232,10 +235,27 @@ func agentLog(t *testing.T) {
 	require.NoError(t, err)
 	self, err := os.Executable()
 	require.NoError(t, err)
-	refCPU, refRSS := usage(t, withEnv(exec.Command(self, "-test.run", "^TestCSVReference$"), "GREENHELP_BENCH_CSVREF="+log))
-	cpu, rss := usage(t, exec.Command(bin, "check", "--config", cfg, "--format", "json"))
+	// The reference and the agent run in turns, five times each: a
+	// shared virtual machine's CPU time of one run moves by half from one
+	// run to the next (steal, frequency); the least of each is the run
+	// least disturbed, and every run's figures are printed.
+	var refCPU, cpu time.Duration
+	var refRSS, rss float64
+	var runs []string
+	for i := range agentRuns {
+		rc, rr := usage(t, withEnv(exec.Command(self, "-test.run", "^TestCSVReference$"), "GREENHELP_BENCH_CSVREF="+log))
+		c, r := usage(t, exec.Command(bin, "check", "--config", cfg, "--format", "json"))
+		if i == 0 || rc < refCPU {
+			refCPU = rc
+		}
+		if i == 0 || c < cpu {
+			cpu = c
+		}
+		refRSS, rss = max(refRSS, rr), max(rss, r)
+		runs = append(runs, fmt.Sprintf("%.2f/%.2f", c.Seconds(), rc.Seconds()))
+	}
 	lines := pcs * days * 2
-	what := fmt.Sprintf("%d lines, %.0f MB", lines, float64(st.Size())/1e6)
+	what := fmt.Sprintf("%d lines, %.0f MB; least of %d runs each, in turns (agent/reference s: %s)", lines, float64(st.Size())/1e6, agentRuns, strings.Join(runs, ", "))
 	report(figure{name: "agent_power_log_cpu", unit: "s", value: cpu.Seconds(),
 		ref: fmt.Sprintf("encoding/csv (ReuseRecord) + an RFC 3339 parse of every timestamp %.2f s (%.2f×); %s", refCPU.Seconds(), cpu.Seconds()/refCPU.Seconds(), what), target: "≤ 2× the reference"})
 	report(figure{name: "agent_power_log_peak_rss", unit: "MiB", value: rss,
