@@ -313,10 +313,30 @@ func (c *Store) Batches(ctx context.Context, site string, limit int) ([]store.Ba
 }
 
 // SetOverride pins a site to a profile with a reason.
+// A pin that changes the site's profile or reason moves its generation
+// (store.Results): its calculation reads the pin.
 func (c *Store) SetOverride(ctx context.Context, site, profile, reason string) error {
-	_, err := c.db.ExecContext(ctx, `INSERT INTO profile_overrides(site, profile, reason, set_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT(site) DO UPDATE SET profile = excluded.profile, reason = excluded.reason, set_at = excluded.set_at`, site, profile, reason, now())
-	return classify("set profile override", err)
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil {
+		return classify("begin", err)
+	}
+	defer tx.Rollback()
+	var was, why string
+	err = tx.QueryRowContext(ctx, `SELECT profile, reason FROM profile_overrides WHERE site = ?`, site).Scan(&was, &why)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return classify("read profile override", err)
+	}
+	changed := err != nil || was != profile || why != reason
+	if _, err := tx.ExecContext(ctx, `INSERT INTO profile_overrides(site, profile, reason, set_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT(site) DO UPDATE SET profile = excluded.profile, reason = excluded.reason, set_at = excluded.set_at`, site, profile, reason, now()); err != nil {
+		return classify("set profile override", err)
+	}
+	if changed {
+		if err := bumpGeneration(ctx, tx, site); err != nil {
+			return err
+		}
+	}
+	return classify("set profile override", tx.Commit())
 }
 
 // Override returns a site's profile pin, if any.
