@@ -2,11 +2,13 @@ package central
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/greenhelp/greenhelp/central/store"
@@ -19,25 +21,46 @@ import (
 	"github.com/greenhelp/greenhelp/profiles"
 )
 
-// siteYear is what the pages need of one site: its records (read once) and,
-// per year, the declaration in force, the profile and the inventory.
+// siteYear is what the pages need of one site: its records (read once,
+// on first need when its stored results answer: results.go) and, per
+// year, the declaration in force, the profile and the inventory.
 type siteYear struct {
-	site     store.Site
-	acts     []footprint.Activity // all years
-	versions []store.SiteVersion  // its declarations, read once
+	site store.Site
+	// key is what its results are stored under (results.go; "": not
+	// stored); dirty says it computed parts its stored result lacks.
+	key   string
+	dirty atomic.Bool
+	smu   sync.Mutex // one write of its result at a time
+
+	lmu  sync.Mutex   // guards recs, read on first need
+	recs *siteRecords // nil: not read yet
+
+	hist    *planning.History  // with loadSites(…, true), when it has a full year
+	full    []int              // its full calendar years of data (FullYears), worked out once
+	first   footprint.Date     // its first counted record's day (zero: none)
+	months  []int              // the months its counted records touch (monthsOf)
+	cov     structure.Coverage // the same months
+	ownFull []int              // the full years of own (ownYears)
+
+	mu        sync.Mutex // guards what follows: cached dashboards serve concurrent requests
+	byYear    map[int]*siteCalc
+	raw       map[int]json.RawMessage         // stored years not decoded yet
+	monthlyBy map[int][]MonthPoint            // power-off months by year
+	leversBy  map[int][]planning.Lever        // lever potentials by year
+	ownT      map[int]float64                 // own full years' market-based totals
+	measured  map[int]weather.MeasuredClimate // its full measured weather years, worked out once
+	cmu       sync.Mutex                      // guards counts
+	counts    map[int]siteCount
+}
+
+// siteRecords are a site's records as its calculation reads them.
+type siteRecords struct {
+	acts     []footprint.Activity // all years, inside its boundary
+	versions []store.SiteVersion  // its declarations
 	override *declaration.ProfilePin
-	hist     *planning.History  // with loadSites(…, true), when it has a full year
-	full     []int              // its full calendar years of data (FullYears), worked out once
-	first    footprint.Date     // its first counted record's day (zero: none)
-	cov      structure.Coverage // the months its counted records touch
 	// own is, for a site that entered by an acquisition or insourcing,
 	// every record of it, those before it entered too (ownYears).
-	own      []footprint.Activity
-	mu       sync.Mutex // guards byYear: cached dashboards serve concurrent requests
-	byYear   map[int]*siteCalc
-	measured map[int]weather.MeasuredClimate // its full measured weather years, worked out once (under mu)
-	cmu      sync.Mutex                      // guards counts
-	counts   map[int]siteCount
+	own []footprint.Activity
 }
 
 type siteCalc struct {
@@ -46,10 +69,16 @@ type siteCalc struct {
 	as     ghg.Assumptions
 	levers []string
 	inv    *ghg.Inventory
-	acts   []footprint.Activity // the year's share of the site's records (ghg.Window)
+	acts   []footprint.Activity // the year's share of the site's records (ghg.Window); nil when read from its result
 }
 
-func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, error) {
+func newSiteYear(site store.Site) *siteYear {
+	return &siteYear{site: site, byYear: map[int]*siteCalc{}, raw: map[int]json.RawMessage{}, monthlyBy: map[int][]MonthPoint{},
+		leversBy: map[int][]planning.Lever{}, ownT: map[int]float64{}, counts: map[int]siteCount{}}
+}
+
+// readSite reads a site's records as its calculation reads them.
+func (s *Service) readSite(ctx context.Context, site store.Site) (*siteRecords, error) {
 	acts, err := s.Store.ReadRollup(ctx, site.ID, store.Query{})
 	if err != nil {
 		return nil, err
@@ -73,28 +102,90 @@ func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, err
 	if err != nil {
 		return nil, err
 	}
-	sy := &siteYear{site: site, acts: acts, versions: vs, override: o, full: footprint.FullYears(acts), cov: structure.CoverageOf(acts),
-		byYear: map[int]*siteCalc{}, counts: map[int]siteCount{}}
-	for _, a := range acts {
+	r := &siteRecords{acts: acts, versions: vs, override: o}
+	if !boundaryOf(site).From.IsZero() {
+		r.own = all
+	}
+	return r, nil
+}
+
+// loadSite reads a site's records and works out what the views read of
+// them (its results to be computed: dirty).
+func (s *Service) loadSite(ctx context.Context, site store.Site, key string) (*siteYear, error) {
+	r, err := s.readSite(ctx, site)
+	if err != nil {
+		return nil, err
+	}
+	s.resRead.Add(1)
+	sy := newSiteYear(site)
+	sy.key, sy.recs = key, r
+	sy.full, sy.months, sy.cov = footprint.FullYears(r.acts), monthsOf(r.acts), structure.CoverageOf(r.acts)
+	for _, a := range r.acts {
 		if sy.first.IsZero() || a.Start.Before(sy.first) {
 			sy.first = a.Start
 		}
 	}
-	if !boundaryOf(site).From.IsZero() {
-		sy.own = all
+	if r.own != nil {
+		sy.ownFull = footprint.FullYears(r.own)
 	}
+	sy.dirty.Store(true)
 	return sy, nil
+}
+
+// records are the site's records, read on first need.
+func (sy *siteYear) records(ctx context.Context, s *Service) (*siteRecords, error) {
+	sy.lmu.Lock()
+	defer sy.lmu.Unlock()
+	if sy.recs != nil {
+		return sy.recs, nil
+	}
+	r, err := s.readSite(ctx, sy.site)
+	if err != nil {
+		return nil, err
+	}
+	s.resRead.Add(1)
+	sy.recs = r
+	return r, nil
+}
+
+// yearActs are the year's share of the site's records (siteCalc.acts).
+func (sy *siteYear) yearActs(ctx context.Context, s *Service, year int, c *siteCalc) ([]footprint.Activity, error) {
+	if c.acts != nil {
+		return c.acts, nil
+	}
+	r, err := sy.records(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return ghg.YearWindow(c.decl, year).Filter(r.acts), nil
 }
 
 // loadSites loads every site (and, with history, works out its yearly
 // totals), each on its own, on as many workers as there are CPUs. The
 // result keeps the sites' order.
 func (s *Service) loadSites(ctx context.Context, sites []store.Site, history bool) ([]*siteYear, error) {
+	gens, stored, err := s.storedResults(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*siteYear, len(sites))
-	err := parallel(ctx, len(sites), func(ctx context.Context, i int) error {
-		sy, err := s.loadSite(ctx, sites[i])
-		if err != nil {
-			return err
+	err = parallel(ctx, len(sites), func(ctx context.Context, i int) error {
+		key := s.siteKey(sites[i], gens[sites[i].ID])
+		var sy *siteYear
+		if r, ok := stored[sites[i].ID]; ok && key != "" && r.Key == key {
+			var err error
+			if sy, err = decodeSite(sites[i], key, r.Blob); err != nil {
+				s.Log.Warn("a site's stored results do not read: computing them again", "site", sites[i].ID, "error", err)
+				sy = nil
+			} else {
+				s.resHit.Add(1)
+			}
+		}
+		if sy == nil {
+			var err error
+			if sy, err = s.loadSite(ctx, sites[i], key); err != nil {
+				return err
+			}
 		}
 		if history {
 			h, ok, err := sy.history(ctx, s)
@@ -109,6 +200,39 @@ func (s *Service) loadSites(ctx context.Context, sites []store.Site, history boo
 		return nil
 	})
 	return out, err
+}
+
+// dashboardSites are the sites of a dashboard: those of another year's
+// dashboard at the data's version (each site loaded once, whatever the
+// years the pages ask for, and its results computed once), the others
+// loaded now with their history.
+func (s *Service) dashboardSites(ctx context.Context, all []store.Site) ([]*siteYear, error) {
+	cached, err := s.cachedSites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*siteYear{}
+	for _, sy := range cached {
+		byID[sy.site.ID] = sy
+	}
+	out := make([]*siteYear, len(all))
+	var missing []store.Site
+	var at []int
+	for i, st := range all {
+		if sy, ok := byID[st.ID]; ok && sy.site.Name == st.Name && sy.site.Country == st.Country && sameBoundary(sy.site, st) {
+			out[i] = sy
+		} else {
+			missing, at = append(missing, st), append(at, i)
+		}
+	}
+	more, err := s.loadSites(ctx, missing, true)
+	if err != nil {
+		return nil, err
+	}
+	for j, sy := range more {
+		out[at[j]] = sy
+	}
+	return out, nil
 }
 
 // parallel runs fn for 0 … n-1 on GOMAXPROCS workers; the first error
@@ -166,31 +290,59 @@ func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, 
 	if c, ok := sy.byYear[year]; ok {
 		return c, nil
 	}
-	c, err := sy.computeLocked(ctx, s, year, sy.acts)
+	if raw, ok := sy.raw[year]; ok {
+		delete(sy.raw, year)
+		c, err := decodeYear(raw)
+		if err == nil {
+			sy.byYear[year] = c
+			return c, nil
+		}
+		s.Log.Warn("a site's stored year does not read: computing it again", "site", sy.site.ID, "year", year, "error", err)
+	}
+	r, err := sy.records(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	c, err := sy.computeLocked(ctx, s, year, r, r.acts)
 	if err != nil {
 		return nil, err
 	}
 	sy.byYear[year] = c
+	sy.dirty.Store(true)
 	return c, nil
 }
 
-// compute is calc from other records of the site (its own records from
-// before it entered the group), not cached.
-func (sy *siteYear) compute(ctx context.Context, s *Service, year int, acts []footprint.Activity) (*siteCalc, error) {
+// ownTotal is the market-based total of the site's own records of a year
+// (its records from before it entered the group), cached with its
+// results.
+func (sy *siteYear) ownTotal(ctx context.Context, s *Service, year int) (float64, error) {
 	sy.mu.Lock()
 	defer sy.mu.Unlock()
-	return sy.computeLocked(ctx, s, year, acts)
+	if t, ok := sy.ownT[year]; ok {
+		return t, nil
+	}
+	r, err := sy.records(ctx, s)
+	if err != nil {
+		return 0, err
+	}
+	c, err := sy.computeLocked(ctx, s, year, r, r.own)
+	if err != nil {
+		return 0, err
+	}
+	sy.ownT[year] = c.inv.TotalMarketT
+	sy.dirty.Store(true)
+	return c.inv.TotalMarketT, nil
 }
 
-func (sy *siteYear) computeLocked(_ context.Context, s *Service, year int, all []footprint.Activity) (*siteCalc, error) {
-	d, ok := store.DeclarationIn(sy.versions, year)
+func (sy *siteYear) computeLocked(_ context.Context, s *Service, year int, r *siteRecords, all []footprint.Activity) (*siteCalc, error) {
+	d, ok := store.DeclarationIn(r.versions, year)
 	if !ok {
 		d = registered(sy.site)
 	}
 	if sy.measured == nil {
-		sy.measured = weather.MeasuredYears(sy.acts)
+		sy.measured = weather.MeasuredYears(r.acts)
 	}
-	a, as, order, err := s.assign(d, year, sy.override, sy.measured)
+	a, as, order, err := s.assign(d, year, r.override, sy.measured)
 	if err != nil {
 		return nil, err
 	}
@@ -242,21 +394,58 @@ func (sy *siteYear) hasData(inv *ghg.Inventory) bool {
 	return len(inv.Lines) > 0 || inv.PowerOff.DeviceHours != nil
 }
 
+// monthly is the site's power-off result of each month of year, cached
+// with its results.
 func (sy *siteYear) monthly(ctx context.Context, s *Service, year int) ([]MonthPoint, error) {
 	c, err := sy.calc(ctx, s, year)
+	if err != nil {
+		return nil, err
+	}
+	sy.mu.Lock()
+	ms, ok := sy.monthlyBy[year]
+	sy.mu.Unlock()
+	if ok {
+		return slices.Clone(ms), nil
+	}
+	acts, err := sy.yearActs(ctx, s, year, c)
 	if err != nil {
 		return nil, err
 	}
 	var out []MonthPoint
 	for m := time.January; m <= time.December; m++ {
 		from := footprint.NewDate(year, m, 1)
-		inv, err := ghg.CalculatePeriod(c.decl, c.acts, from, footprint.NewDate(year, m+1, 1), s.Factors, c.as, s.opts())
+		inv, err := ghg.CalculatePeriod(c.decl, acts, from, footprint.NewDate(year, m+1, 1), s.Factors, c.as, s.opts())
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, MonthPoint{Month: fmt.Sprintf("%d-%02d", year, m), AvoidedKWh: inv.PowerOff.AvoidedKWh, AvoidedT: inv.PowerOff.AvoidedT})
 	}
-	return out, nil
+	sy.mu.Lock()
+	sy.monthlyBy[year] = out
+	sy.mu.Unlock()
+	sy.dirty.Store(true)
+	return slices.Clone(out), nil
+}
+
+// leverPotentials are the site's levers sized on its year
+// (planning.Levers), cached with its results.
+func (sy *siteYear) leverPotentials(ctx context.Context, s *Service, year int) ([]planning.Lever, error) {
+	c, err := sy.calc(ctx, s, year)
+	if err != nil {
+		return nil, err
+	}
+	sy.mu.Lock()
+	ls, ok := sy.leversBy[year]
+	sy.mu.Unlock()
+	if ok {
+		return slices.Clone(ls), nil
+	}
+	out := planning.Levers(c.decl, c.inv, c.levers, c.as, s.Factors)
+	sy.mu.Lock()
+	sy.leversBy[year] = out
+	sy.mu.Unlock()
+	sy.dirty.Store(true)
+	return slices.Clone(out), nil
 }
 
 // dashboard is the data every page shares.
@@ -293,7 +482,13 @@ type sharedStore interface {
 }
 
 // Changed tells the service that stored data changed (a batch was accepted).
-func (s *Service) Changed() { s.version.Add(1) }
+func (s *Service) Changed() {
+	s.version.Add(1)
+	select { // the refresher's cue (refresh.go), never waited for
+	case s.changes <- struct{}{}:
+	default:
+	}
+}
 
 func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
 	v, err := s.dataVersion(ctx)
@@ -312,6 +507,7 @@ func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.saveLater(ctx, d.sites)
 	s.cache.mu.Lock()
 	if s.cache.version != v || s.cache.byYear == nil {
 		s.cache.version, s.cache.byYear = v, map[int]*dashboard{}
@@ -360,7 +556,7 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 	}
 	d := &dashboard{year: year}
 	yearSet := map[int]bool{}
-	if d.sites, err = s.loadSites(ctx, all, true); err != nil {
+	if d.sites, err = s.dashboardSites(ctx, all); err != nil {
 		return nil, err
 	}
 	for _, sy := range d.sites {

@@ -105,6 +105,7 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 		return GroupView{}, err
 	}
 	g := GroupView{Overview: d.overview(s.Method.Label()), Track: d.report.Group}
+	defer s.saveLater(ctx, d.sites) // the months and levers computed here
 	// The sites' statuses (a few catalog lookups a site) alongside the
 	// months' calculations.
 	type statuses struct {
@@ -219,7 +220,11 @@ func (s *Service) groupMonthsAndLevers(ctx context.Context, d *dashboard) ([]Mon
 		if err != nil {
 			return err
 		}
-		parts[i] = &part{ms: ms, levers: planning.Levers(c.decl, c.inv, c.levers, c.as, s.Factors)}
+		levers, err := sy.leverPotentials(ctx, s, d.year)
+		if err != nil {
+			return err
+		}
+		parts[i] = &part{ms: ms, levers: levers}
 		return nil
 	})
 	if err != nil {
@@ -271,6 +276,7 @@ func (s *Service) SitePage(ctx context.Context, id string, year int) (SiteView, 
 	if sy == nil {
 		return SiteView{}, fmt.Errorf("site %q: %w", id, store.ErrNotFound)
 	}
+	defer s.saveLater(ctx, []*siteYear{sy})
 	cur, err := sy.calc(ctx, s, d.year)
 	if err != nil {
 		return SiteView{}, err
@@ -307,13 +313,19 @@ func (s *Service) SitePage(ctx context.Context, id string, year int) (SiteView, 
 	if out.PowerOffMonthly, err = sy.monthly(ctx, s, d.year); err != nil {
 		return out, err
 	}
-	out.Levers = planning.Levers(cur.decl, cur.inv, cur.levers, cur.as, s.Factors)
+	if out.Levers, err = sy.leverPotentials(ctx, s, d.year); err != nil {
+		return out, err
+	}
 	if n := len(out.Track.Years); n > 0 {
 		if out.Plan, err = sy.plan(ctx, s, out.Track.BaseYear, out.Track.Years[n-1].Year); err != nil {
 			return out, err
 		}
 	}
-	out.Freshness = freshness(sy.acts)
+	recs, err := sy.records(ctx, s)
+	if err != nil {
+		return out, err
+	}
+	out.Freshness = freshness(recs.acts)
 	if ch, err := s.Changes(ctx, d.year); err == nil {
 		for i := range ch.Sites {
 			if ch.Sites[i].Entity == id {

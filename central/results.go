@@ -1,0 +1,357 @@
+package central
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/greenhelp/greenhelp/central/store"
+	"github.com/greenhelp/greenhelp/footprint"
+	"github.com/greenhelp/greenhelp/footprint/declaration"
+	"github.com/greenhelp/greenhelp/footprint/ghg"
+	"github.com/greenhelp/greenhelp/footprint/planning"
+	"github.com/greenhelp/greenhelp/footprint/structure"
+	"github.com/greenhelp/greenhelp/profiles"
+)
+
+// The cache of calculated site-years (store.Results): what the views need
+// of a site without its records — its first day, the months it covers,
+// its full years, and per year computed its declaration, profile,
+// assumptions, lever order and inventory (without the per-record trace),
+// the year's power-off months and lever potentials — stored per site
+// under a key. The key is a hash of everything the calculation reads
+// (siteKey): the site's data generation, which the store moves in the
+// transaction of every change of its records, rollups, declarations or
+// profile pin; its catalog row (name, country, closing day, events); the
+// factor rows, the profiles, the calculation options (resultsConfig); and
+// this executable's own SHA-256. A stored result is used only when its
+// key is the one computed now; otherwise the site is read and computed
+// as without the cache, and its result written back (saveResults).
+
+// resultsFormat is the blob's layout: a new layout is a new key.
+const resultsFormat = 1
+
+// exeHash is the SHA-256 of the running executable, read once: a new
+// build (its code, its embedded factor table and profiles) is a new key
+// for every site. "" when it cannot be read: the cache is then off.
+var exeHash = sync.OnceValue(func() string {
+	path, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+})
+
+// resultsConfig is the fingerprint of what reaches a site's calculation
+// from the configuration (worked out once): the calculation options
+// (opts: the GWP set), every factor row by value (the embedded table and
+// the override files), the profiles (and the profiles file's bytes) and
+// the executable. "" turns the cache off.
+func (s *Service) resultsConfig() string {
+	s.resCfgOnce.Do(func() {
+		exe := exeHash()
+		if exe == "" || s.resOff {
+			return
+		}
+		h := sha256.New()
+		fmt.Fprintf(h, "format %d\nexe %s\n", resultsFormat, exe)
+		enc := json.NewEncoder(h)
+		if err := enc.Encode(s.opts()); err != nil {
+			return
+		}
+		if err := enc.Encode(s.Factors.Rows()); err != nil {
+			return
+		}
+		if err := enc.Encode(s.Profiles); err != nil {
+			return
+		}
+		if s.Cfg.ProfilesFile != "" {
+			raw, err := os.ReadFile(s.Cfg.ProfilesFile)
+			if err != nil {
+				return
+			}
+			h.Write(raw)
+		}
+		s.resCfg = hex.EncodeToString(h.Sum(nil))
+	})
+	return s.resCfg
+}
+
+// siteKey is the key of a site's results at generation gen ("": not
+// cached).
+func (s *Service) siteKey(site store.Site, gen int64) string {
+	cfg := s.resultsConfig()
+	if cfg == "" {
+		return ""
+	}
+	row, err := json.Marshal(site)
+	if err != nil {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\ngeneration %d\nsite %s\n", cfg, gen, row)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// siteBlob is a site's stored result (JSON: every field of the types it
+// holds is exported and round-trips, TestResultTypesRoundTrip).
+type siteBlob struct {
+	Format  int                      `json:"format"`
+	First   footprint.Date           `json:"first"`
+	Months  []int                    `json:"months"` // coverage: year×12 + month−1
+	Full    []int                    `json:"full"`
+	OwnFull []int                    `json:"own_full"`
+	OwnT    map[int]float64          `json:"own_t"`
+	Years   map[int]json.RawMessage  `json:"years"` // yearBlob, decoded on first need
+	Monthly map[int][]MonthPoint     `json:"monthly"`
+	Levers  map[int][]planning.Lever `json:"levers"`
+}
+
+// yearBlob is a siteCalc without its records. Features is the
+// assignment's features as they are (exactFeatures): their own JSON
+// writes an unknown (NaN) as null and leaves a field out.
+type yearBlob struct {
+	Decl     declaration.Site    `json:"decl"`
+	Assign   profiles.Assignment `json:"assign"`
+	Features map[string]string   `json:"features"`
+	As       ghg.Assumptions     `json:"as"`
+	Order    []string            `json:"order"`
+	Inv      *ghg.Inventory      `json:"inv"`
+}
+
+// exactFeatures is f field by field, its numbers as text that reads back
+// as the same float64 (NaN included).
+func exactFeatures(f profiles.Features) (map[string]string, error) {
+	v := reflect.ValueOf(f)
+	out := map[string]string{}
+	for i := range v.NumField() {
+		name, fv := v.Type().Field(i).Name, v.Field(i)
+		switch fv.Kind() {
+		case reflect.Float64:
+			out[name] = strconv.FormatFloat(fv.Float(), 'g', -1, 64)
+		case reflect.String:
+			out[name] = fv.String()
+		default:
+			return nil, fmt.Errorf("profiles.Features.%s: a %s is not kept in a stored result", name, fv.Kind())
+		}
+	}
+	return out, nil
+}
+
+// featuresOf reads exactFeatures back.
+func featuresOf(m map[string]string) (profiles.Features, error) {
+	var f profiles.Features
+	v := reflect.ValueOf(&f).Elem()
+	for i := range v.NumField() {
+		name, fv := v.Type().Field(i).Name, v.Field(i)
+		text, ok := m[name]
+		if !ok {
+			return f, fmt.Errorf("features: no %s", name)
+		}
+		switch fv.Kind() {
+		case reflect.Float64:
+			x, err := strconv.ParseFloat(text, 64)
+			if err != nil {
+				return f, fmt.Errorf("features: %s: %w", name, err)
+			}
+			fv.SetFloat(x)
+		case reflect.String:
+			fv.SetString(text)
+		default:
+			return f, fmt.Errorf("features: %s: a %s", name, fv.Kind())
+		}
+	}
+	return f, nil
+}
+
+// monthsOf are the months acts touch (structure.CoverageOf's rule), in
+// order.
+func monthsOf(acts []footprint.Activity) []int {
+	seen := map[int]bool{}
+	key := func(d footprint.Date) int { return d.Year()*12 + int(d.Time().Month()) - 1 }
+	for _, a := range acts {
+		last := a.End.AddDays(-1)
+		for k := key(a.Start); k <= key(last); k++ {
+			seen[k] = true
+		}
+	}
+	out := make([]int, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// coverageOf is the coverage of the months (monthsOf): one day in each.
+func coverageOf(months []int) structure.Coverage {
+	acts := make([]footprint.Activity, len(months))
+	for i, k := range months {
+		d := footprint.NewDate(k/12, time.Month(k%12+1), 1)
+		acts[i] = footprint.Activity{Start: d, End: d.AddDays(1)}
+	}
+	return structure.CoverageOf(acts)
+}
+
+// decodeSite is a site from its stored result (its records unread).
+func decodeSite(site store.Site, key string, raw []byte) (*siteYear, error) {
+	var b siteBlob
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return nil, err
+	}
+	if b.Format != resultsFormat {
+		return nil, fmt.Errorf("result format %d, want %d", b.Format, resultsFormat)
+	}
+	sy := newSiteYear(site)
+	sy.key, sy.first, sy.months, sy.cov, sy.full, sy.ownFull = key, b.First, b.Months, coverageOf(b.Months), b.Full, b.OwnFull
+	if b.OwnT != nil {
+		sy.ownT = b.OwnT
+	}
+	if b.Years != nil {
+		sy.raw = b.Years
+	}
+	if b.Monthly != nil {
+		sy.monthlyBy = b.Monthly
+	}
+	if b.Levers != nil {
+		sy.leversBy = b.Levers
+	}
+	return sy, nil
+}
+
+// encode is the site's result: every part computed so far.
+func (sy *siteYear) encode() ([]byte, error) {
+	sy.mu.Lock()
+	defer sy.mu.Unlock()
+	b := siteBlob{Format: resultsFormat, First: sy.first, Months: sy.months, Full: sy.full, OwnFull: sy.ownFull,
+		OwnT: sy.ownT, Years: map[int]json.RawMessage{}, Monthly: sy.monthlyBy, Levers: sy.leversBy}
+	for y, raw := range sy.raw {
+		b.Years[y] = raw
+	}
+	for y, c := range sy.byYear {
+		inv := c.inv
+		if len(inv.Records) > 0 { // never stored with its trace
+			cp := *inv
+			cp.Records = nil
+			inv = &cp
+		}
+		feats, err := exactFeatures(c.assign.Features)
+		if err != nil {
+			return nil, err
+		}
+		raw, err := json.Marshal(yearBlob{Decl: c.decl, Assign: c.assign, Features: feats, As: c.as, Order: c.levers, Inv: inv})
+		if err != nil {
+			return nil, fmt.Errorf("year %d: %w", y, err)
+		}
+		b.Years[y] = raw
+	}
+	return json.Marshal(b)
+}
+
+// decodeYear is a year of the stored result.
+func decodeYear(raw json.RawMessage) (*siteCalc, error) {
+	var y yearBlob
+	if err := json.Unmarshal(raw, &y); err != nil {
+		return nil, err
+	}
+	if y.Inv == nil {
+		return nil, fmt.Errorf("no inventory")
+	}
+	f, err := featuresOf(y.Features)
+	if err != nil {
+		return nil, err
+	}
+	y.Assign.Features = f
+	return &siteCalc{decl: y.Decl, assign: y.Assign, as: y.As, levers: y.Order, inv: y.Inv}, nil
+}
+
+// storedResults are the sites' generations and stored results, read
+// before any record (a batch committed after the generations were read
+// makes what is computed from its records stale under the key written:
+// never the other way round).
+func (s *Service) storedResults(ctx context.Context) (map[string]int64, map[string]store.SiteResult, error) {
+	if s.resultsConfig() == "" {
+		return nil, nil, nil
+	}
+	gens, err := s.Store.Generations(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := s.Store.SiteResults(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return gens, res, nil
+}
+
+// saveResults writes back the results of the sites that computed new
+// parts (not from a read-only service). A failure is logged: the views
+// never fail for it. It returns how many it wrote.
+func (s *Service) saveResults(ctx context.Context, sites []*siteYear) int {
+	if s.readOnly {
+		return 0
+	}
+	n := 0
+	for _, sy := range sites {
+		if sy == nil || sy.key == "" {
+			continue
+		}
+		sy.smu.Lock()
+		if sy.dirty.Swap(false) {
+			raw, err := sy.encode()
+			if err == nil {
+				err = s.Store.PutSiteResult(ctx, sy.site.ID, sy.key, raw)
+			}
+			if err != nil {
+				sy.dirty.Store(true)
+				s.Log.Warn("writing a site's calculated results", "site", sy.site.ID, "error", err)
+			} else {
+				n++
+			}
+		}
+		sy.smu.Unlock()
+	}
+	s.resWritten.Add(int64(n))
+	return n
+}
+
+// saveLater is saveResults after the view answered, on its own
+// goroutine (Close waits for it).
+func (s *Service) saveLater(ctx context.Context, sites []*siteYear) {
+	if s.readOnly || len(sites) == 0 || ctx.Value(noSave{}) != nil {
+		return
+	}
+	dirty := false
+	for _, sy := range sites {
+		if sy != nil && sy.key != "" && sy.dirty.Load() {
+			dirty = true
+			break
+		}
+	}
+	if !dirty {
+		return
+	}
+	s.saving.Add(1)
+	go func() {
+		defer s.saving.Done()
+		s.saveResults(context.Background(), sites)
+	}()
+}
