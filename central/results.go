@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"reflect"
 	"sort"
-	"strconv"
 	"sync"
 	"time"
 
@@ -38,7 +36,7 @@ import (
 // as without the cache, and its result written back (saveResults).
 
 // resultsFormat is the blob's layout: a new layout is a new key.
-const resultsFormat = 1
+const resultsFormat = 2
 
 // exeHash is the SHA-256 of the running executable, read once: a new
 // build (its code, its embedded factor table and profiles) is a new key
@@ -111,75 +109,25 @@ func (s *Service) siteKey(site store.Site, gen int64) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// siteBlob is a site's stored result (JSON: every field of the types it
-// holds is exported and round-trips, TestResultTypesRoundTrip).
+// siteBlob is a site's stored result (codec.go: every field as it is).
 type siteBlob struct {
-	Format  int                      `json:"format"`
-	First   footprint.Date           `json:"first"`
-	Months  []int                    `json:"months"` // coverage: year×12 + month−1
-	Full    []int                    `json:"full"`
-	OwnFull []int                    `json:"own_full"`
-	OwnT    map[int]float64          `json:"own_t"`
-	Years   map[int]json.RawMessage  `json:"years"` // yearBlob, decoded on first need
-	Monthly map[int][]MonthPoint     `json:"monthly"`
-	Levers  map[int][]planning.Lever `json:"levers"`
+	First   footprint.Date
+	Months  []int // coverage: year×12 + month−1
+	Full    []int
+	OwnFull []int
+	OwnT    map[int]float64
+	Years   map[int][]byte // yearBlob, decoded on first need
+	Monthly map[int][]MonthPoint
+	Levers  map[int][]planning.Lever
 }
 
-// yearBlob is a siteCalc without its records. Features is the
-// assignment's features as they are (exactFeatures): their own JSON
-// writes an unknown (NaN) as null and leaves a field out.
+// yearBlob is a siteCalc without its records.
 type yearBlob struct {
-	Decl     declaration.Site    `json:"decl"`
-	Assign   profiles.Assignment `json:"assign"`
-	Features map[string]string   `json:"features"`
-	As       ghg.Assumptions     `json:"as"`
-	Order    []string            `json:"order"`
-	Inv      *ghg.Inventory      `json:"inv"`
-}
-
-// exactFeatures is f field by field, its numbers as text that reads back
-// as the same float64 (NaN included).
-func exactFeatures(f profiles.Features) (map[string]string, error) {
-	v := reflect.ValueOf(f)
-	out := map[string]string{}
-	for i := range v.NumField() {
-		name, fv := v.Type().Field(i).Name, v.Field(i)
-		switch fv.Kind() {
-		case reflect.Float64:
-			out[name] = strconv.FormatFloat(fv.Float(), 'g', -1, 64)
-		case reflect.String:
-			out[name] = fv.String()
-		default:
-			return nil, fmt.Errorf("profiles.Features.%s: a %s is not kept in a stored result", name, fv.Kind())
-		}
-	}
-	return out, nil
-}
-
-// featuresOf reads exactFeatures back.
-func featuresOf(m map[string]string) (profiles.Features, error) {
-	var f profiles.Features
-	v := reflect.ValueOf(&f).Elem()
-	for i := range v.NumField() {
-		name, fv := v.Type().Field(i).Name, v.Field(i)
-		text, ok := m[name]
-		if !ok {
-			return f, fmt.Errorf("features: no %s", name)
-		}
-		switch fv.Kind() {
-		case reflect.Float64:
-			x, err := strconv.ParseFloat(text, 64)
-			if err != nil {
-				return f, fmt.Errorf("features: %s: %w", name, err)
-			}
-			fv.SetFloat(x)
-		case reflect.String:
-			fv.SetString(text)
-		default:
-			return f, fmt.Errorf("features: %s: a %s", name, fv.Kind())
-		}
-	}
-	return f, nil
+	Decl   declaration.Site
+	Assign profiles.Assignment
+	As     ghg.Assumptions
+	Order  []string
+	Inv    *ghg.Inventory
 }
 
 // monthsOf are the months acts touch (structure.CoverageOf's rule), in
@@ -211,17 +159,19 @@ func coverageOf(months []int) structure.Coverage {
 	return structure.CoverageOf(acts)
 }
 
-// decodeSite is a site from its stored result (its records unread).
+// decodeSite is a site from its stored result (its records unread, its
+// years decoded on first need).
 func decodeSite(site store.Site, key string, raw []byte) (*siteYear, error) {
-	var b siteBlob
-	if err := json.Unmarshal(raw, &b); err != nil {
+	strs, body, err := unseal(raw)
+	if err != nil {
 		return nil, err
 	}
-	if b.Format != resultsFormat {
-		return nil, fmt.Errorf("result format %d, want %d", b.Format, resultsFormat)
+	var b siteBlob
+	if err := decodeFrom(body, strs, &b); err != nil {
+		return nil, err
 	}
 	sy := newSiteYear(site)
-	sy.key, sy.first, sy.months, sy.cov, sy.full, sy.ownFull = key, b.First, b.Months, coverageOf(b.Months), b.Full, b.OwnFull
+	sy.key, sy.strs, sy.first, sy.months, sy.cov, sy.full, sy.ownFull = key, strs, b.First, b.Months, coverageOf(b.Months), b.Full, b.OwnFull
 	if b.OwnT != nil {
 		sy.ownT = b.OwnT
 	}
@@ -237,15 +187,23 @@ func decodeSite(site store.Site, key string, raw []byte) (*siteYear, error) {
 	return sy, nil
 }
 
-// encode is the site's result: every part computed so far.
+// encode is the site's result: every part computed so far (its stored
+// years not decoded yet decoded first: the new result has its own
+// strings).
 func (sy *siteYear) encode() ([]byte, error) {
 	sy.mu.Lock()
 	defer sy.mu.Unlock()
-	b := siteBlob{Format: resultsFormat, First: sy.first, Months: sy.months, Full: sy.full, OwnFull: sy.ownFull,
-		OwnT: sy.ownT, Years: map[int]json.RawMessage{}, Monthly: sy.monthlyBy, Levers: sy.leversBy}
 	for y, raw := range sy.raw {
-		b.Years[y] = raw
+		c, err := decodeYear(raw, sy.strs)
+		if err != nil {
+			return nil, fmt.Errorf("year %d: %w", y, err)
+		}
+		sy.byYear[y] = c
+		delete(sy.raw, y)
 	}
+	e := &encoder{strs: map[string]uint64{}}
+	b := siteBlob{First: sy.first, Months: sy.months, Full: sy.full, OwnFull: sy.ownFull,
+		OwnT: sy.ownT, Years: map[int][]byte{}, Monthly: sy.monthlyBy, Levers: sy.leversBy}
 	for y, c := range sy.byYear {
 		inv := c.inv
 		if len(inv.Records) > 0 { // never stored with its trace
@@ -253,33 +211,28 @@ func (sy *siteYear) encode() ([]byte, error) {
 			cp.Records = nil
 			inv = &cp
 		}
-		feats, err := exactFeatures(c.assign.Features)
-		if err != nil {
-			return nil, err
-		}
-		raw, err := json.Marshal(yearBlob{Decl: c.decl, Assign: c.assign, Features: feats, As: c.as, Order: c.levers, Inv: inv})
+		raw, err := encodeInto(e, &yearBlob{Decl: c.decl, Assign: c.assign, As: c.as, Order: c.levers, Inv: inv})
 		if err != nil {
 			return nil, fmt.Errorf("year %d: %w", y, err)
 		}
 		b.Years[y] = raw
 	}
-	return json.Marshal(b)
+	body, err := encodeInto(e, &b)
+	if err != nil {
+		return nil, err
+	}
+	return e.seal(body), nil
 }
 
 // decodeYear is a year of the stored result.
-func decodeYear(raw json.RawMessage) (*siteCalc, error) {
+func decodeYear(raw []byte, strs []string) (*siteCalc, error) {
 	var y yearBlob
-	if err := json.Unmarshal(raw, &y); err != nil {
+	if err := decodeFrom(raw, strs, &y); err != nil {
 		return nil, err
 	}
 	if y.Inv == nil {
 		return nil, fmt.Errorf("no inventory")
 	}
-	f, err := featuresOf(y.Features)
-	if err != nil {
-		return nil, err
-	}
-	y.Assign.Features = f
 	return &siteCalc{decl: y.Decl, assign: y.Assign, as: y.As, levers: y.Order, inv: y.Inv}, nil
 }
 

@@ -2,7 +2,6 @@ package central
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -42,7 +41,8 @@ type siteYear struct {
 
 	mu        sync.Mutex // guards what follows: cached dashboards serve concurrent requests
 	byYear    map[int]*siteCalc
-	raw       map[int]json.RawMessage         // stored years not decoded yet
+	raw       map[int][]byte                  // stored years not decoded yet
+	strs      []string                        // their strings (codec.go)
 	monthlyBy map[int][]MonthPoint            // power-off months by year
 	leversBy  map[int][]planning.Lever        // lever potentials by year
 	ownT      map[int]float64                 // own full years' market-based totals
@@ -71,7 +71,7 @@ type siteCalc struct {
 }
 
 func newSiteYear(site store.Site) *siteYear {
-	return &siteYear{site: site, byYear: map[int]*siteCalc{}, raw: map[int]json.RawMessage{}, monthlyBy: map[int][]MonthPoint{},
+	return &siteYear{site: site, byYear: map[int]*siteCalc{}, raw: map[int][]byte{}, monthlyBy: map[int][]MonthPoint{},
 		leversBy: map[int][]planning.Lever{}, ownT: map[int]float64{}, counts: map[int]siteCount{}}
 }
 
@@ -168,7 +168,7 @@ func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, 
 	}
 	if raw, ok := sy.raw[year]; ok {
 		delete(sy.raw, year)
-		c, err := decodeYear(raw)
+		c, err := decodeYear(raw, sy.strs)
 		if err == nil {
 			sy.byYear[year] = c
 			return c, nil

@@ -202,39 +202,42 @@ func (c *Store) Activity(ctx context.Context) (map[string]store.SiteActivity, er
 	if err := rows.Err(); err != nil {
 		return nil, classify("site activity", err)
 	}
-	sites, err := c.Sites(ctx)
+	// Each site's newest month (an index seek on (site, month) per site,
+	// inside one statement: a query a site cost 0.2 ms each at 1,000
+	// sites) and the highest day bit of its rows there (bit d is the
+	// month's day d+1).
+	rows, err = c.db.QueryContext(ctx, `SELECT r.site, r.month, r.days FROM sites s JOIN rollup_months r
+		ON r.site = s.id AND r.month = (SELECT max(month) FROM rollup_months WHERE site = s.id)`)
 	if err != nil {
-		return nil, err
+		return nil, classify("site activity", err)
 	}
-	for _, st := range sites {
-		// The newest month (index on site, month), and the highest day
-		// bit of any of its rows.
-		var month string
-		err := c.db.QueryRowContext(ctx, `SELECT month FROM rollup_months WHERE site = ? ORDER BY month DESC LIMIT 1`, st.ID).Scan(&month)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
+	type newest struct {
+		month string
+		days  int64
+	}
+	last := map[string]*newest{}
+	for rows.Next() {
+		var site, month string
+		var d int64
+		if err := rows.Scan(&site, &month, &d); err != nil {
+			rows.Close()
 			return nil, classify("site activity", err)
 		}
-		r2, err := c.db.QueryContext(ctx, `SELECT days FROM rollup_months WHERE site = ? AND month = ?`, st.ID, month)
-		if err != nil {
-			return nil, classify("site activity", err)
+		if n := last[site]; n != nil {
+			n.days |= d
+		} else {
+			last[site] = &newest{month, d}
 		}
-		var all int64
-		for r2.Next() {
-			var d int64
-			if err := r2.Scan(&d); err != nil {
-				r2.Close()
-				return nil, classify("site activity", err)
-			}
-			all |= d
-		}
-		r2.Close()
-		if first, err := footprint.ParseDate(month); err == nil && all != 0 {
-			a := out[st.ID]
-			a.NewestDay = first.AddDays(63 - bits.LeadingZeros64(uint64(all))) // bit d is the month's day d+1
-			out[st.ID] = a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, classify("site activity", err)
+	}
+	for site, n := range last {
+		if first, err := footprint.ParseDate(n.month); err == nil && n.days != 0 {
+			a := out[site]
+			a.NewestDay = first.AddDays(63 - bits.LeadingZeros64(uint64(n.days))) // bit d is the month's day d+1
+			out[site] = a
 		}
 	}
 	rows, err = c.db.QueryContext(ctx, `SELECT site, max(end) FROM rollup_spans GROUP BY site`)
