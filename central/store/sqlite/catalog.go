@@ -206,8 +206,10 @@ func (c *Store) Activity(ctx context.Context) (map[string]store.SiteActivity, er
 	// inside one statement: a query a site cost 0.2 ms each at 1,000
 	// sites) and the highest day bit of its rows there (bit d is the
 	// month's day d+1).
-	rows, err = c.db.QueryContext(ctx, `SELECT r.site, r.month, r.days FROM sites s JOIN rollup_months r
-		ON r.site = s.id AND r.month = (SELECT max(month) FROM rollup_months WHERE site = s.id)`)
+	// (Each site's newest month first, then its rows there by the (site,
+	// month) index: left to itself, the planner scanned every row.)
+	rows, err = c.db.QueryContext(ctx, `WITH n AS MATERIALIZED (SELECT s.id AS site, (SELECT max(month) FROM rollup_months WHERE site = s.id) AS month FROM sites s)
+		SELECT r.site, r.month, r.days FROM n CROSS JOIN rollup_months r INDEXED BY rollup_months_month ON r.site = n.site AND r.month = n.month`)
 	if err != nil {
 		return nil, classify("site activity", err)
 	}
