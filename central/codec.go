@@ -217,10 +217,10 @@ func buildPlan(t reflect.Type, building map[reflect.Type]*plan) (*plan, error) {
 				if err != nil || isNil {
 					return err
 				}
-				b := reflect.MakeSlice(t, n, n)
-				reflect.Copy(b, reflect.ValueOf(d.buf[:n]))
+				// The result's own bytes, not copied: read once from the
+				// store, never changed.
+				v.Set(reflect.ValueOf(d.buf[:n:n]).Convert(t))
 				d.buf = d.buf[n:]
-				v.Set(b)
 				return nil
 			}
 			return p, nil

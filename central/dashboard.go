@@ -205,6 +205,27 @@ func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
 	return d, nil
 }
 
+// activity is Store.Activity read once a data version (the pages and
+// the sites' statuses ask for it together); the map is shared: read it,
+// never change it.
+func (s *Service) activity(ctx context.Context) (map[string]store.SiteActivity, error) {
+	v, err := s.dataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.actMu.Lock()
+	defer s.actMu.Unlock()
+	if s.act != nil && s.actVer == v {
+		return s.act, nil
+	}
+	act, err := s.Store.Activity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.act, s.actVer = act, v
+	return act, nil
+}
+
 // dataVersion is the version of the stored data the cache compares.
 func (s *Service) dataVersion(ctx context.Context) (cacheVersion, error) {
 	v := cacheVersion{local: s.version.Load()}
@@ -271,7 +292,7 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 	if d.year == 0 || !yearSet[d.year] {
 		d.year = d.years[len(d.years)-1]
 	}
-	act, err := s.Store.Activity(ctx)
+	act, err := s.activity(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -56,6 +56,10 @@ type Service struct {
 	resHit     atomic.Int64
 	resWritten atomic.Int64
 	changes    chan struct{} // a batch was accepted: the refresher's cue (refresh.go)
+
+	actMu  sync.Mutex // guards act, Store.Activity at the data version actVer
+	act    map[string]store.SiteActivity
+	actVer cacheVersion
 }
 
 // New is the service over an opened store (server.Open opens the one

@@ -181,20 +181,30 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 // merge of its sites as the group counts them (countIn: a silent site's
 // months estimated).
 func (s *Service) groupByYear(ctx context.Context, d *dashboard) ([]*ghg.Inventory, error) {
-	var out []*ghg.Inventory
-	for _, y := range d.years {
+	byYear := make([]*ghg.Inventory, len(d.years)) // each year on the workers
+	err := parallel(ctx, len(d.years), func(ctx context.Context, i int) error {
 		var invs []*ghg.Inventory
 		for _, sy := range d.sites {
-			c, err := sy.counted(ctx, s, y, d.end)
+			c, err := sy.counted(ctx, s, d.years[i], d.end)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if c.inv != nil {
 				invs = append(invs, c.inv)
 			}
 		}
 		if len(invs) > 0 {
-			out = append(out, ghg.Merge("group", "Group", y, invs))
+			byYear[i] = ghg.Merge("group", "Group", d.years[i], invs)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []*ghg.Inventory
+	for _, inv := range byYear {
+		if inv != nil {
+			out = append(out, inv)
 		}
 	}
 	return out, nil
