@@ -36,7 +36,7 @@ import (
 // as without the cache, and its result written back (saveResults).
 
 // resultsFormat is the blob's layout: a new layout is a new key.
-const resultsFormat = 2
+const resultsFormat = 3
 
 // exeHash is the SHA-256 of the running executable, read once: a new
 // build (its code, its embedded factor table and profiles) is a new key
@@ -117,8 +117,8 @@ type siteBlob struct {
 	OwnFull []int
 	OwnT    map[int]float64
 	Years   map[int][]byte // yearBlob, decoded on first need
-	Monthly map[int][]MonthPoint
-	Levers  map[int][]planning.Lever
+	Monthly map[int][]byte // []MonthPoint, decoded on first need
+	Levers  map[int][]byte // []planning.Lever, decoded on first need
 }
 
 // yearBlob is a siteCalc without its records.
@@ -179,10 +179,10 @@ func decodeSite(site store.Site, key string, raw []byte) (*siteYear, error) {
 		sy.raw = b.Years
 	}
 	if b.Monthly != nil {
-		sy.monthlyBy = b.Monthly
+		sy.rawMonthly = b.Monthly
 	}
 	if b.Levers != nil {
-		sy.leversBy = b.Levers
+		sy.rawLevers = b.Levers
 	}
 	return sy, nil
 }
@@ -201,9 +201,26 @@ func (sy *siteYear) encode() ([]byte, error) {
 		sy.byYear[y] = c
 		delete(sy.raw, y)
 	}
+	if err := sy.decodeMonthsAndLeversLocked(); err != nil {
+		return nil, err
+	}
 	e := &encoder{strs: map[string]uint64{}}
 	b := siteBlob{First: sy.first, Months: sy.months, Full: sy.full, OwnFull: sy.ownFull,
-		OwnT: sy.ownT, Years: map[int][]byte{}, Monthly: sy.monthlyBy, Levers: sy.leversBy}
+		OwnT: sy.ownT, Years: map[int][]byte{}, Monthly: map[int][]byte{}, Levers: map[int][]byte{}}
+	for y, ms := range sy.monthlyBy {
+		raw, err := encodeInto(e, &ms)
+		if err != nil {
+			return nil, err
+		}
+		b.Monthly[y] = raw
+	}
+	for y, ls := range sy.leversBy {
+		raw, err := encodeInto(e, &ls)
+		if err != nil {
+			return nil, err
+		}
+		b.Levers[y] = raw
+	}
 	for y, c := range sy.byYear {
 		inv := c.inv
 		if len(inv.Records) > 0 { // never stored with its trace
@@ -222,6 +239,59 @@ func (sy *siteYear) encode() ([]byte, error) {
 		return nil, err
 	}
 	return e.seal(body), nil
+}
+
+// decodeMonthsAndLeversLocked decodes the stored months and levers not
+// decoded yet (under sy.mu).
+func (sy *siteYear) decodeMonthsAndLeversLocked() error {
+	for y := range sy.rawMonthly {
+		if _, err := sy.monthsLocked(y); err != nil {
+			return err
+		}
+	}
+	for y := range sy.rawLevers {
+		if _, err := sy.leversLocked(y); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// monthsLocked is the year's power-off months when computed or stored
+// (ok false: neither), under sy.mu.
+func (sy *siteYear) monthsLocked(year int) (bool, error) {
+	if _, ok := sy.monthlyBy[year]; ok {
+		return true, nil
+	}
+	raw, ok := sy.rawMonthly[year]
+	if !ok {
+		return false, nil
+	}
+	delete(sy.rawMonthly, year)
+	var ms []MonthPoint
+	if err := decodeFrom(raw, sy.strs, &ms); err != nil {
+		return false, fmt.Errorf("site %s: stored months of %d: %w", sy.site.ID, year, err)
+	}
+	sy.monthlyBy[year] = ms
+	return true, nil
+}
+
+// leversLocked is monthsLocked for the year's lever potentials.
+func (sy *siteYear) leversLocked(year int) (bool, error) {
+	if _, ok := sy.leversBy[year]; ok {
+		return true, nil
+	}
+	raw, ok := sy.rawLevers[year]
+	if !ok {
+		return false, nil
+	}
+	delete(sy.rawLevers, year)
+	var ls []planning.Lever
+	if err := decodeFrom(raw, sy.strs, &ls); err != nil {
+		return false, fmt.Errorf("site %s: stored levers of %d: %w", sy.site.ID, year, err)
+	}
+	sy.leversBy[year] = ls
+	return true, nil
 }
 
 // decodeYear is a year of the stored result.

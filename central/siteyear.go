@@ -39,16 +39,17 @@ type siteYear struct {
 	cov     structure.Coverage // the same months
 	ownFull []int              // the full years of own (ownYears)
 
-	mu        sync.Mutex // guards what follows: cached dashboards serve concurrent requests
-	byYear    map[int]*siteCalc
-	raw       map[int][]byte                  // stored years not decoded yet
-	strs      []string                        // their strings (codec.go)
-	monthlyBy map[int][]MonthPoint            // power-off months by year
-	leversBy  map[int][]planning.Lever        // lever potentials by year
-	ownT      map[int]float64                 // own full years' market-based totals
-	measured  map[int]weather.MeasuredClimate // its full measured weather years, worked out once
-	cmu       sync.Mutex                      // guards counts
-	counts    map[int]siteCount
+	mu                    sync.Mutex // guards what follows: cached dashboards serve concurrent requests
+	byYear                map[int]*siteCalc
+	raw                   map[int][]byte                  // stored years not decoded yet
+	strs                  []string                        // their strings (codec.go)
+	monthlyBy             map[int][]MonthPoint            // power-off months by year
+	leversBy              map[int][]planning.Lever        // lever potentials by year
+	rawMonthly, rawLevers map[int][]byte                  // stored ones not decoded yet
+	ownT                  map[int]float64                 // own full years' market-based totals
+	measured              map[int]weather.MeasuredClimate // its full measured weather years, worked out once
+	cmu                   sync.Mutex                      // guards counts
+	counts                map[int]siteCount
 }
 
 // siteRecords are a site's records as its calculation reads them.
@@ -278,8 +279,12 @@ func (sy *siteYear) monthly(ctx context.Context, s *Service, year int) ([]MonthP
 		return nil, err
 	}
 	sy.mu.Lock()
-	ms, ok := sy.monthlyBy[year]
+	ok, err := sy.monthsLocked(year)
+	ms := sy.monthlyBy[year]
 	sy.mu.Unlock()
+	if err != nil {
+		s.Log.Warn("a site's stored months do not read: computing them again", "error", err)
+	}
 	if ok {
 		return slices.Clone(ms), nil
 	}
@@ -311,8 +316,12 @@ func (sy *siteYear) leverPotentials(ctx context.Context, s *Service, year int) (
 		return nil, err
 	}
 	sy.mu.Lock()
-	ls, ok := sy.leversBy[year]
+	ok, err := sy.leversLocked(year)
+	ls := sy.leversBy[year]
 	sy.mu.Unlock()
+	if err != nil {
+		s.Log.Warn("a site's stored levers do not read: computing them again", "error", err)
+	}
 	if ok {
 		return slices.Clone(ls), nil
 	}
