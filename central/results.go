@@ -149,12 +149,19 @@ func monthsOf(acts []footprint.Activity) []int {
 	return out
 }
 
-// coverageOf is the coverage of the months (monthsOf): one day in each.
+// coverageOf is the coverage of the months (monthsOf, in order): one
+// period a run of consecutive months, which structure.CoverageOf reads
+// as every month it touches.
 func coverageOf(months []int) structure.Coverage {
-	acts := make([]footprint.Activity, len(months))
-	for i, k := range months {
-		d := footprint.NewDate(k/12, time.Month(k%12+1), 1)
-		acts[i] = footprint.Activity{Start: d, End: d.AddDays(1)}
+	var acts []footprint.Activity
+	day := func(k int) footprint.Date { return footprint.NewDate(k/12, time.Month(k%12+1), 1) }
+	for i := 0; i < len(months); {
+		j := i
+		for j+1 < len(months) && months[j+1] == months[j]+1 {
+			j++
+		}
+		acts = append(acts, footprint.Activity{Start: day(months[i]), End: day(months[j] + 1)})
+		i = j + 1
 	}
 	return structure.CoverageOf(acts)
 }

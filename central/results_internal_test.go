@@ -15,6 +15,7 @@ import (
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
+	"github.com/greenhelp/greenhelp/footprint/structure"
 	"github.com/greenhelp/greenhelp/profiles"
 )
 
@@ -177,4 +178,25 @@ func FuzzDecodeSite(f *testing.F) {
 			_ = y
 		}
 	})
+}
+
+func TestACoverageReadBackIsTheRecordsCoverage(t *testing.T) {
+	rec := func(from, to footprint.Date) footprint.Activity { return footprint.Activity{Start: from, End: to} }
+	tests := []struct {
+		name string
+		acts []footprint.Activity
+	}{
+		{"nothing", nil},
+		{"a day", []footprint.Activity{rec(footprint.NewDate(2024, 3, 12), footprint.NewDate(2024, 3, 13))}},
+		{"a bill across new year and a gap", []footprint.Activity{rec(footprint.NewDate(2023, 12, 15), footprint.NewDate(2024, 2, 15)),
+			rec(footprint.NewDate(2024, 6, 1), footprint.NewDate(2024, 7, 1)), rec(footprint.NewDate(2024, 7, 31), footprint.NewDate(2024, 8, 1))}},
+		{"months out of order, one twice", []footprint.Activity{rec(footprint.NewDate(2025, 1, 1), footprint.NewDate(2025, 2, 1)),
+			rec(footprint.NewDate(2022, 5, 3), footprint.NewDate(2022, 5, 4)), rec(footprint.NewDate(2025, 1, 9), footprint.NewDate(2025, 1, 10))}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// reflect.DeepEqual reads the coverage's own (unexported) months.
+			assert.True(t, reflect.DeepEqual(structure.CoverageOf(tt.acts), coverageOf(monthsOf(tt.acts))))
+		})
+	}
 }
