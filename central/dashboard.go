@@ -7,94 +7,39 @@ import (
 	"slices"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
-	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/ghg"
 	"github.com/greenhelp/greenhelp/footprint/planning"
-	"github.com/greenhelp/greenhelp/footprint/structure"
-	"github.com/greenhelp/greenhelp/footprint/weather"
-	"github.com/greenhelp/greenhelp/profiles"
 )
-
-// siteYear is what the pages need of one site: its records (read once) and,
-// per year, the declaration in force, the profile and the inventory.
-type siteYear struct {
-	site     store.Site
-	acts     []footprint.Activity // all years
-	versions []store.SiteVersion  // its declarations, read once
-	override *declaration.ProfilePin
-	hist     *planning.History  // with loadSites(…, true), when it has a full year
-	full     []int              // its full calendar years of data (FullYears), worked out once
-	first    footprint.Date     // its first counted record's day (zero: none)
-	cov      structure.Coverage // the months its counted records touch
-	// own is, for a site that entered by an acquisition or insourcing,
-	// every record of it, those before it entered too (ownYears).
-	own      []footprint.Activity
-	mu       sync.Mutex // guards byYear: cached dashboards serve concurrent requests
-	byYear   map[int]*siteCalc
-	measured map[int]weather.MeasuredClimate // its full measured weather years, worked out once (under mu)
-	cmu      sync.Mutex                      // guards counts
-	counts   map[int]siteCount
-}
-
-type siteCalc struct {
-	decl   declaration.Site
-	assign profiles.Assignment
-	as     ghg.Assumptions
-	levers []string
-	inv    *ghg.Inventory
-	acts   []footprint.Activity // the year's share of the site's records (ghg.Window)
-}
-
-func (s *Service) loadSite(ctx context.Context, site store.Site) (*siteYear, error) {
-	acts, err := s.Store.ReadRollup(ctx, site.ID, store.Query{})
-	if err != nil {
-		return nil, err
-	}
-	vs, err := s.Store.Versions(ctx, site.ID)
-	if err != nil {
-		return nil, err
-	}
-	sinces := make([]footprint.Date, 0, len(vs))
-	for _, v := range vs {
-		sinces = append(sinces, v.Declaration.PowerOff.Since)
-	}
-	if acts, err = s.expandSince(ctx, site.ID, acts, sinces); err != nil {
-		return nil, err
-	}
-	all := acts
-	if acts, err = s.inBoundary(ctx, site, acts); err != nil {
-		return nil, err
-	}
-	o, err := s.Store.Override(ctx, site.ID)
-	if err != nil {
-		return nil, err
-	}
-	sy := &siteYear{site: site, acts: acts, versions: vs, override: o, full: footprint.FullYears(acts), cov: structure.CoverageOf(acts),
-		byYear: map[int]*siteCalc{}, counts: map[int]siteCount{}}
-	for _, a := range acts {
-		if sy.first.IsZero() || a.Start.Before(sy.first) {
-			sy.first = a.Start
-		}
-	}
-	if !boundaryOf(site).From.IsZero() {
-		sy.own = all
-	}
-	return sy, nil
-}
 
 // loadSites loads every site (and, with history, works out its yearly
 // totals), each on its own, on as many workers as there are CPUs. The
 // result keeps the sites' order.
 func (s *Service) loadSites(ctx context.Context, sites []store.Site, history bool) ([]*siteYear, error) {
+	gens, stored, err := s.storedResults(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*siteYear, len(sites))
-	err := parallel(ctx, len(sites), func(ctx context.Context, i int) error {
-		sy, err := s.loadSite(ctx, sites[i])
-		if err != nil {
-			return err
+	err = parallel(ctx, len(sites), func(ctx context.Context, i int) error {
+		key := s.siteKey(sites[i], gens[sites[i].ID])
+		var sy *siteYear
+		if r, ok := stored[sites[i].ID]; ok && key != "" && r.Key == key {
+			var err error
+			if sy, err = decodeSite(sites[i], key, r.Blob); err != nil {
+				s.Log.Warn("a site's stored results do not read: computing them again", "site", sites[i].ID, "error", err)
+				sy = nil
+			} else {
+				s.resHit.Add(1)
+			}
+		}
+		if sy == nil {
+			var err error
+			if sy, err = s.loadSite(ctx, sites[i], key); err != nil {
+				return err
+			}
 		}
 		if history {
 			h, ok, err := sy.history(ctx, s)
@@ -109,6 +54,39 @@ func (s *Service) loadSites(ctx context.Context, sites []store.Site, history boo
 		return nil
 	})
 	return out, err
+}
+
+// dashboardSites are the sites of a dashboard: those of another year's
+// dashboard at the data's version (each site loaded once, whatever the
+// years the pages ask for, and its results computed once), the others
+// loaded now with their history.
+func (s *Service) dashboardSites(ctx context.Context, all []store.Site) ([]*siteYear, error) {
+	cached, err := s.cachedSites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*siteYear{}
+	for _, sy := range cached {
+		byID[sy.site.ID] = sy
+	}
+	out := make([]*siteYear, len(all))
+	var missing []store.Site
+	var at []int
+	for i, st := range all {
+		if sy, ok := byID[st.ID]; ok && sy.site.Name == st.Name && sy.site.Country == st.Country && sameBoundary(sy.site, st) {
+			out[i] = sy
+		} else {
+			missing, at = append(missing, st), append(at, i)
+		}
+	}
+	more, err := s.loadSites(ctx, missing, true)
+	if err != nil {
+		return nil, err
+	}
+	for j, sy := range more {
+		out[at[j]] = sy
+	}
+	return out, nil
 }
 
 // parallel runs fn for 0 … n-1 on GOMAXPROCS workers; the first error
@@ -158,107 +136,6 @@ feed:
 	return nil
 }
 
-// calc returns the site's declaration, profile and inventory for year,
-// with the declaration version in force that year.
-func (sy *siteYear) calc(ctx context.Context, s *Service, year int) (*siteCalc, error) {
-	sy.mu.Lock()
-	defer sy.mu.Unlock()
-	if c, ok := sy.byYear[year]; ok {
-		return c, nil
-	}
-	c, err := sy.computeLocked(ctx, s, year, sy.acts)
-	if err != nil {
-		return nil, err
-	}
-	sy.byYear[year] = c
-	return c, nil
-}
-
-// compute is calc from other records of the site (its own records from
-// before it entered the group), not cached.
-func (sy *siteYear) compute(ctx context.Context, s *Service, year int, acts []footprint.Activity) (*siteCalc, error) {
-	sy.mu.Lock()
-	defer sy.mu.Unlock()
-	return sy.computeLocked(ctx, s, year, acts)
-}
-
-func (sy *siteYear) computeLocked(_ context.Context, s *Service, year int, all []footprint.Activity) (*siteCalc, error) {
-	d, ok := store.DeclarationIn(sy.versions, year)
-	if !ok {
-		d = registered(sy.site)
-	}
-	if sy.measured == nil {
-		sy.measured = weather.MeasuredYears(sy.acts)
-	}
-	a, as, order, err := s.assign(d, year, sy.override, sy.measured)
-	if err != nil {
-		return nil, err
-	}
-	// The year's share of the site's records (and its roll-out
-	// baseline): the same inventory as from all of them, a tenth of the
-	// work for a site with ten years.
-	acts := ghg.YearWindow(d, year).Filter(all)
-	inv, err := ghg.Calculate(d, acts, year, s.Factors, as, s.opts())
-	if err != nil {
-		return nil, fmt.Errorf("site %s: %w", sy.site.ID, err)
-	}
-	return &siteCalc{decl: d, assign: a, as: as, levers: order, inv: inv, acts: acts}, nil
-}
-
-func (sy *siteYear) inventory(ctx context.Context, s *Service, year int) (*ghg.Inventory, error) {
-	c, err := sy.calc(ctx, s, year)
-	if err != nil {
-		return nil, err
-	}
-	return c.inv, nil
-}
-
-// history is the site's market-based total for each full calendar year of
-// data, with its declared base year when it has data for it; ok is false
-// when the site has no full year yet.
-func (sy *siteYear) history(ctx context.Context, s *Service) (planning.History, bool, error) {
-	years := sy.full
-	if len(years) == 0 {
-		return planning.History{}, false, nil
-	}
-	h := planning.History{Site: sy.site.ID, Actual: map[int]float64{}}
-	for _, y := range years {
-		c, err := sy.calc(ctx, s, y)
-		if err != nil {
-			return h, false, err
-		}
-		h.Actual[y] = c.inv.TotalMarketT
-	}
-	last, _ := sy.calc(ctx, s, years[len(years)-1])
-	if b := last.decl.BaseYear; b != 0 {
-		if _, ok := h.Actual[b]; ok {
-			h.BaseYear = b
-		}
-	}
-	return h, true, nil
-}
-
-func (sy *siteYear) hasData(inv *ghg.Inventory) bool {
-	return len(inv.Lines) > 0 || inv.PowerOff.DeviceHours != nil
-}
-
-func (sy *siteYear) monthly(ctx context.Context, s *Service, year int) ([]MonthPoint, error) {
-	c, err := sy.calc(ctx, s, year)
-	if err != nil {
-		return nil, err
-	}
-	var out []MonthPoint
-	for m := time.January; m <= time.December; m++ {
-		from := footprint.NewDate(year, m, 1)
-		inv, err := ghg.CalculatePeriod(c.decl, c.acts, from, footprint.NewDate(year, m+1, 1), s.Factors, c.as, s.opts())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, MonthPoint{Month: fmt.Sprintf("%d-%02d", year, m), AvoidedKWh: inv.PowerOff.AvoidedKWh, AvoidedT: inv.PowerOff.AvoidedT})
-	}
-	return out, nil
-}
-
 // dashboard is the data every page shares.
 type dashboard struct {
 	year   int
@@ -293,7 +170,13 @@ type sharedStore interface {
 }
 
 // Changed tells the service that stored data changed (a batch was accepted).
-func (s *Service) Changed() { s.version.Add(1) }
+func (s *Service) Changed() {
+	s.version.Add(1)
+	select { // the refresher's cue (refresh.go), never waited for
+	case s.changes <- struct{}{}:
+	default:
+	}
+}
 
 func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
 	v, err := s.dataVersion(ctx)
@@ -312,6 +195,7 @@ func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.saveLater(ctx, d.sites)
 	s.cache.mu.Lock()
 	if s.cache.version != v || s.cache.byYear == nil {
 		s.cache.version, s.cache.byYear = v, map[int]*dashboard{}
@@ -319,6 +203,27 @@ func (s *Service) dashboard(ctx context.Context, year int) (*dashboard, error) {
 	s.cache.byYear[year] = d
 	s.cache.mu.Unlock()
 	return d, nil
+}
+
+// activity is Store.Activity read once a data version (the pages and
+// the sites' statuses ask for it together); the map is shared: read it,
+// never change it.
+func (s *Service) activity(ctx context.Context) (map[string]store.SiteActivity, error) {
+	v, err := s.dataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.actMu.Lock()
+	defer s.actMu.Unlock()
+	if s.act != nil && s.actVer == v {
+		return s.act, nil
+	}
+	act, err := s.Store.Activity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.act, s.actVer = act, v
+	return act, nil
 }
 
 // dataVersion is the version of the stored data the cache compares.
@@ -360,7 +265,7 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 	}
 	d := &dashboard{year: year}
 	yearSet := map[int]bool{}
-	if d.sites, err = s.loadSites(ctx, all, true); err != nil {
+	if d.sites, err = s.dashboardSites(ctx, all); err != nil {
 		return nil, err
 	}
 	for _, sy := range d.sites {
@@ -387,7 +292,7 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 	if d.year == 0 || !yearSet[d.year] {
 		d.year = d.years[len(d.years)-1]
 	}
-	act, err := s.Store.Activity(ctx)
+	act, err := s.activity(ctx)
 	if err != nil {
 		return nil, err
 	}

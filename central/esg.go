@@ -77,7 +77,11 @@ func (s *Service) ESGDataset(ctx context.Context, year int, only, version string
 		if e.inv == nil {
 			continue
 		}
-		digestSite(h, e.st.ID, e.decl, e.acts)
+		acts, err := e.records(ctx, s, year)
+		if err != nil {
+			return d, err
+		}
+		digestSite(h, e.st.ID, e.decl, acts)
 		if est := e.inv.Estimated; est != nil { // what it stands on: the year it is scaled from
 			fmt.Fprintf(h, "estimate %s %d %v %s\n", e.st.ID, year, est.T, est.Basis)
 		}

@@ -37,11 +37,11 @@ func (s *Service) Opts() ghg.Options { return s.opts() }
 type PageSite struct{ sy *siteYear }
 
 func (s *Service) LoadPageSite(ctx context.Context, site store.Site) (PageSite, error) {
-	sy, err := s.loadSite(ctx, site)
+	sy, err := s.loadSite(ctx, site, "")
 	return PageSite{sy}, err
 }
 
-func (p PageSite) Acts() []footprint.Activity { return p.sy.acts }
+func (p PageSite) Acts() []footprint.Activity { return p.sy.recs.acts }
 
 func (p PageSite) Inventory(ctx context.Context, s *Service, year int) (*ghg.Inventory, error) {
 	c, err := p.sy.calc(ctx, s, year)
@@ -50,3 +50,27 @@ func (p PageSite) Inventory(ctx context.Context, s *Service, year int) (*ghg.Inv
 	}
 	return c.inv, nil
 }
+
+// ResultsOff makes the service read and write no stored results (the
+// reference of the results' exactness), before its first view.
+func (s *Service) ResultsOff() { s.resOff = true }
+
+// ResultCounts are the sites read from their records, those taken from
+// their stored results, and the results written, since the service
+// opened.
+func (s *Service) ResultCounts() (read, hit, written int64) {
+	return s.resRead.Load(), s.resHit.Load(), s.resWritten.Load()
+}
+
+// SiteKey is the key a site's results are stored under now.
+func (s *Service) SiteKey(ctx context.Context, id string) (string, error) {
+	st, err := s.Store.Site(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	gens, err := s.Store.Generations(ctx)
+	return s.siteKey(st, gens[id]), err
+}
+
+// WaitResults waits for the results the views are writing back.
+func (s *Service) WaitResults() { s.saving.Wait() }

@@ -17,9 +17,22 @@ type yearSite struct {
 	st     store.Site
 	decl   declaration.Site
 	assign profiles.Assignment
-	acts   []footprint.Activity // the year's records behind it (the input digest)
+	acts   []footprint.Activity // the year's records behind it (the input digest); nil: read by records
 	inv    *ghg.Inventory       // as the group counts it (nil: missing)
 	year   structure.SiteYear
+	// sy and calc are the loaded site and its year the entry comes from
+	// (nil: traced, its records read with it).
+	sy   *siteYear
+	calc *siteCalc
+}
+
+// records are the year's records behind the entry (the input digest):
+// read now when the entry came from the site's stored results.
+func (e *yearSite) records(ctx context.Context, s *Service, year int) ([]footprint.Activity, error) {
+	if e.acts != nil || e.sy == nil {
+		return e.acts, nil
+	}
+	return e.sy.yearActs(ctx, s, year, e.calc)
 }
 
 // groupYear is every site as the group counts it in year (only: that site
@@ -41,6 +54,13 @@ func (s *Service) groupYear(ctx context.Context, year int, only string, trace bo
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		all := make([]*siteYear, 0, len(loaded))
+		for _, sy := range loaded {
+			all = append(all, sy)
+		}
+		s.saveLater(ctx, all)
+	}()
 	entries := make([]*yearSite, len(sites))
 	err = parallel(ctx, len(sites), func(ctx context.Context, i int) error {
 		st := sites[i]
@@ -88,7 +108,7 @@ func (s *Service) siteIn(ctx context.Context, sy *siteYear, year int, trace bool
 	if err != nil {
 		return nil, err
 	}
-	return &yearSite{st: sy.site, decl: c.decl, assign: c.assign, acts: c.acts, inv: c.inv}, nil
+	return &yearSite{st: sy.site, decl: c.decl, assign: c.assign, acts: c.acts, inv: c.inv, sy: sy, calc: c}, nil
 }
 
 // yearSite is a site's records' inventory of year, with its declaration

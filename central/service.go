@@ -42,6 +42,24 @@ type Service struct {
 	version  atomic.Uint64 // bumped by every accepted batch
 	cache    dashCache
 	ingestMu sync.Mutex // the single writer path (Ingest)
+
+	readOnly bool // opened beside the serving central: writes no results
+	// The cache of calculated site-years (results.go): its key's
+	// configuration part, the writes after a view, and counts of sites
+	// read from their records (resRead), taken from their results
+	// (resHit) and results written (resWritten).
+	resOff     bool // tests: no results read or written
+	resCfgOnce sync.Once
+	resCfg     string
+	saving     sync.WaitGroup
+	resRead    atomic.Int64
+	resHit     atomic.Int64
+	resWritten atomic.Int64
+	changes    chan struct{} // a batch was accepted: the refresher's cue (refresh.go)
+
+	actMu  sync.Mutex // guards act, Store.Activity at the data version actVer
+	act    map[string]store.SiteActivity
+	actVer cacheVersion
 }
 
 // New is the service over an opened store (server.Open opens the one
@@ -60,7 +78,7 @@ func New(ctx context.Context, cfg *Config, st store.Store, log *slog.Logger, rea
 		st.Close()
 		return nil, err
 	}
-	s := &Service{Cfg: cfg, Store: st, Factors: lib, Profiles: set, Log: log,
+	s := &Service{Cfg: cfg, Store: st, Factors: lib, Profiles: set, Log: log, readOnly: readOnly, changes: make(chan struct{}, 1),
 		Method: planning.Method{Mode: cfg.Trajectory.Mode, Rate: cfg.Trajectory.Rate}}
 	if err := s.loadOverrides(ctx, !readOnly); err != nil {
 		st.Close()
@@ -122,6 +140,7 @@ func (s *Service) storeError(err error) error {
 
 // Close closes the stores.
 func (s *Service) Close() error {
+	s.saving.Wait() // the results a view is writing back
 	return s.Store.Close()
 }
 

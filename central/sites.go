@@ -41,7 +41,7 @@ func (s *Service) SiteStatuses(ctx context.Context) ([]SiteStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	act, err := s.Store.Activity(ctx)
+	act, err := s.activity(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -283,7 +283,7 @@ func (sy *siteYear) ownYears(ctx context.Context, s *Service, years []int) ([]st
 		return nil, nil
 	}
 	full := map[int]bool{}
-	for _, y := range footprint.FullYears(sy.own) {
+	for _, y := range sy.ownFull {
 		full[y] = true
 	}
 	var out []structure.SiteYear
@@ -291,11 +291,11 @@ func (sy *siteYear) ownYears(ctx context.Context, s *Service, years []int) ([]st
 		if y > b.From.Year() || !full[y] {
 			continue
 		}
-		c, err := sy.compute(ctx, s, y, sy.own)
+		t, err := sy.ownTotal(ctx, s, y)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, structure.SiteYear{Site: sy.site.ID, Year: y, Status: structure.Outside, T: c.inv.TotalMarketT,
+		out = append(out, structure.SiteYear{Site: sy.site.ID, Year: y, Status: structure.Outside, T: t,
 			Basis: fmt.Sprintf("its own records, before its %s on %s: not counted in the group's %d, they restate the base", b.Entry.Kind, b.From, y)})
 	}
 	return out, nil

@@ -105,6 +105,7 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 		return GroupView{}, err
 	}
 	g := GroupView{Overview: d.overview(s.Method.Label()), Track: d.report.Group}
+	defer s.saveLater(ctx, d.sites) // the months and levers computed here
 	// The sites' statuses (a few catalog lookups a site) alongside the
 	// months' calculations.
 	type statuses struct {
@@ -180,20 +181,30 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 // merge of its sites as the group counts them (countIn: a silent site's
 // months estimated).
 func (s *Service) groupByYear(ctx context.Context, d *dashboard) ([]*ghg.Inventory, error) {
-	var out []*ghg.Inventory
-	for _, y := range d.years {
+	byYear := make([]*ghg.Inventory, len(d.years)) // each year on the workers
+	err := parallel(ctx, len(d.years), func(ctx context.Context, i int) error {
 		var invs []*ghg.Inventory
 		for _, sy := range d.sites {
-			c, err := sy.counted(ctx, s, y, d.end)
+			c, err := sy.counted(ctx, s, d.years[i], d.end)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if c.inv != nil {
 				invs = append(invs, c.inv)
 			}
 		}
 		if len(invs) > 0 {
-			out = append(out, ghg.Merge("group", "Group", y, invs))
+			byYear[i] = ghg.Merge("group", "Group", d.years[i], invs)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []*ghg.Inventory
+	for _, inv := range byYear {
+		if inv != nil {
+			out = append(out, inv)
 		}
 	}
 	return out, nil
@@ -219,7 +230,11 @@ func (s *Service) groupMonthsAndLevers(ctx context.Context, d *dashboard) ([]Mon
 		if err != nil {
 			return err
 		}
-		parts[i] = &part{ms: ms, levers: planning.Levers(c.decl, c.inv, c.levers, c.as, s.Factors)}
+		levers, err := sy.leverPotentials(ctx, s, d.year)
+		if err != nil {
+			return err
+		}
+		parts[i] = &part{ms: ms, levers: levers}
 		return nil
 	})
 	if err != nil {
@@ -271,6 +286,7 @@ func (s *Service) SitePage(ctx context.Context, id string, year int) (SiteView, 
 	if sy == nil {
 		return SiteView{}, fmt.Errorf("site %q: %w", id, store.ErrNotFound)
 	}
+	defer s.saveLater(ctx, []*siteYear{sy})
 	cur, err := sy.calc(ctx, s, d.year)
 	if err != nil {
 		return SiteView{}, err
@@ -307,13 +323,19 @@ func (s *Service) SitePage(ctx context.Context, id string, year int) (SiteView, 
 	if out.PowerOffMonthly, err = sy.monthly(ctx, s, d.year); err != nil {
 		return out, err
 	}
-	out.Levers = planning.Levers(cur.decl, cur.inv, cur.levers, cur.as, s.Factors)
+	if out.Levers, err = sy.leverPotentials(ctx, s, d.year); err != nil {
+		return out, err
+	}
 	if n := len(out.Track.Years); n > 0 {
 		if out.Plan, err = sy.plan(ctx, s, out.Track.BaseYear, out.Track.Years[n-1].Year); err != nil {
 			return out, err
 		}
 	}
-	out.Freshness = freshness(sy.acts)
+	recs, err := sy.records(ctx, s)
+	if err != nil {
+		return out, err
+	}
+	out.Freshness = freshness(recs.acts)
 	if ch, err := s.Changes(ctx, d.year); err == nil {
 		for i := range ch.Sites {
 			if ch.Sites[i].Entity == id {

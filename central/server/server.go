@@ -74,6 +74,16 @@ func Serve(ctx context.Context, svc *central.Service, h http.Handler, ready func
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	// The calculated results kept current in the background (at start,
+	// then after each quiet period following batches), stopped before
+	// Serve returns and the caller closes the store.
+	rctx, stopRefresh := context.WithCancel(ctx)
+	refreshed := make(chan struct{})
+	go func() {
+		defer close(refreshed)
+		svc.RunRefresher(rctx, central.Refresher{})
+	}()
+	defer func() { stopRefresh(); <-refreshed }()
 	select {
 	case err := <-errc:
 		return err

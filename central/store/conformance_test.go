@@ -374,4 +374,5 @@ func conformance(t *testing.T, mk func(t *testing.T) backend) {
 		require.Len(t, rest, 1)
 		assert.Equal(t, "export", rest[0].Action)
 	})
+	resultsConformance(t, mk)
 }

@@ -43,6 +43,7 @@ type Store interface {
 	Catalog
 	Rollups
 	Access
+	Results
 	// Ingest records a received batch all or nothing: when b's id is new,
 	// its records (acts, of site b.Site), the rollups they touch, its log
 	// entry and, when decl is not nil, a new declaration version. It

@@ -334,10 +334,25 @@ func (s *Store) Batches(ctx context.Context, site string, limit int) ([]store.Ba
 }
 
 // SetOverride pins a site to a profile with a reason.
+// A pin that changes the site's profile or reason moves its generation
+// (store.Results): its calculation reads the pin.
 func (s *Store) SetOverride(ctx context.Context, site, profile, reason string) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO profile_overrides(site, profile, reason, set_at) VALUES ($1, $2, $3, now())
-		ON CONFLICT (site) DO UPDATE SET profile = excluded.profile, reason = excluded.reason, set_at = excluded.set_at`, site, profile, reason)
-	return s.changed(ctx, classify("set profile override", err))
+	return s.changed(ctx, s.inTx(ctx, "set profile override", func(tx pgx.Tx) error {
+		var was, why string
+		err := tx.QueryRow(ctx, `SELECT profile, reason FROM profile_overrides WHERE site = $1 FOR UPDATE`, site).Scan(&was, &why)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return classify("read profile override", err)
+		}
+		changed := err != nil || was != profile || why != reason
+		if _, err := tx.Exec(ctx, `INSERT INTO profile_overrides(site, profile, reason, set_at) VALUES ($1, $2, $3, now())
+			ON CONFLICT (site) DO UPDATE SET profile = excluded.profile, reason = excluded.reason, set_at = excluded.set_at`, site, profile, reason); err != nil {
+			return classify("set profile override", err)
+		}
+		if !changed {
+			return nil
+		}
+		return bumpGeneration(ctx, tx, site)
+	}))
 }
 
 // Override returns a site's profile pin, if any.

@@ -73,6 +73,9 @@ func (s *Store) Ingest(ctx context.Context, b store.BatchLog, decl *declaration.
 		if err := updateRollups(ctx, tx, b.Site, recs); err != nil {
 			return err
 		}
+		if err := bumpGeneration(ctx, tx, b.Site); err != nil {
+			return err
+		}
 		if decl != nil {
 			return addVersion(ctx, tx, b, *decl)
 		}

@@ -144,6 +144,19 @@ var migrations = []string{
 		$$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
 	CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
 		FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();`,
+	// 3: the service's calculated results per site (store.Results) and
+	// each site's data generation, bumped in the transaction of every
+	// change of what its calculation reads (the SQLite store's schema 11).
+	`CREATE TABLE site_generations (
+		site text COLLATE "C" PRIMARY KEY,
+		generation bigint NOT NULL
+	);
+	CREATE TABLE site_results (
+		site text COLLATE "C" PRIMARY KEY,
+		key text NOT NULL,
+		blob bytea NOT NULL,
+		written_at timestamptz NOT NULL
+	);`,
 }
 
 // migrationLock is the advisory lock key the migrations run under

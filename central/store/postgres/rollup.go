@@ -139,7 +139,10 @@ func (s *Store) RebuildRollups(ctx context.Context, site string) error {
 				return classify("rollup", err)
 			}
 		}
-		return insertRollup(ctx, tx, rows, spans)
+		if err := insertRollup(ctx, tx, rows, spans); err != nil {
+			return err
+		}
+		return bumpGeneration(ctx, tx, site)
 	}))
 }
 

@@ -99,7 +99,12 @@ func distinct(site string, acts []footprint.Activity) []store.Record {
 // a store, `greenhelp migrate`, writes the records so, then the rollups
 // it copied).
 func (s *Store) Write(ctx context.Context, site string, acts []footprint.Activity) error {
-	return s.changed(ctx, s.inTx(ctx, "write", func(tx pgx.Tx) error { return upsert(ctx, tx, "activities", distinct(site, acts)) }))
+	return s.changed(ctx, s.inTx(ctx, "write", func(tx pgx.Tx) error {
+		if err := upsert(ctx, tx, "activities", distinct(site, acts)); err != nil {
+			return err
+		}
+		return bumpGeneration(ctx, tx, site)
+	}))
 }
 
 // queryer is the pool or a transaction (which sees what it wrote).

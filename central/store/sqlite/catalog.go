@@ -202,39 +202,44 @@ func (c *Store) Activity(ctx context.Context) (map[string]store.SiteActivity, er
 	if err := rows.Err(); err != nil {
 		return nil, classify("site activity", err)
 	}
-	sites, err := c.Sites(ctx)
+	// Each site's newest month (an index seek on (site, month) per site,
+	// inside one statement: a query a site cost 0.2 ms each at 1,000
+	// sites) and the highest day bit of its rows there (bit d is the
+	// month's day d+1).
+	// (Each site's newest month first, then its rows there by the (site,
+	// month) index: left to itself, the planner scanned every row.)
+	rows, err = c.db.QueryContext(ctx, `WITH n AS MATERIALIZED (SELECT s.id AS site, (SELECT max(month) FROM rollup_months WHERE site = s.id) AS month FROM sites s)
+		SELECT r.site, r.month, r.days FROM n CROSS JOIN rollup_months r INDEXED BY rollup_months_month ON r.site = n.site AND r.month = n.month`)
 	if err != nil {
-		return nil, err
+		return nil, classify("site activity", err)
 	}
-	for _, st := range sites {
-		// The newest month (index on site, month), and the highest day
-		// bit of any of its rows.
-		var month string
-		err := c.db.QueryRowContext(ctx, `SELECT month FROM rollup_months WHERE site = ? ORDER BY month DESC LIMIT 1`, st.ID).Scan(&month)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
+	type newest struct {
+		month string
+		days  int64
+	}
+	last := map[string]*newest{}
+	for rows.Next() {
+		var site, month string
+		var d int64
+		if err := rows.Scan(&site, &month, &d); err != nil {
+			rows.Close()
 			return nil, classify("site activity", err)
 		}
-		r2, err := c.db.QueryContext(ctx, `SELECT days FROM rollup_months WHERE site = ? AND month = ?`, st.ID, month)
-		if err != nil {
-			return nil, classify("site activity", err)
+		if n := last[site]; n != nil {
+			n.days |= d
+		} else {
+			last[site] = &newest{month, d}
 		}
-		var all int64
-		for r2.Next() {
-			var d int64
-			if err := r2.Scan(&d); err != nil {
-				r2.Close()
-				return nil, classify("site activity", err)
-			}
-			all |= d
-		}
-		r2.Close()
-		if first, err := footprint.ParseDate(month); err == nil && all != 0 {
-			a := out[st.ID]
-			a.NewestDay = first.AddDays(63 - bits.LeadingZeros64(uint64(all))) // bit d is the month's day d+1
-			out[st.ID] = a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, classify("site activity", err)
+	}
+	for site, n := range last {
+		if first, err := footprint.ParseDate(n.month); err == nil && n.days != 0 {
+			a := out[site]
+			a.NewestDay = first.AddDays(63 - bits.LeadingZeros64(uint64(n.days))) // bit d is the month's day d+1
+			out[site] = a
 		}
 	}
 	rows, err = c.db.QueryContext(ctx, `SELECT site, max(end) FROM rollup_spans GROUP BY site`)
@@ -313,10 +318,30 @@ func (c *Store) Batches(ctx context.Context, site string, limit int) ([]store.Ba
 }
 
 // SetOverride pins a site to a profile with a reason.
+// A pin that changes the site's profile or reason moves its generation
+// (store.Results): its calculation reads the pin.
 func (c *Store) SetOverride(ctx context.Context, site, profile, reason string) error {
-	_, err := c.db.ExecContext(ctx, `INSERT INTO profile_overrides(site, profile, reason, set_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT(site) DO UPDATE SET profile = excluded.profile, reason = excluded.reason, set_at = excluded.set_at`, site, profile, reason, now())
-	return classify("set profile override", err)
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil {
+		return classify("begin", err)
+	}
+	defer tx.Rollback()
+	var was, why string
+	err = tx.QueryRowContext(ctx, `SELECT profile, reason FROM profile_overrides WHERE site = ?`, site).Scan(&was, &why)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return classify("read profile override", err)
+	}
+	changed := err != nil || was != profile || why != reason
+	if _, err := tx.ExecContext(ctx, `INSERT INTO profile_overrides(site, profile, reason, set_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT(site) DO UPDATE SET profile = excluded.profile, reason = excluded.reason, set_at = excluded.set_at`, site, profile, reason, now()); err != nil {
+		return classify("set profile override", err)
+	}
+	if changed {
+		if err := bumpGeneration(ctx, tx, site); err != nil {
+			return err
+		}
+	}
+	return classify("set profile override", tx.Commit())
 }
 
 // Override returns a site's profile pin, if any.

@@ -70,6 +70,9 @@ func (c *Store) ingest(ctx context.Context, b store.BatchLog, decl *declaration.
 	if err := write(ctx, tx); err != nil {
 		return false, err
 	}
+	if err := bumpGeneration(ctx, tx, b.Site); err != nil {
+		return false, err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO batches(site, id, received_at, count, sha256) VALUES (?, ?, ?, ?, ?)`,
 		b.Site, b.ID, b.ReceivedAt.UTC().Format(time.RFC3339Nano), b.Count, b.SHA256); err != nil {
 		return false, classify("batch log", err)

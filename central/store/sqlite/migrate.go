@@ -181,6 +181,20 @@ var migrations = []string{
 		BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 	CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 		BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+	// 11: the service's calculated results per site (store.Results) and
+	// each site's data generation, bumped with every change of what its
+	// calculation reads: a result computed at another generation is not
+	// used.
+	`CREATE TABLE IF NOT EXISTS site_generations (
+		site TEXT PRIMARY KEY,
+		generation INTEGER NOT NULL
+	) WITHOUT ROWID;
+	CREATE TABLE IF NOT EXISTS site_results (
+		site TEXT PRIMARY KEY,
+		key TEXT NOT NULL,
+		blob BLOB NOT NULL,
+		written_at TEXT NOT NULL
+	);`,
 }
 
 // addsColumn names the (table, column) a migration adds, by its number.

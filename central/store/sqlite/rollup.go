@@ -81,6 +81,9 @@ func (c *Store) RebuildRollups(ctx context.Context, site string) error {
 	if err := insertRollup(ctx, tx, rows, spans); err != nil {
 		return err
 	}
+	if err := bumpGeneration(ctx, tx, site); err != nil {
+		return err
+	}
 	return classify("commit", tx.Commit())
 }
 

@@ -25,6 +25,9 @@ func (c *Store) Write(ctx context.Context, site string, acts []footprint.Activit
 	if err := writeTx(ctx, tx, site, acts); err != nil {
 		return err
 	}
+	if err := bumpGeneration(ctx, tx, site); err != nil {
+		return err
+	}
 	return classify("commit", tx.Commit())
 }
 
