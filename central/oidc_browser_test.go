@@ -42,8 +42,11 @@ func TestSignInInHeadlessChromium(t *testing.T) {
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.SendKeys(`input[name="username"]`, "amina"),
 		chromedp.SendKeys(`input[name="password"]`, "correct horse"),
+		// No wait on the page here: the form's submission navigates
+		// through the callback, and a node looked up meanwhile may be gone
+		// ("No node with given id found"); waitTrue below retries until
+		// the site's page is there.
 		chromedp.Submit(`input[name="username"]`),
-		chromedp.WaitReady(`body`),
 	))
 	require.NoError(t, chromedp.Run(ctx, waitTrue(`location.pathname === "/sites/za-jnb-sandton"`, 30*time.Second),
 		chromedp.Location(&at), chromedp.Text("body", &text)))
