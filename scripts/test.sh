@@ -34,5 +34,7 @@ GREENHELP_TEST_POSTGRES_DSN="$(scripts/postgres.sh start "$work/postgres")"
 export GREENHELP_TEST_POSTGRES_DSN
 echo "PostgreSQL 15 at ${GREENHELP_TEST_POSTGRES_DSN%%\?*}" | sed 's#//greenhelp:[^@]*@#//greenhelp:***@#'
 export GREENHELP_SCREENSHOTS="${GREENHELP_SCREENSHOTS:-$root/.cache/screenshots}"
-go test -race -count=1 "$@" ./...
+# central alone takes 8–10 min under -race on 2 cores (its browser, fault and
+# results-exactness tests): past go test's default 10 min per package.
+go test -race -count=1 -timeout 30m "$@" ./...
 echo "page screenshots: $GREENHELP_SCREENSHOTS"
