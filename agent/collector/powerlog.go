@@ -28,7 +28,7 @@ type powerLog struct {
 	c         *ws
 	devs      map[string]*device
 	days      map[dayClass]*dayTime
-	windows   map[groupDay][]interval
+	windows   windowCache
 	minT      time.Time
 	maxT      time.Time
 	unordered bool
@@ -75,7 +75,7 @@ type groupDay struct {
 }
 
 func newPowerLog(c *ws) *powerLog {
-	return &powerLog{c: c, devs: map[string]*device{}, days: map[dayClass]*dayTime{}, windows: map[groupDay][]interval{}}
+	return &powerLog{c: c, devs: map[string]*device{}, days: map[dayClass]*dayTime{}, windows: windowCache{}}
 }
 
 // event reads one row as a device's power event: the same checks and
@@ -247,13 +247,23 @@ func (p *powerLog) window(g int, day time.Time) []interval {
 
 // windowOn is window for a day whose date is known (the day cache's).
 func (p *powerLog) windowOn(g int, date footprint.Date, day time.Time) []interval {
+	return p.windows.on(p.c, g, date, day)
+}
+
+// windowCache keeps the power-off intervals of each group's local days
+// (the log's and the spans' accounting ask for a day's many times).
+type windowCache map[groupDay][]interval
+
+// on is group g's (−1: the site's) power-off intervals of the local day
+// date, starting at day.
+func (w windowCache) on(c *ws, g int, date footprint.Date, day time.Time) []interval {
 	k := groupDay{g, date}
-	w, ok := p.windows[k]
+	iv, ok := w[k]
 	if !ok {
-		w = p.c.site.PowerOff.GroupIntervals(g, day, p.c.loc)
-		p.windows[k] = w
+		iv = c.site.PowerOff.GroupIntervals(g, day, c.loc)
+		w[k] = iv
 	}
-	return w
+	return iv
 }
 
 // account adds a device's interval [from, to) in state to the days it

@@ -40,7 +40,7 @@ type powerSpans struct {
 	c       *ws
 	days    map[dayClass]*spanTime
 	groups  map[string]int // device → its power-off group
-	windows map[groupDay][]interval
+	windows windowCache
 }
 
 // spanTime is a day's device-time of a class: on (in use or not), and in
@@ -48,7 +48,7 @@ type powerSpans struct {
 type spanTime struct{ on, missed, slept, used, off time.Duration }
 
 func newPowerSpans(c *ws) *powerSpans {
-	return &powerSpans{c: c, days: map[dayClass]*spanTime{}, groups: map[string]int{}, windows: map[groupDay][]interval{}}
+	return &powerSpans{c: c, days: map[dayClass]*spanTime{}, groups: map[string]int{}, windows: windowCache{}}
 }
 
 // Add counts one span.
@@ -102,13 +102,7 @@ func (p *powerSpans) Add(r source.Row) {
 			t = &spanTime{}
 			p.days[k] = t
 		}
-		gk := groupDay{g, date}
-		win, ok := p.windows[gk]
-		if !ok {
-			win = p.c.site.PowerOff.GroupIntervals(g, day, p.c.loc)
-			p.windows[gk] = win
-		}
-		inWin := overlap(span, win)
+		inWin := overlap(span, p.windows.on(p.c, g, date, day))
 		switch state {
 		case stOn:
 			t.on += within(from, to, day, next)
