@@ -33,7 +33,11 @@ func (t Text) csvReader(in io.Reader) *csv.Reader {
 	cr := csv.NewReader(in)
 	cr.Comma = rune(t.Delimiter[0])
 	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
+	// The spaces that start a field are trimmed (`a, "b, c"` is two
+	// fields), but not with a tab for delimiter: the trim would take the
+	// tabs of empty fields too, and "\tx" would read as one field, x, in
+	// the first column.
+	cr.TrimLeadingSpace = cr.Comma != '\t'
 	cr.ReuseRecord = true
 	return cr
 }
@@ -135,7 +139,7 @@ func totalRow(rec []string) (string, bool) {
 			return "", false // a cell such as every data row's: not blank, not a label (mayBeTotal)
 		}
 		// Its leading spaces trimmed as the CSV reader's trim does (a row
-		// read without it: lazyTrim).
+		// split without it: csvrows.go).
 		c = strings.TrimLeftFunc(c, unicode.IsSpace)
 		if strings.TrimSpace(c) == "" {
 			continue

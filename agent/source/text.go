@@ -30,8 +30,8 @@ type Text struct {
 	// Lines before the header that do not name the mapped columns are
 	// skipped anyway (preamble.go).
 	SkipLines int `mapstructure:"skip_lines"`
-	// eagerTrim reads every row with the trim (csvtrim.go): the form the
-	// lazy one is tested against.
+	// eagerTrim reads every row with encoding/csv and its trim: what
+	// the splitter of rows without quotes is tested against (csvrows.go).
 	eagerTrim bool
 }
 
@@ -133,8 +133,7 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	lineBase += skipped
-	lt := t.lazyTrim(br)
-	cr := lt.cr
+	rr := t.rowReader(br)
 	type col struct {
 		field string
 		i     int
@@ -142,7 +141,7 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 	var idx []col
 	var bad []Rejection
 	if t.header() {
-		head, pre, err := findHeader(cr, name, cols, skipped, t.Delimiter, isUTF8(t.Encoding))
+		head, pre, err := findHeader(rr.cr, name, cols, skipped, t.Delimiter, isUTF8(t.Encoding))
 		if err != nil {
 			return nil, err
 		}
@@ -170,11 +169,8 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 		rf.names[i] = c.field
 	}
 	prefix := name + ":"
-	lt.untrim()
 	for {
-		rec, err := lt.read()
-		cr := lt.cr // a new one after a fallback to the trim
-		lineBase := lineBase + lt.shift
+		rec, line, err := rr.read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -190,7 +186,6 @@ func (t Text) parseStreamAt(in io.Reader, name string, cols map[string]string, l
 				Reason: fmt.Sprintf("unreadable CSV: %v (line %d, column %d): check the quotes and the delimiter %q", pe.Err, pe.Line+lineBase, pe.Column, t.Delimiter)})
 			continue
 		}
-		line, _ := cr.FieldPos(0) // only after a successful Read: it panics otherwise
 		line += lineBase
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
