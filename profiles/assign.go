@@ -97,8 +97,8 @@ func Assign(siteID string, f Features, sources map[string]string, set *Set, pin 
 	for _, p := range set.Profiles {
 		c := contributions(f, p.Features)
 		sum := 0.0
-		for _, v := range c {
-			sum += v
+		for _, s := range Scales { // in their order: a map's would change the last bits from run to run
+			sum += c[s.Feature]
 		}
 		cs = append(cs, cand{p.ID, math.Sqrt(sum), c})
 		a.Distances[p.ID] = math.Sqrt(sum)
