@@ -43,7 +43,7 @@ unit:
 ## sources and config, the batch decoder and validator) from its committed
 ## seed corpus (testdata/fuzz): a few seconds each in `make test`, FUZZTIME
 ## each in `make fuzz`.
-FUZZ_TARGETS := footprint:FuzzReadActivitiesCSV footprint/factors:FuzzParse agent/collector:FuzzCSVSources agent/collector:FuzzMeterSources agent/timefmt:FuzzParse agent/timefmt:FuzzOldLayouts agent/source/winlog:FuzzReadWindowsLogs agent/source/cmpower:FuzzReadPowerDaily agent:FuzzConfig wire:FuzzDecodeAndValidate footprint/declaration:FuzzVintageProblem central/auth:FuzzSessionCookie central/auth:FuzzGroupsClaim
+FUZZ_TARGETS := $(shell scripts/fuzz-targets.sh)
 FUZZTIME ?= 2m
 fuzz-short:
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=4s
