@@ -48,12 +48,17 @@ func (l Line) ByGas() map[string]float64 {
 		out[co2eOnly] = l.T
 		return out
 	}
-	parts := map[string]float64{"CO2": g.CO2KgPerUnit, "CH4": g.CH4KgPerUnit, "N2O": g.N2OKgPerUnit, "HFCs": g.HFCKgPerUnit}
+	// In this order: the rest is the same bits on every call (a map's
+	// order would change its last ones).
+	parts := []struct {
+		gas string
+		kg  float64
+	}{{"CO2", g.CO2KgPerUnit}, {"CH4", g.CH4KgPerUnit}, {"N2O", g.N2OKgPerUnit}, {"HFCs", g.HFCKgPerUnit}}
 	rest := l.T
-	for gas, kg := range parts {
-		if kg != 0 {
-			out[gas] = l.Quantity * kg / 1000
-			rest -= out[gas]
+	for _, p := range parts {
+		if p.kg != 0 {
+			out[p.gas] = l.Quantity * p.kg / 1000
+			rest -= out[p.gas]
 		}
 	}
 	if rest != 0 {
