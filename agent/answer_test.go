@@ -277,6 +277,19 @@ func TestPingTakesOnlyTheCentralsOwnAnswer(t *testing.T) {
 		{"302 to a login page", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, other.url+"/login", http.StatusFound)
 		}, "a redirect to"},
+		{"a proxy's own 401", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "Unauthorized", http.StatusUnauthorized)
+		}, "answered 401 Unauthorized but not as the greenhelp central does"},
+		{"the central's 401", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, `{"error":"missing or unknown site token"}`)
+		}, "the central knows no site with this token"},
+		{"the central's 403", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, `{"error":"this token belongs to site \"x\""}`)
+		}, "the token is another site's"},
 	}
 	t.Cleanup(func() { // once every subtest (parallel) has ended
 		requests, tokens := other.seen()

@@ -4,6 +4,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -71,7 +72,9 @@ func (c *fakeCentral) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Header.Get("Authorization") != "Bearer "+c.token {
-		http.Error(w, `{"error":"bad token"}`, http.StatusUnauthorized)
+		w.Header().Set("Content-Type", "application/json") // as the central answers (central/api)
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"error":"missing or unknown site token"}`)
 		return
 	}
 	body := r.Body

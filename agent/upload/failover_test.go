@@ -183,6 +183,17 @@ func TestTheBatchGoesToTheNextCentralWhenTheFirstFails(t *testing.T) {
 			http.Error(w, "not found", http.StatusNotFound)
 			return true
 		}, "404 Not Found but not as the greenhelp central does"},
+		{"a proxy's own 401 (its sign-in, in front of one central)", func(w http.ResponseWriter, _ *http.Request) bool {
+			w.Header().Set("WWW-Authenticate", `Basic realm="proxy"`)
+			http.Error(w, "Unauthorized", http.StatusUnauthorized)
+			return true
+		}, "401 Unauthorized but not as the greenhelp central does"},
+		{"a proxy's 403 page", func(w http.ResponseWriter, _ *http.Request) bool {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, "<html>Access denied by policy</html>")
+			return true
+		}, "403 Forbidden but not as the greenhelp central does"},
 		{"a 429 from a proxy", func(w http.ResponseWriter, _ *http.Request) bool {
 			http.Error(w, "slow down", http.StatusTooManyRequests)
 			return true

@@ -94,10 +94,15 @@ func (u *Uploader) Ping(ctx context.Context, base string) (PingResult, error) {
 		return got, nil
 	case code/100 == 3:
 		return res, errors.New(u.redirected(base, resp))
-	case code == http.StatusUnauthorized:
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		// A proxy's own sign-in or block page is no verdict on the token.
+		if err := u.isAnswer(base, resp, body, over, centralRefusal); err != nil {
+			return res, err
+		}
+		if code == http.StatusForbidden {
+			return res, fmt.Errorf("%w (%s): the token is another site's — site.id in site.yaml is %q", ErrToken, text, u.Site)
+		}
 		return res, fmt.Errorf("%w (%s): the central knows no site with this token — use the token `greenhelp sites add` (or `sites rotate-token`) printed for site %s", ErrToken, text, u.Site)
-	case code == http.StatusForbidden:
-		return res, fmt.Errorf("%w (%s): the token is another site's — site.id in site.yaml is %q", ErrToken, text, u.Site)
 	case code == http.StatusNotFound:
 		return res, fmt.Errorf("central %s has no ping endpoint (%s): is central.url the greenhelp service, and is it up to date?", base, text)
 	case code/100 == 2:

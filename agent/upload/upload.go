@@ -178,14 +178,18 @@ func (u *Uploader) post(ctx context.Context, base, id string, body []byte) (Outc
 		return foreign, 0, u.redirected(base, resp)
 	case code == http.StatusRequestTimeout || code == http.StatusTooEarly || code == http.StatusTooManyRequests || code/100 == 5:
 		return retry, u.retryAfter(resp.Header.Get("Retry-After")), text
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return badToken, 0, text
 	case code/100 == 4:
 		// Only the central's own refusal (its JSON error) quarantines a
-		// batch: a 404 page of a web server at a wrong central.url, a
-		// proxy's 400, would otherwise quarantine every batch.
+		// batch or stops delivery for the token: a 404 page of a web
+		// server at a wrong central.url, a proxy's 400 or its 401 (its own
+		// sign-in, in front of one of the centrals), would otherwise
+		// quarantine every batch or stop the agent short of the other
+		// centrals.
 		if err := u.isAnswer(base, resp, msg, over, centralRefusal); err != nil {
 			return foreign, 0, err.Error()
+		}
+		if code == http.StatusUnauthorized || code == http.StatusForbidden {
+			return badToken, 0, text
 		}
 		return Refused, 0, text
 	default:
