@@ -288,6 +288,12 @@ func (c *Config) Validate(source string) error {
 		add("sites.behind_after_days", fmt.Sprint(c.Sites.BehindAfterDays), "want a number of days ≥ 1 (default 92)")
 	}
 	c.Auth.validate(add)
+	if c.Store.Backend == "postgres" && c.Auth.Enabled() && c.Auth.SessionKey == "" {
+		// Each central would make its own session.key in its own data
+		// directory: a session signed by one would be refused by the
+		// next behind the load balancer.
+		add("auth.session_key", "", "missing: with store.backend postgres, every central on the database checks the sessions the others signed — set the same key (at least 32 characters, e.g. openssl rand -hex 32; or env GREENHELP_AUTH_SESSION_KEY) on each")
+	}
 	if c.Limits.MaxBatch < 1 {
 		add("limits.max_batch", fmt.Sprint(c.Limits.MaxBatch), "want at least 1")
 	}

@@ -66,3 +66,30 @@ func TestABadSignInConfigSaysEveryProblem(t *testing.T) {
 		assert.Equal(t, tt.want, loopbackURL(tt.url), tt.url)
 	}
 }
+
+// Centrals on one PostgreSQL database check each other's sessions: each
+// making its own session.key would refuse them, so the key is required.
+func TestSignInOnPostgresNeedsOneSessionKeyForEveryCentral(t *testing.T) {
+	conf := func(key string) string {
+		return `store:
+  backend: postgres
+  dsn: postgres://greenhelp@db.example:5432/greenhelp
+auth:
+` + key + `  oidc:
+    issuer: https://login.example.com/tenant/v2.0
+    client_id: greenhelp
+    client_secret: s3cret-value
+    redirect_url: https://greenhelp.example.com/auth/callback
+  roles:
+    viewer: [cto-office]
+`
+	}
+	path := filepath.Join(t.TempDir(), "central.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(conf("")), 0o600))
+	_, err := LoadConfig(path, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "auth.session_key: missing: with store.backend postgres, every central on the database checks the sessions the others signed")
+	require.NoError(t, os.WriteFile(path, []byte(conf("  session_key: 0123456789abcdef0123456789abcdef\n")), 0o600))
+	_, err = LoadConfig(path, nil)
+	require.NoError(t, err)
+}
