@@ -1,7 +1,8 @@
 // Package collector turns the rows a source read into daily (or
 // bill-period, or monthly) activity records: one `collector:` per file
-// (energy, telework, travel, weather, workstation, cloud), each with its
-// own keys of a `sources:` block in site.yaml and its own state between
+// (energy, interval, telework, commute_survey, travel, weather,
+// workstation, cloud), each with its own keys of a `sources:` block in
+// site.yaml and its own state between
 // runs (docs/ARCHITECTURE.md, "where to add a collector").
 package collector
 

@@ -1,5 +1,6 @@
 // Package source reads a site's exports into rows: one `type:` of
-// source per file (csv, http, exec, manual), each with its own keys of a
+// source per file (csv, http, exec, manual, winevents, configmgr,
+// greenbutton, enedis), each with its own keys of a
 // `sources:` block in site.yaml (docs/ARCHITECTURE.md, "where to add a
 // source type"). A source knows nothing of what the rows mean: the
 // collector a block names turns them into records (package collector).

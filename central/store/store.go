@@ -4,7 +4,8 @@
 // failure (errors.go), the pure rollup arithmetic (rollup.go) and the
 // data directory's one-writer lock (lock.go). It imports no database:
 // the backends live in store/sqlite (the catalog and rollups, and the
-// records by default) and store/influx (the records in InfluxDB); see
+// records by default), store/influx (the records in InfluxDB) and
+// store/postgres (everything in one PostgreSQL database); see
 // docs/ARCHITECTURE.md, "Package map".
 package store
 

@@ -189,8 +189,8 @@ const (
 // changeStore runs a command that changes the store: through the central
 // that serves the data directory when one does (remote), otherwise here
 // (local) with the directory locked, so that no central starts meanwhile.
-// Another command holding the lock is waited for by nobody: the command is
-// refused, saying which.
+// Another command holding the lock is waited for, up to commandWait;
+// after that the command is refused, saying which.
 func changeStore(cmd *cobra.Command, what string, remote func(*operator) error, local func() error) error {
 	cfg, err := loadCentral(cmd)
 	if err != nil {
