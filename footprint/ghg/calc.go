@@ -236,11 +236,11 @@ func (inv *Inventory) Totals() {
 // two lines of one inventory tie and the order never depends on the
 // order they came in.
 func sortLines(ls []Line) {
-	sort.Slice(ls, func(i, j int) bool { return lessLine(ls[i], ls[j]) })
+	sort.Slice(ls, func(i, j int) bool { return lessLine(&ls[i], &ls[j]) })
 }
 
 // lessLine is sortLines' order.
-func lessLine(a, b Line) bool {
+func lessLine(a, b *Line) bool { // by pointer: a Line is 23 fields, copied twice a comparison otherwise
 	if c := CompareScopes(a.Scope, b.Scope); c != 0 {
 		return c < 0
 	}

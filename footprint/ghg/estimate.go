@@ -53,7 +53,7 @@ func WithEstimate(inv, last *Inventory, year, days int, basis string) *Inventory
 	for i := range perm {
 		perm[i] = i
 	}
-	sort.SliceStable(perm, func(i, j int) bool { return lessLine(out.Lines[perm[i]], out.Lines[perm[j]]) })
+	sort.SliceStable(perm, func(i, j int) bool { return lessLine(&out.Lines[perm[i]], &out.Lines[perm[j]]) })
 	lines, at := make([]Line, len(perm)), make([]int, len(perm))
 	for i, p := range perm {
 		lines[i], at[p] = out.Lines[p], i
