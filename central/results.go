@@ -351,6 +351,7 @@ func (s *Service) storedResults(ctx context.Context) (map[string]int64, map[stri
 	if err != nil {
 		return nil, nil, err
 	}
+	s.keepStoredGroup(res[groupID])
 	return gens, res, nil
 }
 
