@@ -18,9 +18,6 @@ type ChangeReport struct {
 	Basis  string            `json:"basis"`
 	Group  planning.Change   `json:"group"`
 	Sites  []planning.Change `json:"sites"`
-	// Prior is the group's inventory of the year before, over the sites
-	// counted in it (the ESG export's comparative figures).
-	Prior *ghg.Inventory `json:"-"`
 }
 
 // Changes decomposes the change from year−1 to year, from the same cached
@@ -70,7 +67,7 @@ func (s *Service) Changes(ctx context.Context, year int) (*ChangeReport, error) 
 	}
 	return &ChangeReport{Year: year, Method: planning.DecompositionMethod,
 		Basis: "market-based totals (the trajectory's basis): scope 1 + scope 2 market-based + scope 3; each site as the group counts it (its records inside its boundary, the months a silent site sent nothing for estimated)",
-		Group: g, Sites: sites, Prior: ghg.Merge("group", "Group", year-1, prev)}, nil
+		Group: g, Sites: sites}, nil
 }
 
 // changeStatus names a site that joined or left in year by its declared

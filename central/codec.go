@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 	"sync"
+	"unsafe"
 )
 
 // The stored results' binary form (results.go): every exported field of
@@ -390,7 +391,11 @@ func (e *encoder) seal(body []byte) []byte {
 	return append(out, body...)
 }
 
-// unseal reads seal's string table and returns it with the body.
+// unseal reads seal's string table and returns it with the body. The
+// strings are raw's own bytes, not copied (as a byte slice's are): a
+// stored result is read once from the store and never changed, and its
+// strings are most of its bytes (58 of 79 MB at 1,000 sites × 10 years,
+// copied at every cold view before).
 func unseal(raw []byte) ([]string, []byte, error) {
 	if len(raw) < len(resultMagic)+1 || string(raw[:len(resultMagic)]) != resultMagic {
 		return nil, nil, errors.New("not a stored result")
@@ -412,7 +417,9 @@ func unseal(raw []byte) ([]string, []byte, error) {
 		if l > uint64(len(d.buf)) {
 			return nil, nil, errTruncated
 		}
-		strs[i] = string(d.buf[:l])
+		if l > 0 {
+			strs[i] = unsafe.String(&d.buf[0], int(l))
+		}
 		d.buf = d.buf[l:]
 	}
 	return strs, d.buf, nil

@@ -226,6 +226,25 @@ func (s *Service) activity(ctx context.Context) (map[string]store.SiteActivity, 
 	return act, nil
 }
 
+// activitySoon starts reading the sites' activity (s.activity) on a
+// goroutine of its own and returns what waits for it (called again: the
+// same answer). A cold view reads the sites' stored results on one
+// connection, one core busy; the activity, 0.1 s of SQLite at 1,000 sites
+// (profiled), is read on another connection meanwhile.
+func (s *Service) activitySoon(ctx context.Context) func() (map[string]store.SiteActivity, error) {
+	var act map[string]store.SiteActivity
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		act, err = s.activity(ctx)
+	}()
+	return func() (map[string]store.SiteActivity, error) {
+		<-done
+		return act, err
+	}
+}
+
 // dataVersion is the version of the stored data the cache compares.
 func (s *Service) dataVersion(ctx context.Context) (cacheVersion, error) {
 	v := cacheVersion{local: s.version.Load()}
@@ -264,6 +283,8 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 		return nil, err
 	}
 	d := &dashboard{year: year}
+	activity := s.activitySoon(ctx) // read while the sites load
+	defer activity()
 	yearSet := map[int]bool{}
 	if d.sites, err = s.dashboardSites(ctx, all); err != nil {
 		return nil, err
@@ -292,7 +313,7 @@ func (s *Service) buildDashboard(ctx context.Context, year int) (*dashboard, err
 	if d.year == 0 || !yearSet[d.year] {
 		d.year = d.years[len(d.years)-1]
 	}
-	act, err := s.activity(ctx)
+	act, err := activity()
 	if err != nil {
 		return nil, err
 	}

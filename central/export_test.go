@@ -62,6 +62,15 @@ func (s *Service) ResultCounts() (read, hit, written int64) {
 	return s.resRead.Load(), s.resHit.Load(), s.resWritten.Load()
 }
 
+// GroupResultID is the group's entry in the results table.
+const GroupResultID = groupID
+
+// GroupCounts are the group's stored figures used (groupresults.go) and
+// written since the service opened.
+func (s *Service) GroupCounts() (hit, written int64) {
+	return s.groupHit.Load(), s.groupWritten.Load()
+}
+
 // SiteKey is the key a site's results are stored under now.
 func (s *Service) SiteKey(ctx context.Context, id string) (string, error) {
 	st, err := s.Store.Site(ctx, id)

@@ -45,15 +45,17 @@ func (s *Service) groupYear(ctx context.Context, year int, only string, trace bo
 	if err != nil {
 		return nil, err
 	}
-	act, err := s.Store.Activity(ctx)
-	if err != nil {
-		return nil, err
-	}
-	end := groupEnd(act)
+	activity := s.activitySoon(ctx) // read while the sites load
+	defer activity()
 	loaded, err := s.loadedSites(ctx, sites)
 	if err != nil {
 		return nil, err
 	}
+	act, err := activity()
+	if err != nil {
+		return nil, err
+	}
+	end := groupEnd(act)
 	defer func() {
 		all := make([]*siteYear, 0, len(loaded))
 		for _, sy := range loaded {

@@ -55,6 +55,7 @@ func (s *Service) RefreshResults(ctx context.Context) (RefreshStats, error) {
 		return RefreshStats{}, err
 	}
 	s.saveResults(ctx, sites)
+	s.saveGroup(ctx)
 	return RefreshStats{Recomputed: int(s.resRead.Load() - read), Written: int(s.resWritten.Load() - written)}, nil
 }
 

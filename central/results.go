@@ -36,7 +36,7 @@ import (
 // as without the cache, and its result written back (saveResults).
 
 // resultsFormat is the blob's layout: a new layout is a new key.
-const resultsFormat = 3
+const resultsFormat = 4
 
 // exeHash is the SHA-256 of the running executable, read once: a new
 // build (its code, its embedded factor table and profiles) is a new key
@@ -116,9 +116,10 @@ type siteBlob struct {
 	Full    []int
 	OwnFull []int
 	OwnT    map[int]float64
-	Years   map[int][]byte // yearBlob, decoded on first need
-	Monthly map[int][]byte // []MonthPoint, decoded on first need
-	Levers  map[int][]byte // []planning.Lever, decoded on first need
+	Sums    map[int]yearSum // each stored year's summary, read without decoding the year
+	Years   map[int][]byte  // yearBlob, decoded on first need
+	Monthly map[int][]byte  // []MonthPoint, decoded on first need
+	Levers  map[int][]byte  // []planning.Lever, decoded on first need
 }
 
 // yearBlob is a siteCalc without its records.
@@ -128,6 +129,23 @@ type yearBlob struct {
 	As     ghg.Assumptions
 	Order  []string
 	Inv    *ghg.Inventory
+}
+
+// yearSum is what the trajectory reads of a site's year — the history's
+// totals and base year, countIn's verdict where no month is estimated
+// (countVerdict) — kept beside the year (siteBlob.Sums) so that a cold
+// trajectory reads it without decoding the year: a tenth of the decoding
+// at ten years a site.
+type yearSum struct {
+	T         float64 // the inventory's TotalMarketT
+	Has       bool    // it has a line or power-off hours (siteYear.hasData)
+	Estimated bool    // it holds an estimate (never a site's own calculation: then read whole)
+	BaseYear  int     // the declaration's base year
+}
+
+func sumOf(c *siteCalc) yearSum {
+	return yearSum{T: c.inv.TotalMarketT, Has: len(c.inv.Lines) > 0 || c.inv.PowerOff.DeviceHours != nil,
+		Estimated: c.inv.Estimated != nil, BaseYear: c.decl.BaseYear}
 }
 
 // monthsOf are the months acts touch (structure.CoverageOf's rule), in
@@ -182,6 +200,9 @@ func decodeSite(site store.Site, key string, raw []byte) (*siteYear, error) {
 	if b.OwnT != nil {
 		sy.ownT = b.OwnT
 	}
+	if b.Sums != nil {
+		sy.sums = b.Sums
+	}
 	if b.Years != nil {
 		sy.raw = b.Years
 	}
@@ -213,7 +234,7 @@ func (sy *siteYear) encode() ([]byte, error) {
 	}
 	e := &encoder{strs: map[string]uint64{}}
 	b := siteBlob{First: sy.first, Months: sy.months, Full: sy.full, OwnFull: sy.ownFull,
-		OwnT: sy.ownT, Years: map[int][]byte{}, Monthly: map[int][]byte{}, Levers: map[int][]byte{}}
+		OwnT: sy.ownT, Sums: map[int]yearSum{}, Years: map[int][]byte{}, Monthly: map[int][]byte{}, Levers: map[int][]byte{}}
 	for y, ms := range sy.monthlyBy {
 		raw, err := encodeInto(e, &ms)
 		if err != nil {
@@ -240,6 +261,7 @@ func (sy *siteYear) encode() ([]byte, error) {
 			return nil, fmt.Errorf("year %d: %w", y, err)
 		}
 		b.Years[y] = raw
+		b.Sums[y] = sumOf(c)
 	}
 	body, err := encodeInto(e, &b)
 	if err != nil {
@@ -329,6 +351,7 @@ func (s *Service) storedResults(ctx context.Context) (map[string]int64, map[stri
 	if err != nil {
 		return nil, nil, err
 	}
+	s.keepStoredGroup(res[groupID])
 	return gens, res, nil
 }
 

@@ -75,7 +75,7 @@ func lossyFields(t reflect.Type) []string {
 // an inventory, a declaration, an assignment or the assumptions fails
 // here, not in a view. lossyFields lists what JSON would have lost.
 func TestResultTypesHaveAPlan(t *testing.T) {
-	for _, typ := range []reflect.Type{reflect.TypeFor[siteBlob](), reflect.TypeFor[yearBlob]()} {
+	for _, typ := range []reflect.Type{reflect.TypeFor[siteBlob](), reflect.TypeFor[yearBlob](), reflect.TypeFor[groupBlob]()} {
 		_, err := planOf(typ)
 		require.NoError(t, err, typ.String())
 		t.Logf("%s: JSON would not carry as they are: %v", typ, lossyFields(typ))

@@ -168,6 +168,8 @@ func TestStoredResultsGiveTheViewsOfARecomputation(t *testing.T) {
 	assert.Zero(t, hit, "(a) nothing stored yet")
 	assert.GreaterOrEqual(t, read, int64(sites))
 	cold.WaitResults()
+	ghit, gwritten := cold.GroupCounts()
+	assert.Equal(t, [2]int64{0, 1}, [2]int64{ghit, gwritten}, "(a) the group's figures merged once, by the first group page, and written")
 
 	// (b) Results current: the cold views read no record.
 	svc := openResults(t, cfg, false)
@@ -179,6 +181,8 @@ func TestStoredResultsGiveTheViewsOfARecomputation(t *testing.T) {
 	read, hit, _ = svc.ResultCounts()
 	assert.Zero(t, read, "(b) no site read from its records")
 	assert.Equal(t, int64(sites), hit)
+	ghit, gwritten = svc.GroupCounts()
+	assert.Equal(t, [2]int64{1, 0}, [2]int64{ghit, gwritten}, "(b) the group page's years from the group's stored figures")
 	sameViews(t, want, viewsOf(t, svc, true), "(b) results current, the site pages and the export too")
 
 	// (c) One site's new batch: that site recomputed, the others read
@@ -192,6 +196,8 @@ func TestStoredResultsGiveTheViewsOfARecomputation(t *testing.T) {
 	st, err = svc.RefreshResults(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, RefreshStats{Recomputed: 1, Written: 1}, st, "(c) the refresher recomputes the one stale site")
+	ghit, gwritten = svc.GroupCounts()
+	assert.Equal(t, [2]int64{0, 1}, [2]int64{ghit, gwritten}, "(c) and the group's figures: one site's key moved, the group's with it")
 	before := want
 	want = viewsOf(t, openResults(t, cfg, true), true)
 	assert.NotEqual(t, before["inventory 2024"], want["inventory 2024"], "the correction shows")
@@ -199,6 +205,8 @@ func TestStoredResultsGiveTheViewsOfARecomputation(t *testing.T) {
 	sameViews(t, want, viewsOf(t, svc, false), "(c) after one site's batch")
 	read, hit, _ = svc.ResultCounts()
 	assert.Equal(t, [2]int64{0, sites}, [2]int64{read, hit}, "(c) every site from its results, refreshed")
+	ghit, _ = svc.GroupCounts()
+	assert.Equal(t, int64(1), ghit, "(c) the group's figures, refreshed")
 
 	// (d) Another configuration (the GWP set): every key changes, every
 	// site recomputed.
@@ -210,6 +218,8 @@ func TestStoredResultsGiveTheViewsOfARecomputation(t *testing.T) {
 	st, err = svc.RefreshResults(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, RefreshStats{Recomputed: sites, Written: sites}, st, "(d) a configuration change recomputes every site")
+	ghit, gwritten = svc.GroupCounts()
+	assert.Equal(t, [2]int64{0, 1}, [2]int64{ghit, gwritten}, "(d) and the group's figures")
 	sameViews(t, wantAR5, viewsOf(t, openResults(t, &ar5, false), true), "(d) after a configuration change")
 
 	// (e) A result planted under a wrong key, and one under the right key
@@ -229,6 +239,35 @@ func TestStoredResultsGiveTheViewsOfARecomputation(t *testing.T) {
 	read, hit, _ = svc.ResultCounts()
 	assert.Equal(t, [2]int64{2, sites - 2}, [2]int64{read, hit}, "(e) the two planted sites read from their records, the others from their results")
 	sameViews(t, want, viewsOf(t, svc, true), "(e) planted results, the site pages and the export")
+
+	// (f) The group's figures planted under a wrong key (another store's
+	// configuration: AR5's, which read), then the key's entry cut short:
+	// neither is used, the years are merged from the sites again.
+	svc = openResults(t, cfg, false)
+	_, err = svc.RefreshResults(ctx)
+	require.NoError(t, err)
+	stored, err = svc.Store.SiteResults(ctx)
+	require.NoError(t, err)
+	group := stored[GroupResultID]
+	require.NotEmpty(t, group.Key, "(f) the refresher wrote the group's figures")
+	ar5svc := openResults(t, &ar5, false)
+	_, err = ar5svc.GroupPage(ctx, 0)
+	require.NoError(t, err)
+	ar5svc.WaitResults()
+	stored, err = ar5svc.Store.SiteResults(ctx)
+	require.NoError(t, err)
+	require.NotEqual(t, group.Key, stored[GroupResultID].Key, "(f) AR5's figures, under AR5's key")
+	require.NoError(t, svc.Store.PutSiteResult(ctx, GroupResultID, "not-its-key", stored[GroupResultID].Blob))
+	svc = openResults(t, cfg, false)
+	sameViews(t, want, viewsOf(t, svc, false), "(f) the group's figures under a wrong key")
+	ghit, gwritten = svc.GroupCounts()
+	assert.Equal(t, [2]int64{0, 1}, [2]int64{ghit, gwritten}, "(f) merged again and written back")
+	svc.WaitResults()
+	require.NoError(t, svc.Store.PutSiteResult(ctx, GroupResultID, group.Key, group.Blob[:len(group.Blob)/2]))
+	svc = openResults(t, cfg, false)
+	sameViews(t, want, viewsOf(t, svc, false), "(f) the group's figures cut short")
+	ghit, _ = svc.GroupCounts()
+	assert.Zero(t, ghit, "(f) the entry cut short is not used")
 }
 
 func TestTheRefresherRecomputesTheStaleSitesAfterAQuietPeriod(t *testing.T) {

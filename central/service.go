@@ -55,7 +55,12 @@ type Service struct {
 	resRead    atomic.Int64
 	resHit     atomic.Int64
 	resWritten atomic.Int64
-	changes    chan struct{} // a batch was accepted: the refresher's cue (refresh.go)
+	// The group's figures kept beside them (groupresults.go), with counts
+	// of the stored entries used and written.
+	group        groupCache
+	groupHit     atomic.Int64
+	groupWritten atomic.Int64
+	changes      chan struct{} // a batch was accepted: the refresher's cue (refresh.go)
 
 	actMu  sync.Mutex // guards act, Store.Activity at the data version actVer
 	act    map[string]store.SiteActivity

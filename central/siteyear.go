@@ -47,6 +47,7 @@ type siteYear struct {
 	leversBy              map[int][]planning.Lever        // lever potentials by year
 	rawMonthly, rawLevers map[int][]byte                  // stored ones not decoded yet
 	ownT                  map[int]float64                 // own full years' market-based totals
+	sums                  map[int]yearSum                 // stored years' summaries (results.go)
 	measured              map[int]weather.MeasuredClimate // its full measured weather years, worked out once
 	cmu                   sync.Mutex                      // guards counts
 	counts                map[int]siteCount
@@ -252,19 +253,40 @@ func (sy *siteYear) history(ctx context.Context, s *Service) (planning.History, 
 	}
 	h := planning.History{Site: sy.site.ID, Actual: map[int]float64{}}
 	for _, y := range years {
-		c, err := sy.calc(ctx, s, y)
+		sum, err := sy.summary(ctx, s, y)
 		if err != nil {
 			return h, false, err
 		}
-		h.Actual[y] = c.inv.TotalMarketT
+		h.Actual[y] = sum.T
 	}
-	last, _ := sy.calc(ctx, s, years[len(years)-1])
-	if b := last.decl.BaseYear; b != 0 {
+	last, _ := sy.summary(ctx, s, years[len(years)-1])
+	if b := last.BaseYear; b != 0 {
 		if _, ok := h.Actual[b]; ok {
 			h.BaseYear = b
 		}
 	}
 	return h, true, nil
+}
+
+// summary is the year's yearSum: its calculation's when decoded or
+// computed, else the stored one (its year left undecoded), else its
+// calculation's (calc).
+func (sy *siteYear) summary(ctx context.Context, s *Service, year int) (yearSum, error) {
+	sy.mu.Lock()
+	if c, ok := sy.byYear[year]; ok {
+		sy.mu.Unlock()
+		return sumOf(c), nil
+	}
+	if sum, ok := sy.sums[year]; ok {
+		sy.mu.Unlock()
+		return sum, nil
+	}
+	sy.mu.Unlock()
+	c, err := sy.calc(ctx, s, year)
+	if err != nil {
+		return yearSum{}, err
+	}
+	return sumOf(c), nil
 }
 
 func (sy *siteYear) hasData(inv *ghg.Inventory) bool {

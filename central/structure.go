@@ -121,30 +121,28 @@ type lastFullFunc func(before int) (*ghg.Inventory, bool, error)
 // base fair — a site left out would read as a reduction); with no full
 // year before, they are left out and said missing.
 func countIn(site string, year int, part structure.Period, recs *ghg.Inventory, cov structure.Coverage, lastFull lastFullFunc) (siteCount, error) {
-	sy := structure.SiteYear{Site: site, Year: year}
 	has := recs != nil && (len(recs.Lines) > 0 || recs.PowerOff.DeviceHours != nil)
+	var t float64
+	if recs != nil {
+		t = recs.TotalMarketT
+	}
 	gaps := cov.Gaps(part)
-	if len(gaps) == 0 {
-		if !has { // records that make no line (temperatures alone)
-			return siteCount{}, nil
+	var last *ghg.Inventory
+	ok := false
+	if len(gaps) > 0 {
+		var err error
+		if last, ok, err = lastFull(year); err != nil {
+			return siteCount{}, err
 		}
-		sy.Status, sy.T, sy.Basis = structure.Reported, recs.TotalMarketT, "its records, "+part.String()
-		return siteCount{recs, sy}, nil
 	}
-	sy.Gaps = gaps
+	sy, in, estimate := countVerdict(site, year, part, has, t, gaps, ok)
+	if !estimate {
+		if in {
+			return siteCount{recs, sy}, nil
+		}
+		return siteCount{year: sy}, nil
+	}
 	days := structure.GapDays(gaps)
-	last, ok, err := lastFull(year)
-	if err != nil {
-		return siteCount{}, err
-	}
-	if !ok {
-		sy.Status, sy.Basis = structure.Missing, fmt.Sprintf("no records for %s (%d days) and no full year before to estimate them from: left out", structure.GapText(gaps), days)
-		if !has {
-			return siteCount{year: sy}, nil
-		}
-		sy.Status, sy.T = structure.PartlyMissing, recs.TotalMarketT
-		return siteCount{recs, sy}, nil
-	}
 	from, to := footprint.YearBounds(year)
 	basis := fmt.Sprintf("no records for %s (%d days): estimated at its %d inventory × %d/%d", structure.GapText(gaps), days, last.Year, days, from.DaysUntil(to))
 	var sent *ghg.Inventory
@@ -155,6 +153,35 @@ func countIn(site string, year int, part structure.Period, recs *ghg.Inventory, 
 	inv := ghg.WithEstimate(sent, last, year, days, basis)
 	sy.T, sy.EstimatedT, sy.EstimatedFrom, sy.Basis = inv.TotalMarketT, inv.Estimated.T, last.Year, basis
 	return siteCount{inv, sy}, nil
+}
+
+// countVerdict is countIn's verdict from what it reads of the site's
+// records' inventory — whether it has a line or power-off hours (has) and
+// its market-based total (t) — the gaps of its part of the year and
+// whether it has a full year before (lastFull): the site-year, whether
+// the records' inventory counts (in), or, when the months it owes are
+// estimated from that full year (estimate), the site-year's start, the
+// rest countIn's from the inventories.
+func countVerdict(site string, year int, part structure.Period, has bool, t float64, gaps []structure.Period, lastFull bool) (sy structure.SiteYear, in, estimate bool) {
+	sy = structure.SiteYear{Site: site, Year: year}
+	if len(gaps) == 0 {
+		if !has { // records that make no line (temperatures alone)
+			return structure.SiteYear{}, false, false
+		}
+		sy.Status, sy.T, sy.Basis = structure.Reported, t, "its records, "+part.String()
+		return sy, true, false
+	}
+	sy.Gaps = gaps
+	if lastFull {
+		return sy, false, true
+	}
+	days := structure.GapDays(gaps)
+	sy.Status, sy.Basis = structure.Missing, fmt.Sprintf("no records for %s (%d days) and no full year before to estimate them from: left out", structure.GapText(gaps), days)
+	if !has {
+		return sy, false, false
+	}
+	sy.Status, sy.T = structure.PartlyMissing, t
+	return sy, true, false
 }
 
 // groupEnd is the day after the group's newest record: a year is over for
@@ -197,6 +224,69 @@ func (sy *siteYear) counted(ctx context.Context, s *Service, year int, end footp
 	return c, nil
 }
 
+// tally is how a site counts in a year as the trajectory reads it: in
+// the group's figures (in) for t tonnes, est of them estimated (nil:
+// none), and its site-year.
+type tally struct {
+	in   bool
+	t    float64
+	est  *float64
+	year structure.SiteYear
+}
+
+func tallyOf(c siteCount) tally {
+	out := tally{year: c.year}
+	if c.inv != nil {
+		out.in, out.t = true, c.inv.TotalMarketT
+		if e := c.inv.Estimated; e != nil {
+			est := e.T
+			out.est = &est
+		}
+	}
+	return out
+}
+
+// tally is counted as the trajectory reads it: from the year's summary
+// (countVerdict) unless months it owes are estimated (counted's, from
+// the inventories).
+func (sy *siteYear) tally(ctx context.Context, s *Service, year int, end footprint.Date) (tally, error) {
+	sy.cmu.Lock()
+	c, ok := sy.counts[year]
+	sy.cmu.Unlock()
+	if ok {
+		return tallyOf(c), nil
+	}
+	part, in := boundaryOf(sy.site).Part(year, sy.first, end)
+	if !in {
+		return tally{}, nil
+	}
+	sum, err := sy.summary(ctx, s, year)
+	if err != nil {
+		return tally{}, err
+	}
+	v, counts, estimate := countVerdict(sy.site.ID, year, part, sum.Has, sum.T, sy.cov.Gaps(part), sy.hasFullBefore(year))
+	if estimate || sum.Estimated {
+		c, err := sy.counted(ctx, s, year, end)
+		return tallyOf(c), err
+	}
+	out := tally{year: v, in: counts}
+	if counts {
+		out.t = sum.T
+	}
+	return out, nil
+}
+
+// hasFullBefore says whether the site has a full year of records before
+// year (lastFull's ok).
+func (sy *siteYear) hasFullBefore(year int) bool {
+	for _, y := range sy.full {
+		if y < year {
+			return true
+		}
+	}
+	return false
+}
+
 // lastFull is the site's latest full year of records before a year, with
 // its inventory.
 func (sy *siteYear) lastFull(ctx context.Context, s *Service) lastFullFunc {
@@ -230,14 +320,14 @@ func (d *dashboard) series(ctx context.Context, s *Service, asOf int) (planning.
 			}
 		}
 		for _, y := range g.Years {
-			c, err := sy.counted(ctx, s, y, d.end)
+			c, err := sy.tally(ctx, s, y, d.end)
 			if err != nil {
 				return g, nil, err
 			}
-			if c.inv != nil {
-				ss.Counted[y] = c.inv.TotalMarketT
-				if c.inv.Estimated != nil {
-					ss.Estimated[y] = c.inv.Estimated.T
+			if c.in {
+				ss.Counted[y] = c.t
+				if c.est != nil {
+					ss.Estimated[y] = *c.est
 				}
 			}
 			if c.year.Status != "" {

@@ -39,8 +39,10 @@ type Overview struct {
 // GroupView is the CTO's dashboard.
 type GroupView struct {
 	Overview
-	Track           planning.Track   // the group's trajectory
-	ByYear          []*ghg.Inventory // the group's inventory per year
+	Track planning.Track // the group's trajectory
+	// ByYear is the group's inventory per year, its totals as the page
+	// shows them (groupTotals: without its lines and notes).
+	ByYear          []*ghg.Inventory
 	PowerOffMonthly []MonthPoint
 	Levers          []planning.Lever // summed over sites
 	Plan            planning.Plan
@@ -106,6 +108,7 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 	}
 	g := GroupView{Overview: d.overview(s.Method.Label()), Track: d.report.Group}
 	defer s.saveLater(ctx, d.sites) // the months and levers computed here
+	defer s.saveGroupLater(ctx)     // the group's years merged here
 	// The sites' statuses (a few catalog lookups a site) alongside the
 	// months' calculations.
 	type statuses struct {
@@ -179,10 +182,23 @@ func (s *Service) GroupPage(ctx context.Context, year int) (GroupView, error) {
 
 // groupByYear is the group's inventory of every year with data: the
 // merge of its sites as the group counts them (countIn: a silent site's
-// months estimated).
+// months estimated), as groupTotals keeps it — the years kept under the
+// key of the dashboard's sites (groupresults.go) as they are, the others
+// merged now.
 func (s *Service) groupByYear(ctx context.Context, d *dashboard) ([]*ghg.Inventory, error) {
-	byYear := make([]*ghg.Inventory, len(d.years)) // each year on the workers
-	err := parallel(ctx, len(d.years), func(ctx context.Context, i int) error {
+	key := s.groupKey(d.sites, d.end)
+	have := s.groupYears(key)
+	byYear := make([]*ghg.Inventory, len(d.years))
+	var todo []int // the years to merge
+	for i, y := range d.years {
+		if inv, ok := have[y]; ok {
+			byYear[i] = inv
+		} else {
+			todo = append(todo, i)
+		}
+	}
+	err := parallel(ctx, len(todo), func(ctx context.Context, j int) error { // each year on the workers
+		i := todo[j]
 		var invs []*ghg.Inventory
 		for _, sy := range d.sites {
 			c, err := sy.counted(ctx, s, d.years[i], d.end)
@@ -194,12 +210,19 @@ func (s *Service) groupByYear(ctx context.Context, d *dashboard) ([]*ghg.Invento
 			}
 		}
 		if len(invs) > 0 {
-			byYear[i] = ghg.Merge("group", "Group", d.years[i], invs)
+			byYear[i] = groupTotals(ghg.Merge("group", "Group", d.years[i], invs))
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if len(todo) > 0 {
+		merged := make(map[int]*ghg.Inventory, len(todo))
+		for _, i := range todo {
+			merged[d.years[i]] = byYear[i]
+		}
+		s.addGroupYears(key, merged)
 	}
 	var out []*ghg.Inventory
 	for _, inv := range byYear {

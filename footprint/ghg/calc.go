@@ -1,8 +1,10 @@
 package ghg
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/greenhelp/greenhelp/footprint"
@@ -236,30 +238,71 @@ func (inv *Inventory) Totals() {
 // two lines of one inventory tie and the order never depends on the
 // order they came in.
 func sortLines(ls []Line) {
-	sort.Slice(ls, func(i, j int) bool { return lessLine(ls[i], ls[j]) })
+	if len(ls) < 2 {
+		return
+	}
+	sorted := make([]Line, len(ls))
+	for i, p := range lineOrder(ls) {
+		sorted[i] = ls[p]
+	}
+	copy(ls, sorted)
 }
 
-// lessLine is sortLines' order.
-func lessLine(a, b Line) bool {
-	if c := CompareScopes(a.Scope, b.Scope); c != 0 {
-		return c < 0
+// lineOrder is the places of ls in sortLines' order (lines that tie, in
+// their own order). Each line's scope is ranked once and the places
+// sorted, the lines moved once after: sorting the lines themselves
+// looked both scopes up in a map at every comparison and moved whole
+// lines (23 fields) at every swap — half of ghg.Merge's time for 1,000
+// sites (BenchmarkMerge).
+func lineOrder(ls []Line) []int {
+	type place struct {
+		rank int // the scope's place in the table (len(scopeTable): not in it)
+		i    int
+		l    *Line
 	}
-	if a.Kind != b.Kind {
-		return a.Kind < b.Kind
+	ps := make([]place, len(ls))
+	for i := range ls {
+		r, ok := scopeIndex[ls[i].Scope]
+		if !ok {
+			r = len(scopeTable)
+		}
+		ps[i] = place{r, i, &ls[i]}
 	}
-	if a.Item != b.Item {
-		return a.Item < b.Item
+	slices.SortFunc(ps, func(a, b place) int {
+		if a.rank != b.rank {
+			return cmp.Compare(a.rank, b.rank)
+		}
+		x, y := a.l, b.l
+		if a.rank == len(scopeTable) { // neither in the table: by id (CompareScopes)
+			if c := cmp.Compare(x.Scope, y.Scope); c != 0 {
+				return c
+			}
+		}
+		if c := cmp.Compare(x.Kind, y.Kind); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.Item, y.Item); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.FactorID, y.FactorID); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.Quality, y.Quality); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.Basis, y.Basis); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.Unit, y.Unit); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	out := make([]int, len(ps))
+	for i, p := range ps {
+		out[i] = p.i
 	}
-	if a.FactorID != b.FactorID {
-		return a.FactorID < b.FactorID
-	}
-	if a.Quality != b.Quality {
-		return a.Quality < b.Quality
-	}
-	if a.Basis != b.Basis {
-		return a.Basis < b.Basis
-	}
-	return a.Unit < b.Unit
+	return out
 }
 
 // overlap returns the share of a's period inside [from, to).

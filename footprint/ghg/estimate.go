@@ -49,11 +49,7 @@ func WithEstimate(inv, last *Inventory, year, days int, basis string) *Inventory
 	}
 	// Sorted as every inventory's lines, the records' line numbers moved
 	// with them.
-	perm := make([]int, len(out.Lines))
-	for i := range perm {
-		perm[i] = i
-	}
-	sort.SliceStable(perm, func(i, j int) bool { return lessLine(out.Lines[perm[i]], out.Lines[perm[j]]) })
+	perm := lineOrder(out.Lines)
 	lines, at := make([]Line, len(perm)), make([]int, len(perm))
 	for i, p := range perm {
 		lines[i], at[p] = out.Lines[p], i

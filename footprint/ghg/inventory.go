@@ -2,7 +2,7 @@ package ghg
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/factors"
@@ -237,7 +237,7 @@ type QualityShares struct {
 func Merge(id, name string, year int, invs []*Inventory) *Inventory {
 	out := &Inventory{Year: year, Site: id, SiteName: name, FactorSet: "", Lines: []Line{}}
 	idx := map[lineKey]int{}
-	notes := map[string]bool{}
+	var notes []string // every site's, sorted and each once at the end
 	var off, missed float64
 	for _, inv := range invs {
 		out.FactorSet, out.GWPSet, out.UpstreamElectricity = inv.FactorSet, inv.GWPSet, inv.UpstreamElectricity
@@ -253,7 +253,7 @@ func Merge(id, name string, year int, invs []*Inventory) *Inventory {
 			out.Lines = append(out.Lines, l)
 		}
 		for _, n := range inv.Notes {
-			notes[inv.Site+": "+n] = true
+			notes = append(notes, inv.Site+": "+n)
 		}
 		mergeIT(out, inv)
 		po := inv.PowerOff
@@ -303,10 +303,8 @@ func Merge(id, name string, year int, invs []*Inventory) *Inventory {
 		r := out.Telework.RemotePersonDays / d
 		out.Telework.RemoteShare = &r
 	}
-	for n := range notes {
-		out.Notes = append(out.Notes, n)
-	}
-	sort.Strings(out.Notes)
+	slices.Sort(notes)
+	out.Notes = slices.Compact(notes)
 	sortLines(out.Lines)
 	out.Totals()
 	return out

@@ -3,6 +3,7 @@ package ghg
 import (
 	"encoding/json"
 	"math/rand"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -135,6 +136,44 @@ func TestLineOrderIsTheSameWhateverTheInputOrder(t *testing.T) {
 		table = append(table, s.ID)
 	}
 	assert.Equal(t, append(table, "0.5", "9.9"), order, "the table's order, then scopes outside it by id")
+}
+
+// lineOrder (scopes ranked once, places sorted) is the order of the
+// comparison it replaced — CompareScopes, then kind, item, factor,
+// quality, basis and unit — lines that tie kept in their own order, on
+// lines drawn from few values of each field, so that every field
+// decides some comparisons and some lines tie whole.
+func TestLineOrderIsTheComparisonsOrder(t *testing.T) {
+	t.Parallel()
+	less := func(a, b *Line) bool {
+		if c := CompareScopes(a.Scope, b.Scope); c != 0 {
+			return c < 0
+		}
+		for _, p := range [][2]string{{a.Kind, b.Kind}, {a.Item, b.Item}, {a.FactorID, b.FactorID},
+			{string(a.Quality), string(b.Quality)}, {a.Basis, b.Basis}} {
+			if p[0] != p[1] {
+				return p[0] < p[1]
+			}
+		}
+		return a.Unit < b.Unit
+	}
+	scopes := []Scope{Scope1, Scope2Location, Scope2Market, Scope3Commuting, Scope3PurchasedGoods, "9.9", "0.5"}
+	pick := func(rnd *rand.Rand, vs ...string) string { return vs[rnd.Intn(len(vs))] }
+	rnd := rand.New(rand.NewSource(30))
+	for round := 0; round < 50; round++ {
+		lines := make([]Line, 1+rnd.Intn(300))
+		for i := range lines {
+			lines[i] = Line{Scope: scopes[rnd.Intn(len(scopes))], Kind: pick(rnd, "a", "b"), Item: pick(rnd, "x", "y", ""),
+				FactorID: pick(rnd, "f", "g"), Quality: footprint.Quality(pick(rnd, "measured", "estimated")), Basis: pick(rnd, "", "b1"),
+				Unit: pick(rnd, "kWh", "L"), Records: i}
+		}
+		want := make([]int, len(lines))
+		for i := range want {
+			want[i] = i
+		}
+		sort.SliceStable(want, func(i, j int) bool { return less(&lines[want[i]], &lines[want[j]]) })
+		require.Equal(t, want, lineOrder(lines), "round %d", round)
+	}
 }
 
 // Every kind of record has its calculation: a kind added to the records
