@@ -65,7 +65,7 @@ fuzz:
 ## written to BENCHMARKS.md); then the long fault test (random SIGKILLs of
 ## the central and the agent under 200 simulated agents) and the 200-agent
 ## load figures.
-bench:
+bench: assets
 	$(GO) test -run '^$$' -bench . -benchmem ./footprint/...
 	scripts/bench.sh
 	GREENHELP_FAULT_LONG=1 $(GO) test -count=1 -v -run 'TestNoRecordIsLostDuplicatedOrStaleUnderKills|TestTwoHundredAgentsPostingAtOnceSeeNo503' ./central 2>&1 | grep -E '^(---|ok|FAIL)|fault test:|load:'
