@@ -42,6 +42,8 @@ type groupCache struct {
 	key    string
 	years  map[int]*ghg.Inventory
 	dirty  bool // years holds years the stored entry lacks
+	// saveMu makes saves one at a time (saveGroup); no view takes it.
+	saveMu sync.Mutex
 }
 
 // groupTotals is the group's inventory as the group page shows it: its
@@ -125,26 +127,40 @@ func (s *Service) addGroupYears(key string, years map[int]*ghg.Inventory) {
 
 // saveGroup writes the group's figures when it merged years its stored
 // entry lacks (not from a read-only service); a failure is logged, as a
-// site's.
+// site's. The figures are taken under the cache's lock and written
+// outside it, one save at a time (saveMu, which no view takes): a write
+// that waits on the database never holds up a page.
 func (s *Service) saveGroup(ctx context.Context) {
 	if s.readOnly {
 		return
 	}
 	g := &s.group
+	g.saveMu.Lock()
+	defer g.saveMu.Unlock()
+	g.mu.Lock()
+	if !g.dirty || g.key == "" {
+		g.mu.Unlock()
+		return
+	}
+	key, years := g.key, maps.Clone(g.years)
+	g.dirty = false
+	g.mu.Unlock()
+	raw, err := encodeGroup(years)
+	if err == nil {
+		err = s.Store.PutSiteResult(ctx, groupID, key, raw)
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if !g.dirty || g.key == "" {
-		return
-	}
-	raw, err := encodeGroup(g.years)
-	if err == nil {
-		err = s.Store.PutSiteResult(ctx, groupID, g.key, raw)
-	}
 	if err != nil {
 		s.Log.Warn("writing the group's figures", "error", err)
+		if g.key == key {
+			g.dirty = true // to be written by the next save
+		}
 		return
 	}
-	g.dirty, g.stored = false, store.SiteResult{Key: g.key, Blob: raw}
+	if g.key == key {
+		g.stored = store.SiteResult{Key: key, Blob: raw}
+	}
 	s.groupWritten.Add(1)
 }
 
@@ -162,7 +178,9 @@ func (s *Service) saveGroupLater(ctx context.Context) {
 	s.saving.Add(1)
 	go func() {
 		defer s.saving.Done()
-		s.saveGroup(context.Background())
+		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
+		defer cancel()
+		s.saveGroup(ctx)
 	}()
 }
 

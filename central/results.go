@@ -386,6 +386,11 @@ func (s *Service) saveResults(ctx context.Context, sites []*siteYear) int {
 	return n
 }
 
+// saveTimeout bounds a write-back after a view: a database that does not
+// answer (a connection left half-open by a failover) leaves the results
+// unwritten, to be computed again, rather than Close waiting for ever.
+const saveTimeout = time.Minute
+
 // saveLater is saveResults after the view answered, on its own
 // goroutine (Close waits for it).
 func (s *Service) saveLater(ctx context.Context, sites []*siteYear) {
@@ -405,6 +410,8 @@ func (s *Service) saveLater(ctx context.Context, sites []*siteYear) {
 	s.saving.Add(1)
 	go func() {
 		defer s.saving.Done()
-		s.saveResults(context.Background(), sites)
+		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
+		defer cancel()
+		s.saveResults(ctx, sites)
 	}()
 }

@@ -16,6 +16,7 @@ import (
 
 	. "github.com/greenhelp/greenhelp/central"
 	centralserver "github.com/greenhelp/greenhelp/central/server"
+	"github.com/greenhelp/greenhelp/central/store"
 	"github.com/greenhelp/greenhelp/footprint"
 	"github.com/greenhelp/greenhelp/footprint/declaration"
 	"github.com/greenhelp/greenhelp/footprint/esg"
@@ -330,4 +331,48 @@ func TestTheRefresherRecomputesTheStaleSitesAfterAQuietPeriod(t *testing.T) {
 	assert.Equal(t, RefreshStats{Recomputed: 2, Written: 2}, got(), "after the quiet period: the two stale sites")
 	cancel()
 	<-stopped
+}
+
+// heldPut is a store whose write of the group's figures waits until it
+// is let go: a database that does not answer.
+type heldPut struct {
+	store.Store
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (h *heldPut) PutSiteResult(ctx context.Context, site, key string, blob []byte) error {
+	if site == "*group" {
+		close(h.entered)
+		<-h.release
+	}
+	return h.Store.PutSiteResult(ctx, site, key, blob)
+}
+
+// A write-back of the group's figures that waits on the database holds
+// up no page: the next group pages answer (from the figures held) while
+// it waits, and once it ends the figures are stored.
+func TestAGroupPageIsNotHeldUpByTheGroupsWriteBack(t *testing.T) {
+	cfg := resultsStore(t)
+	svc := openResults(t, cfg, false)
+	held := &heldPut{Store: svc.Store, entered: make(chan struct{}), release: make(chan struct{})}
+	svc.Store = held
+	ctx := context.Background()
+	first, err := svc.GroupPage(ctx, 2024)
+	require.NoError(t, err)
+	<-held.entered // the write-back of what the page merged is waiting
+	for _, y := range []int{2024, 2023} {
+		_, err := svc.GroupPage(ctx, y) // would wait for the write with the cache's lock held
+		require.NoError(t, err)
+	}
+	again, err := svc.GroupPage(ctx, 2024)
+	require.NoError(t, err)
+	require.Equal(t, first, again)
+	close(held.release)
+	require.NoError(t, svc.Close())
+	st := openResults(t, cfg, false).Store
+	rs, err := st.SiteResults(ctx)
+	require.NoError(t, err)
+	_, ok := rs["*group"]
+	require.True(t, ok, "the group's figures are stored once the write ends")
 }
