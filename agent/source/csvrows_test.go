@@ -1,7 +1,12 @@
 package source
 
 import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
 	"strings"
+	"unicode"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -60,7 +65,7 @@ func FuzzRowReader(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, raw string, header bool, d byte) {
-		delim := []string{",", ";", "\t", "|"}[d%4]
+		delim := []string{",", ";", "\t", "|", " "}[d%5] // " ": source.Parse takes any
 		// As it comes, and after 4 kB of rows (past encoding/csv's buffer).
 		far := strings.Repeat("p, q ,r\n", 600) + raw
 		if header {
@@ -73,7 +78,36 @@ func FuzzRowReader(f *testing.F) {
 			require.Equal(t, wantRows, rows)
 			require.Equal(t, wantBad, bad)
 		}
+		// Every field of every record, not only the mapped ones, with a
+		// source buffer of 16 bytes (every line longer than it).
+		require.Equal(t, records(raw, delim, true), records(raw, delim, false))
 	})
+}
+
+// records reads raw's records as the data rows are read: each record's
+// line and fields (their leading spaces trimmed, as every reader of a row
+// does), or the error with its position.
+func records(raw, delim string, eager bool) []string {
+	t := Text{Delimiter: delim, Encoding: "utf-8", eagerTrim: eager}
+	t.defaults()
+	rr := t.rowReader(bufio.NewReaderSize(strings.NewReader(raw), 16))
+	var out []string
+	for range 10_000 {
+		rec, line, err := rr.read()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			out = append(out, err.Error())
+			continue
+		}
+		f := make([]string, len(rec))
+		for i, c := range rec {
+			f[i] = strings.TrimLeftFunc(c, unicode.IsSpace)
+		}
+		out = append(out, fmt.Sprintf("%d %q", line, f))
+	}
+	return append(out, "no end")
 }
 
 // Lines longer than the buffers (the source's 64 kB, encoding/csv's

@@ -34,10 +34,10 @@ func (t Text) csvReader(in io.Reader) *csv.Reader {
 	cr.Comma = rune(t.Delimiter[0])
 	cr.FieldsPerRecord = -1
 	// The spaces that start a field are trimmed (`a, "b, c"` is two
-	// fields), but not with a tab for delimiter: the trim would take the
-	// tabs of empty fields too, and "\tx" would read as one field, x, in
-	// the first column.
-	cr.TrimLeadingSpace = cr.Comma != '\t'
+	// fields), but not with a tab (or any space) for delimiter: the trim
+	// would take the delimiters of empty fields too, and "\tx" would read
+	// as one field, x, in the first column.
+	cr.TrimLeadingSpace = !unicode.IsSpace(cr.Comma)
 	cr.ReuseRecord = true
 	return cr
 }
