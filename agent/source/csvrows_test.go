@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/require"
 )
