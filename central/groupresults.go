@@ -175,13 +175,7 @@ func (s *Service) saveGroupLater(ctx context.Context) {
 	if !dirty {
 		return
 	}
-	s.saving.Add(1)
-	go func() {
-		defer s.saving.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
-		defer cancel()
-		s.saveGroup(ctx)
-	}()
+	s.inBackground(s.saveGroup)
 }
 
 func encodeGroup(years map[int]*ghg.Inventory) ([]byte, error) {

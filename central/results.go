@@ -407,11 +407,17 @@ func (s *Service) saveLater(ctx context.Context, sites []*siteYear) {
 	if !dirty {
 		return
 	}
+	s.inBackground(func(ctx context.Context) { s.saveResults(ctx, sites) })
+}
+
+// inBackground runs a write-back on a goroutine of its own, after the
+// view answered (Close waits for it), bounded by saveTimeout.
+func (s *Service) inBackground(save func(context.Context)) {
 	s.saving.Add(1)
 	go func() {
 		defer s.saving.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
 		defer cancel()
-		s.saveResults(ctx, sites)
+		save(ctx)
 	}()
 }
